@@ -1,0 +1,156 @@
+//! Audio input for hush: turns WAV files (or raw PCM) into 16 kHz mono `f32`
+//! samples, the only form the recogniser accepts.
+//!
+//! It decodes 8/16/24/32-bit integer and 32-bit float PCM WAV with `hound`,
+//! downmixes any number of channels, and resamples from any rate with a
+//! band-limited sinc resampler (`rubato`). Every failure is an [`AudioError`];
+//! nothing here panics on input.
+//!
+//! It does not capture from microphones, detect speech, or write audio
+//! anywhere. [`StreamResampler`] works chunk by chunk so that a live source can
+//! reuse the same path later.
+
+mod resample;
+mod wav;
+
+pub use resample::{resample, StreamResampler};
+pub use wav::{decode_wav, read_wav, WavInfo};
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The sample rate every downstream stage works at.
+pub const SAMPLE_RATE: u32 = 16_000;
+
+/// Mono audio at [`SAMPLE_RATE`], samples in `[-1, 1]`.
+///
+/// The samples are zeroed when the value is dropped, so that speech does not
+/// linger in freed memory.
+#[derive(Clone, PartialEq)]
+pub struct Audio {
+    samples: Vec<f32>,
+}
+
+impl Audio {
+    /// Wraps samples that are already 16 kHz mono.
+    pub fn from_samples(samples: Vec<f32>) -> Self {
+        Self { samples }
+    }
+
+    /// Converts PCM at any rate (already mono) to 16 kHz.
+    pub fn from_pcm(samples: &[f32], sample_rate: u32) -> Result<Self, AudioError> {
+        if samples.is_empty() {
+            return Err(AudioError::Empty);
+        }
+        Ok(Self { samples: resample(samples, sample_rate, SAMPLE_RATE)? })
+    }
+
+    pub fn samples(&self) -> &[f32] {
+        &self.samples
+    }
+
+    pub fn duration(&self) -> Duration {
+        Duration::from_secs_f64(self.samples.len() as f64 / SAMPLE_RATE as f64)
+    }
+
+    /// Peak absolute amplitude (0 for silence, 1 for full scale).
+    pub fn peak(&self) -> f32 {
+        peak(&self.samples)
+    }
+}
+
+impl std::fmt::Debug for Audio {
+    // Never print the samples themselves: logs hold no audio.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Audio")
+            .field("samples", &self.samples.len())
+            .field("seconds", &self.duration().as_secs_f32())
+            .finish()
+    }
+}
+
+impl Drop for Audio {
+    fn drop(&mut self) {
+        clear(&mut self.samples);
+    }
+}
+
+/// Overwrites a buffer that held audio with zeros in a way the optimiser
+/// cannot drop.
+pub fn clear(buf: &mut [f32]) {
+    for s in buf.iter_mut() {
+        // SAFETY: `s` is a valid, aligned, exclusive reference.
+        unsafe { std::ptr::write_volatile(s, 0.0) };
+    }
+    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+}
+
+pub(crate) fn peak(samples: &[f32]) -> f32 {
+    samples.iter().fold(0.0f32, |m, s| m.max(s.abs()))
+}
+
+/// Limits applied while decoding.
+#[derive(Debug, Clone)]
+pub struct DecodeOptions {
+    /// Longer files are refused from their header, before their data is read.
+    pub max_duration: Duration,
+    /// Audio whose peak stays below this level (dBFS) is refused as silent.
+    /// `None` accepts silence.
+    pub silence_floor_dbfs: Option<f32>,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        Self { max_duration: Duration::from_secs(600), silence_floor_dbfs: Some(-60.0) }
+    }
+}
+
+/// Why audio could not be turned into samples.
+#[derive(Debug, thiserror::Error)]
+pub enum AudioError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("not a WAV file: {reason}")]
+    NotWav { reason: String },
+    #[error("truncated WAV: header promises {expected} samples, data ends after {got}")]
+    Truncated { expected: u64, got: u64 },
+    #[error("the audio is empty (no samples)")]
+    Empty,
+    #[error("the audio is silent (peak {peak_dbfs:.1} dBFS, floor {floor_dbfs:.1} dBFS)")]
+    Silent { peak_dbfs: f32, floor_dbfs: f32 },
+    #[error("unsupported WAV encoding: {0}")]
+    Unsupported(String),
+    #[error("audio is {seconds:.1} s long, over the {limit:.1} s limit")]
+    TooLong { seconds: f64, limit: f64 },
+    #[error("invalid sample rate {0} Hz")]
+    BadRate(u32),
+    #[error("resampling failed: {0}")]
+    Resample(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_samples() {
+        let a = Audio::from_samples(vec![0.123456; 16_000]);
+        let s = format!("{a:?}");
+        assert!(!s.contains("0.123"), "{s}");
+        assert!(s.contains("16000"));
+    }
+
+    #[test]
+    fn clear_zeroes() {
+        let mut v = vec![0.5f32; 64];
+        clear(&mut v);
+        assert!(v.iter().all(|&s| s == 0.0));
+    }
+
+    #[test]
+    fn from_pcm_rejects_empty_and_resamples() {
+        assert!(matches!(Audio::from_pcm(&[], 8000), Err(AudioError::Empty)));
+        let a = Audio::from_pcm(&vec![0.1; 8000], 8000).unwrap();
+        assert_eq!(a.samples().len(), 16_000);
+    }
+}
