@@ -1,1 +1,418 @@
-//! placeholder
+//! Speech recognition for hush: 16 kHz audio in, a [`Transcript`] out.
+//!
+//! It holds Whisper's log-mel front end ([`mel`]), a Whisper model on candle
+//! with a self-attention cache ([`model`]), and greedy decoding with the
+//! guards a command engine needs: the encoder sees only the audio plus a
+//! margin (not a padded 30 s window), the number of tokens is capped by the
+//! audio's duration, repeated n-grams stop the decoder, and Whisper's
+//! no-speech probability empties transcripts of non-speech.
+//!
+//! It does not read files other than model files, fetch or convert models
+//! (`hush-models`), or understand what was said (later stages).
+
+pub mod eval;
+pub mod mel;
+pub mod model;
+mod tokenizer;
+
+pub use model::{Config, WeightMode};
+pub use tokenizer::WhisperTokenizer;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use candle_core::{Device, Tensor};
+use mel::{MelFrontEnd, HOP};
+use model::{argmax_masked, prob_of, Whisper};
+
+/// Samples in Whisper's 30 s window.
+pub const WINDOW_SAMPLES: usize = 30 * 16_000;
+const WINDOW_FRAMES: usize = 3000;
+
+/// Why recognition failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AsrError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: cannot load model: {detail}")]
+    Model { path: PathBuf, detail: String },
+    #[error("{path}: invalid config: {detail}")]
+    Config { path: PathBuf, detail: String },
+    #[error("{path}: invalid tokenizer: {detail}")]
+    Tokenizer { path: PathBuf, detail: String },
+    #[error("the audio is empty")]
+    EmptyAudio,
+    #[error("unknown language '{0}' for this model")]
+    UnknownLanguage(String),
+    #[error("inference failed: {0}")]
+    Inference(String),
+}
+
+impl AsrError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Self::Io { path: path.to_owned(), source }
+    }
+    pub(crate) fn model(path: &Path, detail: impl std::fmt::Display) -> Self {
+        Self::Model { path: path.to_owned(), detail: detail.to_string() }
+    }
+}
+
+impl From<candle_core::Error> for AsrError {
+    fn from(e: candle_core::Error) -> Self {
+        Self::Inference(e.to_string())
+    }
+}
+
+/// The three files of a model.
+#[derive(Debug, Clone)]
+pub struct ModelPaths {
+    pub config: PathBuf,
+    pub tokenizer: PathBuf,
+    /// `.safetensors` (f32/f16) or `.gguf` (quantised).
+    pub weights: PathBuf,
+}
+
+/// Encoder trimming: encode the audio's frames plus a margin instead of a
+/// 30 s window. The margin gives the decoder the trailing silence it was
+/// trained to end on; the floor keeps very short clips in familiar territory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trim {
+    pub margin_frames: usize,
+    pub min_frames: usize,
+}
+
+impl Default for Trim {
+    fn default() -> Self {
+        Self { margin_frames: 50, min_frames: 300 }
+    }
+}
+
+/// Per-call decoding choices.
+#[derive(Debug, Clone)]
+pub struct DecodeOptions {
+    /// `None` encodes full 30 s windows, as Whisper was trained.
+    pub trim: Option<Trim>,
+    /// Upper bound on text tokens per 30 s window (Whisper's own is 224).
+    pub max_tokens: usize,
+    /// Tokens allowed per second of audio before decoding is cut off; stops
+    /// runaway loops on short clips.
+    pub tokens_per_second: f32,
+    /// Language code for multilingual models; `None` detects it.
+    pub language: Option<String>,
+    /// A window is empty when P(no speech) exceeds this and the mean token
+    /// log-probability is below `logprob_threshold` (Whisper's rule).
+    pub no_speech_threshold: f32,
+    pub logprob_threshold: f32,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        Self {
+            trim: Some(Trim::default()),
+            max_tokens: 224,
+            tokens_per_second: 12.0,
+            language: None,
+            no_speech_threshold: 0.6,
+            logprob_threshold: -1.0,
+        }
+    }
+}
+
+/// How a model is loaded and run.
+#[derive(Debug, Clone)]
+pub struct AsrParams {
+    /// Worker threads for the matrix kernels; defaults to the cores available.
+    pub threads: usize,
+    pub weight_mode: WeightMode,
+    pub decode: DecodeOptions,
+}
+
+impl Default for AsrParams {
+    fn default() -> Self {
+        Self {
+            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            weight_mode: WeightMode::default(),
+            decode: DecodeOptions::default(),
+        }
+    }
+}
+
+/// Why decoding of a window stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    EndOfText,
+    TokenCap,
+    Repetition,
+    NoSpeech,
+}
+
+/// Time spent per stage of one transcription.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+pub struct Timings {
+    #[serde(serialize_with = "ms")]
+    pub mel: Duration,
+    #[serde(serialize_with = "ms")]
+    pub encode: Duration,
+    #[serde(serialize_with = "ms")]
+    pub decode: Duration,
+    pub decode_steps: usize,
+}
+
+fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64() * 1e3)
+}
+
+/// What was said.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Transcript {
+    pub text: String,
+    pub language: Option<String>,
+    pub tokens: Vec<u32>,
+    /// Mean log-probability of the text tokens.
+    pub avg_logprob: f32,
+    /// Whisper's probability that the (first) window holds no speech.
+    pub no_speech_prob: f32,
+    /// Why the last window stopped.
+    pub stop: Stop,
+    pub encoder_frames: usize,
+    pub timings: Timings,
+}
+
+/// A loaded model, ready to transcribe.
+pub struct Recognizer {
+    model: Whisper,
+    tokenizer: WhisperTokenizer,
+    front_end: MelFrontEnd,
+    params: AsrParams,
+    pool: rayon::ThreadPool,
+    /// Ids never emitted as text.
+    suppress: Vec<bool>,
+    device: Device,
+}
+
+impl Recognizer {
+    pub fn load(paths: &ModelPaths, params: AsrParams) -> Result<Self, AsrError> {
+        let device = Device::Cpu;
+        let text = std::fs::read_to_string(&paths.config).map_err(|e| AsrError::io(&paths.config, e))?;
+        let config: Config =
+            serde_json::from_str(&text).map_err(|e| AsrError::Config { path: paths.config.clone(), detail: e.to_string() })?;
+        let tokenizer = WhisperTokenizer::from_file(&paths.tokenizer)?;
+        let threads = params.threads.max(1);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| AsrError::Inference(format!("thread pool: {e}")))?;
+        let model = pool.install(|| Whisper::load(config.clone(), &paths.weights, params.weight_mode, &device))?;
+        // Text mode: only text tokens and end-of-text may be emitted; every
+        // other special token and timestamp is suppressed, as are the
+        // symbols the model's config lists.
+        let mut suppress = vec![false; config.vocab_size];
+        for (i, s) in suppress.iter_mut().enumerate() {
+            *s = i as u32 > tokenizer.eot;
+        }
+        for &t in &config.suppress_tokens {
+            if let Some(s) = suppress.get_mut(t as usize) {
+                *s = true;
+            }
+        }
+        let front_end = MelFrontEnd::new(config.num_mel_bins);
+        Ok(Self { model, tokenizer, front_end, params: AsrParams { threads, ..params }, pool, suppress, device })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.model.config
+    }
+
+    pub fn tokenizer(&self) -> &WhisperTokenizer {
+        &self.tokenizer
+    }
+
+    pub fn params(&self) -> &AsrParams {
+        &self.params
+    }
+
+    /// Transcribes 16 kHz mono samples with the loaded options.
+    pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript, AsrError> {
+        self.transcribe_with(samples, &self.params.decode)
+    }
+
+    /// Transcribes with other decoding options (e.g. trimming off).
+    pub fn transcribe_with(&self, samples: &[f32], opts: &DecodeOptions) -> Result<Transcript, AsrError> {
+        if samples.is_empty() {
+            return Err(AsrError::EmptyAudio);
+        }
+        self.pool.install(|| {
+            let mut timings = Timings::default();
+            let mut texts = Vec::new();
+            let mut all_tokens = Vec::new();
+            let mut first: Option<(Option<String>, f32)> = None;
+            let (mut logprob_sum, mut stop, mut encoder_frames) = (0.0f32, Stop::EndOfText, 0);
+            for window in samples.chunks(WINDOW_SAMPLES) {
+                let w = self.window(window, opts, &mut timings)?;
+                first.get_or_insert((w.language.clone(), w.no_speech_prob));
+                logprob_sum += w.logprob_sum;
+                stop = w.stop;
+                encoder_frames += w.frames;
+                if !w.tokens.is_empty() {
+                    texts.push(self.tokenizer.decode(&w.tokens)?.trim().to_owned());
+                    all_tokens.extend(w.tokens);
+                }
+            }
+            let (language, no_speech_prob) = first.unwrap_or_default();
+            Ok(Transcript {
+                text: texts.join(" "),
+                language,
+                avg_logprob: if all_tokens.is_empty() { 0.0 } else { logprob_sum / all_tokens.len() as f32 },
+                tokens: all_tokens,
+                no_speech_prob,
+                stop,
+                encoder_frames,
+                timings,
+            })
+        })
+    }
+
+    /// Mel frames to encode for a window of `samples` samples.
+    fn frames_for(&self, samples: usize, trim: Option<Trim>) -> usize {
+        match trim {
+            None => WINDOW_FRAMES,
+            Some(t) => {
+                let n = (samples / HOP + t.margin_frames).max(t.min_frames).min(WINDOW_FRAMES);
+                n + n % 2
+            }
+        }
+    }
+
+    fn window(&self, samples: &[f32], opts: &DecodeOptions, timings: &mut Timings) -> Result<Window, AsrError> {
+        let cfg = &self.model.config;
+        let t0 = Instant::now();
+        let frames = self.frames_for(samples.len(), opts.trim);
+        let mel = self.front_end.log_mel(samples, frames);
+        let mel = Tensor::from_vec(mel, (1, cfg.num_mel_bins, frames), &self.device)?;
+        let t1 = Instant::now();
+        timings.mel += t1 - t0;
+        let audio = self.model.encoder.forward(&mel)?;
+        let t2 = Instant::now();
+        timings.encode += t2 - t1;
+
+        let dec = &self.model.decoder;
+        let tok = &self.tokenizer;
+        let mut state = dec.start(&audio)?;
+        let mut language = None;
+        let mut prompt = vec![tok.sot];
+        // Logits at the start-of-transcript position carry P(no speech).
+        let mut sot_logits: Option<Vec<f32>> = None;
+        if cfg.is_multilingual() {
+            let lang = match &opts.language {
+                Some(code) => tok.language_id(code).ok_or_else(|| AsrError::UnknownLanguage(code.clone()))?,
+                None => {
+                    let logits = dec.step(&mut state, &prompt, 1)?.squeeze(0)?.to_vec1::<f32>()?;
+                    let best = tok.languages.iter().map(|l| l.1).filter(|&i| (i as usize) < logits.len());
+                    let id = best.max_by(|a, b| logits[*a as usize].total_cmp(&logits[*b as usize]));
+                    sot_logits = Some(logits);
+                    id.ok_or_else(|| AsrError::Inference("the tokenizer lists no languages".into()))?
+                }
+            };
+            language = tok.language_of(lang).map(str::to_owned);
+            prompt.extend([lang, tok.transcribe]);
+        }
+        prompt.push(tok.no_timestamps);
+        let feed = &prompt[state.len()..];
+        let rows = if sot_logits.is_none() { feed.len() } else { 1 };
+        let logits = dec.step(&mut state, feed, rows)?.to_vec2::<f32>()?;
+        let sot_logits = sot_logits.unwrap_or_else(|| logits[0].clone());
+        let no_speech_prob = tok.no_speech.map_or(0.0, |id| prob_of(&sot_logits, id));
+        let mut logits = logits.into_iter().last().unwrap_or_default();
+
+        let seconds = samples.len() as f32 / 16_000.0;
+        let cap = (opts.max_tokens)
+            .min((seconds * opts.tokens_per_second).ceil() as usize + 8)
+            .min(dec.max_tokens().saturating_sub(prompt.len() + 1));
+        let mut tokens: Vec<u32> = Vec::new();
+        let mut logprob_sum = 0.0;
+        let mut stop = Stop::TokenCap;
+        let mut banned = self.suppress.clone();
+        for &t in &cfg.begin_suppress_tokens {
+            if let Some(b) = banned.get_mut(t as usize) {
+                *b = true;
+            }
+        }
+        while tokens.len() < cap {
+            let (next, logprob) = argmax_masked(&logits, &banned);
+            if tokens.is_empty() {
+                banned.clone_from(&self.suppress);
+            }
+            if next == tok.eot {
+                stop = Stop::EndOfText;
+                break;
+            }
+            tokens.push(next);
+            logprob_sum += logprob;
+            if let Some(keep) = repetition_cut(&tokens) {
+                tokens.truncate(keep);
+                stop = Stop::Repetition;
+                break;
+            }
+            if tokens.len() == cap {
+                break;
+            }
+            logits = dec.step(&mut state, &[next], 1)?.squeeze(0)?.to_vec1::<f32>()?;
+            timings.decode_steps += 1;
+        }
+        let avg = if tokens.is_empty() { 0.0 } else { logprob_sum / tokens.len() as f32 };
+        if no_speech_prob > opts.no_speech_threshold && avg < opts.logprob_threshold {
+            tokens.clear();
+            logprob_sum = 0.0;
+            stop = Stop::NoSpeech;
+        }
+        timings.decode += t2.elapsed();
+        Ok(Window { tokens, logprob_sum, no_speech_prob, language, stop, frames })
+    }
+}
+
+struct Window {
+    tokens: Vec<u32>,
+    logprob_sum: f32,
+    no_speech_prob: f32,
+    language: Option<String>,
+    stop: Stop,
+    frames: usize,
+}
+
+/// When the end of `tokens` is one pattern repeated back to back — a
+/// decoder loop — the length that keeps only its first occurrence.
+///
+/// Patterns of one or two tokens must occur four times (people do say
+/// "no no no"), longer ones three times: a phrase of three or more tokens
+/// said three times in a row is, in a command, a loop.
+pub fn repetition_cut(tokens: &[u32]) -> Option<usize> {
+    let n = tokens.len();
+    for p in 1..=16 {
+        let need = if p <= 2 { 4 } else { 3 };
+        if n < p * need {
+            break;
+        }
+        let tail = &tokens[n - p..];
+        if (1..need).all(|r| &tokens[n - (r + 1) * p..n - r * p] == tail) {
+            return Some(n - (need - 1) * p);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repetition_guard() {
+        assert_eq!(repetition_cut(&[1, 2, 3]), None);
+        assert_eq!(repetition_cut(&[9, 7, 7, 7]), None, "three of one token is speech");
+        assert_eq!(repetition_cut(&[9, 7, 7, 7, 7]), Some(2));
+        assert_eq!(repetition_cut(&[5, 1, 2, 3, 1, 2, 3]), None);
+        assert_eq!(repetition_cut(&[5, 1, 2, 3, 1, 2, 3, 1, 2, 3]), Some(4));
+        assert_eq!(repetition_cut(&[1, 2, 1, 2, 1, 2, 1, 2]), Some(2));
+        assert_eq!(repetition_cut(&[]), None);
+    }
+}

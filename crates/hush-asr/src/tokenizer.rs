@@ -1,0 +1,67 @@
+use std::path::Path;
+
+use crate::AsrError;
+
+/// Whisper's BPE tokenizer (`tokenizer.json`) and its special tokens.
+pub struct WhisperTokenizer {
+    inner: tokenizers::Tokenizer,
+    pub eot: u32,
+    pub sot: u32,
+    pub transcribe: u32,
+    pub translate: u32,
+    pub no_timestamps: u32,
+    pub no_speech: Option<u32>,
+    /// `("en", id)`, ... for multilingual vocabularies (English-only ones
+    /// list them too, unused).
+    pub languages: Vec<(String, u32)>,
+}
+
+impl WhisperTokenizer {
+    pub fn from_file(path: &Path) -> Result<Self, AsrError> {
+        let inner = tokenizers::Tokenizer::from_file(path).map_err(|e| AsrError::Tokenizer { path: path.to_owned(), detail: e.to_string() })?;
+        let id = |t: &str| {
+            inner.token_to_id(t).ok_or_else(|| AsrError::Tokenizer { path: path.to_owned(), detail: format!("no {t} token") })
+        };
+        let mut languages: Vec<(String, u32)> = inner
+            .get_added_tokens_decoder()
+            .iter()
+            .filter_map(|(&id, tok)| {
+                let code = tok.content.strip_prefix("<|")?.strip_suffix("|>")?;
+                let is_lang = (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase());
+                is_lang.then(|| (code.to_owned(), id))
+            })
+            .collect();
+        languages.sort_by_key(|l| l.1);
+        Ok(Self {
+            eot: id("<|endoftext|>")?,
+            sot: id("<|startoftranscript|>")?,
+            transcribe: id("<|transcribe|>")?,
+            translate: id("<|translate|>")?,
+            no_timestamps: id("<|notimestamps|>")?,
+            no_speech: inner.token_to_id("<|nospeech|>").or_else(|| inner.token_to_id("<|nocaptions|>")),
+            languages,
+            inner,
+        })
+    }
+
+    pub fn decode(&self, ids: &[u32]) -> Result<String, AsrError> {
+        self.inner.decode(ids, true).map_err(|e| AsrError::Inference(format!("detokenise: {e}")))
+    }
+
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>, AsrError> {
+        let enc = self.inner.encode(text, false).map_err(|e| AsrError::Inference(format!("tokenise: {e}")))?;
+        Ok(enc.get_ids().to_vec())
+    }
+
+    pub fn language_id(&self, code: &str) -> Option<u32> {
+        self.languages.iter().find(|l| l.0 == code).map(|l| l.1)
+    }
+
+    pub fn language_of(&self, id: u32) -> Option<&str> {
+        self.languages.iter().find(|l| l.1 == id).map(|l| l.0.as_str())
+    }
+
+    pub fn vocab_size(&self) -> usize {
+        self.inner.get_vocab_size(true)
+    }
+}
