@@ -188,6 +188,9 @@ pub struct Recognizer {
     pool: rayon::ThreadPool,
     /// Ids never emitted as text.
     suppress: Vec<bool>,
+    /// Ids whose text is only punctuation or spaces; the repetition guard
+    /// looks through them ("year. What ... year? What ...").
+    punctuation: Vec<bool>,
     device: Device,
 }
 
@@ -216,8 +219,9 @@ impl Recognizer {
                 *s = true;
             }
         }
+        let punctuation = (0..config.vocab_size as u32).map(|id| tokenizer.is_punctuation(id)).collect();
         let front_end = MelFrontEnd::new(config.num_mel_bins);
-        Ok(Self { model, tokenizer, front_end, params: AsrParams { threads, ..params }, pool, suppress, device })
+        Ok(Self { model, tokenizer, front_end, params: AsrParams { threads, ..params }, pool, suppress, punctuation, device })
     }
 
     pub fn config(&self) -> &Config {
@@ -343,13 +347,13 @@ impl Recognizer {
             if tokens.is_empty() {
                 banned.clone_from(&self.suppress);
             }
-            if next == tok.eot {
+            if next == tok.eot || self.restarts(&tokens, next)? {
                 stop = Stop::EndOfText;
                 break;
             }
             tokens.push(next);
             logprob_sum += logprob;
-            if let Some(keep) = repetition_cut(&tokens) {
+            if let Some(keep) = self.loop_cut(&tokens) {
                 tokens.truncate(keep);
                 stop = Stop::Repetition;
                 break;
@@ -371,6 +375,40 @@ impl Recognizer {
     }
 }
 
+impl Recognizer {
+    /// Whether `next` begins the utterance again after a finished sentence
+    /// ("What time is it? What"). On trimmed windows the decoder sometimes
+    /// misses end-of-text and starts over; a command is said once, so a new
+    /// sentence that opens with the first word's start is taken as the end.
+    fn restarts(&self, tokens: &[u32], next: u32) -> Result<bool, AsrError> {
+        let Some(&last) = tokens.last() else { return Ok(false) };
+        if !self.punctuation.get(last as usize).copied().unwrap_or(false) {
+            return Ok(false);
+        }
+        let ended = self.tokenizer.decode(&[last])?;
+        if !ended.trim_end().ends_with(['.', '?', '!']) {
+            return Ok(false);
+        }
+        let next_text = self.tokenizer.decode(&[next])?.trim().to_lowercase();
+        let text = self.tokenizer.decode(tokens)?.to_lowercase();
+        let first_word = text.split_whitespace().next().unwrap_or("");
+        Ok(!next_text.is_empty() && first_word.starts_with(&next_text))
+    }
+
+    /// [`repetition_cut`] over the words of `tokens` (punctuation skipped),
+    /// as a length of `tokens`.
+    fn loop_cut(&self, tokens: &[u32]) -> Option<usize> {
+        let words: Vec<(usize, u32)> = tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, &t)| !self.punctuation.get(t as usize).copied().unwrap_or(false))
+            .map(|(i, &t)| (i, t))
+            .collect();
+        let ids: Vec<u32> = words.iter().map(|w| w.1).collect();
+        repetition_cut(&ids).map(|keep| words[keep].0)
+    }
+}
+
 struct Window {
     tokens: Vec<u32>,
     logprob_sum: f32,
@@ -384,12 +422,16 @@ struct Window {
 /// decoder loop — the length that keeps only its first occurrence.
 ///
 /// Patterns of one or two tokens must occur four times (people do say
-/// "no no no"), longer ones three times: a phrase of three or more tokens
-/// said three times in a row is, in a command, a loop.
+/// "no no no"), of three to five tokens three times; a phrase of six or
+/// more tokens said twice back to back is, in a command, a loop.
 pub fn repetition_cut(tokens: &[u32]) -> Option<usize> {
     let n = tokens.len();
-    for p in 1..=16 {
-        let need = if p <= 2 { 4 } else { 3 };
+    for p in 1..=64 {
+        let need = match p {
+            1 | 2 => 4,
+            3..=5 => 3,
+            _ => 2,
+        };
         if n < p * need {
             break;
         }
@@ -414,5 +456,9 @@ mod tests {
         assert_eq!(repetition_cut(&[5, 1, 2, 3, 1, 2, 3, 1, 2, 3]), Some(4));
         assert_eq!(repetition_cut(&[1, 2, 1, 2, 1, 2, 1, 2]), Some(2));
         assert_eq!(repetition_cut(&[]), None);
+        let sentence: Vec<u32> = (10..17).collect();
+        let twice: Vec<u32> = sentence.iter().chain(&sentence).copied().collect();
+        assert_eq!(repetition_cut(&twice), Some(7));
+        assert_eq!(repetition_cut(&twice[..13]), None);
     }
 }

@@ -61,6 +61,14 @@ impl WhisperTokenizer {
         self.languages.iter().find(|l| l.1 == id).map(|l| l.0.as_str())
     }
 
+    /// Whether a token's text holds no letters or digits (byte-level BPE
+    /// marks a leading space as `Ġ`).
+    pub fn is_punctuation(&self, id: u32) -> bool {
+        self.inner.id_to_token(id).is_some_and(|t| {
+            t.trim_start_matches('Ġ').chars().all(|c| !c.is_alphanumeric()) && !t.starts_with("<|")
+        })
+    }
+
     pub fn vocab_size(&self) -> usize {
         self.inner.get_vocab_size(true)
     }

@@ -91,6 +91,12 @@ struct ModelArgs {
     /// How GGUF weights are held: quantised kernels, f32, or mixed (f32 encoder, quantised decoder).
     #[arg(long, value_enum, default_value_t = Weights::Mixed)]
     weights: Weights,
+    /// Mel frames of silence encoded after the audio when trimming.
+    #[arg(long, default_value_t = Trim::default().margin_frames, hide_short_help = true)]
+    trim_margin: usize,
+    /// Fewest mel frames encoded when trimming (100 per second).
+    #[arg(long, default_value_t = Trim::default().min_frames, hide_short_help = true)]
+    trim_min: usize,
     /// Language code for multilingual models (default: detect).
     #[arg(long)]
     language: Option<String>,
@@ -114,7 +120,7 @@ impl ModelArgs {
             Weights::Dequantized => WeightMode::Dequantized,
             Weights::Mixed => WeightMode::Mixed,
         };
-        p.decode.trim = if self.no_trim { None } else { Some(Trim::default()) };
+        p.decode.trim = (!self.no_trim).then_some(Trim { margin_frames: self.trim_margin, min_frames: self.trim_min });
         p.decode.language = self.language.clone();
         p
     }
