@@ -32,6 +32,13 @@ pub struct AsrBenchArgs {
     /// Only clean clips (no `snr_db`).
     #[arg(long)]
     clean_only: bool,
+    /// Score another engine's report (see benches/compare/faster_whisper.py)
+    /// with the same normaliser, in the same table. Repeatable.
+    #[arg(long)]
+    external: Vec<PathBuf>,
+    /// Only score `--external` reports; run no hush model.
+    #[arg(long)]
+    skip_hush: bool,
     /// Write the full results (per clip too) here as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -45,16 +52,31 @@ struct Row {
     snr_db: Option<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct Item {
     audio: String,
     snr_db: Option<f64>,
     reference: String,
     hypothesis: String,
+    #[serde(default)]
     edits: usize,
+    #[serde(default)]
     words: usize,
     audio_seconds: f64,
     latency_ms: f64,
+}
+
+/// What an engine measured, before scoring.
+#[derive(Deserialize)]
+struct Run {
+    engine: String,
+    model: String,
+    settings: String,
+    threads: usize,
+    peak_rss_mb: f64,
+    model_file_mb: f64,
+    load_ms: f64,
+    items: Vec<Item>,
 }
 
 /// One model × setting run; the schema `benches/compare/faster_whisper.py` writes too.
@@ -117,8 +139,17 @@ pub fn asr(args: &AsrBenchArgs) -> Result<()> {
     }
     anyhow::ensure!(!rows.is_empty(), "the manifest has no clips");
 
-    let models = if args.compare.is_empty() { vec![args.model.model.clone()] } else { args.compare.clone() };
     let mut reports = Vec::new();
+    for path in &args.external {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let run: Run = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+        reports.push(score(run));
+    }
+    if args.skip_hush {
+        print_table(&reports);
+        return Ok(());
+    }
+    let models = if args.compare.is_empty() { vec![args.model.model.clone()] } else { args.compare.clone() };
     for model in &models {
         for trim in if args.trim_both { vec![true, false] } else { vec![!args.model.no_trim] } {
             let margs = ModelArgs { model: model.clone(), no_trim: !trim, ..args.model.clone() };
@@ -144,49 +175,64 @@ fn run_one(margs: &ModelArgs, rows: &[Row], base: &Path) -> Result<Report> {
     bar.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ETA {eta}").expect("static").progress_chars("=> "));
     bar.set_message(format!("{} ({settings})", margs.model));
     let mut items = Vec::new();
-    let mut counters: BTreeMap<String, WerCounter> = BTreeMap::new();
-    let (mut audio_total, mut proc_total) = (0.0, 0.0);
     for row in rows {
         let path = base.join(&row.audio);
         let t = Instant::now();
         let (audio, _) = hush_audio::read_wav(&path, &Default::default()).with_context(|| path.display().to_string())?;
         let tr = rec.transcribe(audio.samples())?;
-        let latency = t.elapsed().as_secs_f64();
-        let counter = counters.entry(condition(row.snr_db)).or_default();
-        let edits = counter.add(&row.text, &tr.text);
-        audio_total += audio.duration().as_secs_f64();
-        proc_total += latency;
         items.push(Item {
             audio: row.audio.clone(),
             snr_db: row.snr_db,
             reference: row.text.clone(),
             hypothesis: tr.text,
-            edits,
-            words: hush_asr::eval::normalize(&row.text).len(),
+            edits: 0,
+            words: 0,
             audio_seconds: audio.duration().as_secs_f64(),
-            latency_ms: latency * 1e3,
+            latency_ms: t.elapsed().as_secs_f64() * 1e3,
         });
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let mut lat: Vec<f64> = items.iter().map(|i| i.latency_ms).collect();
-    lat.sort_by(f64::total_cmp);
-    Ok(Report {
+    Ok(score(Run {
         engine: "hush".into(),
         model: margs.model.clone(),
         settings,
         threads: rec.params().threads,
-        clips: items.len(),
-        wer: counters.iter().map(|(k, c)| (k.clone(), c.wer())).collect(),
-        latency_ms_p50: percentile(&lat, 0.5),
-        latency_ms_p95: percentile(&lat, 0.95),
-        latency_ms_mean: lat.iter().sum::<f64>() / lat.len() as f64,
-        real_time_factor: proc_total / audio_total,
         peak_rss_mb: peak_rss_mb(),
         model_file_mb: std::fs::metadata(&weights).map_or(0.0, |m| m.len() as f64 / 1e6),
         load_ms: load.as_secs_f64() * 1e3,
         items,
-    })
+    }))
+}
+
+/// WER per condition and latency statistics of a run.
+fn score(mut run: Run) -> Report {
+    let mut counters: BTreeMap<String, WerCounter> = BTreeMap::new();
+    for item in &mut run.items {
+        let counter = counters.entry(condition(item.snr_db)).or_default();
+        let before = counter.words;
+        item.edits = counter.add(&item.reference, &item.hypothesis);
+        item.words = counter.words - before;
+    }
+    let mut lat: Vec<f64> = run.items.iter().map(|i| i.latency_ms).collect();
+    lat.sort_by(f64::total_cmp);
+    let audio: f64 = run.items.iter().map(|i| i.audio_seconds).sum();
+    Report {
+        engine: run.engine,
+        model: run.model,
+        settings: run.settings,
+        threads: run.threads,
+        clips: run.items.len(),
+        wer: counters.iter().map(|(k, c)| (k.clone(), c.wer())).collect(),
+        latency_ms_p50: percentile(&lat, 0.5),
+        latency_ms_p95: percentile(&lat, 0.95),
+        latency_ms_mean: lat.iter().sum::<f64>() / lat.len().max(1) as f64,
+        real_time_factor: lat.iter().sum::<f64>() / 1e3 / audio.max(1e-9),
+        peak_rss_mb: run.peak_rss_mb,
+        model_file_mb: run.model_file_mb,
+        load_ms: run.load_ms,
+        items: run.items,
+    }
 }
 
 fn print_table(reports: &[Report]) {
