@@ -1,1 +1,26 @@
-//! hush
+//! hush: an on-device voice assistant engine.
+//!
+//! Audio in, text out today: [`audio`] decodes and resamples WAV to 16 kHz
+//! mono, [`asr`] runs a (quantised) Whisper model on it. Intent parsing and
+//! actions are later stages. Nothing here touches the network, and audio is
+//! never written anywhere.
+//!
+//! ```no_run
+//! use hush::{AsrParams, ModelPaths, Recognizer};
+//! let dir = std::path::Path::new("/home/me/.cache/hush/models/tiny.en");
+//! let paths = ModelPaths {
+//!     config: dir.join("config.json"),
+//!     tokenizer: dir.join("tokenizer.json"),
+//!     weights: dir.join("model-q8_0.gguf"),
+//! };
+//! let recognizer = Recognizer::load(&paths, AsrParams::default())?;
+//! let (audio, _) = hush::read_wav("command.wav", &Default::default())?;
+//! println!("{}", recognizer.transcribe(audio.samples())?.text);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub use hush_asr as asr;
+pub use hush_audio as audio;
+
+pub use hush_asr::{AsrError, AsrParams, DecodeOptions, ModelPaths, Recognizer, Transcript};
+pub use hush_audio::{read_wav, Audio, AudioError, DecodeOptions as AudioOptions};

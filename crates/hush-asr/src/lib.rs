@@ -15,7 +15,7 @@ pub mod mel;
 pub mod model;
 mod tokenizer;
 
-pub use model::{Config, WeightMode};
+pub use model::{Config, WeightMode, Whisper};
 pub use tokenizer::WhisperTokenizer;
 
 use std::path::{Path, PathBuf};
@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 use mel::{MelFrontEnd, HOP};
-use model::{argmax_masked, prob_of, Whisper};
+use model::{argmax_masked, prob_of};
 
 /// Samples in Whisper's 30 s window.
 pub const WINDOW_SAMPLES: usize = 30 * 16_000;
@@ -222,6 +222,25 @@ impl Recognizer {
         let punctuation = (0..config.vocab_size as u32).map(|id| tokenizer.is_punctuation(id)).collect();
         let front_end = MelFrontEnd::new(config.num_mel_bins);
         Ok(Self { model, tokenizer, front_end, params: AsrParams { threads, ..params }, pool, suppress, punctuation, device })
+    }
+
+    /// The network itself, for benchmarks and research.
+    pub fn model(&self) -> &Whisper {
+        &self.model
+    }
+
+    pub fn front_end(&self) -> &MelFrontEnd {
+        &self.front_end
+    }
+
+    /// Mel frames a window of `samples` samples is encoded with.
+    pub fn encoder_frames(&self, samples: usize, trim: Option<Trim>) -> usize {
+        self.frames_for(samples, trim)
+    }
+
+    /// Runs a closure on this recogniser's thread pool.
+    pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        self.pool.install(f)
     }
 
     pub fn config(&self) -> &Config {

@@ -58,6 +58,9 @@ enum ModelsCommand {
         name: String,
         #[arg(long, default_value = "python3", env = "HUSH_PYTHON")]
         python: String,
+        /// Convert again even if the output exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Write a quantised GGUF copy of an imported model.
     Quantize {
@@ -66,6 +69,9 @@ enum ModelsCommand {
         /// q8_0, q5_0, q5_1, q4_0, q4_1, q4_k, q5_k or q6_k.
         #[arg(long = "type", default_value = "q8_0")]
         qtype: String,
+        /// Quantise again even if the output exists.
+        #[arg(long)]
+        force: bool,
     },
     /// Show the models in the manifest and what is installed.
     List,
@@ -224,9 +230,13 @@ fn models(command: ModelsCommand) -> Result<()> {
             let dir = hush_models::fetch(spec, &cache, &python, true)?;
             println!("{name}: verified files in {}", dir.display());
         }
-        ModelsCommand::Import { name, python } => {
+        ModelsCommand::Import { name, python, force } => {
             let spec = manifest.get(&name)?;
             let src = hush_models::fetch(spec, &cache, &python, true)?;
+            if !force && cache.resolve(&name).is_ok() {
+                println!("{name}: already imported in {} (--force converts again)", cache.model_dir(&name).display());
+                return Ok(());
+            }
             let t = Instant::now();
             let report = hush_models::ct2::import_whisper(&src, &cache.model_dir(&name), true)?;
             println!(
@@ -237,8 +247,13 @@ fn models(command: ModelsCommand) -> Result<()> {
                 t.elapsed().as_secs_f64()
             );
         }
-        ModelsCommand::Quantize { name, qtype } => {
+        ModelsCommand::Quantize { name, qtype, force } => {
             manifest.get(&name)?;
+            let id = format!("{name}-{qtype}");
+            if !force && cache.resolve(&id).is_ok() {
+                println!("{id}: already quantised (--force quantises again)");
+                return Ok(());
+            }
             let t = Instant::now();
             let r = hush_models::quantize::quantize_model(&cache.model_dir(&name), &qtype, true)?;
             for (tensor, ty) in &r.fallbacks {

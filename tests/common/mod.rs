@@ -1,0 +1,57 @@
+//! Shared by the model tests: the dev manifest and the installed models.
+//! These tests need the model in the cache (`make models`, which CI runs);
+//! they fail, not skip, without it.
+
+use std::path::{Path, PathBuf};
+
+use hush::asr::eval::WerCounter;
+use hush::{AsrParams, ModelPaths, Recognizer};
+
+pub const DEV: &str = "../shared/data/audio-dev";
+
+pub struct Clip {
+    pub audio: PathBuf,
+    pub text: String,
+    pub snr_db: Option<f64>,
+}
+
+pub fn dev_clips() -> Vec<Clip> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(DEV);
+    let manifest = dir.join("manifest.jsonl");
+    let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| panic!("{}: {e}", manifest.display()));
+    text.lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("manifest line");
+            Clip {
+                audio: dir.join(v["audio"].as_str().expect("audio")),
+                text: v["text"].as_str().expect("text").to_owned(),
+                snr_db: v["snr_db"].as_f64(),
+            }
+        })
+        .collect()
+}
+
+pub fn load(id: &str, params: AsrParams) -> Recognizer {
+    let files = hush_models::Cache::default()
+        .resolve(id)
+        .unwrap_or_else(|e| panic!("{e}\n(run `make models`, or `hush models import tiny.en` and `hush models quantize tiny.en`)"));
+    let paths = ModelPaths { config: files.config, tokenizer: files.tokenizer, weights: files.weights };
+    Recognizer::load(&paths, params).expect("model loads")
+}
+
+pub fn samples(path: &Path) -> Vec<f32> {
+    let (audio, _) = hush::read_wav(path, &Default::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    audio.samples().to_vec()
+}
+
+/// Transcribes clips with `opts`, returns (WER counter, hypotheses).
+pub fn score(rec: &Recognizer, clips: &[&Clip], opts: &hush::DecodeOptions) -> (WerCounter, Vec<String>) {
+    let mut wer = WerCounter::default();
+    let mut hyps = Vec::new();
+    for c in clips {
+        let t = rec.transcribe_with(&samples(&c.audio), opts).expect("transcribes");
+        wer.add(&c.text, &t.text);
+        hyps.push(t.text);
+    }
+    (wer, hyps)
+}
