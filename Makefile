@@ -7,7 +7,7 @@ QUANT ?= q8_0
 DEV := ../shared/data/audio-dev/manifest.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
-.PHONY: build models demo test bench bench-compare clean
+.PHONY: build models models-base demo test bench bench-compare clean
 
 build:
 	$(CARGO) build --release -p hush-cli
@@ -18,10 +18,14 @@ models: build
 	$(HUSH) models import $(MODEL)
 	$(HUSH) models quantize $(MODEL) --type $(QUANT)
 
+# The multilingual model the tests also convert (a split checkpoint).
+models-base: build
+	$(HUSH) models import base
+
 demo: models
 	$(HUSH) transcribe --model $(MODEL)-$(QUANT) examples/audio/*.wav
 
-test: models
+test: models models-base
 	$(CARGO) test --release --workspace
 
 bench: models

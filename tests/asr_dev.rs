@@ -98,3 +98,77 @@ fn empty_silent_and_noise_input() {
     // The trim floor applies to tiny clips.
     assert_eq!(rec.encoder_frames(1600, Some(Trim::default())), 300);
 }
+
+/// Resampling is transparent to recognition: 16 kHz clips taken to 44.1 and
+/// 22.05 kHz and back through hush-audio transcribe as the originals do.
+#[test]
+fn resampled_audio_transcribes_like_the_16k_original() {
+    let rec = load("tiny.en-q8_0", AsrParams::default());
+    let clips = dev_clips();
+    let clean: Vec<&Clip> = clips.iter().filter(|c| c.snr_db.is_none() && c.audio.to_string_lossy().contains("clean/")).take(30).collect();
+    let mut original = hush::asr::eval::WerCounter::default();
+    let mut round_trip = hush::asr::eval::WerCounter::default();
+    for c in &clean {
+        let x = samples(&c.audio);
+        original.add(&c.text, &rec.transcribe(&x).unwrap().text);
+        for rate in [44_100, 22_050] {
+            let up = hush::audio::resample(&x, 16_000, rate).unwrap();
+            let back = hush::Audio::from_pcm(&up, rate).unwrap();
+            round_trip.add(&c.text, &rec.transcribe(back.samples()).unwrap().text);
+        }
+    }
+    eprintln!("WER 16 kHz {:.2} %, via 44.1/22.05 kHz {:.2} %", original.wer(), round_trip.wer());
+    assert!((round_trip.wer() - original.wer()).abs() <= 1.0, "{:.2} vs {:.2}", round_trip.wer(), original.wer());
+}
+
+/// The self-attention cache is exact: feeding tokens one at a time gives the
+/// logits of running the whole prefix at once (with the causal mask).
+#[test]
+fn kv_cache_matches_full_prefix() {
+    let rec = load("tiny.en", AsrParams::default());
+    let clips = dev_clips();
+    let x = samples(&clips[0].audio);
+    let frames = rec.encoder_frames(x.len(), Some(Trim::default()));
+    let mel = candle_core::Tensor::from_vec(rec.front_end().log_mel(&x, frames), (1, 80, frames), &candle_core::Device::Cpu).unwrap();
+    let (audio, tokens) = rec.install(|| {
+        let audio = rec.model().encoder.forward(&mel).unwrap();
+        let t = rec.transcribe(&x).unwrap();
+        (audio, t.tokens)
+    });
+    let tok = rec.tokenizer();
+    let mut seq = vec![tok.sot, tok.no_timestamps];
+    seq.extend(&tokens);
+    let dec = &rec.model().decoder;
+    let (whole, stepwise) = rec.install(|| {
+        let mut s = dec.start(&audio).unwrap();
+        let whole = dec.step(&mut s, &seq, 1).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
+        let mut s = dec.start(&audio).unwrap();
+        let mut last = None;
+        for t in &seq {
+            last = Some(dec.step(&mut s, &[*t], 1).unwrap());
+        }
+        (whole, last.unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap())
+    });
+    let max = whole.iter().zip(&stepwise).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(max < 1e-3, "cached and full-prefix logits differ by {max}");
+    let argmax = |v: &[f32]| v.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
+    assert_eq!(argmax(&whole), argmax(&stepwise));
+}
+
+/// The multilingual base model (a checkpoint split over two packages)
+/// imports, detects English and transcribes with a multilingual prompt.
+#[test]
+fn multilingual_base_detects_english_and_transcribes() {
+    let rec = load("base", AsrParams::default());
+    assert!(rec.config().is_multilingual());
+    let clips = dev_clips();
+    let piper: Vec<&Clip> = clips.iter().filter(|c| c.snr_db.is_none()).take(6).collect();
+    let mut wer = hush::asr::eval::WerCounter::default();
+    for c in &piper {
+        let t = rec.transcribe(&samples(&c.audio)).unwrap();
+        assert_eq!(t.language.as_deref(), Some("en"), "{}: {}", c.text, t.text);
+        wer.add(&c.text, &t.text);
+    }
+    eprintln!("base WER on {} clips: {:.2} %", piper.len(), wer.wer());
+    assert!(wer.wer() < 35.0, "base WER {:.2} %", wer.wer());
+}
