@@ -19,6 +19,9 @@ pub struct MelFrontEnd {
     n_mels: usize,
     /// `[n_mels][N_FFT / 2 + 1]`, row-major.
     filters: Vec<f32>,
+    /// Per filter, the bins where it is non-zero (a filter spans a few
+    /// bins of 201, so this skips most of the multiply).
+    support: Vec<std::ops::Range<usize>>,
     window: Vec<f32>,
     fft: Arc<dyn RealToComplex<f32>>,
 }
@@ -27,7 +30,17 @@ impl MelFrontEnd {
     pub fn new(n_mels: usize) -> Self {
         let window = (0..N_FFT).map(|n| (0.5 - 0.5 * (2.0 * std::f64::consts::PI * n as f64 / N_FFT as f64).cos()) as f32).collect();
         let fft = RealFftPlanner::<f32>::new().plan_fft_forward(N_FFT);
-        Self { n_mels, filters: slaney_filterbank(n_mels, N_FFT, SAMPLE_RATE), window, fft }
+        let filters = slaney_filterbank(n_mels, N_FFT, SAMPLE_RATE);
+        let n_bins = N_FFT / 2 + 1;
+        let support = filters
+            .chunks(n_bins)
+            .map(|row| {
+                let first = row.iter().position(|&w| w != 0.0).unwrap_or(0);
+                let last = row.iter().rposition(|&w| w != 0.0).map_or(0, |l| l + 1);
+                first..last.max(first)
+            })
+            .collect();
+        Self { n_mels, filters, support, window, fft }
     }
 
     pub fn n_mels(&self) -> usize {
@@ -66,9 +79,9 @@ impl MelFrontEnd {
             for (p, c) in power.iter_mut().zip(&spectrum) {
                 *p = c.norm_sqr();
             }
-            for m in 0..self.n_mels {
+            for (m, bins) in self.support.iter().enumerate() {
                 let row = &self.filters[m * n_bins..(m + 1) * n_bins];
-                let e: f32 = row.iter().zip(&power).map(|(w, p)| w * p).sum();
+                let e: f32 = row[bins.clone()].iter().zip(&power[bins.clone()]).map(|(w, p)| w * p).sum();
                 let v = e.max(1e-10).log10();
                 max = max.max(v);
                 mel[m * n_frames + t] = v;
