@@ -200,13 +200,25 @@ impl Recognizer {
         let text = std::fs::read_to_string(&paths.config).map_err(|e| AsrError::io(&paths.config, e))?;
         let config: Config =
             serde_json::from_str(&text).map_err(|e| AsrError::Config { path: paths.config.clone(), detail: e.to_string() })?;
-        let tokenizer = WhisperTokenizer::from_file(&paths.tokenizer)?;
         let threads = params.threads.max(1);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .map_err(|e| AsrError::Inference(format!("thread pool: {e}")))?;
-        let model = pool.install(|| Whisper::load(config.clone(), &paths.weights, params.weight_mode, &device))?;
+        // Parsing tokenizer.json (50k merges) takes as long as reading the
+        // weights, so the two run side by side.
+        let t = Instant::now();
+        let (tokenizer, model) = std::thread::scope(|s| {
+            let tokenizer = s.spawn(|| WhisperTokenizer::from_file(&paths.tokenizer));
+            let model = pool.install(|| Whisper::load(config.clone(), &paths.weights, params.weight_mode, &device));
+            let tokenizer = tokenizer.join().unwrap_or_else(|_| {
+                Err(AsrError::Tokenizer { path: paths.tokenizer.clone(), detail: "the tokenizer parser panicked".into() })
+            });
+            (tokenizer, model)
+        });
+        let (tokenizer, model) = (tokenizer?, model?);
+        tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "tokenizer and weights loaded");
+        let t = Instant::now();
         // Text mode: only text tokens and end-of-text may be emitted; every
         // other special token and timestamp is suppressed, as are the
         // symbols the model's config lists.
@@ -221,6 +233,7 @@ impl Recognizer {
         }
         let punctuation = (0..config.vocab_size as u32).map(|id| tokenizer.is_punctuation(id)).collect();
         let front_end = MelFrontEnd::new(config.num_mel_bins);
+        tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "tables built");
         Ok(Self { model, tokenizer, front_end, params: AsrParams { threads, ..params }, pool, suppress, punctuation, device })
     }
 
