@@ -429,9 +429,13 @@ impl Recognizer {
         Ok(!next_text.is_empty() && first_word.starts_with(&next_text))
     }
 
-    /// [`repetition_cut`] over the words of `tokens` (punctuation skipped),
-    /// as a length of `tokens`.
+    /// [`repetition_cut`] over the tokens as they are (catching loops of
+    /// symbols, "$ $ $ $") and over their words alone (punctuation skipped,
+    /// catching "year. What ... year? What ..."), as a length of `tokens`.
     fn loop_cut(&self, tokens: &[u32]) -> Option<usize> {
+        if let Some(keep) = repetition_cut(tokens) {
+            return Some(keep);
+        }
         let words: Vec<(usize, u32)> = tokens
             .iter()
             .enumerate()
