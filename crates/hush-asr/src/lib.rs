@@ -464,6 +464,7 @@ struct Window {
 /// pause of at least 0.6 s (20 ms frames within 10 dB of the 2nd-percentile
 /// frame, the noise floor), and a piece still longer than 30 s at its quietest frame
 /// between 20 and 30 s. Audio of one window or less is one piece.
+#[allow(clippy::single_range_in_vec_init)] // one piece is a valid answer
 pub fn split_at_pauses(samples: &[f32]) -> Vec<std::ops::Range<usize>> {
     const FRAME: usize = 320;
     const MIN_PAUSE: usize = 30;

@@ -220,7 +220,7 @@ fn convert(model: &Ct2Model, ct2_config: &Path) -> Result<(HashMap<String, Tenso
     }
     let split = |t: Tensor, parts: usize| -> Result<Vec<Tensor>, String> {
         let n = t.dims()[0];
-        if n % parts != 0 || n / parts != d {
+        if !n.is_multiple_of(parts) || n / parts != d {
             return Err(format!("fused tensor of {n} rows does not split into {parts} × {d}"));
         }
         (0..parts).map(|i| t.narrow(0, i * d, d).and_then(|t| t.contiguous()).map_err(|e| e.to_string())).collect()
@@ -366,10 +366,13 @@ mod tests {
         Tensor::new(&[v], &Device::Cpu).unwrap().to_dtype(DType::F16).unwrap().to_vec1::<half::f16>().unwrap()[0].to_bits()
     }
 
+    /// A variable: name, dims, dtype code, bytes.
+    type Var = (String, Vec<usize>, u8, Vec<u8>);
+
     /// A whole (tiny, d=2, 1+1 layers, vocab 3) Whisper in CT2 form.
     fn toy_model() -> Vec<u8> {
         let d = 2;
-        let mut vars: Vec<(String, Vec<usize>, u8, Vec<u8>)> = Vec::new();
+        let mut vars: Vec<Var> = Vec::new();
         let mut counter = 0.0f32;
         let mut t = |name: &str, dims: Vec<usize>| {
             let n: usize = dims.iter().product();
@@ -377,7 +380,7 @@ mod tests {
             counter += 100.0;
             (name.to_owned(), dims, 4u8, f16s(&vals))
         };
-        let attn = |p: &str, t: &mut dyn FnMut(&str, Vec<usize>) -> (String, Vec<usize>, u8, Vec<u8>)| {
+        let attn = |p: &str, t: &mut dyn FnMut(&str, Vec<usize>) -> Var| {
             vec![
                 t(&format!("{p}/layer_norm/gamma"), vec![d]),
                 t(&format!("{p}/layer_norm/beta"), vec![d]),
@@ -387,7 +390,7 @@ mod tests {
                 t(&format!("{p}/linear_1/bias"), vec![d]),
             ]
         };
-        let ffn = |p: &str, t: &mut dyn FnMut(&str, Vec<usize>) -> (String, Vec<usize>, u8, Vec<u8>)| {
+        let ffn = |p: &str, t: &mut dyn FnMut(&str, Vec<usize>) -> Var| {
             vec![
                 t(&format!("{p}/layer_norm/gamma"), vec![d]),
                 t(&format!("{p}/layer_norm/beta"), vec![d]),
