@@ -29,6 +29,9 @@ enum Command {
         /// Print one JSON object per file instead of text.
         #[arg(long)]
         json: bool,
+        /// Refuse files longer than this many seconds (checked from the header).
+        #[arg(long, default_value_t = 600.0)]
+        max_seconds: f64,
     },
     /// Fetch, convert, quantise and list models.
     Models {
@@ -157,18 +160,22 @@ fn ms(d: Duration) -> f64 {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Transcribe { files, model, json } => transcribe(&files, &model, json),
+        Command::Transcribe { files, model, json, max_seconds } => {
+            anyhow::ensure!(max_seconds.is_finite() && max_seconds > 0.0, "--max-seconds must be positive");
+            let limits = hush_audio::DecodeOptions { max_duration: Duration::from_secs_f64(max_seconds), ..Default::default() };
+            transcribe(&files, &model, json, &limits)
+        }
         Command::Models { command } => models(command),
         Command::Bench { command: BenchCommand::Asr(args) } => bench::asr(&args),
     }
 }
 
-fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool) -> Result<()> {
+fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool, limits: &hush_audio::DecodeOptions) -> Result<()> {
     let (rec, load, _) = model.load()?;
     let mut failed = 0;
     for file in files {
         let t = Instant::now();
-        let audio = match hush_audio::read_wav(file, &Default::default()) {
+        let audio = match hush_audio::read_wav(file, limits) {
             Ok((audio, _)) => audio,
             Err(e) => {
                 // One bad file does not lose the others' results.
