@@ -1,0 +1,189 @@
+/// A number found at the start of a word sequence.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Number {
+    pub value: f64,
+    /// Words consumed from the input.
+    pub words: usize,
+}
+
+fn unit(w: &str) -> Option<u64> {
+    Some(match w {
+        "zero" | "nought" => 0,
+        "one" | "a" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        _ => return None,
+    })
+}
+
+fn tens(w: &str) -> Option<u64> {
+    Some(match w {
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" | "fourty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        _ => return None,
+    })
+}
+
+fn scale(w: &str) -> Option<u64> {
+    Some(match w {
+        "hundred" => 100,
+        "thousand" => 1_000,
+        "million" => 1_000_000,
+        "billion" => 1_000_000_000,
+        _ => return None,
+    })
+}
+
+/// A digit string as Whisper writes it: "42", "1,000", "2.5", "$42.50".
+fn numeral(w: &str) -> Option<f64> {
+    let w = w.trim_start_matches(['$', '€', '£']).trim_end_matches(['.', ',', '?', '!']);
+    if w.is_empty() || !w.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let plain: String = w.chars().filter(|&c| c != ',').collect();
+    plain.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Parses the number that starts `words` (lower-case words), if any.
+///
+/// "a" counts as one only before a scale word ("a hundred"); "and" is
+/// allowed inside a number ("one hundred and five") but never ends one.
+pub fn parse_number(words: &[&str]) -> Option<Number> {
+    if let Some(v) = words.first().and_then(|w| numeral(w)) {
+        // "42 thousand" mixes forms.
+        if let Some(s) = words.get(1).and_then(|w| scale(w)) {
+            return Some(Number { value: v * s as f64, words: 2 });
+        }
+        return Some(Number { value: v, words: 1 });
+    }
+    let (mut total, mut group) = (0u64, 0u64);
+    let mut used = 0;
+    let mut last_was_tens = false;
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i];
+        if w == "and" && used > 0 && i + 1 < words.len() && (unit(words[i + 1]).is_some() || tens(words[i + 1]).is_some()) {
+            i += 1;
+            continue;
+        }
+        if w == "a" && words.get(i + 1).is_none_or(|n| scale(n).is_none()) {
+            break;
+        }
+        if let Some(u) = unit(w) {
+            // After a tens word only 1-9 follow ("twenty one"); otherwise
+            // the group must not hold units or tens yet ("one two" is two
+            // numbers, "hundred five" is one).
+            let fits = if last_was_tens { u < 10 } else { group % 100 == 0 };
+            if !fits {
+                break;
+            }
+            group += u;
+            last_was_tens = false;
+        } else if let Some(t) = tens(w) {
+            if group % 100 != 0 {
+                break;
+            }
+            group += t;
+            last_was_tens = true;
+        } else if let Some(s) = scale(w) {
+            if used == 0 {
+                break;
+            }
+            if s == 100 {
+                group = group.max(1) * 100;
+            } else {
+                total += group.max(1) * s;
+                group = 0;
+            }
+            last_was_tens = false;
+        } else {
+            break;
+        }
+        used = i + 1;
+        i += 1;
+    }
+    if used == 0 {
+        return None;
+    }
+    let mut value = (total + group) as f64;
+    // "two point five"
+    if words.get(used) == Some(&"point") {
+        let digits: Vec<u64> = words[used + 1..].iter().map_while(|w| unit(w).filter(|&d| d < 10)).collect();
+        if !digits.is_empty() {
+            let frac: String = digits.iter().map(|d| d.to_string()).collect();
+            value += format!("0.{frac}").parse::<f64>().unwrap_or(0.0);
+            used += 1 + digits.len();
+        }
+    }
+    Some(Number { value, words: used })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Option<(f64, usize)> {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        parse_number(&words).map(|n| (n.value, n.words))
+    }
+
+    #[test]
+    fn spoken_numbers() {
+        assert_eq!(p("forty two dollars"), Some((42.0, 2)));
+        assert_eq!(p("one hundred and five"), Some((105.0, 4)));
+        assert_eq!(p("a hundred"), Some((100.0, 2)));
+        assert_eq!(p("fifty thousand rupiah"), Some((50_000.0, 2)));
+        assert_eq!(p("two thousand and twenty four"), Some((2024.0, 5)));
+        assert_eq!(p("three million two hundred thousand"), Some((3_200_000.0, 5)));
+        assert_eq!(p("two point five kilometres"), Some((2.5, 3)));
+        assert_eq!(p("nineteen"), Some((19.0, 1)));
+        assert_eq!(p("twenty one"), Some((21.0, 2)));
+    }
+
+    #[test]
+    fn numerals_as_whisper_writes_them() {
+        assert_eq!(p("42"), Some((42.0, 1)));
+        assert_eq!(p("$42.50"), Some((42.5, 1)));
+        assert_eq!(p("1,000 steps"), Some((1000.0, 1)));
+        assert_eq!(p("42."), Some((42.0, 1)));
+        assert_eq!(p("50 thousand"), Some((50_000.0, 2)));
+    }
+
+    #[test]
+    fn not_numbers_and_boundaries() {
+        assert_eq!(p("a ride"), None);
+        assert_eq!(p("and five"), None);
+        assert_eq!(p("hundred"), None);
+        assert_eq!(p(""), None);
+        assert_eq!(p("navigate home"), None);
+        // "five and" stops before "and" that leads nowhere numeric.
+        assert_eq!(p("five and then"), Some((5.0, 1)));
+        // Two separate numbers: "twenty twenty" is not forty.
+        assert_eq!(p("twenty twenty"), Some((20.0, 1)));
+        // "one two" are two numbers, not twelve or three.
+        assert_eq!(p("one two"), Some((1.0, 1)));
+        assert_eq!(p("oh no"), None, "an exclamation is not zero");
+    }
+}
