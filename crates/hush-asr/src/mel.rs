@@ -43,10 +43,6 @@ impl MelFrontEnd {
         Self { n_mels, filters, support, window, fft }
     }
 
-    pub fn n_mels(&self) -> usize {
-        self.n_mels
-    }
-
     /// Number of frames audio of `samples` samples fills (Whisper drops the
     /// last STFT frame).
     pub fn frames_for(samples: usize) -> usize {

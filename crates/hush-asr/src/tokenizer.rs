@@ -48,11 +48,6 @@ impl WhisperTokenizer {
         self.inner.decode(ids, true).map_err(|e| AsrError::Inference(format!("detokenise: {e}")))
     }
 
-    pub fn encode(&self, text: &str) -> Result<Vec<u32>, AsrError> {
-        let enc = self.inner.encode(text, false).map_err(|e| AsrError::Inference(format!("tokenise: {e}")))?;
-        Ok(enc.get_ids().to_vec())
-    }
-
     pub fn language_id(&self, code: &str) -> Option<u32> {
         self.languages.iter().find(|l| l.0 == code).map(|l| l.1)
     }
@@ -67,9 +62,5 @@ impl WhisperTokenizer {
         self.inner.id_to_token(id).is_some_and(|t| {
             t.trim_start_matches('Ġ').chars().all(|c| !c.is_alphanumeric()) && !t.starts_with("<|")
         })
-    }
-
-    pub fn vocab_size(&self) -> usize {
-        self.inner.get_vocab_size(true)
     }
 }
