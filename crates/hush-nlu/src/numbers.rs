@@ -62,8 +62,26 @@ fn numeral(w: &str) -> Option<f64> {
     if w.is_empty() || !w.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    let plain: String = w.chars().filter(|&c| c != ',').collect();
-    plain.parse::<f64>().ok().filter(|v| v.is_finite())
+    // "50k" is fifty thousand.
+    let (w, factor) = match w.strip_suffix(['k', 'K']) {
+        Some(n) => (n, 1000.0),
+        None => (w, 1.0),
+    };
+    // "1.000.000" groups thousands with dots, as Indonesian writes money.
+    let dotted_thousands = w.matches('.').count() > 1 && w.split('.').skip(1).all(|g| g.len() == 3);
+    let plain: String = w.chars().filter(|&c| c != ',' && !(dotted_thousands && c == '.')).collect();
+    plain.parse::<f64>().ok().map(|v| v * factor).filter(|v| v.is_finite())
+}
+
+/// "50.000" read with a dot as the thousands separator (money in rupiah),
+/// where plain [`parse_number`] would read fifty.
+pub(crate) fn dotted_thousands(w: &str) -> Option<f64> {
+    let (head, tail) = w.split_once('.')?;
+    let groups_ok = !head.is_empty() && head.len() <= 3 && tail.split('.').all(|g| g.len() == 3 && g.chars().all(|c| c.is_ascii_digit()));
+    if !groups_ok || !head.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    w.replace('.', "").parse().ok()
 }
 
 /// Parses the number that starts `words` (lower-case words), if any.
@@ -169,6 +187,11 @@ mod tests {
         assert_eq!(p("1,000 steps"), Some((1000.0, 1)));
         assert_eq!(p("42."), Some((42.0, 1)));
         assert_eq!(p("50 thousand"), Some((50_000.0, 2)));
+        assert_eq!(p("50k"), Some((50_000.0, 1)));
+        assert_eq!(p("1.000.000"), Some((1_000_000.0, 1)));
+        assert_eq!(p("2.5"), Some((2.5, 1)));
+        assert_eq!(dotted_thousands("50.000"), Some(50_000.0));
+        assert_eq!(dotted_thousands("2.5"), None);
     }
 
     #[test]

@@ -1,0 +1,589 @@
+//! Built-in slot types: numbers, money, times, dates, durations, ordinals
+//! and bounded free text, read from words as people say them and as
+//! Whisper writes them.
+//!
+//! Values stay relative ("next friday", "in ten minutes"): the parser has
+//! no clock, the action that uses the value does.
+
+use crate::numbers::{dotted_thousands, parse_number};
+use serde::Serialize;
+use std::fmt;
+
+/// A slot's value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    /// A list value (its canonical form) or free text.
+    Text(String),
+    Integer(i64),
+    Number(f64),
+    /// `currency` is an ISO 4217 code, `None` when only a number was said.
+    Money { amount: f64, currency: Option<String> },
+    Time(Time),
+    Date(Date),
+    Duration { seconds: u64 },
+    Ordinal(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Time {
+    /// A clock time. `hour` is 0-23 when am/pm (or a 24-hour form) made it
+    /// certain; otherwise it is as said (1-12) and `certain` is false.
+    At { hour: u8, minute: u8, certain: bool },
+    /// "in ten minutes".
+    In { seconds: u64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Date {
+    /// Days from today: "today" 0, "tomorrow" 1, "in three days" 3.
+    Relative { days: i32 },
+    /// Monday is 0. `next` when the speaker said "next".
+    Weekday { weekday: u8, next: bool },
+    /// "the fifth", "march third".
+    Calendar { month: Option<u8>, day: u8 },
+}
+
+/// The built-in slot types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Builtin {
+    Integer,
+    Number,
+    Money,
+    Time,
+    Date,
+    Duration,
+    Ordinal,
+    /// Free text of at most `max_words` words.
+    Wildcard,
+}
+
+impl Builtin {
+    pub const ALL: [(&'static str, Builtin); 8] = [
+        ("integer", Builtin::Integer),
+        ("number", Builtin::Number),
+        ("money", Builtin::Money),
+        ("time", Builtin::Time),
+        ("date", Builtin::Date),
+        ("duration", Builtin::Duration),
+        ("ordinal", Builtin::Ordinal),
+        ("wildcard", Builtin::Wildcard),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, b)| b)
+    }
+
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, b)| *b == self).map_or("?", |(n, _)| n)
+    }
+
+    /// Phrases that parse as this type, for generating sentences.
+    pub fn samples(self) -> &'static [&'static str] {
+        match self {
+            Builtin::Integer => &["two", "forty two", "3", "one hundred and five", "12"],
+            Builtin::Number => &["two point five", "7", "forty two", "19.5"],
+            Builtin::Money => &["forty two dollars", "$42", "Rp 50.000", "fifty thousand rupiah", "$12.50", "twenty euros"],
+            Builtin::Time => &["five thirty pm", "17:30", "in ten minutes", "7 am", "noon", "half past six"],
+            Builtin::Date => &["tomorrow", "next friday", "today", "on monday", "march third"],
+            Builtin::Duration => &["ten minutes", "an hour", "two hours", "half an hour", "90 seconds"],
+            Builtin::Ordinal => &["first", "second", "3rd", "twenty first"],
+            Builtin::Wildcard => &["I'm running late", "see you soon", "pick up some milk"],
+        }
+    }
+}
+
+/// One way a built-in type reads the words at a position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    /// Words consumed.
+    pub len: usize,
+    pub value: Value,
+    /// How much less sure this reading is than a plain one (0 = sure).
+    pub cost: f32,
+}
+
+/// Reads `ty` from the start of `words`; the longest reading, if any.
+/// Wildcards are handled by the matcher (any span is a reading).
+pub fn parse_builtin(ty: Builtin, words: &[&str]) -> Option<Reading> {
+    match ty {
+        Builtin::Integer => parse_number(words).filter(|n| n.value.fract() == 0.0 && n.value.abs() < 1e15).map(|n| Reading {
+            len: n.words,
+            value: Value::Integer(n.value as i64),
+            cost: 0.0,
+        }),
+        Builtin::Number => parse_number(words).map(|n| Reading { len: n.words, value: Value::Number(n.value), cost: 0.0 }),
+        Builtin::Money => money(words),
+        Builtin::Time => time(words),
+        Builtin::Date => date(words),
+        Builtin::Duration => duration(words).map(|(len, seconds)| Reading { len, value: Value::Duration { seconds }, cost: 0.0 }),
+        Builtin::Ordinal => ordinal(words).map(|(len, n)| Reading { len, value: Value::Ordinal(n), cost: 0.0 }),
+        Builtin::Wildcard => None,
+    }
+}
+
+fn currency_word(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "dollar" | "dollars" | "buck" | "bucks" | "usd" => "USD",
+        "euro" | "euros" | "eur" => "EUR",
+        "pound" | "pounds" | "quid" | "gbp" => "GBP",
+        "rupiah" | "rupiahs" | "idr" => "IDR",
+        "yen" | "jpy" => "JPY",
+        "rupee" | "rupees" | "inr" => "INR",
+        "ringgit" | "myr" => "MYR",
+        "baht" | "thb" => "THB",
+        "peso" | "pesos" | "php" => "PHP",
+        "dong" | "vnd" => "VND",
+        "sgd" => "SGD",
+        _ => return None,
+    })
+}
+
+fn currency_symbol(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "$" => "USD",
+        "€" => "EUR",
+        "£" => "GBP",
+        "¥" => "JPY",
+        "₹" => "INR",
+        "rp" => "IDR",
+        _ => return None,
+    })
+}
+
+fn money(words: &[&str]) -> Option<Reading> {
+    let mut i = 0;
+    let mut currency = words.first().and_then(|w| currency_symbol(w));
+    if currency.is_some() {
+        i += 1;
+    }
+    let rest = &words[i..];
+    // Rupiah amounts group thousands with dots: "Rp 50.000".
+    let idr_hint = currency == Some("IDR") || rest.get(1).and_then(|w| currency_word(w)) == Some("IDR");
+    let (mut amount, used) = match rest.first().and_then(|w| dotted_thousands(w)).filter(|_| idr_hint) {
+        Some(v) => (v, 1),
+        None => {
+            let n = parse_number(rest)?;
+            (n.value, n.words)
+        }
+    };
+    i += used;
+    // "singapore dollars", "us dollars"
+    if currency.is_none() && matches!(words.get(i), Some(&"us") | Some(&"singapore")) && words.get(i + 1).and_then(|w| currency_word(w)).is_some() {
+        currency = Some(if words[i] == "us" { "USD" } else { "SGD" });
+        i += 2;
+    } else if let Some(c) = words.get(i).and_then(|w| currency_word(w)) {
+        if currency.is_none() || currency == Some(c) {
+            currency = Some(c);
+            i += 1;
+        }
+    }
+    // "... and fifty cents", "forty two dollars fifty"
+    if currency.is_some() && amount.fract() == 0.0 {
+        let j = i + usize::from(words.get(i) == Some(&"and"));
+        if let Some(c) = parse_number(&words[j.min(words.len())..]).filter(|c| c.value < 100.0 && c.value.fract() == 0.0) {
+            if matches!(words.get(j + c.words), Some(&"cents") | Some(&"cent")) {
+                amount += c.value / 100.0;
+                i = j + c.words + 1;
+            }
+        }
+    }
+    // A bare number may be an amount, but a stated currency is surer.
+    let cost = if currency.is_some() { 0.0 } else { 0.3 };
+    Some(Reading { len: i, value: Value::Money { amount, currency: currency.map(str::to_string) }, cost })
+}
+
+fn small_number(words: &[&str]) -> Option<(u32, usize)> {
+    let n = parse_number(words)?;
+    (n.value.fract() == 0.0 && (0.0..=10_000.0).contains(&n.value)).then_some((n.value as u32, n.words))
+}
+
+fn unit_seconds(w: &str) -> Option<u64> {
+    Some(match w {
+        "second" | "seconds" | "sec" | "secs" => 1,
+        "minute" | "minutes" | "min" | "mins" => 60,
+        "hour" | "hours" | "hr" | "hrs" => 3600,
+        "day" | "days" => 86_400,
+        "week" | "weeks" => 604_800,
+        _ => return None,
+    })
+}
+
+/// "ten minutes", "an hour and a half", "half an hour", "2 hours 30 minutes".
+fn duration(words: &[&str]) -> Option<(usize, u64)> {
+    let one = |w: &[&str]| -> Option<(usize, u64)> {
+        if w.len() >= 3 && w[0] == "half" && matches!(w[1], "an" | "a") {
+            return unit_seconds(w[2]).map(|u| (3, u / 2));
+        }
+        let (n, used) = match w.first() {
+            Some(&"a") | Some(&"an") => (1, 1),
+            _ => small_number(w)?,
+        };
+        let u = unit_seconds(w.get(used)?)?;
+        Some((used + 1, n as u64 * u))
+    };
+    let (mut len, mut secs) = one(words)?;
+    if words.get(len) == Some(&"and") && words.get(len + 1) == Some(&"a") && words.get(len + 2) == Some(&"half") {
+        return Some((len + 3, secs + secs / 2));
+    }
+    let j = len + usize::from(words.get(len) == Some(&"and"));
+    if let Some((l2, s2)) = one(&words[j.min(words.len())..]) {
+        len = j + l2;
+        secs += s2;
+    }
+    Some((len, secs))
+}
+
+fn ordinal_word(w: &str) -> Option<u32> {
+    const WORDS: [&str; 20] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+        "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+        "twentieth",
+    ];
+    if let Some(i) = WORDS.iter().position(|&x| x == w) {
+        return Some(i as u32 + 1);
+    }
+    match w {
+        "thirtieth" => Some(30),
+        "fortieth" => Some(40),
+        "fiftieth" => Some(50),
+        _ => {
+            let digits = w.strip_suffix("st").or(w.strip_suffix("nd")).or(w.strip_suffix("rd")).or(w.strip_suffix("th"))?;
+            digits.parse().ok().filter(|_| digits.chars().all(|c| c.is_ascii_digit()))
+        }
+    }
+}
+
+fn ordinal(words: &[&str]) -> Option<(usize, u32)> {
+    let first = words.first()?;
+    if let Some(n) = ordinal_word(first) {
+        return Some((1, n));
+    }
+    // "twenty first"
+    let tens = match *first {
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        _ => return None,
+    };
+    let unit = ordinal_word(words.get(1)?).filter(|&u| u < 10)?;
+    Some((2, tens + unit))
+}
+
+fn meridiem(words: &[&str]) -> Option<(usize, bool)> {
+    match words {
+        ["am", ..] => Some((1, false)),
+        ["pm", ..] => Some((1, true)),
+        ["in", "the", "morning", ..] => Some((3, false)),
+        ["in", "the", "afternoon" | "evening", ..] | ["at", "night", ..] => Some((3 - usize::from(words[0] == "at"), true)),
+        ["tonight", ..] => Some((1, true)),
+        _ => None,
+    }
+}
+
+fn clock(hour: u32, minute: u32, words_after: &[&str], explicit_24h: bool) -> Option<(usize, Time)> {
+    if hour > 24 || minute > 59 {
+        return None;
+    }
+    let mut used = 0;
+    if words_after.first() == Some(&"oclock") {
+        used += 1;
+    }
+    let (hour, certain) = match meridiem(&words_after[used..]) {
+        Some((n, pm)) if (1..=12).contains(&hour) => {
+            used += n;
+            (hour % 12 + if pm { 12 } else { 0 }, true)
+        }
+        _ => (hour % 24, explicit_24h || hour == 0 || hour > 12),
+    };
+    Some((used, Time::At { hour: hour as u8, minute: minute as u8, certain }))
+}
+
+fn time(words: &[&str]) -> Option<Reading> {
+    let skip = usize::from(matches!(words.first(), Some(&"at") | Some(&"around") | Some(&"by")));
+    let w = &words[skip..];
+    let done = |len: usize, t: Time, cost: f32| Some(Reading { len: skip + len, value: Value::Time(t), cost });
+    match w {
+        ["in", rest @ ..] if skip == 0 => {
+            let (len, seconds) = duration(rest)?;
+            return done(1 + len, Time::In { seconds }, 0.0);
+        }
+        ["noon" | "midday", ..] => return done(1, Time::At { hour: 12, minute: 0, certain: true }, 0.0),
+        ["midnight", ..] => return done(1, Time::At { hour: 0, minute: 0, certain: true }, 0.0),
+        _ => {}
+    }
+    // "half past five", "quarter to six", "ten past seven"
+    let (offset, used) = match w {
+        ["half", "past", ..] => (30i32, 2),
+        ["quarter", "past", ..] => (15, 2),
+        ["a", "quarter", "past", ..] => (15, 3),
+        ["quarter", "to", ..] => (-15, 2),
+        ["a", "quarter", "to", ..] => (-15, 3),
+        _ => match small_number(w) {
+            Some((m, n)) if m > 0 && m < 60 && matches!(w.get(n), Some(&"past") | Some(&"to")) => {
+                (if w[n] == "past" { m as i32 } else { -(m as i32) }, n + 1)
+            }
+            _ => (0, 0),
+        },
+    };
+    if used > 0 {
+        let (h, n) = small_number(&w[used..]).filter(|&(h, _)| (1..=12).contains(&h))?;
+        let total = (h as i32 * 60 + offset).rem_euclid(24 * 60);
+        let (hour, minute) = ((total / 60) as u32, (total % 60) as u32);
+        let (m_used, t) = clock(if hour == 0 { 12 } else { hour }, minute, &w[used + n..], false)?;
+        return done(used + n + m_used, t, 0.0);
+    }
+    // "17:30", "5:30 pm"
+    if let Some((h, m)) = w.first().and_then(|t| t.split_once(':')) {
+        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        let (m_used, t) = clock(h, m, &w[1..], true)?;
+        return done(1 + m_used, t, 0.0);
+    }
+    // "five", "five thirty", "seven oh five", "7 15 pm"
+    let (hour, n) = small_number(w).filter(|&(h, _)| h <= 24)?;
+    let mut len = n;
+    let mut minute = 0;
+    if w.get(len) == Some(&"oh") {
+        if let Some((m, k)) = small_number(&w[len + 1..]).filter(|&(m, _)| m < 10) {
+            minute = m;
+            len += 1 + k;
+        }
+    } else if let Some((m, k)) = small_number(&w[len..]).filter(|&(m, _)| (10..60).contains(&m)) {
+        minute = m;
+        len += k;
+    }
+    let (m_used, t) = clock(hour, minute, &w[len..], false)?;
+    // A bare number is a time only weakly: "at five" is surer than "five".
+    let sure = m_used > 0 || skip > 0 || minute > 0;
+    done(len + m_used, t, if sure { 0.0 } else { 0.3 })
+}
+
+fn weekday(w: &str) -> Option<u8> {
+    let w = w.strip_suffix('s').filter(|s| s.ends_with("day")).unwrap_or(w);
+    ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].iter().position(|&d| d == w).map(|d| d as u8)
+}
+
+fn month(w: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december",
+    ];
+    MONTHS.iter().position(|&m| m == w || (w.len() >= 3 && w != "may" && m.starts_with(w) && w.len() <= 4)).map(|m| m as u8 + 1)
+}
+
+fn day_of_month(words: &[&str]) -> Option<(usize, u8)> {
+    let (len, d) = ordinal(words).or_else(|| small_number(words).map(|(n, l)| (l, n)))?;
+    (1..=31).contains(&d).then_some((len, d as u8))
+}
+
+fn date(words: &[&str]) -> Option<Reading> {
+    let skip = usize::from(matches!(words.first(), Some(&"on") | Some(&"for") | Some(&"by")));
+    let w = &words[skip..];
+    let done = |len: usize, d: Date| Some(Reading { len: skip + len, value: Value::Date(d), cost: 0.0 });
+    match w {
+        ["the", "day", "after", "tomorrow", ..] => return done(4, Date::Relative { days: 2 }),
+        ["day", "after", "tomorrow", ..] => return done(3, Date::Relative { days: 2 }),
+        ["the", "day", "before", "yesterday", ..] => return done(4, Date::Relative { days: -2 }),
+        ["today" | "tonight", ..] => return done(1, Date::Relative { days: 0 }),
+        ["this", "evening" | "morning" | "afternoon", ..] => return done(2, Date::Relative { days: 0 }),
+        ["tomorrow", ..] => return done(1, Date::Relative { days: 1 }),
+        ["yesterday", ..] => return done(1, Date::Relative { days: -1 }),
+        ["next", "week", ..] => return done(2, Date::Relative { days: 7 }),
+        ["in", rest @ ..] => {
+            let (n, l) = small_number(rest)?;
+            let days = match rest.get(l) {
+                Some(&"day") | Some(&"days") => n as i32,
+                Some(&"week") | Some(&"weeks") => 7 * n as i32,
+                _ => return None,
+            };
+            return done(1 + l + 1, Date::Relative { days });
+        }
+        _ => {}
+    }
+    let (next, k) = match w.first() {
+        Some(&"next") => (true, 1),
+        Some(&"this") | Some(&"coming") => (false, 1),
+        _ => (false, 0),
+    };
+    if let Some(d) = w.get(k).and_then(|x| weekday(x)) {
+        return done(k + 1, Date::Weekday { weekday: d, next });
+    }
+    // "march third", "march 3"
+    if let Some(m) = w.first().and_then(|x| month(x)) {
+        let rest = &w[1..];
+        let (l, d) = day_of_month(&rest[usize::from(rest.first() == Some(&"the"))..])?;
+        return done(1 + usize::from(rest.first() == Some(&"the")) + l, Date::Calendar { month: Some(m), day: d });
+    }
+    // "the third [of march]", "3rd of march", "12/25"
+    if let Some((a, b)) = w.first().and_then(|x| x.split_once('/')) {
+        let (m, d): (u8, u8) = (a.parse().ok()?, b.parse().ok()?);
+        return ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| done(1, Date::Calendar { month: Some(m), day: d }))?;
+    }
+    let the = usize::from(w.first() == Some(&"the"));
+    let (l, day) = ordinal(&w[the..]).filter(|&(_, d)| (1..=31).contains(&d))?;
+    let mut len = the + l;
+    let mut mon = None;
+    if w.get(len) == Some(&"of") {
+        if let Some(m) = w.get(len + 1).and_then(|x| month(x)) {
+            mon = Some(m);
+            len += 2;
+        }
+    } else if let Some(m) = w.get(len).and_then(|x| month(x)) {
+        mon = Some(m);
+        len += 1;
+    }
+    done(len, Date::Calendar { month: mon, day: day as u8 })
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Text(s) => write!(f, "{s}"),
+            Value::Integer(n) => write!(f, "{n}"),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Money { amount, currency } => write!(f, "{amount:.2} {}", currency.as_deref().unwrap_or("(currency not said)")),
+            Value::Time(Time::At { hour, minute, certain }) => {
+                write!(f, "{hour:02}:{minute:02}{}", if *certain { "" } else { " (am/pm not said)" })
+            }
+            Value::Time(Time::In { seconds }) => write!(f, "in {seconds} s"),
+            Value::Date(Date::Relative { days }) => write!(f, "today{days:+} days"),
+            Value::Date(Date::Weekday { weekday, next }) => {
+                let names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+                write!(f, "{}{}", if *next { "next " } else { "" }, names[usize::from(*weekday).min(6)])
+            }
+            Value::Date(Date::Calendar { month, day }) => match month {
+                Some(m) => write!(f, "{m:02}-{day:02}"),
+                None => write!(f, "day {day} of the month"),
+            },
+            Value::Duration { seconds } => write!(f, "{seconds} s"),
+            Value::Ordinal(n) => write!(f, "#{n}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::words;
+
+    fn read(ty: Builtin, s: &str) -> Option<(usize, Value)> {
+        let w = words(s);
+        let w: Vec<&str> = w.iter().map(String::as_str).collect();
+        parse_builtin(ty, &w).map(|r| (r.len, r.value))
+    }
+
+    fn money_of(amount: f64, cur: &str) -> Value {
+        Value::Money { amount, currency: Some(cur.into()) }
+    }
+
+    fn at(hour: u8, minute: u8, certain: bool) -> Value {
+        Value::Time(Time::At { hour, minute, certain })
+    }
+
+    #[test]
+    fn integers_and_numbers() {
+        let table = [("forty two", 2, 42), ("42", 1, 42), ("one hundred and five", 4, 105), ("1,000", 1, 1000)];
+        for (s, len, v) in table {
+            assert_eq!(read(Builtin::Integer, s), Some((len, Value::Integer(v))), "{s}");
+        }
+        assert_eq!(read(Builtin::Integer, "2.5"), None);
+        assert_eq!(read(Builtin::Number, "two point five"), Some((3, Value::Number(2.5))));
+        assert_eq!(read(Builtin::Number, "the"), None);
+    }
+
+    #[test]
+    fn money() {
+        let table: &[(&str, usize, f64, &str)] = &[
+            ("$42", 2, 42.0, "USD"),
+            ("$42.50", 2, 42.5, "USD"),
+            ("forty two dollars", 3, 42.0, "USD"),
+            ("forty two dollars and fifty cents", 6, 42.5, "USD"),
+            ("Rp 50.000", 2, 50_000.0, "IDR"),
+            ("Rp50.000", 2, 50_000.0, "IDR"),
+            ("50.000 rupiah", 2, 50_000.0, "IDR"),
+            ("fifty thousand rupiah", 3, 50_000.0, "IDR"),
+            ("Rp 1.500.000", 2, 1_500_000.0, "IDR"),
+            ("twenty euros", 2, 20.0, "EUR"),
+            ("£5", 2, 5.0, "GBP"),
+            ("100 bucks", 2, 100.0, "USD"),
+            ("50k rupiah", 2, 50_000.0, "IDR"),
+            ("ten singapore dollars", 3, 10.0, "SGD"),
+        ];
+        for &(s, len, amount, cur) in table {
+            assert_eq!(read(Builtin::Money, s), Some((len, money_of(amount, cur))), "{s}");
+        }
+        let w = ["forty", "two"];
+        let r = parse_builtin(Builtin::Money, &w).unwrap();
+        assert_eq!(r.value, Value::Money { amount: 42.0, currency: None });
+        assert!(r.cost > 0.0, "a bare number is a weaker amount");
+        assert_eq!(read(Builtin::Money, "dollars"), None);
+    }
+
+    #[test]
+    fn times() {
+        let table = [
+            ("at five thirty pm", 4, at(17, 30, true)),
+            ("17:30", 1, at(17, 30, true)),
+            ("5:30 p.m.", 2, at(17, 30, true)),
+            ("7 am", 2, at(7, 0, true)),
+            ("seven oh five in the morning", 6, at(7, 5, true)),
+            ("six o'clock", 2, at(6, 0, false)),
+            ("noon", 1, at(12, 0, true)),
+            ("half past six", 3, at(6, 30, false)),
+            ("quarter to seven pm", 4, at(18, 45, true)),
+            ("ten past five", 3, at(5, 10, false)),
+            ("12 am", 2, at(0, 0, true)),
+            ("in ten minutes", 3, Value::Time(Time::In { seconds: 600 })),
+            ("in an hour", 3, Value::Time(Time::In { seconds: 3600 })),
+            ("in half an hour", 4, Value::Time(Time::In { seconds: 1800 })),
+        ];
+        for (s, len, v) in table {
+            assert_eq!(read(Builtin::Time, s), Some((len, v)), "{s}");
+        }
+        assert_eq!(read(Builtin::Time, "25:00"), None);
+        assert_eq!(read(Builtin::Time, "the airport"), None);
+    }
+
+    #[test]
+    fn dates() {
+        let rel = |days| Value::Date(Date::Relative { days });
+        let table = [
+            ("tomorrow", 1, rel(1)),
+            ("today", 1, rel(0)),
+            ("the day after tomorrow", 4, rel(2)),
+            ("in three days", 3, rel(3)),
+            ("next friday", 2, Value::Date(Date::Weekday { weekday: 4, next: true })),
+            ("on monday", 2, Value::Date(Date::Weekday { weekday: 0, next: false })),
+            ("march third", 2, Value::Date(Date::Calendar { month: Some(3), day: 3 })),
+            ("the 5th of may", 4, Value::Date(Date::Calendar { month: Some(5), day: 5 })),
+            ("12/25", 1, Value::Date(Date::Calendar { month: Some(12), day: 25 })),
+        ];
+        for (s, len, v) in table {
+            assert_eq!(read(Builtin::Date, s), Some((len, v)), "{s}");
+        }
+        assert_eq!(read(Builtin::Date, "may i"), None);
+        assert_eq!(read(Builtin::Date, "13/45"), None);
+    }
+
+    #[test]
+    fn durations_and_ordinals() {
+        let table = [
+            ("ten minutes", 2, 600),
+            ("an hour and a half", 5, 5400),
+            ("half an hour", 3, 1800),
+            ("2 hours 30 minutes", 4, 9000),
+            ("90 seconds", 2, 90),
+            ("one hour and ten minutes", 5, 4200),
+        ];
+        for (s, len, seconds) in table {
+            assert_eq!(read(Builtin::Duration, s), Some((len, Value::Duration { seconds })), "{s}");
+        }
+        for (s, len, n) in [("first", 1, 1), ("3rd", 1, 3), ("twenty first", 2, 21), ("twelfth", 1, 12), ("22nd", 1, 22)] {
+            assert_eq!(read(Builtin::Ordinal, s), Some((len, Value::Ordinal(n))), "{s}");
+        }
+        assert_eq!(read(Builtin::Ordinal, "one"), None);
+    }
+}
