@@ -1,6 +1,7 @@
 //! `hush`: the command line of the hush voice engine.
 
 mod bench;
+mod nlu;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -11,7 +12,7 @@ use hush_asr::{AsrParams, ModelPaths, Recognizer, Trim, WeightMode};
 use hush_models::{Cache, Manifest};
 
 #[derive(Parser)]
-#[command(name = "hush", version, about = "On-device voice assistant engine: speech in, text (and soon actions) out.")]
+#[command(name = "hush", version, about = "On-device voice assistant engine: speech in, intents out (actions next).")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,6 +38,13 @@ enum Command {
     Models {
         #[command(subcommand)]
         command: ModelsCommand,
+    },
+    /// Parse a transcript into an intent with slots.
+    Parse(nlu::ParseArgs),
+    /// Check, sample and import intent files.
+    Intents {
+        #[command(subcommand)]
+        command: nlu::IntentsCommand,
     },
     /// Measure accuracy and speed.
     Bench {
@@ -84,6 +92,8 @@ enum ModelsCommand {
 enum BenchCommand {
     /// WER, latency, real-time factor and memory over a manifest of clips.
     Asr(bench::AsrBenchArgs),
+    /// Intent precision, recall, out-of-domain rejection, calibration and latency over labelled sentences.
+    Nlu(nlu::NluBenchArgs),
 }
 
 #[derive(Args, Clone)]
@@ -167,6 +177,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Models { command } => models(command),
         Command::Bench { command: BenchCommand::Asr(args) } => bench::asr(&args),
+        Command::Bench { command: BenchCommand::Nlu(args) } => nlu::bench(&args),
+        Command::Parse(args) => nlu::parse(&args),
+        Command::Intents { command } => nlu::intents(&command),
     }
 }
 

@@ -5,9 +5,13 @@
 //! It does not hear audio, learn from examples (that is the learned model's
 //! job) or run actions.
 
+pub mod eval;
+mod fuzzy;
+pub mod import;
 mod matcher;
 mod normalize;
 mod numbers;
+mod sample;
 mod spec;
 mod template;
 mod values;
@@ -18,4 +22,25 @@ pub use numbers::{parse_number, Number};
 pub use values::{parse_builtin, Builtin, Date, Reading, Time, Value};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};
 pub use template::Expr;
-pub use matcher::{Intent, MatchParams, Matcher, Slot};
+pub use matcher::{Evidence, Intent, MatchParams, Matcher, Slot};
+pub use sample::{sample, Sample};
+
+/// The built-in domains shipped in `intents/`, compiled into the library
+/// so that an engine needs no files to understand rides, payments, food,
+/// school, calls and messages, the car, and yes/no/cancel.
+pub const BUILTIN_DOMAINS: &[(&str, &str)] = &[
+    ("intents/general.yaml", include_str!("../../../intents/general.yaml")),
+    ("intents/ride.yaml", include_str!("../../../intents/ride.yaml")),
+    ("intents/payments.yaml", include_str!("../../../intents/payments.yaml")),
+    ("intents/food.yaml", include_str!("../../../intents/food.yaml")),
+    ("intents/school.yaml", include_str!("../../../intents/school.yaml")),
+    ("intents/communication.yaml", include_str!("../../../intents/communication.yaml")),
+    ("intents/car.yaml", include_str!("../../../intents/car.yaml")),
+];
+
+impl IntentSet {
+    /// The built-in domains (see [`BUILTIN_DOMAINS`]).
+    pub fn builtin() -> Result<IntentSet, IntentErrors> {
+        IntentSet::from_sources(BUILTIN_DOMAINS)
+    }
+}

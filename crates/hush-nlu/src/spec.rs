@@ -68,6 +68,9 @@ pub struct ListValue {
 pub struct List {
     pub name: String,
     pub values: Vec<ListValue>,
+    /// An open list also takes phrases it does not know, of up to this
+    /// many words, as they were said (places, contacts, dishes).
+    pub open: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -296,15 +299,20 @@ impl Builder {
         }
         self.list_at.insert(name.clone(), self.loc(name_node));
         let mut values = Vec::new();
+        let mut open = None;
         match &def.kind {
             // `values:` (hassil), `range:` or `wildcard:` forms.
             Kind::Map(m) if m.iter().any(|(k, _)| matches!(k.as_str(), Some("values" | "range" | "wildcard"))) => {
                 for (k, v) in m {
                     match k.as_str().unwrap_or("") {
                         "values" => values.extend(self.list_items(v)),
+                        "open" => match v.as_str().and_then(|s| s.parse::<usize>().ok()).filter(|&n| n > 0) {
+                            Some(n) => open = Some(n),
+                            None => self.err(v, "`open` is the most words an unlisted value may have: a positive whole number"),
+                        },
                         "range" => return self.range_list(&name, v),
                         "wildcard" => return self.alias(&name, SlotType::Builtin { ty: Builtin::Wildcard, min: None, max: None, max_words: DEFAULT_WILDCARD_WORDS }),
-                        other => self.err(k, format!("unknown key '{other}' in a list; expected values, range or wildcard")),
+                        other => self.err(k, format!("unknown key '{other}' in a list; expected values, open, range or wildcard")),
                     }
                 }
             }
@@ -333,7 +341,7 @@ impl Builder {
                 self.err(def, format!("list '{name}': value '{}' has a phrase with no words", v.value));
             }
         }
-        self.set.lists.push(List { name, values });
+        self.set.lists.push(List { name, values, open });
     }
 
     /// A list's items: `phrase`, `{in: phrase, out: value}` or

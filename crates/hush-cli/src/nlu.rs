@@ -1,0 +1,287 @@
+//! `hush parse`, `hush intents ...` and `hush bench nlu`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Subcommand};
+use hush_nlu::eval::{evaluate, read_labeled, SLURP_TO_BUILTIN};
+use hush_nlu::{IntentSet, MatchParams, Matcher};
+
+#[derive(Args, Clone)]
+pub struct IntentArgs {
+    /// Directory of intent files (default: the built-in domains).
+    #[arg(long)]
+    intents: Option<PathBuf>,
+    /// Confidence below which a parse is "not understood".
+    #[arg(long, default_value_t = MatchParams::default().threshold)]
+    threshold: f32,
+}
+
+impl IntentArgs {
+    fn set(&self) -> Result<IntentSet> {
+        Ok(match &self.intents {
+            Some(dir) => IntentSet::load_dir(dir)?,
+            None => IntentSet::builtin()?,
+        })
+    }
+
+    fn matcher(&self) -> Result<Matcher> {
+        anyhow::ensure!((0.0..=1.0).contains(&self.threshold), "--threshold must be within 0..1");
+        Ok(Matcher::new(self.set()?, MatchParams { threshold: self.threshold, ..MatchParams::default() }))
+    }
+}
+
+#[derive(Args)]
+pub struct ParseArgs {
+    /// What was said (a transcript).
+    #[arg(required = true)]
+    text: Vec<String>,
+    #[command(flatten)]
+    intents: IntentArgs,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Show the N best parses, whatever their confidence.
+    #[arg(long, default_value_t = 1)]
+    nbest: usize,
+    /// Print sensitive slot values instead of hiding them.
+    #[arg(long)]
+    show_sensitive: bool,
+}
+
+#[derive(Subcommand)]
+pub enum IntentsCommand {
+    /// Check intent files and report every problem with file:line:col.
+    Check {
+        /// Directory of intent files (default: the built-in domains).
+        dir: Option<PathBuf>,
+    },
+    /// Generate sentences from the templates.
+    Sample {
+        /// Directory of intent files (default: the built-in domains).
+        dir: Option<PathBuf>,
+        /// Sentences per template.
+        #[arg(long, default_value_t = 2)]
+        per_template: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Only this intent.
+        #[arg(long)]
+        intent: Option<String>,
+        /// One JSON object per line (text, intent, slots).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Convert a Picovoice Rhino context or Home Assistant (hassil) sentences to a hush intent file.
+    Import {
+        /// A Rhino context YAML file.
+        #[arg(long, conflicts_with = "hassil", required_unless_present = "hassil")]
+        rhino: Option<PathBuf>,
+        /// A hassil sentences file or a directory of them.
+        #[arg(long)]
+        hassil: Option<PathBuf>,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+pub struct NluBenchArgs {
+    /// JSONL of labelled sentences.
+    #[arg(long)]
+    data: PathBuf,
+    /// `slurp` rows are mapped to built-in intents (see hush_nlu::eval::SLURP_TO_BUILTIN);
+    /// `hush` rows carry our intent names (null for out-of-domain).
+    #[arg(long, default_value = "hush", value_parser = ["hush", "slurp"])]
+    format: String,
+    #[command(flatten)]
+    intents: IntentArgs,
+    /// Print this many misparsed sentences.
+    #[arg(long, default_value_t = 0)]
+    show_misses: usize,
+    /// Write the full report as JSON here.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+pub fn parse(a: &ParseArgs) -> Result<()> {
+    let m = a.intents.matcher()?;
+    let text = a.text.join(" ");
+    let parses = m.parse_nbest(&text, a.nbest.max(1));
+    let threshold = m.params().threshold;
+    let understood = parses.first().is_some_and(|p| p.confidence >= threshold);
+    if a.json {
+        let shown: Vec<serde_json::Value> = parses
+            .iter()
+            .map(|p| {
+                let slots: Vec<serde_json::Value> = p
+                    .slots
+                    .iter()
+                    .map(|s| {
+                        let hide = s.sensitive && !a.show_sensitive;
+                        serde_json::json!({
+                            "name": s.name,
+                            "value": if hide { serde_json::json!("<redacted>") } else { serde_json::to_value(&s.value).unwrap_or_default() },
+                            "raw": if hide { "<redacted>" } else { s.raw.as_str() },
+                            "sensitive": s.sensitive,
+                        })
+                    })
+                    .collect();
+                serde_json::json!({
+                    "intent": p.name,
+                    "confidence": p.confidence,
+                    "cost": p.cost,
+                    "slots": slots,
+                    "missing": p.missing,
+                    "template": p.template,
+                    "confirm": m.intents().intent(&p.name).is_some_and(|i| i.confirm),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::json!({"text": text, "understood": understood, "parses": shown}));
+        return Ok(());
+    }
+    if !understood {
+        println!("not understood{}", parses.first().map_or(String::new(), |p| format!(" (closest: {} at {:.2})", p.name, p.confidence)));
+        if a.nbest <= 1 {
+            return Ok(());
+        }
+    }
+    for (i, p) in parses.iter().enumerate() {
+        let confirm = m.intents().intent(&p.name).is_some_and(|x| x.confirm);
+        println!("{}{} (confidence {:.2}){}", if parses.len() > 1 { format!("{}. ", i + 1) } else { String::new() }, p.name, p.confidence, if confirm { " [needs confirmation]" } else { "" });
+        for s in &p.slots {
+            if s.sensitive && !a.show_sensitive {
+                println!("  {} = <redacted>", s.name);
+            } else {
+                println!("  {} = {}{}", s.name, s.value, if s.raw.is_empty() { String::new() } else { format!("  (\"{}\")", s.raw) });
+            }
+        }
+        if !p.missing.is_empty() {
+            println!("  missing: {}", p.missing.join(", "));
+        }
+        println!("  template: {}", p.template);
+    }
+    Ok(())
+}
+
+fn load(dir: Option<&Path>) -> Result<IntentSet> {
+    Ok(match dir {
+        Some(d) => IntentSet::load_dir(d)?,
+        None => IntentSet::builtin()?,
+    })
+}
+
+pub fn intents(cmd: &IntentsCommand) -> Result<()> {
+    match cmd {
+        IntentsCommand::Check { dir } => {
+            let set = match load(dir.as_deref()) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("{e:#}");
+                    bail!("the intent files have problems (above)");
+                }
+            };
+            let m = Matcher::new(set, MatchParams::default());
+            let set = m.intents();
+            let templates: usize = set.intents.iter().map(|i| i.templates.len()).sum();
+            println!(
+                "ok: {} intents, {} templates, {} lists, {} rules → {} matcher states",
+                set.intents.len(),
+                templates,
+                set.lists.len(),
+                set.rules.len(),
+                m.state_count()
+            );
+            for i in &set.intents {
+                let slots: Vec<String> = i.slots.iter().map(|s| format!("{}{}", s.name, if s.sensitive { "*" } else { "" })).collect();
+                println!(
+                    "  {:<16} {:<12} {:>3} templates {:>2} examples  slots: {}{}",
+                    i.name,
+                    i.domain,
+                    i.templates.len(),
+                    i.examples.len(),
+                    if slots.is_empty() { "-".into() } else { slots.join(", ") },
+                    if i.confirm { "  [confirm]" } else { "" }
+                );
+            }
+            Ok(())
+        }
+        IntentsCommand::Sample { dir, per_template, seed, intent, json } => {
+            let set = load(dir.as_deref())?;
+            if let Some(name) = intent {
+                anyhow::ensure!(set.intent(name).is_some(), "no intent '{name}' in these files");
+            }
+            for s in hush_nlu::sample(&set, *per_template, *seed) {
+                if intent.as_ref().is_some_and(|n| *n != s.intent) {
+                    continue;
+                }
+                if *json {
+                    let slots: serde_json::Map<String, serde_json::Value> =
+                        s.slots.iter().map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default())).collect();
+                    println!("{}", serde_json::json!({"text": s.text, "intent": s.intent, "slots": slots}));
+                } else {
+                    println!("{:<16} {}", s.intent, s.text);
+                }
+            }
+            Ok(())
+        }
+        IntentsCommand::Import { rhino, hassil, out } => {
+            let yaml = match (rhino, hassil) {
+                (Some(f), _) => hush_nlu::import::rhino_file(f)?,
+                (None, Some(p)) => hush_nlu::import::hassil_path(p)?,
+                (None, None) => bail!("give --rhino FILE or --hassil PATH"),
+            };
+            // What we write must load.
+            IntentSet::from_sources(&[("imported.yaml", &yaml)]).context("the converted intents do not load (a bug: please report it)")?;
+            match out {
+                Some(path) => {
+                    std::fs::write(path, &yaml).with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!("wrote {}", path.display());
+                }
+                None => print!("{yaml}"),
+            }
+            Ok(())
+        }
+    }
+}
+
+pub fn bench(a: &NluBenchArgs) -> Result<()> {
+    let m = a.intents.matcher()?;
+    let text = std::fs::read_to_string(&a.data).with_context(|| format!("reading {}", a.data.display()))?;
+    let data = read_labeled(&text, a.format == "slurp", SLURP_TO_BUILTIN).map_err(|e| anyhow::anyhow!("{}: {e}", a.data.display()))?;
+    anyhow::ensure!(!data.is_empty(), "{}: no sentences", a.data.display());
+    let r = evaluate(&m, &data);
+    println!("{}: {} sentences ({} in domain, {} out of domain, {} other)", a.data.display(), r.sentences, r.in_domain, r.out_of_domain, r.other);
+    println!("  accepted {} ({} correct) at threshold {:.2}", r.accepted, r.correct, m.params().threshold);
+    println!("  precision           {:>6.2} %  (in-domain sentences: {:.2} %)", r.precision * 100.0, r.in_domain_precision * 100.0);
+    println!("  recall (accuracy)   {:>6.2} %", r.recall * 100.0);
+    println!("  out-of-domain rejected {:>6.2} %", r.out_of_domain_rejected * 100.0);
+    if r.other > 0 {
+        println!("  other rejected      {:>6.2} %  (uncovered intents of covered topics)", r.other_rejected * 100.0);
+    }
+    println!("  latency p50 {:.1} µs, p95 {:.1} µs per sentence", r.latency_us_p50, r.latency_us_p95);
+    println!("  calibration error (ECE) {:.3}", r.calibration_error);
+    println!("  {:>9} {:>6} {:>10} {:>9}", "confidence", "count", "mean conf", "accuracy");
+    for b in r.calibration.iter().filter(|b| b.count > 0) {
+        println!("  {:>4.1}-{:<4.1} {:>6} {:>10.2} {:>9.2}", b.from, b.to, b.count, b.mean_confidence, b.accuracy);
+    }
+    println!("  per intent (tp/fp/fn):");
+    for (name, s) in &r.per_intent {
+        println!("    {:<16} {:>4} {:>4} {:>4}", name, s.true_positives, s.false_positives, s.false_negatives);
+    }
+    for miss in r.misses.iter().take(a.show_misses) {
+        println!(
+            "  miss: \"{}\" gold {} got {} ({:.2})",
+            miss.text,
+            miss.gold.as_deref().unwrap_or("-"),
+            miss.predicted.as_deref().unwrap_or("-"),
+            miss.confidence
+        );
+    }
+    if let Some(path) = &a.json {
+        std::fs::write(path, serde_json::to_string_pretty(&r)?).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}

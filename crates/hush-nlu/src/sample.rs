@@ -1,0 +1,124 @@
+//! Sentences generated from templates, with the slots they should parse
+//! to: for `hush intents sample`, round-trip tests, and training data for
+//! the learned model.
+
+use crate::matcher::fixed_value;
+use crate::normalize::words;
+use crate::spec::{IntentSet, SlotType};
+use crate::template::Expr;
+use crate::values::{parse_builtin, Builtin, Value};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+/// A generated sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub intent: String,
+    /// Index of the template it came from, within its intent.
+    pub template: usize,
+    pub text: String,
+    /// Slots as the sentence says them (template-fixed slots included).
+    pub slots: Vec<(String, Value)>,
+}
+
+/// `per_template` sentences from every template of `set`, reproducible
+/// for a given seed.
+pub fn sample(set: &IntentSet, per_template: usize, seed: u64) -> Vec<Sample> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut out = Vec::new();
+    for intent in &set.intents {
+        for (ti, t) in intent.templates.iter().enumerate() {
+            for _ in 0..per_template {
+                let mut s = Sample { intent: intent.name.clone(), template: ti, text: String::new(), slots: Vec::new() };
+                expand(set, &intent.name, &t.expr, &mut rng, &mut s, 0);
+                for (k, v) in &t.fixed {
+                    if !s.slots.iter().any(|(n, _)| n == k) {
+                        s.slots.push((k.clone(), fixed_value(intent.slot(k).map(|x| &x.ty), v)));
+                    }
+                }
+                s.text = s.text.trim().to_string();
+                out.push(s);
+            }
+        }
+    }
+    out
+}
+
+fn say(s: &mut Sample, text: &str) {
+    if !s.text.is_empty() {
+        s.text.push(' ');
+    }
+    s.text.push_str(text);
+}
+
+fn expand(set: &IntentSet, intent: &str, e: &Expr, rng: &mut StdRng, s: &mut Sample, depth: usize) {
+    match e {
+        Expr::Word(w) => say(s, w),
+        Expr::Seq(items) => items.iter().for_each(|x| expand(set, intent, x, rng, s, depth)),
+        Expr::Alt(branches) => {
+            let b = &branches[rng.random_range(0..branches.len())];
+            expand(set, intent, b, rng, s, depth);
+        }
+        Expr::Opt(inner) => {
+            if rng.random_bool(0.5) {
+                expand(set, intent, inner, rng, s, depth);
+            }
+        }
+        Expr::Rule(name) => {
+            if let Some(body) = set.rules.get(name).filter(|_| depth < 32) {
+                expand(set, intent, body, rng, s, depth + 1);
+            }
+        }
+        Expr::Slot { name, .. } => {
+            let Some(spec) = set.intent(intent).and_then(|i| i.slot(name)) else { return };
+            let (text, value) = match &spec.ty {
+                SlotType::List(l) => {
+                    let values = &set.lists[*l].values;
+                    let v = &values[rng.random_range(0..values.len())];
+                    let phrase = &v.phrases[rng.random_range(0..v.phrases.len())];
+                    (phrase.clone(), Value::Text(v.value.clone()))
+                }
+                SlotType::Builtin { ty: Builtin::Wildcard, .. } => {
+                    let phrases = Builtin::Wildcard.samples();
+                    let p = phrases[rng.random_range(0..phrases.len())];
+                    (p.to_string(), Value::Text(p.to_string()))
+                }
+                &SlotType::Builtin { ty, min, max, .. } => match (min, max) {
+                    (Some(lo), Some(hi)) if lo <= hi => {
+                        let n = rng.random_range(lo.ceil() as i64..=hi.floor() as i64);
+                        let value = if ty == Builtin::Number { Value::Number(n as f64) } else { Value::Integer(n) };
+                        (n.to_string(), value)
+                    }
+                    _ => {
+                        let phrases = ty.samples();
+                        let p = phrases[rng.random_range(0..phrases.len())];
+                        let w = words(p);
+                        let w: Vec<&str> = w.iter().map(String::as_str).collect();
+                        let Some(r) = parse_builtin(ty, &w) else { return };
+                        (p.to_string(), r.value)
+                    }
+                },
+            };
+            say(s, &text);
+            s.slots.push((name.clone(), value));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{IntentSet, MatchParams, Matcher};
+
+    #[test]
+    fn builtin_domains_load() {
+        let set = match IntentSet::builtin() {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        for i in &set.intents {
+            eprintln!("{} {} templates", i.name, i.templates.len());
+        }
+        let m = Matcher::new(set, MatchParams::default());
+        eprintln!("{} states", m.state_count());
+    }
+}
