@@ -23,7 +23,9 @@ use std::fmt;
 /// How forgiving the matcher is.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MatchParams {
-    /// Parses below this confidence are "not understood".
+    /// Parses below this confidence are "not understood". The confidence
+    /// is calibrated: at 0.3, on SLURP devel, 97 % of accepted in-domain
+    /// parses are right and 97.7 % of out-of-domain sentences are rejected.
     pub threshold: f32,
     /// Paths costing more than this are abandoned.
     pub max_cost: f32,
@@ -34,7 +36,7 @@ pub struct MatchParams {
 
 impl Default for MatchParams {
     fn default() -> Self {
-        MatchParams { threshold: 0.5, max_cost: 3.0, beam: 1.0 }
+        MatchParams { threshold: 0.3, max_cost: 3.0, beam: 1.0 }
     }
 }
 
@@ -141,6 +143,9 @@ struct Phrases {
     /// Fuzzy item → (list, value).
     fuzzy_value: Vec<(u32, u32)>,
     max_words: usize,
+    /// Every prefix of every phrase, spaced and run together: a stretch of
+    /// words that is none cannot grow into a phrase.
+    prefixes: HashSet<String>,
 }
 
 #[derive(Debug)]
@@ -190,7 +195,7 @@ pub struct Matcher {
 
 const FILLERS: &[&str] = &[
     "um", "uh", "erm", "hmm", "ah", "oh", "the", "a", "an", "please", "just", "like", "so", "okay", "ok", "hey", "now",
-    "then", "for", "me", "my", "some", "to", "can", "you", "could", "would", "i", "of", "and", "is", "it", "that",
+    "then", "me", "my", "some", "can", "you", "could", "would", "i", "of", "and", "is", "it", "that",
     "there", "well", "actually", "kindly",
 ];
 
@@ -248,7 +253,7 @@ impl Matcher {
             start_slots: Vec::new(),
             slot_refs: Vec::new(),
             types: Vec::new(),
-            phrases: Phrases { exact: HashMap::new(), squashed: HashMap::new(), fuzzy: Fuzzy::new(), fuzzy_value: Vec::new(), max_words: 1 },
+            phrases: Phrases { exact: HashMap::new(), squashed: HashMap::new(), fuzzy: Fuzzy::new(), fuzzy_value: Vec::new(), max_words: 1, prefixes: HashSet::new() },
             templates: Vec::new(),
             skip: HashSet::new(),
             metaphone: DoubleMetaphone::new(Some(10)),
@@ -315,7 +320,7 @@ impl Matcher {
     }
 
     fn index_phrases(&mut self) {
-        let mut p = Phrases { exact: HashMap::new(), squashed: HashMap::new(), fuzzy: Fuzzy::new(), fuzzy_value: Vec::new(), max_words: 1 };
+        let mut p = Phrases { exact: HashMap::new(), squashed: HashMap::new(), fuzzy: Fuzzy::new(), fuzzy_value: Vec::new(), max_words: 1, prefixes: HashSet::new() };
         for (li, list) in self.set.lists.iter().enumerate() {
             for (vi, v) in list.values.iter().enumerate() {
                 let id = (li as u32, vi as u32);
@@ -323,6 +328,12 @@ impl Matcher {
                     let w = crate::normalize::words(phrase);
                     p.max_words = p.max_words.max(w.len());
                     let squashed: String = w.concat();
+                    for text in [w.join(" "), squashed.clone()] {
+                        for (i, _) in text.char_indices().skip(1) {
+                            p.prefixes.insert(text[..i].to_string());
+                        }
+                        p.prefixes.insert(text);
+                    }
                     for (map, key) in [(&mut p.exact, w.join(" ")), (&mut p.squashed, squashed.clone())] {
                         let ids = map.entry(key).or_default();
                         if !ids.iter().any(|x| x.0 == id.0) {
@@ -481,7 +492,10 @@ impl Matcher {
         // following.
         let floor = if n == 1 { self.params.threshold } else { self.params.threshold * 0.5 };
         let (max_edit, max_free) = cost_limits(floor, tokens.len());
-        Search::new(self, text, &tokens, max_edit.min(self.params.max_cost), max_free).run(n)
+        BEST.with(|b| {
+            let mut best = b.borrow_mut();
+            Search::new(self, text, &tokens, max_edit.min(self.params.max_cost), max_free, &mut best).run(n)
+        })
     }
 }
 
@@ -575,10 +589,49 @@ struct Cand {
 
 const NONE: u32 = u32::MAX;
 
+/// A (position × state) table of costs that is cleared by bumping a
+/// generation number rather than by writing, reused across parses on a
+/// thread: the search touches a few hundred of its cells.
+#[derive(Default)]
+struct Best {
+    generation: u32,
+    stamps: Vec<u32>,
+    costs: Vec<f32>,
+}
+
+impl Best {
+    fn reset(&mut self, size: usize) {
+        if self.stamps.len() < size {
+            self.stamps.resize(size, 0);
+            self.costs.resize(size, 0.0);
+        }
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamps.fill(0);
+            self.generation = 1;
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<f32> {
+        (self.stamps[i] == self.generation).then(|| self.costs[i])
+    }
+
+    fn set(&mut self, i: usize, cost: f32) {
+        self.stamps[i] = self.generation;
+        self.costs[i] = cost;
+    }
+}
+
+thread_local! {
+    static BEST: std::cell::RefCell<Best> = std::cell::RefCell::new(Best::default());
+}
+
 struct Search<'m> {
     m: &'m Matcher,
     text: &'m str,
     tokens: &'m [Token],
+    /// The words' text.
+    words: Vec<&'m str>,
     /// Per word: its id if the templates know it.
     ids: Vec<u32>,
     /// Per word: the cost of it not being in the template.
@@ -594,7 +647,8 @@ struct Search<'m> {
     /// the confidence asked for.
     max_cost: f32,
     max_free: f32,
-    best: HashMap<(u16, u32), f32>,
+    /// Cheapest cost so far at (position, state).
+    best: &'m mut Best,
     layers: Vec<Vec<Entry>>,
     fills: Vec<Fill>,
     cands: Vec<Cand>,
@@ -608,7 +662,8 @@ struct Search<'m> {
 }
 
 impl<'m> Search<'m> {
-    fn new(m: &'m Matcher, text: &'m str, tokens: &'m [Token], max_cost: f32, max_free: f32) -> Self {
+    fn new(m: &'m Matcher, text: &'m str, tokens: &'m [Token], max_cost: f32, max_free: f32, best: &'m mut Best) -> Self {
+        best.reset((tokens.len() + 1) * m.states.len());
         let mut ids = Vec::with_capacity(tokens.len());
         let mut near = Vec::with_capacity(tokens.len());
         let mut sounds = Vec::with_capacity(tokens.len());
@@ -634,6 +689,7 @@ impl<'m> Search<'m> {
             m,
             text,
             tokens,
+            words: tokens.iter().map(|t| t.text.as_str()).collect(),
             ids,
             ins,
             near,
@@ -642,7 +698,7 @@ impl<'m> Search<'m> {
             may_end,
             max_cost,
             max_free,
-            best: HashMap::with_capacity(1024),
+            best,
             layers: vec![Vec::new(); tokens.len() + 1],
             fills: Vec::new(),
             cands: Vec::new(),
@@ -657,12 +713,16 @@ impl<'m> Search<'m> {
         if e.cost - e.free_cost > self.max_cost || e.free_cost > self.max_free {
             return;
         }
-        let key = (e.pos, e.state);
-        if self.best.get(&key).is_some_and(|&c| c <= e.cost) {
+        let key = self.key(e.pos, e.state);
+        if self.best.get(key).is_some_and(|c| c <= e.cost) {
             return;
         }
-        self.best.insert(key, e.cost);
+        self.best.set(key, e.cost);
         self.layers[e.pos as usize].push(e);
+    }
+
+    fn key(&self, pos: u16, state: u32) -> usize {
+        pos as usize * self.m.states.len() + state as usize
     }
 
     /// The candidate readings of a slot type at `pos`, computed once.
@@ -688,7 +748,7 @@ impl<'m> Search<'m> {
                 }
             }
             &TypeIndex::Builtin { ty, min, max, .. } => {
-                let words: Vec<&str> = self.tokens[pos..].iter().take(12).map(|t| t.text.as_str()).collect();
+                let words = &self.words[pos..(pos + 12).min(self.words.len())];
                 let in_range = |r: &Reading| {
                     let v = match r.value {
                         Value::Integer(i) => i as f64,
@@ -697,7 +757,7 @@ impl<'m> Search<'m> {
                     };
                     min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
                 };
-                if let Some(r) = parse_builtin(ty, &words).filter(in_range) {
+                if let Some(r) = parse_builtin(ty, words).filter(in_range) {
                     self.cands.push(Cand { start, len: r.len as u16, cost: r.cost, value: Some(r.value) });
                 }
             }
@@ -752,8 +812,12 @@ impl<'m> Search<'m> {
         if !self.exact_hits.contains_key(&key) {
             let p = &self.m.phrases;
             let words = &self.tokens[pos..pos + len];
-            let joined = words.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
             let mut hits: Vec<Hit> = Vec::new();
+            if !p.prefixes.contains(&words[0].text) {
+                self.exact_hits.insert(key, hits);
+                return &self.exact_hits[&key];
+            }
+            let joined = words.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
             if let Some(ids) = p.exact.get(&joined) {
                 hits.extend(ids.iter().map(|&(l, v)| (l, v, 0.0)));
             }
@@ -858,7 +922,7 @@ impl<'m> Search<'m> {
         for k in from..until {
             let c = &self.cands[k as usize];
             let (end, total) = (pos + c.len, cost + c.cost);
-            if total - e.free_cost > self.max_cost || self.best.get(&(end, to)).is_some_and(|&b| b <= total) {
+            if total - e.free_cost > self.max_cost || self.best.get(self.key(end, to)).is_some_and(|b| b <= total) {
                 continue;
             }
             let (free, matched, free_cost) = match c.value {
@@ -885,7 +949,7 @@ impl<'m> Search<'m> {
         while i < self.layers[pos].len() {
             let e = self.layers[pos][i];
             i += 1;
-            if self.best.get(&(e.pos, e.state)).is_some_and(|&c| c < e.cost) {
+            if self.best.get(self.key(e.pos, e.state)).is_some_and(|c| c < e.cost) {
                 continue; // superseded
             }
             floor = floor.min(e.cost);
@@ -1001,11 +1065,11 @@ pub(crate) fn fixed_value(ty: Option<&SlotType>, v: &str) -> Value {
 // Weights of the logistic model that turns evidence into a confidence.
 // Fitted on SLURP devel (in-domain sentences right vs everything else) by
 // benches/nlu/fit_confidence.py; see intents/README.md.
-const W_BIAS: f32 = -0.228;
-const W_EDIT: f32 = -3.842;
-const W_FREE: f32 = -0.744;
-const W_MATCHED: f32 = 1.343;
-const W_UNEXPLAINED: f32 = 1.302;
+const W_BIAS: f32 = 0.140;
+const W_EDIT: f32 = -4.040;
+const W_FREE: f32 = -0.572;
+const W_MATCHED: f32 = 1.256;
+const W_UNEXPLAINED: f32 = 1.083;
 
 impl Evidence {
     /// The probability that the parse is right, from a logistic model of
