@@ -468,7 +468,8 @@ impl Matcher {
 
     fn ins_cost(&self, w: &str) -> f32 {
         if self.skip.contains(w) {
-            0.05
+            // As in hassil: skip words are not there at all.
+            0.0
         } else if self.is_filler(w) {
             0.4
         } else {

@@ -1,0 +1,83 @@
+//! Rhino and hassil imports parse as their source engines would on clean
+//! text: same intent, same slot values (the source's canonical phrase).
+
+use hush_nlu::import::{hassil_path, rhino, rhino_file};
+use hush_nlu::{sample, IntentSet, MatchParams, Matcher, Value};
+use std::path::Path;
+
+fn fixture(p: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(p)
+}
+
+fn load(yaml: &str) -> Matcher {
+    let set = IntentSet::from_sources(&[("imported.yaml", yaml)]).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    Matcher::new(set, MatchParams::default())
+}
+
+fn check(m: &Matcher, text: &str, intent: &str, slots: &[(&str, Value)]) {
+    let got = m.parse(text).unwrap_or_else(|| panic!("\"{text}\" not understood"));
+    assert_eq!(got.name, intent, "\"{text}\"");
+    let mut have: Vec<(String, Value)> = got.slots.iter().map(|s| (s.name.clone(), s.value.clone())).collect();
+    let mut want: Vec<(String, Value)> = slots.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    have.sort_by(|a, b| a.0.cmp(&b.0));
+    want.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(have, want, "\"{text}\"");
+    assert_eq!(got.cost, 0.0, "\"{text}\" is an exact expression");
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+/// Every sentence generated from the imported templates parses back.
+fn round_trips(m: &Matcher) {
+    for s in sample(m.intents(), 20, 3) {
+        let got = m.parse(&s.text).unwrap_or_else(|| panic!("\"{}\" not understood", s.text));
+        assert_eq!(got.name, s.intent, "\"{}\"", s.text);
+        for (k, v) in &s.slots {
+            assert_eq!(got.slot(k).map(|x| &x.value), Some(v), "\"{}\" slot {k}", s.text);
+        }
+    }
+}
+
+#[test]
+fn rhino_context_parses_like_rhino() {
+    let m = load(&rhino_file(&fixture("rhino_coffee.yaml")).unwrap());
+    check(&m, "I want a large latte", "orderBeverage", &[("size", text("large")), ("beverage", text("latte"))]);
+    check(&m, "I'd like a small hot chocolate please", "orderBeverage", &[("size", text("small")), ("beverage", text("hot chocolate"))]);
+    check(&m, "could you make me a big one of cappuccino", "orderBeverage", &[("beverage", text("cappuccino"))]);
+    check(&m, "espresso", "orderBeverage", &[("beverage", text("espresso"))]);
+    check(&m, "never mind the order", "cancelOrder", &[]);
+    check(&m, "set a timer for 15 minutes", "setTimer", &[("minutes", Value::Integer(15))]);
+    check(&m, "remind me in twenty five minutes", "setTimer", &[("minutes", Value::Integer(25))]);
+    // Out of the pv.TwoDigitInteger range: no exact parse.
+    assert!(m.parse("set a timer for 150 minutes").is_none_or(|i| i.cost > 0.0));
+    round_trips(&m);
+}
+
+#[test]
+fn hassil_sentences_parse_like_hassil() {
+    let m = load(&hassil_path(&fixture("hassil")).unwrap());
+    check(&m, "turn on the living room lamp", "HassTurnOn", &[("name", text("light.living_room_lamp"))]);
+    check(&m, "kitchen light on", "HassTurnOn", &[("name", text("light.kitchen"))]);
+    check(&m, "please switch on the porch light", "HassTurnOn", &[("name", text("porch light"))]);
+    check(&m, "turn on the lights in the bedroom", "HassTurnOn", &[("area", text("bedroom")), ("domain", text("light"))]);
+    check(&m, "set the kitchen light brightness to 50%", "HassLightSet", &[("name", text("light.kitchen")), ("brightness", Value::Integer(50))]);
+    check(&m, "dim the living room lamp to 20 percent", "HassLightSet", &[("name", text("light.living_room_lamp")), ("brightness", Value::Integer(20))]);
+    check(&m, "turn off the porch light", "HassTurnOff", &[("name", text("porch light"))]);
+    round_trips(&m);
+}
+
+#[test]
+fn import_errors_name_the_place() {
+    let bad = "context:\n  expressions:\n    order:\n      - \"[get, make (a) coffee\"\n";
+    let e = rhino("bad.yaml", bad).unwrap_err().to_string();
+    assert!(e.contains("bad.yaml") && e.contains("4:") && e.contains("missing ']'"), "{e}");
+    let e = rhino("none.yaml", "expressions: {}\n").unwrap_err().to_string();
+    assert!(e.contains("no `context:`"), "{e}");
+    let e = hassil_path(Path::new("/nonexistent/hassil.yaml")).unwrap_err().to_string();
+    assert!(e.contains("cannot read"), "{e}");
+    let perm = "intents:\n  X:\n    data:\n      - sentences: [\"a;b\"]\n";
+    let e = hush_nlu::import::hassil(&[("p.yaml", perm)]).unwrap_err().to_string();
+    assert!(e.contains("permutations"), "{e}");
+}
