@@ -89,8 +89,10 @@ pub struct Evidence {
     pub matched: usize,
     /// Words taken as free text (wildcards, unlisted values).
     pub free: usize,
-    /// Cost of misheard, extra and missing words.
+    /// Cost of misheard and extra words.
     pub edit_cost: f32,
+    /// Cost of template words that were not said.
+    pub skip_cost: f32,
     /// Cost of the free text (unlisted values are less likely than listed).
     pub free_cost: f32,
 }
@@ -218,6 +220,9 @@ const START: u32 = 0;
 
 /// Longest stretch of words matched to a list phrase by sound or spelling.
 const FUZZY_SPAN: usize = 2;
+
+/// Cost of a word repeated right after itself.
+const STUTTER_COST: f32 = 0.1;
 
 /// Words before a template that cost at most [`LEAD_COST`] each.
 const LEAD_WORDS: usize = 2;
@@ -569,6 +574,8 @@ struct Entry {
     matched: u16,
     /// Part of `cost` that free text cost.
     free_cost: f32,
+    /// Part of `cost` that template words not said cost.
+    skipped: f32,
 }
 
 #[derive(Clone, Copy)]
@@ -683,7 +690,8 @@ impl<'m> Search<'m> {
             near.push(out);
             sounds.push(key);
         }
-        let ins = tokens.iter().map(|t| m.ins_cost(&t.text)).collect();
+        // A word said twice ("book book a ride") is a stutter, nearly free.
+        let ins = tokens.iter().enumerate().map(|(i, t)| if i > 0 && tokens[i - 1].text == t.text { STUTTER_COST } else { m.ins_cost(&t.text) }).collect();
         let may_begin = tokens.iter().map(|t| !NOT_FIRST.contains(&t.text.as_str())).collect();
         let may_end = tokens.iter().map(|t| !NOT_LAST.contains(&t.text.as_str())).collect();
         Search {
@@ -889,14 +897,14 @@ impl<'m> Search<'m> {
         let p1 = (pos + 1) as u16;
         if let Some(moves) = m.start_words.get(&self.ids[pos]) {
             for &(to, c) in moves {
-                self.push(Entry { state: to, pos: p1, cost: cost + c, trace: NONE, free: 0, matched: 0, free_cost: 0.0 });
+                self.push(Entry { state: to, pos: p1, cost: cost + c, trace: NONE, free: 0, matched: 1, free_cost: 0.0, skipped: c });
             }
         }
         // Misheard first words: only ones that sound or are spelt alike.
         let near = std::mem::take(&mut self.near[pos]);
         for &(w, c) in &near {
             for &(to, c0) in m.start_words.get(&w).map_or(&[][..], |v| v.as_slice()) {
-                self.push(Entry { state: to, pos: p1, cost: cost + c0 + c, trace: NONE, free: 0, matched: 0, free_cost: 0.0 });
+                self.push(Entry { state: to, pos: p1, cost: cost + c0 + c, trace: NONE, free: 0, matched: 0, free_cost: 0.0, skipped: c0 });
             }
         }
         self.near[pos] = near;
@@ -906,7 +914,7 @@ impl<'m> Search<'m> {
                 continue;
             }
             for &(slot, to, c0) in moves {
-                self.fill(slot, to, Entry { state: START, pos: pos as u16, cost: cost + c0, trace: NONE, free: 0, matched: 0, free_cost: 0.0 });
+                self.fill(slot, to, Entry { state: START, pos: pos as u16, cost: cost + c0, trace: NONE, free: 0, matched: 0, free_cost: 0.0, skipped: c0 });
             }
         }
     }
@@ -932,7 +940,7 @@ impl<'m> Search<'m> {
             };
             self.fills.push(Fill { prev: e.trace, slot, cand: k });
             let t = (self.fills.len() - 1) as u32;
-            self.push(Entry { state: to, pos: end, cost: total, trace: t, free, matched, free_cost });
+            self.push(Entry { state: to, pos: end, cost: total, trace: t, free, matched, free_cost, skipped: e.skipped });
         }
     }
 
@@ -967,7 +975,8 @@ impl<'m> Search<'m> {
                 match label {
                     Label::Word(w) => {
                         // Template word not said.
-                        self.push(Entry { state: to, cost: e.cost + m.del_cost(w), ..e });
+                        let d = m.del_cost(w);
+                        self.push(Entry { state: to, cost: e.cost + d, skipped: e.skipped + d, ..e });
                         if at_end {
                             continue;
                         }
@@ -997,7 +1006,8 @@ impl<'m> Search<'m> {
             words: self.tokens.len(),
             matched: end.matched as usize,
             free: end.free as usize,
-            edit_cost: end.cost - end.free_cost,
+            edit_cost: end.cost - end.free_cost - end.skipped,
+            skip_cost: end.skipped,
             free_cost: end.free_cost,
         }
     }
@@ -1066,11 +1076,12 @@ pub(crate) fn fixed_value(ty: Option<&SlotType>, v: &str) -> Value {
 // Weights of the logistic model that turns evidence into a confidence.
 // Fitted on SLURP devel (in-domain sentences right vs everything else) by
 // benches/nlu/fit_confidence.py; see intents/README.md.
-const W_BIAS: f32 = 0.140;
-const W_EDIT: f32 = -4.040;
-const W_FREE: f32 = -0.572;
-const W_MATCHED: f32 = 1.256;
-const W_UNEXPLAINED: f32 = 1.083;
+const W_BIAS: f32 = 0.029;
+const W_EDIT: f32 = -3.816;
+const W_SKIP: f32 = -3.575;
+const W_FREE: f32 = -1.896;
+const W_MATCHED: f32 = 2.008;
+const W_UNEXPLAINED: f32 = -0.127;
 
 impl Evidence {
     /// The probability that the parse is right, from a logistic model of
@@ -1079,7 +1090,7 @@ impl Evidence {
     pub fn confidence(&self) -> f32 {
         let words = self.words.max(1) as f32;
         let unexplained = (self.words.saturating_sub(self.matched + self.free)) as f32 / words;
-        let z = W_BIAS + W_EDIT * self.edit_cost + W_FREE * self.free_cost + W_MATCHED * (1.0 + self.matched as f32).ln() + W_UNEXPLAINED * unexplained;
+        let z = W_BIAS + W_EDIT * self.edit_cost + W_SKIP * self.skip_cost + W_FREE * self.free_cost + W_MATCHED * (1.0 + self.matched as f32).ln() + W_UNEXPLAINED * unexplained;
         1.0 / (1.0 + (-z).exp())
     }
 }
@@ -1091,7 +1102,7 @@ fn cost_limits(conf: f32, words: usize) -> (f32, f32) {
     let logit = (conf / (1.0 - conf)).ln();
     let best_case = W_BIAS + W_MATCHED * (1.0 + words as f32).ln() + W_UNEXPLAINED.max(0.0);
     let room = (best_case - logit).max(0.0);
-    (room / -W_EDIT + 1e-4, room / -W_FREE + 1e-4)
+    (room / -W_EDIT.max(W_SKIP) + 1e-4, room / -W_FREE + 1e-4)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The built-in domains: every template round-trips, and ASR-style damage
 //! is tolerated.
 
+use hush_nlu::eval::{evaluate, read_labeled, SLURP_TO_BUILTIN};
 use hush_nlu::{sample, IntentSet, MatchParams, Matcher, Value};
 
 fn matcher() -> Matcher {
@@ -28,17 +29,97 @@ fn every_builtin_template_round_trips() {
     assert!(failures.is_empty(), "{} of {} samples did not round-trip:\n{}", failures.len(), samples.len(), failures.join("\n"));
 }
 
+fn check(m: &Matcher, text: &str, intent: &str, slots: &[(&str, &str)]) {
+    let got = m.parse(text).unwrap_or_else(|| panic!("\"{text}\" not understood: {:?}", m.parse_nbest(text, 2)));
+    assert_eq!(got.name, intent, "\"{text}\": {got:?}");
+    for (k, v) in slots {
+        assert_eq!(got.slot(k).map(|s| s.value.to_string()).as_deref(), Some(*v), "\"{text}\" slot {k}: {got:?}");
+    }
+}
+
 #[test]
-#[ignore = "a profiling loop, not a check"]
-fn profile_slurp() {
+fn asr_errors_are_tolerated() {
     let m = matcher();
-    let text = std::fs::read_to_string("../../../shared/data/slurp/devel.jsonl").unwrap();
-    let texts: Vec<String> = text.lines().map(|l| l.split("\"text\": \"").nth(1).unwrap().split('"').next().unwrap().to_string()).collect();
-    let t = std::time::Instant::now();
-    for _ in 0..5 {
-        for s in &texts {
-            std::hint::black_box(m.parse(s));
+    // Misheard words (sound- or spelling-alike) and words run together or split.
+    check(&m, "let me ride to the airport", "order_ride", &[("destination", "airport")]);
+    check(&m, "book me a right to the airport", "order_ride", &[("destination", "airport")]);
+    check(&m, "pay my electric city bill", "pay_bill", &[("biller", "electricity")]);
+    check(&m, "pay my electrisity bill", "pay_bill", &[("biller", "electricity")]);
+    check(&m, "navigate to the air port", "navigate_to", &[("destination", "airport")]);
+    check(&m, "call my wive", "call_contact", &[("contact", "my wife")]);
+    // Dropped words.
+    check(&m, "book taxi to airport", "order_ride", &[("destination", "airport")]);
+    check(&m, "pay water bill", "pay_bill", &[("biller", "water")]);
+    // Extra words and fillers.
+    check(&m, "um so could you uh book me a ride to the airport", "order_ride", &[("destination", "airport")]);
+    check(&m, "okay hush turn the volume up a little please", "adjust_volume", &[("direction", "up")]);
+}
+
+#[test]
+fn whisper_number_formats() {
+    let m = matcher();
+    check(&m, "Pay $42.50 for my water bill.", "pay_bill", &[("biller", "water"), ("amount", "42.50 USD")]);
+    check(&m, "Pay my PLN bill of Rp 50.000.", "pay_bill", &[("biller", "electricity"), ("amount", "50000.00 IDR")]);
+    check(&m, "Send Rp50.000 to Budi.", "transfer_money", &[("recipient", "budi"), ("amount", "50000.00 IDR")]);
+    check(&m, "Transfer fifty thousand rupiah to my sister", "transfer_money", &[("amount", "50000.00 IDR")]);
+    check(&m, "Order 2 pizzas at 7pm.", "order_food", &[("quantity", "2"), ("dish", "pizza"), ("time", "19:00")]);
+    check(&m, "Set the temperature to 22°.", "set_temperature", &[("temperature", "22")]);
+    check(&m, "Book a taxi to the airport at 5:30 p.m. tomorrow.", "order_ride", &[("time", "17:30"), ("date", "today+1 days")]);
+    check(&m, "What did I get in maths?", "check_grades", &[("subject", "maths")]);
+    check(&m, "Top up my son's canteen account with $20.", "top_up_canteen", &[("amount", "20.00 USD"), ("student", "my son")]);
+    check(&m, "Text Mom: I'm running late!", "send_message", &[("contact", "mom")]);
+    assert_eq!(m.parse("Text Mom: I'm running late!").unwrap().slot("message").unwrap().raw, "I'm running late");
+}
+
+/// One slip per sampled sentence, of the kinds ASR and speakers make: a
+/// short word dropped ("book taxi to airport"), a word said twice, a
+/// filler inserted. The intent should survive.
+#[test]
+fn noisy_samples_keep_their_intent() {
+    let m = matcher();
+    let samples = sample(m.intents(), 3, 11);
+    let fillers = ["um", "uh", "like", "so", "erm"];
+    let (mut right, mut total, mut wrong) = (0, 0, Vec::new());
+    for (i, s) in samples.iter().enumerate() {
+        let mut words: Vec<&str> = s.text.split_whitespace().collect();
+        let short: Vec<usize> = (0..words.len()).filter(|&k| words[k].len() <= 3).collect();
+        if words.len() < 3 || short.is_empty() {
+            continue;
+        }
+        let k = (i * 7919) % words.len();
+        match i % 3 {
+            0 => {
+                words.remove(short[i % short.len()]);
+            }
+            1 => words.insert(k, words[k]),
+            _ => words.insert(k, fillers[i % fillers.len()]),
+        }
+        total += 1;
+        let said = words.join(" ");
+        if m.parse(&said).is_some_and(|p| p.name == s.intent) {
+            right += 1;
+        } else {
+            wrong.push(format!("{}: {said}", s.intent));
         }
     }
-    eprintln!("{:.1} us/parse", t.elapsed().as_secs_f64() * 1e6 / (5 * texts.len()) as f64);
+    // Measured 0.97 (intents/, seed 11); some slips leave too little.
+    let acc = right as f64 / total as f64;
+    assert!(acc >= 0.93, "{right}/{total} = {acc:.3}; e.g.\n{}", wrong[..wrong.len().min(10)].join("\n"));
+}
+
+#[test]
+fn slurp_devel_targets() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/slurp/devel.jsonl");
+    let text = std::fs::read_to_string(path).expect("SLURP devel text beside the checkout (../shared/data)");
+    let data = read_labeled(&text, true, SLURP_TO_BUILTIN).unwrap();
+    let r = evaluate(&matcher(), &data);
+    let summary = format!(
+        "precision (in-domain) {:.4}, recall {:.4}, out-of-domain rejected {:.4}, ECE {:.3}",
+        r.in_domain_precision, r.recall, r.out_of_domain_rejected, r.calibration_error
+    );
+    assert_eq!(r.sentences, 2033);
+    assert!(r.in_domain_precision >= 0.97, "{summary}");
+    assert!(r.recall >= 0.60, "{summary}");
+    assert!(r.out_of_domain_rejected >= 0.95, "{summary}");
+    assert!(r.calibration_error <= 0.05, "{summary}");
 }
