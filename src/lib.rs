@@ -1,9 +1,10 @@
 //! hush: an on-device voice assistant engine.
 //!
-//! Audio in, text out today: [`audio`] decodes and resamples WAV to 16 kHz
-//! mono, [`asr`] runs a (quantised) Whisper model on it. Intent parsing and
-//! actions are later stages. Nothing here touches the network, and audio is
-//! never written anywhere.
+//! Audio in, intent out today: [`audio`] decodes and resamples WAV to 16 kHz
+//! mono, [`asr`] runs a (quantised) Whisper model on it, [`nlu`] turns the
+//! transcript into an intent with slots using the intent files of
+//! `intents/`. Actions are the next stage. Nothing here touches the
+//! network, and audio is never written anywhere.
 //!
 //! ```no_run
 //! use hush::{AsrParams, ModelPaths, Recognizer};
@@ -21,6 +22,8 @@
 
 pub use hush_asr as asr;
 pub use hush_audio as audio;
+pub use hush_nlu as nlu;
 
 pub use hush_asr::{AsrError, AsrParams, DecodeOptions, ModelPaths, Recognizer, Transcript};
 pub use hush_audio::{read_wav, Audio, AudioError, DecodeOptions as AudioOptions};
+pub use hush_nlu::{Intent, IntentSet, MatchParams, Matcher, Slot, Value};

@@ -180,9 +180,16 @@ pub struct Matcher {
     word_sound: Vec<String>,
     /// Cost of a template word not being said.
     word_del: Vec<f32>,
+    /// ln(1 + k) for k matched words, for bounding confidences.
+    ln1p: Vec<f32>,
     /// Known words each known word sounds or is spelt like.
     word_near: Vec<Vec<(u32, f32)>>,
-    states: Vec<State>,
+    /// The automaton's edges laid out flat (state i's are
+    /// `edges[edge_index[i]..edge_index[i + 1]]`) and their accepts
+    /// (NONE or a template): what the search walks.
+    edge_index: Vec<u32>,
+    edges: Vec<(Label, u32)>,
+    accepts: Vec<u32>,
     start_words: StartIndex,
     /// Start-state slot moves, grouped by slot type: (type, [(slot, target, cost)]).
     start_slots: Vec<(u32, Vec<SlotMove>)>,
@@ -253,7 +260,10 @@ impl Matcher {
             word_sound: Vec::new(),
             word_del: Vec::new(),
             word_near: Vec::new(),
-            states: Vec::new(),
+            ln1p: (0..=130).map(|k| (1.0 + k as f32).ln()).collect(),
+            edge_index: Vec::new(),
+            edges: Vec::new(),
+            accepts: Vec::new(),
             start_words: HashMap::new(),
             start_slots: Vec::new(),
             slot_refs: Vec::new(),
@@ -286,7 +296,7 @@ impl Matcher {
 
     /// Number of automaton states, for the curious.
     pub fn state_count(&self) -> usize {
-        self.states.len()
+        self.accepts.len()
     }
 
     fn sound(&self, s: &str) -> String {
@@ -370,16 +380,22 @@ impl Matcher {
                 self.build(&mut nfa, &t.expr, s, e, &mut ctx);
             }
         }
-        self.states = eliminate_epsilons(&nfa);
+        let states = eliminate_epsilons(&nfa);
+        self.edge_index.push(0);
+        for st in &states {
+            self.edges.extend_from_slice(&st.edges);
+            self.edge_index.push(self.edges.len() as u32);
+            self.accepts.push(st.accept.unwrap_or(NONE));
+        }
         // The start state is indexed by word, including templates whose
         // first word was not said ("ride to the airport" for "get a ride ...").
         let mut index: StartIndex = HashMap::new();
         let mut slots = Vec::new();
-        for &(label, to) in &self.states[START as usize].edges {
+        for &(label, to) in &states[START as usize].edges {
             match label {
                 Label::Word(w) => {
                     index.entry(w).or_default().push((to, 0.0));
-                    for &(l2, to2) in &self.states[to as usize].edges {
+                    for &(l2, to2) in &states[to as usize].edges {
                         match l2 {
                             Label::Word(w2) => index.entry(w2).or_default().push((to2, self.del_cost(w))),
                             Label::Slot(s) => slots.push((s, to2, self.del_cost(w))),
@@ -497,10 +513,9 @@ impl Matcher {
         // Paths that could only end below `floor` confidence are not worth
         // following.
         let floor = if n == 1 { self.params.threshold } else { self.params.threshold * 0.5 };
-        let (max_edit, max_free) = cost_limits(floor, tokens.len());
         BEST.with(|b| {
             let mut best = b.borrow_mut();
-            Search::new(self, text, &tokens, max_edit.min(self.params.max_cost), max_free, &mut best).run(n)
+            Search::new(self, text, &tokens, floor, &mut best).run(n)
         })
     }
 }
@@ -655,6 +670,8 @@ struct Search<'m> {
     /// the confidence asked for.
     max_cost: f32,
     max_free: f32,
+    /// Logit of the lowest confidence worth finding.
+    floor_logit: f32,
     /// Cheapest cost so far at (position, state).
     best: &'m mut Best,
     layers: Vec<Vec<Entry>>,
@@ -670,8 +687,11 @@ struct Search<'m> {
 }
 
 impl<'m> Search<'m> {
-    fn new(m: &'m Matcher, text: &'m str, tokens: &'m [Token], max_cost: f32, max_free: f32, best: &'m mut Best) -> Self {
-        best.reset((tokens.len() + 1) * m.states.len());
+    fn new(m: &'m Matcher, text: &'m str, tokens: &'m [Token], floor: f32, best: &'m mut Best) -> Self {
+        let (max_cost, max_free) = cost_limits(floor, tokens.len());
+        let max_cost = max_cost.min(m.params.max_cost);
+        let floor = floor.clamp(1e-3, 1.0 - 1e-3);
+        best.reset((tokens.len() + 1) * m.accepts.len());
         let mut ids = Vec::with_capacity(tokens.len());
         let mut near = Vec::with_capacity(tokens.len());
         let mut sounds = Vec::with_capacity(tokens.len());
@@ -707,6 +727,7 @@ impl<'m> Search<'m> {
             may_end,
             max_cost,
             max_free,
+            floor_logit: (floor / (1.0 - floor)).ln(),
             best,
             layers: vec![Vec::new(); tokens.len() + 1],
             fills: Vec::new(),
@@ -718,8 +739,17 @@ impl<'m> Search<'m> {
         }
     }
 
+    /// The best confidence (as a logit) any completion of `e` could
+    /// reach: every word still to come matched, no more edits.
+    fn hope(&self, e: &Entry) -> f32 {
+        let matched = e.matched as usize + self.tokens.len() - e.pos as usize;
+        let edit = e.cost - e.free_cost - e.skipped;
+        W_BIAS + W_MATCHED * self.m.ln1p[matched.min(self.m.ln1p.len() - 1)] + W_EDIT * edit + W_SKIP * e.skipped + W_FREE * e.free_cost
+            + W_UNEXPLAINED.max(0.0)
+    }
+
     fn push(&mut self, e: Entry) {
-        if e.cost - e.free_cost > self.max_cost || e.free_cost > self.max_free {
+        if e.cost - e.free_cost > self.max_cost || e.free_cost > self.max_free || self.hope(&e) < self.floor_logit {
             return;
         }
         let key = self.key(e.pos, e.state);
@@ -731,7 +761,7 @@ impl<'m> Search<'m> {
     }
 
     fn key(&self, pos: u16, state: u32) -> usize {
-        pos as usize * self.m.states.len() + state as usize
+        pos as usize * self.m.accepts.len() + state as usize
     }
 
     /// The candidate readings of a slot type at `pos`, computed once.
@@ -950,9 +980,8 @@ impl<'m> Search<'m> {
         let heard = self.ids.get(pos).copied().unwrap_or(NONE);
         let near = if at_end { Vec::new() } else { std::mem::take(&mut self.near[pos]) };
         let insert = self.ins.get(pos).copied().unwrap_or(0.0);
-        self.layers[pos].sort_by(|a, b| a.cost.total_cmp(&b.cost));
+        let floor = self.layers[pos].iter().map(|e| e.cost).fold(f32::INFINITY, f32::min);
         let mut i = 0;
-        let mut floor = f32::INFINITY;
         // Entries are appended while we go (skipped template words stay in
         // this layer), so walk by index.
         while i < self.layers[pos].len() {
@@ -961,17 +990,14 @@ impl<'m> Search<'m> {
             if self.best.get(self.key(e.pos, e.state)).is_some_and(|c| c < e.cost) {
                 continue; // superseded
             }
-            floor = floor.min(e.cost);
             if e.cost > floor + m.params.beam {
                 continue;
             }
-            let state = &m.states[e.state as usize];
-            if at_end {
-                if let Some(t) = state.accept {
-                    self.done.push((t, e));
-                }
+            let s = e.state as usize;
+            if at_end && m.accepts[s] != NONE {
+                self.done.push((m.accepts[s], e));
             }
-            for &(label, to) in &state.edges {
+            for &(label, to) in &m.edges[m.edge_index[s] as usize..m.edge_index[s + 1] as usize] {
                 match label {
                     Label::Word(w) => {
                         // Template word not said.
@@ -1013,10 +1039,6 @@ impl<'m> Search<'m> {
     }
 
     fn results(self, n: usize) -> Vec<Intent> {
-        if std::env::var("HUSH_DBG").is_ok() {
-            let types = &self.m.start_slots;
-            eprintln!("entries {} fills {} cand-sets {} cands {} start-slots {} start-types {} max {} {}", self.layers.iter().map(|l| l.len()).sum::<usize>(), self.fills.len(), self.cand_index.len(), self.cands.len(), self.m.start_slots.len(), types.len(), self.max_cost, self.max_free);
-        }
         // Rank by confidence, which weighs the kinds of cost differently
         // from the search.
         let mut done: Vec<(f32, u32, Entry)> = self.done.iter().map(|&(t, e)| (self.evidence(&e).confidence(), t, e)).collect();
