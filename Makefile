@@ -5,6 +5,7 @@ HUSH := target/release/hush
 MODEL ?= tiny.en
 QUANT ?= q8_0
 DEV := ../shared/data/audio-dev/manifest.jsonl
+SLURP := ../shared/data/slurp/devel.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
 .PHONY: build models models-base demo test bench bench-compare clean
@@ -22,15 +23,18 @@ models: build
 models-base: build
 	$(HUSH) models import base
 
+# Speech in, intent out: transcribe the bundled clips and parse them with
+# the built-in domains.
 demo: models
-	$(HUSH) transcribe --model $(MODEL)-$(QUANT) examples/audio/*.wav
+	$(HUSH) understand --model $(MODEL)-$(QUANT) examples/audio/*.wav
 
 test: models models-base
 	$(CARGO) test --release --workspace
 
 bench: models
 	$(HUSH) bench asr --manifest $(DEV) --compare $(MODEL)-$(QUANT) --json target/bench/asr.json
-	$(CARGO) bench --bench asr
+	$(HUSH) bench nlu --data $(SLURP) --format slurp --json target/bench/nlu.json
+	$(CARGO) bench --bench asr --bench nlu
 
 # hush and faster-whisper int8 on the same manifest, scored by the same code.
 bench-compare: models

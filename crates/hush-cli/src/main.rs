@@ -41,6 +41,17 @@ enum Command {
     },
     /// Parse a transcript into an intent with slots.
     Parse(nlu::ParseArgs),
+    /// Transcribe WAV files and parse what was said: the pipeline so far.
+    Understand {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        model: ModelArgs,
+        #[command(flatten)]
+        intents: nlu::IntentArgs,
+        #[command(flatten)]
+        show: nlu::ShowArgs,
+    },
     /// Check, sample and import intent files.
     Intents {
         #[command(subcommand)]
@@ -179,6 +190,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench { command: BenchCommand::Asr(args) } => bench::asr(&args),
         Command::Bench { command: BenchCommand::Nlu(args) } => nlu::bench(&args),
         Command::Parse(args) => nlu::parse(&args),
+        Command::Understand { files, model, intents, show } => understand(&files, &model, &intents, &show),
         Command::Intents { command } => nlu::intents(&command),
     }
 }
@@ -233,6 +245,39 @@ fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool, limits: &hush_au
                 tr.timings.decode_steps,
                 audio.duration().as_secs_f64()
             );
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} of {} files could not be read", files.len());
+    }
+    Ok(())
+}
+
+fn understand(files: &[PathBuf], model: &ModelArgs, intents: &nlu::IntentArgs, show: &nlu::ShowArgs) -> Result<()> {
+    let matcher = intents.matcher()?;
+    let (rec, _, _) = model.load()?;
+    let mut failed = 0;
+    for file in files {
+        let t = Instant::now();
+        let audio = match hush_audio::read_wav(file, &Default::default()) {
+            Ok((audio, _)) => audio,
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let tr = rec.transcribe(audio.samples()).with_context(|| format!("transcribing {}", file.display()))?;
+        let heard = t.elapsed();
+        if show.json {
+            let mut v = nlu::parse_json(&matcher, &tr.text, show);
+            v["file"] = serde_json::json!(file);
+            v["timings_ms"] = serde_json::json!({"transcribe": ms(heard), "total": ms(t.elapsed())});
+            println!("{v}");
+        } else {
+            println!("{}: \"{}\"", file.display(), tr.text.trim());
+            nlu::print_parses(&matcher, &tr.text, show);
+            eprintln!("  heard in {:.1} ms, understood in {:.3} ms", ms(heard), (t.elapsed() - heard).as_secs_f64() * 1e3);
         }
     }
     if failed > 0 {

@@ -25,7 +25,7 @@ impl IntentArgs {
         })
     }
 
-    fn matcher(&self) -> Result<Matcher> {
+    pub fn matcher(&self) -> Result<Matcher> {
         anyhow::ensure!((0.0..=1.0).contains(&self.threshold), "--threshold must be within 0..1");
         Ok(Matcher::new(self.set()?, MatchParams { threshold: self.threshold, ..MatchParams::default() }))
     }
@@ -38,15 +38,8 @@ pub struct ParseArgs {
     text: Vec<String>,
     #[command(flatten)]
     intents: IntentArgs,
-    /// Print JSON.
-    #[arg(long)]
-    json: bool,
-    /// Show the N best parses, whatever their confidence.
-    #[arg(long, default_value_t = 1)]
-    nbest: usize,
-    /// Print sensitive slot values instead of hiding them.
-    #[arg(long)]
-    show_sensitive: bool,
+    #[command(flatten)]
+    show: ShowArgs,
 }
 
 #[derive(Subcommand)]
@@ -105,54 +98,81 @@ pub struct NluBenchArgs {
     json: Option<PathBuf>,
 }
 
+/// How to show parses.
+#[derive(Args, Clone, Copy)]
+pub struct ShowArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Show the N best parses, whatever their confidence.
+    #[arg(long, default_value_t = 1)]
+    nbest: usize,
+    /// Print sensitive slot values instead of hiding them.
+    #[arg(long)]
+    show_sensitive: bool,
+}
+
 pub fn parse(a: &ParseArgs) -> Result<()> {
     let m = a.intents.matcher()?;
     let text = a.text.join(" ");
-    let parses = m.parse_nbest(&text, a.nbest.max(1));
-    let threshold = m.params().threshold;
-    let understood = parses.first().is_some_and(|p| p.confidence >= threshold);
-    if a.json {
-        let shown: Vec<serde_json::Value> = parses
-            .iter()
-            .map(|p| {
-                let slots: Vec<serde_json::Value> = p
-                    .slots
-                    .iter()
-                    .map(|s| {
-                        let hide = s.sensitive && !a.show_sensitive;
-                        serde_json::json!({
-                            "name": s.name,
-                            "value": if hide { serde_json::json!("<redacted>") } else { serde_json::to_value(&s.value).unwrap_or_default() },
-                            "raw": if hide { "<redacted>" } else { s.raw.as_str() },
-                            "sensitive": s.sensitive,
-                        })
-                    })
-                    .collect();
-                serde_json::json!({
-                    "intent": p.name,
-                    "confidence": p.confidence,
-                    "cost": p.cost,
-                    "slots": slots,
-                    "missing": p.missing,
-                    "template": p.template,
-                    "confirm": m.intents().intent(&p.name).is_some_and(|i| i.confirm),
-                })
-            })
-            .collect();
-        println!("{}", serde_json::json!({"text": text, "understood": understood, "parses": shown}));
-        return Ok(());
+    if a.show.json {
+        println!("{}", parse_json(&m, &text, &a.show));
+    } else {
+        print_parses(&m, &text, &a.show);
     }
+    Ok(())
+}
+
+/// The parses of `text` as JSON, sensitive values hidden unless asked.
+pub fn parse_json(m: &Matcher, text: &str, show: &ShowArgs) -> serde_json::Value {
+    let parses = m.parse_nbest(text, show.nbest.max(1));
+    let understood = parses.first().is_some_and(|p| p.confidence >= m.params().threshold);
+    let shown: Vec<serde_json::Value> = parses
+        .iter()
+        .map(|p| {
+            let slots: Vec<serde_json::Value> = p
+                .slots
+                .iter()
+                .map(|s| {
+                    let hide = s.sensitive && !show.show_sensitive;
+                    serde_json::json!({
+                        "name": s.name,
+                        "value": if hide { serde_json::json!("<redacted>") } else { serde_json::to_value(&s.value).unwrap_or_default() },
+                        "raw": if hide { "<redacted>" } else { s.raw.as_str() },
+                        "sensitive": s.sensitive,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "intent": p.name,
+                "confidence": p.confidence,
+                "cost": p.cost,
+                "slots": slots,
+                "missing": p.missing,
+                "template": p.template,
+                "confirm": m.intents().intent(&p.name).is_some_and(|i| i.confirm),
+            })
+        })
+        .collect();
+    serde_json::json!({"text": text, "understood": understood, "parses": shown})
+}
+
+/// The parses of `text` for people.
+pub fn print_parses(m: &Matcher, text: &str, show: &ShowArgs) {
+    let parses = m.parse_nbest(text, show.nbest.max(1));
+    let understood = parses.first().is_some_and(|p| p.confidence >= m.params().threshold);
     if !understood {
         println!("not understood{}", parses.first().map_or(String::new(), |p| format!(" (closest: {} at {:.2})", p.name, p.confidence)));
-        if a.nbest <= 1 {
-            return Ok(());
+        if show.nbest <= 1 {
+            return;
         }
     }
     for (i, p) in parses.iter().enumerate() {
         let confirm = m.intents().intent(&p.name).is_some_and(|x| x.confirm);
-        println!("{}{} (confidence {:.2}){}", if parses.len() > 1 { format!("{}. ", i + 1) } else { String::new() }, p.name, p.confidence, if confirm { " [needs confirmation]" } else { "" });
+        let rank = if parses.len() > 1 { format!("{}. ", i + 1) } else { String::new() };
+        println!("{rank}{} (confidence {:.2}){}", p.name, p.confidence, if confirm { " [needs confirmation]" } else { "" });
         for s in &p.slots {
-            if s.sensitive && !a.show_sensitive {
+            if s.sensitive && !show.show_sensitive {
                 println!("  {} = <redacted>", s.name);
             } else {
                 println!("  {} = {}{}", s.name, s.value, if s.raw.is_empty() { String::new() } else { format!("  (\"{}\")", s.raw) });
@@ -163,7 +183,6 @@ pub fn parse(a: &ParseArgs) -> Result<()> {
         }
         println!("  template: {}", p.template);
     }
-    Ok(())
 }
 
 fn load(dir: Option<&Path>) -> Result<IntentSet> {

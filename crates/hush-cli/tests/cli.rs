@@ -45,3 +45,62 @@ fn clear_errors_for_unknown_models_and_limits() {
     let (ok, stdout, _) = hush(&["models", "list"]);
     assert!(ok && stdout.contains("tiny.en-q8_0"), "{stdout}");
 }
+
+#[test]
+fn understands_the_demo_clips() {
+    let (ok, stdout, stderr) = hush(&["understand", "--json", "examples/audio/pay_bill.wav", "examples/audio/grades.wav"]);
+    assert!(ok, "{stderr}");
+    let rows: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON per file")).collect();
+    assert_eq!(rows[0]["parses"][0]["intent"], "pay_bill", "{stdout}");
+    assert_eq!(rows[0]["parses"][0]["confirm"], true);
+    let amount = rows[0]["parses"][0]["slots"].as_array().unwrap().iter().find(|s| s["name"] == "amount").expect("amount slot").clone();
+    assert_eq!(amount["value"], "<redacted>", "sensitive values are hidden by default");
+    assert_eq!(rows[1]["parses"][0]["intent"], "check_grades", "{stdout}");
+}
+
+#[test]
+fn parse_text_json_and_not_understood() {
+    let (ok, stdout, _) = hush(&["parse", "--json", "--show-sensitive", "Pay my PLN bill of Rp 50.000"]);
+    assert!(ok);
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(v["understood"], true);
+    let slots = v["parses"][0]["slots"].as_array().unwrap();
+    let amount = slots.iter().find(|s| s["name"] == "amount").unwrap();
+    assert_eq!(amount["value"]["money"]["amount"], 50000.0, "{v}");
+    assert_eq!(amount["value"]["money"]["currency"], "IDR");
+    let (ok, stdout, _) = hush(&["parse", "what is the capital of mongolia"]);
+    assert!(ok);
+    assert!(stdout.starts_with("not understood"), "{stdout}");
+    let (ok, stdout, _) = hush(&["parse", "--nbest", "3", "book a taxi to the airport"]);
+    assert!(ok && stdout.starts_with("1. order_ride") && stdout.contains("2. "), "{stdout}");
+}
+
+#[test]
+fn intents_check_sample_and_import() {
+    let (ok, stdout, _) = hush(&["intents", "check", "intents"]);
+    assert!(ok && stdout.contains("24 intents"), "{stdout}");
+    let dir = std::env::temp_dir().join(format!("hush-cli-intents-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("bad.yaml"), "intents:\n  go:\n    templates:\n      - \"(go|drive home\"\n").unwrap();
+    let (ok, _, stderr) = hush(&["intents", "check", dir.to_str().unwrap()]);
+    assert!(!ok && stderr.contains("bad.yaml:4:") && stderr.contains("missing ')'"), "{stderr}");
+    let (ok, stdout, _) = hush(&["intents", "sample", "--intent", "pay_bill", "--json"]);
+    assert!(ok);
+    assert!(stdout.lines().count() >= 20 && stdout.lines().all(|l| l.contains("\"intent\":\"pay_bill\"")), "{stdout}");
+    let out = dir.join("coffee.yaml");
+    let (ok, _, stderr) = hush(&["intents", "import", "--rhino", "crates/hush-nlu/tests/fixtures/rhino_coffee.yaml", "-o", out.to_str().unwrap()]);
+    assert!(ok, "{stderr}");
+    std::fs::remove_file(dir.join("bad.yaml")).unwrap();
+    let (ok, stdout, _) = hush(&["parse", "--intents", dir.to_str().unwrap(), "I'd like a large latte"]);
+    assert!(ok && stdout.starts_with("orderBeverage") && stdout.contains("size = large"), "{stdout}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bench_nlu_reports_the_metrics() {
+    let (ok, stdout, stderr) = hush(&["bench", "nlu", "--data", "../shared/data/slurp/devel.jsonl", "--format", "slurp"]);
+    assert!(ok, "{stderr}");
+    for metric in ["precision", "recall", "out-of-domain rejected", "latency p50", "calibration error"] {
+        assert!(stdout.contains(metric), "{metric} missing: {stdout}");
+    }
+}

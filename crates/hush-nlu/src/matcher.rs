@@ -228,6 +228,12 @@ const START: u32 = 0;
 /// Longest stretch of words matched to a list phrase by sound or spelling.
 const FUZZY_SPAN: usize = 2;
 
+/// Lowest confidence an n-best list (n > 1) goes down to.
+const N_BEST_FLOOR: f32 = 0.02;
+
+/// Beam of an n-best search.
+const N_BEST_BEAM: f32 = 3.0;
+
 /// Cost of a word repeated right after itself.
 const STUTTER_COST: f32 = 0.1;
 
@@ -512,7 +518,7 @@ impl Matcher {
         }
         // Paths that could only end below `floor` confidence are not worth
         // following.
-        let floor = if n == 1 { self.params.threshold } else { self.params.threshold * 0.5 };
+        let floor = if n == 1 { self.params.threshold } else { N_BEST_FLOOR.min(self.params.threshold) };
         BEST.with(|b| {
             let mut best = b.borrow_mut();
             Search::new(self, text, &tokens, floor, &mut best).run(n)
@@ -672,6 +678,8 @@ struct Search<'m> {
     max_free: f32,
     /// Logit of the lowest confidence worth finding.
     floor_logit: f32,
+    /// Paths costing this much more than the best at their position stop.
+    beam: f32,
     /// Cheapest cost so far at (position, state).
     best: &'m mut Best,
     layers: Vec<Vec<Entry>>,
@@ -728,6 +736,8 @@ impl<'m> Search<'m> {
             max_cost,
             max_free,
             floor_logit: (floor / (1.0 - floor)).ln(),
+            // Alternatives to the best parse are what an n-best list is for.
+            beam: if floor < m.params.threshold { m.params.beam.max(N_BEST_BEAM) } else { m.params.beam },
             best,
             layers: vec![Vec::new(); tokens.len() + 1],
             fills: Vec::new(),
@@ -990,7 +1000,7 @@ impl<'m> Search<'m> {
             if self.best.get(self.key(e.pos, e.state)).is_some_and(|c| c < e.cost) {
                 continue; // superseded
             }
-            if e.cost > floor + m.params.beam {
+            if e.cost > floor + self.beam {
                 continue;
             }
             let s = e.state as usize;
