@@ -3,7 +3,7 @@
 
 use std::process::Command;
 
-const ENGINE: &[&str] = &["hush-audio", "hush-asr", "hush"];
+const ENGINE: &[&str] = &["hush-audio", "hush-asr", "hush-nlu", "hush"];
 const FORBIDDEN: &[&str] =
     &["reqwest", "hyper", "ureq", "curl", "isahc", "surf", "attohttpc", "hf-hub", "native-tls", "rustls", "openssl", "h2", "tokio-tungstenite"];
 
@@ -22,5 +22,19 @@ fn engine_crates_have_no_network_dependencies() {
         for bad in FORBIDDEN {
             assert!(!names.contains(bad), "{krate} depends on {bad}:\n{tree}");
         }
+    }
+}
+
+/// Sensitive slots (amounts, message bodies) never reach logs: their
+/// `Debug` form, which `tracing` fields use, hides the value and the words.
+#[test]
+fn sensitive_slot_values_stay_out_of_debug_output() {
+    let m = hush::Matcher::new(hush::IntentSet::builtin().expect("built-in domains"), hush::MatchParams::default());
+    for text in ["pay my water bill of $4,217.50", "text mom the door code is 4217"] {
+        let intent = m.parse(text).expect("understood");
+        assert!(intent.slots.iter().any(|s| s.sensitive), "{text}: a sensitive slot is filled");
+        let logged = format!("{intent:?}");
+        assert!(!logged.contains("4217") && !logged.contains("4,217"), "{text}: {logged}");
+        assert!(logged.contains("<redacted>"), "{logged}");
     }
 }
