@@ -190,6 +190,9 @@ pub struct Matcher {
     edge_index: Vec<u32>,
     edges: Vec<(Label, u32)>,
     accepts: Vec<u32>,
+    /// Per edge: skipping its word leads somewhere the state could not
+    /// reach for free (false for optional words).
+    del_useful: Vec<bool>,
     start_words: StartIndex,
     /// Start-state slot moves, grouped by slot type: (type, [(slot, target, cost)]).
     start_slots: Vec<(u32, Vec<SlotMove>)>,
@@ -270,6 +273,7 @@ impl Matcher {
             edge_index: Vec::new(),
             edges: Vec::new(),
             accepts: Vec::new(),
+            del_useful: Vec::new(),
             start_words: HashMap::new(),
             start_slots: Vec::new(),
             slot_refs: Vec::new(),
@@ -305,8 +309,21 @@ impl Matcher {
         self.accepts.len()
     }
 
+    /// The sound key of `s`, remembered per thread: transcripts repeat
+    /// their words, and Double Metaphone is not cheap.
     fn sound(&self, s: &str) -> String {
-        sound_key(&self.metaphone, s)
+        SOUNDS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(k) = cache.get(s) {
+                return k.clone();
+            }
+            if cache.len() >= SOUND_CACHE {
+                cache.clear();
+            }
+            let k = sound_key(&self.metaphone, s);
+            cache.insert(s.to_string(), k.clone());
+            k
+        })
     }
 
     fn word_id(&mut self, w: &str) -> u32 {
@@ -392,6 +409,11 @@ impl Matcher {
             self.edges.extend_from_slice(&st.edges);
             self.edge_index.push(self.edges.len() as u32);
             self.accepts.push(st.accept.unwrap_or(NONE));
+            for &(_, to) in &st.edges {
+                let t = &states[to as usize];
+                let dominated = t.edges.iter().all(|e| st.edges.contains(e)) && (t.accept.is_none() || t.accept == st.accept);
+                self.del_useful.push(!dominated);
+            }
         }
         // The start state is indexed by word, including templates whose
         // first word was not said ("ride to the airport" for "get a ride ...").
@@ -651,7 +673,11 @@ impl Best {
     }
 }
 
+/// Most sound keys remembered per thread.
+const SOUND_CACHE: usize = 8192;
+
 thread_local! {
+    static SOUNDS: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
     static BEST: std::cell::RefCell<Best> = std::cell::RefCell::new(Best::default());
 }
 
@@ -690,6 +716,8 @@ struct Search<'m> {
     /// (start, len) → list phrases those words say: (list, value, cost).
     exact_hits: HashMap<(u16, u16), Vec<Hit>>,
     fuzzy_hits: HashMap<(u16, u16), Vec<Hit>>,
+    /// Position → how many words could be a list phrase (see `phrase_reach`).
+    reach: HashMap<u16, usize>,
     /// Templates completed, with the path's last entry.
     done: Vec<(u32, Entry)>,
 }
@@ -745,6 +773,7 @@ impl<'m> Search<'m> {
             cand_index: HashMap::with_capacity(64),
             exact_hits: HashMap::with_capacity(64),
             fuzzy_hits: HashMap::with_capacity(32),
+            reach: HashMap::with_capacity(16),
             done: Vec::new(),
         }
     }
@@ -862,7 +891,7 @@ impl<'m> Search<'m> {
             let p = &self.m.phrases;
             let words = &self.tokens[pos..pos + len];
             let mut hits: Vec<Hit> = Vec::new();
-            if !p.prefixes.contains(&words[0].text) {
+            if len > self.phrase_reach(pos) {
                 self.exact_hits.insert(key, hits);
                 return &self.exact_hits[&key];
             }
@@ -881,6 +910,30 @@ impl<'m> Search<'m> {
             self.exact_hits.insert(key, hits);
         }
         &self.exact_hits[&key]
+    }
+
+    /// How many words from `pos` on could still be (the start of) a list
+    /// phrase, spaced or run together.
+    fn phrase_reach(&mut self, pos: usize) -> usize {
+        if let Some(&r) = self.reach.get(&(pos as u16)) {
+            return r;
+        }
+        let p = &self.m.phrases;
+        let (mut joined, mut squashed) = (String::new(), String::new());
+        let mut reach = 0;
+        for (k, t) in self.tokens[pos..].iter().enumerate().take(p.max_words + 1) {
+            if k > 0 {
+                joined.push(' ');
+            }
+            joined.push_str(&t.text);
+            squashed.push_str(&t.text);
+            if !p.prefixes.contains(&joined) && !p.prefixes.contains(&squashed) {
+                break;
+            }
+            reach = k + 1;
+        }
+        self.reach.insert(pos as u16, reach);
+        reach
     }
 
     /// List phrases the words at `pos..pos + len` sound or are spelt like.
@@ -949,6 +1002,15 @@ impl<'m> Search<'m> {
         }
         self.near[pos] = near;
         for (ty, moves) in &m.start_slots {
+            // Read the words as this type only if some template starting
+            // with it could still reach the floor from here.
+            let viable = moves.iter().any(|&(_, _, c0)| {
+                let e = Entry { state: START, pos: pos as u16, cost: cost + c0, trace: NONE, free: 0, matched: 0, free_cost: 0.0, skipped: c0 };
+                self.hope(&e) >= self.floor_logit && cost + c0 <= self.max_cost
+            });
+            if !viable {
+                continue;
+            }
             let (from, until) = self.cands_at(*ty, pos as u16);
             if from == until {
                 continue;
@@ -1007,18 +1069,31 @@ impl<'m> Search<'m> {
             if at_end && m.accepts[s] != NONE {
                 self.done.push((m.accepts[s], e));
             }
-            for &(label, to) in &m.edges[m.edge_index[s] as usize..m.edge_index[s + 1] as usize] {
+            // How much more this path may cost in edits and in skipped
+            // words and still reach the floor: most moves are ruled out
+            // here, before they are made.
+            let slack = self.hope(&e) - self.floor_logit;
+            let budget = self.max_cost - (e.cost - e.free_cost);
+            let room_edit = (slack / -W_EDIT).min(budget);
+            let room_skip = (slack / -W_SKIP).min(budget);
+            for k in m.edge_index[s] as usize..m.edge_index[s + 1] as usize {
+                let (label, to) = m.edges[k];
                 match label {
                     Label::Word(w) => {
-                        // Template word not said.
+                        // Template word not said (unless skipping it is
+                        // free anyway: an optional word).
                         let d = m.del_cost(w);
-                        self.push(Entry { state: to, cost: e.cost + d, skipped: e.skipped + d, ..e });
+                        if d <= room_skip && m.del_useful[k] {
+                            self.push(Entry { state: to, cost: e.cost + d, skipped: e.skipped + d, ..e });
+                        }
                         if at_end {
                             continue;
                         }
                         let c = if w == heard { 0.0 } else { near.iter().find(|x| x.0 == w).map_or(1.0, |x| x.1) };
-                        let matched = e.matched + u16::from(c == 0.0);
-                        self.push(Entry { state: to, pos: e.pos + 1, cost: e.cost + c, matched, ..e });
+                        if c <= room_edit {
+                            let matched = e.matched + u16::from(c == 0.0);
+                            self.push(Entry { state: to, pos: e.pos + 1, cost: e.cost + c, matched, ..e });
+                        }
                     }
                     Label::Slot(s) => {
                         if !at_end {
@@ -1028,7 +1103,7 @@ impl<'m> Search<'m> {
                 }
             }
             // A word the template does not have.
-            if !at_end {
+            if !at_end && insert <= room_edit {
                 self.push(Entry { pos: e.pos + 1, cost: e.cost + insert, ..e });
             }
         }
