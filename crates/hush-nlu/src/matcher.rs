@@ -203,6 +203,8 @@ pub struct Matcher {
     templates: Vec<TemplateRef>,
     skip: HashSet<String>,
     metaphone: DoubleMetaphone,
+    /// Distinguishes this matcher's entries in the per-thread caches.
+    id: u64,
 }
 
 const FILLERS: &[&str] = &[
@@ -282,6 +284,7 @@ impl Matcher {
             templates: Vec::new(),
             skip: HashSet::new(),
             metaphone: DoubleMetaphone::new(Some(10)),
+            id: NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         m.skip = m.set.skip_words.iter().cloned().collect();
         m.index_phrases();
@@ -307,6 +310,28 @@ impl Matcher {
     /// Number of automaton states, for the curious.
     pub fn state_count(&self) -> usize {
         self.accepts.len()
+    }
+
+    /// The known words (or list phrases) `s` sounds or is spelt like,
+    /// remembered per thread and matcher.
+    fn remembered_near(&self, space: Space, s: &str, key: &str) -> Vec<(u32, f32)> {
+        NEAR.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let k = (self.id, space, s.to_string());
+            if let Some(v) = cache.get(&k) {
+                return v.clone();
+            }
+            if cache.len() >= SOUND_CACHE {
+                cache.clear();
+            }
+            let mut out = Vec::new();
+            match space {
+                Space::Words => self.vocab.near(s, key, &mut out),
+                Space::Phrases => self.phrases.fuzzy.near(s, key, &mut out),
+            }
+            cache.insert(k, out.clone());
+            out
+        })
     }
 
     /// The sound key of `s`, remembered per thread: transcripts repeat
@@ -673,10 +698,23 @@ impl Best {
     }
 }
 
-/// Most sound keys remembered per thread.
+/// Most sound keys (and neighbour lists) remembered per thread.
 const SOUND_CACHE: usize = 8192;
 
+/// Which fuzzy index a remembered neighbour list came from.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Space {
+    Words,
+    Phrases,
+}
+
+/// Tells matchers apart in the per-thread caches.
+static NEXT_MATCHER_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+type NearCache = HashMap<(u64, Space, String), Vec<(u32, f32)>>;
+
 thread_local! {
+    static NEAR: std::cell::RefCell<NearCache> = std::cell::RefCell::new(HashMap::new());
     static SOUNDS: std::cell::RefCell<HashMap<String, String>> = std::cell::RefCell::new(HashMap::new());
     static BEST: std::cell::RefCell<Best> = std::cell::RefCell::new(Best::default());
 }
@@ -737,8 +775,7 @@ impl<'m> Search<'m> {
                 Some(id) => (m.word_sound[id as usize].clone(), m.word_near[id as usize].clone()),
                 None => {
                     let key = m.sound(&t.text);
-                    let mut out = Vec::new();
-                    m.vocab.near(&t.text, &key, &mut out);
+                    let out = m.remembered_near(Space::Words, &t.text, &key);
                     (key, out)
                 }
             };
@@ -945,10 +982,8 @@ impl<'m> Search<'m> {
             let squashed: String = self.tokens[pos..pos + len].iter().map(|t| t.text.as_str()).collect();
             let mut hits: Vec<Hit> = Vec::new();
             if len <= FUZZY_SPAN && squashed.len() >= 3 {
-                let mut near = Vec::new();
                 let key = if len == 1 { self.sounds[pos].clone() } else { self.m.sound(&squashed) };
-                p.fuzzy.near(&squashed, &key, &mut near);
-                for (i, c) in near {
+                for (i, c) in self.m.remembered_near(Space::Phrases, &squashed, &key) {
                     let (l, v) = p.fuzzy_value[i as usize];
                     if !hits.iter().any(|h| h.0 == l && h.2 <= c) {
                         hits.push((l, v, c));
