@@ -281,7 +281,7 @@ pub fn bench(a: &NluBenchArgs) -> Result<()> {
         println!("  other rejected      {:>6.2} %  (uncovered intents of covered topics)", r.other_rejected * 100.0);
     }
     println!("  latency p50 {:.1} µs, p95 {:.1} µs per sentence", r.latency_us_p50, r.latency_us_p95);
-    println!("  calibration error (ECE) {:.3}", r.calibration_error);
+    println!("  calibration error (ECE) {:.3} over all sentences, {:.3} over those with a candidate parse", r.calibration_error, r.calibration_error_parsed);
     println!("  {:>9} {:>6} {:>10} {:>9}", "confidence", "count", "mean conf", "accuracy");
     for b in r.calibration.iter().filter(|b| b.count > 0) {
         println!("  {:>4.1}-{:<4.1} {:>6} {:>10.2} {:>9.2}", b.from, b.to, b.count, b.mean_confidence, b.accuracy);

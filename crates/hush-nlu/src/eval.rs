@@ -69,6 +69,9 @@ pub struct NluReport {
     pub other_rejected: f64,
     /// Expected calibration error of the best parse's confidence (10 bins).
     pub calibration_error: f64,
+    /// The same, over only the sentences that had a candidate parse at
+    /// all (the rest are trivially right at confidence 0).
+    pub calibration_error_parsed: f64,
     pub calibration: Vec<Bin>,
     pub latency_us_p50: f64,
     pub latency_us_p95: f64,
@@ -87,6 +90,18 @@ pub struct Item {
     pub best: Option<String>,
     pub confidence: f32,
     pub evidence: Option<Evidence>,
+}
+
+/// Expected calibration error over 10 equal-width confidence bins.
+fn expected_calibration_error(items: &[&Item]) -> f64 {
+    let mut bins = [(0usize, 0f64, 0usize); 10];
+    for i in items {
+        let b = ((i.confidence * 10.0) as usize).min(9);
+        bins[b].0 += 1;
+        bins[b].1 += i.confidence as f64;
+        bins[b].2 += usize::from(i.best.is_some() && i.best == i.gold);
+    }
+    bins.iter().map(|&(_, conf, right)| (conf - right as f64).abs()).sum::<f64>() / items.len().max(1) as f64
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -160,8 +175,10 @@ pub fn evaluate(m: &Matcher, data: &[Labeled]) -> NluReport {
             accuracy: ratio(right, n) as f32,
         })
         .collect();
-    let calibration_error =
-        calibration.iter().map(|b| b.count as f64 * (b.mean_confidence as f64 - b.accuracy as f64).abs()).sum::<f64>() / data.len().max(1) as f64;
+    let all: Vec<&Item> = items.iter().collect();
+    let calibration_error = expected_calibration_error(&all);
+    let parsed: Vec<&Item> = items.iter().filter(|i| i.best.is_some()).collect();
+    let calibration_error_parsed = expected_calibration_error(&parsed);
     NluReport {
         sentences: data.len(),
         in_domain,
@@ -175,6 +192,7 @@ pub fn evaluate(m: &Matcher, data: &[Labeled]) -> NluReport {
         out_of_domain_rejected: ratio(ood_rej, out_of_domain),
         other_rejected: ratio(other_rej, other),
         calibration_error,
+        calibration_error_parsed,
         calibration,
         latency_us_p50: pct(0.5),
         latency_us_p95: pct(0.95),
