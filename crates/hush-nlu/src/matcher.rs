@@ -222,6 +222,9 @@ const NOT_FIRST: &[&str] = &[
     "not", "so", "if", "by", "off", "out", "again",
 ];
 
+/// Words found in no name, place or dish.
+const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please"];
+
 /// Words that end no name, place or title.
 const NOT_LAST: &[&str] = &[
     "the", "a", "an", "me", "my", "us", "our", "your", "to", "of", "for", "from", "at", "in", "on", "about", "with",
@@ -232,6 +235,9 @@ const START: u32 = 0;
 
 /// Longest stretch of words matched to a list phrase by sound or spelling.
 const FUZZY_SPAN: usize = 2;
+
+/// Cost of hearing a word unlike the one the template has.
+const UNRELATED_COST: f32 = 1.2;
 
 /// Lowest confidence an n-best list (n > 1) goes down to.
 const N_BEST_FLOOR: f32 = 0.02;
@@ -736,6 +742,9 @@ struct Search<'m> {
     /// Per word: it may begin / end an unlisted value.
     may_begin: Vec<bool>,
     may_end: Vec<bool>,
+    /// Per word: it may be inside an unlisted value ("for", "to" join a
+    /// sentence's parts, not a name's).
+    may_be_inside: Vec<bool>,
     /// Paths whose edits or free text cost more than these cannot reach
     /// the confidence asked for.
     max_cost: f32,
@@ -787,6 +796,7 @@ impl<'m> Search<'m> {
         let ins = tokens.iter().enumerate().map(|(i, t)| if i > 0 && tokens[i - 1].text == t.text { STUTTER_COST } else { m.ins_cost(&t.text) }).collect();
         let may_begin = tokens.iter().map(|t| !NOT_FIRST.contains(&t.text.as_str())).collect();
         let may_end = tokens.iter().map(|t| !NOT_LAST.contains(&t.text.as_str())).collect();
+        let may_be_inside = tokens.iter().map(|t| !NOT_INSIDE.contains(&t.text.as_str())).collect();
         Search {
             m,
             text,
@@ -798,6 +808,7 @@ impl<'m> Search<'m> {
             sounds,
             may_begin,
             may_end,
+            may_be_inside,
             max_cost,
             max_free,
             floor_logit: (floor / (1.0 - floor)).ln(),
@@ -885,7 +896,7 @@ impl<'m> Search<'m> {
                     }
                     // Names and places do not start or end with "the",
                     // "me", "about"...: those belong to the sentence.
-                    if !self.may_begin[pos] || !self.may_end[pos + len - 1] {
+                    if !self.may_begin[pos] || !self.may_end[pos + len - 1] || !self.may_be_inside[pos..pos + len].iter().all(|&ok| ok) {
                         continue;
                     }
                     // An unlisted value is less likely than a listed one and
@@ -1124,7 +1135,7 @@ impl<'m> Search<'m> {
                         if at_end {
                             continue;
                         }
-                        let c = if w == heard { 0.0 } else { near.iter().find(|x| x.0 == w).map_or(1.0, |x| x.1) };
+                        let c = if w == heard { 0.0 } else { near.iter().find(|x| x.0 == w).map_or(UNRELATED_COST, |x| x.1) };
                         if c <= room_edit {
                             let matched = e.matched + u16::from(c == 0.0);
                             self.push(Entry { state: to, pos: e.pos + 1, cost: e.cost + c, matched, ..e });
