@@ -165,6 +165,14 @@ impl ModelArgs {
 }
 
 fn main() {
+    // `hush ... | head` should stop quietly when the reader goes away, as
+    // other Unix tools do, not panic on a broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE, before any
+    // thread is started, has no memory-safety effect.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HUSH_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
