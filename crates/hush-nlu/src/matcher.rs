@@ -180,6 +180,8 @@ pub struct Matcher {
     word_sound: Vec<String>,
     /// Cost of a template word not being said.
     word_del: Vec<f32>,
+    /// Per known word: it is one of [`SWAPPABLE`].
+    swappable: Vec<bool>,
     /// ln(1 + k) for k matched words, for bounding confidences.
     ln1p: Vec<f32>,
     /// Known words each known word sounds or is spelt like.
@@ -236,6 +238,12 @@ const START: u32 = 0;
 /// Longest stretch of words matched to a list phrase by sound or spelling.
 const FUZZY_SPAN: usize = 2;
 
+/// Cost of hearing one short function word for another ("to" for "a").
+const FUNCTION_SWAP_COST: f32 = 0.5;
+
+/// The short function words ASR swaps for one another.
+const SWAPPABLE: &[&str] = &["a", "an", "the", "to", "of", "for", "my", "me", "in", "on", "at", "and", "your", "this"];
+
 /// Cost of hearing a word unlike the one the template has.
 const UNRELATED_COST: f32 = 1.2;
 
@@ -277,6 +285,7 @@ impl Matcher {
             word_sound: Vec::new(),
             word_del: Vec::new(),
             word_near: Vec::new(),
+            swappable: Vec::new(),
             ln1p: (0..=130).map(|k| (1.0 + k as f32).ln()).collect(),
             edge_index: Vec::new(),
             edges: Vec::new(),
@@ -368,6 +377,7 @@ impl Matcher {
         self.vocab.insert(w, &key);
         self.word_sound.push(key);
         self.word_del.push(if self.is_filler(w) { 0.4 } else { 0.9 });
+        self.swappable.push(SWAPPABLE.contains(&w));
         id
     }
 
@@ -1098,6 +1108,7 @@ impl<'m> Search<'m> {
         let heard = self.ids.get(pos).copied().unwrap_or(NONE);
         let near = if at_end { Vec::new() } else { std::mem::take(&mut self.near[pos]) };
         let insert = self.ins.get(pos).copied().unwrap_or(0.0);
+        let words_at = self.words.get(pos).copied().unwrap_or("");
         let floor = self.layers[pos].iter().map(|e| e.cost).fold(f32::INFINITY, f32::min);
         let mut i = 0;
         // Entries are appended while we go (skipped template words stay in
@@ -1135,7 +1146,15 @@ impl<'m> Search<'m> {
                         if at_end {
                             continue;
                         }
-                        let c = if w == heard { 0.0 } else { near.iter().find(|x| x.0 == w).map_or(UNRELATED_COST, |x| x.1) };
+                        let c = if w == heard {
+                            0.0
+                        } else if m.swappable[w as usize] && SWAPPABLE.contains(&words_at) {
+                            // Short function words are what ASR swaps most ("book me a
+                            // ride" heard as "book me to ride").
+                            FUNCTION_SWAP_COST
+                        } else {
+                            near.iter().find(|x| x.0 == w).map_or(UNRELATED_COST, |x| x.1)
+                        };
                         if c <= room_edit {
                             let matched = e.matched + u16::from(c == 0.0);
                             self.push(Entry { state: to, pos: e.pos + 1, cost: e.cost + c, matched, ..e });

@@ -43,6 +43,9 @@ fn asr_errors_are_tolerated() {
     // Misheard words (sound- or spelling-alike) and words run together or split.
     check(&m, "let me ride to the airport", "order_ride", &[("destination", "airport")]);
     check(&m, "book me a right to the airport", "order_ride", &[("destination", "airport")]);
+    // Function words swapped (Whisper heard "a" as "to").
+    check(&m, "Book me to ride to the airport.", "order_ride", &[("destination", "airport")]);
+    assert!(m.parse("Book me to ride to the airport.").unwrap().confidence > 0.8);
     check(&m, "pay my electric city bill", "pay_bill", &[("biller", "electricity")]);
     check(&m, "pay my electrisity bill", "pay_bill", &[("biller", "electricity")]);
     check(&m, "navigate to the air port", "navigate_to", &[("destination", "airport")]);
