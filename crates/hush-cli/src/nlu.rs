@@ -18,16 +18,9 @@ pub struct IntentArgs {
 }
 
 impl IntentArgs {
-    fn set(&self) -> Result<IntentSet> {
-        Ok(match &self.intents {
-            Some(dir) => IntentSet::load_dir(dir)?,
-            None => IntentSet::builtin()?,
-        })
-    }
-
     pub fn matcher(&self) -> Result<Matcher> {
         anyhow::ensure!((0.0..=1.0).contains(&self.threshold), "--threshold must be within 0..1");
-        Ok(Matcher::new(self.set()?, MatchParams { threshold: self.threshold, ..MatchParams::default() }))
+        Ok(Matcher::new(load(self.intents.as_deref())?, MatchParams { threshold: self.threshold, ..MatchParams::default() }))
     }
 }
 
@@ -185,6 +178,7 @@ pub fn print_parses(m: &Matcher, text: &str, show: &ShowArgs) {
     }
 }
 
+/// The intent files of `dir`, or the built-in domains.
 fn load(dir: Option<&Path>) -> Result<IntentSet> {
     Ok(match dir {
         Some(d) => IntentSet::load_dir(d)?,

@@ -92,8 +92,9 @@ pub struct Item {
     pub evidence: Option<Evidence>,
 }
 
-/// Expected calibration error over 10 equal-width confidence bins.
-fn expected_calibration_error(items: &[&Item]) -> f64 {
+/// Reliability table of the best parses' confidence: 10 equal-width bins,
+/// with how sure the matcher was in each and how often it was right.
+fn reliability(items: &[&Item]) -> Vec<Bin> {
     let mut bins = [(0usize, 0f64, 0usize); 10];
     for i in items {
         let b = ((i.confidence * 10.0) as usize).min(9);
@@ -101,7 +102,22 @@ fn expected_calibration_error(items: &[&Item]) -> f64 {
         bins[b].1 += i.confidence as f64;
         bins[b].2 += usize::from(i.best.is_some() && i.best == i.gold);
     }
-    bins.iter().map(|&(_, conf, right)| (conf - right as f64).abs()).sum::<f64>() / items.len().max(1) as f64
+    bins.iter()
+        .enumerate()
+        .map(|(i, &(n, sum, right))| Bin {
+            from: i as f32 / 10.0,
+            to: (i + 1) as f32 / 10.0,
+            count: n,
+            mean_confidence: if n == 0 { 0.0 } else { (sum / n as f64) as f32 },
+            accuracy: ratio(right, n) as f32,
+        })
+        .collect()
+}
+
+/// Expected calibration error of a reliability table.
+fn expected_calibration_error(bins: &[Bin]) -> f64 {
+    let n: usize = bins.iter().map(|b| b.count).sum();
+    bins.iter().map(|b| b.count as f64 * (b.mean_confidence as f64 - b.accuracy as f64).abs()).sum::<f64>() / n.max(1) as f64
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -118,7 +134,6 @@ pub fn evaluate(m: &Matcher, data: &[Labeled]) -> NluReport {
     let mut per_intent: BTreeMap<String, IntentScore> = BTreeMap::new();
     let mut latencies = Vec::with_capacity(data.len());
     let (mut accepted, mut correct, mut ood_rej, mut other_rej, mut accepted_in) = (0, 0, 0, 0, 0);
-    let mut bins = vec![(0usize, 0f64, 0usize); 10];
     let mut misses = Vec::new();
     let mut items = Vec::with_capacity(data.len());
     for ex in data {
@@ -129,12 +144,6 @@ pub fn evaluate(m: &Matcher, data: &[Labeled]) -> NluReport {
         let evidence = best.as_ref().map(|b| b.evidence);
         let top = best.map(|b| b.name);
         items.push(Item { text: ex.text.clone(), gold: ex.gold.clone(), out_of_domain: ex.out_of_domain, best: top.clone(), confidence: conf, evidence });
-        // Calibration looks at the best parse whatever the threshold.
-        let right = top.is_some() && top == ex.gold;
-        let bin = ((conf * 10.0) as usize).min(9);
-        bins[bin].0 += 1;
-        bins[bin].1 += conf as f64;
-        bins[bin].2 += usize::from(right);
         let predicted = top.filter(|_| conf >= threshold);
         if let Some(p) = &predicted {
             accepted += 1;
@@ -164,21 +173,12 @@ pub fn evaluate(m: &Matcher, data: &[Labeled]) -> NluReport {
     let in_domain = data.iter().filter(|e| e.gold.is_some()).count();
     let out_of_domain = data.iter().filter(|e| e.out_of_domain).count();
     let other = data.len() - in_domain - out_of_domain;
-    let calibration: Vec<Bin> = bins
-        .iter()
-        .enumerate()
-        .map(|(i, &(n, sum, right))| Bin {
-            from: i as f32 / 10.0,
-            to: (i + 1) as f32 / 10.0,
-            count: n,
-            mean_confidence: if n == 0 { 0.0 } else { (sum / n as f64) as f32 },
-            accuracy: ratio(right, n) as f32,
-        })
-        .collect();
+    // Calibration looks at the best parse whatever the threshold.
     let all: Vec<&Item> = items.iter().collect();
-    let calibration_error = expected_calibration_error(&all);
+    let calibration = reliability(&all);
+    let calibration_error = expected_calibration_error(&calibration);
     let parsed: Vec<&Item> = items.iter().filter(|i| i.best.is_some()).collect();
-    let calibration_error_parsed = expected_calibration_error(&parsed);
+    let calibration_error_parsed = expected_calibration_error(&reliability(&parsed));
     NluReport {
         sentences: data.len(),
         in_domain,

@@ -33,12 +33,6 @@ fn parse_yaml(file: &str, src: &str) -> Result<Node, ImportError> {
     yaml::parse(src).map_err(|e| invalid(file, None, format!("{}:{}: not valid YAML: {}", e.line, e.col, e.message)))
 }
 
-fn get<'a>(n: &'a Node, key: &str) -> Option<&'a Node> {
-    match &n.kind {
-        Kind::Map(m) => m.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
-        _ => None,
-    }
-}
 
 fn entries(n: &Node) -> &[(Node, Node)] {
     match &n.kind {
@@ -202,9 +196,9 @@ fn rhino_expr(src: &str, slots: &mut BTreeMap<String, String>, lists: &mut BTree
 /// Converts a Rhino context (YAML) to a hush intent file.
 pub fn rhino(file: &str, src: &str) -> Result<String, ImportError> {
     let root = parse_yaml(file, src)?;
-    let ctx = get(&root, "context").ok_or_else(|| invalid(file, Some(&root), "no `context:` (a Rhino context file has context: expressions/slots/macros)"))?;
+    let ctx = root.get("context").ok_or_else(|| invalid(file, Some(&root), "no `context:` (a Rhino context file has context: expressions/slots/macros)"))?;
     let mut out = Out::default();
-    for (name, values) in get(ctx, "slots").map(entries).unwrap_or(&[]) {
+    for (name, values) in ctx.get("slots").map(entries).unwrap_or(&[]) {
         let name = name.as_str().unwrap_or_default();
         let mut body = String::from("    values:\n");
         for v in items(values) {
@@ -214,7 +208,7 @@ pub fn rhino(file: &str, src: &str) -> Result<String, ImportError> {
         out.lists.insert(list_name(name), body);
     }
     let mut scratch = BTreeMap::new();
-    for (name, phrases) in get(ctx, "macros").map(entries).unwrap_or(&[]) {
+    for (name, phrases) in ctx.get("macros").map(entries).unwrap_or(&[]) {
         let mut alts = Vec::new();
         for p in items(phrases) {
             let e = rhino_expr(p.as_str().unwrap_or_default(), &mut scratch, &mut out.lists).map_err(|m| invalid(file, Some(p), m))?;
@@ -222,7 +216,7 @@ pub fn rhino(file: &str, src: &str) -> Result<String, ImportError> {
         }
         out.rules.insert(name.as_str().unwrap_or_default().to_string(), format!("({})", alts.join("|")));
     }
-    let expressions = get(ctx, "expressions").ok_or_else(|| invalid(file, Some(ctx), "no `expressions:` in the context"))?;
+    let expressions = ctx.get("expressions").ok_or_else(|| invalid(file, Some(ctx), "no `expressions:` in the context"))?;
     for (name, exprs) in entries(expressions) {
         let mut slots = BTreeMap::new();
         let mut templates = Vec::new();
@@ -243,31 +237,31 @@ pub fn rhino_file(path: &Path) -> Result<String, ImportError> {
 
 fn hassil_into(file: &str, src: &str, out: &mut Out) -> Result<(), ImportError> {
     let root = parse_yaml(file, src)?;
-    for w in get(&root, "skip_words").map(items).unwrap_or(&[]) {
+    for w in root.get("skip_words").map(items).unwrap_or(&[]) {
         if let Some(w) = w.as_str() {
             out.skip_words.push(w.to_string());
         }
     }
-    for (name, body) in get(&root, "expansion_rules").map(entries).unwrap_or(&[]) {
+    for (name, body) in root.get("expansion_rules").map(entries).unwrap_or(&[]) {
         out.rules.insert(name.as_str().unwrap_or_default().to_string(), body.as_str().unwrap_or_default().to_string());
     }
-    for (name, def) in get(&root, "lists").map(entries).unwrap_or(&[]) {
+    for (name, def) in root.get("lists").map(entries).unwrap_or(&[]) {
         let name = list_name(name.as_str().unwrap_or_default());
-        let body = if let Some(r) = get(def, "range") {
-            let num = |k: &str| get(r, k).and_then(|v| v.as_str()).unwrap_or("0").to_string();
+        let body = if let Some(r) = def.get("range") {
+            let num = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("0").to_string();
             format!("    range: {{from: {}, to: {}}}\n", num("from"), num("to"))
-        } else if get(def, "wildcard").is_some() {
+        } else if def.get("wildcard").is_some() {
             "    wildcard: true\n".to_string()
-        } else if let Some(values) = get(def, "values") {
+        } else if let Some(values) = def.get("values") {
             let mut body = String::from("    values:\n");
             for v in items(values) {
-                match (&v.kind, get(v, "in")) {
+                match (&v.kind, v.get("in")) {
                     (Kind::Str(s), _) => {
                         let _ = writeln!(body, "      - {}", q(s));
                     }
                     (_, Some(spoken)) => {
                         let spoken = spoken.as_str().unwrap_or_default();
-                        let value = get(v, "out").and_then(|o| o.as_str()).unwrap_or(spoken);
+                        let value = v.get("out").and_then(|o| o.as_str()).unwrap_or(spoken);
                         let _ = writeln!(body, "      - {{in: {}, out: {}}}", q(spoken), q(value));
                     }
                     _ => return Err(invalid(file, Some(v), "a list value must be a phrase or have `in:`")),
@@ -279,17 +273,17 @@ fn hassil_into(file: &str, src: &str, out: &mut Out) -> Result<(), ImportError> 
         };
         out.lists.insert(name, body);
     }
-    for (name, intent) in get(&root, "intents").map(entries).unwrap_or(&[]) {
+    for (name, intent) in root.get("intents").map(entries).unwrap_or(&[]) {
         let name = name.as_str().unwrap_or_default().to_string();
         let entry = out.intents.entry(name).or_default();
-        for block in get(intent, "data").map(items).unwrap_or(&[]) {
-            let fixed: Vec<String> = get(block, "slots")
+        for block in intent.get("data").map(items).unwrap_or(&[]) {
+            let fixed: Vec<String> = block.get("slots")
                 .map(entries)
                 .unwrap_or(&[])
                 .iter()
                 .map(|(k, v)| format!("{}: {}", q(k.as_str().unwrap_or_default()), q(v.as_str().unwrap_or_default())))
                 .collect();
-            for s in get(block, "sentences").map(items).unwrap_or(&[]) {
+            for s in block.get("sentences").map(items).unwrap_or(&[]) {
                 let text = s.as_str().ok_or_else(|| invalid(file, Some(s), "a sentence must be a string"))?;
                 if text.contains(';') {
                     return Err(invalid(file, Some(s), "permutations (a;b) are not supported yet: write the orders out"));

@@ -352,7 +352,7 @@ impl Builder {
             match &item.kind {
                 Kind::Str(s) => out.push(ListValue { value: s.clone(), phrases: vec![s.clone()] }),
                 Kind::Map(m) => {
-                    let get = |key: &str| m.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v);
+                    let get = |key: &str| yaml::lookup(m, key);
                     let (spoken, value) = (get("in").or(get("value")), get("out").or(get("value")));
                     let Some(spoken) = spoken.and_then(|n| n.as_str()) else {
                         self.err(item, "a list value mapping needs `in:` (what is said) or `value:`");
@@ -373,7 +373,7 @@ impl Builder {
 
     fn range_list(&mut self, name: &str, v: &Node) {
         let entries = self.map(v, "`range`");
-        let num = |key: &str| entries.iter().find(|(k, _)| k.as_str() == Some(key)).and_then(|(_, v)| v.as_str()?.parse::<f64>().ok());
+        let num = |key: &str| yaml::lookup(entries, key).and_then(|v| v.as_str()?.parse::<f64>().ok());
         let (Some(from), Some(to)) = (num("from"), num("to")) else {
             return self.err(v, "a range needs numeric `from:` and `to:`");
         };
@@ -458,12 +458,12 @@ impl Builder {
     fn intents(&mut self, root: &Node, file: &str) {
         let Kind::Map(top) = &root.kind else { return };
         let mut domain = Path::new(file).file_stem().map_or("default".into(), |s| s.to_string_lossy().into_owned());
-        if let Some((_, d)) = top.iter().find(|(k, _)| k.as_str() == Some("domain")) {
+        if let Some(d) = yaml::lookup(top, "domain") {
             if let Some(s) = self.string(d, "`domain`") {
                 domain = s;
             }
         }
-        let Some((_, intents)) = top.iter().find(|(k, _)| k.as_str() == Some("intents")) else { return };
+        let Some(intents) = yaml::lookup(top, "intents") else { return };
         for (name_node, body) in self.map(intents, "`intents`") {
             let Some(name) = self.string(name_node, "an intent name") else { continue };
             if let Some(first) = self.intent_at.get(&name).cloned() {
@@ -490,7 +490,7 @@ impl Builder {
         };
         let entries = self.map(body, "an intent");
         self.check_keys(entries, INTENT_KEYS, "an intent");
-        let get = |key: &str| entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v);
+        let get = |key: &str| yaml::lookup(entries, key);
         if let Some(d) = get("description") {
             spec.description = self.string(d, "`description`");
         }
@@ -540,8 +540,8 @@ impl Builder {
             Kind::Str(_) => (v, &[]),
             Kind::Map(m) => {
                 self.check_keys(m, SLOT_KEYS, "a slot");
-                match m.iter().find(|(k, _)| k.as_str() == Some("type")) {
-                    Some((_, t)) => (t, m),
+                match yaml::lookup(m, "type") {
+                    Some(t) => (t, m),
                     None => {
                         self.err(v, format!("slot '{name}' needs a `type:`"));
                         return None;
@@ -557,7 +557,7 @@ impl Builder {
         };
         let type_name = self.string(type_node, "a slot type")?;
         let mut ty = self.slot_type(type_node, &type_name)?;
-        let get = |key: &str| entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v);
+        let get = |key: &str| yaml::lookup(entries, key);
         let mut sensitive = false;
         if let Some(s) = get("sensitive") {
             sensitive = s.as_str() == Some("true");
@@ -586,7 +586,7 @@ impl Builder {
             Kind::Str(_) => (item, None),
             Kind::Map(m) => {
                 self.check_keys(m, &["template", "fixed"], "a template");
-                let get = |key: &str| m.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v);
+                let get = |key: &str| yaml::lookup(m, key);
                 let Some(t) = get("template") else {
                     self.err(item, "a template mapping needs `template:` (and may have `fixed:`)");
                     return None;

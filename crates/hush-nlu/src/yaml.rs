@@ -57,7 +57,20 @@ fn convert(n: &MarkedYaml, chars: &[char]) -> Node {
     Node { line: start.line(), col: start.col() + 1, quoted, kind }
 }
 
+/// The value of `key` among a mapping's entries.
+pub fn lookup<'a>(entries: &'a [(Node, Node)], key: &str) -> Option<&'a Node> {
+    entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v)
+}
+
 impl Node {
+    /// The value of `key` when this is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            Kind::Map(m) => lookup(m, key),
+            _ => None,
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             Kind::Str(s) => Some(s),
