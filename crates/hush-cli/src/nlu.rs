@@ -123,19 +123,7 @@ pub fn parse_json(m: &Matcher, text: &str, show: &ShowArgs) -> serde_json::Value
     let shown: Vec<serde_json::Value> = parses
         .iter()
         .map(|p| {
-            let slots: Vec<serde_json::Value> = p
-                .slots
-                .iter()
-                .map(|s| {
-                    let hide = s.sensitive && !show.show_sensitive;
-                    serde_json::json!({
-                        "name": s.name,
-                        "value": if hide { serde_json::json!("<redacted>") } else { serde_json::to_value(&s.value).unwrap_or_default() },
-                        "raw": if hide { "<redacted>" } else { s.raw.as_str() },
-                        "sensitive": s.sensitive,
-                    })
-                })
-                .collect();
+            let slots: Vec<serde_json::Value> = p.slots.iter().map(|s| s.to_json(show.show_sensitive)).collect();
             serde_json::json!({
                 "intent": p.name,
                 "confidence": p.confidence,

@@ -97,6 +97,20 @@ pub struct Evidence {
     pub free_cost: f32,
 }
 
+impl Slot {
+    /// The slot as JSON for logs and reports: a sensitive value and the
+    /// words it came from are replaced by `"<redacted>"` unless `reveal`.
+    pub fn to_json(&self, reveal: bool) -> serde_json::Value {
+        let hide = self.sensitive && !reveal;
+        serde_json::json!({
+            "name": self.name,
+            "value": if hide { serde_json::json!("<redacted>") } else { serde_json::to_value(&self.value).unwrap_or_default() },
+            "raw": if hide { "<redacted>" } else { self.raw.as_str() },
+            "sensitive": self.sensitive,
+        })
+    }
+}
+
 impl Intent {
     pub fn slot(&self, name: &str) -> Option<&Slot> {
         self.slots.iter().find(|s| s.name == name)

@@ -79,6 +79,8 @@ pub struct SlotSpec {
     pub ty: SlotType,
     /// Redacted in logs.
     pub sensitive: bool,
+    /// What to ask when a required slot was not said ("Where to?").
+    pub prompt: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -188,7 +190,34 @@ impl IntentSet {
     pub fn intent(&self, name: &str) -> Option<&IntentSpec> {
         self.intents.iter().find(|i| i.name == name)
     }
+
+    /// An intent set that reads a bare answer to a question about one slot
+    /// of an intent ("Where to?" — "the airport", "to the airport please"),
+    /// with the same lists, built-in parsers and tolerance for mishearing
+    /// as full commands. Its one intent is named after the slot. `None` if
+    /// the intent or the slot is unknown.
+    pub fn answer_set(&self, intent: &str, slot: &str) -> Option<IntentSet> {
+        let spec = self.intent(intent)?;
+        let slot = spec.slot(slot)?.clone();
+        let text = format!("{ANSWER_LEAD} {{{}}} [please|thanks|thank you]", slot.name);
+        let expr = template::parse(&text).ok()?;
+        let answer = IntentSpec {
+            name: slot.name.clone(),
+            domain: spec.domain.clone(),
+            description: None,
+            confirm: false,
+            required: vec![slot.name.clone()],
+            templates: vec![TemplateSpec { text, expr, fixed: Vec::new(), at: spec.at.clone() }],
+            slots: vec![slot],
+            examples: Vec::new(),
+            at: spec.at.clone(),
+        };
+        Some(IntentSet { intents: vec![answer], lists: self.lists.clone(), rules: HashMap::new(), skip_words: self.skip_words.clone() })
+    }
 }
+
+/// What people say before a bare slot value when answering a question.
+const ANSWER_LEAD: &str = "[um|uh|oh|okay|ok|well] [(it is|it's|its|make it|let's say|i said|just)] [to|at|from|for|on|in|with|by] [the|my|a|an|some]";
 
 fn file_loc(p: &Path) -> Loc {
     Loc { file: p.display().to_string(), line: 1, col: 1 }
@@ -208,7 +237,7 @@ struct Builder {
 
 const TOP_KEYS: &[&str] = &["domain", "language", "lists", "rules", "expansion_rules", "skip_words", "intents"];
 const INTENT_KEYS: &[&str] = &["description", "confirm", "required", "slots", "templates", "examples"];
-const SLOT_KEYS: &[&str] = &["type", "sensitive", "min", "max", "max_words"];
+const SLOT_KEYS: &[&str] = &["type", "sensitive", "prompt", "min", "max", "max_words"];
 
 impl Builder {
     fn loc(&self, n: &Node) -> Loc {
@@ -562,6 +591,7 @@ impl Builder {
         if let Some(s) = get("sensitive") {
             sensitive = s.as_str() == Some("true");
         }
+        let prompt = get("prompt").and_then(|p| self.string(p, "a slot prompt"));
         if let SlotType::Builtin { min, max, max_words, .. } = &mut ty {
             for (key, target) in [("min", &mut *min), ("max", &mut *max)] {
                 if let Some(n) = get(key) {
@@ -578,7 +608,7 @@ impl Builder {
                 }
             }
         }
-        Some(SlotSpec { name, ty, sensitive })
+        Some(SlotSpec { name, ty, sensitive, prompt })
     }
 
     fn template(&mut self, item: &Node, spec: &mut IntentSpec) -> Option<TemplateSpec> {
@@ -647,7 +677,7 @@ impl Builder {
                             continue;
                         }
                         if let Some(ty) = self.slot_type(n, &type_name) {
-                            spec.slots.push(SlotSpec { name, ty, sensitive: false });
+                            spec.slots.push(SlotSpec { name, ty, sensitive: false, prompt: None });
                         }
                     }
                 },

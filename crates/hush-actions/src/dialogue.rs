@@ -1,0 +1,215 @@
+//! The safety rules between understanding and doing: intents marked
+//! `confirm: true` wait for a yes, missing required slots are asked for and
+//! filled from the next utterance, and every request gets an idempotency
+//! key derived from what was asked.
+
+use crate::action::{Outcome, Status};
+use crate::registry::Registry;
+use hush_nlu::{Intent, Matcher};
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
+
+/// Intents of the general domain that answer a question.
+pub const CONFIRM: &str = "confirm";
+pub const DENY: &str = "deny";
+pub const CANCEL: &str = "cancel";
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DialogueParams {
+    /// A confirmation question not answered within this is dropped: a late
+    /// "yes" pays nothing.
+    pub confirm_timeout: Duration,
+    /// A question for a missing slot not answered within this is dropped.
+    pub fill_timeout: Duration,
+}
+
+impl Default for DialogueParams {
+    fn default() -> Self {
+        DialogueParams { confirm_timeout: Duration::from_secs(30), fill_timeout: Duration::from_secs(60) }
+    }
+}
+
+/// The conversation state of one user: at most one question pending.
+pub struct Dialogue {
+    params: DialogueParams,
+    pending: Option<Pending>,
+}
+
+struct Pending {
+    intent: Intent,
+    asked: Instant,
+    question: Question,
+}
+
+enum Question {
+    Confirm,
+    /// The slot asked for, and a matcher that reads a bare answer to it.
+    Slot { name: String, answers: Matcher },
+}
+
+/// What the engine should do with an utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Run the action for this intent now.
+    Run { intent: Intent, confirmed: bool, key: String },
+    /// Say this and wait for the next utterance.
+    Ask { intent: Intent, prompt: String },
+    /// Say this; nothing runs.
+    Reply(Outcome),
+}
+
+impl Dialogue {
+    pub fn new(params: DialogueParams) -> Self {
+        Dialogue { params, pending: None }
+    }
+
+    /// The intent waiting for an answer, if any.
+    pub fn pending(&self) -> Option<&Intent> {
+        self.pending.as_ref().map(|p| &p.intent)
+    }
+
+    /// Drops any pending question (the user pressed cancel, barged in).
+    pub fn reset(&mut self) {
+        self.pending = None;
+    }
+
+    /// Decides what an utterance means given what was asked before.
+    /// `parsed` is the matcher's reading of `text` (None if not understood).
+    pub fn step(&mut self, text: &str, parsed: Option<Intent>, matcher: &Matcher, registry: &Registry, now: Instant) -> Step {
+        let answered = |p: &Option<Intent>, names: &[&str]| p.as_ref().is_some_and(|i| names.contains(&i.name.as_str()));
+        let Some(pending) = self.pending.take() else {
+            return self.fresh(parsed, matcher, registry, None);
+        };
+        let limit = match pending.question {
+            Question::Confirm => self.params.confirm_timeout,
+            Question::Slot { .. } => self.params.fill_timeout,
+        };
+        if now.saturating_duration_since(pending.asked) > limit {
+            return self.fresh(parsed, matcher, registry, Some(&pending.intent));
+        }
+        if answered(&parsed, &[DENY, CANCEL]) {
+            return Step::Reply(Outcome::new(Status::Aborted, "Okay, cancelled."));
+        }
+        match pending.question {
+            Question::Confirm => {
+                if answered(&parsed, &[CONFIRM]) {
+                    let key = idempotency_key(&pending.intent);
+                    return Step::Run { intent: pending.intent, confirmed: true, key };
+                }
+                if parsed.is_some() {
+                    // A new request replaces the unanswered one, which is dropped.
+                    return self.fresh(parsed, matcher, registry, None);
+                }
+                let prompt = format!("Sorry, please say yes or no. {}", registry.confirmation(&pending.intent));
+                let intent = pending.intent.clone();
+                self.pending = Some(Pending { asked: now, ..pending });
+                Step::Ask { intent, prompt }
+            }
+            Question::Slot { name, answers } => {
+                // The request said again in full, now with the slot.
+                if let Some(p) = parsed.as_ref().filter(|p| p.name == pending.intent.name && p.slot(&name).is_some()) {
+                    let merged = merge(pending.intent, p);
+                    return self.proceed(merged, matcher, registry, now);
+                }
+                let answer = answers.parse(text);
+                let other_wins = match (&parsed, &answer) {
+                    (Some(p), Some(a)) => p.confidence > a.confidence && p.cost < a.cost,
+                    (Some(_), None) => true,
+                    _ => false,
+                };
+                if other_wins {
+                    return self.fresh(parsed, matcher, registry, None);
+                }
+                match answer.and_then(|a| a.slots.into_iter().find(|s| s.name == name)) {
+                    Some(slot) => {
+                        let mut intent = pending.intent;
+                        intent.missing.retain(|m| *m != slot.name);
+                        intent.slots.push(slot);
+                        self.proceed(intent, matcher, registry, now)
+                    }
+                    None => {
+                        let prompt = format!("Sorry, I didn't get that. {}", slot_prompt(matcher, &pending.intent.name, &name));
+                        let intent = pending.intent.clone();
+                        self.pending = Some(Pending { asked: now, question: Question::Slot { name, answers }, intent: pending.intent });
+                        Step::Ask { intent, prompt }
+                    }
+                }
+            }
+        }
+    }
+
+    /// An utterance with nothing pending (or after the pending question
+    /// expired, which `expired` names).
+    fn fresh(&mut self, parsed: Option<Intent>, matcher: &Matcher, registry: &Registry, expired: Option<&Intent>) -> Step {
+        let Some(intent) = parsed else {
+            return Step::Reply(Outcome::new(Status::NotUnderstood, "Sorry, I can't help with that."));
+        };
+        if intent.name == CONFIRM || intent.name == DENY || (intent.name == CANCEL && !registry.handles(CANCEL)) {
+            return Step::Reply(match expired {
+                Some(old) => Outcome::new(Status::Expired, format!("That question timed out, so I did not {}. Please ask again.", old.name.replace('_', " "))),
+                None if intent.name == CONFIRM => Outcome::new(Status::NotUnderstood, "There is nothing to confirm."),
+                None => Outcome::new(Status::Aborted, "Okay."),
+            });
+        }
+        self.proceed(intent, matcher, registry, Instant::now())
+    }
+
+    /// Asks for the first missing slot, then for confirmation, then runs.
+    fn proceed(&mut self, intent: Intent, matcher: &Matcher, registry: &Registry, now: Instant) -> Step {
+        let set = matcher.intents();
+        if let Some(name) = intent.missing.first().cloned() {
+            if let Some(answer_set) = set.answer_set(&intent.name, &name) {
+                let prompt = slot_prompt(matcher, &intent.name, &name);
+                let answers = Matcher::new(answer_set, matcher.params());
+                self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Slot { name, answers } });
+                return Step::Ask { intent, prompt };
+            }
+        }
+        if set.intent(&intent.name).is_some_and(|s| s.confirm) {
+            let prompt = registry.confirmation(&intent);
+            self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Confirm });
+            return Step::Ask { intent, prompt };
+        }
+        let key = idempotency_key(&intent);
+        Step::Run { intent, confirmed: false, key }
+    }
+}
+
+/// The slot's `prompt:`, or a question made from its name.
+fn slot_prompt(matcher: &Matcher, intent: &str, slot: &str) -> String {
+    matcher
+        .intents()
+        .intent(intent)
+        .and_then(|i| i.slot(slot))
+        .and_then(|s| s.prompt.clone())
+        .unwrap_or_else(|| format!("What {}?", slot.replace('_', " ")))
+}
+
+/// `base` with the slots of `newer` it lacked.
+fn merge(mut base: Intent, newer: &Intent) -> Intent {
+    for s in &newer.slots {
+        if base.slot(&s.name).is_none() {
+            base.slots.push(s.clone());
+        }
+    }
+    base.missing.retain(|m| base.slots.iter().all(|s| s.name != *m));
+    base
+}
+
+/// A stable key for "this request": the intent and its slot values, in a
+/// fixed order, hashed. The same words said twice, or a retried call, give
+/// the same key; the key itself reveals no slot values.
+pub fn idempotency_key(intent: &Intent) -> String {
+    let mut slots: Vec<(&str, String)> =
+        intent.slots.iter().map(|s| (s.name.as_str(), serde_json::to_string(&s.value).unwrap_or_default())).collect();
+    slots.sort();
+    let mut h = Sha256::new();
+    h.update(intent.name.as_bytes());
+    for (name, value) in slots {
+        h.update([0]);
+        h.update(name.as_bytes());
+        h.update([1]);
+        h.update(value.as_bytes());
+    }
+    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}

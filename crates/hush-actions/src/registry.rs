@@ -1,0 +1,120 @@
+//! Routes intents to actions and runs each call in a cage: its own task, a
+//! timeout, a cancellation token, and panics caught.
+
+use crate::action::{default_confirmation, Action, ActionContext, Outcome, Status};
+use hush_nlu::Intent;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Actions by the intents they handle.
+#[derive(Clone)]
+pub struct Registry {
+    routes: HashMap<String, Arc<dyn Action>>,
+    timeout: Duration,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum RegistryError {
+    #[error("intent '{0}' already has an action; register one action per intent")]
+    Duplicate(String),
+    #[error("an action declares no intents")]
+    NoIntents,
+}
+
+/// How long a cancelled or timed-out action may take to clean up.
+const CANCEL_GRACE: Duration = Duration::from_secs(1);
+
+/// How long an action may run before it is stopped, unless set.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Default for Registry {
+    fn default() -> Self {
+        Registry { routes: HashMap::new(), timeout: DEFAULT_TIMEOUT }
+    }
+}
+
+impl Registry {
+    pub fn new(timeout: Duration) -> Self {
+        Registry { routes: HashMap::new(), timeout }
+    }
+
+    /// Routes every intent `action` declares to it. An intent already
+    /// routed elsewhere is an error and nothing is registered.
+    pub fn register(&mut self, action: Arc<dyn Action>) -> Result<(), RegistryError> {
+        let intents = action.intents();
+        if intents.is_empty() {
+            return Err(RegistryError::NoIntents);
+        }
+        if let Some(taken) = intents.iter().find(|i| self.routes.contains_key(**i)) {
+            return Err(RegistryError::Duplicate(taken.to_string()));
+        }
+        for i in intents {
+            self.routes.insert(i.to_string(), action.clone());
+        }
+        Ok(())
+    }
+
+    pub fn handles(&self, intent: &str) -> bool {
+        self.routes.contains_key(intent)
+    }
+
+    /// The intents that have an action, sorted.
+    pub fn intents(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.routes.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// The confirmation question of the action for `intent`.
+    pub fn confirmation(&self, intent: &Intent) -> String {
+        match self.routes.get(&intent.name) {
+            Some(a) => a.confirmation(intent),
+            None => default_confirmation(intent),
+        }
+    }
+
+    /// Runs the action for `intent`. Whatever the action does — returns,
+    /// errs, panics, hangs past the timeout, or is cancelled through
+    /// `ctx` — the result is an [`Outcome`].
+    pub async fn dispatch(&self, intent: &Intent, ctx: ActionContext) -> Outcome {
+        let Some(action) = self.routes.get(&intent.name).cloned() else {
+            return Outcome::new(Status::Unhandled, format!("I understood \"{}\", but no app here handles that.", intent.name.replace('_', " ")));
+        };
+        let cancel = ctx.cancel_token().clone();
+        let owned = intent.clone();
+        let mut task = tokio::spawn(async move { action.execute(&owned, &ctx).await });
+        let out = tokio::select! {
+            joined = &mut task => match joined {
+                Ok(Ok(outcome)) => outcome,
+                // An action that gave up because it was told to stop.
+                Ok(Err(_)) if cancel.is_cancelled() => Outcome::new(Status::Cancelled, "Stopped."),
+                Ok(Err(e)) => e.into_outcome(),
+                Err(e) if e.is_panic() => {
+                    tracing::error!(intent = %intent.name, "action panicked");
+                    Outcome::new(Status::Panicked, "Sorry, something went wrong while doing that.")
+                }
+                Err(_) => Outcome::new(Status::Cancelled, "Stopped."),
+            },
+            _ = tokio::time::sleep(self.timeout) => {
+                tracing::warn!(intent = %intent.name, timeout_ms = self.timeout.as_millis() as u64, "action timed out");
+                Outcome::new(Status::TimedOut, "Sorry, that is taking too long; I stopped it.")
+            }
+            _ = cancel.cancelled() => Outcome::new(Status::Cancelled, "Stopped."),
+        };
+        // Tell a cooperative action to stop; an unfinished task gets a grace
+        // period to clean up, then is dropped at its next await point.
+        cancel.cancel();
+        if !task.is_finished() {
+            tokio::spawn(async move {
+                tokio::time::sleep(CANCEL_GRACE).await;
+                task.abort();
+            });
+        }
+        out
+    }
+}

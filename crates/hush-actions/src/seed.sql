@@ -1,0 +1,14 @@
+-- A fresh ledger: three accounts and the bills on file. Billers not listed
+-- here (tv, insurance, school fees) are "unknown" to the reference actions.
+INSERT INTO accounts (name, balance_cents, currency) VALUES
+    ('main', 125000, 'USD'),
+    ('savings', 540000, 'USD'),
+    ('wallet', 8550, 'USD');
+INSERT INTO bills (biller, due_cents, currency, due_date) VALUES
+    ('electricity', 4200, 'USD', '2026-12-05'),
+    ('water', 1875, 'USD', '2026-12-08'),
+    ('internet', 3500, 'USD', '2026-12-10'),
+    ('phone', 2500, 'USD', '2026-12-12'),
+    ('gas', 1240, 'USD', '2026-12-15'),
+    ('credit card', 31020, 'USD', '2026-12-20'),
+    ('rent', 150000, 'USD', '2026-12-01');
