@@ -1,0 +1,186 @@
+//! The dialogue rules on the built-in domains: confirmation, slot filling,
+//! timeouts, idempotency keys.
+
+use hush_actions::{idempotency_key, Dialogue, DialogueParams, Ledger, Registry, Simulation, Status, Step};
+use hush_nlu::{IntentSet, MatchParams, Matcher, Value};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+fn matcher() -> &'static Matcher {
+    static M: OnceLock<Matcher> = OnceLock::new();
+    M.get_or_init(|| Matcher::new(IntentSet::builtin().unwrap(), MatchParams::default()))
+}
+
+fn registry() -> Registry {
+    let mut r = Registry::default();
+    for a in hush_actions::reference_actions(Arc::new(Ledger::in_memory().unwrap()), Simulation::default()) {
+        r.register(a).unwrap();
+    }
+    r
+}
+
+struct Talk {
+    d: Dialogue,
+    r: Registry,
+    now: Instant,
+}
+
+impl Talk {
+    fn new() -> Self {
+        Talk { d: Dialogue::new(DialogueParams::default()), r: registry(), now: Instant::now() }
+    }
+
+    fn say(&mut self, text: &str) -> Step {
+        let parsed = matcher().parse(text);
+        self.d.step(text, parsed, matcher(), &self.r, self.now)
+    }
+
+    fn wait(&mut self, d: Duration) {
+        self.now += d;
+    }
+}
+
+fn prompt(s: &Step) -> &str {
+    match s {
+        Step::Ask { prompt, .. } => prompt,
+        other => panic!("expected a question, got {other:?}"),
+    }
+}
+
+fn reply(s: &Step) -> Status {
+    match s {
+        Step::Reply(o) => o.status,
+        other => panic!("expected a reply, got {other:?}"),
+    }
+}
+
+#[test]
+fn payment_waits_for_yes() {
+    let mut t = Talk::new();
+    let s = t.say("pay my electricity bill of forty two dollars");
+    assert_eq!(prompt(&s), "Pay $42.00 for your electricity bill?");
+    assert!(t.d.pending().is_some());
+    match t.say("yes") {
+        Step::Run { intent, confirmed, key } => {
+            assert_eq!(intent.name, "pay_bill");
+            assert!(confirmed);
+            assert_eq!(key.len(), 32);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(t.d.pending().is_none());
+    // A second yes has nothing to confirm.
+    assert_eq!(reply(&t.say("yes")), Status::NotUnderstood);
+}
+
+#[test]
+fn no_and_cancel_abort() {
+    for answer in ["no", "cancel", "no don't"] {
+        let mut t = Talk::new();
+        prompt(&t.say("send fifty dollars to mom"));
+        assert_eq!(reply(&t.say(answer)), Status::Aborted, "{answer}");
+        assert!(t.d.pending().is_none());
+    }
+}
+
+#[test]
+fn a_late_yes_pays_nothing() {
+    let mut t = Talk::new();
+    prompt(&t.say("pay my water bill"));
+    t.wait(Duration::from_secs(31));
+    assert_eq!(reply(&t.say("yes")), Status::Expired);
+    assert!(t.d.pending().is_none());
+}
+
+#[test]
+fn gibberish_repeats_the_question() {
+    let mut t = Talk::new();
+    prompt(&t.say("pay my water bill"));
+    let again = t.say("mmm hrrm");
+    assert!(prompt(&again).starts_with("Sorry, please say yes or no."), "{again:?}");
+    assert!(matches!(t.say("yes please"), Step::Run { confirmed: true, .. }));
+}
+
+#[test]
+fn a_new_request_replaces_the_question() {
+    let mut t = Talk::new();
+    prompt(&t.say("pay my water bill"));
+    match t.say("navigate home") {
+        Step::Run { intent, confirmed, .. } => {
+            assert_eq!(intent.name, "navigate_to");
+            assert!(!confirmed);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(reply(&t.say("yes")), Status::NotUnderstood, "the payment question is gone");
+}
+
+#[test]
+fn missing_destination_is_asked_for() {
+    for answer in ["the airport", "to the airport please", "airport", "um to the airport"] {
+        let mut t = Talk::new();
+        assert_eq!(prompt(&t.say("book me a taxi")), "Where to?");
+        match t.say(answer) {
+            Step::Run { intent, .. } => {
+                assert_eq!(intent.name, "order_ride");
+                assert_eq!(intent.slot("destination").unwrap().value, Value::Text("airport".into()), "{answer}");
+                assert!(intent.missing.is_empty());
+            }
+            other => panic!("{answer}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn an_unlisted_place_is_taken_as_said_and_cancel_is_not_a_place() {
+    let mut t = Talk::new();
+    prompt(&t.say("i need a taxi"));
+    match t.say("grand indonesia") {
+        Step::Run { intent, .. } => assert_eq!(intent.slot("destination").unwrap().value, Value::Text("grand indonesia".into())),
+        other => panic!("{other:?}"),
+    }
+    prompt(&t.say("i need a taxi"));
+    assert_eq!(reply(&t.say("cancel")), Status::Aborted);
+}
+
+#[test]
+fn the_full_request_said_again_fills_the_slot() {
+    let mut t = Talk::new();
+    prompt(&t.say("book me a ride"));
+    match t.say("book me a ride to the station") {
+        Step::Run { intent, .. } => assert_eq!(intent.slot("destination").unwrap().value, Value::Text("station".into())),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn filling_then_confirming() {
+    let mut t = Talk::new();
+    assert_eq!(prompt(&t.say("pay my bill")), "Which bill should I pay?");
+    let s = t.say("the internet");
+    assert_eq!(prompt(&s), "Pay $35.00 for your internet bill?");
+    assert!(matches!(t.say("go ahead"), Step::Run { confirmed: true, .. }));
+    // An amount answer is read with the money parser.
+    prompt(&t.say("send money to budi"));
+    let s = t.say("twenty dollars");
+    assert_eq!(prompt(&s), "Send $20.00 to budi?");
+}
+
+#[test]
+fn out_of_domain_is_politely_rejected() {
+    let mut t = Talk::new();
+    let s = t.say("what is the weather like in paris tomorrow");
+    assert_eq!(reply(&s), Status::NotUnderstood);
+    if let Step::Reply(o) = s {
+        assert!(o.say.starts_with("Sorry"));
+    }
+}
+
+#[test]
+fn keys_follow_the_request() {
+    let m = matcher();
+    let k = |t: &str| idempotency_key(&m.parse(t).unwrap());
+    assert_eq!(k("pay my electricity bill of forty two dollars"), k("please pay the electricity bill for $42"));
+    assert_ne!(k("pay my electricity bill of forty two dollars"), k("pay my electricity bill of forty three dollars"));
+    assert_ne!(k("send 20 dollars to mom"), k("send 20 dollars to dad"));
+}

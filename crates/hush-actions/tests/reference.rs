@@ -1,0 +1,230 @@
+//! The reference actions on a seeded ledger: payments are exact and happen
+//! once, errors are speakable, providers move through their states, and
+//! no random input makes them panic.
+
+use hush_actions::ledger::{now_ms, Ledger};
+use hush_actions::reference::{ride_state, Food, Payments, Rides};
+use hush_actions::{idempotency_key, Action, ActionContext, Outcome, Registry, Simulation, Status};
+use hush_nlu::{Evidence, Intent, Slot, Value};
+use proptest::prelude::*;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn intent(name: &str, slots: Vec<(&str, Value)>) -> Intent {
+    Intent {
+        name: name.into(),
+        slots: slots.into_iter().map(|(n, v)| Slot { name: n.into(), value: v, raw: String::new(), sensitive: n == "amount" }).collect(),
+        confidence: 1.0,
+        cost: 0.0,
+        missing: vec![],
+        template: String::new(),
+        evidence: Evidence { words: 1, matched: 1, free: 0, edit_cost: 0.0, skip_cost: 0.0, free_cost: 0.0 },
+    }
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+fn usd(x: f64) -> Value {
+    Value::Money { amount: x, currency: Some("USD".into()) }
+}
+
+fn setup(sim: Simulation) -> (Arc<Ledger>, Registry) {
+    let ledger = Arc::new(Ledger::in_memory().unwrap());
+    let mut r = Registry::default();
+    for a in hush_actions::reference_actions(ledger.clone(), sim) {
+        r.register(a).unwrap();
+    }
+    (ledger, r)
+}
+
+async fn run(r: &Registry, i: &Intent) -> Outcome {
+    r.dispatch(i, ActionContext::new(idempotency_key(i), true)).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paying_a_bill_moves_exact_money_once() {
+    let (ledger, r) = setup(Simulation::default());
+    let pay = intent("pay_bill", vec![("biller", text("electricity")), ("amount", usd(42.0))]);
+    let out = run(&r, &pay).await;
+    assert_eq!(out.status, Status::Done, "{out:?}");
+    assert_eq!(out.say, "Paid $42.00 for your electricity bill. $1,208.00 left in your main account.");
+    assert_eq!(ledger.account("main").unwrap().unwrap().balance_cents, 125000 - 4200);
+    assert_eq!(ledger.bill("electricity").unwrap().unwrap().due_cents, 0);
+    // The same request again (a retry, or said twice) pays nothing more.
+    let again = run(&r, &pay).await;
+    assert_eq!(again.status, Status::AlreadyDone, "{again:?}");
+    assert_eq!(ledger.payments().unwrap().len(), 1);
+    assert_eq!(ledger.account("main").unwrap().unwrap().balance_cents, 125000 - 4200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_concurrent_replays_pay_once() {
+    let (ledger, r) = setup(Simulation::default());
+    let r = Arc::new(r);
+    let pay = Arc::new(intent("pay_bill", vec![("biller", text("water")), ("amount", usd(18.75))]));
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let (r, pay) = (r.clone(), pay.clone());
+            tokio::spawn(async move { run(&r, &pay).await.status })
+        })
+        .collect();
+    let mut done = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            Status::Done => done += 1,
+            Status::AlreadyDone => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(done, 1);
+    let payments = ledger.payments().unwrap();
+    assert_eq!(payments.len(), 1);
+    assert_eq!(payments[0].amount_cents, 1875);
+    assert_eq!(ledger.account("main").unwrap().unwrap().balance_cents, 125000 - 1875);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_are_speakable_and_change_nothing() {
+    let (ledger, r) = setup(Simulation::default());
+    let cases = [
+        (intent("pay_bill", vec![("biller", text("tv"))]), "I don't have a tv bill on file, so I can't pay it."),
+        (intent("pay_bill", vec![("biller", text("rent"))]), "Your main account has $1,250.00, not enough for $1,500.00."),
+        (intent("transfer_money", vec![("recipient", text("mom")), ("amount", usd(100.0)), ("account", text("wallet"))]), "Your wallet account has $85.50, not enough for $100.00."),
+        (intent("transfer_money", vec![("recipient", text("mom")), ("amount", usd(-5.0))]), "I can't use that amount: the amount must be more than zero."),
+        (intent("transfer_money", vec![("recipient", text("mom")), ("amount", Value::Money { amount: 5.0, currency: Some("IDR".into()) })]), "Your main account is in USD; I can't pay in IDR."),
+        (intent("transfer_money", vec![("recipient", text("mom"))]), "I need the amount for that."),
+        (intent("check_balance", vec![("account", text("pension"))]), "I can't use that account: you have no pension account."),
+    ];
+    for (i, want) in cases {
+        let out = run(&r, &i).await;
+        assert_eq!(out.status, Status::Rejected, "{i:?}");
+        assert_eq!(out.say, want);
+    }
+    assert!(ledger.payments().unwrap().is_empty());
+    assert_eq!(ledger.account("main").unwrap().unwrap().balance_cents, 125000);
+    // Unconfirmed payments are refused even if an app calls the action directly.
+    let p = Payments::new(ledger.clone());
+    let pay = intent("pay_bill", vec![("biller", text("gas"))]);
+    let out = p.execute(&pay, &ActionContext::new("k".into(), false)).await;
+    assert!(out.is_err());
+    assert!(ledger.payments().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bill_without_amount_pays_what_is_due_and_balance_reads_back() {
+    let (ledger, r) = setup(Simulation::default());
+    let out = run(&r, &intent("pay_bill", vec![("biller", text("internet")), ("account", text("savings"))])).await;
+    assert_eq!(out.say, "Paid $35.00 for your internet bill. $5,365.00 left in your savings account.");
+    let out = run(&r, &intent("check_balance", vec![("account", text("savings"))])).await;
+    assert_eq!(out.say, "Your savings account has $5,365.00.");
+    assert_eq!(ledger.payments().unwrap()[0].account, "savings");
+    // Paid bills are not paid again under another wording (a new key).
+    let out = r.dispatch(&intent("pay_bill", vec![("biller", text("internet"))]), ActionContext::new("other".into(), true)).await;
+    assert_eq!((out.status, out.say.as_str()), (Status::Rejected, "Your internet bill is already paid."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rides_move_through_provider_states() {
+    // A simulated minute per 10 ms.
+    let (ledger, r) = setup(Simulation { time_scale: 6000.0 });
+    let book = intent("order_ride", vec![("destination", text("airport")), ("ride_type", text("premium"))]);
+    let out = run(&r, &book).await;
+    assert_eq!(out.status, Status::Done, "{out:?}");
+    assert!(out.say.starts_with("Booked a premium ride to airport"), "{}", out.say);
+    assert_eq!(out.data["state"], "requested");
+    // A second booking while one is active is refused; the same one is not repeated.
+    assert_eq!(run(&r, &book).await.status, Status::AlreadyDone);
+    let other = run(&r, &intent("order_ride", vec![("destination", text("mall"))])).await;
+    assert_eq!(other.status, Status::Rejected);
+    let ride = ledger.rides().unwrap().pop().unwrap();
+    let mut seen = vec![];
+    for s in [0, 30, ride.pickup_eta_s - 30, ride.pickup_eta_s + 10, ride.pickup_eta_s + ride.trip_s + 1] {
+        seen.push(ride_state(&ride, s));
+    }
+    assert_eq!(seen, ["requested", "assigned", "arriving", "on_trip", "completed"]);
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let status = run(&r, &intent("ride_status", vec![])).await;
+    assert_eq!(status.data["state"], "assigned", "{status:?}");
+    let cancel = run(&r, &intent("cancel_ride", vec![])).await;
+    assert_eq!(cancel.status, Status::Done);
+    assert!(ledger.rides().unwrap()[0].cancelled_ms.is_some());
+    assert_eq!(run(&r, &intent("cancel_ride", vec![])).await.status, Status::Rejected);
+    assert_eq!(run(&r, &intent("ride_status", vec![])).await.say, "You have no ride booked.");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn food_orders_are_recorded_and_tracked() {
+    let (ledger, r) = setup(Simulation { time_scale: 1.0 });
+    let order = intent("order_food", vec![("dish", text("pizza")), ("quantity", Value::Integer(2)), ("restaurant", text("pizza hut"))]);
+    let out = run(&r, &order).await;
+    assert!(out.say.starts_with("Ordered 2 pizza from pizza hut"), "{}", out.say);
+    assert_eq!(run(&r, &order).await.status, Status::AlreadyDone);
+    assert_eq!(ledger.food_orders().unwrap().len(), 1);
+    let track = run(&r, &intent("track_order", vec![])).await;
+    assert_eq!(track.data["state"], "placed");
+    let too_many = run(&r, &intent("order_food", vec![("dish", text("pizza")), ("quantity", Value::Integer(900))])).await;
+    assert_eq!(too_many.status, Status::Rejected);
+}
+
+#[test]
+fn ledger_persists_and_resets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub/ledger.sqlite");
+    {
+        let l = Ledger::open(&path).unwrap();
+        l.write(|tx| tx.execute("UPDATE accounts SET balance_cents = 1 WHERE name = 'main'", [])).unwrap();
+    }
+    let l = Ledger::open(&path).unwrap();
+    assert_eq!(l.account("main").unwrap().unwrap().balance_cents, 1, "kept across opens, not reseeded");
+    l.reset().unwrap();
+    assert_eq!(l.account("main").unwrap().unwrap().balance_cents, 125000);
+    assert!(now_ms() > 0);
+    let bad = Ledger::open(dir.path());
+    assert!(bad.is_err(), "a folder is not a ledger");
+}
+
+/// Random intent names (the reference ones and others) with random slots
+/// of every value type, including absurd amounts and odd text.
+fn any_value() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        "[a-z ]{0,12}".prop_map(Value::Text),
+        any::<i64>().prop_map(Value::Integer),
+        any::<f64>().prop_map(Value::Number),
+        (any::<f64>(), proptest::option::of("[A-Z]{3}")).prop_map(|(amount, currency)| Value::Money { amount, currency }),
+        (-1e12f64..1e12).prop_map(|amount| Value::Money { amount, currency: Some("USD".into()) }),
+        (0u64..100_000).prop_map(|seconds| Value::Duration { seconds }),
+        any::<u32>().prop_map(Value::Ordinal),
+    ]
+}
+
+const NAMES: &[&str] = &["pay_bill", "transfer_money", "top_up_canteen", "check_balance", "order_ride", "ride_status", "cancel_ride", "order_food", "track_order", "navigate_to", ""];
+const SLOTS: &[&str] = &["biller", "amount", "account", "recipient", "student", "destination", "pickup", "ride_type", "dish", "quantity", "restaurant", "x"];
+
+fn any_intent() -> impl Strategy<Value = (Intent, bool)> {
+    (prop::sample::select(NAMES), prop::collection::vec((prop::sample::select(SLOTS), any_value()), 0..5), any::<bool>()).prop_map(|(name, slots, confirmed)| {
+        (intent(name, slots), confirmed)
+    })
+}
+
+#[test]
+fn ten_thousand_random_intents_never_panic() {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let (ledger, r) = setup(Simulation { time_scale: 100.0 });
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig { cases: 10_000, ..ProptestConfig::default() });
+    let typed = [Status::Done, Status::AlreadyDone, Status::Rejected, Status::Unhandled];
+    runner
+        .run(&any_intent(), |(i, confirmed)| {
+            let out = rt.block_on(r.dispatch(&i, ActionContext::new(idempotency_key(&i), confirmed)));
+            prop_assert!(typed.contains(&out.status), "{:?} -> {:?}", i, out);
+            prop_assert!(!out.say.is_empty());
+            Ok(())
+        })
+        .unwrap();
+    // Money only ever left accounts through recorded payments.
+    let paid: i64 = ledger.payments().unwrap().iter().filter(|p| p.account == "main").map(|p| p.amount_cents).sum();
+    assert_eq!(ledger.account("main").unwrap().unwrap().balance_cents, 125000 - paid);
+    assert!(ledger.accounts().unwrap().iter().all(|a| a.balance_cents >= 0));
+    drop((Rides::new(ledger.clone(), Simulation::default()), Food::new(ledger, Simulation::default())));
+}
