@@ -20,6 +20,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod engine;
+
+pub use engine::{Engine, EngineBuilder, EngineError, Session, Timings, Turn};
+pub use hush_actions as actions;
+pub use hush_actions::{async_trait, Action, ActionContext, ActionError, Outcome, Status};
 pub use hush_asr as asr;
 pub use hush_audio as audio;
 pub use hush_nlu as nlu;

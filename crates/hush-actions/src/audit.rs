@@ -47,7 +47,7 @@ pub fn entry(at: SystemTime, turn: u64, intent: Option<&Intent>, asked: bool, ou
         "time": humantime::format_rfc3339_millis(at).to_string(),
         "turn": turn,
         "intent": intent.map(|i| i.name.as_str()),
-        "confidence": intent.map(|i| (i.confidence * 1000.0).round() / 1000.0),
+        "confidence": intent.map(|i| (i.confidence as f64 * 1000.0).round() / 1000.0),
         "slots": intent.map(|i| i.slots.iter().map(|s| s.to_json(false)).collect::<Vec<_>>()),
         "asked": asked,
         "outcome": outcome.map(|o| o.status),

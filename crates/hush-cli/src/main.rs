@@ -2,6 +2,7 @@
 
 mod bench;
 mod nlu;
+mod run;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -12,7 +13,7 @@ use hush_asr::{AsrParams, ModelPaths, Recognizer, Trim, WeightMode};
 use hush_models::{Cache, Manifest};
 
 #[derive(Parser)]
-#[command(name = "hush", version, about = "On-device voice assistant engine: speech in, intents out (actions next).")]
+#[command(name = "hush", version, about = "On-device voice assistant engine: speech in, intent out, action done; nothing leaves the device.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,6 +53,14 @@ enum Command {
         #[command(flatten)]
         show: nlu::ShowArgs,
     },
+    /// Run the whole engine on WAV files or text: transcript, intent,
+    /// confirmation, action, outcome, timings.
+    Run(run::RunArgs),
+    /// Talk to the engine turn by turn (typed lines or WAV paths), with
+    /// confirmations and follow-up questions.
+    Chat(run::ChatArgs),
+    /// Show (or reset) what the reference actions recorded.
+    Ledger(run::LedgerArgs),
     /// Check, sample and import intent files.
     Intents {
         #[command(subcommand)]
@@ -108,10 +117,10 @@ enum BenchCommand {
 }
 
 #[derive(Args, Clone)]
-struct ModelArgs {
+pub(crate) struct ModelArgs {
     /// Model id: NAME (safetensors) or NAME-QUANT (GGUF), see `hush models list`.
     #[arg(long, short, default_value = "tiny.en-q8_0", env = "HUSH_MODEL")]
-    model: String,
+    pub(crate) model: String,
     /// Worker threads (default: the cores available).
     #[arg(long)]
     threads: Option<usize>,
@@ -140,7 +149,7 @@ enum Weights {
 }
 
 impl ModelArgs {
-    fn params(&self) -> AsrParams {
+    pub(crate) fn params(&self) -> AsrParams {
         let mut p = AsrParams::default();
         if let Some(t) = self.threads {
             p.threads = t;
@@ -200,6 +209,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Parse(args) => nlu::parse(&args),
         Command::Understand { files, model, intents, show } => understand(&files, &model, &intents, &show),
         Command::Intents { command } => nlu::intents(&command),
+        Command::Run(args) => run::run(&args),
+        Command::Chat(args) => run::chat(&args),
+        Command::Ledger(args) => run::ledger(&args),
     }
 }
 

@@ -130,6 +130,11 @@ pub const DEFAULT_WILDCARD_WORDS: usize = 12;
 impl IntentSet {
     /// Reads every `*.yaml`/`*.yml` file of a directory (sorted by name).
     pub fn load_dir(dir: &Path) -> Result<IntentSet, IntentErrors> {
+        Self::load_files(&Self::yaml_files(dir)?)
+    }
+
+    /// The intent files of a directory, sorted by name; an error if none.
+    pub fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, IntentErrors> {
         let at = |message: String| IntentErrors(vec![IntentError { at: file_loc(dir), message }]);
         let entries = std::fs::read_dir(dir).map_err(|e| at(format!("cannot read intents directory: {e}")))?;
         let mut files: Vec<PathBuf> = entries
@@ -140,11 +145,16 @@ impl IntentSet {
         if files.is_empty() {
             return Err(at("no intent files (*.yaml) here".into()));
         }
-        Self::load_files(&files)
+        Ok(files)
     }
 
     /// Reads the given files as one set.
     pub fn load_files(files: &[PathBuf]) -> Result<IntentSet, IntentErrors> {
+        Self::load_files_with(files, &[])
+    }
+
+    /// Reads the given files and `extra` (name, text) sources as one set.
+    pub fn load_files_with(files: &[PathBuf], extra: &[(&str, &str)]) -> Result<IntentSet, IntentErrors> {
         let mut sources = Vec::new();
         for f in files {
             match std::fs::read_to_string(f) {
@@ -152,7 +162,8 @@ impl IntentSet {
                 Err(e) => return Err(IntentErrors(vec![IntentError { at: file_loc(f), message: format!("cannot read: {e}") }])),
             }
         }
-        let refs: Vec<(&str, &str)> = sources.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
+        let mut refs: Vec<(&str, &str)> = sources.iter().map(|(n, s)| (n.as_str(), s.as_str())).collect();
+        refs.extend_from_slice(extra);
         Self::from_sources(&refs)
     }
 

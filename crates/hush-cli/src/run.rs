@@ -1,0 +1,318 @@
+//! `hush run`, `hush chat` and `hush ledger`: the whole engine, from audio
+//! or text to a done action, and the ledger the reference actions keep.
+
+use crate::ModelArgs;
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use hush::actions::ledger::{Ledger, Payment};
+use hush::actions::reference::{fmt_money, order_state, ride_state};
+use hush::{Engine, EngineError, Turn};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct EngineArgs {
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Directory of intent files (default: the built-in domains).
+    #[arg(long)]
+    intents: Option<PathBuf>,
+    /// Understand and ask, but run no action (the ledger is not touched).
+    #[arg(long)]
+    dry_run: bool,
+    /// The reference actions' SQLite ledger [default: $HUSH_LEDGER or
+    /// ~/.local/share/hush/ledger.sqlite].
+    #[arg(long)]
+    ledger: Option<PathBuf>,
+    /// Audit log, one JSON line per turn, sensitive slots redacted
+    /// [default: audit.jsonl beside the ledger].
+    #[arg(long)]
+    audit_log: Option<PathBuf>,
+    /// Write no audit log.
+    #[arg(long, conflicts_with = "audit_log")]
+    no_audit: bool,
+    /// Seconds an action may run before it is stopped.
+    #[arg(long, default_value_t = 10.0)]
+    action_timeout: f64,
+    /// Save each WAV input's 16 kHz audio in this folder (off by default:
+    /// hush writes no audio unless asked).
+    #[arg(long, value_name = "DIR")]
+    keep_audio: Option<PathBuf>,
+    /// Append each turn's transcript to this JSON-lines file (off by
+    /// default: hush writes no transcripts unless asked).
+    #[arg(long, value_name = "FILE")]
+    keep_transcripts: Option<PathBuf>,
+    /// Print one JSON object per turn.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// WAV files, one turn each, in order (a confirmation can be the next file).
+    files: Vec<PathBuf>,
+    /// Typed turns, after the files.
+    #[arg(long = "text", value_name = "TEXT")]
+    texts: Vec<String>,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+#[derive(Args)]
+pub struct ChatArgs {
+    #[command(flatten)]
+    engine: EngineArgs,
+    /// Typed text only: do not load a speech model.
+    #[arg(long)]
+    text_only: bool,
+}
+
+#[derive(Args)]
+pub struct LedgerArgs {
+    /// What to show.
+    #[command(subcommand)]
+    show: Option<LedgerShow>,
+    /// The ledger file [default: $HUSH_LEDGER or ~/.local/share/hush/ledger.sqlite].
+    #[arg(long, global = true)]
+    ledger: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Subcommand, Clone, Copy, PartialEq)]
+enum LedgerShow {
+    /// Everything (the default).
+    All,
+    Accounts,
+    Bills,
+    Payments,
+    Rides,
+    Orders,
+    /// Empty the ledger and seed it again.
+    Reset,
+}
+
+impl EngineArgs {
+    fn ledger_path(&self) -> PathBuf {
+        self.ledger.clone().unwrap_or_else(Ledger::default_path)
+    }
+
+    fn build(&self, with_model: bool) -> Result<Engine> {
+        let mut b = Engine::builder().action_timeout(std::time::Duration::from_secs_f64(self.action_timeout.max(0.001)));
+        if with_model {
+            b = b.model(&self.model.model).asr_params(self.model.params());
+        }
+        if let Some(dir) = &self.intents {
+            b = b.intents(dir);
+        }
+        if self.dry_run {
+            b = b.dry_run(true).reference_actions_in_memory();
+        } else {
+            let ledger = self.ledger_path();
+            if !self.no_audit {
+                let audit = self.audit_log.clone().unwrap_or_else(|| ledger.with_file_name("audit.jsonl"));
+                b = b.audit_log(audit);
+            }
+            b = b.reference_actions(ledger);
+        }
+        Ok(b.build()?)
+    }
+
+    /// Prints a turn, and keeps what the user asked to keep.
+    fn report(&self, input: &str, turn: &Turn, audio: Option<&Path>, n: usize) -> Result<()> {
+        if let (Some(dir), Some(wav)) = (&self.keep_audio, audio) {
+            keep_audio(dir, wav, n)?;
+        }
+        if let Some(file) = &self.keep_transcripts {
+            let mut f = std::fs::OpenOptions::new().create(true).append(true).open(file).with_context(|| format!("opening {}", file.display()))?;
+            writeln!(f, "{}", serde_json::json!({"input": input, "transcript": turn.transcript}))?;
+        }
+        if self.json {
+            let mut v = serde_json::to_value(turn)?;
+            v["input"] = serde_json::json!(input);
+            println!("{v}");
+            return Ok(());
+        }
+        println!("▶ {input}");
+        if audio.is_some() {
+            println!("  heard    \"{}\"", turn.transcript.trim());
+        }
+        if let Some(intent) = &turn.intent {
+            let slots: Vec<String> = turn
+                .slots
+                .iter()
+                .map(|s| if s.sensitive { format!("{}=<redacted>", s.name) } else { format!("{}={}", s.name, s.value) })
+                .collect();
+            println!("  intent   {intent} ({:.2}) {}", turn.confidence, slots.join(" "));
+        }
+        if let Some(p) = &turn.prompt {
+            println!("  hush ?   {p}");
+        }
+        if let Some(o) = &turn.outcome {
+            println!("  hush     {}", o.say);
+            println!("  outcome  {}", serde_json::to_value(o.status)?.as_str().unwrap_or(""));
+        }
+        let t = &turn.timings;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "  timings  audio {:.1} ms · asr {:.1} ms · nlu {:.2} ms · dispatch {:.2} ms · total {:.1} ms",
+            ms(t.audio),
+            ms(t.asr),
+            ms(t.nlu),
+            ms(t.dispatch),
+            ms(t.total)
+        );
+        Ok(())
+    }
+}
+
+fn keep_audio(dir: &Path, wav: &Path, n: usize) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let (audio, _) = hush_audio::read_wav(wav, &Default::default())?;
+    let stem = wav.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let out = dir.join(format!("{n:03}-{stem}.wav"));
+    let spec = hound::WavSpec { channels: 1, sample_rate: hush_audio::SAMPLE_RATE, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut w = hound::WavWriter::create(&out, spec).with_context(|| format!("writing {}", out.display()))?;
+    for &s in audio.samples() {
+        w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)?;
+    }
+    w.finalize()?;
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_time().build()?)
+}
+
+pub fn run(a: &RunArgs) -> Result<()> {
+    anyhow::ensure!(!a.files.is_empty() || !a.texts.is_empty(), "give WAV files and/or --text \"...\"");
+    let engine = a.engine.build(!a.files.is_empty())?;
+    let rt = runtime()?;
+    let mut failed = 0;
+    let mut n = 0;
+    for file in &a.files {
+        n += 1;
+        match rt.block_on(engine.process_wav(file)) {
+            Ok(turn) => a.engine.report(&file.display().to_string(), &turn, Some(file), n)?,
+            // A bad file is reported; the session goes on with the next.
+            Err(e @ (EngineError::Audio(_) | EngineError::Asr(_))) => {
+                eprintln!("error: {}: {e}", file.display());
+                failed += 1;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    for text in &a.texts {
+        n += 1;
+        let turn = rt.block_on(engine.process_text(text))?;
+        a.engine.report(text, &turn, None, n)?;
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} of {} files could not be processed", a.files.len());
+    }
+    Ok(())
+}
+
+pub fn chat(a: &ChatArgs) -> Result<()> {
+    let engine = match a.engine.build(!a.text_only) {
+        Ok(e) => e,
+        Err(e) if !a.text_only && e.downcast_ref::<EngineError>().is_some_and(|e| matches!(e, EngineError::Model(_))) => {
+            eprintln!("note: {e}; typed text only");
+            a.engine.build(false)?
+        }
+        Err(e) => return Err(e),
+    };
+    let rt = runtime()?;
+    eprintln!("hush chat: type a request, or a WAV file's path{}; an empty line or Ctrl-D ends.", if engine.has_model() { "" } else { " (needs a model)" });
+    let stdin = std::io::stdin();
+    let mut n = 0;
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let line = line.trim();
+        if line.is_empty() || line == "quit" || line == "exit" {
+            break;
+        }
+        n += 1;
+        let path = Path::new(line);
+        let is_wav = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("wav"));
+        let turn = if is_wav { rt.block_on(engine.process_wav(path)) } else { rt.block_on(engine.process_text(line)) };
+        match turn {
+            Ok(t) => a.engine.report(line, &t, is_wav.then_some(path), n)?,
+            Err(e) => eprintln!("error: {e}"),
+        }
+    }
+    Ok(())
+}
+
+pub fn ledger(a: &LedgerArgs) -> Result<()> {
+    let path = a.ledger.clone().unwrap_or_else(Ledger::default_path);
+    let ledger = Ledger::open(&path)?;
+    let show = a.show.unwrap_or(LedgerShow::All);
+    if show == LedgerShow::Reset {
+        ledger.reset()?;
+        println!("{}: reset to the seeded accounts and bills", path.display());
+        return Ok(());
+    }
+    let want = |s: LedgerShow| show == LedgerShow::All || show == s;
+    if a.json {
+        let mut v = serde_json::json!({});
+        if want(LedgerShow::Accounts) {
+            v["accounts"] = serde_json::to_value(ledger.accounts()?)?;
+        }
+        if want(LedgerShow::Bills) {
+            v["bills"] = serde_json::to_value(ledger.bills()?)?;
+        }
+        if want(LedgerShow::Payments) {
+            v["payments"] = serde_json::to_value(ledger.payments()?)?;
+        }
+        if want(LedgerShow::Rides) {
+            v["rides"] = serde_json::to_value(ledger.rides()?)?;
+        }
+        if want(LedgerShow::Orders) {
+            v["orders"] = serde_json::to_value(ledger.food_orders()?)?;
+        }
+        println!("{v}");
+        return Ok(());
+    }
+    println!("ledger {}", path.display());
+    let now = hush::actions::ledger::now_ms();
+    let when = |ms: i64| humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64)).to_string();
+    if want(LedgerShow::Accounts) {
+        println!("\naccounts");
+        for x in ledger.accounts()? {
+            println!("  {:<12} {:>14}", x.name, fmt_money(x.balance_cents, &x.currency));
+        }
+    }
+    if want(LedgerShow::Bills) {
+        println!("\nbills");
+        for b in ledger.bills()? {
+            let due = if b.due_cents == 0 { "paid".to_owned() } else { fmt_money(b.due_cents, &b.currency) };
+            println!("  {:<12} {:>14}  due {}", b.biller, due, b.due_date);
+        }
+    }
+    if want(LedgerShow::Payments) {
+        let payments = ledger.payments()?;
+        println!("\npayments ({})", payments.len());
+        for Payment { id, kind, payee, amount_cents, currency, account, at_ms, key } in payments {
+            println!("  #{id:<4} {} {kind:<9} {payee:<14} {:>12} from {account}  key {}", when(at_ms), fmt_money(amount_cents, &currency), &key[..key.len().min(12)]);
+        }
+    }
+    if want(LedgerShow::Rides) {
+        let rides = ledger.rides()?;
+        println!("\nrides ({})", rides.len());
+        for r in rides {
+            let state = ride_state(&r, (now - r.requested_ms) / 1000);
+            println!("  #{:<4} {} {:<8} to {:<16} {state:<10} {} in {}, fare {}", r.id, when(r.requested_ms), r.ride_type, r.destination, r.driver, r.car, fmt_money(r.fare_cents, "USD"));
+        }
+    }
+    if want(LedgerShow::Orders) {
+        let orders = ledger.food_orders()?;
+        println!("\nfood orders ({})", orders.len());
+        for o in orders {
+            let state = order_state(&o, (now - o.ordered_ms) / 1000);
+            println!("  #{:<4} {} {} x {} from {}  {}  {state}", o.id, when(o.ordered_ms), o.quantity, o.dish, o.restaurant, fmt_money(o.total_cents, "USD"));
+        }
+    }
+    Ok(())
+}
