@@ -18,6 +18,7 @@ pub use wav::{decode_wav, read_wav, WavInfo};
 
 use std::path::PathBuf;
 use std::time::Duration;
+use zeroize::Zeroize;
 
 /// The sample rate every downstream stage works at.
 pub const SAMPLE_RATE: u32 = 16_000;
@@ -71,18 +72,15 @@ impl std::fmt::Debug for Audio {
 
 impl Drop for Audio {
     fn drop(&mut self) {
-        clear(&mut self.samples);
+        // The whole allocation, spare capacity included.
+        self.samples.zeroize();
     }
 }
 
 /// Overwrites a buffer that held audio with zeros in a way the optimiser
-/// cannot drop.
+/// cannot drop (the zeroize crate's volatile writes).
 pub fn clear(buf: &mut [f32]) {
-    for s in buf.iter_mut() {
-        // SAFETY: `s` is a valid, aligned, exclusive reference.
-        unsafe { std::ptr::write_volatile(s, 0.0) };
-    }
-    std::sync::atomic::compiler_fence(std::sync::atomic::Ordering::SeqCst);
+    buf.zeroize();
 }
 
 pub(crate) fn peak(samples: &[f32]) -> f32 {

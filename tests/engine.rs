@@ -1,0 +1,218 @@
+//! The engine end to end on text: routing, confirmation, sessions,
+//! cancellation, app actions next to the reference ones. Speech input is in
+//! `engine_audio.rs`.
+
+use hush::actions::{DialogueParams, Simulation};
+use hush::{async_trait, Action, ActionContext, ActionError, Engine, EngineError, Intent, Outcome, Status};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn reference() -> Engine {
+    Engine::builder().reference_actions_in_memory().build().expect("engine builds")
+}
+
+fn status(t: &hush::Turn) -> Option<Status> {
+    t.outcome.as_ref().map(|o| o.status)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ride_payment_and_refusal() {
+    let e = reference();
+    let t = e.process_text("book me a taxi to the airport").await.unwrap();
+    assert_eq!(t.intent.as_deref(), Some("order_ride"));
+    assert_eq!(status(&t), Some(Status::Done), "{t:?}");
+    assert!(t.reply().starts_with("Booked a standard ride to airport"));
+
+    let t = e.process_text("pay my electricity bill of forty two dollars").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Pay $42.00 for your electricity bill?"));
+    assert!(t.outcome.is_none());
+    assert!(e.default_session().pending().is_some());
+    let t = e.process_text("yes").await.unwrap();
+    assert_eq!(status(&t), Some(Status::Done));
+    assert_eq!(t.intent.as_deref(), Some("pay_bill"));
+    assert!(t.timings.dispatch > Duration::ZERO && t.timings.total >= t.timings.dispatch);
+
+    let t = e.process_text("what is the weather like in paris").await.unwrap();
+    assert_eq!(status(&t), Some(Status::NotUnderstood));
+    assert_eq!(t.intent, None);
+    assert!(t.reply().starts_with("Sorry"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn turn_json_hides_sensitive_values() {
+    let e = reference();
+    let t = e.process_text("send $4,217 to budi").await.unwrap();
+    let json = serde_json::to_string(&t).unwrap();
+    assert!(t.prompt.as_deref().unwrap().contains("$4,217.00"), "the user hears the amount: {t:?}");
+    // The transcript and the question are for the user; slots are what
+    // apps log.
+    let slots_only = json.replace(t.prompt.as_deref().unwrap(), "").replace(&t.transcript, "");
+    assert!(!slots_only.contains("4217") && !slots_only.contains("4,217"), "{json}");
+    assert!(!format!("{:?}", t.slots).contains("4217"));
+}
+
+/// An app's action for its own intent, and one that replaces a reference action.
+struct Barista {
+    calls: Arc<AtomicUsize>,
+}
+
+#[async_trait]
+impl Action for Barista {
+    fn intents(&self) -> &[&str] {
+        &["order_coffee", "brew_status"]
+    }
+
+    fn confirmation(&self, intent: &Intent) -> String {
+        format!("One {}?", intent.slot("drink").map(|s| s.value.to_string()).unwrap_or_default())
+    }
+
+    async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        match intent.name.as_str() {
+            "brew_status" => {
+                // Hangs until cancelled.
+                ctx.cancelled().await;
+                Err(ActionError::rejected("stopped"))
+            }
+            _ => {
+                assert!(ctx.confirmed, "confirm: true intents run only after yes");
+                Ok(Outcome::done("Brewing."))
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_intents_and_actions() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/intents");
+    let e = Engine::builder().intents(dir).action(Barista { calls: calls.clone() }).build().unwrap();
+    assert_eq!(e.handled_intents(), ["brew_status", "order_coffee"]);
+    // A missing slot is asked for, then confirmation, with the general
+    // domain's yes added to the app's intents.
+    let t = e.process_text("order a coffee").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Which coffee?"));
+    let t = e.process_text("a flat white").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("One flat white?"));
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+    let t = e.process_text("yes").await.unwrap();
+    assert_eq!(t.reply(), "Brewing.");
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // No reference actions were asked for: rides are understood-but-unhandled
+    // only if the intents exist; here they do not.
+    let t = e.process_text("book me a taxi to the airport").await.unwrap();
+    assert_eq!(status(&t), Some(Status::NotUnderstood));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_stops_a_running_action() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/intents");
+    let e = Arc::new(Engine::builder().intents(dir).action(Barista { calls: calls.clone() }).action_timeout(Duration::from_secs(60)).build().unwrap());
+    let session = e.session();
+    let s2 = session.clone();
+    let canceller = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        s2.cancel();
+    });
+    let t0 = Instant::now();
+    let t = session.process_text("is my coffee ready").await.unwrap();
+    canceller.await.unwrap();
+    assert_eq!(status(&t), Some(Status::Cancelled));
+    assert!(t0.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hung_action_times_out_and_engine_goes_on() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/intents");
+    let e = Engine::builder().intents(dir).action(Barista { calls: Arc::default() }).action_timeout(Duration::from_millis(100)).build().unwrap();
+    let t = e.process_text("is my coffee ready").await.unwrap();
+    assert_eq!(status(&t), Some(Status::TimedOut));
+    assert_eq!(e.process_text("get me a latte").await.unwrap().prompt.as_deref(), Some("One latte?"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_do_not_share_questions() {
+    let e = reference();
+    let (a, b) = (e.session(), e.session());
+    assert!(a.process_text("send twenty dollars to mom").await.unwrap().prompt.is_some());
+    let t = b.process_text("yes").await.unwrap();
+    assert_eq!(status(&t), Some(Status::NotUnderstood), "b has nothing to confirm");
+    assert_eq!(status(&a.process_text("yes").await.unwrap()), Some(Status::Done));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_hundred_users_confirming_the_same_payment_pay_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("ledger.sqlite");
+    let e = Arc::new(Engine::builder().reference_actions(&ledger).build().unwrap());
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let s = e.session();
+            tokio::spawn(async move {
+                let ask = s.process_text("pay my water bill of $18.75").await.unwrap();
+                assert!(ask.prompt.is_some());
+                s.process_text("yes").await.unwrap().outcome.unwrap().status
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == Status::Done).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| matches!(s, Status::Done | Status::AlreadyDone)));
+    let l = hush::actions::Ledger::open(&ledger).unwrap();
+    assert_eq!(l.payments().unwrap().len(), 1);
+    assert_eq!(l.account("main").unwrap().unwrap().balance_cents, 125000 - 1875);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirmation_expires_and_dry_run_does_nothing() {
+    let e = Engine::builder()
+        .reference_actions_in_memory()
+        .dialogue(DialogueParams { confirm_timeout: Duration::from_millis(50), ..DialogueParams::default() })
+        .build()
+        .unwrap();
+    e.process_text("pay my gas bill").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    assert_eq!(status(&e.process_text("yes").await.unwrap()), Some(Status::Expired));
+
+    let dry = Engine::builder().reference_actions_in_memory().dry_run(true).simulation(Simulation::default()).build().unwrap();
+    dry.process_text("pay my gas bill").await.unwrap();
+    assert_eq!(status(&dry.process_text("yes").await.unwrap()), Some(Status::DryRun));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn audit_log_has_intents_and_outcomes_never_values_or_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let e = Engine::builder().reference_actions_in_memory().audit_log(&log).build().unwrap();
+    for text in ["send $4,217 to budi", "yes", "what's the weather"] {
+        e.process_text(text).await.unwrap();
+    }
+    let written = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<serde_json::Value> = written.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["intent"], "transfer_money");
+    assert_eq!(lines[0]["asked"], true);
+    assert_eq!(lines[1]["outcome"], "rejected", "$4,217 is more than the main account holds");
+    assert_eq!(lines[2]["outcome"], "not_understood");
+    assert!(lines.iter().all(|l| l["time"].as_str().is_some_and(|t| t.starts_with("20"))));
+    assert!(!written.contains("4217") && !written.contains("4,217") && !written.contains("weather"), "{written}");
+    assert!(written.contains("budi"), "non-sensitive slots are kept");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_setups_and_inputs_are_errors() {
+    let e = reference();
+    assert!(matches!(e.process_pcm(&[0.1; 1600], 16_000).await, Err(EngineError::NoModel)));
+    assert!(matches!(e.process_wav("nope.wav").await, Err(EngineError::NoModel)));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.yaml"), "intents:\n  x:\n    templates: ['{nope}']\n").unwrap();
+    let err = Engine::builder().intents(dir.path()).build().err().expect("bad intents fail");
+    assert!(err.to_string().contains("bad.yaml:3"), "{err}");
+    assert!(matches!(Engine::builder().model("no-such-model").build(), Err(EngineError::Model(_))));
+    assert_eq!(status(&e.process_text("").await.unwrap()), Some(Status::NotUnderstood));
+}
