@@ -159,9 +159,9 @@ impl Payments {
                 return Err(ActionError::rejected(format!("Your {account} account is in {}; I can't pay in {c}.", acct.currency)));
             }
             let cents = match (cents, &bill) {
+                (_, Some(b)) if b.due_cents == 0 => return Err(ActionError::rejected(format!("Your {payee} bill is already paid."))),
                 (Some(c), _) => c,
-                (None, Some(b)) if b.due_cents > 0 => b.due_cents,
-                (None, Some(_)) => return Err(ActionError::rejected(format!("Your {payee} bill is already paid."))),
+                (None, Some(b)) => b.due_cents,
                 (None, None) => return Err(ActionError::MissingSlot("amount".into())),
             };
             if cents > acct.balance_cents {

@@ -1,0 +1,179 @@
+//! `hush run`, `hush chat` and `hush ledger` end to end, and what they leave
+//! on disk (needs the default model: `make models`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+/// Runs hush with a private HOME, so every file it writes lands under `home`.
+fn hush_in(home: &Path, args: &[&str], stdin: &str) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hush"))
+        .args(args)
+        .current_dir(ROOT)
+        .env("HOME", home)
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("HUSH_LEDGER")
+        // The models stay where `make models` put them.
+        .env("HUSH_CACHE", std::env::var_os("HUSH_CACHE").map(PathBuf::from).unwrap_or_else(|| dirs_home().join(".cache/hush")))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("hush runs");
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn dirs_home() -> PathBuf {
+    PathBuf::from(std::env::var_os("HOME").expect("HOME is set"))
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+const CLIPS: [&str; 4] = ["examples/audio/book_ride.wav", "examples/audio/pay_bill.wav", "examples/audio/confirm.wav", "examples/audio/weather.wav"];
+
+#[test]
+fn spoken_session_books_pays_after_yes_and_declines_the_weather() {
+    let home = tempfile::tempdir().unwrap();
+    let mut args = vec!["run", "--json"];
+    args.extend(CLIPS);
+    let (ok, stdout, stderr) = hush_in(home.path(), &args, "");
+    assert!(ok, "{stderr}");
+    let turns: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(turns.len(), 4, "{stdout}");
+    assert_eq!(turns[0]["intent"], "order_ride");
+    assert_eq!(turns[0]["outcome"]["status"], "done");
+    assert_eq!(turns[1]["intent"], "pay_bill");
+    assert_eq!(turns[1]["prompt"], "Pay $42.00 for your electricity bill?");
+    assert!(turns[1]["outcome"].is_null());
+    assert_eq!(turns[2]["outcome"]["status"], "done", "{}", turns[2]);
+    assert_eq!(turns[3]["outcome"]["status"], "not_understood");
+    for t in &turns {
+        assert!(t["timings"]["asr"].as_f64().unwrap() > 0.0);
+    }
+    // The amount is redacted in the turn's slots.
+    assert_eq!(turns[1]["slots"][1]["value"], "<redacted>");
+
+    // The ledger holds the ride and the one payment.
+    let (ok, stdout, _) = hush_in(home.path(), &["ledger", "--json"], "");
+    assert!(ok);
+    let l: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(l["payments"].as_array().unwrap().len(), 1);
+    assert_eq!(l["payments"][0]["amount_cents"], 4200);
+    assert_eq!(l["rides"][0]["destination"], "airport");
+
+    // Only the ledger and the audit log were written: no audio, no
+    // transcript anywhere.
+    let written = files_under(home.path());
+    let names: Vec<String> = written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["audit.jsonl", "ledger.sqlite"], "{written:?}");
+    let audit = std::fs::read_to_string(written.iter().find(|p| p.ends_with("audit.jsonl")).unwrap()).unwrap();
+    assert_eq!(audit.lines().count(), 4);
+    for said in ["Book me", "weather", "Paris", "42"] {
+        assert!(!audit.contains(said), "the audit log holds {said:?}: {audit}");
+    }
+    for f in &written {
+        let bytes = std::fs::read(f).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("weather like"), "{} holds a transcript", f.display());
+        assert!(!bytes.starts_with(b"RIFF"), "{} is audio", f.display());
+    }
+}
+
+#[test]
+fn keep_flags_write_audio_and_transcripts_only_when_asked() {
+    let home = tempfile::tempdir().unwrap();
+    let kept = home.path().join("kept");
+    let transcripts = home.path().join("transcripts.jsonl");
+    let (ok, _, stderr) = hush_in(
+        home.path(),
+        &["run", "--dry-run", "--keep-audio", kept.to_str().unwrap(), "--keep-transcripts", transcripts.to_str().unwrap(), CLIPS[3]],
+        "",
+    );
+    assert!(ok, "{stderr}");
+    let wavs = files_under(&kept);
+    assert_eq!(wavs.len(), 1);
+    let (audio, info) = hush_audio::read_wav(&wavs[0], &Default::default()).unwrap();
+    assert_eq!(info.sample_rate, 16_000);
+    assert!(audio.duration().as_secs_f32() > 1.0);
+    assert!(std::fs::read_to_string(&transcripts).unwrap().to_lowercase().contains("weather"));
+    // --dry-run touched no ledger and wrote no audit log.
+    assert!(!home.path().join(".local").exists());
+}
+
+#[test]
+fn text_turns_dry_run_and_a_chat_with_a_follow_up_question() {
+    let home = tempfile::tempdir().unwrap();
+    let (ok, stdout, _) = hush_in(home.path(), &["run", "--dry-run", "--text", "send twenty dollars to mom", "--text", "yes"], "");
+    assert!(ok);
+    assert!(stdout.contains("hush ?   Send $20.00 to mom?"), "{stdout}");
+    assert!(stdout.contains("outcome  dry_run"), "{stdout}");
+
+    let chat = "book me a taxi\nthe station\nis my ride coming\ncancel my ride\n\n";
+    let (ok, stdout, stderr) = hush_in(home.path(), &["chat", "--text-only"], chat);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("hush ?   Where to?"), "{stdout}");
+    assert!(stdout.contains("Booked a standard ride to station"), "{stdout}");
+    assert!(stdout.contains("Looking for a driver"), "{stdout}");
+    assert!(stdout.contains("Cancelled your ride to station."), "{stdout}");
+    let (_, ledger, _) = hush_in(home.path(), &["ledger", "rides"], "");
+    assert!(ledger.contains("cancelled"), "{ledger}");
+}
+
+#[test]
+fn ledger_refusals_and_reset() {
+    let home = tempfile::tempdir().unwrap();
+    let (ok, stdout, _) = hush_in(home.path(), &["run", "--text", "pay my tv bill", "--text", "yes", "--text", "pay my rent", "--text", "yes"], "");
+    assert!(ok);
+    assert!(stdout.contains("I don't have a tv bill on file"), "{stdout}");
+    assert!(stdout.contains("not enough for $1,500.00"), "{stdout}");
+    let (ok, stdout, _) = hush_in(home.path(), &["run", "--text", "pay my water bill", "--text", "yes"], "");
+    assert!(ok && stdout.contains("Paid $18.75"), "{stdout}");
+    let (_, stdout, _) = hush_in(home.path(), &["ledger", "accounts"], "");
+    assert!(stdout.contains("$1,231.25"), "{stdout}");
+    let (ok, _, _) = hush_in(home.path(), &["ledger", "reset"], "");
+    assert!(ok);
+    let (_, stdout, _) = hush_in(home.path(), &["ledger", "accounts"], "");
+    assert!(stdout.contains("$1,250.00"), "{stdout}");
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_session_goes_on() {
+    let home = tempfile::tempdir().unwrap();
+    let (ok, stdout, stderr) = hush_in(home.path(), &["run", "--dry-run", "Cargo.toml", CLIPS[0]], "");
+    assert!(!ok);
+    assert!(stderr.contains("Cargo.toml: not a WAV file"), "{stderr}");
+    assert!(stdout.contains("order_ride"), "{stdout}");
+    let (ok, _, stderr) = hush_in(home.path(), &["run"], "");
+    assert!(!ok && stderr.contains("give WAV files"), "{stderr}");
+    let (ok, _, stderr) = hush_in(home.path(), &["run", "--intents", "no/such/dir", "--text", "hi"], "");
+    assert!(!ok && stderr.contains("cannot read intents directory"), "{stderr}");
+}
+
+#[test]
+fn the_embedding_example_runs() {
+    // `cargo test` builds the examples next to the test binaries.
+    let exe = std::env::current_exe().unwrap();
+    let example = exe.parent().unwrap().parent().unwrap().join("examples/embed");
+    if !example.exists() {
+        let ok = Command::new(env!("CARGO")).args(["build", "--release", "--example", "embed"]).current_dir(ROOT).status().unwrap().success();
+        assert!(ok);
+    }
+    let out = Command::new(&example).output().expect("example runs");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "\"call mom on her mobile\" -> call_contact: Calling mom.");
+}
