@@ -23,10 +23,14 @@ models: build
 models-base: build
 	$(HUSH) models import base
 
-# Speech in, intent out: transcribe the bundled clips and parse them with
-# the built-in domains.
+# A spoken session on a fresh demo ledger: order a ride, pay a bill (hush
+# asks, the next clip says yes), and an out-of-domain request declined.
+DEMO_LEDGER := target/demo/ledger.sqlite
+DEMO_CLIPS := examples/audio/book_ride.wav examples/audio/pay_bill.wav examples/audio/confirm.wav examples/audio/weather.wav
 demo: models
-	$(HUSH) understand --model $(MODEL)-$(QUANT) examples/audio/*.wav
+	$(HUSH) ledger reset --ledger $(DEMO_LEDGER)
+	$(HUSH) run --model $(MODEL)-$(QUANT) --ledger $(DEMO_LEDGER) $(DEMO_CLIPS)
+	$(HUSH) ledger payments --ledger $(DEMO_LEDGER)
 
 test: models models-base
 	$(CARGO) test --release --workspace

@@ -1,23 +1,19 @@
 //! hush: an on-device voice assistant engine.
 //!
-//! Audio in, intent out today: [`audio`] decodes and resamples WAV to 16 kHz
+//! Audio in, action done: [`audio`] decodes and resamples WAV to 16 kHz
 //! mono, [`asr`] runs a (quantised) Whisper model on it, [`nlu`] turns the
 //! transcript into an intent with slots using the intent files of
-//! `intents/`. Actions are the next stage. Nothing here touches the
-//! network, and audio is never written anywhere.
+//! `intents/`, and [`actions`] applies the dialogue rules (confirmation,
+//! missing slots) and runs the app's [`Action`]. [`Engine`] joins them:
+//! build it once, then hand it audio or text and read the [`Turn`].
+//! Nothing here touches the network, and audio is never written anywhere.
 //!
 //! ```no_run
-//! use hush::{AsrParams, ModelPaths, Recognizer};
-//! let dir = std::path::Path::new("/home/me/.cache/hush/models/tiny.en");
-//! let paths = ModelPaths {
-//!     config: dir.join("config.json"),
-//!     tokenizer: dir.join("tokenizer.json"),
-//!     weights: dir.join("model-q8_0.gguf"),
-//! };
-//! let recognizer = Recognizer::load(&paths, AsrParams::default())?;
-//! let (audio, _) = hush::read_wav("command.wav", &Default::default())?;
-//! println!("{}", recognizer.transcribe(audio.samples())?.text);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let engine = hush::Engine::builder().model("tiny.en-q8_0").reference_actions_in_memory().build()?;
+//! let turn = engine.process_wav("command.wav").await?;
+//! println!("{} -> {}", turn.transcript, turn.reply());
+//! # Ok(()) }
 //! ```
 
 mod engine;
