@@ -114,6 +114,9 @@ enum BenchCommand {
     Asr(bench::AsrBenchArgs),
     /// Intent precision, recall, out-of-domain rejection, calibration and latency over labelled sentences.
     Nlu(nlu::NluBenchArgs),
+    /// Whole turns (audio → ASR → NLU → dispatch) over dev clips: what
+    /// understanding and acting add to recognition time.
+    Turn(run::TurnBenchArgs),
 }
 
 #[derive(Args, Clone)]
@@ -206,6 +209,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Models { command } => models(command),
         Command::Bench { command: BenchCommand::Asr(args) } => bench::asr(&args),
         Command::Bench { command: BenchCommand::Nlu(args) } => nlu::bench(&args),
+        Command::Bench { command: BenchCommand::Turn(args) } => run::bench_turn(&args),
         Command::Parse(args) => nlu::parse(&args),
         Command::Understand { files, model, intents, show } => understand(&files, &model, &intents, &show),
         Command::Intents { command } => nlu::intents(&command),

@@ -93,6 +93,24 @@ enum LedgerShow {
     Reset,
 }
 
+#[derive(Args)]
+pub struct TurnBenchArgs {
+    /// A JSONL manifest of clips (`audio` relative to its folder, `duration_s`, `snr_db`).
+    #[arg(long)]
+    manifest: PathBuf,
+    /// Only clean clips up to this long.
+    #[arg(long, default_value_t = 4.0)]
+    max_seconds: f64,
+    /// At most this many clips.
+    #[arg(long)]
+    limit: Option<usize>,
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Write the per-turn timings and the summary here.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
 impl EngineArgs {
     fn ledger_path(&self) -> PathBuf {
         self.ledger.clone().unwrap_or_else(Ledger::default_path)
@@ -313,6 +331,84 @@ pub fn ledger(a: &LedgerArgs) -> Result<()> {
             let state = order_state(&o, (now - o.ordered_ms) / 1000);
             println!("  #{:<4} {} {} x {} from {}  {}  {state}", o.id, when(o.ordered_ms), o.quantity, o.dish, o.restaurant, fmt_money(o.total_cents, "USD"));
         }
+    }
+    Ok(())
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    percentile(v, 0.5)
+}
+
+fn percentile(v: &mut [f64], q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * q).round() as usize]
+}
+
+/// Each clip is one turn in a fresh session, with the reference actions on
+/// an in-memory ledger, so recognition, parsing, the dialogue rules and
+/// real actions are all timed.
+pub fn bench_turn(a: &TurnBenchArgs) -> Result<()> {
+    let text = std::fs::read_to_string(&a.manifest).with_context(|| format!("reading {}", a.manifest.display()))?;
+    let dir = a.manifest.parent().unwrap_or(Path::new("."));
+    let mut clips = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("{}:{}", a.manifest.display(), i + 1))?;
+        let clean = v["snr_db"].is_null();
+        let short = v["duration_s"].as_f64().is_some_and(|d| d <= a.max_seconds);
+        if let (true, true, Some(audio)) = (clean, short, v["audio"].as_str()) {
+            clips.push(dir.join(audio));
+        }
+    }
+    clips.truncate(a.limit.unwrap_or(usize::MAX));
+    anyhow::ensure!(!clips.is_empty(), "no clean clips of at most {} s in {}", a.max_seconds, a.manifest.display());
+    let engine = Engine::builder().model(&a.model.model).asr_params(a.model.params()).reference_actions_in_memory().build()?;
+    let rt = runtime()?;
+    let bar = indicatif::ProgressBar::new(clips.len() as u64);
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    let (mut asr, mut nlu, mut dispatch, mut added, mut added_acted) = (vec![], vec![], vec![], vec![], vec![]);
+    let mut rows = Vec::new();
+    for clip in &clips {
+        let turn = rt.block_on(engine.session().process_wav(clip)).with_context(|| clip.display().to_string())?;
+        let t = turn.timings;
+        let acted = turn.outcome.as_ref().is_some_and(|o| !matches!(o.status, hush::Status::NotUnderstood | hush::Status::Unhandled)) && t.dispatch > std::time::Duration::ZERO;
+        let ratio = (ms(t.nlu) + ms(t.dispatch)) / ms(t.asr);
+        asr.push(ms(t.asr));
+        nlu.push(ms(t.nlu));
+        added.push(ratio);
+        if acted {
+            dispatch.push(ms(t.dispatch));
+            added_acted.push(ratio);
+        }
+        rows.push(serde_json::json!({"audio": clip, "intent": turn.intent, "timings": t, "acted": acted}));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let summary = serde_json::json!({
+        "clips": clips.len(),
+        "acted": dispatch.len(),
+        "asr_ms_p50": median(&mut asr),
+        "nlu_ms_p50": median(&mut nlu),
+        "dispatch_ms_p50": median(&mut dispatch),
+        "added_p50": median(&mut added),
+        "added_p95": percentile(&mut added, 0.95),
+        "added_p50_acted": median(&mut added_acted),
+    });
+    println!("{} clean clips ≤ {} s, {} with an action run", clips.len(), a.max_seconds, dispatch.len());
+    println!("  ASR p50 {:.1} ms, NLU p50 {:.3} ms, dispatch p50 {:.3} ms (turns that acted)", summary["asr_ms_p50"].as_f64().unwrap_or(f64::NAN), summary["nlu_ms_p50"].as_f64().unwrap_or(f64::NAN), summary["dispatch_ms_p50"].as_f64().unwrap_or(f64::NAN));
+    println!(
+        "  NLU + dispatch as a share of ASR time: p50 {:.2} %, p95 {:.2} %, p50 over turns that acted {:.2} %",
+        100.0 * summary["added_p50"].as_f64().unwrap_or(f64::NAN),
+        100.0 * summary["added_p95"].as_f64().unwrap_or(f64::NAN),
+        100.0 * summary["added_p50_acted"].as_f64().unwrap_or(f64::NAN)
+    );
+    if let Some(out) = &a.json {
+        if let Some(d) = out.parent() {
+            std::fs::create_dir_all(d)?;
+        }
+        std::fs::write(out, serde_json::to_string_pretty(&serde_json::json!({"summary": summary, "turns": rows}))?)?;
     }
     Ok(())
 }

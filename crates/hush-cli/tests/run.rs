@@ -177,3 +177,17 @@ fn the_embedding_example_runs() {
     assert!(out.status.success());
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "\"call mom on her mobile\" -> call_contact: Calling mom.");
 }
+
+#[test]
+fn bench_turn_times_every_stage() {
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("turn.json");
+    let (ok, stdout, stderr) =
+        hush_in(home.path(), &["bench", "turn", "--manifest", "../shared/data/audio-dev/manifest.jsonl", "--limit", "4", "--json", out.to_str().unwrap()], "");
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("4 clean clips"), "{stdout}");
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["turns"].as_array().unwrap().len(), 4);
+    assert!(v["summary"]["asr_ms_p50"].as_f64().unwrap() > 0.0);
+    assert!(v["summary"]["added_p50"].as_f64().unwrap() > 0.0);
+}
