@@ -44,7 +44,7 @@ struct Pending {
 enum Question {
     Confirm,
     /// The slot asked for, and a matcher that reads a bare answer to it.
-    Slot { name: String, answers: Matcher },
+    Slot { name: String, answers: Box<Matcher> },
 }
 
 /// What the engine should do with an utterance.
@@ -162,7 +162,7 @@ impl Dialogue {
         if let Some(name) = intent.missing.first().cloned() {
             if let Some(answer_set) = set.answer_set(&intent.name, &name) {
                 let prompt = slot_prompt(matcher, &intent.name, &name);
-                let answers = Matcher::new(answer_set, matcher.params());
+                let answers = Box::new(Matcher::new(answer_set, matcher.params()));
                 self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Slot { name, answers } });
                 return Step::Ask { intent, prompt };
             }

@@ -95,11 +95,7 @@ impl Ledger {
     }
 
     pub fn accounts(&self) -> Result<Vec<Account>, LedgerError> {
-        self.read(|c| {
-            let mut st = c.prepare("SELECT name, balance_cents, currency FROM accounts ORDER BY name")?;
-            let rows = st.query_map([], |r| Ok(Account { name: r.get(0)?, balance_cents: r.get(1)?, currency: r.get(2)? }))?;
-            rows.collect()
-        })
+        self.all(&format!("{ACCOUNT_COLUMNS} ORDER BY name"), account_row)
     }
 
     pub fn account(&self, name: &str) -> Result<Option<Account>, LedgerError> {
@@ -107,11 +103,7 @@ impl Ledger {
     }
 
     pub fn bills(&self) -> Result<Vec<Bill>, LedgerError> {
-        self.read(|c| {
-            let mut st = c.prepare("SELECT biller, due_cents, currency, due_date FROM bills ORDER BY biller")?;
-            let rows = st.query_map([], |r| Ok(Bill { biller: r.get(0)?, due_cents: r.get(1)?, currency: r.get(2)?, due_date: r.get(3)? }))?;
-            rows.collect()
-        })
+        self.all(&format!("{BILL_COLUMNS} ORDER BY biller"), bill_row)
     }
 
     pub fn bill(&self, biller: &str) -> Result<Option<Bill>, LedgerError> {
@@ -119,38 +111,31 @@ impl Ledger {
     }
 
     pub fn payments(&self) -> Result<Vec<Payment>, LedgerError> {
-        self.read(|c| {
-            let mut st = c.prepare("SELECT id, key, kind, payee, amount_cents, currency, account, at_ms FROM payments ORDER BY id")?;
-            let rows = st.query_map([], |r| {
-                Ok(Payment {
-                    id: r.get(0)?,
-                    key: r.get(1)?,
-                    kind: r.get(2)?,
-                    payee: r.get(3)?,
-                    amount_cents: r.get(4)?,
-                    currency: r.get(5)?,
-                    account: r.get(6)?,
-                    at_ms: r.get(7)?,
-                })
-            })?;
-            rows.collect()
+        self.all("SELECT id, key, kind, payee, amount_cents, currency, account, at_ms FROM payments ORDER BY id", |r| {
+            Ok(Payment {
+                id: r.get(0)?,
+                key: r.get(1)?,
+                kind: r.get(2)?,
+                payee: r.get(3)?,
+                amount_cents: r.get(4)?,
+                currency: r.get(5)?,
+                account: r.get(6)?,
+                at_ms: r.get(7)?,
+            })
         })
     }
 
     pub fn rides(&self) -> Result<Vec<Ride>, LedgerError> {
-        self.read(|c| {
-            let mut st = c.prepare(&format!("{RIDE_COLUMNS} ORDER BY id"))?;
-            let rows = st.query_map([], ride_row)?;
-            rows.collect()
-        })
+        self.all(&format!("{RIDE_COLUMNS} ORDER BY id"), ride_row)
     }
 
     pub fn food_orders(&self) -> Result<Vec<FoodOrder>, LedgerError> {
-        self.read(|c| {
-            let mut st = c.prepare(&format!("{ORDER_COLUMNS} ORDER BY id"))?;
-            let rows = st.query_map([], order_row)?;
-            rows.collect()
-        })
+        self.all(&format!("{ORDER_COLUMNS} ORDER BY id"), order_row)
+    }
+
+    /// Every row a query returns.
+    fn all<T>(&self, sql: &str, row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>) -> Result<Vec<T>, LedgerError> {
+        self.read(|c| c.prepare(sql)?.query_map([], row)?.collect())
     }
 }
 
@@ -247,18 +232,23 @@ pub(crate) fn order_row(r: &rusqlite::Row) -> rusqlite::Result<FoodOrder> {
     })
 }
 
+const ACCOUNT_COLUMNS: &str = "SELECT name, balance_cents, currency FROM accounts";
+const BILL_COLUMNS: &str = "SELECT biller, due_cents, currency, due_date FROM bills";
+
+fn account_row(r: &rusqlite::Row) -> rusqlite::Result<Account> {
+    Ok(Account { name: r.get(0)?, balance_cents: r.get(1)?, currency: r.get(2)? })
+}
+
+fn bill_row(r: &rusqlite::Row) -> rusqlite::Result<Bill> {
+    Ok(Bill { biller: r.get(0)?, due_cents: r.get(1)?, currency: r.get(2)?, due_date: r.get(3)? })
+}
+
 pub(crate) fn account(c: &Connection, name: &str) -> rusqlite::Result<Option<Account>> {
-    c.query_row("SELECT name, balance_cents, currency FROM accounts WHERE name = ?1", params![name], |r| {
-        Ok(Account { name: r.get(0)?, balance_cents: r.get(1)?, currency: r.get(2)? })
-    })
-    .optional()
+    c.query_row(&format!("{ACCOUNT_COLUMNS} WHERE name = ?1"), params![name], account_row).optional()
 }
 
 pub(crate) fn bill(c: &Connection, biller: &str) -> rusqlite::Result<Option<Bill>> {
-    c.query_row("SELECT biller, due_cents, currency, due_date FROM bills WHERE biller = ?1", params![biller], |r| {
-        Ok(Bill { biller: r.get(0)?, due_cents: r.get(1)?, currency: r.get(2)?, due_date: r.get(3)? })
-    })
-    .optional()
+    c.query_row(&format!("{BILL_COLUMNS} WHERE biller = ?1"), params![biller], bill_row).optional()
 }
 
 /// Milliseconds since the Unix epoch.
