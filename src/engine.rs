@@ -34,6 +34,8 @@ pub enum EngineError {
     NoModel,
     #[error("speech recognition stopped unexpectedly: {0}")]
     Worker(String),
+    #[error("the engine runs actions on tokio: call it from within a tokio runtime")]
+    NoRuntime,
 }
 
 /// Which speech model to load.
@@ -375,6 +377,7 @@ impl Session {
 
     pub async fn process_wav(&self, path: impl AsRef<Path>) -> Result<Turn, EngineError> {
         let t = Instant::now();
+        runtime()?;
         self.recognizer()?;
         let (audio, _) = hush_audio::read_wav(path.as_ref(), &self.shared.audio)?;
         self.process_audio(audio, t).await
@@ -382,12 +385,14 @@ impl Session {
 
     pub async fn process_pcm(&self, samples: &[f32], rate: u32) -> Result<Turn, EngineError> {
         let t = Instant::now();
+        runtime()?;
         self.recognizer()?;
         let audio = Audio::from_pcm(samples, rate)?;
         self.process_audio(audio, t).await
     }
 
     pub async fn process_text(&self, text: &str) -> Result<Turn, EngineError> {
+        runtime()?;
         Ok(self.understand_and_act(text.to_owned(), Timings::default(), Instant::now()).await)
     }
 
@@ -462,6 +467,12 @@ impl Session {
             timings,
         }
     }
+}
+
+/// Actions and recognition run on tokio tasks; without a runtime they would
+/// panic.
+fn runtime() -> Result<(), EngineError> {
+    tokio::runtime::Handle::try_current().map(drop).map_err(|_| EngineError::NoRuntime)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
