@@ -40,6 +40,19 @@ async fn ride_payment_and_refusal() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn later_rides_are_scheduled_or_planned() {
+    let e = reference();
+    let t = e.process_text("book a taxi to the airport tomorrow at five thirty pm").await.unwrap();
+    assert_eq!(t.reply(), "Scheduled a standard ride to airport for tomorrow at 5:30 pm: fare about $27.80. A driver will be assigned before pickup.");
+    let t = e.process_text("where is my ride").await.unwrap();
+    assert_eq!(t.reply(), "Your ride to airport is scheduled for tomorrow at 5:30 pm.");
+    e.process_text("cancel my ride").await.unwrap();
+    let t = e.process_text("get me a taxi to the station in forty minutes").await.unwrap();
+    assert_eq!(status(&t), Some(Status::Done));
+    assert!(t.reply().ends_with("pickup in about 40 minutes. I'll tell you when a driver is assigned."), "{}", t.reply());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn turn_json_hides_sensitive_values() {
     let e = reference();
     let t = e.process_text("send $4,217 to budi").await.unwrap();

@@ -180,6 +180,8 @@ pub struct Ride {
     pub trip_s: i64,
     pub fare_cents: i64,
     pub requested_ms: i64,
+    /// A later pickup, as said; None for a ride now.
+    pub scheduled: Option<String>,
     pub cancelled_ms: Option<i64>,
 }
 
@@ -197,7 +199,7 @@ pub struct FoodOrder {
 }
 
 pub(crate) const RIDE_COLUMNS: &str =
-    "SELECT id, key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, requested_ms, cancelled_ms FROM rides";
+    "SELECT id, key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, requested_ms, scheduled, cancelled_ms FROM rides";
 pub(crate) const ORDER_COLUMNS: &str =
     "SELECT id, key, dish, quantity, restaurant, total_cents, eta_s, ordered_ms, cancelled_ms FROM food_orders";
 
@@ -214,7 +216,8 @@ pub(crate) fn ride_row(r: &rusqlite::Row) -> rusqlite::Result<Ride> {
         trip_s: r.get(8)?,
         fare_cents: r.get(9)?,
         requested_ms: r.get(10)?,
-        cancelled_ms: r.get(11)?,
+        scheduled: r.get(11)?,
+        cancelled_ms: r.get(12)?,
     })
 }
 

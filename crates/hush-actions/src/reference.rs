@@ -6,7 +6,7 @@
 use crate::action::{Action, ActionContext, ActionError, Outcome, Status};
 use crate::ledger::{self, now_ms, FoodOrder, Ledger, Ride, ORDER_COLUMNS, RIDE_COLUMNS};
 use async_trait::async_trait;
-use hush_nlu::{Intent, Value};
+use hush_nlu::{Date, Intent, Time, Value};
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 use std::sync::Arc;
@@ -271,6 +271,8 @@ pub fn ride_state(ride: &Ride, elapsed_s: i64) -> &'static str {
     const ASSIGN_S: i64 = 20;
     if ride.cancelled_ms.is_some() {
         "cancelled"
+    } else if ride.scheduled.is_some() {
+        "scheduled"
     } else if elapsed_s < ASSIGN_S {
         "requested"
     } else if elapsed_s < ride.pickup_eta_s - 60 {
@@ -281,6 +283,38 @@ pub fn ride_state(ride: &Ride, elapsed_s: i64) -> &'static str {
         "on_trip"
     } else {
         "completed"
+    }
+}
+
+/// "tomorrow at 5:30 pm", "next friday", "at 7:15", as a person says it.
+fn spoken_when(date: Option<&Value>, time: Option<&Value>) -> String {
+    const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    let day = match date {
+        Some(Value::Date(Date::Relative { days: 0 })) => Some("today".to_owned()),
+        Some(Value::Date(Date::Relative { days: 1 })) => Some("tomorrow".to_owned()),
+        Some(Value::Date(Date::Relative { days })) => Some(format!("in {days} days")),
+        Some(Value::Date(Date::Weekday { weekday, next })) => {
+            Some(format!("{}{}", if *next { "next " } else { "" }, DAYS[usize::from(*weekday).min(6)]))
+        }
+        Some(Value::Date(Date::Calendar { month: Some(m), day })) => Some(format!("{} {day}", MONTHS[usize::from(m.clamp(&1, &12) - 1)])),
+        Some(Value::Date(Date::Calendar { month: None, day })) => Some(format!("the {day}")),
+        _ => None,
+    };
+    let clock = match time {
+        Some(Value::Time(Time::At { hour, minute, certain: true })) => {
+            let h12 = if hour % 12 == 0 { 12 } else { hour % 12 };
+            Some(format!("{h12}:{minute:02} {}", if *hour < 12 { "am" } else { "pm" }))
+        }
+        Some(Value::Time(Time::At { hour, minute, .. })) => Some(format!("{hour}:{minute:02}")),
+        Some(Value::Time(Time::In { seconds })) => Some(format!("in {}", minutes(i64::try_from(*seconds).unwrap_or(i64::MAX / 2)))),
+        _ => None,
+    };
+    match (day, clock) {
+        (Some(d), Some(c)) => format!("{d} at {c}"),
+        (Some(d), None) => d,
+        (None, Some(c)) => c,
+        (None, None) => "later".to_owned(),
     }
 }
 
@@ -318,6 +352,7 @@ impl Rides {
             "arriving" => format!("{driver} is almost there: look for {}.", r.car),
             "on_trip" => format!("You are on your way to {}, about {} to go.", r.destination, minutes(r.pickup_eta_s + r.trip_s - elapsed)),
             "cancelled" => format!("Your ride to {} was cancelled.", r.destination),
+            "scheduled" => format!("Your ride to {} is scheduled for {}.", r.destination, r.scheduled.as_deref().unwrap_or("later")),
             _ => format!("Your ride to {} is complete.", r.destination),
         }
     }
@@ -337,7 +372,14 @@ impl Rides {
                 )));
             }
             let (driver, car) = DRIVERS[pick(&ctx.idempotency_key, DRIVERS.len() as u64) as usize];
-            let pickup_eta_s = 180 + pick(destination, 6) as i64 * 60;
+            // "in twenty minutes" is a later pickup the provider can plan
+            // for; a clock time or a day is booked as scheduled.
+            let (soonest, scheduled) = match (intent.slot("time").map(|s| &s.value), intent.slot("date").map(|s| &s.value)) {
+                (Some(Value::Time(Time::In { seconds })), None) => (i64::try_from(*seconds).unwrap_or(i64::MAX / 2), None),
+                (None, None) => (0, None),
+                (time, date) => (0, Some(spoken_when(date, time))),
+            };
+            let pickup_eta_s = (180 + pick(destination, 6) as i64 * 60).max(soonest);
             let trip_s = 600 + pick(destination, 30) as i64 * 60;
             let rate = match ride_type {
                 "bike" => 0.5,
@@ -348,11 +390,19 @@ impl Rides {
             };
             let fare_cents = ((500 + trip_s / 60 * 60) as f64 * rate).round() as i64;
             tx.execute(
-                "INSERT INTO rides (key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, requested_ms) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![ctx.idempotency_key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, now_ms()],
+                "INSERT INTO rides (key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, requested_ms, scheduled) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![ctx.idempotency_key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, now_ms(), scheduled],
             )?;
             let id = tx.last_insert_rowid();
+            if let Some(when) = scheduled {
+                return Ok(Outcome::done(format!(
+                    "Scheduled a {ride_type} ride to {destination}{} for {when}: fare about {}. A driver will be assigned before pickup.",
+                    pickup.map(|p| format!(" from {p}")).unwrap_or_default(),
+                    fmt_money(fare_cents, "USD"),
+                ))
+                .with_data(json!({"ride_id": id, "state": "scheduled", "fare_cents": fare_cents})));
+            }
             Ok(Outcome::done(format!(
                 "Booked a {ride_type} ride to {destination}{}: fare about {}, pickup in about {}. I'll tell you when a driver is assigned.",
                 pickup.map(|p| format!(" from {p}")).unwrap_or_default(),

@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS rides (
     trip_s INTEGER NOT NULL,
     fare_cents INTEGER NOT NULL,
     requested_ms INTEGER NOT NULL,
+    -- When a later pickup was asked for, as said ("tomorrow at 5:30 pm").
+    scheduled TEXT,
     cancelled_ms INTEGER
 );
 CREATE TABLE IF NOT EXISTS food_orders (
