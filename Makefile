@@ -36,7 +36,7 @@ demo: models
 	$(HUSH) run --model $(MODEL)-$(QUANT) --ledger $(DEMO_LEDGER) $(DEMO_CLIPS)
 	$(HUSH) ledger payments --ledger $(DEMO_LEDGER)
 
-test: models models-base
+test: models models-base models-minilm
 	$(CARGO) test --release --workspace
 
 bench: models

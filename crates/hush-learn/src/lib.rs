@@ -1,0 +1,29 @@
+//! Learned intents for hush: a MiniLM-L6 encoder (our own BERT, so it can
+//! be fine-tuned) with an intent head and a BIO slot-tagging head, trained
+//! on the device with candle from SLURP, SNIPS or an app's own examples.
+//!
+//! It does not match templates (that is `hush-nlu`) or decide between the
+//! two (the engine fuses them).
+
+pub mod bert;
+pub mod encoder;
+
+pub use encoder::Encoder;
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LearnError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: invalid encoder config: {detail}")]
+    Config { path: PathBuf, detail: String },
+    #[error("{path}: invalid tokenizer: {detail}")]
+    Tokenizer { path: PathBuf, detail: String },
+    #[error("{path}: cannot load weights: {detail}")]
+    Weights { path: PathBuf, detail: String },
+    #[error("tokenizing: {0}")]
+    Tokenize(String),
+    #[error(transparent)]
+    Candle(#[from] candle_core::Error),
+}

@@ -1,0 +1,44 @@
+//! The MiniLM encoder (needs the model: `make models-minilm`).
+
+use candle_core::Tensor;
+use hush_learn::Encoder;
+
+fn encoder() -> Encoder {
+    let dir = std::env::var_os("HUSH_CACHE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/hush"))
+        .join("models/minilm");
+    Encoder::load(&dir).unwrap_or_else(|e| panic!("{e}\n(run `make models-minilm`)"))
+}
+
+fn cos(v: &Tensor, a: usize, b: usize) -> f32 {
+    (v.get(a).unwrap() * v.get(b).unwrap()).unwrap().sum_all().unwrap().to_scalar::<f32>().unwrap()
+}
+
+#[test]
+fn similar_requests_embed_close() {
+    let e = encoder();
+    let v = e.embed(&["book me a taxi to the airport", "order a cab to the terminal", "what is the weather like tomorrow"]).unwrap();
+    assert_eq!(v.dims(), [3, 384]);
+    let (near, far) = (cos(&v, 0, 1), cos(&v, 0, 2));
+    assert!(near > far + 0.2, "taxi~cab {near}, taxi~weather {far}");
+    // A batch pads without changing what each sentence means.
+    let alone = e.embed(&["order a cab to the terminal"]).unwrap();
+    let diff = (alone.get(0).unwrap() - v.get(1).unwrap()).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+    assert!(diff < 1e-4, "padding changed the vector by {diff}");
+}
+
+#[test]
+fn every_weight_gets_a_gradient() {
+    let e = encoder();
+    let enc = e.encode(&["pay my electricity bill", "navigate home"]).unwrap();
+    let (ids, mask) = e.batch(&enc).unwrap();
+    let states = e.bert.forward(&ids, &mask, true).unwrap();
+    let loss = hush_learn::bert::mean_pool(&states, &mask).unwrap().sqr().unwrap().sum_all().unwrap();
+    let grads = loss.backward().unwrap();
+    let data = e.vars.data().lock().unwrap();
+    let missing: Vec<&String> = data.iter().filter(|(_, v)| grads.get(v.as_tensor()).is_none()).map(|(k, _)| k).collect();
+    // Position and type embeddings past the sentence have no gradient only
+    // if they are not used at all; everything else must.
+    assert!(missing.is_empty(), "no gradient for {missing:?}");
+}
