@@ -6,6 +6,7 @@
 //! two (the engine fuses them).
 
 pub mod bert;
+pub mod data;
 pub mod encoder;
 
 pub use encoder::Encoder;
