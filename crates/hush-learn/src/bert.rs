@@ -7,7 +7,10 @@
 
 use candle_core::{DType, Module, Result, Tensor, D};
 use candle_nn::{embedding, linear, Embedding, Linear, VarBuilder};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde::Deserialize;
+use std::sync::Mutex;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BertConfig {
@@ -58,12 +61,14 @@ impl Module for LayerNorm {
     }
 }
 
-fn dropout(x: &Tensor, p: f64, train: bool) -> Result<Tensor> {
-    if train && p > 0.0 {
-        candle_nn::ops::dropout(x, p as f32)
-    } else {
-        Ok(x.clone())
-    }
+/// Dropout drawing its mask from a seeded generator (candle cannot seed
+/// its CPU generator), so that training is reproducible.
+fn dropout(x: &Tensor, p: f64, rng: Option<&Mutex<StdRng>>) -> Result<Tensor> {
+    let Some(rng) = rng.filter(|_| p > 0.0) else { return Ok(x.clone()) };
+    let scale = (1.0 / (1.0 - p)) as f32;
+    let mut rng = rng.lock().unwrap_or_else(|e| e.into_inner());
+    let mask: Vec<f32> = (0..x.elem_count()).map(|_| if rng.random::<f64>() < p { 0.0 } else { scale }).collect();
+    x * Tensor::from_vec(mask, x.shape(), x.device())?
 }
 
 struct Layer {
@@ -95,7 +100,7 @@ impl Layer {
 
     /// `x`: (batch, seq, hidden); `mask`: (batch, 1, 1, seq), 0 for tokens
     /// and a large negative number for padding.
-    fn forward(&self, x: &Tensor, mask: &Tensor, heads: usize, p: f64, train: bool) -> Result<Tensor> {
+    fn forward(&self, x: &Tensor, mask: &Tensor, heads: usize, p: f64, rng: Option<&Mutex<StdRng>>) -> Result<Tensor> {
         let (b, s, h) = x.dims3()?;
         let d = h / heads;
         let split = |t: Tensor| t.reshape((b, s, heads, d))?.transpose(1, 2)?.contiguous();
@@ -104,12 +109,12 @@ impl Layer {
         let v = split(self.value.forward(x)?)?;
         let scores = (q.matmul(&k.t()?)? / (d as f64).sqrt())?.broadcast_add(mask)?;
         // The fused softmax has no backward pass: training uses the composed one.
-        let probs = if train { candle_nn::ops::softmax(&scores, D::Minus1)? } else { candle_nn::ops::softmax_last_dim(&scores)? };
-        let probs = dropout(&probs, p, train)?;
+        let probs = if rng.is_some() { candle_nn::ops::softmax(&scores, D::Minus1)? } else { candle_nn::ops::softmax_last_dim(&scores)? };
+        let probs = dropout(&probs, p, rng)?;
         let ctx = probs.matmul(&v)?.transpose(1, 2)?.reshape((b, s, h))?;
-        let x = self.attn_norm.forward(&(dropout(&self.attn_out.forward(&ctx)?, p, train)? + x)?)?;
+        let x = self.attn_norm.forward(&(dropout(&self.attn_out.forward(&ctx)?, p, rng)? + x)?)?;
         let inner = self.intermediate.forward(&x)?.gelu_erf()?;
-        self.out_norm.forward(&(dropout(&self.output.forward(&inner)?, p, train)? + x)?)
+        self.out_norm.forward(&(dropout(&self.output.forward(&inner)?, p, rng)? + x)?)
     }
 }
 
@@ -121,6 +126,8 @@ pub struct Bert {
     norm: LayerNorm,
     layers: Vec<Layer>,
     config: BertConfig,
+    /// Dropout masks while training.
+    rng: Mutex<StdRng>,
 }
 
 impl Bert {
@@ -128,13 +135,25 @@ impl Bert {
         let e = vb.pp("embeddings");
         let h = config.hidden_size;
         Ok(Bert {
-            words: embedding(config.vocab_size, h, e.pp("word_embeddings"))?,
+            // Word vectors stay as pretrained: their gradient is a dense
+            // 30k × 384 tensor per step that dominated training time, and
+            // commands use a small vocabulary.
+            words: {
+                let w = embedding(config.vocab_size, h, e.pp("word_embeddings"))?;
+                Embedding::new(w.embeddings().detach(), h)
+            },
             positions: embedding(config.max_position_embeddings, h, e.pp("position_embeddings"))?,
             types: embedding(config.type_vocab_size, h, e.pp("token_type_embeddings"))?,
             norm: LayerNorm::load(h, config.layer_norm_eps, e.pp("LayerNorm"))?,
             layers: (0..config.num_hidden_layers).map(|i| Layer::load(config, vb.pp("encoder").pp("layer").pp(i))).collect::<Result<_>>()?,
             config: config.clone(),
+            rng: Mutex::new(StdRng::seed_from_u64(0)),
         })
+    }
+
+    /// Restarts the dropout masks from `seed`.
+    pub fn reseed(&self, seed: u64) {
+        *self.rng.lock().unwrap_or_else(|e| e.into_inner()) = StdRng::seed_from_u64(seed);
     }
 
     pub fn config(&self) -> &BertConfig {
@@ -150,10 +169,11 @@ impl Bert {
         let x = (self.words.forward(ids)? + self.positions.forward(&pos)?)?;
         let x = (x + self.types.forward(&ids.zeros_like()?)?)?;
         let p = self.config.hidden_dropout_prob;
-        let mut x = dropout(&self.norm.forward(&x)?, p, train)?;
+        let rng = train.then_some(&self.rng);
+        let mut x = dropout(&self.norm.forward(&x)?, p, rng)?;
         let mask = ((mask.to_dtype(DType::F32)?.affine(1.0, -1.0))? * 1e9)?.unsqueeze(1)?.unsqueeze(1)?;
         for layer in &self.layers {
-            x = layer.forward(&x, &mask, self.config.num_attention_heads, p, train)?;
+            x = layer.forward(&x, &mask, self.config.num_attention_heads, p, rng)?;
         }
         Ok(x)
     }

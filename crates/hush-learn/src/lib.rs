@@ -8,8 +8,11 @@
 pub mod bert;
 pub mod data;
 pub mod encoder;
+pub mod model;
 
+pub use data::{DataError, Example, Format, Span};
 pub use encoder::Encoder;
+pub use model::{Labels, LearnedModel, Prediction, Progress, TaggedSlot, TrainParams, TrainReport};
 
 use std::path::PathBuf;
 
@@ -23,6 +26,8 @@ pub enum LearnError {
     Tokenizer { path: PathBuf, detail: String },
     #[error("{path}: cannot load weights: {detail}")]
     Weights { path: PathBuf, detail: String },
+    #[error("{0}")]
+    Label(String),
     #[error("tokenizing: {0}")]
     Tokenize(String),
     #[error(transparent)]

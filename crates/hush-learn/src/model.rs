@@ -1,0 +1,401 @@
+//! The learned model: the encoder with an intent head (over the mean of the
+//! token vectors) and a BIO slot-tagging head (over each word piece),
+//! trained together with AdamW, saved as one self-contained folder.
+
+use crate::bert::mean_pool;
+use crate::data::{Example, Span};
+use crate::encoder::Encoder;
+use crate::LearnError;
+use candle_core::{DType, Module, Tensor, D};
+use candle_nn::{linear, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use tokenizers::Encoding;
+
+/// The label sets a model was trained with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Labels {
+    pub intents: Vec<String>,
+    /// "O", then "B-slot" and "I-slot" for every slot.
+    pub tags: Vec<String>,
+    /// Softmax temperature fitted on the validation split, so that the
+    /// confidence is calibrated.
+    pub temperature: f32,
+}
+
+impl Labels {
+    pub fn from_examples(examples: &[Example]) -> Labels {
+        let mut intents: Vec<String> = examples.iter().map(|e| e.intent.clone()).collect();
+        intents.sort();
+        intents.dedup();
+        let mut slots: Vec<&str> = examples.iter().flat_map(|e| e.spans.iter().map(|s| s.slot.as_str())).collect();
+        slots.sort();
+        slots.dedup();
+        let mut tags = vec!["O".to_owned()];
+        for s in slots {
+            tags.push(format!("B-{s}"));
+            tags.push(format!("I-{s}"));
+        }
+        Labels { intents, tags, temperature: 1.0 }
+    }
+
+    fn tag(&self, name: &str) -> Option<u32> {
+        self.tags.iter().position(|t| t == name).map(|i| i as u32)
+    }
+}
+
+/// Training settings; the defaults fine-tune all of MiniLM.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrainParams {
+    pub epochs: usize,
+    pub batch_size: usize,
+    /// Learning rate of the encoder's weights.
+    pub encoder_lr: f64,
+    /// Learning rate of the two heads (new weights learn faster).
+    pub head_lr: f64,
+    /// Stop after this many epochs without a better validation score.
+    pub patience: usize,
+    pub seed: u64,
+}
+
+impl Default for TrainParams {
+    fn default() -> Self {
+        TrainParams { epochs: 8, batch_size: 16, encoder_lr: 5e-5, head_lr: 2e-3, patience: 2, seed: 17 }
+    }
+}
+
+/// Where training is, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub epoch: usize,
+    pub step: usize,
+    pub steps: usize,
+    pub loss: f32,
+    /// Validation intent accuracy after the last finished epoch.
+    pub val_accuracy: Option<f32>,
+}
+
+/// What training did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainReport {
+    pub epochs_run: usize,
+    pub best_epoch: usize,
+    /// Mean training loss per epoch.
+    pub losses: Vec<f32>,
+    /// Validation intent accuracy per epoch (empty without validation data).
+    pub val_accuracy: Vec<f32>,
+}
+
+/// A slot the model tagged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaggedSlot {
+    pub slot: String,
+    /// Character offsets into the text, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// The model's reading of one sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    pub intent: String,
+    /// Calibrated probability of `intent`.
+    pub confidence: f32,
+    pub slots: Vec<TaggedSlot>,
+}
+
+pub struct LearnedModel {
+    pub encoder: Encoder,
+    heads: VarMap,
+    intent_head: Linear,
+    tag_head: Linear,
+    pub labels: Labels,
+}
+
+impl LearnedModel {
+    /// A new model on the pretrained encoder in `encoder_dir`, heads
+    /// initialised from `seed`.
+    pub fn new(encoder_dir: &Path, labels: Labels, seed: u64) -> Result<Self, LearnError> {
+        let encoder = Encoder::load(encoder_dir)?;
+        encoder.bert.reseed(seed);
+        let model = Self::with_heads(encoder, labels, None)?;
+        // candle's CPU initialiser cannot be seeded: draw the heads' start
+        // weights (PyTorch's Linear default range) from our own generator.
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(seed);
+        let data = model.heads.data().lock().unwrap_or_else(|p| p.into_inner());
+        let mut names: Vec<&String> = data.keys().collect();
+        names.sort();
+        let bound = 1.0 / (model.encoder.bert.config().hidden_size as f32).sqrt();
+        for name in names {
+            let var = &data[name];
+            let values: Vec<f32> = (0..var.elem_count()).map(|_| rand::Rng::random_range(&mut rng, -bound..bound)).collect();
+            var.set(&Tensor::from_vec(values, var.shape(), &model.encoder.device)?)?;
+        }
+        drop(data);
+        Ok(model)
+    }
+
+    fn with_heads(encoder: Encoder, labels: Labels, weights: Option<&Path>) -> Result<Self, LearnError> {
+        let mut heads = VarMap::new();
+        let vb = VarBuilder::from_varmap(&heads, DType::F32, &encoder.device);
+        let h = encoder.bert.config().hidden_size;
+        let intent_head = linear(h, labels.intents.len(), vb.pp("intent"))?;
+        let tag_head = linear(h, labels.tags.len(), vb.pp("tags"))?;
+        if let Some(w) = weights {
+            heads.load(w).map_err(|e| LearnError::Weights { path: w.to_owned(), detail: e.to_string() })?;
+        }
+        Ok(LearnedModel { encoder, heads, intent_head, tag_head, labels })
+    }
+
+    /// Intent logits (batch, intents) and tag logits (batch, seq, tags).
+    fn logits(&self, ids: &Tensor, mask: &Tensor, train: bool) -> Result<(Tensor, Tensor), LearnError> {
+        let states = self.encoder.bert.forward(ids, mask, train)?;
+        let intent = self.intent_head.forward(&mean_pool(&states, mask)?)?;
+        Ok((intent, self.tag_head.forward(&states)?))
+    }
+
+    /// Per-word-piece tag ids of an example (None for [CLS], [SEP]).
+    fn gold_tags(&self, e: &Example, enc: &Encoding) -> Vec<Option<u32>> {
+        let mut prev: Option<&Span> = None;
+        enc.get_offsets()
+            .iter()
+            .zip(enc.get_special_tokens_mask())
+            .map(|(&(a, b), &special)| {
+                if special == 1 || a == b {
+                    prev = None;
+                    return None;
+                }
+                let span = e.spans.iter().find(|s| a >= s.start && a < s.end);
+                let tag = match span {
+                    Some(s) if prev == Some(s) => self.labels.tag(&format!("I-{}", s.slot)),
+                    Some(s) => self.labels.tag(&format!("B-{}", s.slot)),
+                    None => self.labels.tag("O"),
+                };
+                prev = span;
+                tag
+            })
+            .collect()
+    }
+
+    /// The loss of a batch: intent cross-entropy plus tag cross-entropy over
+    /// real word pieces.
+    fn loss(&self, batch: &[&Example], train: bool) -> Result<Tensor, LearnError> {
+        let texts: Vec<&str> = batch.iter().map(|e| e.text.as_str()).collect();
+        let enc = self.encoder.encode(&texts)?;
+        let (ids, mask) = self.encoder.batch(&enc)?;
+        let (intent_logits, tag_logits) = self.logits(&ids, &mask, train)?;
+        let dev = &self.encoder.device;
+        let unknown = |i: &str| LearnError::Label(format!("intent '{i}' is not in the model's labels"));
+        let gold: Vec<u32> = batch.iter().map(|e| self.labels.intents.iter().position(|x| *x == e.intent).map(|p| p as u32).ok_or_else(|| unknown(&e.intent))).collect::<Result<_, _>>()?;
+        let intent_loss = candle_nn::loss::cross_entropy(&intent_logits, &Tensor::new(gold, dev)?)?;
+        let seq = ids.dim(1)?;
+        let (mut at, mut tags) = (Vec::new(), Vec::new());
+        for (row, (e, en)) in batch.iter().zip(&enc).enumerate() {
+            for (i, t) in self.gold_tags(e, en).into_iter().enumerate() {
+                if let Some(t) = t {
+                    at.push((row * seq + i) as u32);
+                    tags.push(t);
+                }
+            }
+        }
+        if at.is_empty() {
+            return Ok(intent_loss);
+        }
+        let flat = tag_logits.reshape(((), self.labels.tags.len()))?;
+        let picked = flat.index_select(&Tensor::new(at, dev)?, 0)?;
+        let tag_loss = candle_nn::loss::cross_entropy(&picked, &Tensor::new(tags, dev)?)?;
+        Ok((intent_loss + tag_loss)?)
+    }
+
+    /// Trains on `train`, keeping the weights of the epoch with the best
+    /// validation intent accuracy (or the last epoch without validation
+    /// data), then fits the confidence temperature on `val`.
+    pub fn train(&mut self, train: &[Example], val: &[Example], p: &TrainParams, mut progress: impl FnMut(Progress)) -> Result<TrainReport, LearnError> {
+        if train.is_empty() {
+            return Err(LearnError::Label("no training examples".into()));
+        }
+        let adamw = |vars: Vec<candle_core::Var>, lr: f64| candle_nn::AdamW::new(vars, ParamsAdamW { lr, weight_decay: 0.01, ..Default::default() });
+        let mut enc_opt = adamw(self.encoder.vars.all_vars(), p.encoder_lr)?;
+        let mut head_opt = adamw(self.heads.all_vars(), p.head_lr)?;
+        let mut order: Vec<usize> = (0..train.len()).collect();
+        let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(p.seed);
+        let steps = train.len().div_ceil(p.batch_size.max(1));
+        let mut report = TrainReport { epochs_run: 0, best_epoch: 0, losses: vec![], val_accuracy: vec![] };
+        let mut best: Option<(f32, Vec<(String, Tensor)>)> = None;
+        let mut last_acc = None;
+        for epoch in 1..=p.epochs {
+            rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
+            let mut total = 0.0;
+            for (step, chunk) in order.chunks(p.batch_size.max(1)).enumerate() {
+                let batch: Vec<&Example> = chunk.iter().map(|&i| &train[i]).collect();
+                let loss = self.loss(&batch, true)?;
+                let grads = loss.backward()?;
+                enc_opt.step(&grads)?;
+                head_opt.step(&grads)?;
+                let l = loss.to_scalar::<f32>()?;
+                total += l;
+                progress(Progress { epoch, step: step + 1, steps, loss: l, val_accuracy: last_acc });
+            }
+            report.epochs_run = epoch;
+            report.losses.push(total / steps as f32);
+            if val.is_empty() {
+                report.best_epoch = epoch;
+                continue;
+            }
+            let acc = self.intent_accuracy(val)?;
+            report.val_accuracy.push(acc);
+            last_acc = Some(acc);
+            if best.as_ref().is_none_or(|(b, _)| acc > *b) {
+                best = Some((acc, self.snapshot()));
+                report.best_epoch = epoch;
+            } else if epoch - report.best_epoch >= p.patience {
+                break;
+            }
+        }
+        if let Some((_, weights)) = best {
+            self.restore(&weights)?;
+        }
+        if !val.is_empty() {
+            self.labels.temperature = self.fit_temperature(val)?;
+        }
+        Ok(report)
+    }
+
+    fn snapshot(&self) -> Vec<(String, Tensor)> {
+        let mut out = Vec::new();
+        for (prefix, vars) in [("e.", &self.encoder.vars), ("h.", &self.heads)] {
+            let data = vars.data().lock().unwrap_or_else(|p| p.into_inner());
+            out.extend(data.iter().map(|(k, v)| (format!("{prefix}{k}"), v.as_tensor().copy().expect("a CPU copy"))));
+        }
+        out
+    }
+
+    fn restore(&self, weights: &[(String, Tensor)]) -> Result<(), LearnError> {
+        for (prefix, vars) in [("e.", &self.encoder.vars), ("h.", &self.heads)] {
+            let data = vars.data().lock().unwrap_or_else(|p| p.into_inner());
+            for (k, t) in weights.iter().filter_map(|(k, t)| k.strip_prefix(prefix).map(|k| (k, t))) {
+                if let Some(v) = data.get(k) {
+                    v.set(t)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Intent logits of `examples`, in batches: (n, intents).
+    fn intent_logits(&self, texts: &[&str]) -> Result<(Tensor, Vec<Encoding>, Tensor), LearnError> {
+        let enc = self.encoder.encode(texts)?;
+        let (ids, mask) = self.encoder.batch(&enc)?;
+        let (intent, tags) = self.logits(&ids, &mask, false)?;
+        Ok((intent, enc, tags))
+    }
+
+    fn intent_accuracy(&self, val: &[Example]) -> Result<f32, LearnError> {
+        let mut right = 0;
+        for chunk in val.chunks(32) {
+            let texts: Vec<&str> = chunk.iter().map(|e| e.text.as_str()).collect();
+            let (logits, _, _) = self.intent_logits(&texts)?;
+            let best: Vec<u32> = logits.argmax(D::Minus1)?.to_vec1()?;
+            right += chunk.iter().zip(best).filter(|(e, b)| self.labels.intents[*b as usize] == e.intent).count();
+        }
+        Ok(right as f32 / val.len() as f32)
+    }
+
+    /// The temperature that minimises the validation negative
+    /// log-likelihood of the intent (a grid search: one parameter).
+    fn fit_temperature(&self, val: &[Example]) -> Result<f32, LearnError> {
+        let texts: Vec<&str> = val.iter().map(|e| e.text.as_str()).collect();
+        let mut rows: Vec<(Vec<f32>, usize)> = Vec::new();
+        for (chunk, ex) in texts.chunks(32).zip(val.chunks(32)) {
+            let (logits, _, _) = self.intent_logits(chunk)?;
+            for (l, e) in logits.to_vec2::<f32>()?.into_iter().zip(ex) {
+                if let Some(g) = self.labels.intents.iter().position(|i| *i == e.intent) {
+                    rows.push((l, g));
+                }
+            }
+        }
+        let nll = |t: f32| -> f32 {
+            rows.iter()
+                .map(|(l, g)| {
+                    let m = l.iter().fold(f32::MIN, |a, &b| a.max(b / t));
+                    let z: f32 = l.iter().map(|x| (x / t - m).exp()).sum();
+                    m + z.ln() - l[*g] / t
+                })
+                .sum()
+        };
+        let grid = (1..=60).map(|i| i as f32 * 0.1);
+        Ok(grid.min_by(|a, b| nll(*a).total_cmp(&nll(*b))).unwrap_or(1.0))
+    }
+
+    /// Reads sentences: intent, calibrated confidence, tagged slots.
+    pub fn predict(&self, texts: &[&str]) -> Result<Vec<Prediction>, LearnError> {
+        let mut out = Vec::new();
+        for chunk in texts.chunks(32) {
+            let (logits, enc, tags) = self.intent_logits(chunk)?;
+            let probs = candle_nn::ops::softmax_last_dim(&(logits / self.labels.temperature as f64)?)?.to_vec2::<f32>()?;
+            let tag_ids: Vec<Vec<u32>> = tags.argmax(D::Minus1)?.to_vec2()?;
+            for ((text, p), (en, t)) in chunk.iter().zip(probs).zip(enc.iter().zip(tag_ids)) {
+                let (best, conf) = p.iter().enumerate().fold((0, f32::MIN), |acc, (i, &x)| if x > acc.1 { (i, x) } else { acc });
+                out.push(Prediction { intent: self.labels.intents[best].clone(), confidence: conf, slots: self.spans(text, en, &t) });
+            }
+        }
+        Ok(out)
+    }
+
+    /// BIO tags over word pieces → slots in character offsets. An I- tag
+    /// that does not continue its slot starts a new one.
+    fn spans(&self, text: &str, enc: &Encoding, tags: &[u32]) -> Vec<TaggedSlot> {
+        let mut out: Vec<TaggedSlot> = Vec::new();
+        let mut open = false;
+        for ((&(a, b), &special), &t) in enc.get_offsets().iter().zip(enc.get_special_tokens_mask()).zip(tags) {
+            if special == 1 || a == b {
+                open = false;
+                continue;
+            }
+            let tag = self.labels.tags.get(t as usize).map(String::as_str).unwrap_or("O");
+            let Some((bio, slot)) = tag.split_once('-') else {
+                open = false;
+                continue;
+            };
+            match out.last_mut() {
+                Some(last) if open && bio == "I" && last.slot == slot => last.end = b,
+                _ => out.push(TaggedSlot { slot: slot.to_owned(), start: a, end: b, text: String::new() }),
+            }
+            open = true;
+        }
+        for s in &mut out {
+            s.text = text.chars().skip(s.start).take(s.end - s.start).collect();
+        }
+        out
+    }
+
+    /// Writes a self-contained model folder: the fine-tuned encoder, the
+    /// heads, the labels, and the encoder's config and tokenizer.
+    pub fn save(&self, dir: &Path, encoder_dir: &Path) -> Result<(), LearnError> {
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| LearnError::Io { path, source }
+        };
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+        self.encoder.vars.save(dir.join("encoder.safetensors"))?;
+        self.heads.save(dir.join("heads.safetensors"))?;
+        let labels = serde_json::to_string_pretty(&self.labels).map_err(|e| LearnError::Label(e.to_string()))?;
+        std::fs::write(dir.join("labels.json"), labels).map_err(io(&dir.join("labels.json")))?;
+        for f in ["config.json", "tokenizer.json"] {
+            if encoder_dir.join(f) != dir.join(f) {
+                std::fs::copy(encoder_dir.join(f), dir.join(f)).map_err(io(&encoder_dir.join(f)))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Loads a folder written by [`LearnedModel::save`].
+    pub fn load(dir: &Path) -> Result<Self, LearnError> {
+        let path = dir.join("labels.json");
+        let text = std::fs::read_to_string(&path).map_err(|source| LearnError::Io { path: path.clone(), source })?;
+        let labels: Labels = serde_json::from_str(&text).map_err(|e| LearnError::Config { path, detail: e.to_string() })?;
+        let encoder = Encoder::load_weights(dir, &dir.join("encoder.safetensors"))?;
+        Self::with_heads(encoder, labels, Some(&dir.join("heads.safetensors")))
+    }
+}
