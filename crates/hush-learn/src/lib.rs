@@ -8,10 +8,12 @@
 pub mod bert;
 pub mod data;
 pub mod encoder;
+pub mod eval;
 pub mod model;
 
 pub use data::{DataError, Example, Format, Span};
 pub use encoder::Encoder;
+pub use eval::{score, Scores};
 pub use model::{Labels, LearnedModel, Prediction, Progress, TaggedSlot, TrainParams, TrainReport};
 
 use std::path::PathBuf;

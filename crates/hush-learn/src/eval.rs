@@ -1,0 +1,200 @@
+//! Scores of a learned model against labelled sentences: intent accuracy,
+//! SLURP's scenario accuracy and distance-weighted span F1 (SLU-F1), and
+//! SNIPS-style slot F1 and exact-frame accuracy.
+
+use crate::data::Example;
+use crate::model::Prediction;
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Scores {
+    pub sentences: usize,
+    pub intent_accuracy: f64,
+    /// Share whose scenario (the intent name before its first `_`) is right.
+    pub scenario_accuracy: f64,
+    /// Exact span F1: slot name and character span both right.
+    pub slot_f1: f64,
+    /// Span F1 where a predicted value of the right slot counts in part,
+    /// by word-level edit distance to the gold value.
+    pub span_f1_word: f64,
+    /// The same by character-level edit distance.
+    pub span_f1_char: f64,
+    /// SLURP's SLU-F1: the mean of the word- and character-distance span F1s.
+    pub slu_f1: f64,
+    /// Intent and every slot exactly right.
+    pub exact_frame: f64,
+}
+
+#[derive(Default)]
+struct Counts {
+    tp: f64,
+    fp: f64,
+    fn_: f64,
+}
+
+impl Counts {
+    fn f1(&self) -> f64 {
+        let p = if self.tp + self.fp > 0.0 { self.tp / (self.tp + self.fp) } else { 0.0 };
+        let r = if self.tp + self.fn_ > 0.0 { self.tp / (self.tp + self.fn_) } else { 0.0 };
+        if p + r > 0.0 {
+            2.0 * p * r / (p + r)
+        } else if self.tp + self.fp + self.fn_ == 0.0 {
+            // No slots anywhere, none predicted: nothing was missed.
+            1.0
+        } else {
+            0.0
+        }
+    }
+}
+
+fn edit_distance<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, x) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, y) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(x != y)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Distance in [0, 1] between a gold and a predicted value.
+fn distance(gold: &str, pred: &str, words: bool) -> f64 {
+    let norm = |s: &str| s.to_lowercase();
+    let (g, p) = (norm(gold), norm(pred));
+    let (d, n) = if words {
+        let (g, p): (Vec<&str>, Vec<&str>) = (g.split_whitespace().collect(), p.split_whitespace().collect());
+        (edit_distance(&g, &p), g.len().max(p.len()))
+    } else {
+        let (g, p): (Vec<char>, Vec<char>) = (g.chars().collect(), p.chars().collect());
+        (edit_distance(&g, &p), g.len().max(p.len()))
+    };
+    if n == 0 {
+        0.0
+    } else {
+        (d as f64 / n as f64).min(1.0)
+    }
+}
+
+/// Adds one sentence's slots to distance-weighted counts: values of the
+/// same slot are paired closest first; a pair at distance d counts 1 - d
+/// as right and d as both a false positive and a false negative.
+fn add_distance(counts: &mut Counts, gold: &[(String, String)], pred: &[(String, String)], words: bool) {
+    let mut by_slot: HashMap<&str, (Vec<&str>, Vec<&str>)> = HashMap::new();
+    for (s, v) in gold {
+        by_slot.entry(s).or_default().0.push(v);
+    }
+    for (s, v) in pred {
+        by_slot.entry(s).or_default().1.push(v);
+    }
+    for (_, (mut g, mut p)) in by_slot {
+        while !g.is_empty() && !p.is_empty() {
+            let (mut bi, mut bj, mut bd) = (0, 0, f64::MAX);
+            for (i, gv) in g.iter().enumerate() {
+                for (j, pv) in p.iter().enumerate() {
+                    let d = distance(gv, pv, words);
+                    if d < bd {
+                        (bi, bj, bd) = (i, j, d);
+                    }
+                }
+            }
+            counts.tp += 1.0 - bd;
+            counts.fp += bd;
+            counts.fn_ += bd;
+            g.swap_remove(bi);
+            p.swap_remove(bj);
+        }
+        counts.fn_ += g.len() as f64;
+        counts.fp += p.len() as f64;
+    }
+}
+
+fn scenario(intent: &str) -> &str {
+    intent.split('_').next().unwrap_or(intent)
+}
+
+/// Scores predictions (in the order of `gold`).
+pub fn score(gold: &[Example], pred: &[Prediction]) -> Scores {
+    let n = gold.len().min(pred.len());
+    if n == 0 {
+        return Scores::default();
+    }
+    let (mut intent, mut scen, mut frame) = (0usize, 0usize, 0usize);
+    let (mut exact, mut word, mut char) = (Counts::default(), Counts::default(), Counts::default());
+    for (g, p) in gold.iter().zip(pred) {
+        intent += usize::from(g.intent == p.intent);
+        scen += usize::from(scenario(&g.intent) == scenario(&p.intent));
+        let gs: Vec<(String, usize, usize)> = g.spans.iter().map(|s| (s.slot.clone(), s.start, s.end)).collect();
+        let ps: Vec<(String, usize, usize)> = p.slots.iter().map(|s| (s.slot.clone(), s.start, s.end)).collect();
+        let hits = ps.iter().filter(|x| gs.contains(x)).count();
+        exact.tp += hits as f64;
+        exact.fp += (ps.len() - hits) as f64;
+        exact.fn_ += (gs.len() - hits) as f64;
+        frame += usize::from(g.intent == p.intent && hits == gs.len() && hits == ps.len());
+        let gv: Vec<(String, String)> = g.spans.iter().map(|s| (s.slot.clone(), g.value(s))).collect();
+        let pv: Vec<(String, String)> = p.slots.iter().map(|s| (s.slot.clone(), s.text.clone())).collect();
+        add_distance(&mut word, &gv, &pv, true);
+        add_distance(&mut char, &gv, &pv, false);
+    }
+    let share = |k: usize| k as f64 / n as f64;
+    let (w, c) = (word.f1(), char.f1());
+    Scores {
+        sentences: n,
+        intent_accuracy: share(intent),
+        scenario_accuracy: share(scen),
+        slot_f1: exact.f1(),
+        span_f1_word: w,
+        span_f1_char: c,
+        slu_f1: (w + c) / 2.0,
+        exact_frame: share(frame),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Span;
+    use crate::model::TaggedSlot;
+
+    fn gold(intent: &str, text: &str, spans: &[(&str, usize, usize)]) -> Example {
+        Example { text: text.into(), intent: intent.into(), spans: spans.iter().map(|&(s, a, b)| Span { slot: s.into(), start: a, end: b }).collect() }
+    }
+
+    fn pred(intent: &str, text: &str, spans: &[(&str, usize, usize)]) -> Prediction {
+        let slots = spans
+            .iter()
+            .map(|&(s, a, b)| TaggedSlot { slot: s.into(), start: a, end: b, text: text.chars().skip(a).take(b - a).collect() })
+            .collect();
+        Prediction { intent: intent.into(), confidence: 1.0, slots }
+    }
+
+    #[test]
+    fn perfect_partial_and_wrong() {
+        let t = "wake me up at five am tomorrow";
+        let g = [gold("alarm_set", t, &[("time", 14, 21), ("date", 22, 30)])];
+        let s = score(&g, &[pred("alarm_set", t, &[("time", 14, 21), ("date", 22, 30)])]);
+        assert_eq!((s.intent_accuracy, s.slot_f1, s.slu_f1, s.exact_frame), (1.0, 1.0, 1.0, 1.0));
+
+        // "five" for "five am": wrong as an exact span, half right by words.
+        let s = score(&g, &[pred("alarm_query", t, &[("time", 14, 18), ("date", 22, 30)])]);
+        assert_eq!((s.intent_accuracy, s.scenario_accuracy, s.exact_frame), (0.0, 1.0, 0.0));
+        assert!((s.slot_f1 - 0.5).abs() < 1e-9, "{s:?}");
+        // word distance 1/2: tp 1.5, fp 0.5, fn 0.5 → F1 0.75
+        assert!((s.span_f1_word - 0.75).abs() < 1e-9, "{s:?}");
+        assert!(s.span_f1_char > s.span_f1_word, "{s:?}");
+
+        // A value under the wrong slot name counts as missed and extra.
+        let s = score(&g, &[pred("alarm_set", t, &[("place", 14, 21)])]);
+        assert_eq!((s.slot_f1, s.span_f1_word), (0.0, 0.0));
+    }
+
+    #[test]
+    fn no_slots_anywhere_is_perfect_not_zero() {
+        let g = [gold("weather_query", "is it raining", &[])];
+        let s = score(&g, &[pred("weather_query", "is it raining", &[])]);
+        assert_eq!((s.slot_f1, s.slu_f1, s.exact_frame), (1.0, 1.0, 1.0));
+        assert_eq!(edit_distance(&[1, 2, 3], &[1, 3]), 1);
+    }
+}
