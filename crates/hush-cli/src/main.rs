@@ -1,6 +1,7 @@
 //! `hush`: the command line of the hush voice engine.
 
 mod bench;
+mod learn;
 mod nlu;
 mod run;
 
@@ -61,6 +62,8 @@ enum Command {
     Chat(run::ChatArgs),
     /// Show (or reset) what the reference actions recorded.
     Ledger(run::LedgerArgs),
+    /// Train the learned intent and slot model on labelled sentences.
+    Train(learn::TrainArgs),
     /// Check, sample and import intent files.
     Intents {
         #[command(subcommand)]
@@ -214,6 +217,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Understand { files, model, intents, show } => understand(&files, &model, &intents, &show),
         Command::Intents { command } => nlu::intents(&command),
         Command::Run(args) => run::run(&args),
+        Command::Train(args) => learn::train(&args),
         Command::Chat(args) => run::chat(&args),
         Command::Ledger(args) => run::ledger(&args),
     }

@@ -79,8 +79,12 @@ pub struct NluBenchArgs {
     data: PathBuf,
     /// `slurp` rows are mapped to built-in intents (see hush_nlu::eval::SLURP_TO_BUILTIN);
     /// `hush` rows carry our intent names (null for out-of-domain).
-    #[arg(long, default_value = "hush", value_parser = ["hush", "slurp"])]
+    #[arg(long, default_value = "hush", value_parser = ["hush", "slurp", "snips"])]
     format: String,
+    /// Score a model trained with `hush train` (intent accuracy, SLU-F1,
+    /// slot F1, exact frame) instead of the templates.
+    #[arg(long)]
+    model: Option<PathBuf>,
     #[command(flatten)]
     intents: IntentArgs,
     /// Print this many misparsed sentences.
@@ -249,6 +253,15 @@ pub fn intents(cmd: &IntentsCommand) -> Result<()> {
 }
 
 pub fn bench(a: &NluBenchArgs) -> Result<()> {
+    if let Some(model) = &a.model {
+        let format = match a.format.as_str() {
+            "slurp" => crate::learn::DataFormat::Slurp,
+            "snips" => crate::learn::DataFormat::Snips,
+            _ => crate::learn::DataFormat::Hush,
+        };
+        return crate::learn::bench(model, &a.data, format, a.json.as_deref());
+    }
+    anyhow::ensure!(a.format != "snips", "SNIPS intents are not built-in domains: score a trained model with --model DIR");
     let m = a.intents.matcher()?;
     let text = std::fs::read_to_string(&a.data).with_context(|| format!("reading {}", a.data.display()))?;
     let data = read_labeled(&text, a.format == "slurp", SLURP_TO_BUILTIN).map_err(|e| anyhow::anyhow!("{}: {e}", a.data.display()))?;

@@ -1,0 +1,118 @@
+//! `hush train` and the learned-model path of `hush bench nlu`.
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use hush_learn::{data, Format, Labels, LearnedModel, TrainParams};
+use std::path::{Path, PathBuf};
+
+#[derive(ValueEnum, Clone, Copy, PartialEq, Eq)]
+pub enum DataFormat {
+    Slurp,
+    Snips,
+    Hush,
+}
+
+impl From<DataFormat> for Format {
+    fn from(f: DataFormat) -> Format {
+        match f {
+            DataFormat::Slurp => Format::Slurp,
+            DataFormat::Snips => Format::Snips,
+            DataFormat::Hush => Format::Hush,
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct TrainArgs {
+    /// JSONL of labelled sentences.
+    #[arg(long)]
+    data: PathBuf,
+    #[arg(long, value_enum, default_value_t = DataFormat::Hush)]
+    format: DataFormat,
+    /// Where to write the trained model (a folder).
+    #[arg(long)]
+    out: PathBuf,
+    /// The pretrained encoder, a model id of the cache (`hush models import minilm`).
+    #[arg(long, default_value = "minilm")]
+    encoder: String,
+    /// Share of each intent's sentences held out for validation (early
+    /// stopping, calibration, the scores printed at the end).
+    #[arg(long, default_value_t = 0.1)]
+    val: f64,
+    #[arg(long, default_value_t = TrainParams::default().seed)]
+    seed: u64,
+    #[arg(long, default_value_t = TrainParams::default().epochs)]
+    epochs: usize,
+    #[arg(long, default_value_t = TrainParams::default().batch_size)]
+    batch: usize,
+    #[arg(long, default_value_t = TrainParams::default().encoder_lr)]
+    lr: f64,
+    /// Use only the first N sentences (quick runs).
+    #[arg(long)]
+    limit: Option<usize>,
+}
+
+fn encoder_dir(id: &str) -> Result<PathBuf> {
+    let dir = hush_models::Cache::default().model_dir(id);
+    anyhow::ensure!(dir.join("model.safetensors").is_file(), "encoder '{id}' is not installed; run `hush models import {id}`");
+    Ok(dir)
+}
+
+pub fn train(a: &TrainArgs) -> Result<()> {
+    anyhow::ensure!((0.0..1.0).contains(&a.val), "--val must be within 0..1");
+    let mut examples = data::read(&a.data, a.format.into())?;
+    examples.truncate(a.limit.unwrap_or(usize::MAX));
+    let (train, val) = data::split(&examples, a.val, a.seed);
+    let enc = encoder_dir(&a.encoder)?;
+    let labels = Labels::from_examples(&examples);
+    println!("{} sentences: {} to train, {} to validate; {} intents, {} slot tags", examples.len(), train.len(), val.len(), labels.intents.len(), labels.tags.len());
+    let mut model = LearnedModel::new(&enc, labels, a.seed)?;
+    let params = TrainParams { epochs: a.epochs, batch_size: a.batch, encoder_lr: a.lr, seed: a.seed, ..TrainParams::default() };
+    let steps = train.len().div_ceil(a.batch.max(1)) * a.epochs;
+    let bar = indicatif::ProgressBar::new(steps as u64);
+    bar.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} steps, {elapsed} (eta {eta}) {msg}").expect("a valid template"));
+    let report = model.train(&train, &val, &params, |p| {
+        bar.inc(1);
+        let val = p.val_accuracy.map(|v| format!(", val acc {:.1} %", v * 100.0)).unwrap_or_default();
+        bar.set_message(format!("epoch {} loss {:.3}{val}", p.epoch, p.loss));
+    })?;
+    bar.finish_and_clear();
+    model.save(&a.out, &enc)?;
+    println!("trained {} epochs (best {}), losses {:?}", report.epochs_run, report.best_epoch, report.losses.iter().map(|l| (l * 1000.0).round() / 1000.0).collect::<Vec<_>>());
+    let mut summary = serde_json::json!({"train": report, "temperature": model.labels.temperature});
+    if !val.is_empty() {
+        let scores = score(&model, &val)?;
+        print_scores("validation", &scores);
+        summary["validation"] = serde_json::to_value(&scores)?;
+    }
+    std::fs::write(a.out.join("report.json"), serde_json::to_string_pretty(&summary)?)?;
+    println!("model written to {}", a.out.display());
+    Ok(())
+}
+
+fn score(model: &LearnedModel, examples: &[hush_learn::Example]) -> Result<hush_learn::Scores> {
+    let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
+    let pred = model.predict(&texts)?;
+    Ok(hush_learn::score(examples, &pred))
+}
+
+fn print_scores(what: &str, s: &hush_learn::Scores) {
+    println!("{what}: {} sentences", s.sentences);
+    println!("  intent accuracy    {:>6.2} %   scenario accuracy {:.2} %", s.intent_accuracy * 100.0, s.scenario_accuracy * 100.0);
+    println!("  slot F1 (exact)    {:>6.3}     SLU-F1 {:.3} (word {:.3}, char {:.3})", s.slot_f1, s.slu_f1, s.span_f1_word, s.span_f1_char);
+    println!("  exact frame        {:>6.2} %", s.exact_frame * 100.0);
+}
+
+/// `hush bench nlu --model DIR`: the learned model over labelled sentences.
+pub fn bench(model_dir: &Path, data_file: &Path, format: DataFormat, json: Option<&Path>) -> Result<()> {
+    let model = LearnedModel::load(model_dir).with_context(|| format!("loading {}", model_dir.display()))?;
+    let examples = data::read(data_file, format.into())?;
+    let t = std::time::Instant::now();
+    let scores = score(&model, &examples)?;
+    print_scores(&data_file.display().to_string(), &scores);
+    println!("  {:.1} ms per sentence (batches of 32)", t.elapsed().as_secs_f64() * 1e3 / examples.len() as f64);
+    if let Some(out) = json {
+        std::fs::write(out, serde_json::to_string_pretty(&scores)?)?;
+    }
+    Ok(())
+}
