@@ -1,0 +1,41 @@
+//! `hush train` and `hush bench nlu --model` on a tiny fixture (needs the
+//! encoder: `make models-minilm`).
+
+use std::process::Command;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../hush-learn/tests/fixtures/tiny.jsonl");
+
+fn hush(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hush")).args(args).output().expect("hush runs");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn train_then_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("model");
+    let out_s = out.to_str().unwrap();
+    let (ok, stdout, stderr) = hush(&["train", "--data", FIXTURE, "--format", "snips", "--out", out_s, "--epochs", "10", "--batch", "4", "--val", "0", "--lr", "1e-4"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("12 sentences: 12 to train, 0 to validate; 3 intents, 5 slot tags"), "{stdout}");
+    for f in ["encoder.safetensors", "heads.safetensors", "labels.json", "config.json", "tokenizer.json", "report.json"] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let (ok, stdout, stderr) = hush(&["bench", "nlu", "--model", out_s, "--data", FIXTURE, "--format", "snips"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("intent accuracy    100.00 %"), "{stdout}");
+    assert!(stdout.contains("exact frame        100.00 %"), "{stdout}");
+}
+
+#[test]
+fn bad_training_data_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"text\": \"hi\", \"intent\": \"greet\"}\n{\"text\": \"hi\", \"intent\": \"x\", \"slots\": [{\"slot\": \"a\", \"start_char\": 0, \"end_char\": 7}]}\n").unwrap();
+    let (ok, _, stderr) = hush(&["train", "--data", bad.to_str().unwrap(), "--format", "snips", "--out", dir.path().join("m").to_str().unwrap()]);
+    assert!(!ok);
+    assert!(stderr.contains("bad.jsonl:2:") && stderr.contains("outside the 2-character text"), "{stderr}");
+    std::fs::write(&bad, "").unwrap();
+    let (ok, _, stderr) = hush(&["train", "--data", bad.to_str().unwrap(), "--out", dir.path().join("m").to_str().unwrap()]);
+    assert!(!ok && stderr.contains("no examples"), "{stderr}");
+}
