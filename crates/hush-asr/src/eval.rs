@@ -116,15 +116,7 @@ fn ordinal(n: u64) -> String {
 
 /// Word-level edit distance between two normalised word lists.
 pub fn edit_distance(reference: &[String], hypothesis: &[String]) -> usize {
-    let mut prev: Vec<usize> = (0..=hypothesis.len()).collect();
-    for (i, r) in reference.iter().enumerate() {
-        let mut cur = vec![i + 1; hypothesis.len() + 1];
-        for (j, h) in hypothesis.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(r != h)).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[hypothesis.len()]
+    strsim::generic_levenshtein(&reference.iter().collect::<Vec<_>>(), &hypothesis.iter().collect::<Vec<_>>())
 }
 
 /// Accumulates a corpus-level WER: total edits over total reference words.
