@@ -25,8 +25,15 @@ impl From<DataFormat> for Format {
 #[derive(Args)]
 pub struct TrainArgs {
     /// JSONL of labelled sentences.
+    #[arg(long, required_unless_present = "intents")]
+    data: Option<PathBuf>,
+    /// Also (or only) train on an intents folder: sentences sampled from its
+    /// templates, with their slots, plus its `examples:`.
     #[arg(long)]
-    data: PathBuf,
+    intents: Option<PathBuf>,
+    /// Sentences sampled per template with --intents.
+    #[arg(long, default_value_t = 8)]
+    per_template: usize,
     #[arg(long, value_enum, default_value_t = DataFormat::Hush)]
     format: DataFormat,
     /// Where to write the trained model (a folder).
@@ -60,8 +67,16 @@ fn encoder_dir(id: &str) -> Result<PathBuf> {
 
 pub fn train(a: &TrainArgs) -> Result<()> {
     anyhow::ensure!((0.0..1.0).contains(&a.val), "--val must be within 0..1");
-    let mut examples = data::read(&a.data, a.format.into())?;
+    let mut examples = match &a.data {
+        Some(file) => data::read(file, a.format.into())?,
+        None => Vec::new(),
+    };
+    if let Some(dir) = &a.intents {
+        let set = hush_nlu::IntentSet::load_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
+        examples.extend(data::from_intents(&set, a.per_template, a.seed));
+    }
     examples.truncate(a.limit.unwrap_or(usize::MAX));
+    anyhow::ensure!(!examples.is_empty(), "no training sentences");
     let (train, val) = data::split(&examples, a.val, a.seed);
     let enc = encoder_dir(&a.encoder)?;
     let labels = Labels::from_examples(&examples);

@@ -39,3 +39,19 @@ fn bad_training_data_names_the_line() {
     let (ok, _, stderr) = hush(&["train", "--data", bad.to_str().unwrap(), "--out", dir.path().join("m").to_str().unwrap()]);
     assert!(!ok && stderr.contains("no examples"), "{stderr}");
 }
+
+#[test]
+fn an_intents_folder_alone_is_enough_to_train() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("model");
+    let intents = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/intents");
+    let (ok, stdout, stderr) =
+        hush(&["train", "--intents", intents, "--per-template", "6", "--out", out.to_str().unwrap(), "--epochs", "6", "--batch", "4", "--val", "0"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains("2 intents"), "{stdout}");
+    let labels: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("labels.json")).unwrap()).unwrap();
+    assert_eq!(labels["intents"], serde_json::json!(["brew_status", "order_coffee"]));
+    assert!(labels["tags"].as_array().unwrap().iter().any(|t| t == "B-drink"), "{labels}");
+    let (ok, _, stderr) = hush(&["train", "--out", out.to_str().unwrap()]);
+    assert!(!ok && stderr.contains("--data"), "{stderr}");
+}

@@ -110,6 +110,26 @@ fn example(row: &serde_json::Value, format: Format) -> Result<Example, String> {
     Ok(Example { text, intent, spans })
 }
 
+/// Training sentences from an intent set alone: `per_template` sentences
+/// sampled from every template (with their slots' spans) plus each intent's
+/// `examples:` (intent only), so an app's own domains get a learned fallback
+/// with no extra data.
+pub fn from_intents(set: &hush_nlu::IntentSet, per_template: usize, seed: u64) -> Vec<Example> {
+    let mut out: Vec<Example> = hush_nlu::sample(set, per_template, seed)
+        .into_iter()
+        .filter(|s| !s.text.is_empty())
+        .map(|s| Example {
+            spans: s.spans.into_iter().map(|(slot, start, end)| Span { slot, start, end }).collect(),
+            text: s.text,
+            intent: s.intent,
+        })
+        .collect();
+    for intent in &set.intents {
+        out.extend(intent.examples.iter().map(|t| Example { text: t.clone(), intent: intent.name.clone(), spans: vec![] }));
+    }
+    out
+}
+
 /// Splits examples into (train, validation) with a fixed seed: the same
 /// seed gives the same split. `share` of them (0..1) go to validation,
 /// drawn within each intent so that every intent is in both when it can be.
@@ -161,6 +181,18 @@ mod tests {
             assert!(e.to_string().starts_with("data.jsonl:3: ") && e.message.contains(want), "{e}");
         }
         assert_eq!(parse("empty.jsonl", "\n", Format::Snips).unwrap_err().message, "no examples");
+    }
+
+    #[test]
+    fn intent_files_give_spanned_examples() {
+        let set = hush_nlu::IntentSet::builtin().unwrap();
+        let ex = from_intents(&set, 2, 1);
+        assert!(ex.len() > 2 * 290, "{}", ex.len());
+        let ride = ex.iter().find(|e| e.intent == "order_ride" && e.spans.iter().any(|s| s.slot == "destination")).unwrap();
+        let dest = ride.spans.iter().find(|s| s.slot == "destination").unwrap();
+        assert!(!ride.value(dest).is_empty());
+        assert!(ex.iter().any(|e| e.text == "feed me" && e.intent == "order_food"), "examples: are included");
+        assert_eq!(from_intents(&set, 2, 1), ex, "seeded");
     }
 
     #[test]

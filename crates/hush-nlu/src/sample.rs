@@ -19,6 +19,9 @@ pub struct Sample {
     pub text: String,
     /// Slots as the sentence says them (template-fixed slots included).
     pub slots: Vec<(String, Value)>,
+    /// Where each said slot is in `text`: (slot, start, end) in characters,
+    /// end exclusive (fixed slots are not said, so have none).
+    pub spans: Vec<(String, usize, usize)>,
 }
 
 /// `per_template` sentences from every template of `set`, reproducible
@@ -29,14 +32,16 @@ pub fn sample(set: &IntentSet, per_template: usize, seed: u64) -> Vec<Sample> {
     for intent in &set.intents {
         for (ti, t) in intent.templates.iter().enumerate() {
             for _ in 0..per_template {
-                let mut s = Sample { intent: intent.name.clone(), template: ti, text: String::new(), slots: Vec::new() };
+                let mut s = Sample { intent: intent.name.clone(), template: ti, text: String::new(), slots: Vec::new(), spans: Vec::new() };
                 expand(set, &intent.name, &t.expr, &mut rng, &mut s, 0);
                 for (k, v) in &t.fixed {
                     if !s.slots.iter().any(|(n, _)| n == k) {
                         s.slots.push((k.clone(), fixed_value(intent.slot(k).map(|x| &x.ty), v)));
                     }
                 }
-                s.text = s.text.trim().to_string();
+                // Nothing is said before the first word, so only the end can
+                // hold blanks, and the spans stay valid.
+                s.text.truncate(s.text.trim_end().len());
                 out.push(s);
             }
         }
@@ -99,7 +104,9 @@ fn expand(set: &IntentSet, intent: &str, e: &Expr, rng: &mut StdRng, s: &mut Sam
                     }
                 },
             };
+            let start = s.text.chars().count() + usize::from(!s.text.is_empty());
             say(s, &text);
+            s.spans.push((name.clone(), start, start + text.chars().count()));
             s.slots.push((name.clone(), value));
         }
     }
@@ -108,6 +115,22 @@ fn expand(set: &IntentSet, intent: &str, e: &Expr, rng: &mut StdRng, s: &mut Sam
 #[cfg(test)]
 mod tests {
     use crate::{IntentSet, MatchParams, Matcher};
+
+    #[test]
+    fn spans_point_at_the_slot_words() {
+        let set = IntentSet::builtin().unwrap();
+        let samples = super::sample(&set, 3, 9);
+        let mut seen = 0;
+        for s in &samples {
+            for (name, a, b) in &s.spans {
+                let said: String = s.text.chars().skip(*a).take(b - a).collect();
+                assert!(!said.is_empty() && !said.starts_with(' ') && !said.ends_with(' '), "{name} in {:?}: {said:?}", s.text);
+                assert!(b <= &s.text.chars().count());
+                seen += 1;
+            }
+        }
+        assert!(seen > 500, "{seen} spans");
+    }
 
     #[test]
     fn builtin_domains_load() {
