@@ -103,7 +103,7 @@ fn condition(snr: Option<f64>) -> String {
     snr.map_or_else(|| "clean".to_owned(), |s| format!("{s}dB"))
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -172,7 +172,7 @@ impl EngineArgs {
             println!("  outcome  {}", serde_json::to_value(o.status)?.as_str().unwrap_or(""));
         }
         let t = &turn.timings;
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+        let ms = crate::ms;
         println!(
             "  timings  audio {:.1} ms · asr {:.1} ms · nlu {:.2} ms · dispatch {:.2} ms · total {:.1} ms",
             ms(t.audio),
@@ -339,12 +339,14 @@ fn median(v: &mut [f64]) -> f64 {
     percentile(v, 0.5)
 }
 
+/// The bench's percentile over unsorted values; NaN (printed as such) when
+/// there are none, e.g. no turn ran an action.
 fn percentile(v: &mut [f64], q: f64) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }
     v.sort_by(f64::total_cmp);
-    v[((v.len() - 1) as f64 * q).round() as usize]
+    crate::bench::percentile(v, q)
 }
 
 /// Each clip is one turn in a fresh session, with the reference actions on
@@ -367,7 +369,7 @@ pub fn bench_turn(a: &TurnBenchArgs) -> Result<()> {
     let engine = Engine::builder().model(&a.model.model).asr_params(a.model.params()).reference_actions_in_memory().build()?;
     let rt = runtime()?;
     let bar = indicatif::ProgressBar::new(clips.len() as u64);
-    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    let ms = crate::ms;
     let (mut asr, mut nlu, mut dispatch, mut added, mut added_acted) = (vec![], vec![], vec![], vec![], vec![]);
     let mut rows = Vec::new();
     for clip in &clips {
