@@ -7,6 +7,8 @@ use hush_actions::{
 };
 use hush_asr::{AsrError, AsrParams, ModelPaths, Recognizer, Transcript};
 use hush_audio::{Audio, AudioError, DecodeOptions};
+use crate::understand::{Source, Understanding, LEARNED_THRESHOLD};
+use hush_learn::{LearnError, LearnedModel};
 use hush_nlu::{Intent, IntentErrors, IntentSet, MatchParams, Matcher, Slot};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,8 @@ pub enum EngineError {
     Registry(#[from] RegistryError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    #[error("learned model {path}: {source}")]
+    Learned { path: PathBuf, source: LearnError },
     #[error("audit log {path}: {source}")]
     Audit { path: PathBuf, source: std::io::Error },
     #[error("this engine was built without a speech model; add one with EngineBuilder::model")]
@@ -58,6 +62,7 @@ pub struct EngineBuilder {
     intents: Vec<PathBuf>,
     intent_set: Option<IntentSet>,
     matching: MatchParams,
+    learned: Option<(PathBuf, f32)>,
     actions: Vec<Arc<dyn Action>>,
     reference: Option<LedgerChoice>,
     simulation: Simulation,
@@ -76,6 +81,7 @@ impl Default for EngineBuilder {
             intents: Vec::new(),
             intent_set: None,
             matching: MatchParams::default(),
+            learned: None,
             actions: Vec::new(),
             reference: None,
             simulation: Simulation::default(),
@@ -123,6 +129,21 @@ impl EngineBuilder {
 
     pub fn match_params(mut self, params: MatchParams) -> Self {
         self.matching = params;
+        self
+    }
+
+    /// A model trained with `hush train` (its encoder from the model
+    /// cache), read when no template matches word for word; it answers
+    /// when its calibrated confidence is at least
+    /// [`LEARNED_THRESHOLD`](crate::LEARNED_THRESHOLD) and above the
+    /// templates' (see [`Understanding`]).
+    pub fn learned_model(self, dir: impl Into<PathBuf>) -> Self {
+        self.learned_model_with_threshold(dir, LEARNED_THRESHOLD)
+    }
+
+    /// [`EngineBuilder::learned_model`] with its own confidence threshold.
+    pub fn learned_model_with_threshold(mut self, dir: impl Into<PathBuf>, threshold: f32) -> Self {
+        self.learned = Some((dir.into(), threshold));
         self
     }
 
@@ -215,9 +236,14 @@ impl EngineBuilder {
             Some(path) => Some(AuditLog::open(&path).map_err(|source| EngineError::Audit { path, source })?),
             None => None,
         };
+        let mut understanding = Understanding::new(Matcher::new(set, self.matching));
+        if let Some((dir, threshold)) = self.learned {
+            let model = load_learned(&dir).map_err(|source| EngineError::Learned { path: dir, source })?;
+            understanding = understanding.with_model(model, threshold);
+        }
         let shared = Arc::new(Shared {
             recognizer: recognizer.map(Arc::new),
-            matcher: Matcher::new(set, self.matching),
+            understanding,
             registry,
             audit,
             dry_run: self.dry_run,
@@ -243,9 +269,15 @@ fn load_intents(dirs: &[PathBuf]) -> Result<IntentSet, IntentErrors> {
     IntentSet::load_files_with(&files, &hush_nlu::BUILTIN_DOMAINS[..1])
 }
 
+/// A model folder written by `hush train`, with its encoder from the model
+/// cache.
+pub fn load_learned(dir: &Path) -> Result<LearnedModel, LearnError> {
+    LearnedModel::load(dir, |id| hush_models::Cache::default().model_dir(id))
+}
+
 struct Shared {
     recognizer: Option<Arc<Recognizer>>,
-    matcher: Matcher,
+    understanding: Understanding,
     registry: Registry,
     audit: Option<AuditLog>,
     dry_run: bool,
@@ -295,7 +327,7 @@ impl Engine {
     }
 
     pub fn intents(&self) -> &IntentSet {
-        self.shared.matcher.intents()
+        self.shared.understanding.matcher().intents()
     }
 
     /// The intents that have an action.
@@ -324,6 +356,9 @@ pub struct Turn {
     pub transcript: String,
     /// The intent acted on or asked about; None when not understood.
     pub intent: Option<String>,
+    /// Who understood this utterance: the templates or the learned model
+    /// (None when neither understood it).
+    pub source: Option<Source>,
     /// Its slots; sensitive values stay here but print as `<redacted>` in
     /// Debug and JSON.
     #[serde(serialize_with = "redacted")]
@@ -429,8 +464,10 @@ impl Session {
     async fn understand_and_act(&self, transcript: String, mut timings: Timings, start: Instant) -> Turn {
         let sh = &self.shared;
         let t = Instant::now();
-        let parsed = sh.matcher.parse(&transcript);
-        let step = lock(&self.dialogue).step(&transcript, parsed.clone(), &sh.matcher, &sh.registry, Instant::now());
+        let reading = sh.understanding.read(&transcript);
+        let source = reading.as_ref().map(|r| r.source);
+        let parsed = reading.map(|r| r.intent);
+        let step = lock(&self.dialogue).step(&transcript, parsed.clone(), sh.understanding.matcher(), &sh.registry, Instant::now());
         timings.nlu = t.elapsed();
         let (intent, prompt, outcome) = match step {
             Step::Ask { intent, prompt } => (Some(intent), Some(prompt), None),
@@ -462,6 +499,7 @@ impl Session {
             confidence: intent.as_ref().map_or(0.0, |i| i.confidence),
             slots: intent.as_ref().map(|i| i.slots.clone()).unwrap_or_default(),
             intent: intent.map(|i| i.name),
+            source,
             prompt,
             outcome,
             timings,

@@ -17,8 +17,11 @@
 //! ```
 
 mod engine;
+mod understand;
 
-pub use engine::{Engine, EngineBuilder, EngineError, Session, Timings, Turn};
+pub use engine::{load_learned, Engine, EngineBuilder, EngineError, Session, Timings, Turn};
+pub use understand::{Reading, Source, Understanding, LEARNED_THRESHOLD};
+pub use hush_learn as learn;
 pub use hush_actions as actions;
 pub use hush_actions::{async_trait, Action, ActionContext, ActionError, Outcome, Status};
 pub use hush_asr as asr;

@@ -5,7 +5,7 @@
 
 use crate::action::{Outcome, Status};
 use crate::registry::Registry;
-use hush_nlu::{Intent, Matcher, Slot, SlotType, Value};
+use hush_nlu::{Intent, Matcher};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
@@ -121,7 +121,7 @@ impl Dialogue {
                     return self.fresh(parsed, matcher, registry, None);
                 }
                 let slot = answer.and_then(|a| a.slots.into_iter().find(|s| s.name == name));
-                let slot = slot.or_else(|| if parsed.is_none() { unlisted_value(matcher, &pending.intent.name, &name, text) } else { None });
+                let slot = slot.or_else(|| if parsed.is_none() { matcher.unlisted_value(&pending.intent.name, &name, text) } else { None });
                 match slot {
                     Some(slot) => {
                         let mut intent = pending.intent;
@@ -186,25 +186,6 @@ fn slot_prompt(matcher: &Matcher, intent: &str, slot: &str) -> String {
         .and_then(|s| s.prompt.clone())
         .unwrap_or_else(|| format!("What {}?", slot.replace('_', " ")))
 }
-
-/// An answer for an open list (places, contacts) that the list does not
-/// know, taken as said: "grand indonesia" for "Where to?".
-fn unlisted_value(matcher: &Matcher, intent: &str, slot: &str, text: &str) -> Option<Slot> {
-    let set = matcher.intents();
-    let spec = set.intent(intent)?.slot(slot)?;
-    let SlotType::List(list) = spec.ty else { return None };
-    let limit = set.lists.get(list)?.open?;
-    let words = hush_nlu::words(text);
-    let lead = words.iter().take_while(|w| UNLISTED_LEAD.contains(&w.as_str())).count();
-    let value = &words[lead..];
-    if value.is_empty() || value.len() > limit {
-        return None;
-    }
-    let value = value.join(" ");
-    Some(Slot { name: slot.to_owned(), value: Value::Text(value.clone()), raw: value, sensitive: spec.sensitive })
-}
-
-const UNLISTED_LEAD: &[&str] = &["um", "uh", "oh", "to", "at", "from", "the"];
 
 /// `base` with the slots of `newer` it lacked.
 fn merge(mut base: Intent, newer: &Intent) -> Intent {

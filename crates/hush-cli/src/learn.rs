@@ -52,8 +52,12 @@ pub struct TrainArgs {
     epochs: usize,
     #[arg(long, default_value_t = TrainParams::default().batch_size)]
     batch: usize,
+    /// Learning rate of the encoder's adapters.
     #[arg(long, default_value_t = TrainParams::default().encoder_lr)]
     lr: f64,
+    /// Rank of the encoder's low-rank adapters (0: train the heads only).
+    #[arg(long, default_value_t = 8)]
+    rank: usize,
     /// Use only the first N sentences (quick runs).
     #[arg(long)]
     limit: Option<usize>,
@@ -65,7 +69,23 @@ fn encoder_dir(id: &str) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// Keeps freed memory in the process instead of handing it back to the
+/// kernel: a training step allocates and frees hundreds of MB of tensors,
+/// and glibc's defaults turned that into page faults that took ~40 % of
+/// the time (`hush train` 1.76× faster on 640 SNIPS sentences).
+fn keep_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator thresholds; called before the
+    // training threads start.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 1 << 30);
+        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+    }
+}
+
 pub fn train(a: &TrainArgs) -> Result<()> {
+    keep_freed_memory();
     anyhow::ensure!((0.0..1.0).contains(&a.val), "--val must be within 0..1");
     let mut examples = match &a.data {
         Some(file) => data::read(file, a.format.into())?,
@@ -81,18 +101,18 @@ pub fn train(a: &TrainArgs) -> Result<()> {
     let enc = encoder_dir(&a.encoder)?;
     let labels = Labels::from_examples(&examples);
     println!("{} sentences: {} to train, {} to validate; {} intents, {} slot tags", examples.len(), train.len(), val.len(), labels.intents.len(), labels.tags.len());
-    let mut model = LearnedModel::new(&enc, labels, a.seed)?;
+    let mut model = LearnedModel::new(&enc, labels, a.rank, a.seed)?;
     let params = TrainParams { epochs: a.epochs, batch_size: a.batch, encoder_lr: a.lr, seed: a.seed, ..TrainParams::default() };
     let steps = train.len().div_ceil(a.batch.max(1)) * a.epochs;
     let bar = indicatif::ProgressBar::new(steps as u64);
     bar.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} steps, {elapsed} (eta {eta}) {msg}").expect("a valid template"));
     let report = model.train(&train, &val, &params, |p| {
         bar.inc(1);
-        let val = p.val_accuracy.map(|v| format!(", val acc {:.1} %", v * 100.0)).unwrap_or_default();
+        let val = p.val.map(|(acc, f1)| format!(", val intent {:.1} % slot F1 {f1:.3}", acc * 100.0)).unwrap_or_default();
         bar.set_message(format!("epoch {} loss {:.3}{val}", p.epoch, p.loss));
     })?;
     bar.finish_and_clear();
-    model.save(&a.out, &enc)?;
+    model.save(&a.out)?;
     println!("trained {} epochs (best {}), losses {:?}", report.epochs_run, report.best_epoch, report.losses.iter().map(|l| (l * 1000.0).round() / 1000.0).collect::<Vec<_>>());
     let mut summary = serde_json::json!({"train": report, "temperature": model.labels.temperature});
     if !val.is_empty() {
@@ -120,7 +140,7 @@ fn print_scores(what: &str, s: &hush_learn::Scores) {
 
 /// `hush bench nlu --model DIR`: the learned model over labelled sentences.
 pub fn bench(model_dir: &Path, data_file: &Path, format: DataFormat, json: Option<&Path>) -> Result<()> {
-    let model = LearnedModel::load(model_dir).with_context(|| format!("loading {}", model_dir.display()))?;
+    let model = hush::load_learned(model_dir).with_context(|| format!("loading the learned model {}", model_dir.display()))?;
     let examples = data::read(data_file, format.into())?;
     let t = std::time::Instant::now();
     let scores = score(&model, &examples)?;

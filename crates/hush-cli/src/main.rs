@@ -282,7 +282,7 @@ fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool, limits: &hush_au
 }
 
 fn understand(files: &[PathBuf], model: &ModelArgs, intents: &nlu::IntentArgs, show: &nlu::ShowArgs) -> Result<()> {
-    let matcher = intents.matcher()?;
+    let understanding = intents.understanding()?;
     let (rec, _, _) = model.load()?;
     let mut failed = 0;
     for file in files {
@@ -298,13 +298,13 @@ fn understand(files: &[PathBuf], model: &ModelArgs, intents: &nlu::IntentArgs, s
         let tr = rec.transcribe(audio.samples()).with_context(|| format!("transcribing {}", file.display()))?;
         let heard = t.elapsed();
         if show.json {
-            let mut v = nlu::parse_json(&matcher, &tr.text, show);
+            let mut v = nlu::parse_json(&understanding, &tr.text, show);
             v["file"] = serde_json::json!(file);
             v["timings_ms"] = serde_json::json!({"transcribe": ms(heard), "total": ms(t.elapsed())});
             println!("{v}");
         } else {
             println!("{}: \"{}\"", file.display(), tr.text.trim());
-            nlu::print_parses(&matcher, &tr.text, show);
+            nlu::print_parses(&understanding, &tr.text, show);
             eprintln!("  heard in {:.1} ms, understood in {:.3} ms", ms(heard), (t.elapsed() - heard).as_secs_f64() * 1e3);
         }
     }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use hush_nlu::eval::{evaluate, read_labeled, SLURP_TO_BUILTIN};
+use hush::{Source, Understanding, LEARNED_THRESHOLD};
 use hush_nlu::{IntentSet, MatchParams, Matcher};
 
 #[derive(Args, Clone)]
@@ -22,6 +23,11 @@ impl IntentArgs {
         anyhow::ensure!((0.0..=1.0).contains(&self.threshold), "--threshold must be within 0..1");
         Ok(Matcher::new(load(self.intents.as_deref())?, MatchParams { threshold: self.threshold, ..MatchParams::default() }))
     }
+
+    /// The templates alone.
+    pub fn understanding(&self) -> Result<Understanding> {
+        Ok(Understanding::new(self.matcher()?))
+    }
 }
 
 #[derive(Args)]
@@ -31,6 +37,13 @@ pub struct ParseArgs {
     text: Vec<String>,
     #[command(flatten)]
     intents: IntentArgs,
+    /// A model trained with `hush train`, read when no template matches
+    /// word for word.
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// Calibrated confidence the learned model needs to answer.
+    #[arg(long, default_value_t = LEARNED_THRESHOLD)]
+    model_threshold: f32,
     #[command(flatten)]
     show: ShowArgs,
 }
@@ -110,20 +123,40 @@ pub struct ShowArgs {
 }
 
 pub fn parse(a: &ParseArgs) -> Result<()> {
-    let m = a.intents.matcher()?;
+    let mut u = a.intents.understanding()?;
+    if let Some(dir) = &a.model {
+        anyhow::ensure!((0.0..=1.0).contains(&a.model_threshold), "--model-threshold must be within 0..1");
+        let model = hush::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
+        u = u.with_model(model, a.model_threshold);
+    }
     let text = a.text.join(" ");
     if a.show.json {
-        println!("{}", parse_json(&m, &text, &a.show));
+        println!("{}", parse_json(&u, &text, &a.show));
     } else {
-        print_parses(&m, &text, &a.show);
+        print_parses(&u, &text, &a.show);
     }
     Ok(())
 }
 
+/// What `text` reads as, and who read it: the engine's reading (templates
+/// or learned model) first, then the templates' next best candidates.
+fn parses(u: &Understanding, text: &str, show: &ShowArgs) -> (Option<Source>, Vec<hush_nlu::Intent>) {
+    let n = show.nbest.max(1);
+    let mut parses = u.matcher().parse_nbest(text, n);
+    let reading = u.read(text);
+    let source = reading.as_ref().map(|r| r.source);
+    if let Some(r) = reading {
+        parses.retain(|p| p.name != r.intent.name);
+        parses.insert(0, r.intent);
+        parses.truncate(n);
+    }
+    (source, parses)
+}
+
 /// The parses of `text` as JSON, sensitive values hidden unless asked.
-pub fn parse_json(m: &Matcher, text: &str, show: &ShowArgs) -> serde_json::Value {
-    let parses = m.parse_nbest(text, show.nbest.max(1));
-    let understood = parses.first().is_some_and(|p| p.confidence >= m.params().threshold);
+pub fn parse_json(u: &Understanding, text: &str, show: &ShowArgs) -> serde_json::Value {
+    let m = u.matcher();
+    let (source, parses) = parses(u, text, show);
     let shown: Vec<serde_json::Value> = parses
         .iter()
         .map(|p| {
@@ -139,14 +172,14 @@ pub fn parse_json(m: &Matcher, text: &str, show: &ShowArgs) -> serde_json::Value
             })
         })
         .collect();
-    serde_json::json!({"text": text, "understood": understood, "parses": shown})
+    serde_json::json!({"text": text, "understood": source.is_some(), "source": source, "parses": shown})
 }
 
 /// The parses of `text` for people.
-pub fn print_parses(m: &Matcher, text: &str, show: &ShowArgs) {
-    let parses = m.parse_nbest(text, show.nbest.max(1));
-    let understood = parses.first().is_some_and(|p| p.confidence >= m.params().threshold);
-    if !understood {
+pub fn print_parses(u: &Understanding, text: &str, show: &ShowArgs) {
+    let m = u.matcher();
+    let (source, parses) = parses(u, text, show);
+    if source.is_none() {
         println!("not understood{}", parses.first().map_or(String::new(), |p| format!(" (closest: {} at {:.2})", p.name, p.confidence)));
         if show.nbest <= 1 {
             return;
@@ -155,7 +188,12 @@ pub fn print_parses(m: &Matcher, text: &str, show: &ShowArgs) {
     for (i, p) in parses.iter().enumerate() {
         let confirm = m.intents().intent(&p.name).is_some_and(|x| x.confirm);
         let rank = if parses.len() > 1 { format!("{}. ", i + 1) } else { String::new() };
-        println!("{rank}{} (confidence {:.2}){}", p.name, p.confidence, if confirm { " [needs confirmation]" } else { "" });
+        let by = match (i, source) {
+            (0, Some(Source::Learned)) => ", learned model",
+            (0, Some(Source::Template)) if u.model().is_some() => ", templates",
+            _ => "",
+        };
+        println!("{rank}{} (confidence {:.2}{by}){}", p.name, p.confidence, if confirm { " [needs confirmation]" } else { "" });
         for s in &p.slots {
             if s.sensitive && !show.show_sensitive {
                 println!("  {} = <redacted>", s.name);
@@ -166,7 +204,9 @@ pub fn print_parses(m: &Matcher, text: &str, show: &ShowArgs) {
         if !p.missing.is_empty() {
             println!("  missing: {}", p.missing.join(", "));
         }
-        println!("  template: {}", p.template);
+        if !p.template.is_empty() {
+            println!("  template: {}", p.template);
+        }
     }
 }
 

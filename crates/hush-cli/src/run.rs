@@ -17,6 +17,13 @@ pub struct EngineArgs {
     /// Directory of intent files (default: the built-in domains).
     #[arg(long)]
     intents: Option<PathBuf>,
+    /// A model trained with `hush train`, read when no template matches
+    /// word for word.
+    #[arg(long, value_name = "DIR")]
+    learned: Option<PathBuf>,
+    /// Calibrated confidence the learned model needs to answer.
+    #[arg(long, default_value_t = hush::LEARNED_THRESHOLD)]
+    learned_threshold: f32,
     /// Understand and ask, but run no action (the ledger is not touched).
     #[arg(long)]
     dry_run: bool,
@@ -124,6 +131,9 @@ impl EngineArgs {
         if let Some(dir) = &self.intents {
             b = b.intents(dir);
         }
+        if let Some(dir) = &self.learned {
+            b = b.learned_model_with_threshold(dir, self.learned_threshold);
+        }
         if self.dry_run {
             b = b.dry_run(true).reference_actions_in_memory();
         } else {
@@ -162,7 +172,8 @@ impl EngineArgs {
                 .iter()
                 .map(|s| if s.sensitive { format!("{}=<redacted>", s.name) } else { format!("{}={}", s.name, s.value) })
                 .collect();
-            println!("  intent   {intent} ({:.2}) {}", turn.confidence, slots.join(" "));
+            let by = if turn.source == Some(hush::Source::Learned) { ", learned model" } else { "" };
+            println!("  intent   {intent} ({:.2}{by}) {}", turn.confidence, slots.join(" "));
         }
         if let Some(p) = &turn.prompt {
             println!("  hush ?   {p}");

@@ -1,7 +1,7 @@
-//! The pretrained sentence encoder and its tokenizer, loaded into trainable
-//! variables.
+//! The pretrained sentence encoder and its tokenizer, frozen, with
+//! trainable low-rank adapters.
 
-use crate::bert::{mean_pool, Bert, BertConfig};
+use crate::bert::{mean_pool, Adapters, Bert, BertConfig};
 use crate::LearnError;
 use candle_core::{DType, Device, Tensor};
 use candle_nn::{VarBuilder, VarMap};
@@ -14,21 +14,18 @@ pub const MAX_TOKENS: usize = 64;
 pub struct Encoder {
     pub bert: Bert,
     pub tokenizer: Tokenizer,
-    /// The encoder's weights, as variables an optimiser can update.
-    pub vars: VarMap,
+    /// The adapters' weights, the variables an optimiser updates (empty at
+    /// rank 0).
+    pub adapters: VarMap,
+    pub rank: usize,
     pub device: Device,
 }
 
 impl Encoder {
     /// Loads `config.json`, `tokenizer.json` and `model.safetensors` of a
-    /// BERT folder (e.g. the `minilm` model of the cache).
-    pub fn load(dir: &Path) -> Result<Self, LearnError> {
-        Self::load_weights(dir, &dir.join("model.safetensors"))
-    }
-
-    /// The architecture and tokenizer of `dir` with weights from `weights`
-    /// (a fine-tuned copy).
-    pub fn load_weights(dir: &Path, weights: &Path) -> Result<Self, LearnError> {
+    /// BERT folder (e.g. the `minilm` model of the cache), with new
+    /// adapters of `rank` (0 for none).
+    pub fn load(dir: &Path, rank: usize) -> Result<Self, LearnError> {
         let cfg_path = dir.join("config.json");
         let text = std::fs::read_to_string(&cfg_path).map_err(|source| LearnError::Io { path: cfg_path.clone(), source })?;
         let config: BertConfig = serde_json::from_str(&text).map_err(|e| LearnError::Config { path: cfg_path, detail: e.to_string() })?;
@@ -39,10 +36,17 @@ impl Encoder {
             .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
             .map_err(|e| LearnError::Tokenizer { path: tok_path, detail: e.to_string() })?;
         let device = Device::Cpu;
-        let mut vars = VarMap::new();
-        let bert = Bert::load(&config, VarBuilder::from_varmap(&vars, DType::F32, &device))?;
-        vars.load(weights).map_err(|e| LearnError::Weights { path: weights.to_owned(), detail: e.to_string() })?;
-        Ok(Encoder { bert, tokenizer, vars, device })
+        let weights = dir.join("model.safetensors");
+        let tensors = candle_core::safetensors::load(&weights, &device).map_err(|e| LearnError::Weights { path: weights, detail: e.to_string() })?;
+        let adapters = VarMap::new();
+        let ad = Adapters { vb: VarBuilder::from_varmap(&adapters, DType::F32, &device), rank };
+        let bert = Bert::load(&config, VarBuilder::from_tensors(tensors, DType::F32, &device), ad)?;
+        Ok(Encoder { bert, tokenizer, adapters, rank, device })
+    }
+
+    /// Replaces the adapters' weights with those saved in `path`.
+    pub fn load_adapters(&mut self, path: &Path) -> Result<(), LearnError> {
+        self.adapters.load(path).map_err(|e| LearnError::Weights { path: path.to_owned(), detail: e.to_string() })
     }
 
     /// Word pieces of `texts` with character offsets.

@@ -1,6 +1,8 @@
 //! The learned model: the encoder with an intent head (over the mean of the
-//! token vectors) and a BIO slot-tagging head (over each word piece),
-//! trained together with AdamW, saved as one self-contained folder.
+//! token vectors) and a BIO slot-tagging head (over the first word piece of
+//! each word), trained together with AdamW. A saved model is its adapters,
+//! heads and labels (~1-2 MB); the pretrained encoder is shared and named
+//! by its model id.
 
 use crate::bert::mean_pool;
 use crate::data::{Example, Span};
@@ -9,8 +11,18 @@ use crate::LearnError;
 use candle_core::{DType, Module, Tensor, D};
 use candle_nn::{linear, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap};
 use serde::{Deserialize, Serialize};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tokenizers::Encoding;
+
+/// What a saved model folder says about itself (`model.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Meta {
+    /// The pretrained encoder's model id (e.g. `minilm`).
+    encoder: String,
+    /// Rank of the encoder's adapters.
+    rank: usize,
+    labels: Labels,
+}
 
 /// The label sets a model was trained with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,12 +56,12 @@ impl Labels {
     }
 }
 
-/// Training settings; the defaults fine-tune all of MiniLM.
+/// Training settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainParams {
     pub epochs: usize,
     pub batch_size: usize,
-    /// Learning rate of the encoder's weights.
+    /// Learning rate of the encoder's adapters.
     pub encoder_lr: f64,
     /// Learning rate of the two heads (new weights learn faster).
     pub head_lr: f64,
@@ -60,7 +72,7 @@ pub struct TrainParams {
 
 impl Default for TrainParams {
     fn default() -> Self {
-        TrainParams { epochs: 8, batch_size: 16, encoder_lr: 5e-5, head_lr: 2e-3, patience: 2, seed: 17 }
+        TrainParams { epochs: 8, batch_size: 16, encoder_lr: 1e-3, head_lr: 2e-3, patience: 2, seed: 17 }
     }
 }
 
@@ -71,8 +83,8 @@ pub struct Progress {
     pub step: usize,
     pub steps: usize,
     pub loss: f32,
-    /// Validation intent accuracy after the last finished epoch.
-    pub val_accuracy: Option<f32>,
+    /// Validation intent accuracy and slot F1 after the last finished epoch.
+    pub val: Option<(f32, f32)>,
 }
 
 /// What training did.
@@ -84,6 +96,8 @@ pub struct TrainReport {
     pub losses: Vec<f32>,
     /// Validation intent accuracy per epoch (empty without validation data).
     pub val_accuracy: Vec<f32>,
+    /// Validation slot F1 (exact spans) per epoch.
+    pub val_slot_f1: Vec<f32>,
 }
 
 /// A slot the model tagged.
@@ -107,6 +121,8 @@ pub struct Prediction {
 
 pub struct LearnedModel {
     pub encoder: Encoder,
+    /// The encoder's model id, saved with the model.
+    encoder_id: String,
     heads: VarMap,
     intent_head: Linear,
     tag_head: Linear,
@@ -114,25 +130,31 @@ pub struct LearnedModel {
 }
 
 impl LearnedModel {
-    /// A new model on the pretrained encoder in `encoder_dir`, heads
-    /// initialised from `seed`.
-    pub fn new(encoder_dir: &Path, labels: Labels, seed: u64) -> Result<Self, LearnError> {
-        let encoder = Encoder::load(encoder_dir)?;
+    /// A new model on the pretrained encoder in `encoder_dir` (a folder
+    /// named by its model id), with adapters of `rank` (0: the encoder
+    /// stays as pretrained) and heads initialised from `seed`.
+    pub fn new(encoder_dir: &Path, labels: Labels, rank: usize, seed: u64) -> Result<Self, LearnError> {
+        let encoder = Encoder::load(encoder_dir, rank)?;
         encoder.bert.reseed(seed);
-        let model = Self::with_heads(encoder, labels, None)?;
-        // candle's CPU initialiser cannot be seeded: draw the heads' start
-        // weights (PyTorch's Linear default range) from our own generator.
+        let mut model = Self::with_heads(encoder, labels, None)?;
+        model.encoder_id = encoder_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // candle's CPU initialiser cannot be seeded: draw the start weights
+        // (PyTorch's Linear default range; adapters' B stays zero) from our
+        // own generator.
         let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(seed);
-        let data = model.heads.data().lock().unwrap_or_else(|p| p.into_inner());
-        let mut names: Vec<&String> = data.keys().collect();
-        names.sort();
-        let bound = 1.0 / (model.encoder.bert.config().hidden_size as f32).sqrt();
-        for name in names {
-            let var = &data[name];
-            let values: Vec<f32> = (0..var.elem_count()).map(|_| rand::Rng::random_range(&mut rng, -bound..bound)).collect();
-            var.set(&Tensor::from_vec(values, var.shape(), &model.encoder.device)?)?;
+        let hidden = model.encoder.bert.config().hidden_size;
+        for vars in [&model.encoder.adapters, &model.heads] {
+            let data = vars.data().lock().unwrap_or_else(|p| p.into_inner());
+            let mut names: Vec<&String> = data.keys().filter(|k| !k.ends_with("lora_b")).collect();
+            names.sort();
+            for name in names {
+                let var = &data[name];
+                let fan_in = if var.rank() == 2 { var.dim(1)? } else { hidden };
+                let bound = 1.0 / (fan_in as f32).sqrt();
+                let values: Vec<f32> = (0..var.elem_count()).map(|_| rand::Rng::random_range(&mut rng, -bound..bound)).collect();
+                var.set(&Tensor::from_vec(values, var.shape(), &model.encoder.device)?)?;
+            }
         }
-        drop(data);
         Ok(model)
     }
 
@@ -145,7 +167,7 @@ impl LearnedModel {
         if let Some(w) = weights {
             heads.load(w).map_err(|e| LearnError::Weights { path: w.to_owned(), detail: e.to_string() })?;
         }
-        Ok(LearnedModel { encoder, heads, intent_head, tag_head, labels })
+        Ok(LearnedModel { encoder, encoder_id: String::new(), heads, intent_head, tag_head, labels })
     }
 
     /// Intent logits (batch, intents) and tag logits (batch, seq, tags).
@@ -155,15 +177,15 @@ impl LearnedModel {
         Ok((intent, self.tag_head.forward(&states)?))
     }
 
-    /// Per-word-piece tag ids of an example (None for [CLS], [SEP]).
+    /// Per-word-piece tag ids of an example: a tag on the first piece of
+    /// each word, None elsewhere ([CLS], [SEP], the rest of a word).
     fn gold_tags(&self, e: &Example, enc: &Encoding) -> Vec<Option<u32>> {
         let mut prev: Option<&Span> = None;
-        enc.get_offsets()
-            .iter()
-            .zip(enc.get_special_tokens_mask())
-            .map(|(&(a, b), &special)| {
-                if special == 1 || a == b {
-                    prev = None;
+        first_pieces(enc)
+            .into_iter()
+            .zip(enc.get_offsets())
+            .map(|(first, &(a, _))| {
+                if !first {
                     return None;
                 }
                 let span = e.spans.iter().find(|s| a >= s.start && a < s.end);
@@ -209,25 +231,26 @@ impl LearnedModel {
     }
 
     /// Trains on `train`, keeping the weights of the epoch with the best
-    /// validation intent accuracy (or the last epoch without validation
-    /// data), then fits the confidence temperature on `val`.
+    /// validation score, the mean of intent accuracy and slot F1 (or the
+    /// last epoch without validation data), then fits the confidence
+    /// temperature on `val`.
     pub fn train(&mut self, train: &[Example], val: &[Example], p: &TrainParams, mut progress: impl FnMut(Progress)) -> Result<TrainReport, LearnError> {
         if train.is_empty() {
             return Err(LearnError::Label("no training examples".into()));
         }
         let adamw = |vars: Vec<candle_core::Var>, lr: f64| candle_nn::AdamW::new(vars, ParamsAdamW { lr, weight_decay: 0.01, ..Default::default() });
-        let mut enc_opt = adamw(self.encoder.vars.all_vars(), p.encoder_lr)?;
+        let mut enc_opt = adamw(self.encoder.adapters.all_vars(), p.encoder_lr)?;
         let mut head_opt = adamw(self.heads.all_vars(), p.head_lr)?;
-        let mut order: Vec<usize> = (0..train.len()).collect();
         let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(p.seed);
-        let steps = train.len().div_ceil(p.batch_size.max(1));
-        let mut report = TrainReport { epochs_run: 0, best_epoch: 0, losses: vec![], val_accuracy: vec![] };
+        let size = p.batch_size.max(1);
+        let steps = train.len().div_ceil(size);
+        let mut report = TrainReport { epochs_run: 0, best_epoch: 0, losses: vec![], val_accuracy: vec![], val_slot_f1: vec![] };
         let mut best: Option<(f32, Vec<(String, Tensor)>)> = None;
-        let mut last_acc = None;
+        let mut last = None;
         for epoch in 1..=p.epochs {
-            rand::seq::SliceRandom::shuffle(order.as_mut_slice(), &mut rng);
+            let batches = batches_by_length(train, size, &mut rng);
             let mut total = 0.0;
-            for (step, chunk) in order.chunks(p.batch_size.max(1)).enumerate() {
+            for (step, chunk) in batches.iter().enumerate() {
                 let batch: Vec<&Example> = chunk.iter().map(|&i| &train[i]).collect();
                 let loss = self.loss(&batch, true)?;
                 let grads = loss.backward()?;
@@ -235,7 +258,7 @@ impl LearnedModel {
                 head_opt.step(&grads)?;
                 let l = loss.to_scalar::<f32>()?;
                 total += l;
-                progress(Progress { epoch, step: step + 1, steps, loss: l, val_accuracy: last_acc });
+                progress(Progress { epoch, step: step + 1, steps, loss: l, val: last });
             }
             report.epochs_run = epoch;
             report.losses.push(total / steps as f32);
@@ -243,11 +266,15 @@ impl LearnedModel {
                 report.best_epoch = epoch;
                 continue;
             }
-            let acc = self.intent_accuracy(val)?;
+            let texts: Vec<&str> = val.iter().map(|e| e.text.as_str()).collect();
+            let scores = crate::eval::score(val, &self.predict(&texts)?);
+            let (acc, f1) = (scores.intent_accuracy as f32, scores.slot_f1 as f32);
             report.val_accuracy.push(acc);
-            last_acc = Some(acc);
-            if best.as_ref().is_none_or(|(b, _)| acc > *b) {
-                best = Some((acc, self.snapshot()));
+            report.val_slot_f1.push(f1);
+            last = Some((acc, f1));
+            let score = (acc + f1) / 2.0;
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, self.snapshot()));
                 report.best_epoch = epoch;
             } else if epoch - report.best_epoch >= p.patience {
                 break;
@@ -264,7 +291,7 @@ impl LearnedModel {
 
     fn snapshot(&self) -> Vec<(String, Tensor)> {
         let mut out = Vec::new();
-        for (prefix, vars) in [("e.", &self.encoder.vars), ("h.", &self.heads)] {
+        for (prefix, vars) in [("e.", &self.encoder.adapters), ("h.", &self.heads)] {
             let data = vars.data().lock().unwrap_or_else(|p| p.into_inner());
             out.extend(data.iter().map(|(k, v)| (format!("{prefix}{k}"), v.as_tensor().copy().expect("a CPU copy"))));
         }
@@ -272,7 +299,7 @@ impl LearnedModel {
     }
 
     fn restore(&self, weights: &[(String, Tensor)]) -> Result<(), LearnError> {
-        for (prefix, vars) in [("e.", &self.encoder.vars), ("h.", &self.heads)] {
+        for (prefix, vars) in [("e.", &self.encoder.adapters), ("h.", &self.heads)] {
             let data = vars.data().lock().unwrap_or_else(|p| p.into_inner());
             for (k, t) in weights.iter().filter_map(|(k, t)| k.strip_prefix(prefix).map(|k| (k, t))) {
                 if let Some(v) = data.get(k) {
@@ -289,17 +316,6 @@ impl LearnedModel {
         let (ids, mask) = self.encoder.batch(&enc)?;
         let (intent, tags) = self.logits(&ids, &mask, false)?;
         Ok((intent, enc, tags))
-    }
-
-    fn intent_accuracy(&self, val: &[Example]) -> Result<f32, LearnError> {
-        let mut right = 0;
-        for chunk in val.chunks(32) {
-            let texts: Vec<&str> = chunk.iter().map(|e| e.text.as_str()).collect();
-            let (logits, _, _) = self.intent_logits(&texts)?;
-            let best: Vec<u32> = logits.argmax(D::Minus1)?.to_vec1()?;
-            right += chunk.iter().zip(best).filter(|(e, b)| self.labels.intents[*b as usize] == e.intent).count();
-        }
-        Ok(right as f32 / val.len() as f32)
     }
 
     /// The temperature that minimises the validation negative
@@ -343,14 +359,22 @@ impl LearnedModel {
         Ok(out)
     }
 
-    /// BIO tags over word pieces → slots in character offsets. An I- tag
-    /// that does not continue its slot starts a new one.
+    /// BIO tags of each word's first piece → slots in character offsets,
+    /// whole words. An I- tag that does not continue its slot starts a new
+    /// one.
     fn spans(&self, text: &str, enc: &Encoding, tags: &[u32]) -> Vec<TaggedSlot> {
         let mut out: Vec<TaggedSlot> = Vec::new();
         let mut open = false;
-        for ((&(a, b), &special), &t) in enc.get_offsets().iter().zip(enc.get_special_tokens_mask()).zip(tags) {
+        for ((first, &(a, b)), (&special, &t)) in first_pieces(enc).into_iter().zip(enc.get_offsets()).zip(enc.get_special_tokens_mask().iter().zip(tags)) {
             if special == 1 || a == b {
                 open = false;
+                continue;
+            }
+            if !first {
+                // The rest of a word belongs where its first piece went.
+                if let (true, Some(last)) = (open, out.last_mut()) {
+                    last.end = b;
+                }
                 continue;
             }
             let tag = self.labels.tags.get(t as usize).map(String::as_str).unwrap_or("O");
@@ -370,32 +394,53 @@ impl LearnedModel {
         out
     }
 
-    /// Writes a self-contained model folder: the fine-tuned encoder, the
-    /// heads, the labels, and the encoder's config and tokenizer.
-    pub fn save(&self, dir: &Path, encoder_dir: &Path) -> Result<(), LearnError> {
-        let io = |path: &Path| {
-            let path = path.to_owned();
-            move |source| LearnError::Io { path, source }
-        };
-        std::fs::create_dir_all(dir).map_err(io(dir))?;
-        self.encoder.vars.save(dir.join("encoder.safetensors"))?;
+    /// Writes the model folder: `adapters.safetensors`,
+    /// `heads.safetensors` and `model.json` (labels, calibration, and the
+    /// encoder's model id and adapter rank).
+    pub fn save(&self, dir: &Path) -> Result<(), LearnError> {
+        let io = |path: PathBuf| move |source| LearnError::Io { path, source };
+        std::fs::create_dir_all(dir).map_err(io(dir.to_owned()))?;
+        self.encoder.adapters.save(dir.join("adapters.safetensors"))?;
         self.heads.save(dir.join("heads.safetensors"))?;
-        let labels = serde_json::to_string_pretty(&self.labels).map_err(|e| LearnError::Label(e.to_string()))?;
-        std::fs::write(dir.join("labels.json"), labels).map_err(io(&dir.join("labels.json")))?;
-        for f in ["config.json", "tokenizer.json"] {
-            if encoder_dir.join(f) != dir.join(f) {
-                std::fs::copy(encoder_dir.join(f), dir.join(f)).map_err(io(&encoder_dir.join(f)))?;
-            }
-        }
-        Ok(())
+        let meta = Meta { encoder: self.encoder_id.clone(), rank: self.encoder.rank, labels: self.labels.clone() };
+        let text = serde_json::to_string_pretty(&meta).map_err(|e| LearnError::Label(e.to_string()))?;
+        std::fs::write(dir.join("model.json"), text).map_err(io(dir.join("model.json")))
     }
 
-    /// Loads a folder written by [`LearnedModel::save`].
-    pub fn load(dir: &Path) -> Result<Self, LearnError> {
-        let path = dir.join("labels.json");
+    /// Loads a folder written by [`LearnedModel::save`]; `encoder_dir`
+    /// maps the encoder's model id to its folder (e.g. the model cache's).
+    pub fn load(dir: &Path, encoder_dir: impl FnOnce(&str) -> PathBuf) -> Result<Self, LearnError> {
+        let path = dir.join("model.json");
         let text = std::fs::read_to_string(&path).map_err(|source| LearnError::Io { path: path.clone(), source })?;
-        let labels: Labels = serde_json::from_str(&text).map_err(|e| LearnError::Config { path, detail: e.to_string() })?;
-        let encoder = Encoder::load_weights(dir, &dir.join("encoder.safetensors"))?;
-        Self::with_heads(encoder, labels, Some(&dir.join("heads.safetensors")))
+        let meta: Meta = serde_json::from_str(&text).map_err(|e| LearnError::Config { path, detail: e.to_string() })?;
+        let mut encoder = Encoder::load(&encoder_dir(&meta.encoder), meta.rank)?;
+        if meta.rank > 0 {
+            encoder.load_adapters(&dir.join("adapters.safetensors"))?;
+        }
+        let mut model = Self::with_heads(encoder, meta.labels, Some(&dir.join("heads.safetensors")))?;
+        model.encoder_id = meta.encoder;
+        Ok(model)
     }
+}
+
+/// Whether each word piece starts a word (false for [CLS] and [SEP]).
+fn first_pieces(enc: &Encoding) -> Vec<bool> {
+    let words = enc.get_word_ids();
+    (0..words.len()).map(|i| words[i].is_some() && (i == 0 || words[i] != words[i - 1])).collect()
+}
+
+/// The training set's indices in batches of similar length (less padding,
+/// so faster steps), shuffled: sentences are shuffled, sorted by length
+/// within windows of 50 batches, cut into batches, and the batches
+/// shuffled again.
+fn batches_by_length(train: &[Example], size: usize, rng: &mut rand::rngs::StdRng) -> Vec<Vec<usize>> {
+    use rand::seq::SliceRandom;
+    let mut order: Vec<usize> = (0..train.len()).collect();
+    order.shuffle(rng);
+    for window in order.chunks_mut(size * 50) {
+        window.sort_by_key(|&i| train[i].text.len());
+    }
+    let mut batches: Vec<Vec<usize>> = order.chunks(size).map(<[usize]>::to_vec).collect();
+    batches.shuffle(rng);
+    batches
 }

@@ -17,8 +17,8 @@ fn a_tiny_fixture_is_learned_and_survives_saving() {
     let labels = Labels::from_examples(&examples);
     assert_eq!(labels.intents, ["order_ride", "pay_bill", "weather"]);
     assert_eq!(labels.tags, ["O", "B-biller", "I-biller", "B-destination", "I-destination"]);
-    let mut model = LearnedModel::new(&minilm(), labels, 1).unwrap_or_else(|e| panic!("{e}\n(run `make models-minilm`)"));
-    let params = TrainParams { epochs: 12, batch_size: 4, encoder_lr: 1e-4, head_lr: 5e-3, patience: 12, seed: 3 };
+    let mut model = LearnedModel::new(&minilm(), labels, 8, 1).unwrap_or_else(|e| panic!("{e}\n(run `make models-minilm`)"));
+    let params = TrainParams { epochs: 12, batch_size: 4, encoder_lr: 2e-3, head_lr: 5e-3, patience: 12, seed: 3 };
     let report = model.train(&examples, &[], &params, |_| {}).unwrap();
     assert_eq!(report.epochs_run, 12);
     let (first, last) = (report.losses[0], *report.losses.last().unwrap());
@@ -34,8 +34,8 @@ fn a_tiny_fixture_is_learned_and_survives_saving() {
     }
 
     let dir = tempfile::tempdir().unwrap();
-    model.save(dir.path(), &minilm()).unwrap();
-    let loaded = LearnedModel::load(dir.path()).unwrap();
+    model.save(dir.path()).unwrap();
+    let loaded = LearnedModel::load(dir.path(), |id| minilm().with_file_name(id)).unwrap();
     assert_eq!(loaded.predict(&texts).unwrap(), before, "identical outputs after a round trip");
     // An unseen wording of a trained intent.
     let p = loaded.predict(&["could you order me a taxi to the hotel"]).unwrap();
@@ -45,8 +45,8 @@ fn a_tiny_fixture_is_learned_and_survives_saving() {
 #[test]
 fn missing_model_files_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let e = LearnedModel::load(dir.path()).err().unwrap();
-    assert!(e.to_string().contains("labels.json"), "{e}");
+    let e = LearnedModel::load(dir.path(), |_| minilm()).err().unwrap();
+    assert!(e.to_string().contains("model.json"), "{e}");
 }
 
 #[test]
@@ -55,7 +55,7 @@ fn the_same_seed_trains_the_same_model() {
     let examples = data::read(fixture.as_ref(), Format::Snips).unwrap();
     let params = TrainParams { epochs: 2, batch_size: 4, ..TrainParams::default() };
     let run = |seed: u64| {
-        let mut m = LearnedModel::new(&minilm(), Labels::from_examples(&examples), seed).unwrap();
+        let mut m = LearnedModel::new(&minilm(), Labels::from_examples(&examples), 8, seed).unwrap();
         m.train(&examples, &[], &TrainParams { seed, ..params.clone() }, |_| {}).unwrap().losses
     };
     let a = run(5);

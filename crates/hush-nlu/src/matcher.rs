@@ -247,6 +247,9 @@ const NOT_LAST: &[&str] = &[
     "and", "or", "please", "that", "some", "any", "by", "again", "now",
 ];
 
+/// Words said before an unlisted value ("to grand indonesia").
+const UNLISTED_LEAD: &[&str] = &["um", "uh", "oh", "to", "at", "from", "the"];
+
 const START: u32 = 0;
 
 /// Longest stretch of words matched to a list phrase by sound or spelling.
@@ -579,6 +582,23 @@ impl Matcher {
         } else {
             0.8
         }
+    }
+
+    /// A value for an open list slot (places, contacts) that the list does
+    /// not know, taken as said: "grand indonesia" for "Where to?". `None`
+    /// for other slots, or more words than the list allows.
+    pub fn unlisted_value(&self, intent: &str, slot: &str, text: &str) -> Option<Slot> {
+        let spec = self.set.intent(intent)?.slot(slot)?;
+        let SlotType::List(list) = spec.ty else { return None };
+        let limit = self.set.lists.get(list)?.open?;
+        let words = crate::words(text);
+        let lead = words.iter().take_while(|w| UNLISTED_LEAD.contains(&w.as_str())).count();
+        let value = &words[lead..];
+        if value.is_empty() || value.len() > limit {
+            return None;
+        }
+        let value = value.join(" ");
+        Some(Slot { name: slot.to_owned(), value: Value::Text(value.clone()), raw: value, sensitive: spec.sensitive })
     }
 
     /// Parses a transcript: the best intent above the threshold, if any.
