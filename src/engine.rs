@@ -7,7 +7,8 @@ use hush_actions::{
 };
 use hush_asr::{AsrError, AsrParams, ModelPaths, Recognizer, Transcript};
 use hush_audio::{Audio, AudioError, DecodeOptions};
-use crate::understand::{Source, Understanding, LEARNED_THRESHOLD};
+use crate::understand::{Source, Understanding};
+use crate::LEARNED_THRESHOLD;
 use hush_learn::{LearnError, LearnedModel};
 use hush_nlu::{Intent, IntentErrors, IntentSet, MatchParams, Matcher, Slot};
 use serde::Serialize;

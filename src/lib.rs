@@ -3,9 +3,11 @@
 //! Audio in, action done: [`audio`] decodes and resamples WAV to 16 kHz
 //! mono, [`asr`] runs a (quantised) Whisper model on it, [`nlu`] turns the
 //! transcript into an intent with slots using the intent files of
-//! `intents/`, and [`actions`] applies the dialogue rules (confirmation,
-//! missing slots) and runs the app's [`Action`]. [`Engine`] joins them:
-//! build it once, then hand it audio or text and read the [`Turn`].
+//! `intents/` (with, optionally, a [`learn`]ed model for wordings no
+//! template covers: see [`Understanding`]), and [`actions`] applies the
+//! dialogue rules (confirmation, missing slots) and runs the app's
+//! [`Action`]. [`Engine`] joins them: build it once, then hand it audio or
+//! text and read the [`Turn`].
 //! Nothing here touches the network, and audio is never written anywhere.
 //!
 //! ```no_run
@@ -20,7 +22,8 @@ mod engine;
 mod understand;
 
 pub use engine::{load_learned, Engine, EngineBuilder, EngineError, Session, Timings, Turn};
-pub use understand::{Reading, Source, Understanding, LEARNED_THRESHOLD};
+pub use hush_learn::DEFAULT_THRESHOLD as LEARNED_THRESHOLD;
+pub use understand::{Reading, Source, Understanding};
 pub use hush_learn as learn;
 pub use hush_actions as actions;
 pub use hush_actions::{async_trait, Action, ActionContext, ActionError, Outcome, Status};

@@ -28,11 +28,6 @@ pub struct Reading {
     pub source: Source,
 }
 
-/// The default confidence the learned model needs to answer. On the held
-/// out 20 % of SLURP devel, the answers it gives above 0.5 are right XX %
-/// of the time.
-pub const LEARNED_THRESHOLD: f32 = 0.5;
-
 /// Answer matchers per (intent, slot): one slot's lists and parsers.
 type Answers = HashMap<(String, String), Option<Arc<Matcher>>>;
 

@@ -136,6 +136,12 @@ fn print_scores(what: &str, s: &hush_learn::Scores) {
     println!("  intent accuracy    {:>6.2} %   scenario accuracy {:.2} %", s.intent_accuracy * 100.0, s.scenario_accuracy * 100.0);
     println!("  slot F1 (exact)    {:>6.3}     SLU-F1 {:.3} (word {:.3}, char {:.3})", s.slot_f1, s.slu_f1, s.span_f1_word, s.span_f1_char);
     println!("  exact frame        {:>6.2} %", s.exact_frame * 100.0);
+    println!(
+        "  confidence ≥ {}    {:>6.2} % of sentences, {:.2} % of them the right intent",
+        hush::LEARNED_THRESHOLD,
+        s.confident_share * 100.0,
+        s.confident_accuracy * 100.0
+    );
 }
 
 /// `hush bench nlu --model DIR`: the learned model over labelled sentences.
@@ -146,8 +152,22 @@ pub fn bench(model_dir: &Path, data_file: &Path, format: DataFormat, json: Optio
     let scores = score(&model, &examples)?;
     print_scores(&data_file.display().to_string(), &scores);
     println!("  {:.1} ms per sentence (batches of 32)", t.elapsed().as_secs_f64() * 1e3 / examples.len() as f64);
+    // What the engine sees: one utterance at a time.
+    let mut single: Vec<f64> = examples
+        .iter()
+        .take(200)
+        .map(|e| {
+            let t = std::time::Instant::now();
+            model.predict(&[e.text.as_str()]).map(|_| crate::ms(t.elapsed()))
+        })
+        .collect::<Result<_, _>>()?;
+    single.sort_by(f64::total_cmp);
+    let (p50, p95) = (crate::bench::percentile(&single, 0.5), crate::bench::percentile(&single, 0.95));
+    println!("  one sentence at a time: p50 {p50:.2} ms, p95 {p95:.2} ms ({} sentences)", single.len());
     if let Some(out) = json {
-        std::fs::write(out, serde_json::to_string_pretty(&scores)?)?;
+        let mut v = serde_json::to_value(&scores)?;
+        v["single_ms"] = serde_json::json!({"p50": p50, "p95": p95, "sentences": single.len()});
+        std::fs::write(out, serde_json::to_string_pretty(&v)?)?;
     }
     Ok(())
 }

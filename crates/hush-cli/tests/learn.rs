@@ -59,4 +59,20 @@ fn an_intents_folder_alone_is_enough_to_train() {
     assert!(labels["tags"].as_array().unwrap().iter().any(|t| t == "B-drink"), "{labels}");
     let (ok, _, stderr) = hush(&["train", "--out", out.to_str().unwrap()]);
     assert!(!ok && stderr.contains("--data"), "{stderr}");
+
+    // hush parse --model says which reader answered.
+    let parse = |text: &str, extra: &[&str]| {
+        let mut args = vec!["parse", "--intents", intents, "--model", out.to_str().unwrap(), "--json"];
+        args.extend_from_slice(extra);
+        args.push(text);
+        let (ok, stdout, stderr) = hush(&args);
+        assert!(ok, "{stderr}");
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()
+    };
+    let v = parse("is my coffee ready", &[]);
+    assert_eq!((&v["source"], &v["parses"][0]["intent"]), (&serde_json::json!("template"), &serde_json::json!("brew_status")), "{v}");
+    let v = parse("wibble wobble", &["--model-threshold", "1"]);
+    assert_eq!((&v["understood"], &v["source"]), (&serde_json::json!(false), &serde_json::Value::Null), "{v}");
+    let (ok, _, stderr) = hush(&["parse", "--model", dir.path().to_str().unwrap(), "hello"]);
+    assert!(!ok && stderr.contains("model.json"), "{stderr}");
 }

@@ -24,6 +24,12 @@ pub struct Scores {
     pub slu_f1: f64,
     /// Intent and every slot exactly right.
     pub exact_frame: f64,
+    /// Share of sentences whose calibrated confidence reaches
+    /// [`DEFAULT_THRESHOLD`](crate::DEFAULT_THRESHOLD): those the engine
+    /// lets the model answer.
+    pub confident_share: f64,
+    /// Intent accuracy over those sentences.
+    pub confident_accuracy: f64,
 }
 
 #[derive(Default)]
@@ -108,10 +114,14 @@ pub fn score(gold: &[Example], pred: &[Prediction]) -> Scores {
     if n == 0 {
         return Scores::default();
     }
-    let (mut intent, mut scen, mut frame) = (0usize, 0usize, 0usize);
+    let (mut intent, mut scen, mut frame, mut confident, mut confident_right) = (0usize, 0usize, 0usize, 0usize, 0usize);
     let (mut exact, mut word, mut char) = (Counts::default(), Counts::default(), Counts::default());
     for (g, p) in gold.iter().zip(pred) {
         intent += usize::from(g.intent == p.intent);
+        if p.confidence >= crate::DEFAULT_THRESHOLD {
+            confident += 1;
+            confident_right += usize::from(g.intent == p.intent);
+        }
         scen += usize::from(scenario(&g.intent) == scenario(&p.intent));
         let gs: Vec<(String, usize, usize)> = g.spans.iter().map(|s| (s.slot.clone(), s.start, s.end)).collect();
         let ps: Vec<(String, usize, usize)> = p.slots.iter().map(|s| (s.slot.clone(), s.start, s.end)).collect();
@@ -136,6 +146,8 @@ pub fn score(gold: &[Example], pred: &[Prediction]) -> Scores {
         span_f1_char: c,
         slu_f1: (w + c) / 2.0,
         exact_frame: share(frame),
+        confident_share: share(confident),
+        confident_accuracy: if confident > 0 { confident_right as f64 / confident as f64 } else { 0.0 },
     }
 }
 

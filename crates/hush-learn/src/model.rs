@@ -247,10 +247,19 @@ impl LearnedModel {
         let mut report = TrainReport { epochs_run: 0, best_epoch: 0, losses: vec![], val_accuracy: vec![], val_slot_f1: vec![] };
         let mut best: Option<(f32, Vec<(String, Tensor)>)> = None;
         let mut last = None;
+        // Learning rates rise over the first 6 % of steps and fall linearly
+        // to zero at the end: late epochs refine instead of jumping around.
+        let total_steps = (steps * p.epochs).max(1) as f64;
+        let warmup = (total_steps * 0.06).max(1.0);
+        let mut done = 0.0;
         for epoch in 1..=p.epochs {
             let batches = batches_by_length(train, size, &mut rng);
             let mut total = 0.0;
             for (step, chunk) in batches.iter().enumerate() {
+                done += 1.0;
+                let factor = (done / warmup).min((total_steps - done + 1.0) / (total_steps - warmup + 1.0)).clamp(0.0, 1.0);
+                enc_opt.set_learning_rate(p.encoder_lr * factor);
+                head_opt.set_learning_rate(p.head_lr * factor);
                 let batch: Vec<&Example> = chunk.iter().map(|&i| &train[i]).collect();
                 let loss = self.loss(&batch, true)?;
                 let grads = loss.backward()?;
