@@ -46,7 +46,9 @@ impl Encoder {
 
     /// Replaces the adapters' weights with those saved in `path`.
     pub fn load_adapters(&mut self, path: &Path) -> Result<(), LearnError> {
-        self.adapters.load(path).map_err(|e| LearnError::Weights { path: path.to_owned(), detail: e.to_string() })
+        self.adapters.load(path).map_err(|e| LearnError::Weights { path: path.to_owned(), detail: e.to_string() })?;
+        self.bert.forget_merged();
+        Ok(())
     }
 
     /// Word pieces of `texts` with character offsets.

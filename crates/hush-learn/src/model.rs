@@ -316,6 +316,7 @@ impl LearnedModel {
                 }
             }
         }
+        self.encoder.bert.forget_merged();
         Ok(())
     }
 
@@ -355,6 +356,15 @@ impl LearnedModel {
 
     /// Reads sentences: intent, calibrated confidence, tagged slots.
     pub fn predict(&self, texts: &[&str]) -> Result<Vec<Prediction>, LearnError> {
+        if texts.len() == 1 {
+            // One utterance is too small to split across cores: handing
+            // each small op to another thread costs more than it saves.
+            return single_thread().install(|| self.predict_batches(texts));
+        }
+        self.predict_batches(texts)
+    }
+
+    fn predict_batches(&self, texts: &[&str]) -> Result<Vec<Prediction>, LearnError> {
         let mut out = Vec::new();
         for chunk in texts.chunks(32) {
             let (logits, enc, tags) = self.intent_logits(chunk)?;
@@ -430,6 +440,12 @@ impl LearnedModel {
         model.encoder_id = meta.encoder;
         Ok(model)
     }
+}
+
+/// A rayon pool of one thread, for reading one utterance.
+fn single_thread() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().build().expect("a rayon pool")))
 }
 
 /// Whether each word piece starts a word (false for [CLS] and [SEP]).
