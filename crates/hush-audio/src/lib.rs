@@ -6,14 +6,19 @@
 //! band-limited sinc resampler (`rubato`). Every failure is an [`AudioError`];
 //! nothing here panics on input.
 //!
-//! It does not capture from microphones, detect speech, or write audio
-//! anywhere. [`StreamResampler`] works chunk by chunk so that a live source can
-//! reuse the same path later.
+//! [`Endpointer`] finds where utterances start and end in a stream (voice
+//! activity detection with an adaptive noise floor).
+//!
+//! It does not capture from microphones or write audio anywhere.
+//! [`StreamResampler`] works chunk by chunk so that a live source can reuse
+//! the same path.
 
 mod resample;
+pub mod vad;
 mod wav;
 
 pub use resample::{resample, StreamResampler};
+pub use vad::{Endpointer, Segment, VadParams};
 pub use wav::{decode_wav, read_wav, WavInfo};
 
 use std::path::PathBuf;
