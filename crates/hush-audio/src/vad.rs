@@ -159,7 +159,6 @@ impl Endpointer {
         } else {
             floor + (db - floor).min(if loud { 0.01 } else { 0.1 })
         });
-        let start = self.at;
         self.at += FRAME as u64;
         let end = self.at;
 
