@@ -2,6 +2,7 @@
 
 mod bench;
 mod learn;
+mod listen;
 mod nlu;
 mod run;
 
@@ -57,6 +58,9 @@ enum Command {
     /// Run the whole engine on WAV files or text: transcript, intent,
     /// confirmation, action, outcome, timings.
     Run(run::RunArgs),
+    /// Listen to a stream (for now a WAV file replayed as one): every
+    /// utterance the endpointer finds is a turn, in order.
+    Listen(listen::ListenArgs),
     /// Talk to the engine turn by turn (typed lines or WAV paths), with
     /// confirmations and follow-up questions.
     Chat(run::ChatArgs),
@@ -219,6 +223,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Run(args) => run::run(&args),
         Command::Train(args) => learn::train(&args),
         Command::Chat(args) => run::chat(&args),
+        Command::Listen(args) => listen::listen(&args),
         Command::Ledger(args) => run::ledger(&args),
     }
 }

@@ -119,11 +119,15 @@ pub struct TurnBenchArgs {
 }
 
 impl EngineArgs {
+    pub(crate) fn json(&self) -> bool {
+        self.json
+    }
+
     fn ledger_path(&self) -> PathBuf {
         self.ledger.clone().unwrap_or_else(Ledger::default_path)
     }
 
-    fn build(&self, with_model: bool) -> Result<Engine> {
+    pub(crate) fn build(&self, with_model: bool) -> Result<Engine> {
         let mut b = Engine::builder().action_timeout(std::time::Duration::from_secs_f64(self.action_timeout.max(0.001)));
         if with_model {
             b = b.model(&self.model.model).asr_params(self.model.params());
@@ -148,9 +152,13 @@ impl EngineArgs {
     }
 
     /// Prints a turn, and keeps what the user asked to keep.
-    fn report(&self, input: &str, turn: &Turn, audio: Option<&Path>, n: usize) -> Result<()> {
-        if let (Some(dir), Some(wav)) = (&self.keep_audio, audio) {
-            keep_audio(dir, wav, n)?;
+    pub(crate) fn report(&self, input: &str, turn: &Turn, audio: Heard, n: usize) -> Result<()> {
+        if let Some(dir) = &self.keep_audio {
+            match audio {
+                Heard::Typed => {}
+                Heard::File(wav) => keep_audio(dir, hush_audio::read_wav(wav, &Default::default())?.0.samples(), &stem(wav), n)?,
+                Heard::Pcm(samples) => keep_audio(dir, samples, "utterance", n)?,
+            }
         }
         if let Some(file) = &self.keep_transcripts {
             let mut f = std::fs::OpenOptions::new().create(true).append(true).open(file).with_context(|| format!("opening {}", file.display()))?;
@@ -163,7 +171,7 @@ impl EngineArgs {
             return Ok(());
         }
         println!("▶ {input}");
-        if audio.is_some() {
+        if !matches!(audio, Heard::Typed) {
             println!("  heard    \"{}\"", turn.transcript.trim());
         }
         if let Some(intent) = &turn.intent {
@@ -196,21 +204,33 @@ impl EngineArgs {
     }
 }
 
-fn keep_audio(dir: &Path, wav: &Path, n: usize) -> Result<()> {
+/// Where a turn's words came from.
+#[derive(Clone, Copy)]
+pub(crate) enum Heard<'a> {
+    Typed,
+    File(&'a Path),
+    /// 16 kHz samples (an utterance cut from a stream).
+    Pcm(&'a [f32]),
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Saves 16 kHz audio the user asked to keep.
+fn keep_audio(dir: &Path, samples: &[f32], stem: &str, n: usize) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let (audio, _) = hush_audio::read_wav(wav, &Default::default())?;
-    let stem = wav.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let out = dir.join(format!("{n:03}-{stem}.wav"));
     let spec = hound::WavSpec { channels: 1, sample_rate: hush_audio::SAMPLE_RATE, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
     let mut w = hound::WavWriter::create(&out, spec).with_context(|| format!("writing {}", out.display()))?;
-    for &s in audio.samples() {
+    for &s in samples {
         w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16)?;
     }
     w.finalize()?;
     Ok(())
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_time().build()?)
 }
 
@@ -223,7 +243,7 @@ pub fn run(a: &RunArgs) -> Result<()> {
     for file in &a.files {
         n += 1;
         match rt.block_on(engine.process_wav(file)) {
-            Ok(turn) => a.engine.report(&file.display().to_string(), &turn, Some(file), n)?,
+            Ok(turn) => a.engine.report(&file.display().to_string(), &turn, Heard::File(file), n)?,
             // A bad file is reported; the session goes on with the next.
             Err(e @ (EngineError::Audio(_) | EngineError::Asr(_))) => {
                 eprintln!("error: {}: {e}", file.display());
@@ -235,7 +255,7 @@ pub fn run(a: &RunArgs) -> Result<()> {
     for text in &a.texts {
         n += 1;
         let turn = rt.block_on(engine.process_text(text))?;
-        a.engine.report(text, &turn, None, n)?;
+        a.engine.report(text, &turn, Heard::Typed, n)?;
     }
     if failed > 0 {
         anyhow::bail!("{failed} of {} files could not be processed", a.files.len());
@@ -267,7 +287,7 @@ pub fn chat(a: &ChatArgs) -> Result<()> {
         let is_wav = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("wav"));
         let turn = if is_wav { rt.block_on(engine.process_wav(path)) } else { rt.block_on(engine.process_text(line)) };
         match turn {
-            Ok(t) => a.engine.report(line, &t, is_wav.then_some(path), n)?,
+            Ok(t) => a.engine.report(line, &t, if is_wav { Heard::File(path) } else { Heard::Typed }, n)?,
             Err(e) => eprintln!("error: {e}"),
         }
     }

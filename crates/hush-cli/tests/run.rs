@@ -201,3 +201,45 @@ fn bench_turn_times_every_stage() {
     assert!(v["summary"]["asr_ms_p50"].as_f64().unwrap() > 0.0);
     assert!(v["summary"]["added_p50"].as_f64().unwrap() > 0.0);
 }
+
+/// The demo's four clips in one recording, with noisy pauses between them,
+/// replayed through `hush listen`: four utterances, in order, each a turn.
+#[test]
+fn listen_cuts_a_recording_into_turns() {
+    let home = tempfile::tempdir().unwrap();
+    let mut state = 7u32;
+    let mut noise = |n: usize| -> Vec<f32> {
+        (0..n)
+            .map(|_| {
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                ((state >> 8) as f32 / (1 << 24) as f32 - 0.5) * 0.006
+            })
+            .collect()
+    };
+    let mut session = noise(8000);
+    for clip in CLIPS {
+        let (audio, _) = hush_audio::read_wav(Path::new(ROOT).join(clip), &Default::default()).unwrap();
+        session.extend(audio.samples().iter().zip(noise(audio.samples().len())).map(|(s, n)| s + n));
+        session.extend(noise(16_000));
+    }
+    let wav = home.path().join("session.wav");
+    let spec = hound::WavSpec { channels: 1, sample_rate: 16_000, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
+    for s in &session {
+        w.write_sample((s.clamp(-1.0, 1.0) * 32767.0) as i16).unwrap();
+    }
+    w.finalize().unwrap();
+
+    let (ok, stdout, stderr) = hush_in(home.path(), &["listen", "--input", wav.to_str().unwrap(), "--json", "--no-audit"], "");
+    assert!(ok, "{stderr}");
+    let turns: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(turns.len(), 4, "{stdout}");
+    assert_eq!(turns[0]["intent"], "order_ride");
+    assert_eq!(turns[1]["prompt"], "Pay $42.00 for your electricity bill?");
+    assert_eq!(turns[2]["outcome"]["status"], "done", "{}", turns[2]);
+    assert_eq!(turns[3]["outcome"]["status"], "not_understood");
+    assert!(turns[0]["input"].as_str().unwrap().starts_with("utterance 1: speech 0.5"), "{}", turns[0]["input"]);
+
+    let (ok, _, stderr) = hush_in(home.path(), &["listen", "--input", "no-such.wav"], "");
+    assert!(!ok && stderr.contains("no-such.wav"), "{stderr}");
+}
