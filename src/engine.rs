@@ -31,6 +31,8 @@ pub enum EngineError {
     Registry(#[from] RegistryError),
     #[error(transparent)]
     Ledger(#[from] LedgerError),
+    #[error("the learned model's confidence threshold must be within 0..1, not {0}")]
+    Threshold(f32),
     #[error("learned model {path}: {source}")]
     Learned { path: PathBuf, source: LearnError },
     #[error("audit log {path}: {source}")]
@@ -239,6 +241,9 @@ impl EngineBuilder {
         };
         let mut understanding = Understanding::new(Matcher::new(set, self.matching));
         if let Some((dir, threshold)) = self.learned {
+            if !(0.0..=1.0).contains(&threshold) {
+                return Err(EngineError::Threshold(threshold));
+            }
             let model = load_learned(&dir).map_err(|source| EngineError::Learned { path: dir, source })?;
             understanding = understanding.with_model(model, threshold);
         }

@@ -88,6 +88,8 @@ async fn the_engine_asks_to_confirm_what_the_learned_model_understood() {
 
 #[test]
 fn a_missing_or_broken_model_is_a_clear_error() {
+    let e = hush::Engine::builder().learned_model_with_threshold(model_dir(), f32::NAN).build().err().unwrap();
+    assert!(e.to_string().contains("within 0..1"), "{e}");
     let dir = tempfile::tempdir().unwrap();
     let e = hush::Engine::builder().learned_model(dir.path()).build().err().unwrap();
     assert!(e.to_string().contains("model.json"), "{e}");
