@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 use mel::{MelFrontEnd, HOP};
-use model::{argmax_masked, prob_of};
+use model::{argmax_masked, prob_of, DecoderState};
 
 /// Samples in Whisper's 30 s window.
 pub const WINDOW_SAMPLES: usize = 30 * 16_000;
@@ -320,23 +320,36 @@ impl Recognizer {
         }
     }
 
-    fn window(&self, samples: &[f32], opts: &DecodeOptions, timings: &mut Timings) -> Result<Window, AsrError> {
+    /// Log-mel frames of `samples` through the encoder.
+    fn encode(&self, samples: &[f32], trim: Option<Trim>, timings: &mut Timings) -> Result<(Tensor, usize), AsrError> {
         let cfg = &self.model.config;
         let t0 = Instant::now();
-        let frames = self.frames_for(samples.len(), opts.trim);
+        let frames = self.frames_for(samples.len(), trim);
         let mel = self.front_end.log_mel(samples, frames);
         let mel = Tensor::from_vec(mel, (1, cfg.num_mel_bins, frames), &self.device)?;
         let t1 = Instant::now();
         timings.mel += t1 - t0;
         let audio = self.model.encoder.forward(&mel)?;
-        let t2 = Instant::now();
-        timings.encode += t2 - t1;
+        timings.encode += t1.elapsed();
+        Ok((audio, frames))
+    }
 
+    /// Starts the decoder on encoded audio: feeds the start-of-transcript
+    /// prompt (detecting the language on multilingual models unless `opts`
+    /// names one) and returns the logits for the first text token.
+    /// `previous` is text said before (Whisper's prompt), usually empty.
+    fn begin(&self, audio: &Tensor, opts: &DecodeOptions, previous: &str) -> Result<Begun, AsrError> {
+        let cfg = &self.model.config;
         let dec = &self.model.decoder;
         let tok = &self.tokenizer;
-        let mut state = dec.start(&audio)?;
+        let mut state = dec.start(audio)?;
         let mut language = None;
-        let mut prompt = vec![tok.sot];
+        let mut prompt = vec![];
+        if !previous.is_empty() {
+            prompt.push(tok.start_of_previous);
+            prompt.extend(tok.encode(previous)?);
+        }
+        prompt.push(tok.sot);
         // Logits at the start-of-transcript position carry P(no speech).
         let mut sot_logits: Option<Vec<f32>> = None;
         if cfg.is_multilingual() {
@@ -359,12 +372,56 @@ impl Recognizer {
         let logits = dec.step(&mut state, feed, rows)?.to_vec2::<f32>()?;
         let sot_logits = sot_logits.unwrap_or_else(|| logits[0].clone());
         let no_speech_prob = tok.no_speech.map_or(0.0, |id| prob_of(&sot_logits, id));
-        let mut logits = logits.into_iter().last().unwrap_or_default();
+        let logits = logits.into_iter().last().unwrap_or_default();
+        Ok(Begun { state, logits, language, no_speech_prob, prompt_len: prompt.len() })
+    }
+
+    /// How the decoder reads each phrase at the start of `samples`: the
+    /// log-probability of each of the phrase's tokens, teacher-forced right
+    /// after the prompt. Indexed `[context][phrase][token]`: each context is
+    /// text given to Whisper as said before (its prompt; "" for none), which
+    /// primes it to hear words it would otherwise miss. One encoder pass
+    /// over the trimmed audio and one decoder pass per context and phrase: a
+    /// cheap check (for a wake phrase, say) before a full transcription.
+    pub fn phrase_logprobs(&self, samples: &[f32], phrases: &[&str], contexts: &[&str], trim: Trim) -> Result<Vec<Vec<Vec<f32>>>, AsrError> {
+        if samples.is_empty() {
+            return Err(AsrError::EmptyAudio);
+        }
+        self.pool.install(|| {
+            let opts = DecodeOptions { language: Some("en".into()), ..self.params.decode.clone() };
+            let (audio, _) = self.encode(samples, Some(trim), &mut Timings::default())?;
+            let mut out = Vec::with_capacity(contexts.len());
+            for context in contexts {
+                let begun = self.begin(&audio, &opts, context)?;
+                let mut per_phrase = Vec::with_capacity(phrases.len());
+                for phrase in phrases {
+                    let ids = self.tokenizer.encode(&format!(" {}", phrase.trim()))?;
+                    let mut rows = vec![begun.logits.clone()];
+                    if ids.len() > 1 {
+                        let mut state = begun.state.clone();
+                        let ahead = &ids[..ids.len() - 1];
+                        rows.extend(self.model.decoder.step(&mut state, ahead, ahead.len())?.to_vec2::<f32>()?);
+                    }
+                    per_phrase.push(rows.iter().zip(&ids).map(|(l, &id)| prob_of(l, id).max(1e-30).ln()).collect());
+                }
+                out.push(per_phrase);
+            }
+            Ok(out)
+        })
+    }
+
+    fn window(&self, samples: &[f32], opts: &DecodeOptions, timings: &mut Timings) -> Result<Window, AsrError> {
+        let cfg = &self.model.config;
+        let (audio, frames) = self.encode(samples, opts.trim, timings)?;
+        let t2 = Instant::now();
+        let dec = &self.model.decoder;
+        let tok = &self.tokenizer;
+        let Begun { mut state, mut logits, language, no_speech_prob, prompt_len } = self.begin(&audio, opts, "")?;
 
         let seconds = samples.len() as f32 / 16_000.0;
         let cap = (opts.max_tokens)
             .min((seconds * opts.tokens_per_second).ceil() as usize + 8)
-            .min(dec.max_tokens().saturating_sub(prompt.len() + 1));
+            .min(dec.max_tokens().saturating_sub(prompt_len + 1));
         let mut tokens: Vec<u32> = Vec::new();
         let mut logprob_sum = 0.0;
         let mut stop = Stop::TokenCap;
@@ -445,6 +502,15 @@ impl Recognizer {
         let ids: Vec<u32> = words.iter().map(|w| w.1).collect();
         repetition_cut(&ids).map(|keep| words[keep].0)
     }
+}
+
+struct Begun {
+    state: DecoderState,
+    /// For the first text token.
+    logits: Vec<f32>,
+    language: Option<String>,
+    no_speech_prob: f32,
+    prompt_len: usize,
 }
 
 struct Window {

@@ -240,7 +240,9 @@ pub struct Decoder {
 }
 
 /// Per-utterance decoder state: cross-attention keys/values of the audio and
-/// the growing self-attention cache.
+/// the growing self-attention cache. Cloning shares the tensors (cheap), so
+/// one prompt can be continued several ways.
+#[derive(Clone)]
 pub struct DecoderState {
     cross: Vec<(Tensor, Tensor)>,
     cache: Vec<Option<(Tensor, Tensor)>>,

@@ -7,6 +7,8 @@ pub struct WhisperTokenizer {
     inner: tokenizers::Tokenizer,
     pub eot: u32,
     pub sot: u32,
+    /// Marks text said before (Whisper's prompt).
+    pub start_of_previous: u32,
     pub transcribe: u32,
     pub translate: u32,
     pub no_timestamps: u32,
@@ -35,6 +37,7 @@ impl WhisperTokenizer {
         Ok(Self {
             eot: id("<|endoftext|>")?,
             sot: id("<|startoftranscript|>")?,
+            start_of_previous: id("<|startofprev|>")?,
             transcribe: id("<|transcribe|>")?,
             translate: id("<|translate|>")?,
             no_timestamps: id("<|notimestamps|>")?,
@@ -46,6 +49,12 @@ impl WhisperTokenizer {
 
     pub fn decode(&self, ids: &[u32]) -> Result<String, AsrError> {
         self.inner.decode(ids, true).map_err(|e| AsrError::Inference(format!("detokenise: {e}")))
+    }
+
+    /// Text to token ids, without special tokens.
+    pub fn encode(&self, text: &str) -> Result<Vec<u32>, AsrError> {
+        let enc = self.inner.encode(text, false).map_err(|e| AsrError::Inference(format!("tokenise: {e}")))?;
+        Ok(enc.get_ids().to_vec())
     }
 
     pub fn language_id(&self, code: &str) -> Option<u32> {

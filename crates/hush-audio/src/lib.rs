@@ -9,17 +9,29 @@
 //! [`Endpointer`] finds where utterances start and end in a stream (voice
 //! activity detection with an adaptive noise floor).
 //!
-//! It does not capture from microphones or write audio anywhere.
-//! [`StreamResampler`] works chunk by chunk so that a live source can reuse
-//! the same path.
+//! Live audio comes from a [`Source`]: a WAV file replayed at real-time
+//! speed or faster, or (feature `microphone`, on by default) a sound card
+//! through cpal. Either feeds a [`Capture`]: downmixed, resampled to 16 kHz
+//! in streaming mode and kept in a bounded ring buffer that drops (and
+//! counts) audio rather than grow when its reader falls behind.
+//!
+//! It never writes audio anywhere; buffers that held audio are zeroed.
 
+pub mod capture;
+#[cfg(feature = "microphone")]
+mod microphone;
 mod resample;
+mod source;
 pub mod vad;
 mod wav;
 
+pub use capture::{capture, Capture, CaptureWriter, Read};
+#[cfg(feature = "microphone")]
+pub use microphone::{input_devices, open_microphone, InputDevice};
 pub use resample::{resample, StreamResampler};
+pub use source::{replay, Pace, Source, SourceInfo};
 pub use vad::{Endpointer, Segment, VadParams};
-pub use wav::{decode_wav, read_wav, WavInfo};
+pub use wav::{decode_wav, read_wav, read_wav_frames, WavInfo};
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -129,6 +141,10 @@ pub enum AudioError {
     BadRate(u32),
     #[error("resampling failed: {0}")]
     Resample(String),
+    #[error("audio device: {0}")]
+    Device(String),
+    #[error("no input device named {name:?} (available: {})", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
+    NoDevice { name: String, available: Vec<String> },
 }
 
 #[cfg(test)]

@@ -22,8 +22,16 @@ pub fn read_wav(path: impl AsRef<Path>, opts: &DecodeOptions) -> Result<(Audio, 
     decode_wav(BufReader::new(file), opts)
 }
 
-/// Decodes WAV bytes from any reader into 16 kHz mono audio.
-pub fn decode_wav<R: Read>(reader: R, opts: &DecodeOptions) -> Result<(Audio, WavInfo), AudioError> {
+/// Reads a WAV file as it is: interleaved frames at the file's own rate
+/// (for a source that resamples on its own, such as a replay).
+pub fn read_wav_frames(path: impl AsRef<Path>, opts: &DecodeOptions) -> Result<(Vec<f32>, WavInfo), AudioError> {
+    let path = path.as_ref();
+    let file = File::open(path).map_err(|source| AudioError::Io { path: path.to_owned(), source })?;
+    decode_frames(BufReader::new(file), opts)
+}
+
+/// Header checks and sample decoding; no conversion.
+fn decode_frames<R: Read>(reader: R, opts: &DecodeOptions) -> Result<(Vec<f32>, WavInfo), AudioError> {
     let mut wav = hound::WavReader::new(reader).map_err(header_error)?;
     let spec = wav.spec();
     let info = WavInfo {
@@ -56,7 +64,13 @@ pub fn decode_wav<R: Read>(reader: R, opts: &DecodeOptions) -> Result<(Audio, Wa
         }
         (fmt, bits) => return Err(AudioError::Unsupported(format!("{bits}-bit {fmt:?}"))),
     };
-    let mono = downmix(&interleaved, spec.channels as usize);
+    Ok((interleaved, info))
+}
+
+/// Decodes WAV bytes from any reader into 16 kHz mono audio.
+pub fn decode_wav<R: Read>(reader: R, opts: &DecodeOptions) -> Result<(Audio, WavInfo), AudioError> {
+    let (interleaved, info) = decode_frames(reader, opts)?;
+    let mono = downmix(&interleaved, info.channels as usize);
     let mut interleaved = interleaved;
     crate::clear(&mut interleaved);
     if let Some(floor_dbfs) = opts.silence_floor_dbfs {
@@ -66,11 +80,11 @@ pub fn decode_wav<R: Read>(reader: R, opts: &DecodeOptions) -> Result<(Audio, Wa
             return Err(AudioError::Silent { peak_dbfs, floor_dbfs });
         }
     }
-    let samples = if spec.sample_rate == SAMPLE_RATE {
+    let samples = if info.sample_rate == SAMPLE_RATE {
         mono
     } else {
         let mut mono = mono;
-        let out = resample(&mono, spec.sample_rate, SAMPLE_RATE);
+        let out = resample(&mono, info.sample_rate, SAMPLE_RATE);
         crate::clear(&mut mono);
         out?
     };
@@ -115,7 +129,7 @@ fn header_error(e: hound::Error) -> AudioError {
 }
 
 /// Averages interleaved channels into one.
-fn downmix(interleaved: &[f32], channels: usize) -> Vec<f32> {
+pub(crate) fn downmix(interleaved: &[f32], channels: usize) -> Vec<f32> {
     if channels == 1 {
         return interleaved.to_vec();
     }

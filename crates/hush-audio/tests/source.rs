@@ -1,0 +1,95 @@
+//! Live sources: a replay goes through the same conversion as a file read,
+//! and device problems are errors, not panics.
+
+use hush_audio::{read_wav, replay, Capture, DecodeOptions, Pace, Read};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn drain(c: &Capture) -> Vec<f32> {
+    let mut all = Vec::new();
+    loop {
+        match c.read(8_000, Duration::from_millis(100)).expect("no device error") {
+            Read::Audio(a) => all.extend(a),
+            Read::Waiting => {}
+            Read::Ended => return all,
+        }
+    }
+}
+
+fn dev(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/audio-dev/clean").join(name)
+}
+
+fn stereo_clip() -> std::path::PathBuf {
+    // A 44.1 kHz stereo clip of the dev set (README: one such file).
+    let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/audio-dev/manifest.jsonl")).unwrap();
+    let line = manifest
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find(|v| v["channels"] == 2 && v["sample_rate"] == 44_100)
+        .expect("a 44.1 kHz stereo clip");
+    dev(line["audio"].as_str().unwrap().trim_start_matches("clean/"))
+}
+
+#[test]
+fn a_fast_replay_delivers_what_a_file_read_gives() {
+    let path = stereo_clip();
+    let (whole, _) = read_wav(&path, &DecodeOptions::default()).unwrap();
+    let (source, capture) = replay(&path, Pace::Fast, Duration::from_millis(200), &DecodeOptions::default()).unwrap();
+    assert_eq!((source.info.sample_rate, source.info.channels), (44_100, 2));
+    let streamed = drain(&capture);
+    assert_eq!(streamed.len(), whole.samples().len());
+    let max = whole.samples().iter().zip(&streamed).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    assert!(max < 1e-4, "{max}");
+    assert_eq!(capture.dropped(), 0, "a fast replay waits for room");
+}
+
+#[test]
+fn a_real_time_replay_takes_the_clip_s_duration_and_drops_when_nobody_reads() {
+    let path = stereo_clip();
+    let (whole, _) = read_wav(&path, &DecodeOptions::default()).unwrap();
+    let t = Instant::now();
+    let (_source, capture) = replay(&path, Pace::RealTime, Duration::from_secs(60), &DecodeOptions::default()).unwrap();
+    let got = drain(&capture);
+    assert!(t.elapsed() >= whole.duration().mul_f32(0.9), "{:?} for {:?}", t.elapsed(), whole.duration());
+    assert_eq!(got.len(), whole.samples().len());
+
+    // Nobody reads for the whole clip and the ring holds 0.5 s: the rest is
+    // dropped and counted (the resampler's last few samples, flushed at the
+    // end, wait for room).
+    let (_source, capture) = replay(&path, Pace::RealTime, Duration::from_millis(500), &DecodeOptions::default()).unwrap();
+    std::thread::sleep(whole.duration() + Duration::from_millis(300));
+    let kept = drain(&capture);
+    assert!((8_000..8_200).contains(&kept.len()), "{}", kept.len());
+    assert_eq!(capture.dropped() as usize + kept.len(), whole.samples().len());
+}
+
+#[test]
+fn bad_files_are_errors_before_any_audio() {
+    let missing = replay(Path::new("no/such.wav"), Pace::Fast, Duration::from_secs(1), &DecodeOptions::default());
+    assert!(missing.err().unwrap().to_string().contains("no/such.wav"));
+    let dir = std::env::temp_dir().join(format!("hush-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let junk = dir.join("junk.wav");
+    std::fs::write(&junk, b"RIFF....WAVEjunk").unwrap();
+    assert!(replay(&junk, Pace::Fast, Duration::from_secs(1), &DecodeOptions::default()).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(feature = "microphone")]
+#[test]
+fn devices_missing_or_unknown_are_clear_errors() {
+    // CI has no sound card: listing and opening the default may fail, but
+    // with an error, never a panic.
+    match hush_audio::input_devices() {
+        Ok(list) => assert!(list.iter().all(|d| !d.name.is_empty())),
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+    if let Err(e) = hush_audio::open_microphone(None, Duration::from_secs(1)) {
+        assert!(e.to_string().contains("device"), "{e}");
+    }
+    let err = hush_audio::open_microphone(Some("hush test: no such device"), Duration::from_secs(1)).err().expect("unknown device");
+    let text = err.to_string();
+    assert!(text.contains("no input device named \"hush test: no such device\""), "{text}");
+    assert!(text.contains("available:"), "{text}");
+}
