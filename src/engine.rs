@@ -8,6 +8,7 @@ use hush_actions::{
 use hush_asr::{AsrError, AsrParams, ModelPaths, Recognizer, Transcript};
 use hush_audio::{Audio, AudioError, DecodeOptions};
 use crate::understand::{Source, Understanding};
+use crate::listen::{ListenParams, Listener};
 use crate::LEARNED_THRESHOLD;
 use hush_learn::{LearnError, LearnedModel};
 use hush_nlu::{Intent, IntentErrors, IntentSet, MatchParams, Matcher, Slot};
@@ -43,6 +44,8 @@ pub enum EngineError {
     Worker(String),
     #[error("the engine runs actions on tokio: call it from within a tokio runtime")]
     NoRuntime,
+    #[error("wake phrase: {0}")]
+    Wake(String),
 }
 
 /// Which speech model to load.
@@ -437,6 +440,24 @@ impl Session {
         Ok(self.understand_and_act(text.to_owned(), Timings::default(), Instant::now()).await)
     }
 
+    /// Listens to a live stream on this conversation (see [`Listener`]).
+    /// Needs a tokio runtime and a speech model.
+    pub fn listen(&self, params: ListenParams) -> Result<Listener, EngineError> {
+        Listener::new(self.clone(), params)
+    }
+
+    /// Stops the running action, if any, keeping a pending question;
+    /// whether one was running. The user talking over hush (barge-in).
+    pub fn interrupt(&self) -> bool {
+        match lock(&self.running).take() {
+            Some(t) => {
+                t.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Stops the running action, if any, and drops a pending question.
     pub fn cancel(&self) {
         if let Some(t) = lock(&self.running).take() {
@@ -450,24 +471,30 @@ impl Session {
         lock(&self.dialogue).pending().cloned()
     }
 
-    fn recognizer(&self) -> Result<Arc<Recognizer>, EngineError> {
+    pub(crate) fn recognizer(&self) -> Result<Arc<Recognizer>, EngineError> {
         self.shared.recognizer.clone().ok_or(EngineError::NoModel)
     }
 
     async fn process_audio(&self, audio: Audio, start: Instant) -> Result<Turn, EngineError> {
+        let timings = Timings { audio: start.elapsed(), ..Timings::default() };
+        let (transcript, asr) = self.transcribe(audio).await?;
+        Ok(self.understand_and_act(transcript.text, Timings { asr, ..timings }, start).await)
+    }
+
+    /// Whisper on 16 kHz audio, and how long it took.
+    pub(crate) async fn transcribe(&self, audio: impl Into<Audio>) -> Result<(Transcript, Duration), EngineError> {
         let rec = self.recognizer()?;
-        let mut timings = Timings { audio: start.elapsed(), ..Timings::default() };
+        let audio = audio.into();
         let t = Instant::now();
         // Whisper is CPU-bound: keep it off the async workers. `audio` is
         // zeroed when the closure drops it.
         let transcript: Transcript = tokio::task::spawn_blocking(move || rec.transcribe(audio.samples()))
             .await
             .map_err(|e| EngineError::Worker(e.to_string()))??;
-        timings.asr = t.elapsed();
-        Ok(self.understand_and_act(transcript.text, timings, start).await)
+        Ok((transcript, t.elapsed()))
     }
 
-    async fn understand_and_act(&self, transcript: String, mut timings: Timings, start: Instant) -> Turn {
+    pub(crate) async fn understand_and_act(&self, transcript: String, mut timings: Timings, start: Instant) -> Turn {
         let sh = &self.shared;
         let t = Instant::now();
         let reading = sh.understanding.read(&transcript);

@@ -19,10 +19,12 @@
 //! ```
 
 mod engine;
+pub mod listen;
 mod understand;
 
 pub use engine::{load_learned, Engine, EngineBuilder, EngineError, Session, Timings, Turn};
 pub use hush_learn::DEFAULT_THRESHOLD as LEARNED_THRESHOLD;
+pub use listen::{Event, ListenParams, Listener, LiveTurn, Mode, WakeParams};
 pub use understand::{Reading, Source, Understanding};
 pub use hush_learn as learn;
 pub use hush_actions as actions;

@@ -77,6 +77,13 @@ impl Audio {
     }
 }
 
+impl From<Vec<f32>> for Audio {
+    /// Samples that are already 16 kHz mono.
+    fn from(samples: Vec<f32>) -> Self {
+        Audio::from_samples(samples)
+    }
+}
+
 impl std::fmt::Debug for Audio {
     // Never print the samples themselves: logs hold no audio.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

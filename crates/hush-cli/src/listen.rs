@@ -1,64 +1,267 @@
-//! `hush listen --input FILE.wav`: a recording replayed as a live stream.
-//! Each utterance the endpointer cuts out becomes a turn as soon as its
-//! end-of-speech silence has passed (continuous mode: every utterance is a
-//! command).
+//! `hush listen`: live voice from the microphone (or a WAV file replayed
+//! through the same path), each utterance a turn as soon as it ends; and
+//! `hush devices`.
 
 use crate::run::{runtime, EngineArgs, Heard};
 use anyhow::{Context, Result};
 use clap::Args;
-use hush_audio::{Endpointer, VadParams, SAMPLE_RATE};
+use hush::listen::{Event, LiveTurn, Mode, WakeParams};
+use hush::ListenParams;
+use hush_audio::{Capture, Pace, Read, VadParams, SAMPLE_RATE};
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::sync::mpsc;
+use std::time::Duration;
 
 #[derive(Args)]
 pub struct ListenArgs {
     #[command(flatten)]
     engine: EngineArgs,
-    /// Replay this WAV file (any rate, any channels) as the live input.
+    /// Input device (see `hush devices`; default: the system's default).
+    #[arg(long, conflicts_with = "input")]
+    device: Option<String>,
+    /// Replay this WAV file (any rate, any channels) instead of a device.
     #[arg(long)]
-    input: PathBuf,
-    /// Pace the replay at real-time speed (default: as fast as it goes).
-    #[arg(long)]
+    input: Option<PathBuf>,
+    /// Pace the replay at real-time speed, dropping audio like a sound card
+    /// if hush falls behind (default: as fast as hush takes it).
+    #[arg(long, requires = "input")]
     realtime: bool,
+    /// Commands start with this phrase (the default mode).
+    #[arg(long, default_value = "hey hush", conflicts_with_all = ["ptt", "continuous"])]
+    wake: String,
+    /// Wake-check score needed (higher: fewer false wakes, more misses).
+    #[arg(long, default_value_t = hush::listen::WAKE_THRESHOLD, allow_hyphen_values = true)]
+    wake_threshold: f32,
+    /// Push-to-talk: press Enter to start talking, Enter again to stop.
+    #[arg(long, conflicts_with = "continuous")]
+    ptt: bool,
+    /// Every utterance is a command (no wake phrase).
+    #[arg(long)]
+    continuous: bool,
     /// Quiet (ms) after speech that ends an utterance.
     #[arg(long, default_value_t = 300)]
     end_silence_ms: u64,
+    /// Speech while an action runs does not cancel it.
+    #[arg(long)]
+    no_barge_in: bool,
+    /// Seconds of audio the input buffer holds while hush is busy.
+    #[arg(long, default_value_t = 30.0)]
+    buffer_s: f64,
 }
 
-/// Audio handed to the endpointer at a time, as a sound card would (100 ms).
+#[derive(Args)]
+pub struct DevicesArgs {
+    /// One JSON object per device.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Audio handed to the listener at a time (100 ms).
 const CHUNK: usize = SAMPLE_RATE as usize / 10;
+
+impl ListenArgs {
+    fn params(&self) -> ListenParams {
+        let mode = if self.continuous {
+            Mode::Continuous
+        } else if self.ptt {
+            Mode::PushToTalk
+        } else {
+            Mode::WakePhrase
+        };
+        ListenParams {
+            mode,
+            vad: VadParams { end_silence: Duration::from_millis(self.end_silence_ms), ..VadParams::default() },
+            wake: WakeParams { phrase: self.wake.clone(), threshold: self.wake_threshold, ..WakeParams::default() },
+            barge_in: !self.no_barge_in,
+            keep_audio: self.engine.keeps_audio(),
+        }
+    }
+
+    fn open(&self) -> Result<(hush_audio::Source, Capture)> {
+        let capacity = Duration::from_secs_f64(self.buffer_s.clamp(1.0, 600.0));
+        Ok(match &self.input {
+            Some(path) => {
+                let limits = hush_audio::DecodeOptions { max_duration: Duration::from_secs(4 * 3600), silence_floor_dbfs: None };
+                let pace = if self.realtime { Pace::RealTime } else { Pace::Fast };
+                hush_audio::replay(path, pace, capacity, &limits).with_context(|| path.display().to_string())?
+            }
+            None => hush_audio::open_microphone(self.device.as_deref(), capacity)?,
+        })
+    }
+}
 
 pub fn listen(a: &ListenArgs) -> Result<()> {
     let engine = a.engine.build(true)?;
+    let (source, capture) = a.open()?;
     let rt = runtime()?;
-    let limits = hush_audio::DecodeOptions { max_duration: Duration::from_secs(4 * 3600), ..Default::default() };
-    let (audio, _) = hush_audio::read_wav(&a.input, &limits).with_context(|| a.input.display().to_string())?;
-    let mut vad = Endpointer::new(VadParams { end_silence: Duration::from_millis(a.end_silence_ms), ..VadParams::default() });
-    let session = engine.session();
-    let started = Instant::now();
-    let secs = |s: u64| s as f64 / SAMPLE_RATE as f64;
-    let mut n = 0;
-    let turn_of = |seg: hush_audio::Segment, n: &mut usize| -> Result<()> {
-        *n += 1;
-        let turn = rt.block_on(session.process_pcm(&seg.samples, SAMPLE_RATE))?;
-        let endpoint = secs(seg.start + seg.samples.len() as u64);
-        let label = format!("utterance {n}: speech {:.2}-{:.2} s, endpoint at {endpoint:.2} s", secs(seg.speech_start), secs(seg.speech_end));
-        a.engine.report(&label, &turn, Heard::Pcm(&seg.samples), *n)
-    };
-    for (i, chunk) in audio.samples().chunks(CHUNK).enumerate() {
-        if a.realtime {
-            let due = Duration::from_secs_f64(((i + 1) * CHUNK) as f64 / SAMPLE_RATE as f64);
-            std::thread::sleep(due.saturating_sub(started.elapsed()));
-        }
-        for seg in vad.push(chunk) {
-            turn_of(seg, &mut n)?;
-        }
-    }
-    if let Some(seg) = vad.finish() {
-        turn_of(seg, &mut n)?;
-    }
+    let _inside = rt.enter();
+    let params = a.params();
+    let mut listener = engine.session().listen(params.clone())?;
     if !a.engine.json() {
-        println!("{n} utterances in {:.1} s of audio", audio.duration().as_secs_f64());
+        let i = &source.info;
+        eprintln!("listening to {} ({} Hz, {} ch, {})", i.name, i.sample_rate, i.channels, i.format);
+        match params.mode {
+            Mode::WakePhrase => eprintln!("say \"{}\" before a command", params.wake.phrase),
+            Mode::PushToTalk => eprintln!("press Enter to talk, Enter again when done"),
+            Mode::Continuous => {}
+        }
+    }
+    let toggles = (params.mode == Mode::PushToTalk).then(stdin_toggles);
+    let mut printer = Printer { args: a, n: 0, turns: 0, ignored: 0 };
+    let mut dropped = 0;
+    let mut held = false;
+    let result = loop {
+        match capture.read(CHUNK, Duration::from_millis(50)) {
+            Ok(Read::Audio(mut samples)) => {
+                listener.feed(&samples);
+                hush_audio::clear(&mut samples);
+            }
+            Ok(Read::Waiting) => {}
+            Ok(Read::Ended) => break Ok(()),
+            Err(e) => break Err(anyhow::Error::new(e)),
+        }
+        if let Some(rx) = &toggles {
+            while rx.try_recv().is_ok() {
+                held = !held;
+                listener.push_to_talk(held);
+                if !a.engine.json() {
+                    eprintln!("{}", if held { "● talking… (Enter to stop)" } else { "○ sent" });
+                }
+            }
+        }
+        if capture.dropped() > dropped {
+            let lost = capture.dropped() - dropped;
+            dropped = capture.dropped();
+            tracing::warn!(lost_ms = lost * 1000 / SAMPLE_RATE as u64, "hush fell behind: audio dropped");
+            eprintln!("warning: {} ms of audio dropped (hush fell behind the input)", lost * 1000 / SAMPLE_RATE as u64);
+        }
+        for e in listener.events() {
+            printer.print(&e)?;
+        }
+    };
+    // Whatever happened to the input, the utterances already heard are
+    // handled and reported.
+    for e in rt.block_on(listener.finish()) {
+        printer.print(&e)?;
+    }
+    drop(source);
+    if !a.engine.json() {
+        println!(
+            "{} utterances: {} turns, {} not for hush; {:.1} s of audio heard, {} ms dropped",
+            printer.n,
+            printer.turns,
+            printer.ignored,
+            capture.received() as f64 / SAMPLE_RATE as f64,
+            capture.dropped() * 1000 / SAMPLE_RATE as u64
+        );
+    }
+    result
+}
+
+/// Enter presses, from a thread of their own (stdin blocks).
+fn stdin_toggles() -> mpsc::Receiver<()> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines() {
+            if line.is_err() || tx.send(()).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+struct Printer<'a> {
+    args: &'a ListenArgs,
+    n: usize,
+    turns: usize,
+    ignored: usize,
+}
+
+impl Printer<'_> {
+    fn print(&mut self, e: &Event) -> Result<()> {
+        let json = self.args.engine.json();
+        match e {
+            Event::SpeechStarted { .. } => return Ok(()),
+            Event::Turn(t) => {
+                self.n += 1;
+                self.turns += 1;
+                return self.turn(t);
+            }
+            Event::Ignored { .. } => {
+                self.n += 1;
+                self.ignored += 1;
+            }
+            Event::Woke { .. } | Event::Failed { .. } => self.n += 1,
+            Event::BargeIn { .. } => {}
+        }
+        if json {
+            println!("{}", serde_json::to_string(e)?);
+            return Ok(());
+        }
+        match e {
+            Event::Ignored { speech, wake_score, .. } => println!(
+                "· utterance {}: speech {:.2}-{:.2} s, not for hush (wake score {:.2})",
+                self.n,
+                speech.start.as_secs_f64(),
+                speech.end.as_secs_f64(),
+                wake_score.unwrap_or(f32::NAN)
+            ),
+            Event::Woke { speech, wake_score } => {
+                println!("· utterance {}: \"{}\" at {:.2} s (score {wake_score:.2}), listening…", self.n, self.args.wake, speech.start.as_secs_f64())
+            }
+            Event::Failed { speech, error } => eprintln!("utterance {} at {:.2} s: {error}", self.n, speech.start.as_secs_f64()),
+            Event::BargeIn { at } => println!("· barge-in at {:.2} s: the running action was stopped", at.as_secs_f64()),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn turn(&self, t: &LiveTurn) -> Result<()> {
+        let label = format!(
+            "utterance {}: speech {:.2}-{:.2} s, end silence {:.0} ms, end of speech → dispatch {:.1} ms",
+            self.n,
+            t.speech.start.as_secs_f64(),
+            t.speech.end.as_secs_f64(),
+            crate::ms(t.latency.endpoint_silence),
+            crate::ms(t.latency.to_dispatch)
+        );
+        let audio = t.audio.as_ref().map_or(Heard::Typed, |a| Heard::Pcm(a.samples()));
+        if self.args.engine.json() {
+            let mut v = serde_json::to_value(&t.turn)?;
+            v["event"] = serde_json::json!("turn");
+            v["input"] = serde_json::json!(label);
+            v["speech"] = serde_json::to_value(t.speech)?;
+            v["latency"] = serde_json::to_value(t.latency)?;
+            v["wake_score"] = serde_json::json!(t.wake_score);
+            self.args.engine.keep(&label, &t.turn, audio, self.n)?;
+            println!("{v}");
+            return Ok(());
+        }
+        self.args.engine.report(&label, &t.turn, audio, self.n)
+    }
+}
+
+pub fn devices(a: &DevicesArgs) -> Result<()> {
+    let list = hush_audio::input_devices()?;
+    if a.json {
+        for d in &list {
+            println!(
+                "{}",
+                serde_json::json!({"name": d.name, "default": d.is_default, "sample_rate": d.sample_rate, "channels": d.channels, "format": d.format})
+            );
+        }
+        return Ok(());
+    }
+    if list.is_empty() {
+        println!("no input devices");
+    }
+    for d in &list {
+        let config = match (d.sample_rate, d.channels, &d.format) {
+            (Some(r), Some(c), Some(f)) => format!("{r} Hz, {c} ch, {f}"),
+            _ => "no usable configuration".into(),
+        };
+        println!("{} {} ({config})", if d.is_default { "*" } else { " " }, d.name);
     }
     Ok(())
 }

@@ -58,9 +58,12 @@ enum Command {
     /// Run the whole engine on WAV files or text: transcript, intent,
     /// confirmation, action, outcome, timings.
     Run(run::RunArgs),
-    /// Listen to a stream (for now a WAV file replayed as one): every
-    /// utterance the endpointer finds is a turn, in order.
+    /// Listen live (the microphone, or a WAV file replayed as a stream):
+    /// utterances cut by the endpointer become turns as soon as they end.
+    /// Modes: wake phrase (default "hey hush"), --ptt, --continuous.
     Listen(listen::ListenArgs),
+    /// List the audio input devices.
+    Devices(listen::DevicesArgs),
     /// Talk to the engine turn by turn (typed lines or WAV paths), with
     /// confirmations and follow-up questions.
     Chat(run::ChatArgs),
@@ -224,6 +227,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Train(args) => learn::train(&args),
         Command::Chat(args) => run::chat(&args),
         Command::Listen(args) => listen::listen(&args),
+        Command::Devices(args) => listen::devices(&args),
         Command::Ledger(args) => run::ledger(&args),
     }
 }

@@ -151,8 +151,13 @@ impl EngineArgs {
         Ok(b.build()?)
     }
 
-    /// Prints a turn, and keeps what the user asked to keep.
-    pub(crate) fn report(&self, input: &str, turn: &Turn, audio: Heard, n: usize) -> Result<()> {
+    /// Whether the user asked for audio to be kept.
+    pub(crate) fn keeps_audio(&self) -> bool {
+        self.keep_audio.is_some()
+    }
+
+    /// Keeps what the user asked to keep of a turn.
+    pub(crate) fn keep(&self, input: &str, turn: &Turn, audio: Heard, n: usize) -> Result<()> {
         if let Some(dir) = &self.keep_audio {
             match audio {
                 Heard::Typed => {}
@@ -164,6 +169,12 @@ impl EngineArgs {
             let mut f = std::fs::OpenOptions::new().create(true).append(true).open(file).with_context(|| format!("opening {}", file.display()))?;
             writeln!(f, "{}", serde_json::json!({"input": input, "transcript": turn.transcript}))?;
         }
+        Ok(())
+    }
+
+    /// Prints a turn, and keeps what the user asked to keep.
+    pub(crate) fn report(&self, input: &str, turn: &Turn, audio: Heard, n: usize) -> Result<()> {
+        self.keep(input, turn, audio, n)?;
         if self.json {
             let mut v = serde_json::to_value(turn)?;
             v["input"] = serde_json::json!(input);

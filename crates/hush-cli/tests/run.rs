@@ -230,9 +230,11 @@ fn listen_cuts_a_recording_into_turns() {
     }
     w.finalize().unwrap();
 
-    let (ok, stdout, stderr) = hush_in(home.path(), &["listen", "--input", wav.to_str().unwrap(), "--json", "--no-audit"], "");
+    let (ok, stdout, stderr) = hush_in(home.path(), &["listen", "--continuous", "--input", wav.to_str().unwrap(), "--json", "--no-audit"], "");
     assert!(ok, "{stderr}");
-    let turns: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let events: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let turns: Vec<&serde_json::Value> = events.iter().filter(|e| e["event"] == "turn").collect();
+    assert_eq!(turns.len(), events.len(), "nothing but turns: {stdout}");
     assert_eq!(turns.len(), 4, "{stdout}");
     assert_eq!(turns[0]["intent"], "order_ride");
     assert_eq!(turns[1]["prompt"], "Pay $42.00 for your electricity bill?");

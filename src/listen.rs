@@ -1,0 +1,493 @@
+//! Live listening: a stream of 16 kHz audio in, a [`Turn`] out as soon as
+//! each utterance ends.
+//!
+//! [`Session::listen`] returns a [`Listener`]; the host feeds it audio as it
+//! arrives (from [`hush_audio::Capture`], or its own sound pipeline) and
+//! reads [`Event`]s. The endpointer cuts utterances; a worker task
+//! transcribes, understands and dispatches them in order while audio keeps
+//! coming in, so speech heard while an action runs can stop it (barge-in).
+//!
+//! Three modes decide which utterances are commands: every one
+//! ([`Mode::Continuous`]), those said while the host holds a push-to-talk
+//! control ([`Mode::PushToTalk`]), or those that start with the wake phrase
+//! ([`Mode::WakePhrase`]), which a cheap check scores before anything is
+//! transcribed. An answer to the assistant's question never needs the wake
+//! phrase.
+
+use crate::engine::{EngineError, Session, Turn};
+use hush_asr::Trim;
+use hush_audio::{Endpointer, Segment, VadParams, SAMPLE_RATE};
+use serde::Serialize;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use zeroize::Zeroize;
+
+/// Which utterances are commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Every utterance.
+    Continuous,
+    /// Only those starting with the wake phrase (or following it closely).
+    WakePhrase,
+    /// Only audio heard while [`Listener::push_to_talk`] is held.
+    PushToTalk,
+}
+
+/// The wake phrase and how it is checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WakeParams {
+    pub phrase: String,
+    /// Scores at or above this wake hush (see [`wake_score`]).
+    pub threshold: f32,
+    /// Audio from the start of an utterance that the check looks at.
+    pub window: Duration,
+    /// An utterance no longer than this that passes the check is the phrase
+    /// alone: the command is the next utterance.
+    pub phrase_alone: Duration,
+    /// How long after the phrase alone the next utterance may start.
+    pub follow_up: Duration,
+}
+
+impl Default for WakeParams {
+    fn default() -> Self {
+        WakeParams {
+            phrase: "hey hush".into(),
+            // Tuned on synthetic "hey hush" clips (Piper and espeak-ng
+            // voices, clean and with car, street and kitchen noise) against
+            // the dev commands and the noise recordings: see README.
+            threshold: WAKE_THRESHOLD,
+            window: Duration::from_millis(2_500),
+            phrase_alone: Duration::from_millis(1_300),
+            follow_up: Duration::from_secs(8),
+        }
+    }
+}
+
+/// The default wake threshold.
+pub const WAKE_THRESHOLD: f32 = -6.35;
+
+/// Listening settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListenParams {
+    pub mode: Mode,
+    pub vad: VadParams,
+    pub wake: WakeParams,
+    /// Speech that starts while an action runs cancels it.
+    pub barge_in: bool,
+    /// Hand each turn's audio back in [`LiveTurn::audio`] (off by default:
+    /// audio is wiped once transcribed).
+    pub keep_audio: bool,
+}
+
+impl Default for ListenParams {
+    fn default() -> Self {
+        ListenParams { mode: Mode::Continuous, vad: VadParams::default(), wake: WakeParams::default(), barge_in: true, keep_audio: false }
+    }
+}
+
+/// Where an utterance's speech lies in the stream (from its first sample).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Span {
+    #[serde(serialize_with = "secs")]
+    pub start: Duration,
+    #[serde(serialize_with = "secs")]
+    pub end: Duration,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1e3).round() / 1e3)
+}
+
+fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+}
+
+/// How long a live turn took, beyond the stages [`Turn::timings`] lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Latency {
+    /// Quiet waited after the last speech before the utterance was ended
+    /// (the endpoint silence; zero for push-to-talk).
+    #[serde(serialize_with = "millis")]
+    pub endpoint_silence: Duration,
+    /// From the endpoint decision until the worker picked the utterance up
+    /// (non-zero when an earlier one was still being handled).
+    #[serde(serialize_with = "millis")]
+    pub queued: Duration,
+    /// The wake-phrase check.
+    #[serde(serialize_with = "millis")]
+    pub wake_check: Duration,
+    /// From the endpoint decision to the action's outcome or the question:
+    /// what the user waits for once hush knows they have finished.
+    #[serde(serialize_with = "millis")]
+    pub to_dispatch: Duration,
+}
+
+/// A turn heard live.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveTurn {
+    pub speech: Span,
+    /// The wake check's score, in wake-phrase mode when it ran.
+    pub wake_score: Option<f32>,
+    pub latency: Latency,
+    pub turn: Turn,
+    /// The utterance's 16 kHz audio, only with [`ListenParams::keep_audio`].
+    #[serde(skip)]
+    pub audio: Option<hush_audio::Audio>,
+}
+
+/// Why an utterance was not taken as a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ignored {
+    NoWakePhrase,
+}
+
+/// What the listener noticed.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// Speech began.
+    SpeechStarted {
+        #[serde(serialize_with = "secs")]
+        at: Duration,
+    },
+    /// Speech began while an action ran, and the action was cancelled.
+    BargeIn {
+        #[serde(serialize_with = "secs")]
+        at: Duration,
+    },
+    /// An utterance that was not for hush.
+    Ignored {
+        speech: Span,
+        reason: Ignored,
+        wake_score: Option<f32>,
+        #[serde(serialize_with = "millis")]
+        check: Duration,
+    },
+    /// The wake phrase on its own: the next utterance is the command.
+    Woke { speech: Span, wake_score: f32 },
+    /// An utterance became a turn.
+    Turn(Box<LiveTurn>),
+    /// An utterance could not be handled (a recogniser error); listening
+    /// goes on.
+    Failed { speech: Span, error: String },
+}
+
+/// Feeds audio in, hands events out. Create with [`Session::listen`] inside
+/// a tokio runtime.
+pub struct Listener {
+    mode: Mode,
+    barge_in: bool,
+    vad: Endpointer,
+    session: Session,
+    /// Samples fed so far.
+    fed: u64,
+    /// Audio of a push-to-talk press in progress.
+    held: Option<(u64, Vec<f32>)>,
+    jobs: Option<mpsc::UnboundedSender<Job>>,
+    events_tx: mpsc::UnboundedSender<Event>,
+    events: mpsc::UnboundedReceiver<Event>,
+    worker: Option<tokio::task::JoinHandle<()>>,
+}
+
+struct Job {
+    segment: Segment,
+    speech: Span,
+    /// When the endpoint was decided (or the push-to-talk control released).
+    decided: Instant,
+    endpoint_silence: Duration,
+    /// Taken as a command without the wake check (push-to-talk).
+    addressed: bool,
+}
+
+fn at(samples: u64) -> Duration {
+    Duration::from_secs_f64(samples as f64 / SAMPLE_RATE as f64)
+}
+
+impl Listener {
+    pub(crate) fn new(session: Session, params: ListenParams) -> Result<Listener, EngineError> {
+        let handle = tokio::runtime::Handle::try_current().map_err(|_| EngineError::NoRuntime)?;
+        if params.mode == Mode::WakePhrase && params.wake.phrase.split_whitespace().next().is_none() {
+            return Err(EngineError::Wake("the wake phrase is empty".into()));
+        }
+        session.recognizer()?;
+        let (jobs, rx) = mpsc::unbounded_channel();
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let worker = Worker {
+            session: session.clone(),
+            mode: params.mode,
+            wake: params.wake,
+            keep_audio: params.keep_audio,
+            events: events_tx.clone(),
+            awake_until: None,
+        };
+        let worker = handle.spawn(worker.run(rx));
+        Ok(Listener {
+            mode: params.mode,
+            barge_in: params.barge_in,
+            vad: Endpointer::new(params.vad),
+            session,
+            fed: 0,
+            held: None,
+            jobs: Some(jobs),
+            events_tx,
+            events,
+            worker: Some(worker),
+        })
+    }
+
+    /// Feeds 16 kHz mono samples. Utterances that end here are queued for
+    /// the worker; their turns arrive as events.
+    pub fn feed(&mut self, samples: &[f32]) {
+        if self.mode == Mode::PushToTalk {
+            if let Some((_, held)) = self.held.as_mut() {
+                held.extend_from_slice(samples);
+            }
+            self.fed += samples.len() as u64;
+            return;
+        }
+        // Frame by frame, so that the start of speech is seen where it is.
+        for piece in samples.chunks(hush_audio::vad::FRAME) {
+            let was = self.vad.in_speech();
+            let ended = self.vad.push(piece);
+            self.fed += piece.len() as u64;
+            for segment in ended {
+                self.submit(segment, false);
+            }
+            if !was && self.vad.in_speech() {
+                self.speech_started();
+            }
+        }
+    }
+
+    /// Presses (`true`) or releases the push-to-talk control. Audio fed
+    /// while it is held is one utterance, handed over on release.
+    pub fn push_to_talk(&mut self, pressed: bool) {
+        match (pressed, self.held.take()) {
+            (true, None) => {
+                self.held = Some((self.fed, Vec::new()));
+                self.speech_started();
+            }
+            (true, Some(held)) => self.held = Some(held),
+            (false, Some((start, samples))) if !samples.is_empty() => {
+                let end = start + samples.len() as u64;
+                let segment = Segment { start, speech_start: start, speech_end: end, truncated: false, samples };
+                self.submit(segment, true);
+            }
+            (false, _) => {}
+        }
+    }
+
+    /// Events so far, without waiting.
+    pub fn events(&mut self) -> Vec<Event> {
+        let mut out = Vec::new();
+        while let Ok(e) = self.events.try_recv() {
+            out.push(e);
+        }
+        out
+    }
+
+    /// Waits for the next event; `None` once the listener is finished.
+    pub async fn next_event(&mut self) -> Option<Event> {
+        self.events.recv().await
+    }
+
+    /// Ends the stream: the utterance being heard (or a held push-to-talk)
+    /// is handed over, every queued utterance is handled, and all remaining
+    /// events are returned.
+    pub async fn finish(mut self) -> Vec<Event> {
+        if let Some(segment) = self.vad.finish() {
+            self.submit(segment, false);
+        }
+        self.push_to_talk(false);
+        self.jobs.take();
+        if let Some(worker) = self.worker.take() {
+            if let Err(e) = worker.await {
+                let _ = self.events_tx.send(Event::Failed { speech: Span { start: at(self.fed), end: at(self.fed) }, error: e.to_string() });
+            }
+        }
+        self.events()
+    }
+
+    /// Audio fed so far.
+    pub fn position(&self) -> Duration {
+        at(self.fed)
+    }
+
+    fn speech_started(&mut self) {
+        let now = at(self.fed);
+        let _ = self.events_tx.send(Event::SpeechStarted { at: now });
+        if self.barge_in && self.session.interrupt() {
+            let _ = self.events_tx.send(Event::BargeIn { at: now });
+        }
+    }
+
+    fn submit(&mut self, segment: Segment, addressed: bool) {
+        let speech = Span { start: at(segment.speech_start), end: at(segment.speech_end) };
+        let endpoint_silence = at(segment.start + segment.samples.len() as u64).saturating_sub(speech.end);
+        let job = Job { segment, speech, decided: Instant::now(), endpoint_silence, addressed };
+        if let Some(jobs) = &self.jobs {
+            // The worker only stops when the listener does.
+            let _ = jobs.send(job);
+        }
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Some(w) = self.worker.take() {
+            w.abort();
+        }
+    }
+}
+
+struct Worker {
+    session: Session,
+    mode: Mode,
+    wake: WakeParams,
+    keep_audio: bool,
+    events: mpsc::UnboundedSender<Event>,
+    /// After the phrase alone: utterances starting before this are commands.
+    awake_until: Option<Duration>,
+}
+
+impl Worker {
+    async fn run(mut self, mut jobs: mpsc::UnboundedReceiver<Job>) {
+        while let Some(job) = jobs.recv().await {
+            let speech = job.speech;
+            let event = match self.handle(job).await {
+                Ok(e) => e,
+                Err(e) => Event::Failed { speech, error: e.to_string() },
+            };
+            if self.events.send(event).is_err() {
+                return;
+            }
+        }
+    }
+
+    async fn handle(&mut self, job: Job) -> Result<Event, EngineError> {
+        let picked = Instant::now();
+        let mut latency = Latency { endpoint_silence: job.endpoint_silence, queued: picked - job.decided, ..Latency::default() };
+        let Job { mut segment, speech, decided, addressed, .. } = job;
+        let mut score_heard = None;
+        let mut strip = false;
+        let expected = self.mode != Mode::WakePhrase
+            || addressed
+            || self.awake_until.is_some_and(|t| speech.start <= t)
+            || self.session.pending().is_some();
+        if !expected {
+            let from = (segment.speech_start - segment.start) as usize;
+            let from = from.saturating_sub(SAMPLE_RATE as usize / 10);
+            let to = (from + (self.wake.window.as_secs_f64() * SAMPLE_RATE as f64) as usize).min(segment.samples.len());
+            let rec = self.session.recognizer()?;
+            let mut window = segment.samples[from..to].to_vec();
+            let phrase = self.wake.phrase.clone();
+            let t = Instant::now();
+            let score = tokio::task::spawn_blocking(move || {
+                let s = wake_score(&rec, &window, &phrase);
+                window.zeroize();
+                s
+            })
+            .await
+            .map_err(|e| EngineError::Worker(e.to_string()))??;
+            latency.wake_check = t.elapsed();
+            if score < self.wake.threshold {
+                return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: latency.wake_check });
+            }
+            score_heard = Some(score);
+            if speech.end - speech.start <= self.wake.phrase_alone {
+                self.awake_until = Some(speech.end + self.wake.follow_up);
+                return Ok(Event::Woke { speech, wake_score: score });
+            }
+            strip = true;
+        }
+        self.awake_until = None;
+        let samples = std::mem::take(&mut segment.samples);
+        let kept = self.keep_audio.then(|| hush_audio::Audio::from_samples(samples.clone()));
+        let (transcript, asr) = self.session.transcribe(samples).await?;
+        let text = if strip { without_phrase(&transcript.text, &self.wake.phrase) } else { transcript.text };
+        if strip && text.is_empty() {
+            // The phrase alone after all (said slowly).
+            self.awake_until = Some(speech.end + self.wake.follow_up);
+            return Ok(Event::Woke { speech, wake_score: score_heard.unwrap_or_default() });
+        }
+        let timings = crate::Timings { asr, ..Default::default() };
+        let turn = self.session.understand_and_act(text, timings, picked).await;
+        latency.to_dispatch = decided.elapsed();
+        Ok(Event::Turn(Box::new(LiveTurn { speech, wake_score: score_heard, latency, turn, audio: kept })))
+    }
+}
+
+/// The wake check: how Whisper reads the wake phrase at the start of
+/// `samples`, as the mean token log-probability (best of the phrase with and
+/// without a comma) heard plainly plus the same when Whisper is told the
+/// phrase was said before. The plain reading keeps sentences that merely
+/// start alike ("hey, share me a joke") out; the primed one lets through a
+/// phrase the plain reading mishears (synthetic voices in noise). Higher is
+/// more likely; [`WAKE_THRESHOLD`] is the default cut.
+pub fn wake_score(rec: &hush_asr::Recognizer, samples: &[f32], phrase: &str) -> Result<f32, EngineError> {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let plain = capitalise(&words.join(" "));
+    let comma = match words.split_first() {
+        Some((first, rest)) if !rest.is_empty() => capitalise(&format!("{first}, {}", rest.join(" "))),
+        _ => plain.clone(),
+    };
+    let primed = format!("{plain}.");
+    // The encoder sees at least 3 s (as in transcription), which the check
+    // needs: on shorter windows Whisper reads the phrase much less reliably.
+    let trim = Trim::default();
+    let scores = rec.phrase_logprobs(samples, &[&plain, &comma], &["", &primed], trim)?;
+    let best = |per_phrase: &Vec<Vec<f32>>| {
+        per_phrase.iter().filter(|t| !t.is_empty()).map(|t| t.iter().sum::<f32>() / t.len() as f32).fold(f32::NEG_INFINITY, f32::max)
+    };
+    Ok(scores.iter().map(best).sum())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// The transcript without the wake phrase it starts with. Whisper often
+/// mishears the phrase ("A-Hush, navigate home"), so the leading words
+/// whose letters come closest to the phrase's are dropped.
+fn without_phrase(text: &str, phrase: &str) -> String {
+    let target: String = phrase.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    // Word boundaries in the original text, so what remains keeps its form.
+    let mut words: Vec<(usize, String)> = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, ch) in text.char_indices() {
+        if ch.is_alphanumeric() || ch == '\'' {
+            current.get_or_insert((i, String::new())).1.extend(ch.to_lowercase().filter(|c| *c != '\''));
+        } else if let Some(w) = current.take() {
+            words.push(w);
+        }
+    }
+    words.extend(current);
+    let mut best = (usize::MAX, 0);
+    let mut joined = String::new();
+    for (k, (_, w)) in words.iter().enumerate().take(4) {
+        joined.push_str(w);
+        let d = strsim::levenshtein(&joined, &target);
+        if d < best.0 {
+            best = (d, k + 1);
+        }
+    }
+    let rest = words.get(best.1).map_or("", |(i, _)| &text[*i..]);
+    rest.trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_phrase_is_taken_off_however_it_was_heard() {
+        assert_eq!(without_phrase("Hey Hush, navigate home.", "hey hush"), "navigate home.");
+        assert_eq!(without_phrase("A-Hush, book me a ride.", "hey hush"), "book me a ride.");
+        assert_eq!(without_phrase("Hey, hush.", "hey hush"), "");
+        assert_eq!(without_phrase("Hayhush pay my bill", "hey hush"), "pay my bill");
+        assert_eq!(without_phrase("", "hey hush"), "");
+    }
+}
