@@ -15,7 +15,6 @@
 //! phrase.
 
 use crate::engine::{EngineError, Session, Turn};
-use hush_asr::Trim;
 use hush_audio::{Endpointer, Segment, VadParams, SAMPLE_RATE};
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -114,9 +113,6 @@ pub struct Latency {
     /// (non-zero when an earlier one was still being handled).
     #[serde(serialize_with = "millis")]
     pub queued: Duration,
-    /// The wake-phrase check.
-    #[serde(serialize_with = "millis")]
-    pub wake_check: Duration,
     /// From the endpoint decision to the action's outcome or the question:
     /// what the user waits for once hush knows they have finished.
     #[serde(serialize_with = "millis")]
@@ -183,6 +179,9 @@ pub struct Listener {
     session: Session,
     /// Samples fed so far.
     fed: u64,
+    /// Utterances handed to the worker, and those it has reported on.
+    submitted: usize,
+    handled: usize,
     /// Audio of a push-to-talk press in progress.
     held: Option<(u64, Vec<f32>)>,
     jobs: Option<mpsc::UnboundedSender<Job>>,
@@ -229,6 +228,8 @@ impl Listener {
             vad: Endpointer::new(params.vad),
             session,
             fed: 0,
+            submitted: 0,
+            handled: 0,
             held: None,
             jobs: Some(jobs),
             events_tx,
@@ -283,6 +284,7 @@ impl Listener {
     pub fn events(&mut self) -> Vec<Event> {
         let mut out = Vec::new();
         while let Ok(e) = self.events.try_recv() {
+            self.count(&e);
             out.push(e);
         }
         out
@@ -290,7 +292,34 @@ impl Listener {
 
     /// Waits for the next event; `None` once the listener is finished.
     pub async fn next_event(&mut self) -> Option<Event> {
-        self.events.recv().await
+        let e = self.events.recv().await?;
+        self.count(&e);
+        Some(e)
+    }
+
+    /// Utterances ended but not yet handled.
+    pub fn pending(&self) -> usize {
+        self.submitted - self.handled
+    }
+
+    /// Waits until every ended utterance is handled; returns the events.
+    /// (A replay that must not run ahead of hush, e.g. to measure latency
+    /// without queueing.)
+    pub async fn settle(&mut self) -> Vec<Event> {
+        let mut out = self.events();
+        while self.pending() > 0 {
+            match self.next_event().await {
+                Some(e) => out.push(e),
+                None => break,
+            }
+        }
+        out
+    }
+
+    fn count(&mut self, e: &Event) {
+        if matches!(e, Event::Ignored { .. } | Event::Woke { .. } | Event::Turn(_) | Event::Failed { .. }) {
+            self.handled += 1;
+        }
     }
 
     /// Ends the stream: the utterance being heard (or a held push-to-talk)
@@ -329,7 +358,9 @@ impl Listener {
         let job = Job { segment, speech, decided: Instant::now(), endpoint_silence, addressed };
         if let Some(jobs) = &self.jobs {
             // The worker only stops when the listener does.
-            let _ = jobs.send(job);
+            if jobs.send(job).is_ok() {
+                self.submitted += 1;
+            }
         }
     }
 }
@@ -370,48 +401,53 @@ impl Worker {
         let picked = Instant::now();
         let mut latency = Latency { endpoint_silence: job.endpoint_silence, queued: picked - job.decided, ..Latency::default() };
         let Job { mut segment, speech, decided, addressed, .. } = job;
+        let kept = self.keep_audio.then(|| hush_audio::Audio::from_samples(segment.samples.clone()));
         let mut score_heard = None;
-        let mut strip = false;
         let expected = self.mode != Mode::WakePhrase
             || addressed
             || self.awake_until.is_some_and(|t| speech.start <= t)
             || self.session.pending().is_some();
-        if !expected {
+        let (text, asr) = if expected {
+            let samples = std::mem::take(&mut segment.samples);
+            let (transcript, asr) = self.session.transcribe(samples).await?;
+            // Said anyway (an answer with the phrase before it): only a close
+            // likeness is taken off.
+            let text = match without_phrase(&transcript.text, &self.wake.phrase) {
+                (rest, distance) if self.mode == Mode::WakePhrase && distance * 2 <= letters(&self.wake.phrase) => rest,
+                _ => transcript.text,
+            };
+            (text, asr)
+        } else {
+            // The wake check and the transcription in one pass: Whisper
+            // scores the phrase and, if it is there, goes on to read what
+            // follows it.
             let from = (segment.speech_start - segment.start) as usize;
             let from = from.saturating_sub(SAMPLE_RATE as usize / 10);
-            let to = (from + (self.wake.window.as_secs_f64() * SAMPLE_RATE as f64) as usize).min(segment.samples.len());
+            let mut samples = segment.samples.split_off(from);
             let rec = self.session.recognizer()?;
-            let mut window = segment.samples[from..to].to_vec();
-            let phrase = self.wake.phrase.clone();
+            let (phrase, threshold) = (self.wake.phrase.clone(), self.wake.threshold);
             let t = Instant::now();
-            let score = tokio::task::spawn_blocking(move || {
-                let s = wake_score(&rec, &window, &phrase);
-                window.zeroize();
-                s
+            let (score, transcript) = tokio::task::spawn_blocking(move || {
+                let r = read_wake_phrase(&rec, &samples, &phrase, threshold);
+                samples.zeroize();
+                r
             })
             .await
             .map_err(|e| EngineError::Worker(e.to_string()))??;
-            latency.wake_check = t.elapsed();
-            if score < self.wake.threshold {
-                return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: latency.wake_check });
-            }
+            let took = t.elapsed();
+            let Some(transcript) = transcript else {
+                return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: took });
+            };
             score_heard = Some(score);
-            if speech.end - speech.start <= self.wake.phrase_alone {
+            let said = transcript.text.trim_matches(|c: char| !c.is_alphanumeric());
+            if speech.end - speech.start <= self.wake.phrase_alone || said.is_empty() {
                 self.awake_until = Some(speech.end + self.wake.follow_up);
                 return Ok(Event::Woke { speech, wake_score: score });
             }
-            strip = true;
-        }
+            // The text after the phrase starts with its comma, if any.
+            (transcript.text.trim_start_matches(|c: char| !c.is_alphanumeric()).to_owned(), took)
+        };
         self.awake_until = None;
-        let samples = std::mem::take(&mut segment.samples);
-        let kept = self.keep_audio.then(|| hush_audio::Audio::from_samples(samples.clone()));
-        let (transcript, asr) = self.session.transcribe(samples).await?;
-        let text = if strip { without_phrase(&transcript.text, &self.wake.phrase) } else { transcript.text };
-        if strip && text.is_empty() {
-            // The phrase alone after all (said slowly).
-            self.awake_until = Some(speech.end + self.wake.follow_up);
-            return Ok(Event::Woke { speech, wake_score: score_heard.unwrap_or_default() });
-        }
         let timings = crate::Timings { asr, ..Default::default() };
         let turn = self.session.understand_and_act(text, timings, picked).await;
         latency.to_dispatch = decided.elapsed();
@@ -419,14 +455,10 @@ impl Worker {
     }
 }
 
-/// The wake check: how Whisper reads the wake phrase at the start of
-/// `samples`, as the mean token log-probability (best of the phrase with and
-/// without a comma) heard plainly plus the same when Whisper is told the
-/// phrase was said before. The plain reading keeps sentences that merely
-/// start alike ("hey, share me a joke") out; the primed one lets through a
-/// phrase the plain reading mishears (synthetic voices in noise). Higher is
-/// more likely; [`WAKE_THRESHOLD`] is the default cut.
-pub fn wake_score(rec: &hush_asr::Recognizer, samples: &[f32], phrase: &str) -> Result<f32, EngineError> {
+/// The wake check, and what follows the phrase when it passes: Whisper
+/// scores the phrase at the start of `samples` (see [`wake_score`]) and, at
+/// or above `threshold`, transcribes the rest in the same pass.
+pub fn read_wake_phrase(rec: &hush_asr::Recognizer, samples: &[f32], phrase: &str, threshold: f32) -> Result<(f32, Option<hush_asr::Transcript>), EngineError> {
     let words: Vec<&str> = phrase.split_whitespace().collect();
     let plain = capitalise(&words.join(" "));
     let comma = match words.split_first() {
@@ -434,14 +466,32 @@ pub fn wake_score(rec: &hush_asr::Recognizer, samples: &[f32], phrase: &str) -> 
         _ => plain.clone(),
     };
     let primed = format!("{plain}.");
-    // The encoder sees at least 3 s (as in transcription), which the check
-    // needs: on shorter windows Whisper reads the phrase much less reliably.
-    let trim = Trim::default();
-    let scores = rec.phrase_logprobs(samples, &[&plain, &comma], &["", &primed], trim)?;
+    let mut score = f32::NEG_INFINITY;
+    let reading = rec.read_after_phrase(samples, &[&plain, &comma], &["", &primed], |scores| {
+        score = wake_score(scores);
+        // Each context adds a log-probability (at most 0): below the
+        // threshold after the plain reading is below it for good.
+        (score < threshold || scores.len() == 2).then_some(score >= threshold)
+    })?;
+    Ok((score, reading.transcript))
+}
+
+/// How Whisper reads the wake phrase: the mean token log-probability (best
+/// of the phrase with and without a comma) heard plainly, plus the same
+/// when Whisper is told the phrase was said before. The plain reading keeps
+/// sentences that merely start alike ("hey, share me a joke") out; the
+/// primed one lets through a phrase the plain reading mishears (synthetic
+/// voices in noise). Higher is more likely; [`WAKE_THRESHOLD`] is the
+/// default cut.
+pub fn wake_score(scores: &[Vec<Vec<f32>>]) -> f32 {
     let best = |per_phrase: &Vec<Vec<f32>>| {
         per_phrase.iter().filter(|t| !t.is_empty()).map(|t| t.iter().sum::<f32>() / t.len() as f32).fold(f32::NEG_INFINITY, f32::max)
     };
-    Ok(scores.iter().map(best).sum())
+    scores.iter().map(best).sum()
+}
+
+fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
 fn capitalise(s: &str) -> String {
@@ -449,10 +499,11 @@ fn capitalise(s: &str) -> String {
     c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
-/// The transcript without the wake phrase it starts with. Whisper often
+/// The transcript without the wake phrase it starts with, and how far the
+/// words taken off were from the phrase (letter edits). Whisper often
 /// mishears the phrase ("A-Hush, navigate home"), so the leading words
 /// whose letters come closest to the phrase's are dropped.
-fn without_phrase(text: &str, phrase: &str) -> String {
+fn without_phrase(text: &str, phrase: &str) -> (String, usize) {
     let target: String = phrase.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
     // Word boundaries in the original text, so what remains keeps its form.
     let mut words: Vec<(usize, String)> = Vec::new();
@@ -475,7 +526,7 @@ fn without_phrase(text: &str, phrase: &str) -> String {
         }
     }
     let rest = words.get(best.1).map_or("", |(i, _)| &text[*i..]);
-    rest.trim().to_owned()
+    (rest.trim().to_owned(), best.0)
 }
 
 #[cfg(test)]
@@ -484,10 +535,13 @@ mod tests {
 
     #[test]
     fn the_phrase_is_taken_off_however_it_was_heard() {
-        assert_eq!(without_phrase("Hey Hush, navigate home.", "hey hush"), "navigate home.");
-        assert_eq!(without_phrase("A-Hush, book me a ride.", "hey hush"), "book me a ride.");
-        assert_eq!(without_phrase("Hey, hush.", "hey hush"), "");
-        assert_eq!(without_phrase("Hayhush pay my bill", "hey hush"), "pay my bill");
-        assert_eq!(without_phrase("", "hey hush"), "");
+        let rest = |t: &str| without_phrase(t, "hey hush").0;
+        assert_eq!(rest("Hey Hush, navigate home."), "navigate home.");
+        assert_eq!(rest("A-Hush, book me a ride."), "book me a ride.");
+        assert_eq!(rest("Hey, hush."), "");
+        assert_eq!(rest("Hayhush pay my bill"), "pay my bill");
+        assert_eq!(rest(""), "");
+        assert_eq!(without_phrase("Hey Hush, yes.", "hey hush").1, 0);
+        assert!(without_phrase("Yes, go ahead.", "hey hush").1 > 2);
     }
 }

@@ -368,7 +368,10 @@ impl Recognizer {
         }
         prompt.push(tok.no_timestamps);
         let feed = &prompt[state.len()..];
-        let rows = if sot_logits.is_none() { feed.len() } else { 1 };
+        // Logits only from the start-of-transcript token on (the vocabulary
+        // projection is the dear part of a step); its row gives P(no speech).
+        let sot_at = prompt.iter().position(|&t| t == tok.sot).unwrap_or(0);
+        let rows = if sot_logits.is_none() { prompt.len() - sot_at } else { 1 };
         let logits = dec.step(&mut state, feed, rows)?.to_vec2::<f32>()?;
         let sot_logits = sot_logits.unwrap_or_else(|| logits[0].clone());
         let no_speech_prob = tok.no_speech.map_or(0.0, |id| prob_of(&sot_logits, id));
@@ -376,59 +379,116 @@ impl Recognizer {
         Ok(Begun { state, logits, language, no_speech_prob, prompt_len: prompt.len() })
     }
 
-    /// How the decoder reads each phrase at the start of `samples`: the
-    /// log-probability of each of the phrase's tokens, teacher-forced right
-    /// after the prompt. Indexed `[context][phrase][token]`: each context is
-    /// text given to Whisper as said before (its prompt; "" for none), which
-    /// primes it to hear words it would otherwise miss. One encoder pass
-    /// over the trimmed audio and one decoder pass per context and phrase: a
-    /// cheap check (for a wake phrase, say) before a full transcription.
-    pub fn phrase_logprobs(&self, samples: &[f32], phrases: &[&str], contexts: &[&str], trim: Trim) -> Result<Vec<Vec<Vec<f32>>>, AsrError> {
+    /// Reads audio that should start with a phrase (a wake phrase, say)
+    /// in one pass: scores the phrase, and only if `accept` agrees,
+    /// transcribes what follows it. `accept` sees the scores after each
+    /// context and answers `Some(yes or no)` or `None` (read the next
+    /// context first; `None` after the last is a no), so a clear case
+    /// costs one context.
+    ///
+    /// The scores are the log-probability of each of the phrase's tokens,
+    /// teacher-forced right after the prompt, indexed
+    /// `[context][phrase][token]`: each context is text given to Whisper as
+    /// said before (its prompt; "" for none), which primes it to hear words
+    /// it would otherwise miss. The transcript continues, without a
+    /// context, after the phrase that scored best there; it does not
+    /// include the phrase. Audio of at most one 30 s window.
+    pub fn read_after_phrase(
+        &self,
+        samples: &[f32],
+        phrases: &[&str],
+        contexts: &[&str],
+        mut accept: impl FnMut(&[Vec<Vec<f32>>]) -> Option<bool> + Send,
+    ) -> Result<PhraseReading, AsrError> {
         if samples.is_empty() {
             return Err(AsrError::EmptyAudio);
         }
+        if phrases.is_empty() || contexts.is_empty() {
+            return Err(AsrError::Inference("a phrase reading needs a phrase and a context".into()));
+        }
         self.pool.install(|| {
             let opts = DecodeOptions { language: Some("en".into()), ..self.params.decode.clone() };
-            let (audio, _) = self.encode(samples, Some(trim), &mut Timings::default())?;
-            let mut out = Vec::with_capacity(contexts.len());
-            for context in contexts {
+            let mut timings = Timings::default();
+            let window = samples.len().min(WINDOW_FRAMES * HOP);
+            let (audio, frames) = self.encode(&samples[..window], opts.trim, &mut timings)?;
+            let t = Instant::now();
+            let ids: Vec<Vec<u32>> = phrases.iter().map(|p| self.tokenizer.encode(&format!(" {}", p.trim()))).collect::<Result<_, _>>()?;
+            let mut scores = Vec::with_capacity(contexts.len());
+            // After each phrase, in the first context: where a transcript goes on.
+            let mut after: Vec<(DecoderState, Vec<f32>, usize)> = Vec::new();
+            let mut accepted = false;
+            for (c, context) in contexts.iter().enumerate() {
                 let begun = self.begin(&audio, &opts, context)?;
                 let mut per_phrase = Vec::with_capacity(phrases.len());
-                for phrase in phrases {
-                    let ids = self.tokenizer.encode(&format!(" {}", phrase.trim()))?;
+                for ids in &ids {
+                    let mut state = begun.state.clone();
                     let mut rows = vec![begun.logits.clone()];
-                    if ids.len() > 1 {
-                        let mut state = begun.state.clone();
-                        let ahead = &ids[..ids.len() - 1];
-                        rows.extend(self.model.decoder.step(&mut state, ahead, ahead.len())?.to_vec2::<f32>()?);
+                    rows.extend(self.model.decoder.step(&mut state, ids, ids.len())?.to_vec2::<f32>()?);
+                    per_phrase.push(rows.iter().zip(ids).map(|(l, &id)| prob_of(l, id).max(1e-30).ln()).collect::<Vec<f32>>());
+                    if c == 0 {
+                        after.push((state, rows.pop().unwrap_or_default(), begun.prompt_len + ids.len()));
                     }
-                    per_phrase.push(rows.iter().zip(&ids).map(|(l, &id)| prob_of(l, id).max(1e-30).ln()).collect());
                 }
-                out.push(per_phrase);
+                scores.push(per_phrase);
+                if let Some(yes) = accept(&scores) {
+                    accepted = yes;
+                    break;
+                }
             }
-            Ok(out)
+            timings.decode += t.elapsed();
+            if !accepted {
+                return Ok(PhraseReading { scores, transcript: None });
+            }
+            let mean = |v: &Vec<f32>| v.iter().sum::<f32>() / v.len().max(1) as f32;
+            let best = (0..after.len()).max_by(|&a, &b| mean(&scores[0][a]).total_cmp(&mean(&scores[0][b]))).unwrap_or(0);
+            let (state, logits, fed) = after.swap_remove(best);
+            let t = Instant::now();
+            let (tokens, logprob_sum, stop) = self.greedy(state, logits, window, fed, false, &opts, &mut timings)?;
+            timings.decode += t.elapsed();
+            let text = self.tokenizer.decode(&tokens)?.trim().to_owned();
+            let transcript = Transcript {
+                text,
+                language: Some("en".into()),
+                avg_logprob: if tokens.is_empty() { 0.0 } else { logprob_sum / tokens.len() as f32 },
+                tokens,
+                no_speech_prob: 0.0,
+                stop,
+                encoder_frames: frames,
+                timings,
+            };
+            Ok(PhraseReading { scores, transcript: Some(transcript) })
         })
     }
 
-    fn window(&self, samples: &[f32], opts: &DecodeOptions, timings: &mut Timings) -> Result<Window, AsrError> {
-        let cfg = &self.model.config;
-        let (audio, frames) = self.encode(samples, opts.trim, timings)?;
-        let t2 = Instant::now();
+    /// Greedy decoding from `state` (whose last logits are `logits`) until
+    /// end of text, the token cap for `samples` of audio, or a loop.
+    /// `first` applies Whisper's suppression of tokens that cannot begin a
+    /// transcript.
+    #[allow(clippy::too_many_arguments)]
+    fn greedy(
+        &self,
+        mut state: DecoderState,
+        mut logits: Vec<f32>,
+        samples: usize,
+        fed: usize,
+        first: bool,
+        opts: &DecodeOptions,
+        timings: &mut Timings,
+    ) -> Result<(Vec<u32>, f32, Stop), AsrError> {
         let dec = &self.model.decoder;
-        let tok = &self.tokenizer;
-        let Begun { mut state, mut logits, language, no_speech_prob, prompt_len } = self.begin(&audio, opts, "")?;
-
-        let seconds = samples.len() as f32 / 16_000.0;
+        let seconds = samples as f32 / 16_000.0;
         let cap = (opts.max_tokens)
             .min((seconds * opts.tokens_per_second).ceil() as usize + 8)
-            .min(dec.max_tokens().saturating_sub(prompt_len + 1));
+            .min(dec.max_tokens().saturating_sub(fed + 1));
         let mut tokens: Vec<u32> = Vec::new();
         let mut logprob_sum = 0.0;
         let mut stop = Stop::TokenCap;
         let mut banned = self.suppress.clone();
-        for &t in &cfg.begin_suppress_tokens {
-            if let Some(b) = banned.get_mut(t as usize) {
-                *b = true;
+        if first {
+            for &t in &self.model.config.begin_suppress_tokens {
+                if let Some(b) = banned.get_mut(t as usize) {
+                    *b = true;
+                }
             }
         }
         while tokens.len() < cap {
@@ -436,7 +496,7 @@ impl Recognizer {
             if tokens.is_empty() {
                 banned.clone_from(&self.suppress);
             }
-            if next == tok.eot || self.restarts(&tokens, next)? {
+            if next == self.tokenizer.eot || self.restarts(&tokens, next)? {
                 stop = Stop::EndOfText;
                 break;
             }
@@ -453,6 +513,15 @@ impl Recognizer {
             logits = dec.step(&mut state, &[next], 1)?.squeeze(0)?.to_vec1::<f32>()?;
             timings.decode_steps += 1;
         }
+        Ok((tokens, logprob_sum, stop))
+    }
+
+    fn window(&self, samples: &[f32], opts: &DecodeOptions, timings: &mut Timings) -> Result<Window, AsrError> {
+        let (audio, frames) = self.encode(samples, opts.trim, timings)?;
+        let t2 = Instant::now();
+        let Begun { state, logits, language, no_speech_prob, prompt_len } = self.begin(&audio, opts, "")?;
+
+        let (mut tokens, mut logprob_sum, mut stop) = self.greedy(state, logits, samples.len(), prompt_len, true, opts, timings)?;
         let avg = if tokens.is_empty() { 0.0 } else { logprob_sum / tokens.len() as f32 };
         if no_speech_prob > opts.no_speech_threshold && avg < opts.logprob_threshold {
             tokens.clear();
@@ -502,6 +571,15 @@ impl Recognizer {
         let ids: Vec<u32> = words.iter().map(|w| w.1).collect();
         repetition_cut(&ids).map(|keep| words[keep].0)
     }
+}
+
+/// What [`Recognizer::read_after_phrase`] found.
+#[derive(Debug, Clone)]
+pub struct PhraseReading {
+    /// `[context][phrase][token]` log-probabilities.
+    pub scores: Vec<Vec<Vec<f32>>>,
+    /// What follows the phrase, when it was accepted.
+    pub transcript: Option<Transcript>,
 }
 
 struct Begun {

@@ -18,6 +18,7 @@
 //! It never writes audio anywhere; buffers that held audio are zeroed.
 
 pub mod capture;
+pub mod mix;
 #[cfg(feature = "microphone")]
 mod microphone;
 mod resample;

@@ -77,7 +77,6 @@ fn a_click_is_not_speech_and_a_monologue_is_cut() {
 fn dev_clips_in_noise() {
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/audio-dev"));
     let manifest = std::fs::read_to_string(dir.join("manifest.jsonl")).expect("../shared/data/audio-dev");
-    let energy = |f: &[f32]| 10.0 * (f.iter().map(|x| x * x).sum::<f32>() / f.len() as f32 + 1e-12).log10();
     for snr in [10.0, 5.0] {
         let (mut tp, mut fp, mut fn_, mut clips, mut one) = (0usize, 0usize, 0usize, 0usize, 0usize);
         for line in manifest.lines() {
@@ -87,9 +86,7 @@ fn dev_clips_in_noise() {
             }
             let (noisy, _) = read_wav(dir.join(row["audio"].as_str().unwrap()), &Default::default()).unwrap();
             let (clean, _) = read_wav(dir.join(row["clean_audio"].as_str().unwrap()), &Default::default()).unwrap();
-            let frames: Vec<f32> = clean.samples().chunks_exact(FRAME).map(energy).collect();
-            let loudest = frames.iter().cloned().fold(f32::MIN, f32::max);
-            let truth: Vec<bool> = frames.iter().map(|&e| e > loudest - 40.0).collect();
+            let truth = hush_audio::mix::speech_frames(clean.samples());
             let segs = run(noisy.samples(), 1600, VadParams::default());
             let said = |i: usize| {
                 let (a, b) = ((i * FRAME) as u64, ((i + 1) * FRAME) as u64);

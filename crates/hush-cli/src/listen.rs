@@ -135,7 +135,10 @@ pub fn listen(a: &ListenArgs) -> Result<()> {
             tracing::warn!(lost_ms = lost * 1000 / SAMPLE_RATE as u64, "hush fell behind: audio dropped");
             eprintln!("warning: {} ms of audio dropped (hush fell behind the input)", lost * 1000 / SAMPLE_RATE as u64);
         }
-        for e in listener.events() {
+        // A fast replay waits for hush after each utterance, as a speaker
+        // would: latencies then hold no queueing that real time would not.
+        let events = if a.input.is_some() && !a.realtime && listener.pending() > 0 { rt.block_on(listener.settle()) } else { listener.events() };
+        for e in events {
             printer.print(&e)?;
         }
     };
