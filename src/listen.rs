@@ -17,6 +17,8 @@
 use crate::engine::{EngineError, Session, Turn};
 use hush_audio::{Endpointer, Segment, VadParams, SAMPLE_RATE};
 use serde::Serialize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use zeroize::Zeroize;
@@ -77,11 +79,16 @@ pub struct ListenParams {
     /// Hand each turn's audio back in [`LiveTurn::audio`] (off by default:
     /// audio is wiped once transcribed).
     pub keep_audio: bool,
+    /// Start recognising after this much quiet, before the end silence is
+    /// over: if the speaker does not go on, the turn is ready almost as
+    /// soon as the endpoint is decided; if they do, the reading is thrown
+    /// away. `None` waits for the endpoint.
+    pub read_ahead: Option<Duration>,
 }
 
 impl Default for ListenParams {
     fn default() -> Self {
-        ListenParams { mode: Mode::Continuous, vad: VadParams::default(), wake: WakeParams::default(), barge_in: true, keep_audio: false }
+        ListenParams { mode: Mode::Continuous, vad: VadParams::default(), wake: WakeParams::default(), barge_in: true, keep_audio: false, read_ahead: Some(Duration::from_millis(100)) }
     }
 }
 
@@ -117,6 +124,8 @@ pub struct Latency {
     /// what the user waits for once hush knows they have finished.
     #[serde(serialize_with = "millis")]
     pub to_dispatch: Duration,
+    /// Recognition was done ahead, during the end silence.
+    pub read_ahead: bool,
 }
 
 /// A turn heard live.
@@ -137,6 +146,8 @@ pub struct LiveTurn {
 #[serde(rename_all = "snake_case")]
 pub enum Ignored {
     NoWakePhrase,
+    /// Whisper heard no words (a bump, a breath, a clatter).
+    NoWords,
 }
 
 /// What the listener noticed.
@@ -175,6 +186,7 @@ pub enum Event {
 pub struct Listener {
     mode: Mode,
     barge_in: bool,
+    read_ahead: Option<Duration>,
     vad: Endpointer,
     session: Session,
     /// Samples fed so far.
@@ -182,6 +194,10 @@ pub struct Listener {
     /// Utterances handed to the worker, and those it has reported on.
     submitted: usize,
     handled: usize,
+    /// Jobs (reads ahead included) the worker has not finished.
+    busy: Arc<AtomicUsize>,
+    /// For [`feed_recorded`]: when hush became busy, and the audio fed then.
+    clock: Option<(Instant, u64)>,
     /// Audio of a push-to-talk press in progress.
     held: Option<(u64, Vec<f32>)>,
     jobs: Option<mpsc::UnboundedSender<Job>>,
@@ -198,6 +214,8 @@ struct Job {
     endpoint_silence: Duration,
     /// Taken as a command without the wake check (push-to-talk).
     addressed: bool,
+    /// Read ahead during the end silence; the utterance may go on.
+    ahead: bool,
 }
 
 fn at(samples: u64) -> Duration {
@@ -213,23 +231,29 @@ impl Listener {
         session.recognizer()?;
         let (jobs, rx) = mpsc::unbounded_channel();
         let (events_tx, events) = mpsc::unbounded_channel();
+        let busy = Arc::new(AtomicUsize::new(0));
         let worker = Worker {
+            busy: busy.clone(),
             session: session.clone(),
             mode: params.mode,
             wake: params.wake,
             keep_audio: params.keep_audio,
             events: events_tx.clone(),
             awake_until: None,
+            ahead: None,
         };
         let worker = handle.spawn(worker.run(rx));
         Ok(Listener {
             mode: params.mode,
             barge_in: params.barge_in,
+            read_ahead: params.read_ahead.filter(|d| *d < params.vad.end_silence),
             vad: Endpointer::new(params.vad),
             session,
             fed: 0,
             submitted: 0,
             handled: 0,
+            busy,
+            clock: None,
             held: None,
             jobs: Some(jobs),
             events_tx,
@@ -254,10 +278,18 @@ impl Listener {
             let ended = self.vad.push(piece);
             self.fed += piece.len() as u64;
             for segment in ended {
-                self.submit(segment, false);
+                self.submit(segment, false, false);
             }
             if !was && self.vad.in_speech() {
                 self.speech_started();
+            }
+            if let (Some(after), Some(quiet)) = (self.read_ahead, self.vad.quiet()) {
+                // Exactly once per pause: the frame that reaches `after`.
+                if quiet >= after && quiet < after + Duration::from_millis(20) {
+                    if let Some(heard) = self.vad.heard() {
+                        self.submit(heard, false, true);
+                    }
+                }
             }
         }
     }
@@ -274,7 +306,7 @@ impl Listener {
             (false, Some((start, samples))) if !samples.is_empty() => {
                 let end = start + samples.len() as u64;
                 let segment = Segment { start, speech_start: start, speech_end: end, truncated: false, samples };
-                self.submit(segment, true);
+                self.submit(segment, true, false);
             }
             (false, _) => {}
         }
@@ -316,6 +348,38 @@ impl Listener {
         out
     }
 
+    /// Feeds recorded audio as if it were arriving live, but without
+    /// waiting when nothing is being worked on: while hush is busy with an
+    /// utterance the audio goes in at real-time speed (so a read ahead gets
+    /// its head start and the next utterance can queue, as live), and at
+    /// once otherwise. Timings then match a live session's while a
+    /// recording takes only the time hush needs.
+    pub async fn feed_recorded(&mut self, samples: &[f32]) {
+        for frame in samples.chunks(hush_audio::vad::FRAME) {
+            if self.busy.load(Ordering::Acquire) > 0 {
+                let (since, fed_then) = *self.clock.get_or_insert((Instant::now(), self.fed));
+                let due = since + at(self.fed - fed_then);
+                tokio::time::sleep_until(due.into()).await;
+            } else {
+                self.clock = None;
+            }
+            self.feed(frame);
+        }
+    }
+
+    /// [`feed_recorded`](Self::feed_recorded) for a whole recording, then
+    /// waits for every utterance to be handled; returns all events (the
+    /// listener goes on: call [`finish`](Self::finish) for the tail).
+    pub async fn replay(&mut self, samples: &[f32]) -> Vec<Event> {
+        let mut out = Vec::new();
+        for chunk in samples.chunks(SAMPLE_RATE as usize / 10) {
+            self.feed_recorded(chunk).await;
+            out.extend(self.events());
+        }
+        out.extend(self.settle().await);
+        out
+    }
+
     fn count(&mut self, e: &Event) {
         if matches!(e, Event::Ignored { .. } | Event::Woke { .. } | Event::Turn(_) | Event::Failed { .. }) {
             self.handled += 1;
@@ -327,7 +391,7 @@ impl Listener {
     /// events are returned.
     pub async fn finish(mut self) -> Vec<Event> {
         if let Some(segment) = self.vad.finish() {
-            self.submit(segment, false);
+            self.submit(segment, false, false);
         }
         self.push_to_talk(false);
         self.jobs.take();
@@ -352,13 +416,16 @@ impl Listener {
         }
     }
 
-    fn submit(&mut self, segment: Segment, addressed: bool) {
+    fn submit(&mut self, segment: Segment, addressed: bool, ahead: bool) {
         let speech = Span { start: at(segment.speech_start), end: at(segment.speech_end) };
         let endpoint_silence = at(segment.start + segment.samples.len() as u64).saturating_sub(speech.end);
-        let job = Job { segment, speech, decided: Instant::now(), endpoint_silence, addressed };
+        let job = Job { segment, speech, decided: Instant::now(), endpoint_silence, addressed, ahead };
         if let Some(jobs) = &self.jobs {
             // The worker only stops when the listener does.
-            if jobs.send(job).is_ok() {
+            self.busy.fetch_add(1, Ordering::AcqRel);
+            if jobs.send(job).is_err() {
+                self.busy.fetch_sub(1, Ordering::AcqRel);
+            } else if !ahead {
                 self.submitted += 1;
             }
         }
@@ -374,6 +441,7 @@ impl Drop for Listener {
 }
 
 struct Worker {
+    busy: Arc<AtomicUsize>,
     session: Session,
     mode: Mode,
     wake: WakeParams,
@@ -381,33 +449,52 @@ struct Worker {
     events: mpsc::UnboundedSender<Event>,
     /// After the phrase alone: utterances starting before this are commands.
     awake_until: Option<Duration>,
+    /// A reading done ahead, during an utterance's end silence.
+    ahead: Option<(Span, Result<Reading, String>)>,
+}
+
+/// Whisper's reading of an utterance.
+enum Reading {
+    /// A command as heard (and how long recognition took).
+    Heard { text: String, asr: Duration },
+    /// The wake check failed.
+    NotForUs { score: f32, took: Duration },
+    /// The wake check passed; what followed the phrase.
+    AfterPhrase { score: f32, text: String, took: Duration },
 }
 
 impl Worker {
     async fn run(mut self, mut jobs: mpsc::UnboundedReceiver<Job>) {
         while let Some(job) = jobs.recv().await {
             let speech = job.speech;
+            if job.ahead {
+                // Only kept if the utterance ends as it is now.
+                let reading = self.read(job.segment, speech, job.addressed).await.map_err(|e| e.to_string());
+                self.ahead = Some((speech, reading));
+                self.busy.fetch_sub(1, Ordering::AcqRel);
+                continue;
+            }
             let event = match self.handle(job).await {
                 Ok(e) => e,
                 Err(e) => Event::Failed { speech, error: e.to_string() },
             };
+            self.busy.fetch_sub(1, Ordering::AcqRel);
             if self.events.send(event).is_err() {
                 return;
             }
         }
     }
 
-    async fn handle(&mut self, job: Job) -> Result<Event, EngineError> {
-        let picked = Instant::now();
-        let mut latency = Latency { endpoint_silence: job.endpoint_silence, queued: picked - job.decided, ..Latency::default() };
-        let Job { mut segment, speech, decided, addressed, .. } = job;
-        let kept = self.keep_audio.then(|| hush_audio::Audio::from_samples(segment.samples.clone()));
-        let mut score_heard = None;
-        let expected = self.mode != Mode::WakePhrase
+    /// Whether an utterance is for hush without the wake check.
+    fn expected(&self, speech: Span, addressed: bool) -> bool {
+        self.mode != Mode::WakePhrase
             || addressed
             || self.awake_until.is_some_and(|t| speech.start <= t)
-            || self.session.pending().is_some();
-        let (text, asr) = if expected {
+            || self.session.pending().is_some()
+    }
+
+    async fn read(&self, mut segment: Segment, speech: Span, addressed: bool) -> Result<Reading, EngineError> {
+        if self.expected(speech, addressed) {
             let samples = std::mem::take(&mut segment.samples);
             let (transcript, asr) = self.session.transcribe(samples).await?;
             // Said anyway (an answer with the phrase before it): only a close
@@ -416,42 +503,64 @@ impl Worker {
                 (rest, distance) if self.mode == Mode::WakePhrase && distance * 2 <= letters(&self.wake.phrase) => rest,
                 _ => transcript.text,
             };
-            (text, asr)
-        } else {
-            // The wake check and the transcription in one pass: Whisper
-            // scores the phrase and, if it is there, goes on to read what
-            // follows it.
-            let from = (segment.speech_start - segment.start) as usize;
-            let from = from.saturating_sub(SAMPLE_RATE as usize / 10);
-            let mut samples = segment.samples.split_off(from);
-            let rec = self.session.recognizer()?;
-            let (phrase, threshold) = (self.wake.phrase.clone(), self.wake.threshold);
-            let t = Instant::now();
-            let (score, transcript) = tokio::task::spawn_blocking(move || {
-                let r = read_wake_phrase(&rec, &samples, &phrase, threshold);
-                samples.zeroize();
-                r
-            })
-            .await
-            .map_err(|e| EngineError::Worker(e.to_string()))??;
-            let took = t.elapsed();
-            let Some(transcript) = transcript else {
-                return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: took });
-            };
-            score_heard = Some(score);
-            let said = transcript.text.trim_matches(|c: char| !c.is_alphanumeric());
-            if speech.end - speech.start <= self.wake.phrase_alone || said.is_empty() {
-                self.awake_until = Some(speech.end + self.wake.follow_up);
-                return Ok(Event::Woke { speech, wake_score: score });
-            }
+            return Ok(Reading::Heard { text, asr });
+        }
+        // The wake check and the transcription in one pass: Whisper scores
+        // the phrase and, if it is there, goes on to read what follows it.
+        let from = (segment.speech_start - segment.start) as usize;
+        let from = from.saturating_sub(SAMPLE_RATE as usize / 10);
+        let mut samples = segment.samples.split_off(from);
+        let rec = self.session.recognizer()?;
+        let (phrase, threshold) = (self.wake.phrase.clone(), self.wake.threshold);
+        let t = Instant::now();
+        let (score, transcript) = tokio::task::spawn_blocking(move || {
+            let r = read_wake_phrase(&rec, &samples, &phrase, threshold);
+            samples.zeroize();
+            r
+        })
+        .await
+        .map_err(|e| EngineError::Worker(e.to_string()))??;
+        let took = t.elapsed();
+        Ok(match transcript {
+            None => Reading::NotForUs { score, took },
             // The text after the phrase starts with its comma, if any.
-            (transcript.text.trim_start_matches(|c: char| !c.is_alphanumeric()).to_owned(), took)
+            Some(t) => Reading::AfterPhrase { score, text: t.text.trim_start_matches(|c: char| !c.is_alphanumeric()).to_owned(), took },
+        })
+    }
+
+    async fn handle(&mut self, job: Job) -> Result<Event, EngineError> {
+        let picked = Instant::now();
+        let mut latency = Latency { endpoint_silence: job.endpoint_silence, queued: picked - job.decided, ..Latency::default() };
+        let Job { segment, speech, decided, addressed, .. } = job;
+        let kept = self.keep_audio.then(|| hush_audio::Audio::from_samples(segment.samples.clone()));
+        let reading = match self.ahead.take() {
+            Some((span, reading)) if span == speech => {
+                latency.read_ahead = true;
+                reading.map_err(EngineError::Worker)?
+            }
+            _ => self.read(segment, speech, addressed).await?,
+        };
+        let (text, asr, score) = match reading {
+            Reading::Heard { text, asr } if !has_words(&text) => {
+                return Ok(Event::Ignored { speech, reason: Ignored::NoWords, wake_score: None, check: asr });
+            }
+            Reading::Heard { text, asr } => (text, asr, None),
+            Reading::NotForUs { score, took } => {
+                return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: took });
+            }
+            Reading::AfterPhrase { score, text, took } => {
+                if speech.end - speech.start <= self.wake.phrase_alone || !has_words(&text) {
+                    self.awake_until = Some(speech.end + self.wake.follow_up);
+                    return Ok(Event::Woke { speech, wake_score: score });
+                }
+                (text, took, Some(score))
+            }
         };
         self.awake_until = None;
         let timings = crate::Timings { asr, ..Default::default() };
         let turn = self.session.understand_and_act(text, timings, picked).await;
         latency.to_dispatch = decided.elapsed();
-        Ok(Event::Turn(Box::new(LiveTurn { speech, wake_score: score_heard, latency, turn, audio: kept })))
+        Ok(Event::Turn(Box::new(LiveTurn { speech, wake_score: score, latency, turn, audio: kept })))
     }
 }
 
@@ -488,6 +597,10 @@ pub fn wake_score(scores: &[Vec<Vec<f32>>]) -> f32 {
         per_phrase.iter().filter(|t| !t.is_empty()).map(|t| t.iter().sum::<f32>() / t.len() as f32).fold(f32::NEG_INFINITY, f32::max)
     };
     scores.iter().map(best).sum()
+}
+
+fn has_words(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
 }
 
 fn letters(s: &str) -> usize {

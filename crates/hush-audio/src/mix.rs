@@ -17,6 +17,15 @@ pub fn speech_frames(clean: &[f32]) -> Vec<bool> {
     db.iter().map(|&e| e > loudest - 40.0).collect()
 }
 
+/// A clean clip without the quiet before its first and after its last
+/// speech frame.
+pub fn trimmed(clean: &[f32]) -> &[f32] {
+    let speech = speech_frames(clean);
+    let first = speech.iter().position(|&s| s).unwrap_or(0);
+    let last = speech.iter().rposition(|&s| s).map_or(0, |i| i + 1);
+    &clean[(first * FRAME).min(clean.len())..(last * FRAME).min(clean.len())]
+}
+
 /// Mean power of a clean clip's speech frames.
 fn speech_power(clean: &[f32]) -> f64 {
     let active: Vec<f64> = clean
@@ -26,6 +35,13 @@ fn speech_power(clean: &[f32]) -> f64 {
         .map(|(f, _)| f.iter().map(|x| (*x as f64).powi(2)).sum::<f64>() / f.len() as f64)
         .collect();
     active.iter().sum::<f64>() / active.len().max(1) as f64
+}
+
+/// A clean clip scaled so that its speech frames' mean power is `dbfs`
+/// (as one speaker at one distance from the microphone would be).
+pub fn at_level(clean: &[f32], dbfs: f32) -> Vec<f32> {
+    let gain = (10f64.powf(dbfs as f64 / 10.0) / speech_power(clean).max(1e-20)).sqrt() as f32;
+    clean.iter().map(|x| x * gain).collect()
 }
 
 /// One long recording built clip by clip.
@@ -168,6 +184,12 @@ mod tests {
         s.clip(&tone);
         assert_eq!(s.clips().len(), 2);
         assert_eq!(s.speech().iter().filter(|&&x| x).count(), 50);
+        let mut padded = vec![0.0; 1_000];
+        padded.extend_from_slice(&tone);
+        padded.extend(vec![0.0; 700]);
+        assert_eq!(trimmed(&padded).len(), 9_280 - 960, "from frame 3 to frame 28, the last holding tone");
+        let quiet = at_level(&tone, -20.0);
+        assert!((10.0 * speech_power(&quiet).log10() + 20.0).abs() < 1e-3);
         assert_eq!(s.clips()[0], 8_000..16_000);
         let noise = vec![1.0f32, -1.0];
         s.noise(&noise, 10.0, 0);

@@ -109,6 +109,17 @@ impl Endpointer {
         self.current.is_some()
     }
 
+    /// While an utterance is being heard: the quiet since its last speech.
+    pub fn quiet(&self) -> Option<Duration> {
+        self.current.as_ref().map(|_| Duration::from_millis(20 * self.quiet_frames as u64))
+    }
+
+    /// A copy of the utterance heard so far, as if it ended now (for work
+    /// that can start before the endpoint is decided).
+    pub fn heard(&self) -> Option<Segment> {
+        self.current.as_ref().map(|c| Segment { samples: c.samples.clone(), ..*c })
+    }
+
     /// The current noise floor (dBFS, pre-emphasised), once known.
     pub fn noise_floor_db(&self) -> Option<f32> {
         self.floor_db

@@ -5,7 +5,7 @@
 use crate::run::{runtime, EngineArgs, Heard};
 use anyhow::{Context, Result};
 use clap::Args;
-use hush::listen::{Event, LiveTurn, Mode, WakeParams};
+use hush::listen::{Event, Ignored, LiveTurn, Mode, WakeParams};
 use hush::ListenParams;
 use hush_audio::{Capture, Pace, Read, VadParams, SAMPLE_RATE};
 use std::path::PathBuf;
@@ -23,7 +23,8 @@ pub struct ListenArgs {
     #[arg(long)]
     input: Option<PathBuf>,
     /// Pace the replay at real-time speed, dropping audio like a sound card
-    /// if hush falls behind (default: as fast as hush takes it).
+    /// if hush falls behind (default: real time only while hush is busy,
+    /// at once otherwise, which gives live timings in less time).
     #[arg(long, requires = "input")]
     realtime: bool,
     /// Commands start with this phrase (the default mode).
@@ -74,6 +75,7 @@ impl ListenArgs {
             wake: WakeParams { phrase: self.wake.clone(), threshold: self.wake_threshold, ..WakeParams::default() },
             barge_in: !self.no_barge_in,
             keep_audio: self.engine.keeps_audio(),
+            ..ListenParams::default()
         }
     }
 
@@ -113,7 +115,11 @@ pub fn listen(a: &ListenArgs) -> Result<()> {
     let result = loop {
         match capture.read(CHUNK, Duration::from_millis(50)) {
             Ok(Read::Audio(mut samples)) => {
-                listener.feed(&samples);
+                if a.input.is_some() && !a.realtime {
+                    rt.block_on(listener.feed_recorded(&samples));
+                } else {
+                    listener.feed(&samples);
+                }
                 hush_audio::clear(&mut samples);
             }
             Ok(Read::Waiting) => {}
@@ -135,10 +141,7 @@ pub fn listen(a: &ListenArgs) -> Result<()> {
             tracing::warn!(lost_ms = lost * 1000 / SAMPLE_RATE as u64, "hush fell behind: audio dropped");
             eprintln!("warning: {} ms of audio dropped (hush fell behind the input)", lost * 1000 / SAMPLE_RATE as u64);
         }
-        // A fast replay waits for hush after each utterance, as a speaker
-        // would: latencies then hold no queueing that real time would not.
-        let events = if a.input.is_some() && !a.realtime && listener.pending() > 0 { rt.block_on(listener.settle()) } else { listener.events() };
-        for e in events {
+        for e in listener.events() {
             printer.print(&e)?;
         }
     };
@@ -150,7 +153,7 @@ pub fn listen(a: &ListenArgs) -> Result<()> {
     drop(source);
     if !a.engine.json() {
         println!(
-            "{} utterances: {} turns, {} not for hush; {:.1} s of audio heard, {} ms dropped",
+            "{} utterances: {} turns, {} ignored; {:.1} s of audio heard, {} ms dropped",
             printer.n,
             printer.turns,
             printer.ignored,
@@ -203,12 +206,15 @@ impl Printer<'_> {
             return Ok(());
         }
         match e {
-            Event::Ignored { speech, wake_score, .. } => println!(
-                "· utterance {}: speech {:.2}-{:.2} s, not for hush (wake score {:.2})",
+            Event::Ignored { speech, wake_score, reason, .. } => println!(
+                "· utterance {}: speech {:.2}-{:.2} s, {}",
                 self.n,
                 speech.start.as_secs_f64(),
                 speech.end.as_secs_f64(),
-                wake_score.unwrap_or(f32::NAN)
+                match reason {
+                    Ignored::NoWakePhrase => format!("not for hush (wake score {:.2})", wake_score.unwrap_or(f32::NAN)),
+                    Ignored::NoWords => "no words heard".into(),
+                }
             ),
             Event::Woke { speech, wake_score } => {
                 println!("· utterance {}: \"{}\" at {:.2} s (score {wake_score:.2}), listening…", self.n, self.args.wake, speech.start.as_secs_f64())

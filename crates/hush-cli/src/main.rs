@@ -3,6 +3,7 @@
 mod bench;
 mod learn;
 mod listen;
+mod live_bench;
 mod nlu;
 mod run;
 
@@ -127,6 +128,10 @@ enum BenchCommand {
     /// Whole turns (audio → ASR → NLU → dispatch) over dev clips: what
     /// understanding and acting add to recognition time.
     Turn(run::TurnBenchArgs),
+    /// Live listening on stitched sessions of dev commands in noise:
+    /// segmentation, end-of-speech → dispatch latency, wake-phrase misses
+    /// and false accepts, idle CPU.
+    Live(live_bench::LiveBenchArgs),
 }
 
 #[derive(Args, Clone)]
@@ -220,6 +225,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench { command: BenchCommand::Asr(args) } => bench::asr(&args),
         Command::Bench { command: BenchCommand::Nlu(args) } => nlu::bench(&args),
         Command::Bench { command: BenchCommand::Turn(args) } => run::bench_turn(&args),
+        Command::Bench { command: BenchCommand::Live(args) } => live_bench::bench_live(&args),
         Command::Parse(args) => nlu::parse(&args),
         Command::Understand { files, model, intents, show } => understand(&files, &model, &intents, &show),
         Command::Intents { command } => nlu::intents(&command),

@@ -383,7 +383,7 @@ fn median(v: &mut [f64]) -> f64 {
 
 /// The bench's percentile over unsorted values; NaN (printed as such) when
 /// there are none, e.g. no turn ran an action.
-fn percentile(v: &mut [f64], q: f64) -> f64 {
+pub(crate) fn percentile(v: &mut [f64], q: f64) -> f64 {
     if v.is_empty() {
         return f64::NAN;
     }

@@ -1,0 +1,350 @@
+//! `hush bench live`: live listening measured on recordings stitched from
+//! dev commands with pauses and noise: segmentation against the clean
+//! clips' speech, end-of-speech → dispatch latency, wake-phrase misses and
+//! false accepts, and the CPU that idle listening costs.
+
+use crate::run::{percentile, runtime};
+use anyhow::{Context, Result};
+use clap::Args;
+use hush::listen::{Event, Mode, WakeParams};
+use hush::{Engine, ListenParams};
+use hush_asr::eval::WerCounter;
+use hush_audio::mix::{at_level, score_segments, Stitch};
+use hush_audio::{read_wav, DecodeOptions, SAMPLE_RATE};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Args)]
+pub struct LiveBenchArgs {
+    #[arg(long, default_value = "../shared/data/audio-dev/manifest.jsonl")]
+    manifest: PathBuf,
+    /// Dev commands per session (clean clips of 2 to 4 s, spread over the
+    /// manifest), plus the demo commands of examples/audio.
+    #[arg(long, default_value_t = 40)]
+    clips: usize,
+    /// Noise mixed under the whole session, dB below the speech.
+    #[arg(long, default_value_t = 10.0, allow_hyphen_values = true)]
+    snr: f32,
+    /// The noise recordings (car, street and kitchen: one session each).
+    #[arg(long, default_value = "../shared/data/noise")]
+    noise_dir: PathBuf,
+    /// "hey hush" clips said before each command in wake-phrase mode.
+    #[arg(long, default_value = "tests/fixtures/wake")]
+    wake_clips: PathBuf,
+    /// Seconds of real-time idle listening (car noise) for the CPU figure;
+    /// 0 skips it.
+    #[arg(long, default_value_t = 20.0)]
+    idle_s: f64,
+    #[arg(long, default_value = "tiny.en-q8_0")]
+    model: String,
+    /// Write the results here as JSON.
+    #[arg(long)]
+    json: Option<PathBuf>,
+}
+
+/// Every clip's speech is brought to this level (dBFS), as one driver's
+/// would be: the dev clips were normalised to random peaks, which would
+/// make the session's SNR a lottery per clip.
+const LEVEL: f32 = -20.0;
+
+const NOISES: [&str; 3] = ["car_interior_60mph", "street_traffic_potsdam", "kitchen"];
+
+struct Command {
+    samples: Vec<f32>,
+    text: String,
+}
+
+fn load(path: &Path) -> Result<Vec<f32>> {
+    let (audio, _) = read_wav(path, &DecodeOptions::default()).with_context(|| path.display().to_string())?;
+    Ok(audio.samples().to_vec())
+}
+
+fn commands(a: &LiveBenchArgs) -> Result<Vec<Command>> {
+    let text = std::fs::read_to_string(&a.manifest).with_context(|| a.manifest.display().to_string())?;
+    let dir = a.manifest.parent().unwrap_or(Path::new("."));
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(serde_json::from_str)
+        .collect::<Result<Vec<serde_json::Value>, _>>()?
+        .into_iter()
+        .filter(|r| r["snr_db"].is_null() && (2.0..=4.0).contains(&r["duration_s"].as_f64().unwrap_or(0.0)))
+        .collect();
+    anyhow::ensure!(!rows.is_empty(), "{}: no clean clips of 2 to 4 s", a.manifest.display());
+    let step = (rows.len() / a.clips.max(1)).max(1);
+    let mut out = Vec::new();
+    for r in rows.iter().step_by(step).take(a.clips) {
+        let audio = r["audio"].as_str().context("manifest row without audio")?;
+        out.push(Command { samples: at_level(&load(&dir.join(audio))?, LEVEL), text: r["text"].as_str().unwrap_or("").to_owned() });
+    }
+    for (file, said) in [
+        ("book_ride", "book me a ride to the airport"),
+        ("navigate_home", "navigate home"),
+        ("grades", "what did i get in maths"),
+        ("weather", "what's the weather like in paris tomorrow"),
+    ] {
+        out.push(Command { samples: at_level(&load(&Path::new("examples/audio").join(format!("{file}.wav")))?, LEVEL), text: said.into() });
+    }
+    Ok(out)
+}
+
+/// A deterministic pause length (0.8 to 2.0 s) for the i-th gap.
+fn pause(i: usize) -> f64 {
+    0.8 + ((i * 7919) % 13) as f64 * 0.1
+}
+
+fn engine(model: &str) -> Result<Engine> {
+    Ok(Engine::builder().model(model).reference_actions_in_memory().build()?)
+}
+
+#[derive(Default, serde::Serialize)]
+struct Session {
+    noise: String,
+    seconds: f64,
+    utterances: usize,
+    /// Utterances in which Whisper heard no words (not turns).
+    no_words: usize,
+    precision: f64,
+    recall: f64,
+    whole: usize,
+    commands: usize,
+    extra: usize,
+    wer_percent: f64,
+}
+
+#[derive(Default, serde::Serialize)]
+struct Latencies {
+    count: usize,
+    p50_ms: f64,
+    p95_ms: f64,
+    max_ms: f64,
+    asr_p50_ms: f64,
+    endpoint_silence_ms: f64,
+    /// Turns recognised during their end silence.
+    read_ahead: usize,
+}
+
+fn latencies(events: &[Event]) -> Latencies {
+    let turns: Vec<_> = events.iter().filter_map(|e| if let Event::Turn(t) = e { Some(t) } else { None }).collect();
+    let mut d: Vec<f64> = turns.iter().map(|t| crate::ms(t.latency.to_dispatch)).collect();
+    let mut asr: Vec<f64> = turns.iter().map(|t| crate::ms(t.turn.timings.asr)).collect();
+    let mut sil: Vec<f64> = turns.iter().map(|t| crate::ms(t.latency.endpoint_silence)).collect();
+    Latencies {
+        count: turns.len(),
+        p50_ms: percentile(&mut d, 0.5),
+        p95_ms: percentile(&mut d, 0.95),
+        max_ms: d.iter().cloned().fold(f64::NAN, f64::max),
+        asr_p50_ms: percentile(&mut asr, 0.5),
+        endpoint_silence_ms: percentile(&mut sil, 0.5),
+        read_ahead: turns.iter().filter(|t| t.latency.read_ahead).count(),
+    }
+}
+
+pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
+    let commands = commands(a)?;
+    let noises: Vec<(&str, Vec<f32>)> =
+        NOISES.iter().map(|n| Ok((*n, load(&a.noise_dir.join(format!("{n}.wav")))?))).collect::<Result<_>>()?;
+    let mut wake_clips: Vec<PathBuf> = std::fs::read_dir(&a.wake_clips)
+        .with_context(|| a.wake_clips.display().to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
+        .collect();
+    wake_clips.sort();
+    let wake: Vec<Vec<f32>> = wake_clips.iter().map(|p| Ok(at_level(&load(p)?, LEVEL))).collect::<Result<_>>()?;
+    anyhow::ensure!(!wake.is_empty(), "{}: no wake-phrase clips", a.wake_clips.display());
+    let engine = engine(&a.model)?;
+    let rt = runtime()?;
+    let continuous = ListenParams { mode: Mode::Continuous, ..ListenParams::default() };
+    let wake_mode = ListenParams { mode: Mode::WakePhrase, wake: WakeParams::default(), ..ListenParams::default() };
+    let listen = |params: &ListenParams, samples: &[f32]| -> Result<Vec<Event>> {
+        rt.block_on(async {
+            let mut l = engine.session().listen(params.clone())?;
+            let mut events = l.replay(samples).await;
+            events.extend(l.finish().await);
+            Ok::<_, anyhow::Error>(events)
+        })
+    };
+    let bar = indicatif::ProgressBar::new(9).with_message("live sessions");
+    let mut sessions = Vec::new();
+    let (mut all_continuous, mut all_wake) = (Vec::new(), Vec::new());
+    let (mut wake_hits, mut wake_total, mut false_accepts, mut negative_seconds) = (0usize, 0usize, 0usize, 0.0f64);
+    // Wake-phrase clip → (heard, said).
+    let mut by_clip: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for (k, (name, noise)) in noises.iter().enumerate() {
+        // Continuous: every command is one utterance and one turn.
+        let mut s = Stitch::new();
+        s.pause(1.0);
+        for (i, c) in commands.iter().enumerate() {
+            s.clip(&c.samples);
+            s.pause(pause(i + k));
+        }
+        s.noise(noise, a.snr, k * 40_000);
+        let events = listen(&continuous, s.samples())?;
+        let turns: Vec<_> = events.iter().filter_map(|e| if let Event::Turn(t) = e { Some(t) } else { None }).collect();
+        let at = |d: Duration| (d.as_secs_f64() * SAMPLE_RATE as f64) as u64;
+        // Every utterance the endpointer cut, whether or not words were heard.
+        let spans: Vec<hush::listen::Span> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Turn(t) => Some(t.speech),
+                Event::Ignored { speech, .. } => Some(*speech),
+                _ => None,
+            })
+            .collect();
+        let speech: Vec<_> = spans.iter().map(|s| at(s.start)..at(s.end)).collect();
+        // The audio an utterance hands on: pre-roll before, end silence after.
+        let vad = hush_audio::VadParams::default();
+        let kept: Vec<_> = spans.iter().map(|s| at(s.start).saturating_sub(at(vad.pre_roll))..at(s.end + vad.end_silence)).collect();
+        let score = score_segments(&s, &speech, &kept);
+        let mut wer = WerCounter::default();
+        for (c, range) in commands.iter().zip(s.clips()) {
+            let said: Vec<&str> = turns
+                .iter()
+                .filter(|t| at(t.speech.start) < range.end as u64 && at(t.speech.end) > range.start as u64)
+                .map(|t| t.turn.transcript.as_str())
+                .collect();
+            wer.add(&c.text, &said.join(" "));
+        }
+        sessions.push(Session {
+            noise: name.to_string(),
+            seconds: s.samples().len() as f64 / SAMPLE_RATE as f64,
+            utterances: spans.len(),
+            no_words: spans.len() - turns.len(),
+            precision: score.precision,
+            recall: score.recall,
+            whole: score.whole,
+            commands: score.clips,
+            extra: score.extra,
+            wer_percent: wer.wer(),
+        });
+        all_continuous.extend(events);
+        bar.inc(1);
+
+        // Wake phrase: each command said after "hey hush" in one breath.
+        let mut s = Stitch::new();
+        s.pause(1.0);
+        for (i, c) in commands.iter().enumerate() {
+            let mut said = wake[(i + k) % wake.len()].clone();
+            said.extend(std::iter::repeat_n(0.0, SAMPLE_RATE as usize * 15 / 100));
+            said.extend_from_slice(&c.samples);
+            s.clip(&said);
+            s.pause(pause(i + k));
+        }
+        s.noise(noise, a.snr, k * 40_000);
+        let events = listen(&wake_mode, s.samples())?;
+        let heard: Vec<_> = events.iter().filter_map(|e| if let Event::Turn(t) = e { Some(t) } else { None }).collect();
+        wake_total += commands.len();
+        for (i, r) in s.clips().iter().enumerate() {
+            let hit = heard.iter().any(|t| at(t.speech.start) < r.end as u64 && at(t.speech.end) > r.start as u64);
+            let clip = wake_clips[(i + k) % wake.len()].file_stem().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+            let entry = by_clip.entry(clip).or_insert((0, 0));
+            entry.1 += 1;
+            if hit {
+                wake_hits += 1;
+                entry.0 += 1;
+            }
+        }
+        all_wake.extend(events);
+        bar.inc(1);
+
+        // Not for hush: the same commands without the phrase, and the noise
+        // recording alone.
+        let mut s = Stitch::new();
+        s.pause(1.0);
+        for (i, c) in commands.iter().enumerate() {
+            s.clip(&c.samples);
+            s.pause(pause(i + k));
+        }
+        s.noise(noise, a.snr, k * 40_000);
+        let mut samples = s.samples().to_vec();
+        samples.extend(noise.iter().map(|x| x * 0.5));
+        negative_seconds += samples.len() as f64 / SAMPLE_RATE as f64;
+        for e in listen(&wake_mode, &samples)? {
+            match &e {
+                Event::Turn(t) => tracing::info!(noise = name, at = t.speech.start.as_secs_f64(), score = t.wake_score, "false accept"),
+                Event::Woke { speech, wake_score } => tracing::info!(noise = name, at = speech.start.as_secs_f64(), score = wake_score, "false wake"),
+                _ => continue,
+            }
+            false_accepts += 1;
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+
+    let idle = if a.idle_s > 0.0 { Some(idle_cpu(&engine, &rt, &a.noise_dir, a.idle_s)?) } else { None };
+    let cont = latencies(&all_continuous);
+    let wk = latencies(&all_wake);
+    let miss = 1.0 - wake_hits as f64 / wake_total.max(1) as f64;
+    let fa_per_hour = false_accepts as f64 / negative_seconds * 3600.0;
+
+    println!("live sessions: {} commands each ({} dev clips of 2-4 s + 4 demo), noise at {} dB SNR", commands.len(), commands.len() - 4, a.snr);
+    println!("{:<24} {:>7} {:>10} {:>8} {:>9} {:>7} {:>10} {:>6} {:>6}", "noise", "seconds", "utterances", "no words", "precision", "recall", "whole", "extra", "WER");
+    for s in &sessions {
+        println!(
+            "{:<24} {:>7.1} {:>10} {:>8} {:>9.3} {:>7.3} {:>5}/{:<4} {:>6} {:>5.1}%",
+            s.noise, s.seconds, s.utterances, s.no_words, s.precision, s.recall, s.whole, s.commands, s.extra, s.wer_percent
+        );
+    }
+    let whole: usize = sessions.iter().map(|s| s.whole).sum();
+    let total: usize = sessions.iter().map(|s| s.commands).sum();
+    println!("segmented whole: {whole}/{total} = {:.1}%", 100.0 * whole as f64 / total.max(1) as f64);
+    for (name, l) in [("continuous", &cont), ("wake phrase", &wk)] {
+        println!(
+            "end of speech → dispatch, {name}: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms over {} turns, {} read ahead (ASR p50 {:.1} ms; endpoint silence {:.0} ms before that, not included)",
+            l.p50_ms, l.p95_ms, l.max_ms, l.count, l.read_ahead, l.asr_p50_ms, l.endpoint_silence_ms
+        );
+    }
+    println!("wake phrase: missed {}/{} = {:.1}%; false accepts {false_accepts} in {:.1} min of commands without it and noise alone = {fa_per_hour:.2} per hour", wake_total - wake_hits, wake_total, 100.0 * miss, negative_seconds / 60.0);
+    let missed: Vec<String> = by_clip.iter().filter(|(_, c)| c.0 < c.1).map(|(k, c)| format!("{k} {}/{}", c.1 - c.0, c.1)).collect();
+    println!("  misses by wake clip: {}", if missed.is_empty() { "none".into() } else { missed.join(", ") });
+    if let Some(cpu) = idle {
+        println!("idle listening (wake mode, car noise, real time, {:.0} s): {cpu:.2}% of one core", a.idle_s);
+    }
+    if let Some(path) = &a.json {
+        let v = serde_json::json!({
+            "snr_db": a.snr, "commands": commands.len(), "model": a.model, "sessions": sessions,
+            "segmented_whole": whole, "segmented_total": total,
+            "latency": {"continuous": cont, "wake": wk},
+            "wake": {"by_clip": by_clip.iter().map(|(k, c)| (k.clone(), serde_json::json!({"heard": c.0, "said": c.1}))).collect::<serde_json::Map<_, _>>(), "missed": wake_total - wake_hits, "total": wake_total, "miss_rate": miss, "false_accepts": false_accepts, "negative_seconds": negative_seconds, "false_accepts_per_hour": fa_per_hour},
+            "idle_cpu_percent": idle,
+        });
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, serde_json::to_string_pretty(&v)?)?;
+    }
+    Ok(())
+}
+
+/// CPU time (user + system) of this process.
+fn cpu_time() -> Duration {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+/// Share of one core used while listening in wake-phrase mode to car
+/// noise replayed in real time through the whole live path (replay thread,
+/// resampler, ring, endpointer, and Whisper for whatever the endpointer
+/// takes for speech).
+fn idle_cpu(engine: &Engine, rt: &tokio::runtime::Runtime, noise_dir: &Path, seconds: f64) -> Result<f64> {
+    let path = noise_dir.join("car_interior_60mph.wav");
+    let limits = DecodeOptions { silence_floor_dbfs: None, ..DecodeOptions::default() };
+    let (_source, capture) = hush_audio::replay(&path, hush_audio::Pace::RealTime, Duration::from_secs(10), &limits)?;
+    let _inside = rt.enter();
+    let mut listener = engine.session().listen(ListenParams { mode: Mode::WakePhrase, ..ListenParams::default() })?;
+    let (t, cpu) = (Instant::now(), cpu_time());
+    while t.elapsed().as_secs_f64() < seconds {
+        match capture.read(SAMPLE_RATE as usize / 10, Duration::from_millis(50))? {
+            hush_audio::Read::Audio(mut samples) => {
+                listener.feed(&samples);
+                hush_audio::clear(&mut samples);
+            }
+            hush_audio::Read::Waiting => {}
+            hush_audio::Read::Ended => break,
+        }
+        listener.events();
+    }
+    Ok(100.0 * (cpu_time() - cpu).as_secs_f64() / t.elapsed().as_secs_f64())
+}

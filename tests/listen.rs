@@ -1,0 +1,241 @@
+//! Live listening on recordings stitched from the demo and dev clips (needs
+//! the model: `make models`): segmentation, turns in order, the wake
+//! phrase, push-to-talk and barge-in.
+
+use hush::audio::mix::{at_level, trimmed, Stitch};
+use hush::listen::{Event, LiveTurn, Mode};
+use hush::{async_trait, Action, ActionContext, ActionError, Engine, Intent, ListenParams, Outcome, Status};
+use std::time::Duration;
+
+const RATE: f64 = 16_000.0;
+
+fn clip(path: &str) -> Vec<f32> {
+    let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    let (audio, _) = hush::read_wav(&path, &Default::default()).unwrap_or_else(|e| panic!("{path}: {e}"));
+    at_level(audio.samples(), -20.0)
+}
+
+fn demo(name: &str) -> Vec<f32> {
+    clip(&format!("examples/audio/{name}.wav"))
+}
+
+fn noise(name: &str) -> Vec<f32> {
+    let path = format!("{}/../shared/data/noise/{name}.wav", env!("CARGO_MANIFEST_DIR"));
+    hush::read_wav(&path, &Default::default()).unwrap_or_else(|e| panic!("{path}: {e}")).0.samples().to_vec()
+}
+
+/// "Hey hush" (a Piper clip) and a command in one breath: 0.15 s between.
+fn woken(wake: &str, command: &[f32]) -> Vec<f32> {
+    let mut s = trimmed(&clip(&format!("tests/fixtures/wake/{wake}.wav"))).to_vec();
+    s.extend(std::iter::repeat_n(0.0, 2_400));
+    s.extend_from_slice(trimmed(command));
+    s
+}
+
+fn engine() -> Engine {
+    Engine::builder().model("tiny.en-q8_0").reference_actions_in_memory().build().unwrap_or_else(|e| panic!("{e}\n(run `make models`)"))
+}
+
+async fn listen(engine: &Engine, params: ListenParams, samples: &[f32]) -> Vec<Event> {
+    let mut l = engine.session().listen(params).unwrap();
+    let mut events = l.replay(samples).await;
+    events.extend(l.finish().await);
+    events
+}
+
+fn turns(events: &[Event]) -> Vec<&LiveTurn> {
+    events.iter().filter_map(|e| if let Event::Turn(t) = e { Some(t.as_ref()) } else { None }).collect()
+}
+
+fn continuous() -> ListenParams {
+    ListenParams { mode: Mode::Continuous, ..ListenParams::default() }
+}
+
+fn inside(t: &LiveTurn, range: &std::ops::Range<usize>) -> bool {
+    let (a, b) = ((t.speech.start.as_secs_f64() * RATE) as usize, (t.speech.end.as_secs_f64() * RATE) as usize);
+    a < range.end && b > range.start
+}
+
+/// Twelve commands (the demo's and dev clips) with pauses of 0.8 to 2 s in
+/// car noise at 10 dB: twelve turns, each on its own clip, in order, and the
+/// demo's conversation carried out (a ride, a payment asked about then
+/// confirmed by the next utterance).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_session_in_car_noise_is_cut_heard_and_acted_on_in_order() {
+    // Six clean dev commands of 2 to 4 s, spread over the set.
+    let manifest = std::fs::read_to_string(format!("{}/../shared/data/audio-dev/manifest.jsonl", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let dev: Vec<String> = manifest
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["snr_db"].is_null() && (2.0..=4.0).contains(&v["duration_s"].as_f64().unwrap()))
+        .step_by(25)
+        .take(6)
+        .map(|v| v["audio"].as_str().unwrap().to_owned())
+        .collect();
+    let mut said: Vec<(Vec<f32>, Option<&str>)> = Vec::new();
+    for (i, name) in ["book_ride", "pay_bill", "confirm", "navigate_home", "grades", "weather"].iter().enumerate() {
+        said.push((demo(name), Some(name)));
+        said.push((clip(&format!("../shared/data/audio-dev/{}", dev[i])), None));
+    }
+    // The payment's "yes" must follow its question directly.
+    said.swap(3, 4);
+    assert_eq!(said[2].1, Some("pay_bill"));
+    assert_eq!(said[3].1, Some("confirm"));
+    let mut s = Stitch::new();
+    s.pause(1.0);
+    for (i, (samples, _)) in said.iter().enumerate() {
+        s.clip(samples);
+        s.pause(0.8 + (i % 5) as f64 * 0.3);
+    }
+    s.noise(&noise("car_interior_60mph"), 10.0, 12_345);
+
+    let engine = engine();
+    let events = listen(&engine, continuous(), s.samples()).await;
+    let heard = turns(&events);
+    assert_eq!(heard.len(), said.len(), "one turn per command, nothing extra: {heard:#?}");
+    for ((t, range), (_, name)) in heard.iter().zip(s.clips()).zip(&said) {
+        assert!(inside(t, range), "{name:?} heard at {:?}, said at {range:?}", t.speech);
+        assert!(t.latency.endpoint_silence >= Duration::from_millis(280), "{:?}", t.latency);
+        assert!(t.latency.to_dispatch > Duration::ZERO);
+    }
+    let by_name = |n: &str| heard[said.iter().position(|s| s.1 == Some(n)).unwrap()];
+    assert_eq!(by_name("book_ride").turn.intent.as_deref(), Some("order_ride"));
+    assert_eq!(by_name("pay_bill").turn.prompt.as_deref(), Some("Pay $42.00 for your electricity bill?"));
+    let paid = by_name("confirm").turn.outcome.clone().unwrap();
+    assert_eq!(paid.status, Status::Done, "{paid:?}");
+    assert!(paid.say.starts_with("Paid $42.00"), "{paid:?}");
+    assert_eq!(by_name("navigate_home").turn.intent.as_deref(), Some("navigate_to"));
+    assert_eq!(by_name("grades").turn.intent.as_deref(), Some("check_grades"));
+    assert_eq!(by_name("weather").turn.outcome.as_ref().unwrap().status, Status::NotUnderstood);
+}
+
+/// Wake-phrase mode: a command after "hey hush" in one breath is a turn
+/// (without the phrase in its transcript), a command without it is
+/// ignored, the phrase alone opens the way for the next utterance, and the
+/// answer to hush's question needs no phrase.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wake_phrase_decides_what_is_a_command() {
+    let mut s = Stitch::new();
+    s.pause(1.0);
+    s.clip(&woken("piper-0", &demo("book_ride")));
+    s.pause(1.2);
+    s.clip(&demo("navigate_home"));
+    s.pause(1.2);
+    s.clip(&clip("tests/fixtures/wake/piper-1.wav"));
+    s.pause(1.0);
+    s.clip(&demo("grades"));
+    s.pause(1.5);
+    s.clip(&woken("piper-2", &demo("pay_bill")));
+    s.pause(1.0);
+    s.clip(&demo("confirm"));
+    s.pause(1.0);
+    s.noise(&noise("street_traffic_potsdam"), 15.0, 0);
+
+    let engine = engine();
+    let events = listen(&engine, ListenParams { mode: Mode::WakePhrase, ..ListenParams::default() }, s.samples()).await;
+    let outcomes: Vec<String> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Turn(t) => Some(format!("turn {}", t.turn.intent.as_deref().unwrap_or("-"))),
+            Event::Ignored { .. } => Some("ignored".into()),
+            Event::Woke { .. } => Some("woke".into()),
+            Event::Failed { error, .. } => Some(format!("failed {error}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(outcomes, ["turn order_ride", "ignored", "woke", "turn check_grades", "turn pay_bill", "turn pay_bill"], "{events:#?}");
+    let heard = turns(&events);
+    assert!(!heard[0].turn.transcript.to_lowercase().contains("hush"), "{:?}", heard[0].turn.transcript);
+    assert!(heard[0].wake_score.is_some());
+    assert!(heard[1].wake_score.is_none(), "the command after the phrase alone needs no check");
+    assert_eq!(heard[3].turn.outcome.as_ref().unwrap().status, Status::Done, "{:?}", heard[3].turn);
+}
+
+/// The noise recordings alone (2.5 minutes of car, street and kitchen) wake
+/// nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn noise_alone_wakes_nothing() {
+    let engine = engine();
+    let mut samples = Vec::new();
+    for n in ["car_interior_60mph", "street_traffic_potsdam", "kitchen"] {
+        samples.extend(noise(n));
+    }
+    let events = listen(&engine, ListenParams { mode: Mode::WakePhrase, ..ListenParams::default() }, &samples).await;
+    let ignored = events.iter().filter(|e| matches!(e, Event::Ignored { .. })).count();
+    let woke: Vec<&Event> = events.iter().filter(|e| matches!(e, Event::Turn(_) | Event::Woke { .. })).collect();
+    assert!(woke.is_empty(), "{woke:#?}");
+    assert!(ignored > 0, "the kitchen's clatter reaches the wake check (and is turned down)");
+}
+
+/// Push-to-talk: only what is said while the control is held is a command.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn push_to_talk_takes_only_what_is_held() {
+    let engine = engine();
+    let mut l = engine.session().listen(ListenParams { mode: Mode::PushToTalk, ..ListenParams::default() }).unwrap();
+    let quiet = vec![0.0f32; 8_000];
+    l.feed(&demo("book_ride"));
+    l.feed(&quiet);
+    l.push_to_talk(true);
+    l.feed(&quiet);
+    l.feed(&demo("navigate_home"));
+    l.feed(&quiet);
+    l.push_to_talk(false);
+    l.feed(&demo("grades"));
+    let events = l.finish().await;
+    let heard = turns(&events);
+    assert_eq!(heard.len(), 1, "{events:#?}");
+    assert_eq!(heard[0].turn.intent.as_deref(), Some("navigate_to"));
+    assert_eq!(heard[0].latency.endpoint_silence, Duration::ZERO);
+}
+
+/// A navigation that takes its time, and stops when told to.
+struct SlowRoute;
+
+#[async_trait]
+impl Action for SlowRoute {
+    fn intents(&self) -> &[&str] {
+        &["navigate_to"]
+    }
+
+    async fn execute(&self, _: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(8)) => Ok(Outcome::done("Route ready.")),
+            _ = ctx.cancelled() => Ok(Outcome::new(Status::Cancelled, "Stopped.")),
+        }
+    }
+}
+
+/// Speech that starts while an action runs cancels it, and is heard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn talking_over_a_running_action_stops_it() {
+    let engine = Engine::builder().model("tiny.en-q8_0").action(SlowRoute).build().unwrap();
+    let mut s = Stitch::new();
+    s.pause(0.5);
+    s.clip(&demo("navigate_home"));
+    s.pause(1.0);
+    s.clip(&demo("grades"));
+    s.pause(1.0);
+    let events = listen(&engine, continuous(), s.samples()).await;
+    let barge = events.iter().position(|e| matches!(e, Event::BargeIn { .. })).unwrap_or_else(|| panic!("no barge-in: {events:#?}"));
+    let heard = turns(&events);
+    assert_eq!(heard.len(), 2, "{events:#?}");
+    let route = heard[0].turn.outcome.as_ref().unwrap();
+    assert_eq!(route.status, Status::Cancelled, "{route:?}");
+    assert_eq!(heard[1].turn.intent.as_deref(), Some("check_grades"));
+    // The barge-in came when the second command started, before it was heard.
+    let Event::BargeIn { at } = events[barge] else { unreachable!() };
+    assert!(at >= Duration::from_secs_f64(s.clips()[1].start as f64 / RATE - 0.35), "{at:?}");
+    assert!(at < heard[1].speech.end);
+}
+
+/// A listener needs a runtime and a model; errors, not panics.
+#[test]
+fn listening_without_a_runtime_or_model_is_an_error() {
+    let engine = Engine::builder().build().unwrap();
+    assert!(matches!(engine.session().listen(continuous()), Err(hush::EngineError::NoRuntime)));
+    let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    let _inside = rt.enter();
+    assert!(matches!(engine.session().listen(continuous()), Err(hush::EngineError::NoModel)));
+    let empty = ListenParams { mode: Mode::WakePhrase, wake: hush::WakeParams { phrase: " ".into(), ..Default::default() }, ..continuous() };
+    assert!(matches!(engine.session().listen(empty), Err(hush::EngineError::Wake(_))));
+}
