@@ -7,7 +7,9 @@
 //! template covers: see [`Understanding`]), and [`actions`] applies the
 //! dialogue rules (confirmation, missing slots) and runs the app's
 //! [`Action`]. [`Engine`] joins them: build it once, then hand it audio or
-//! text and read the [`Turn`].
+//! text and read the [`Turn`]; or [`Session::listen`] to a live stream and
+//! read [`Event`]s as utterances end ([`listen`]: endpointing, wake phrase,
+//! push-to-talk, barge-in).
 //! Nothing here touches the network, and audio is never written anywhere.
 //!
 //! ```no_run

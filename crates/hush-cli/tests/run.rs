@@ -245,3 +245,20 @@ fn listen_cuts_a_recording_into_turns() {
     let (ok, _, stderr) = hush_in(home.path(), &["listen", "--input", "no-such.wav"], "");
     assert!(!ok && stderr.contains("no-such.wav"), "{stderr}");
 }
+
+/// `hush devices` lists what the host has (CI: nothing, or ALSA's null
+/// device) and an unknown microphone is a clear error; neither panics.
+#[test]
+fn devices_are_listed_and_an_unknown_one_is_refused() {
+    let home = tempfile::tempdir().unwrap();
+    let (ok, stdout, stderr) = hush_in(home.path(), &["devices"], "");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    if ok {
+        assert!(!stdout.trim().is_empty());
+    } else {
+        assert!(stderr.contains("device"), "{stderr}");
+    }
+    let (ok, _, stderr) = hush_in(home.path(), &["listen", "--device", "no such mic", "--no-audit"], "");
+    assert!(!ok && stderr.contains("no input device named \"no such mic\""), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
