@@ -43,6 +43,7 @@ bench: models
 	$(HUSH) bench asr --manifest $(DEV) --compare $(MODEL)-$(QUANT) --json target/bench/asr.json
 	$(HUSH) bench nlu --data $(SLURP) --format slurp --json target/bench/nlu.json
 	$(HUSH) bench turn --manifest $(DEV) --json target/bench/turn.json
+	$(HUSH) bench live --json target/bench/live.json
 	$(CARGO) bench --bench asr --bench nlu
 
 # hush and faster-whisper int8 on the same manifest, scored by the same code.

@@ -437,6 +437,9 @@ impl Drop for Listener {
         if let Some(w) = self.worker.take() {
             w.abort();
         }
+        if let Some((_, held)) = self.held.as_mut() {
+            held.zeroize();
+        }
     }
 }
 

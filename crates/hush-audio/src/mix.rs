@@ -116,7 +116,7 @@ impl Stitch {
 }
 
 /// How well utterances found in a recording match where speech is.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SegmentationScore {
     /// Of the frames inside an utterance's speech, the share that is speech.
     pub precision: f64,
@@ -124,6 +124,8 @@ pub struct SegmentationScore {
     pub recall: f64,
     /// Clips cut as exactly one utterance whose audio holds all their speech.
     pub whole: usize,
+    /// The others (indices of clips).
+    pub not_whole: Vec<usize>,
     pub clips: usize,
     /// Utterances that overlap no clip's speech.
     pub extra: usize,
@@ -153,18 +155,21 @@ pub fn score_segments(stitch: &Stitch, speech: &[Range<u64>], kept: &[Range<u64>
         (clip.start + first * FRAME) as u64..(clip.start + (last + 1) * FRAME) as u64
     };
     let spans: Vec<Range<u64>> = stitch.clips().iter().map(truth_span).collect();
-    let whole = spans
+    let not_whole: Vec<usize> = spans
         .iter()
-        .filter(|t| {
+        .enumerate()
+        .filter(|(_, t)| {
             let touching: Vec<&Range<u64>> = kept.iter().filter(|k| k.start < t.end && k.end > t.start).collect();
-            touching.len() == 1 && touching[0].start <= t.start && touching[0].end >= t.end
+            !(touching.len() == 1 && touching[0].start <= t.start && touching[0].end >= t.end)
         })
-        .count();
+        .map(|(i, _)| i)
+        .collect();
     let extra = speech.iter().filter(|s| !spans.iter().any(|t| s.start < t.end && s.end > t.start)).count();
     SegmentationScore {
         precision: tp as f64 / (tp + fp).max(1) as f64,
         recall: tp as f64 / (tp + fn_).max(1) as f64,
-        whole,
+        whole: spans.len() - not_whole.len(),
+        not_whole,
         clips: spans.len(),
         extra,
     }

@@ -195,6 +195,15 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
         let vad = hush_audio::VadParams::default();
         let kept: Vec<_> = spans.iter().map(|s| at(s.start).saturating_sub(at(vad.pre_roll))..at(s.end + vad.end_silence)).collect();
         let score = score_segments(&s, &speech, &kept);
+        for &i in &score.not_whole {
+            let r = &s.clips()[i];
+            let cut: Vec<String> = speech
+                .iter()
+                .filter(|x| x.start < r.end as u64 && x.end > r.start as u64)
+                .map(|x| format!("{:.2}-{:.2}", x.start as f64 / SAMPLE_RATE as f64, x.end as f64 / SAMPLE_RATE as f64))
+                .collect();
+            tracing::info!(noise = name, clip = i, text = commands[i].text, at = r.start as f64 / SAMPLE_RATE as f64, ?cut, "not cut whole");
+        }
         let mut wer = WerCounter::default();
         for (c, range) in commands.iter().zip(s.clips()) {
             let said: Vec<&str> = turns
