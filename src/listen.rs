@@ -267,7 +267,7 @@ impl Listener {
     pub fn feed(&mut self, samples: &[f32]) {
         if self.mode == Mode::PushToTalk {
             if let Some((_, held)) = self.held.as_mut() {
-                held.extend_from_slice(samples);
+                hush_audio::extend_wiping(held, samples);
             }
             self.fed += samples.len() as u64;
             return;

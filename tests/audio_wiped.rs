@@ -94,6 +94,30 @@ fn no_freed_buffer_holds_the_audio_of_a_turn() {
     assert_eq!(turn.intent.as_deref(), Some("pay_bill"));
     assert_eq!(dirty, 0, "{dirty} freed buffers still held the audio read from the file");
 
+    // Live: through the capture ring (as from a microphone), the endpointer,
+    // a read ahead and the listener's worker.
+    let mut stream = vec![0.0f32; 8_000];
+    stream.extend_from_slice(&pcm);
+    stream.extend(vec![0.0f32; 8_000]);
+    arm(&pcm);
+    let events = rt.block_on(async {
+        let (mut writer, capture) = hush::audio::capture(16_000, 1, std::time::Duration::from_secs(30)).unwrap();
+        writer.write(&stream).unwrap();
+        writer.close();
+        let mut listener = e.session().listen(hush::ListenParams { mode: hush::Mode::Continuous, ..Default::default() }).unwrap();
+        let mut events = Vec::new();
+        while let hush::audio::Read::Audio(mut chunk) = capture.read(1_600, std::time::Duration::ZERO).unwrap() {
+            events.extend(listener.replay(&chunk).await);
+            hush::audio::clear(&mut chunk);
+        }
+        events.extend(listener.finish().await);
+        events
+    });
+    let (dirty, _) = disarm();
+    let intents: Vec<_> = events.iter().filter_map(|e| if let hush::Event::Turn(t) = e { t.turn.intent.clone() } else { None }).collect();
+    assert_eq!(intents, ["pay_bill"], "{events:?}");
+    assert_eq!(dirty, 0, "{dirty} freed buffers still held the audio heard live");
+
     // The check itself works: an ordinary copy freed without wiping is seen.
     arm(&pcm);
     drop(std::hint::black_box(pcm.clone()));

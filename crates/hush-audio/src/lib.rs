@@ -108,6 +108,19 @@ pub fn clear(buf: &mut [f32]) {
     buf.zeroize();
 }
 
+/// Appends to a buffer that holds audio without leaving a copy behind: when
+/// it must grow, the samples move to a larger allocation and the old one is
+/// zeroed before it is freed (a plain `extend` would free it as it is).
+pub fn extend_wiping(buf: &mut Vec<f32>, more: &[f32]) {
+    if buf.capacity() - buf.len() < more.len() {
+        let mut bigger = Vec::with_capacity((buf.len() + more.len()).next_power_of_two());
+        bigger.extend_from_slice(buf);
+        buf.zeroize();
+        *buf = bigger;
+    }
+    buf.extend_from_slice(more);
+}
+
 pub(crate) fn peak(samples: &[f32]) -> f32 {
     samples.iter().fold(0.0f32, |m, s| m.max(s.abs()))
 }
@@ -165,6 +178,16 @@ mod tests {
         let s = format!("{a:?}");
         assert!(!s.contains("0.123"), "{s}");
         assert!(s.contains("16000"));
+    }
+
+    #[test]
+    fn extend_wiping_keeps_the_samples() {
+        let mut v = Vec::new();
+        for i in 0..100 {
+            extend_wiping(&mut v, &[i as f32; 7]);
+        }
+        assert_eq!(v.len(), 700);
+        assert!(v.chunks(7).enumerate().all(|(i, c)| c.iter().all(|&x| x == i as f32)));
     }
 
     #[test]

@@ -101,7 +101,15 @@ pub struct Endpointer {
 
 impl Endpointer {
     pub fn new(params: VadParams) -> Endpointer {
-        Endpointer { params, pending: Vec::new(), last: 0.0, at: 0, floor_db: None, run: 0, recent: VecDeque::new(), current: None, quiet_frames: 0 }
+        // The pre-roll buffer never grows past this, so it is never
+        // reallocated (which would free a copy of the audio unwiped).
+        let recent = VecDeque::with_capacity(Self::keep(&params));
+        Endpointer { params, pending: Vec::new(), last: 0.0, at: 0, floor_db: None, run: 0, recent, current: None, quiet_frames: 0 }
+    }
+
+    /// Samples kept while not in speech: the pre-roll and the starting run.
+    fn keep(p: &VadParams) -> usize {
+        (p.pre_roll.as_secs_f64() * SAMPLE_RATE as f64) as usize + p.start_frames.max(1) * FRAME
     }
 
     /// Whether an utterance is being heard now.
@@ -128,7 +136,7 @@ impl Endpointer {
     /// Feeds samples; returns the utterances they completed.
     pub fn push(&mut self, samples: &[f32]) -> Vec<Segment> {
         let mut done = Vec::new();
-        self.pending.extend_from_slice(samples);
+        crate::extend_wiping(&mut self.pending, samples);
         let whole = self.pending.len() / FRAME * FRAME;
         for i in (0..whole).step_by(FRAME) {
             let frame: [f32; FRAME] = self.pending[i..i + FRAME].try_into().expect("a whole frame");
@@ -144,8 +152,13 @@ impl Endpointer {
     /// Ends the stream: the utterance being heard, if any.
     pub fn finish(&mut self) -> Option<Segment> {
         let tail = std::mem::take(&mut self.pending);
-        let mut seg = self.current.take()?;
-        seg.samples.extend_from_slice(&tail);
+        let mut tail = tail;
+        let Some(mut seg) = self.current.take() else {
+            tail.zeroize();
+            return None;
+        };
+        crate::extend_wiping(&mut seg.samples, &tail);
+        tail.zeroize();
         Some(seg)
     }
 
@@ -174,7 +187,7 @@ impl Endpointer {
         let end = self.at;
 
         if let Some(seg) = self.current.as_mut() {
-            seg.samples.extend_from_slice(frame);
+            crate::extend_wiping(&mut seg.samples, frame);
             if loud {
                 self.quiet_frames = 0;
                 seg.speech_end = end;
@@ -192,17 +205,16 @@ impl Endpointer {
             return None;
         }
 
-        let keep = (p.pre_roll.as_secs_f64() * SAMPLE_RATE as f64) as usize + p.start_frames * FRAME;
-        self.recent.extend(frame.iter());
-        while self.recent.len() > keep {
+        let keep = Self::keep(p);
+        while self.recent.len() + FRAME > keep {
             self.recent.pop_front();
         }
+        self.recent.extend(frame.iter());
         self.run = if loud { self.run + 1 } else { 0 };
         if self.run >= p.start_frames.max(1) {
             self.run = 0;
             let samples: Vec<f32> = self.recent.iter().copied().collect();
-            self.recent.iter_mut().for_each(|x| *x = 0.0);
-            self.recent.clear();
+            wipe(&mut self.recent);
             let speech_start = end - (p.start_frames.max(1) * FRAME) as u64;
             self.current = Some(Segment { start: end - samples.len() as u64, speech_start, speech_end: end, truncated: false, samples });
             self.quiet_frames = 0;
@@ -211,9 +223,17 @@ impl Endpointer {
     }
 }
 
+/// Empties the pre-roll buffer, zeroing its whole allocation (popped
+/// slots still hold old samples until overwritten).
+fn wipe(recent: &mut VecDeque<f32>) {
+    recent.iter_mut().for_each(|x| *x = 0.0);
+    recent.resize(recent.capacity(), 0.0);
+    recent.clear();
+}
+
 impl Drop for Endpointer {
     fn drop(&mut self) {
         self.pending.zeroize();
-        self.recent.iter_mut().for_each(|x| *x = 0.0);
+        wipe(&mut self.recent);
     }
 }

@@ -92,6 +92,19 @@ fn pause(i: usize) -> f64 {
     0.8 + ((i * 7919) % 13) as f64 * 0.1
 }
 
+/// The commands (each as `say` makes it) with pauses, under `noise`; the
+/// `k`-th session shifts the pauses and the noise.
+fn session(commands: &[Command], k: usize, noise: &[f32], snr: f32, say: impl Fn(usize, &Command) -> Vec<f32>) -> Stitch {
+    let mut s = Stitch::new();
+    s.pause(1.0);
+    for (i, c) in commands.iter().enumerate() {
+        s.clip(&say(i, c));
+        s.pause(pause(i + k));
+    }
+    s.noise(noise, snr, k * 40_000);
+    s
+}
+
 fn engine(model: &str) -> Result<Engine> {
     Ok(Engine::builder().model(model).reference_actions_in_memory().build()?)
 }
@@ -171,13 +184,8 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
     let mut by_clip: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
     for (k, (name, noise)) in noises.iter().enumerate() {
         // Continuous: every command is one utterance and one turn.
-        let mut s = Stitch::new();
-        s.pause(1.0);
-        for (i, c) in commands.iter().enumerate() {
-            s.clip(&c.samples);
-            s.pause(pause(i + k));
-        }
-        s.noise(noise, a.snr, k * 40_000);
+        let s = session(&commands, k, noise, a.snr, |_, c| c.samples.clone());
+        let plain = s.samples().to_vec();
         let events = listen(&continuous, s.samples())?;
         let turns: Vec<_> = events.iter().filter_map(|e| if let Event::Turn(t) = e { Some(t) } else { None }).collect();
         let at = |d: Duration| (d.as_secs_f64() * SAMPLE_RATE as f64) as u64;
@@ -229,16 +237,12 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
         bar.inc(1);
 
         // Wake phrase: each command said after "hey hush" in one breath.
-        let mut s = Stitch::new();
-        s.pause(1.0);
-        for (i, c) in commands.iter().enumerate() {
+        let s = session(&commands, k, noise, a.snr, |i, c| {
             let mut said = wake[(i + k) % wake.len()].clone();
             said.extend(std::iter::repeat_n(0.0, SAMPLE_RATE as usize * 15 / 100));
             said.extend_from_slice(&c.samples);
-            s.clip(&said);
-            s.pause(pause(i + k));
-        }
-        s.noise(noise, a.snr, k * 40_000);
+            said
+        });
         let events = listen(&wake_mode, s.samples())?;
         let heard: Vec<_> = events.iter().filter_map(|e| if let Event::Turn(t) = e { Some(t) } else { None }).collect();
         wake_total += commands.len();
@@ -255,16 +259,9 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
         all_wake.extend(events);
         bar.inc(1);
 
-        // Not for hush: the same commands without the phrase, and the noise
+        // Not for hush: the commands without the phrase, and the noise
         // recording alone.
-        let mut s = Stitch::new();
-        s.pause(1.0);
-        for (i, c) in commands.iter().enumerate() {
-            s.clip(&c.samples);
-            s.pause(pause(i + k));
-        }
-        s.noise(noise, a.snr, k * 40_000);
-        let mut samples = s.samples().to_vec();
+        let mut samples = plain;
         samples.extend(noise.iter().map(|x| x * 0.5));
         negative_seconds += samples.len() as f64 / SAMPLE_RATE as f64;
         for e in listen(&wake_mode, &samples)? {
