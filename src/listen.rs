@@ -41,8 +41,6 @@ pub struct WakeParams {
     pub phrase: String,
     /// Scores at or above this wake hush (see [`wake_score`]).
     pub threshold: f32,
-    /// Audio from the start of an utterance that the check looks at.
-    pub window: Duration,
     /// An utterance no longer than this that passes the check is the phrase
     /// alone: the command is the next utterance.
     pub phrase_alone: Duration,
@@ -58,7 +56,6 @@ impl Default for WakeParams {
             // voices, clean and with car, street and kitchen noise) against
             // the dev commands and the noise recordings: see README.
             threshold: WAKE_THRESHOLD,
-            window: Duration::from_millis(2_500),
             phrase_alone: Duration::from_millis(1_300),
             follow_up: Duration::from_secs(8),
         }
