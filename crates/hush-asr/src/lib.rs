@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use candle_core::{Device, Tensor};
 use mel::{MelFrontEnd, HOP};
-use model::{argmax_masked, prob_of, DecoderState};
+use model::{prob_of, top_masked, DecoderState};
 
 /// Samples in Whisper's 30 s window.
 pub const WINDOW_SAMPLES: usize = 30 * 16_000;
@@ -103,6 +103,10 @@ pub struct DecodeOptions {
     /// log-probability is below `logprob_threshold` (Whisper's rule).
     pub no_speech_threshold: f32,
     pub logprob_threshold: f32,
+    /// Hypotheses kept while decoding: 1 is greedy; more is beam search
+    /// (each step costs a decoder pass per hypothesis), ranked by mean
+    /// token log-probability as Whisper's own beam search does.
+    pub beam: usize,
 }
 
 impl Default for DecodeOptions {
@@ -114,6 +118,25 @@ impl Default for DecodeOptions {
             language: None,
             no_speech_threshold: 0.6,
             logprob_threshold: -1.0,
+            beam: 1,
+        }
+    }
+}
+
+/// Where the model runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Compute {
+    #[default]
+    Cpu,
+    /// An NVIDIA GPU by ordinal; needs the `cuda` feature.
+    Cuda(usize),
+}
+
+impl std::fmt::Display for Compute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Compute::Cpu => f.write_str("cpu"),
+            Compute::Cuda(i) => write!(f, "cuda:{i}"),
         }
     }
 }
@@ -123,6 +146,7 @@ impl Default for DecodeOptions {
 pub struct AsrParams {
     /// Worker threads for the matrix kernels; defaults to the cores available.
     pub threads: usize,
+    pub device: Compute,
     pub weight_mode: WeightMode,
     pub decode: DecodeOptions,
 }
@@ -131,6 +155,7 @@ impl Default for AsrParams {
     fn default() -> Self {
         Self {
             threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            device: Compute::Cpu,
             weight_mode: WeightMode::default(),
             decode: DecodeOptions::default(),
         }
@@ -196,7 +221,10 @@ pub struct Recognizer {
 
 impl Recognizer {
     pub fn load(paths: &ModelPaths, params: AsrParams) -> Result<Self, AsrError> {
-        let device = Device::Cpu;
+        let device = match params.device {
+            Compute::Cpu => Device::Cpu,
+            Compute::Cuda(i) => Device::new_cuda(i).map_err(|e| AsrError::Inference(format!("CUDA device {i}: {e}")))?,
+        };
         let text = std::fs::read_to_string(&paths.config).map_err(|e| AsrError::io(&paths.config, e))?;
         let config: Config =
             serde_json::from_str(&text).map_err(|e| AsrError::Config { path: paths.config.clone(), detail: e.to_string() })?;
@@ -443,7 +471,7 @@ impl Recognizer {
             let best = (0..after.len()).max_by(|&a, &b| mean(&scores[0][a]).total_cmp(&mean(&scores[0][b]))).unwrap_or(0);
             let (state, logits, fed) = after.swap_remove(best);
             let t = Instant::now();
-            let (tokens, logprob_sum, stop) = self.greedy(state, logits, window, fed, false, &opts, &mut timings)?;
+            let (tokens, logprob_sum, stop) = self.decode_text(state, logits, window, fed, false, &opts, &mut timings)?;
             timings.decode += t.elapsed();
             let text = self.tokenizer.decode(&tokens)?.trim().to_owned();
             let transcript = Transcript {
@@ -460,60 +488,87 @@ impl Recognizer {
         })
     }
 
-    /// Greedy decoding from `state` (whose last logits are `logits`) until
-    /// end of text, the token cap for `samples` of audio, or a loop.
-    /// `first` applies Whisper's suppression of tokens that cannot begin a
-    /// transcript.
+    /// Decodes text from `state` (whose last logits are `logits`) until
+    /// end of text, the token cap for `samples` of audio, or a loop:
+    /// greedily, or by beam search when `opts.beam` > 1. `first` applies
+    /// Whisper's suppression of tokens that cannot begin a transcript.
+    /// Returns the tokens, their summed log-probability and why it stopped.
     #[allow(clippy::too_many_arguments)]
-    fn greedy(
+    fn decode_text(
         &self,
-        mut state: DecoderState,
-        mut logits: Vec<f32>,
+        state: DecoderState,
+        logits: Vec<f32>,
         samples: usize,
         fed: usize,
         first: bool,
         opts: &DecodeOptions,
         timings: &mut Timings,
     ) -> Result<(Vec<u32>, f32, Stop), AsrError> {
-        let dec = &self.model.decoder;
         let seconds = samples as f32 / 16_000.0;
         let cap = (opts.max_tokens)
             .min((seconds * opts.tokens_per_second).ceil() as usize + 8)
-            .min(dec.max_tokens().saturating_sub(fed + 1));
-        let mut tokens: Vec<u32> = Vec::new();
-        let mut logprob_sum = 0.0;
-        let mut stop = Stop::TokenCap;
-        let mut banned = self.suppress.clone();
+            .min(self.model.decoder.max_tokens().saturating_sub(fed + 1));
+        if cap == 0 {
+            return Ok((Vec::new(), 0.0, Stop::TokenCap));
+        }
+        let mut first_banned = self.suppress.clone();
         if first {
             for &t in &self.model.config.begin_suppress_tokens {
-                if let Some(b) = banned.get_mut(t as usize) {
+                if let Some(b) = first_banned.get_mut(t as usize) {
                     *b = true;
                 }
             }
         }
-        while tokens.len() < cap {
-            let (next, logprob) = argmax_masked(&logits, &banned);
-            if tokens.is_empty() {
-                banned.clone_from(&self.suppress);
+        let width = opts.beam.max(1);
+        let mut live = vec![Hypothesis { tokens: Vec::new(), logprob: 0.0, state, logits }];
+        // (tokens, log-probability of the tokens, of the ending too, why)
+        let mut done: Vec<(Vec<u32>, f32, f32, Stop)> = Vec::new();
+        loop {
+            let banned = if live[0].tokens.is_empty() { &first_banned } else { &self.suppress };
+            let mut candidates: Vec<(usize, u32, f32)> = Vec::with_capacity(live.len() * width);
+            for (h, hyp) in live.iter().enumerate() {
+                candidates.extend(top_masked(&hyp.logits, banned, width).into_iter().map(|(t, lp)| (h, t, lp)));
             }
-            if next == self.tokenizer.eot || self.restarts(&tokens, next)? {
-                stop = Stop::EndOfText;
+            candidates.sort_by(|a, b| (live[b.0].logprob + b.2).total_cmp(&(live[a.0].logprob + a.2)));
+            let mut next: Vec<(usize, Vec<u32>, f32)> = Vec::with_capacity(width);
+            for (h, token, lp) in candidates {
+                if next.len() == width {
+                    break;
+                }
+                let hyp = &live[h];
+                if token == self.tokenizer.eot || self.restarts(&hyp.tokens, token)? {
+                    done.push((hyp.tokens.clone(), hyp.logprob, hyp.logprob + lp, Stop::EndOfText));
+                    continue;
+                }
+                let mut tokens = hyp.tokens.clone();
+                tokens.push(token);
+                let logprob = hyp.logprob + lp;
+                if let Some(keep) = self.loop_cut(&tokens) {
+                    tokens.truncate(keep);
+                    done.push((tokens, logprob, logprob, Stop::Repetition));
+                } else if tokens.len() >= cap {
+                    done.push((tokens, logprob, logprob, Stop::TokenCap));
+                } else {
+                    next.push((h, tokens, logprob));
+                }
+            }
+            if done.len() >= width || next.is_empty() {
                 break;
             }
-            tokens.push(next);
-            logprob_sum += logprob;
-            if let Some(keep) = self.loop_cut(&tokens) {
-                tokens.truncate(keep);
-                stop = Stop::Repetition;
-                break;
+            let mut stepped = Vec::with_capacity(next.len());
+            for (h, tokens, logprob) in next {
+                let mut state = live[h].state.clone();
+                let last = tokens[tokens.len() - 1];
+                let logits = self.model.decoder.step(&mut state, &[last], 1)?.squeeze(0)?.to_vec1::<f32>()?;
+                timings.decode_steps += 1;
+                stepped.push(Hypothesis { tokens, logprob, state, logits });
             }
-            if tokens.len() == cap {
-                break;
-            }
-            logits = dec.step(&mut state, &[next], 1)?.squeeze(0)?.to_vec1::<f32>()?;
-            timings.decode_steps += 1;
+            live = stepped;
         }
-        Ok((tokens, logprob_sum, stop))
+        // Mean log-probability per token, the ending counted as a token.
+        let score = |d: &(Vec<u32>, f32, f32, Stop)| d.2 / (d.0.len() + usize::from(d.3 == Stop::EndOfText)).max(1) as f32;
+        let best = done.into_iter().max_by(|a, b| score(a).total_cmp(&score(b)));
+        Ok(best.map_or((Vec::new(), 0.0, Stop::TokenCap), |(tokens, logprob, _, stop)| (tokens, logprob, stop)))
     }
 
     fn window(&self, samples: &[f32], opts: &DecodeOptions, timings: &mut Timings) -> Result<Window, AsrError> {
@@ -521,7 +576,7 @@ impl Recognizer {
         let t2 = Instant::now();
         let Begun { state, logits, language, no_speech_prob, prompt_len } = self.begin(&audio, opts, "")?;
 
-        let (mut tokens, mut logprob_sum, mut stop) = self.greedy(state, logits, samples.len(), prompt_len, true, opts, timings)?;
+        let (mut tokens, mut logprob_sum, mut stop) = self.decode_text(state, logits, samples.len(), prompt_len, true, opts, timings)?;
         let avg = if tokens.is_empty() { 0.0 } else { logprob_sum / tokens.len() as f32 };
         if no_speech_prob > opts.no_speech_threshold && avg < opts.logprob_threshold {
             tokens.clear();
@@ -589,6 +644,14 @@ struct Begun {
     language: Option<String>,
     no_speech_prob: f32,
     prompt_len: usize,
+}
+
+/// One partial transcript of a beam.
+struct Hypothesis {
+    tokens: Vec<u32>,
+    logprob: f32,
+    state: DecoderState,
+    logits: Vec<f32>,
 }
 
 struct Window {

@@ -398,13 +398,21 @@ impl Decoder {
     }
 }
 
-/// Greedy pick over logits with some ids masked out; also returns the
-/// log-probability of the pick among the allowed ids.
-pub fn argmax_masked(logits: &[f32], banned: &[bool]) -> (u32, f32) {
+/// The `k` likeliest allowed ids, best first, with their log-probabilities
+/// among the allowed ids.
+pub fn top_masked(logits: &[f32], banned: &[bool], k: usize) -> Vec<(u32, f32)> {
     let allowed = || logits.iter().enumerate().filter(|(i, _)| !banned.get(*i).copied().unwrap_or(false));
-    let (best, max) = allowed().fold((0usize, f32::NEG_INFINITY), |b, (i, &l)| if l > b.1 { (i, l) } else { b });
-    let sum: f32 = allowed().map(|(_, l)| (l - max).exp()).sum();
-    (best as u32, -sum.ln())
+    let mut top: Vec<(usize, f32)> = Vec::with_capacity(k + 1);
+    for (i, &l) in allowed() {
+        if top.len() < k || l > top[top.len() - 1].1 {
+            let at = top.partition_point(|t| t.1 >= l);
+            top.insert(at, (i, l));
+            top.truncate(k);
+        }
+    }
+    let max = top.first().map_or(f32::NEG_INFINITY, |t| t.1);
+    let log_sum = allowed().map(|(_, l)| (l - max).exp()).sum::<f32>().ln() + max;
+    top.into_iter().map(|(i, l)| (i as u32, l - log_sum)).collect()
 }
 
 /// Softmax probability of `id` over all of `logits`.
@@ -429,9 +437,16 @@ mod tests {
     }
 
     #[test]
-    fn argmax_skips_banned_and_gives_log_prob() {
-        let (id, lp) = argmax_masked(&[5.0, 1.0, 1.0], &[true, false, false]);
-        assert_eq!(id, 1);
-        assert!((lp - 0.5f32.ln()).abs() < 1e-6);
+    fn top_skips_banned_and_gives_log_probs() {
+        let top = top_masked(&[5.0, 1.0, 1.0], &[true, false, false], 1);
+        assert_eq!(top.len(), 1);
+        assert_eq!(top[0].0, 1);
+        assert!((top[0].1 - 0.5f32.ln()).abs() < 1e-6);
+        let logits = [0.0, 3.0, 1.0, 2.0, 3.5];
+        let top = top_masked(&logits, &[false, false, false, false, true], 3);
+        assert_eq!(top.iter().map(|t| t.0).collect::<Vec<_>>(), [1, 3, 2]);
+        let sum: f32 = [0.0f32, 3.0, 1.0, 2.0].iter().map(|l| l.exp()).sum();
+        assert!((top[1].1 - (2f32.exp() / sum).ln()).abs() < 1e-5);
+        assert_eq!(top_masked(&logits, &[false; 5], 9).len(), 5);
     }
 }

@@ -4,6 +4,7 @@ mod bench;
 mod learn;
 mod listen;
 mod live_bench;
+mod matrix;
 mod nlu;
 mod run;
 
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use hush_asr::{AsrParams, ModelPaths, Recognizer, Trim, WeightMode};
+use hush_asr::{AsrParams, Compute, ModelPaths, Recognizer, Trim, WeightMode};
 use hush_models::{Cache, Manifest};
 
 #[derive(Parser)]
@@ -132,6 +133,11 @@ enum BenchCommand {
     /// segmentation, end-of-speech → dispatch latency, wake-phrase misses
     /// and false accepts, idle CPU.
     Live(live_bench::LiveBenchArgs),
+    /// The research matrix: models × weights × decoding options over a
+    /// labelled manifest, read by each NLU mode; WER, CER, intent accuracy,
+    /// slot scores, latency per stage, RTF, memory. Resumes an interrupted
+    /// run; writes report.json, report.md and SVG plots.
+    Matrix(matrix::MatrixArgs),
 }
 
 #[derive(Args, Clone)]
@@ -157,6 +163,25 @@ pub(crate) struct ModelArgs {
     /// Language code for multilingual models (default: detect).
     #[arg(long)]
     language: Option<String>,
+    /// Beam width: 1 decodes greedily; more keeps that many hypotheses
+    /// (slower by about that factor in the decoder).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
+    beam: u16,
+    /// Where Whisper runs: cpu, or cuda / cuda:N (a build with `--features cuda`).
+    #[arg(long, default_value = "cpu", value_parser = parse_device)]
+    device: Compute,
+}
+
+fn parse_device(s: &str) -> Result<Compute, String> {
+    match s {
+        "cpu" => Ok(Compute::Cpu),
+        "cuda" => Ok(Compute::Cuda(0)),
+        _ => s
+            .strip_prefix("cuda:")
+            .and_then(|n| n.parse().ok())
+            .map(Compute::Cuda)
+            .ok_or_else(|| format!("'{s}' is not a device: cpu, cuda or cuda:N")),
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy)]
@@ -179,6 +204,8 @@ impl ModelArgs {
         };
         p.decode.trim = (!self.no_trim).then_some(Trim { margin_frames: self.trim_margin, min_frames: self.trim_min });
         p.decode.language = self.language.clone();
+        p.decode.beam = usize::from(self.beam);
+        p.device = self.device;
         p
     }
 
@@ -226,6 +253,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench { command: BenchCommand::Nlu(args) } => nlu::bench(&args),
         Command::Bench { command: BenchCommand::Turn(args) } => run::bench_turn(&args),
         Command::Bench { command: BenchCommand::Live(args) } => live_bench::bench_live(&args),
+        Command::Bench { command: BenchCommand::Matrix(args) } => matrix::matrix(&args),
         Command::Parse(args) => nlu::parse(&args),
         Command::Understand { files, model, intents, show } => understand(&files, &model, &intents, &show),
         Command::Intents { command } => nlu::intents(&command),

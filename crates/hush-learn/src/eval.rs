@@ -151,6 +151,71 @@ pub fn score(gold: &[Example], pred: &[Prediction]) -> Scores {
     }
 }
 
+/// What an utterance was read as: an intent (none when rejected) and slot
+/// values as words. Spoken-input scoring compares these, since a
+/// recogniser's text differs from the reference and spans cannot be.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct Frame {
+    pub intent: Option<String>,
+    /// (slot, value) pairs; values compared after lower-casing.
+    pub slots: Vec<(String, String)>,
+}
+
+/// Scores of predicted frames against gold ones.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct FrameScores {
+    pub sentences: usize,
+    pub intent_accuracy: f64,
+    /// Slot F1 where a slot counts when its name and whole value are right.
+    pub slot_f1: f64,
+    pub span_f1_word: f64,
+    pub span_f1_char: f64,
+    /// SLURP's SLU-F1: the mean of the word- and character-distance F1s.
+    pub slu_f1: f64,
+    /// Intent right and the slots exactly the gold ones.
+    pub exact_frame: f64,
+}
+
+/// Scores `(gold, predicted)` frames; `same_intent(gold, predicted)` says
+/// whether two intent names mean the same (label sets can differ).
+pub fn score_frames(pairs: &[(Frame, Frame)], same_intent: impl Fn(&str, &str) -> bool) -> FrameScores {
+    if pairs.is_empty() {
+        return FrameScores::default();
+    }
+    let (mut intent, mut frame) = (0usize, 0usize);
+    let (mut exact, mut word, mut char) = (Counts::default(), Counts::default(), Counts::default());
+    for (g, p) in pairs {
+        let right = matches!((&g.intent, &p.intent), (Some(g), Some(p)) if same_intent(g, p));
+        intent += usize::from(right);
+        let lower = |v: &[(String, String)]| v.iter().map(|(s, x)| (s.clone(), x.to_lowercase())).collect::<Vec<_>>();
+        let (gs, mut ps) = (lower(&g.slots), lower(&p.slots));
+        let mut hits = 0;
+        for x in &gs {
+            if let Some(i) = ps.iter().position(|y| y == x) {
+                ps.swap_remove(i);
+                hits += 1;
+            }
+        }
+        exact.tp += hits as f64;
+        exact.fp += (p.slots.len() - hits) as f64;
+        exact.fn_ += (gs.len() - hits) as f64;
+        frame += usize::from(right && hits == gs.len() && hits == p.slots.len());
+        add_distance(&mut word, &g.slots, &p.slots, true);
+        add_distance(&mut char, &g.slots, &p.slots, false);
+    }
+    let share = |k: usize| k as f64 / pairs.len() as f64;
+    let (w, c) = (word.f1(), char.f1());
+    FrameScores {
+        sentences: pairs.len(),
+        intent_accuracy: share(intent),
+        slot_f1: exact.f1(),
+        span_f1_word: w,
+        span_f1_char: c,
+        slu_f1: (w + c) / 2.0,
+        exact_frame: share(frame),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +259,30 @@ mod tests {
         let g = [gold("weather_query", "is it raining", &[])];
         let s = score(&g, &[pred("weather_query", "is it raining", &[])]);
         assert_eq!((s.slot_f1, s.slu_f1, s.exact_frame), (1.0, 1.0, 1.0));
+    }
+
+    #[test]
+    fn frames_compare_values_not_spans() {
+        let f = |intent: Option<&str>, slots: &[(&str, &str)]| Frame {
+            intent: intent.map(str::to_owned),
+            slots: slots.iter().map(|(s, v)| (s.to_string(), v.to_string())).collect(),
+        };
+        let gold = f(Some("transport_taxi"), &[("place_name", "the airport"), ("time", "five pm")]);
+        let pairs = vec![
+            (gold.clone(), f(Some("transport_taxi"), &[("place_name", "The Airport"), ("time", "five pm")])),
+            (gold.clone(), f(Some("order_ride"), &[("place_name", "airport")])),
+            (gold.clone(), f(None, &[])),
+        ];
+        let same = |g: &str, p: &str| g == p || (g, p) == ("transport_taxi", "order_ride");
+        let s = score_frames(&pairs, same);
+        assert_eq!(s.sentences, 3);
+        assert!((s.intent_accuracy - 2.0 / 3.0).abs() < 1e-9, "{s:?}");
+        assert!((s.exact_frame - 1.0 / 3.0).abs() < 1e-9, "{s:?}");
+        // exact: tp 2, fp 1, fn 4 → P 2/3, R 1/3 → F1 4/9
+        assert!((s.slot_f1 - 4.0 / 9.0).abs() < 1e-9, "{s:?}");
+        assert!(s.slu_f1 > s.slot_f1, "\"airport\" for \"the airport\" counts in part: {s:?}");
+        let strict = score_frames(&pairs, |g, p| g == p);
+        assert!((strict.intent_accuracy - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!(score_frames(&[], same), FrameScores::default());
     }
 }

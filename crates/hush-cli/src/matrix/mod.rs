@@ -1,0 +1,461 @@
+//! `hush bench matrix`: one manifest of labelled clips through models ×
+//! quantisations × decoding options, each transcript read by every NLU
+//! mode. Each run's per-clip results are appended to a JSONL file as they
+//! come, so an interrupted matrix resumes where it stopped; the report is
+//! JSON (schema in docs/BENCHMARKS.md), a Markdown table and SVG plots.
+
+mod plot;
+mod report;
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use hush::{Understanding, LEARNED_THRESHOLD};
+use hush_learn::eval::Frame;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::{Deserialize, Serialize};
+
+use crate::learn::DataFormat;
+use crate::ModelArgs;
+
+#[derive(Args)]
+pub struct MatrixArgs {
+    /// JSONL manifest: `audio` (relative to the manifest), `text`, optional
+    /// `snr_db`, and the intent and slots in the `--format` dialect.
+    #[arg(long)]
+    manifest: PathBuf,
+    /// How intents and slots are written: slurp (`intent`, `entities`),
+    /// snips (`intent`, `slots` with `slot`/`start_char`/`end_char`) or hush
+    /// (`intent`, `slots` with `name`/`start`/`end`).
+    #[arg(long, value_enum, default_value_t = DataFormat::Slurp)]
+    format: DataFormat,
+    /// Models (comma-separated), as `hush models list` names them.
+    #[arg(long, value_delimiter = ',', default_value = "tiny.en")]
+    models: Vec<String>,
+    /// Weights: f32 (the imported safetensors) or a GGUF quantisation
+    /// (q8_0, q4_k, ...; `make models-matrix` writes them).
+    #[arg(long, value_delimiter = ',', default_value = "q8_0")]
+    quants: Vec<String>,
+    /// Encoder trimming: on, off, or both (on,off).
+    #[arg(long, value_delimiter = ',', default_value = "on")]
+    trim: Vec<OnOff>,
+    /// Beam widths (1 is greedy).
+    #[arg(long, value_delimiter = ',', default_value = "1")]
+    beams: Vec<u16>,
+    /// NLU modes reading every transcript: templates, learned, fused.
+    #[arg(long, value_delimiter = ',', default_value = "templates")]
+    nlu: Vec<NluMode>,
+    /// A model trained with `hush train` (needed by learned and fused).
+    #[arg(long)]
+    learned: Option<PathBuf>,
+    #[command(flatten)]
+    intents: crate::nlu::IntentArgs,
+    /// ASR threads, device and weight handling shared by every run
+    /// (`--model` is ignored: see `--models` and `--quants`).
+    #[command(flatten)]
+    model: ModelArgs,
+    /// Use only the first N clips of the manifest.
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Only clean clips (no `snr_db`).
+    #[arg(long)]
+    clean_only: bool,
+    /// Folder for per-clip results, report.json, report.md and the plots.
+    #[arg(long, default_value = "target/bench/matrix")]
+    out: PathBuf,
+    /// Discard saved per-clip results instead of resuming from them.
+    #[arg(long)]
+    fresh: bool,
+    /// A report.json of an earlier matrix: print and tabulate the changes.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Another engine's transcripts (benches/compare/faster_whisper.py),
+    /// scored by the same code and read by the same NLU. Repeatable.
+    #[arg(long)]
+    external: Vec<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, PartialEq, Eq)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+/// Who turns a transcript into an intent.
+#[derive(ValueEnum, Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NluMode {
+    /// The intent files' templates alone.
+    Templates,
+    /// The learned model alone, above its calibrated threshold.
+    Learned,
+    /// The engine's fusion of both (`hush::Understanding`).
+    Fused,
+}
+
+/// One clip of the manifest.
+pub(crate) struct Clip {
+    /// Identifies the clip across runs: its audio path and reference text.
+    key: String,
+    audio: String,
+    path: PathBuf,
+    text: String,
+    snr_db: Option<f64>,
+    /// `None` when the manifest gives no intent.
+    gold: Option<Frame>,
+}
+
+impl Clip {
+    fn condition(&self) -> String {
+        condition(self.snr_db)
+    }
+}
+
+pub(crate) fn condition(snr: Option<f64>) -> String {
+    snr.map_or_else(|| "clean".to_owned(), |s| format!("{s}dB"))
+}
+
+/// One clip through one run's recogniser: a line of `items/<run>.jsonl`.
+#[derive(Serialize, Deserialize, Clone)]
+pub(crate) struct Item {
+    key: String,
+    hypothesis: String,
+    audio_seconds: f64,
+    /// Stage times in ms; an external engine gives only `asr`.
+    #[serde(default)]
+    read: f64,
+    #[serde(default)]
+    mel: f64,
+    #[serde(default)]
+    encode: f64,
+    #[serde(default)]
+    decode: f64,
+    asr: f64,
+    #[serde(default)]
+    decode_steps: usize,
+}
+
+/// What a run measured besides its items: `items/<run>.json`.
+#[derive(Serialize, Deserialize, Clone, Default)]
+pub(crate) struct RunMeta {
+    engine: String,
+    model: String,
+    quant: String,
+    trim: Option<bool>,
+    beam: Option<usize>,
+    device: String,
+    threads: usize,
+    model_file_mb: f64,
+    peak_rss_mb: f64,
+    load_ms: f64,
+}
+
+/// One cell of the matrix.
+struct Cell {
+    id: String,
+    model: ModelArgs,
+    meta: RunMeta,
+}
+
+fn cells(a: &MatrixArgs) -> Result<Vec<Cell>> {
+    anyhow::ensure!(!a.models.is_empty() && !a.quants.is_empty() && !a.trim.is_empty() && !a.beams.is_empty(), "an empty matrix");
+    let mut out = Vec::new();
+    for name in &a.models {
+        for quant in &a.quants {
+            for &trim in &a.trim {
+                for &beam in &a.beams {
+                    anyhow::ensure!((1..=16).contains(&beam), "--beams {beam}: widths are 1 to 16");
+                    let id_model = if quant == "f32" { name.clone() } else { format!("{name}-{quant}") };
+                    let trim = trim == OnOff::On;
+                    let model = ModelArgs { model: id_model, no_trim: !trim, beam, ..a.model.clone() };
+                    let device = model.params().device.to_string();
+                    let id = format!("{name}-{quant}.trim-{}.beam-{beam}{}", if trim { "on" } else { "off" }, if device == "cpu" { String::new() } else { format!(".{device}") });
+                    let meta = RunMeta {
+                        engine: "hush".into(),
+                        model: name.clone(),
+                        quant: quant.clone(),
+                        trim: Some(trim),
+                        beam: Some(beam.into()),
+                        device,
+                        ..RunMeta::default()
+                    };
+                    out.push(Cell { id, model, meta });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn read_manifest(a: &MatrixArgs) -> Result<Vec<Clip>> {
+    let text = std::fs::read_to_string(&a.manifest).with_context(|| format!("reading {}", a.manifest.display()))?;
+    let base = a.manifest.parent().unwrap_or(Path::new("."));
+    let file = a.manifest.display().to_string();
+    let mut clips = Vec::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let at = || format!("{file}:{}", i + 1);
+        let row: serde_json::Value = serde_json::from_str(line).with_context(at)?;
+        let field = |k: &str| row.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        let (Some(audio), Some(text)) = (field("audio"), field("text")) else {
+            anyhow::bail!("{}: a clip needs \"audio\" and \"text\" strings", at());
+        };
+        let snr_db = row.get("snr_db").and_then(|v| v.as_f64());
+        if a.clean_only && snr_db.is_some() {
+            continue;
+        }
+        let gold = match row.get("intent") {
+            Some(serde_json::Value::String(_)) => {
+                let ex = hush_learn::data::parse(&file, line, a.format.into()).map_err(|e| anyhow::anyhow!("{}: {}", at(), e.message))?;
+                ex.into_iter().next().map(|ex| Frame {
+                    intent: Some(ex.intent.clone()),
+                    slots: ex.spans.iter().map(|s| (s.slot.clone(), words(&ex.value(s)))).collect(),
+                })
+            }
+            _ => None,
+        };
+        clips.push(Clip { key: format!("{audio}\t{text}"), path: base.join(&audio), audio, text, snr_db, gold });
+    }
+    clips.truncate(a.limit.unwrap_or(usize::MAX));
+    anyhow::ensure!(!clips.is_empty(), "{file}: no clips");
+    let mut seen = HashSet::new();
+    for c in &clips {
+        anyhow::ensure!(seen.insert(&c.key), "{file}: the clip {} with the same text is listed twice", c.audio);
+    }
+    Ok(clips)
+}
+
+/// A slot value as the WER normaliser writes it ("$42" → "forty two dollars"),
+/// so values heard and values labelled compare.
+fn words(value: &str) -> String {
+    hush_asr::eval::normalize(value).join(" ")
+}
+
+/// The per-clip results saved for a run, keyed by clip.
+fn saved_items(path: &Path) -> BTreeMap<String, Item> {
+    let Ok(text) = std::fs::read_to_string(path) else { return BTreeMap::new() };
+    // A line cut short by an interruption is dropped and measured again.
+    text.lines().filter_map(|l| serde_json::from_str::<Item>(l).ok()).map(|i| (i.key.clone(), i)).collect()
+}
+
+pub fn matrix(a: &MatrixArgs) -> Result<()> {
+    let clips = read_manifest(a)?;
+    let cells = cells(a)?;
+    let needs_model = a.nlu.iter().any(|m| *m != NluMode::Templates);
+    anyhow::ensure!(!needs_model || a.learned.is_some(), "the learned and fused modes need --learned DIR (a model from `hush train`)");
+    let items_dir = a.out.join("items");
+    if a.fresh && items_dir.is_dir() {
+        std::fs::remove_dir_all(&items_dir).with_context(|| format!("removing {}", items_dir.display()))?;
+    }
+    std::fs::create_dir_all(&items_dir).with_context(|| format!("creating {}", items_dir.display()))?;
+
+    // What is left to measure, so the progress bar's ETA covers the matrix.
+    let saved: Vec<BTreeMap<String, Item>> = cells.iter().map(|c| saved_items(&items_dir.join(format!("{}.jsonl", c.id)))).collect();
+    let todo: u64 = saved.iter().map(|s| clips.iter().filter(|c| !s.contains_key(&c.key)).count() as u64).sum();
+    let resumed: usize = saved.iter().map(|s| clips.iter().filter(|c| s.contains_key(&c.key)).count()).sum();
+    if resumed > 0 {
+        eprintln!("resuming: {resumed} clip results already in {}", items_dir.display());
+    }
+    let bar = ProgressBar::new(todo);
+    bar.set_style(ProgressStyle::with_template("{msg:32} [{bar:30}] {pos}/{len} {elapsed} ETA {eta}").expect("static").progress_chars("=> "));
+
+    let mut runs = Vec::new();
+    for (cell, mut items) in cells.into_iter().zip(saved) {
+        let meta_path = items_dir.join(format!("{}.json", cell.id));
+        let saved_meta: Option<RunMeta> = std::fs::read_to_string(&meta_path).ok().and_then(|t| serde_json::from_str(&t).ok());
+        let missing: Vec<&Clip> = clips.iter().filter(|c| !items.contains_key(&c.key)).collect();
+        let meta = match saved_meta {
+            Some(m) if missing.is_empty() => m,
+            saved_meta => {
+                bar.set_message(cell.id.clone());
+                let mut meta = measure(&cell, &missing, &items_dir.join(format!("{}.jsonl", cell.id)), &mut items, &bar)?;
+                // A resumed run's peak is the larger of its parts.
+                meta.peak_rss_mb = meta.peak_rss_mb.max(saved_meta.map_or(0.0, |m| m.peak_rss_mb));
+                std::fs::write(&meta_path, serde_json::to_string_pretty(&meta)?)?;
+                meta
+            }
+        };
+        runs.push((cell.id, meta, items));
+    }
+    bar.finish_and_clear();
+    for path in &a.external {
+        let (id, meta, items) = external(path, &clips)?;
+        runs.push((id, meta, items));
+    }
+
+    let readers = Readers::load(a)?;
+    let report = report::build(a, &clips, &runs, &readers)?;
+    report::write(a, &report)?;
+    Ok(())
+}
+
+/// Transcribes `missing` clips with one cell's model, appending each result.
+fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, items: &mut BTreeMap<String, Item>, bar: &ProgressBar) -> Result<RunMeta> {
+    crate::bench::reset_peak_rss();
+    let (rec, load, weights) = cell.model.load()?;
+    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(items_path).with_context(|| items_path.display().to_string())?;
+    let ms = crate::ms;
+    for clip in missing {
+        let t = Instant::now();
+        let (audio, _) = hush_audio::read_wav(&clip.path, &Default::default()).with_context(|| clip.path.display().to_string())?;
+        let read = t.elapsed();
+        let tr = rec.transcribe(audio.samples()).with_context(|| format!("transcribing {}", clip.path.display()))?;
+        let item = Item {
+            key: clip.key.clone(),
+            hypothesis: tr.text,
+            audio_seconds: audio.duration().as_secs_f64(),
+            read: ms(read),
+            mel: ms(tr.timings.mel),
+            encode: ms(tr.timings.encode),
+            decode: ms(tr.timings.decode),
+            asr: ms(t.elapsed()),
+            decode_steps: tr.timings.decode_steps,
+        };
+        writeln!(file, "{}", serde_json::to_string(&item)?)?;
+        items.insert(item.key.clone(), item);
+        bar.inc(1);
+    }
+    file.flush()?;
+    Ok(RunMeta {
+        threads: rec.params().threads,
+        model_file_mb: std::fs::metadata(&weights).map_or(0.0, |m| m.len() as f64 / 1e6),
+        peak_rss_mb: crate::bench::peak_rss_mb(),
+        load_ms: ms(load),
+        ..cell.meta.clone()
+    })
+}
+
+/// An external engine's report (the `hush bench asr --external` schema) as a run.
+fn external(path: &Path, clips: &[Clip]) -> Result<(String, RunMeta, BTreeMap<String, Item>)> {
+    #[derive(Deserialize)]
+    struct ExtItem {
+        audio: String,
+        reference: String,
+        hypothesis: String,
+        audio_seconds: f64,
+        latency_ms: f64,
+    }
+    #[derive(Deserialize)]
+    struct ExtRun {
+        engine: String,
+        model: String,
+        settings: String,
+        threads: usize,
+        peak_rss_mb: f64,
+        model_file_mb: f64,
+        load_ms: f64,
+        items: Vec<ExtItem>,
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let run: ExtRun = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let items: BTreeMap<String, Item> = run
+        .items
+        .into_iter()
+        .map(|i| {
+            let key = format!("{}\t{}", i.audio, i.reference);
+            (key.clone(), Item { key, hypothesis: i.hypothesis, audio_seconds: i.audio_seconds, asr: i.latency_ms, read: 0.0, mel: 0.0, encode: 0.0, decode: 0.0, decode_steps: 0 })
+        })
+        .collect();
+    let missing = clips.iter().filter(|c| !items.contains_key(&c.key)).count();
+    anyhow::ensure!(missing == 0, "{}: {missing} of the manifest's clips are not in this report (run it on the same manifest, --limit and --clean-only)", path.display());
+    let id = format!("{}-{}.{}", run.engine, run.model, run.settings.replace([',', ' '], ""));
+    let meta = RunMeta {
+        engine: run.engine,
+        model: run.model,
+        quant: run.settings,
+        trim: None,
+        beam: None,
+        device: "cpu".into(),
+        threads: run.threads,
+        model_file_mb: run.model_file_mb,
+        peak_rss_mb: run.peak_rss_mb,
+        load_ms: run.load_ms,
+    };
+    Ok((id, meta, items))
+}
+
+/// The NLU modes asked for, ready to read transcripts.
+pub(crate) struct Readers {
+    modes: Vec<NluMode>,
+    templates: Understanding,
+    fused: Option<Understanding>,
+    /// Intent names each mode can answer with.
+    template_intents: HashSet<String>,
+    learned_intents: HashSet<String>,
+    /// SLURP intent → built-in intent, for scoring templates on SLURP labels.
+    map: Vec<(String, String)>,
+    /// Slot names of the labels match the templates' own (hush manifests).
+    hush_labels: bool,
+}
+
+impl Readers {
+    fn load(a: &MatrixArgs) -> Result<Readers> {
+        let templates = a.intents.understanding()?;
+        let template_intents = templates.matcher().intents().intents.iter().map(|i| i.name.clone()).collect();
+        let fused = match (&a.learned, a.nlu.iter().any(|m| *m != NluMode::Templates)) {
+            (Some(dir), true) => {
+                let model = hush::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
+                Some(a.intents.understanding()?.with_model(model, LEARNED_THRESHOLD))
+            }
+            _ => None,
+        };
+        let learned_intents = fused.as_ref().and_then(|u| u.model()).map(|m| m.labels.intents.iter().cloned().collect()).unwrap_or_default();
+        let map = if a.format == DataFormat::Slurp {
+            hush_nlu::eval::SLURP_TO_BUILTIN.iter().map(|(s, h)| (s.to_string(), h.to_string())).collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Readers { modes: a.nlu.clone(), templates, fused, template_intents, learned_intents, map, hush_labels: a.format == DataFormat::Hush })
+    }
+
+    /// Whether a predicted intent means the gold one.
+    fn same(&self, gold: &str, predicted: &str) -> bool {
+        gold == predicted || self.map.iter().any(|(s, h)| s == gold && h == predicted)
+    }
+
+    /// Whether `mode` can answer `gold` at all (else it should reject it).
+    fn in_scope(&self, mode: NluMode, gold: &str) -> bool {
+        let templates = || self.template_intents.contains(gold) || self.map.iter().any(|(s, h)| s == gold && self.template_intents.contains(h));
+        match mode {
+            NluMode::Templates => templates(),
+            NluMode::Learned => self.learned_intents.contains(gold),
+            NluMode::Fused => templates() || self.learned_intents.contains(gold),
+        }
+    }
+
+    /// Whether slot names of `mode`'s answers are those of the labels.
+    fn scores_slots(&self, mode: NluMode) -> bool {
+        mode != NluMode::Templates || self.hush_labels
+    }
+
+    /// Reads a transcript; the frame's intent is `None` when rejected.
+    fn read(&self, mode: NluMode, text: &str) -> Frame {
+        let from_reading = |r: Option<hush::Reading>| {
+            r.map_or_else(Frame::default, |r| Frame {
+                slots: r.intent.slots.iter().map(|s| (s.name.clone(), if s.raw.is_empty() { words(&s.value.to_string()) } else { words(&s.raw) })).collect(),
+                intent: Some(r.intent.name),
+            })
+        };
+        match (mode, &self.fused) {
+            (NluMode::Templates, _) => from_reading(self.templates.read(text)),
+            (NluMode::Fused, Some(u)) => from_reading(u.read(text)),
+            (NluMode::Learned, Some(u)) => {
+                let Some(model) = u.model() else { return Frame::default() };
+                match model.predict(&[text]) {
+                    Ok(mut p) => p.pop().filter(|p| p.confidence >= LEARNED_THRESHOLD).map_or_else(Frame::default, |p| Frame {
+                        intent: Some(p.intent),
+                        slots: p.slots.iter().map(|s| (s.slot.clone(), words(&s.text))).collect(),
+                    }),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the learned model failed");
+                        Frame::default()
+                    }
+                }
+            }
+            (_, None) => Frame::default(),
+        }
+    }
+}
