@@ -8,7 +8,7 @@ DEV := ../shared/data/audio-dev/manifest.jsonl
 SLURP := ../shared/data/slurp/devel.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
-.PHONY: build models models-base demo test bench bench-compare clean
+.PHONY: build models models-base models-minilm models-matrix demo test bench bench-compare bench-matrix clean
 
 build:
 	$(CARGO) build --release -p hush-cli
@@ -27,6 +27,12 @@ models-base: build
 models-minilm: build
 	$(HUSH) models import minilm
 
+# Every weight file the research matrix compares.
+models-matrix: models models-base models-minilm
+	$(HUSH) models quantize tiny.en --type q4_k
+	$(HUSH) models quantize base --type q8_0
+	$(HUSH) models quantize base --type q4_k
+
 # A spoken session on a fresh demo ledger: order a ride, pay a bill (hush
 # asks, the next clip says yes), and an out-of-domain request declined.
 DEMO_LEDGER := target/demo/ledger.sqlite
@@ -44,7 +50,25 @@ bench: models
 	$(HUSH) bench nlu --data $(SLURP) --format slurp --json target/bench/nlu.json
 	$(HUSH) bench turn --manifest $(DEV) --json target/bench/turn.json
 	$(HUSH) bench live --json target/bench/live.json
-	$(CARGO) bench --bench asr --bench nlu
+	$(CARGO) bench --bench asr --bench nlu --bench turn
+
+# The learned intent model the matrix reads with: trained on SLURP devel
+# without the sentences of the dev clips (--holdout), so they stay unseen.
+LEARNED := target/bench/slurp-learned
+$(LEARNED)/model.json:
+	$(MAKE) build models-minilm
+	$(HUSH) train --data $(SLURP) --format slurp --holdout $(DEV) --val 0.1 --epochs 8 --out $(LEARNED)
+
+# The research matrix of docs/BENCHMARKS.md: tiny.en and base × f32, q8_0,
+# q4_k over the 400 dev clips, read by templates, the learned model and
+# both fused; faster-whisper's transcripts beside them when
+# `make bench-compare` has run. Resumes if interrupted; MATRIX_ARGS adds
+# options (e.g. --baseline OLD/report.json, --beams 1,5).
+MATRIX := target/bench/matrix
+bench-matrix: models-matrix $(LEARNED)/model.json
+	$(HUSH) bench matrix --manifest $(DEV) --models tiny.en,base --quants f32,q8_0,q4_k --language en \
+		--nlu templates,learned,fused --learned $(LEARNED) --out $(MATRIX) \
+		$(if $(wildcard target/bench/faster_whisper.json),--external target/bench/faster_whisper.json) $(MATRIX_ARGS)
 
 # hush and faster-whisper int8 on the same manifest, scored by the same code.
 bench-compare: models

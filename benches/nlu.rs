@@ -1,7 +1,7 @@
 //! criterion benches of the template matcher with every built-in domain
 //! loaded: single commands (in domain, misheard, out of domain) and every
-//! SLURP devel sentence in turn. `hush bench nlu` gives the p50/p95 over
-//! the same sentences.
+//! SLURP devel sentence in turn; and of the learned model reading one
+//! sentence. `hush bench nlu` gives the p50/p95 over the same sentences.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use hush::nlu::{IntentSet, MatchParams, Matcher};
@@ -41,5 +41,22 @@ fn compile(c: &mut Criterion) {
     c.bench_function("load and compile built-in domains", |b| b.iter(|| Matcher::new(set.clone(), MatchParams::default())));
 }
 
-criterion_group!(benches, parse, compile);
+/// The learned model's cost per sentence: MiniLM-L6 with rank-8 adapters
+/// and heads for the built-in domains' labels. Its weights are as
+/// initialised (training changes values, not the work), so the bench needs
+/// only the encoder (`make models-minilm`), not a training run.
+fn learned(c: &mut Criterion) {
+    let set = IntentSet::builtin().expect("built-in domains load");
+    let examples = hush::learn::data::from_intents(&set, 2, 1);
+    let labels = hush::learn::Labels::from_examples(&examples);
+    let encoder = hush_models::Cache::default().model_dir("minilm");
+    let model = hush::learn::LearnedModel::new(&encoder, labels, 8, 1).expect("run `make models-minilm` first");
+    let mut g = c.benchmark_group("learned parse");
+    for text in ["book me a taxi to the airport at five thirty pm", "could you brew me two cappuccinos with oat milk please"] {
+        g.bench_function(format!("{} words", text.split_whitespace().count()), |b| b.iter(|| model.predict(&[std::hint::black_box(text)]).expect("predict")));
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parse, compile, learned);
 criterion_main!(benches);

@@ -61,6 +61,23 @@ pub struct TrainArgs {
     /// Use only the first N sentences (quick runs).
     #[arg(long)]
     limit: Option<usize>,
+    /// A JSONL file (a test manifest) whose `text`s must not be trained
+    /// on: sentences with the same words are dropped, so a spoken test set
+    /// drawn from the same corpus stays unseen.
+    #[arg(long)]
+    holdout: Option<PathBuf>,
+}
+
+/// The sentences of a JSONL file's `text` fields, as words compared.
+fn held_out(path: &Path) -> Result<std::collections::HashSet<Vec<String>>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut out = std::collections::HashSet::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let row: serde_json::Value = serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
+        let t = row.get("text").and_then(|t| t.as_str()).with_context(|| format!("{}:{}: no \"text\"", path.display(), i + 1))?;
+        out.insert(hush_nlu::words(t));
+    }
+    Ok(out)
 }
 
 fn encoder_dir(id: &str) -> Result<PathBuf> {
@@ -94,6 +111,12 @@ pub fn train(a: &TrainArgs) -> Result<()> {
     if let Some(dir) = &a.intents {
         let set = hush_nlu::IntentSet::load_dir(dir).map_err(|e| anyhow::anyhow!("{e}"))?;
         examples.extend(data::from_intents(&set, a.per_template, a.seed));
+    }
+    if let Some(path) = &a.holdout {
+        let held = held_out(path)?;
+        let before = examples.len();
+        examples.retain(|e| !held.contains(&hush_nlu::words(&e.text)));
+        println!("held out {} sentences found in {}", before - examples.len(), path.display());
     }
     examples.truncate(a.limit.unwrap_or(usize::MAX));
     anyhow::ensure!(!examples.is_empty(), "no training sentences");

@@ -77,6 +77,10 @@ pub struct MatrixArgs {
     /// scored by the same code and read by the same NLU. Repeatable.
     #[arg(long)]
     external: Vec<PathBuf>,
+    /// Measure this one run and stop: how the matrix runs each cell in a
+    /// process of its own, so each peak RSS is that model's alone.
+    #[arg(long, hide = true)]
+    cell: Option<String>,
 }
 
 #[derive(ValueEnum, Clone, Copy, PartialEq, Eq)]
@@ -145,6 +149,10 @@ pub(crate) struct RunMeta {
     engine: String,
     model: String,
     quant: String,
+    /// How quantised weights are held: mixed (f32 encoder, quantised
+    /// decoder), quantized, dequantized; "f32" for unquantised models.
+    #[serde(default)]
+    weights: String,
     trim: Option<bool>,
     beam: Option<usize>,
     device: String,
@@ -172,12 +180,22 @@ fn cells(a: &MatrixArgs) -> Result<Vec<Cell>> {
                     let id_model = if quant == "f32" { name.clone() } else { format!("{name}-{quant}") };
                     let trim = trim == OnOff::On;
                     let model = ModelArgs { model: id_model, no_trim: !trim, beam, ..a.model.clone() };
-                    let device = model.params().device.to_string();
-                    let id = format!("{name}-{quant}.trim-{}.beam-{beam}{}", if trim { "on" } else { "off" }, if device == "cpu" { String::new() } else { format!(".{device}") });
+                    let params = model.params();
+                    let device = params.device.to_string();
+                    let weights = if quant == "f32" { "f32".to_owned() } else { format!("{:?}", params.weight_mode).to_lowercase() };
+                    // Settings off the defaults name the run too, so results
+                    // of other settings are never resumed into it.
+                    let mut id = format!("{name}-{quant}.trim-{}.beam-{beam}", if trim { "on" } else { "off" });
+                    for (value, default) in [(&weights, "mixed"), (&device, "cpu")] {
+                        if value != default && value != "f32" {
+                            id = format!("{id}.{value}");
+                        }
+                    }
                     let meta = RunMeta {
                         engine: "hush".into(),
                         model: name.clone(),
                         quant: quant.clone(),
+                        weights,
                         trim: Some(trim),
                         beam: Some(beam.into()),
                         device,
@@ -246,6 +264,11 @@ pub fn matrix(a: &MatrixArgs) -> Result<()> {
     let cells = cells(a)?;
     let needs_model = a.nlu.iter().any(|m| *m != NluMode::Templates);
     anyhow::ensure!(!needs_model || a.learned.is_some(), "the learned and fused modes need --learned DIR (a model from `hush train`)");
+    // Everything that can fail fails before the first clip is measured.
+    let externals = a.external.iter().map(|p| external(p, &clips)).collect::<Result<Vec<_>>>()?;
+    for cell in &cells {
+        hush_models::Cache::default().resolve(&cell.model.model)?;
+    }
     let items_dir = a.out.join("items");
     if a.fresh && items_dir.is_dir() {
         std::fs::remove_dir_all(&items_dir).with_context(|| format!("removing {}", items_dir.display()))?;
@@ -262,29 +285,33 @@ pub fn matrix(a: &MatrixArgs) -> Result<()> {
     let bar = ProgressBar::new(todo);
     bar.set_style(ProgressStyle::with_template("{msg:32} [{bar:30}] {pos}/{len} {elapsed} ETA {eta}").expect("static").progress_chars("=> "));
 
+    if let Some(id) = &a.cell {
+        let cell = cells.iter().find(|c| &c.id == id).with_context(|| format!("no run {id} in this matrix"))?;
+        let missing: Vec<&Clip> = clips.iter().filter(|c| !saved_items(&items_dir.join(format!("{id}.jsonl"))).contains_key(&c.key)).collect();
+        let saved_meta: Option<RunMeta> = std::fs::read_to_string(items_dir.join(format!("{id}.json"))).ok().and_then(|t| serde_json::from_str(&t).ok());
+        let mut meta = measure(cell, &missing, &items_dir.join(format!("{id}.jsonl")))?;
+        // A resumed run's peak is the larger of its parts.
+        meta.peak_rss_mb = meta.peak_rss_mb.max(saved_meta.map_or(0.0, |m| m.peak_rss_mb));
+        std::fs::write(items_dir.join(format!("{id}.json")), serde_json::to_string_pretty(&meta)?)?;
+        return Ok(());
+    }
     let mut runs = Vec::new();
-    for (cell, mut items) in cells.into_iter().zip(saved) {
+    for (cell, items) in cells.into_iter().zip(saved) {
         let meta_path = items_dir.join(format!("{}.json", cell.id));
-        let saved_meta: Option<RunMeta> = std::fs::read_to_string(&meta_path).ok().and_then(|t| serde_json::from_str(&t).ok());
-        let missing: Vec<&Clip> = clips.iter().filter(|c| !items.contains_key(&c.key)).collect();
-        let meta = match saved_meta {
-            Some(m) if missing.is_empty() => m,
-            saved_meta => {
-                bar.set_message(cell.id.clone());
-                let mut meta = measure(&cell, &missing, &items_dir.join(format!("{}.jsonl", cell.id)), &mut items, &bar)?;
-                // A resumed run's peak is the larger of its parts.
-                meta.peak_rss_mb = meta.peak_rss_mb.max(saved_meta.map_or(0.0, |m| m.peak_rss_mb));
-                std::fs::write(&meta_path, serde_json::to_string_pretty(&meta)?)?;
-                meta
-            }
-        };
-        runs.push((cell.id, meta, items));
+        let items_path = items_dir.join(format!("{}.jsonl", cell.id));
+        let measured = |path: &Path| std::fs::read_to_string(path).ok().and_then(|t| serde_json::from_str::<RunMeta>(&t).ok());
+        let missing = clips.iter().filter(|c| !items.contains_key(&c.key)).count();
+        if missing > 0 || measured(&meta_path).is_none() {
+            bar.set_message(cell.id.clone());
+            run_cell(&cell.id, &items_path, bar.position(), &bar)?;
+        }
+        let m = measured(&meta_path).with_context(|| format!("run {} wrote no {}", cell.id, meta_path.display()))?;
+        // What was measured comes from the file, what was asked from the cell.
+        let meta = RunMeta { threads: m.threads, model_file_mb: m.model_file_mb, peak_rss_mb: m.peak_rss_mb, load_ms: m.load_ms, ..cell.meta };
+        runs.push((cell.id, meta, saved_items(&items_path)));
     }
     bar.finish_and_clear();
-    for path in &a.external {
-        let (id, meta, items) = external(path, &clips)?;
-        runs.push((id, meta, items));
-    }
+    runs.extend(externals);
 
     let readers = Readers::load(a)?;
     let report = report::build(a, &clips, &runs, &readers)?;
@@ -293,9 +320,15 @@ pub fn matrix(a: &MatrixArgs) -> Result<()> {
 }
 
 /// Transcribes `missing` clips with one cell's model, appending each result.
-fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, items: &mut BTreeMap<String, Item>, bar: &ProgressBar) -> Result<RunMeta> {
-    crate::bench::reset_peak_rss();
+fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path) -> Result<RunMeta> {
     let (rec, load, weights) = cell.model.load()?;
+    // A line an interruption cut short is dropped, so appends start on a line of their own.
+    if let Ok(text) = std::fs::read(items_path) {
+        if !text.is_empty() && !text.ends_with(b"\n") {
+            let keep = text.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            std::fs::OpenOptions::new().write(true).open(items_path)?.set_len(keep as u64)?;
+        }
+    }
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(items_path).with_context(|| items_path.display().to_string())?;
     let ms = crate::ms;
     for clip in missing {
@@ -315,8 +348,6 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, items: &mut BTreeM
             decode_steps: tr.timings.decode_steps,
         };
         writeln!(file, "{}", serde_json::to_string(&item)?)?;
-        items.insert(item.key.clone(), item);
-        bar.inc(1);
     }
     file.flush()?;
     Ok(RunMeta {
@@ -326,6 +357,38 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, items: &mut BTreeM
         load_ms: ms(load),
         ..cell.meta.clone()
     })
+}
+
+/// Runs one cell in a child process (this command again, with `--cell`),
+/// moving the progress bar as its items file grows.
+fn run_cell(id: &str, items_path: &Path, start: u64, bar: &ProgressBar) -> Result<()> {
+    let lines = || std::fs::read_to_string(items_path).map_or(0, |t| t.lines().count()) as u64;
+    let before = lines();
+    let exe = std::env::current_exe().context("finding the hush binary")?;
+    let mut child = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1).filter(|a| a != "--fresh"))
+        .args(["--cell", id])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .context("starting a matrix run")?;
+    let mut stderr = child.stderr.take().context("the run's stderr")?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        bar.set_position(start + lines().saturating_sub(before));
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    };
+    bar.set_position(start + lines().saturating_sub(before));
+    let errors = reader.join().unwrap_or_default();
+    anyhow::ensure!(status.success(), "run {id} failed:\n{}", errors.trim_end());
+    Ok(())
 }
 
 /// An external engine's report (the `hush bench asr --external` schema) as a run.
@@ -366,6 +429,7 @@ fn external(path: &Path, clips: &[Clip]) -> Result<(String, RunMeta, BTreeMap<St
         engine: run.engine,
         model: run.model,
         quant: run.settings,
+        weights: String::new(),
         trim: None,
         beam: None,
         device: "cpu".into(),

@@ -48,11 +48,12 @@ fn accuracy_vs_snr(r: &Report, path: &Path) -> Result<()> {
     let (left, right) = root.split_horizontally(SIZE.0 / 2);
     let n = r.conditions.len();
     let mode = r.runs.iter().find_map(shown).map(|n| mode_name(n.mode)).unwrap_or("none");
-    let panels: [(&DrawingArea<SVGBackend, _>, String, Measure); 2] = [
-        (&left, "WER % by condition (lower is better)".to_owned(), Box::new(|run: &RunReport, c: &str| run.wer.get(c).copied())),
-        (&right, format!("intent accuracy % by condition ({mode} NLU)"), Box::new(intent)),
+    // Legends where the lines are not: WER rises with noise, accuracy falls.
+    let panels: [(&DrawingArea<SVGBackend, _>, String, Measure, SeriesLabelPosition); 2] = [
+        (&left, "WER % by condition (lower is better)".to_owned(), Box::new(|run: &RunReport, c: &str| run.wer.get(c).copied()), SeriesLabelPosition::UpperLeft),
+        (&right, format!("intent accuracy % by condition ({mode} NLU)"), Box::new(intent), SeriesLabelPosition::LowerLeft),
     ];
-    for (area, title, value) in panels {
+    for (area, title, value, legend) in panels {
         let top = r.runs.iter().flat_map(|run| r.conditions.iter().filter_map(|c| value(run, c))).fold(0.0f64, f64::max);
         let mut chart = ChartBuilder::on(area)
             .caption(title, ("sans-serif", 18))
@@ -75,11 +76,11 @@ fn accuracy_vs_snr(r: &Report, path: &Path) -> Result<()> {
             let c = color(i);
             chart
                 .draw_series(LineSeries::new(points.clone(), c.stroke_width(2)))?
-                .label(run.id.clone())
+                .label(short(&run.id))
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(2)));
             chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
         }
-        chart.configure_series_labels().position(SeriesLabelPosition::UpperLeft).background_style(WHITE.mix(0.85)).border_style(BLACK).label_font(("sans-serif", 11)).draw()?;
+        chart.configure_series_labels().position(legend).background_style(WHITE.mix(0.85)).border_style(BLACK).label_font(("sans-serif", 11)).draw()?;
     }
     root.present()?;
     Ok(())
@@ -89,20 +90,26 @@ fn accuracy_vs_snr(r: &Report, path: &Path) -> Result<()> {
 fn scatter(path: &Path, title: &str, x_desc: &str, y_desc: &str, points: &[(String, f64, f64)], front: &[(f64, f64)]) -> Result<()> {
     let root = SVGBackend::new(path, SIZE).into_drawing_area();
     root.fill(&WHITE)?;
-    let (x_max, y_max) = points.iter().fold((0.0f64, 0.0f64), |m, p| (m.0.max(p.1), m.1.max(p.2)));
+    let (x_max, y_min, y_max) = points.iter().fold((0.0f64, f64::MAX, 0.0f64), |m, p| (m.0.max(p.1), m.1.min(p.2), m.2.max(p.2)));
+    // The y axis spans the points (with room for labels), not 0 to 100:
+    // runs differ by a few points.
+    let pad = ((y_max - y_min) * 0.15).max(2.0);
+    let (y_lo, y_hi) = ((y_min - pad).max(0.0), y_max + pad);
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 18))
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(56)
-        .build_cartesian_2d(0f64..(x_max * 1.25).max(1.0), 0f64..(y_max * 1.15).max(1.0))?;
+        .build_cartesian_2d(0f64..(x_max * 1.25).max(1.0), y_lo..y_hi.max(y_lo + 1.0))?;
     chart.configure_mesh().x_desc(x_desc).y_desc(y_desc).draw()?;
     if front.len() > 1 {
         chart.draw_series(LineSeries::new(front.to_vec(), BLACK.mix(0.5).stroke_width(1)))?.label("Pareto front").legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK.mix(0.5)));
     }
     for (i, (label, x, y)) in points.iter().enumerate() {
         let c = color(i);
-        let dot = EmptyElement::at((*x, *y)) + Circle::new((0, 0), 5, c.filled()) + Text::new(label.clone(), (8, -14), ("sans-serif", 11).into_font().color(&BLACK));
+        // Labels alternate above and below their dot, so neighbours overlap less.
+        let dy = if i % 2 == 0 { -16 } else { 6 };
+        let dot = EmptyElement::at((*x, *y)) + Circle::new((0, 0), 5, c.filled()) + Text::new(short(label), (8, dy), ("sans-serif", 11).into_font().color(&BLACK));
         chart.draw_series(std::iter::once(dot))?;
     }
     if front.len() > 1 {
@@ -137,6 +144,11 @@ fn pareto(r: &Report, path: &Path) -> Result<()> {
     let front = pareto_front(&points);
     let (title, y) = if labelled { ("intent accuracy against turn latency", "intent accuracy, all clips (%)") } else { ("word accuracy against latency", "100 - WER (%)") };
     scatter(path, title, "p50 latency per clip (ms)", y, &points, &front)
+}
+
+/// A run id without the default settings' parts, for labels.
+fn short(id: &str) -> String {
+    id.replace(".trim-on", "").replace(".beam-1", "")
 }
 
 /// The points no other point beats on both lower x and higher y, by x.

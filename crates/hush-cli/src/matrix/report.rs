@@ -24,6 +24,9 @@ pub struct Report {
     pub conditions: Vec<String>,
     pub machine: Machine,
     pub runs: Vec<RunReport>,
+    /// Each NLU mode reading the reference texts: understanding with
+    /// perfect recognition, the ceiling the runs are below.
+    pub reference_nlu: Vec<NluScores>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -156,7 +159,13 @@ pub(crate) fn build(a: &MatrixArgs, clips: &[Clip], runs: &[(String, RunMeta, BT
             nlu,
         });
     }
+    let perfect: Vec<Item> = clips
+        .iter()
+        .map(|c| Item { key: c.key.clone(), hypothesis: c.text.clone(), audio_seconds: 0.0, read: 0.0, mel: 0.0, encode: 0.0, decode: 0.0, asr: 0.0, decode_steps: 0 })
+        .collect();
+    let perfect: Vec<(&Clip, &Item)> = clips.iter().zip(&perfect).collect();
     Ok(Report {
+        reference_nlu: readers.modes.iter().filter_map(|&mode| score_nlu(readers, mode, &perfect)).collect(),
         schema: SCHEMA.into(),
         manifest: a.manifest.display().to_string(),
         clips: clips.len(),
@@ -244,7 +253,7 @@ pub fn markdown(r: &Report, baseline: Option<&Report>) -> String {
             run.id,
             m.engine,
             m.model,
-            m.quant,
+            if m.weights.is_empty() || m.weights == m.quant { m.quant.clone() } else { format!("{} {}", m.quant, m.weights) },
             m.trim.map_or("-", |t| if t { "on" } else { "off" }),
             m.beam.map_or("-".into(), |b| b.to_string()),
             m.model_file_mb,
@@ -276,25 +285,24 @@ pub fn markdown(r: &Report, baseline: Option<&Report>) -> String {
         }
         head.push_str(" SLU-F1 | slot F1 | exact frame % | rejected % | false accepts % | NLU p50 ms | turn p50 ms | turn p95 ms |");
         let _ = writeln!(s, "{head}\n{}", separator(&head));
-        for run in &r.runs {
-            for n in &run.nlu {
-                let _ = write!(s, "| {} | {} | {} |", run.id, mode_name(n.mode), n.in_scope);
-                for c in r.conditions.iter().chain(std::iter::once(&"all".to_owned())) {
-                    let _ = write!(s, " {} |", opt(n.intent_accuracy.get(c).copied(), 2));
-                }
-                let _ = writeln!(
-                    s,
-                    " {} | {} | {} | {:.2} | {} | {:.3} | {:.1} | {:.1} |",
-                    opt(n.slu_f1, 3),
-                    opt(n.slot_f1, 3),
-                    opt(n.exact_frame, 2),
-                    n.rejected,
-                    opt(n.false_accepts, 2),
-                    n.latency_ms.p50,
-                    n.turn_ms.p50,
-                    n.turn_ms.p95
-                );
+        let rows = r.runs.iter().flat_map(|run| run.nlu.iter().map(move |n| (run.id.as_str(), n)));
+        for (id, n) in rows.chain(r.reference_nlu.iter().map(|n| ("reference text", n))) {
+            let _ = write!(s, "| {} | {} | {} |", id, mode_name(n.mode), n.in_scope);
+            for c in r.conditions.iter().chain(std::iter::once(&"all".to_owned())) {
+                let _ = write!(s, " {} |", opt(n.intent_accuracy.get(c).copied(), 2));
             }
+            let _ = writeln!(
+                s,
+                " {} | {} | {} | {:.2} | {} | {:.3} | {:.1} | {:.1} |",
+                opt(n.slu_f1, 3),
+                opt(n.slot_f1, 3),
+                opt(n.exact_frame, 2),
+                n.rejected,
+                opt(n.false_accepts, 2),
+                n.latency_ms.p50,
+                n.turn_ms.p50,
+                n.turn_ms.p95
+            );
         }
     }
     if let Some(old) = baseline {
