@@ -53,30 +53,36 @@ struct Row {
 }
 
 #[derive(Serialize, Deserialize)]
-struct Item {
-    audio: String,
+pub(crate) struct Item {
+    pub(crate) audio: String,
     snr_db: Option<f64>,
-    reference: String,
-    hypothesis: String,
+    pub(crate) reference: String,
+    pub(crate) hypothesis: String,
     #[serde(default)]
     edits: usize,
     #[serde(default)]
     words: usize,
-    audio_seconds: f64,
-    latency_ms: f64,
+    pub(crate) audio_seconds: f64,
+    pub(crate) latency_ms: f64,
 }
 
 /// What an engine measured, before scoring.
 #[derive(Deserialize)]
-struct Run {
-    engine: String,
-    model: String,
-    settings: String,
-    threads: usize,
-    peak_rss_mb: f64,
-    model_file_mb: f64,
-    load_ms: f64,
-    items: Vec<Item>,
+pub(crate) struct Run {
+    pub(crate) engine: String,
+    pub(crate) model: String,
+    pub(crate) settings: String,
+    pub(crate) threads: usize,
+    pub(crate) peak_rss_mb: f64,
+    pub(crate) model_file_mb: f64,
+    pub(crate) load_ms: f64,
+    pub(crate) items: Vec<Item>,
+}
+
+/// Another engine's report (benches/compare/faster_whisper.py writes them).
+pub(crate) fn read_external(path: &Path) -> Result<Run> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
 /// One model × setting run; the schema `benches/compare/faster_whisper.py` writes too.
@@ -141,9 +147,7 @@ pub fn asr(args: &AsrBenchArgs) -> Result<()> {
 
     let mut reports = Vec::new();
     for path in &args.external {
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        let run: Run = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-        reports.push(score(run));
+        reports.push(score(read_external(path)?));
     }
     if args.skip_hush {
         print_table(&reports);

@@ -137,7 +137,7 @@ enum BenchCommand {
     /// labelled manifest, read by each NLU mode; WER, CER, intent accuracy,
     /// slot scores, latency per stage, RTF, memory. Resumes an interrupted
     /// run; writes report.json, report.md and SVG plots.
-    Matrix(matrix::MatrixArgs),
+    Matrix(Box<matrix::MatrixArgs>),
 }
 
 #[derive(Args, Clone)]
@@ -167,12 +167,13 @@ pub(crate) struct ModelArgs {
     /// (slower by about that factor in the decoder).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
     beam: u16,
-    /// Where Whisper runs: cpu, or cuda / cuda:N (a build with `--features cuda`).
+    /// Where Whisper runs: cpu, or cuda / cuda:N (a build with `--features
+    /// cuda`). Not `--device`: that names the microphone of `hush listen`.
     #[arg(long, default_value = "cpu", value_parser = parse_device)]
-    device: Compute,
+    compute: Compute,
 }
 
-fn parse_device(s: &str) -> Result<Compute, String> {
+pub(crate) fn parse_device(s: &str) -> Result<Compute, String> {
     match s {
         "cpu" => Ok(Compute::Cpu),
         "cuda" => Ok(Compute::Cuda(0)),
@@ -205,7 +206,7 @@ impl ModelArgs {
         p.decode.trim = (!self.no_trim).then_some(Trim { margin_frames: self.trim_margin, min_frames: self.trim_min });
         p.decode.language = self.language.clone();
         p.decode.beam = usize::from(self.beam);
-        p.device = self.device;
+        p.device = self.compute;
         p
     }
 
@@ -429,4 +430,30 @@ fn models(command: ModelsCommand) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// No command takes two options of one name. clap checks this only in
+    /// debug builds (the tests run optimised), and a clash shows only when
+    /// the flag is used: `hush listen --device` once meant two things.
+    #[test]
+    fn no_option_is_declared_twice() {
+        fn check(cmd: &clap::Command, path: &str) {
+            let path = format!("{path} {}", cmd.get_name());
+            let mut seen = std::collections::HashSet::new();
+            for arg in cmd.get_arguments() {
+                if let Some(long) = arg.get_long() {
+                    assert!(seen.insert(format!("--{long}")), "{path}: --{long} declared twice");
+                }
+                if let Some(short) = arg.get_short() {
+                    assert!(seen.insert(format!("-{short}")), "{path}: -{short} declared twice");
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                check(sub, &path);
+            }
+        }
+        check(&<super::Cli as clap::CommandFactory>::command(), "");
+    }
 }

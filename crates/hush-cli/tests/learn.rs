@@ -1,14 +1,11 @@
 //! `hush train` and `hush bench nlu --model` on a tiny fixture (needs the
 //! encoder: `make models-minilm`).
 
-use std::process::Command;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../hush-learn/tests/fixtures/tiny.jsonl");
 
-fn hush(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hush")).args(args).output().expect("hush runs");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-}
+mod common;
+use common::hush;
 
 #[test]
 fn train_then_score() {

@@ -77,6 +77,10 @@ pub struct MatrixArgs {
     /// scored by the same code and read by the same NLU. Repeatable.
     #[arg(long)]
     external: Vec<PathBuf>,
+    /// Where Whisper runs: cpu, or cuda / cuda:N (a build with `--features
+    /// cuda`); the same as `--compute`.
+    #[arg(long, value_parser = crate::parse_device)]
+    device: Option<hush_asr::Compute>,
     /// Measure this one run and stop: how the matrix runs each cell in a
     /// process of its own, so each peak RSS is that model's alone.
     #[arg(long, hide = true)]
@@ -179,7 +183,7 @@ fn cells(a: &MatrixArgs) -> Result<Vec<Cell>> {
                     anyhow::ensure!((1..=16).contains(&beam), "--beams {beam}: widths are 1 to 16");
                     let id_model = if quant == "f32" { name.clone() } else { format!("{name}-{quant}") };
                     let trim = trim == OnOff::On;
-                    let model = ModelArgs { model: id_model, no_trim: !trim, beam, ..a.model.clone() };
+                    let model = ModelArgs { model: id_model, no_trim: !trim, beam, compute: a.device.unwrap_or(a.model.compute), ..a.model.clone() };
                     let params = model.params();
                     let device = params.device.to_string();
                     let weights = if quant == "f32" { "f32".to_owned() } else { format!("{:?}", params.weight_mode).to_lowercase() };
@@ -393,27 +397,7 @@ fn run_cell(id: &str, items_path: &Path, start: u64, bar: &ProgressBar) -> Resul
 
 /// An external engine's report (the `hush bench asr --external` schema) as a run.
 fn external(path: &Path, clips: &[Clip]) -> Result<(String, RunMeta, BTreeMap<String, Item>)> {
-    #[derive(Deserialize)]
-    struct ExtItem {
-        audio: String,
-        reference: String,
-        hypothesis: String,
-        audio_seconds: f64,
-        latency_ms: f64,
-    }
-    #[derive(Deserialize)]
-    struct ExtRun {
-        engine: String,
-        model: String,
-        settings: String,
-        threads: usize,
-        peak_rss_mb: f64,
-        model_file_mb: f64,
-        load_ms: f64,
-        items: Vec<ExtItem>,
-    }
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let run: ExtRun = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let run = crate::bench::read_external(path)?;
     let items: BTreeMap<String, Item> = run
         .items
         .into_iter()
