@@ -237,6 +237,9 @@ fn read_manifest(a: &MatrixArgs) -> Result<Vec<Clip>> {
                     slots: ex.spans.iter().map(|s| (s.slot.clone(), words(&ex.value(s)))).collect(),
                 })
             }
+            // hush manifests mark what no intent covers with a null intent:
+            // scored as to be rejected.
+            Some(serde_json::Value::Null) if a.format == DataFormat::Hush => Some(Frame::default()),
             _ => None,
         };
         clips.push(Clip { key: format!("{audio}\t{text}"), path: base.join(&audio), audio, text, snr_db, gold });
@@ -279,6 +282,19 @@ pub fn matrix(a: &MatrixArgs) -> Result<()> {
     }
     std::fs::create_dir_all(&items_dir).with_context(|| format!("creating {}", items_dir.display()))?;
 
+    if let Some(id) = &a.cell {
+        let cell = cells.iter().find(|c| &c.id == id).with_context(|| format!("no run {id} in this matrix"))?;
+        let (items_path, meta_path) = (items_dir.join(format!("{id}.jsonl")), items_dir.join(format!("{id}.json")));
+        let saved = saved_items(&items_path);
+        let missing: Vec<&Clip> = clips.iter().filter(|c| !saved.contains_key(&c.key)).collect();
+        let saved_meta: Option<RunMeta> = std::fs::read_to_string(&meta_path).ok().and_then(|t| serde_json::from_str(&t).ok());
+        let mut meta = measure(cell, &missing, &items_path)?;
+        // A resumed run's peak is the larger of its parts.
+        meta.peak_rss_mb = meta.peak_rss_mb.max(saved_meta.map_or(0.0, |m| m.peak_rss_mb));
+        std::fs::write(&meta_path, serde_json::to_string_pretty(&meta)?)?;
+        return Ok(());
+    }
+
     // What is left to measure, so the progress bar's ETA covers the matrix.
     let saved: Vec<BTreeMap<String, Item>> = cells.iter().map(|c| saved_items(&items_dir.join(format!("{}.jsonl", c.id)))).collect();
     let todo: u64 = saved.iter().map(|s| clips.iter().filter(|c| !s.contains_key(&c.key)).count() as u64).sum();
@@ -289,16 +305,6 @@ pub fn matrix(a: &MatrixArgs) -> Result<()> {
     let bar = ProgressBar::new(todo);
     bar.set_style(ProgressStyle::with_template("{msg:32} [{bar:30}] {pos}/{len} {elapsed} ETA {eta}").expect("static").progress_chars("=> "));
 
-    if let Some(id) = &a.cell {
-        let cell = cells.iter().find(|c| &c.id == id).with_context(|| format!("no run {id} in this matrix"))?;
-        let missing: Vec<&Clip> = clips.iter().filter(|c| !saved_items(&items_dir.join(format!("{id}.jsonl"))).contains_key(&c.key)).collect();
-        let saved_meta: Option<RunMeta> = std::fs::read_to_string(items_dir.join(format!("{id}.json"))).ok().and_then(|t| serde_json::from_str(&t).ok());
-        let mut meta = measure(cell, &missing, &items_dir.join(format!("{id}.jsonl")))?;
-        // A resumed run's peak is the larger of its parts.
-        meta.peak_rss_mb = meta.peak_rss_mb.max(saved_meta.map_or(0.0, |m| m.peak_rss_mb));
-        std::fs::write(items_dir.join(format!("{id}.json")), serde_json::to_string_pretty(&meta)?)?;
-        return Ok(());
-    }
     let mut runs = Vec::new();
     for (cell, items) in cells.into_iter().zip(saved) {
         let meta_path = items_dir.join(format!("{}.json", cell.id));
