@@ -107,6 +107,11 @@ pub struct DecodeOptions {
     /// (each step costs a decoder pass per hypothesis), ranked by mean
     /// token log-probability as Whisper's own beam search does.
     pub beam: usize,
+    /// Text given to Whisper as said before (its prompt): it steers the
+    /// vocabulary and spelling of what it hears ("americano", "top up").
+    /// Only the last `max_tokens()/2 - 1` tokens are used, as Whisper's
+    /// own decoding does.
+    pub prompt: Option<String>,
 }
 
 impl Default for DecodeOptions {
@@ -119,6 +124,7 @@ impl Default for DecodeOptions {
             no_speech_threshold: 0.6,
             logprob_threshold: -1.0,
             beam: 1,
+            prompt: None,
         }
     }
 }
@@ -374,8 +380,10 @@ impl Recognizer {
         let mut language = None;
         let mut prompt = vec![];
         if !previous.is_empty() {
+            let ids = tok.encode(previous)?;
+            let budget = dec.max_tokens() / 2 - 1;
             prompt.push(tok.start_of_previous);
-            prompt.extend(tok.encode(previous)?);
+            prompt.extend(&ids[ids.len().saturating_sub(budget)..]);
         }
         prompt.push(tok.sot);
         // Logits at the start-of-transcript position carry P(no speech).
@@ -574,7 +582,7 @@ impl Recognizer {
     fn window(&self, samples: &[f32], opts: &DecodeOptions, timings: &mut Timings) -> Result<Window, AsrError> {
         let (audio, frames) = self.encode(samples, opts.trim, timings)?;
         let t2 = Instant::now();
-        let Begun { state, logits, language, no_speech_prob, prompt_len } = self.begin(&audio, opts, "")?;
+        let Begun { state, logits, language, no_speech_prob, prompt_len } = self.begin(&audio, opts, opts.prompt.as_deref().unwrap_or(""))?;
 
         let (mut tokens, mut logprob_sum, mut stop) = self.decode_text(state, logits, samples.len(), prompt_len, true, opts, timings)?;
         let avg = if tokens.is_empty() { 0.0 } else { logprob_sum / tokens.len() as f32 };

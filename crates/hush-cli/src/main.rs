@@ -171,7 +171,24 @@ pub(crate) struct ModelArgs {
     /// cuda`). Not `--device`: that names the microphone of `hush listen`.
     #[arg(long, default_value = "cpu", value_parser = parse_device)]
     compute: Compute,
+    /// free: Whisper alone; biased: primed with what the built-in domains'
+    /// commands sound like (`hush_nlu::vocabulary_prompt`).
+    #[arg(long, value_enum, default_value_t = Decode::Free)]
+    pub(crate) decode: Decode,
+    /// Prime Whisper with this text instead (said before the audio).
+    #[arg(long, conflicts_with = "decode")]
+    prompt: Option<String>,
 }
+
+#[derive(ValueEnum, Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Decode {
+    Free,
+    Biased,
+}
+
+/// Characters of vocabulary prompt: about 180 tokens, inside Whisper's
+/// 223-token budget for text said before.
+const PROMPT_CHARS: usize = 800;
 
 pub(crate) fn parse_device(s: &str) -> Result<Compute, String> {
     match s {
@@ -207,6 +224,11 @@ impl ModelArgs {
         p.decode.language = self.language.clone();
         p.decode.beam = usize::from(self.beam);
         p.device = self.compute;
+        p.decode.prompt = match (&self.prompt, self.decode) {
+            (Some(text), _) => Some(text.clone()),
+            (None, Decode::Biased) => hush_nlu::IntentSet::builtin().ok().map(|set| hush_nlu::vocabulary_prompt(&set, PROMPT_CHARS)),
+            (None, Decode::Free) => None,
+        };
         p
     }
 

@@ -265,7 +265,10 @@ pub fn intents(cmd: &IntentsCommand) -> Result<()> {
                 if *json {
                     let slots: serde_json::Map<String, serde_json::Value> =
                         s.slots.iter().map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default())).collect();
-                    println!("{}", serde_json::json!({"text": s.text, "intent": s.intent, "slots": slots}));
+                    // Where each said slot is (characters, end exclusive): a
+                    // hush-format label for `hush bench matrix --format hush`.
+                    let spans: Vec<serde_json::Value> = s.spans.iter().map(|(name, start, end)| serde_json::json!({"name": name, "start": start, "end": end})).collect();
+                    println!("{}", serde_json::json!({"text": s.text, "intent": s.intent, "slots": slots, "spans": spans}));
                 } else {
                     println!("{:<16} {}", s.intent, s.text);
                 }

@@ -116,3 +116,16 @@ fn a_closed_pipe_ends_output_quietly() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Biased decoding primes Whisper with the built-in domains' words; what
+/// it writes is still only what was said, never the prompt.
+#[test]
+fn biased_decoding_transcribes_only_the_audio() {
+    let (ok, stdout, stderr) = hush(&["transcribe", "--json", "--decode", "biased", "examples/audio/pay_bill.wav", "examples/audio/navigate_home.wav"]);
+    assert!(ok, "{stderr}");
+    let texts: Vec<String> = stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["text"].as_str().unwrap().to_lowercase()).collect();
+    assert!(texts[0].contains("electricity bill") && texts[0].split_whitespace().count() <= 10, "{texts:?}");
+    assert!(texts[1].contains("navigate home") && texts[1].split_whitespace().count() <= 4, "{texts:?}");
+    let (ok, _, stderr) = hush(&["transcribe", "--decode", "biased", "--prompt", "hello", "examples/audio/pay_bill.wav"]);
+    assert!(!ok && stderr.contains("cannot be used with"), "{stderr}");
+}

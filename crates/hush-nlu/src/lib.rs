@@ -23,7 +23,7 @@ pub use values::{parse_builtin, Builtin, Date, Reading, Time, Value};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};
 pub use template::Expr;
 pub use matcher::{Evidence, Intent, MatchParams, Matcher, Slot};
-pub use sample::{sample, Sample};
+pub use sample::{sample, vocabulary_prompt, Sample};
 
 /// The built-in domains shipped in `intents/`, compiled into the library
 /// so that an engine needs no files to understand rides, payments, food,

@@ -24,6 +24,46 @@ pub struct Sample {
     pub spans: Vec<(String, usize, usize)>,
 }
 
+/// A prompt that tells a recogniser what this app's commands sound like:
+/// one sentence sampled from each intent's first template, then the
+/// phrases of its lists ("americano", "electricity", "top up"), at most
+/// `max_chars` characters. Whisper reads it as text said before the audio
+/// (so it is written as sentences, not a word list) and spells what it
+/// hears after it the same way. Reproducible: the sample's seed is fixed.
+pub fn vocabulary_prompt(set: &IntentSet, max_chars: usize) -> String {
+    let mut seen = std::collections::HashSet::new();
+    let mut sentences: Vec<String> = Vec::new();
+    for s in sample(set, 1, 7).into_iter().filter(|s| s.template == 0 && !s.text.is_empty()) {
+        if seen.insert(s.intent.clone()) {
+            let mut c = s.text.chars();
+            let first = c.next().map(|f| f.to_uppercase().collect::<String>()).unwrap_or_default();
+            sentences.push(format!("{first}{}.", c.as_str()));
+        }
+    }
+    let phrases: Vec<&str> = set.lists.iter().flat_map(|l| l.values.iter().flat_map(|v| v.phrases.first().map(String::as_str).or(Some(v.value.as_str())))).collect();
+    let mut out = String::new();
+    let parts = sentences.iter().map(String::as_str).chain(std::iter::once("")).chain(phrases.iter().copied());
+    let mut listing = false;
+    for part in parts {
+        if part.is_empty() {
+            listing = true;
+            continue;
+        }
+        let sep = match (out.is_empty(), listing) {
+            (true, _) => "",
+            (false, false) => " ",
+            (false, true) if out.ends_with('.') => " ",
+            (false, true) => ", ",
+        };
+        if out.len() + sep.len() + part.len() > max_chars {
+            break;
+        }
+        out.push_str(sep);
+        out.push_str(part);
+    }
+    out
+}
+
 /// `per_template` sentences from every template of `set`, reproducible
 /// for a given seed.
 pub fn sample(set: &IntentSet, per_template: usize, seed: u64) -> Vec<Sample> {
@@ -115,6 +155,21 @@ fn expand(set: &IntentSet, intent: &str, e: &Expr, rng: &mut StdRng, s: &mut Sam
 #[cfg(test)]
 mod tests {
     use crate::{IntentSet, MatchParams, Matcher};
+
+    #[test]
+    fn vocabulary_prompt_holds_commands_then_list_phrases() {
+        let set = IntentSet::builtin().unwrap();
+        let p = super::vocabulary_prompt(&set, 800);
+        assert!(p.len() <= 800 && p.len() > 400, "{} chars: {p}", p.len());
+        assert_eq!(p, super::vocabulary_prompt(&set, 800), "reproducible");
+        let m = Matcher::new(set.clone(), MatchParams::default());
+        let sentences: Vec<&str> = p.split(". ").take(3).collect();
+        for s in &sentences {
+            assert!(m.parse(s).is_some(), "each sentence is a command of the set: {s:?} in {p}");
+        }
+        assert!(p.contains(", "), "list phrases follow the sentences: {p}");
+        assert!(super::vocabulary_prompt(&set, 40).len() <= 40);
+    }
 
     #[test]
     fn spans_point_at_the_slot_words() {

@@ -46,6 +46,9 @@ pub struct MatrixArgs {
     /// Beam widths (1 is greedy).
     #[arg(long, value_delimiter = ',', default_value = "1")]
     beams: Vec<u16>,
+    /// Decoding: free, biased (primed with the built-in domains' words), or both.
+    #[arg(long = "decoding", value_delimiter = ',', default_value = "free")]
+    decoding: Vec<crate::Decode>,
     /// NLU modes reading every transcript: templates, learned, fused.
     #[arg(long, value_delimiter = ',', default_value = "templates")]
     nlu: Vec<NluMode>,
@@ -159,6 +162,9 @@ pub(crate) struct RunMeta {
     weights: String,
     trim: Option<bool>,
     beam: Option<usize>,
+    /// free, or biased (a vocabulary prompt); empty for external engines.
+    #[serde(default)]
+    decode: String,
     device: String,
     threads: usize,
     model_file_mb: f64,
@@ -174,41 +180,46 @@ struct Cell {
 }
 
 fn cells(a: &MatrixArgs) -> Result<Vec<Cell>> {
-    anyhow::ensure!(!a.models.is_empty() && !a.quants.is_empty() && !a.trim.is_empty() && !a.beams.is_empty(), "an empty matrix");
-    let mut out = Vec::new();
+    anyhow::ensure!(!a.models.is_empty() && !a.quants.is_empty() && !a.trim.is_empty() && !a.beams.is_empty() && !a.decoding.is_empty(), "an empty matrix");
+    let mut settings = Vec::new();
     for name in &a.models {
         for quant in &a.quants {
             for &trim in &a.trim {
                 for &beam in &a.beams {
                     anyhow::ensure!((1..=16).contains(&beam), "--beams {beam}: widths are 1 to 16");
-                    let id_model = if quant == "f32" { name.clone() } else { format!("{name}-{quant}") };
-                    let trim = trim == OnOff::On;
-                    let model = ModelArgs { model: id_model, no_trim: !trim, beam, compute: a.device.unwrap_or(a.model.compute), ..a.model.clone() };
-                    let params = model.params();
-                    let device = params.device.to_string();
-                    let weights = if quant == "f32" { "f32".to_owned() } else { format!("{:?}", params.weight_mode).to_lowercase() };
-                    // Settings off the defaults name the run too, so results
-                    // of other settings are never resumed into it.
-                    let mut id = format!("{name}-{quant}.trim-{}.beam-{beam}", if trim { "on" } else { "off" });
-                    for (value, default) in [(&weights, "mixed"), (&device, "cpu")] {
-                        if value != default && value != "f32" {
-                            id = format!("{id}.{value}");
-                        }
-                    }
-                    let meta = RunMeta {
-                        engine: "hush".into(),
-                        model: name.clone(),
-                        quant: quant.clone(),
-                        weights,
-                        trim: Some(trim),
-                        beam: Some(beam.into()),
-                        device,
-                        ..RunMeta::default()
-                    };
-                    out.push(Cell { id, model, meta });
+                    settings.extend(a.decoding.iter().map(|&decode| (name, quant, trim == OnOff::On, beam, decode)));
                 }
             }
         }
+    }
+    let mut out = Vec::new();
+    for (name, quant, trim, beam, decode) in settings {
+        let id_model = if quant == "f32" { name.clone() } else { format!("{name}-{quant}") };
+        let model = ModelArgs { model: id_model, no_trim: !trim, beam, decode, compute: a.device.unwrap_or(a.model.compute), ..a.model.clone() };
+        let params = model.params();
+        let device = params.device.to_string();
+        let weights = if quant == "f32" { "f32".to_owned() } else { format!("{:?}", params.weight_mode).to_lowercase() };
+        let decoding = format!("{decode:?}").to_lowercase();
+        // Settings off the defaults name the run too, so results of other
+        // settings are never resumed into it.
+        let mut id = format!("{name}-{quant}.trim-{}.beam-{beam}", if trim { "on" } else { "off" });
+        for (value, default) in [(&weights, "mixed"), (&device, "cpu"), (&decoding, "free")] {
+            if value != default && value != "f32" {
+                id = format!("{id}.{value}");
+            }
+        }
+        let meta = RunMeta {
+            engine: "hush".into(),
+            model: name.clone(),
+            quant: quant.clone(),
+            weights,
+            trim: Some(trim),
+            beam: Some(beam.into()),
+            decode: decoding,
+            device,
+            ..RunMeta::default()
+        };
+        out.push(Cell { id, model, meta });
     }
     Ok(out)
 }
@@ -422,6 +433,7 @@ fn external(path: &Path, clips: &[Clip]) -> Result<(String, RunMeta, BTreeMap<St
         weights: String::new(),
         trim: None,
         beam: None,
+        decode: String::new(),
         device: "cpu".into(),
         threads: run.threads,
         model_file_mb: run.model_file_mb,

@@ -255,7 +255,7 @@ pub fn markdown(r: &Report, baseline: Option<&Report>) -> String {
             m.model,
             if m.weights.is_empty() || m.weights == m.quant { m.quant.clone() } else { format!("{} {}", m.quant, m.weights) },
             m.trim.map_or("-", |t| if t { "on" } else { "off" }),
-            m.beam.map_or("-".into(), |b| b.to_string()),
+            m.beam.map_or("-".into(), |b| if m.decode == "biased" { format!("{b} biased") } else { b.to_string() }),
             m.model_file_mb,
             m.peak_rss_mb,
             m.load_ms
