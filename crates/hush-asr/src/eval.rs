@@ -144,6 +144,31 @@ impl WerCounter {
     }
 }
 
+/// Accumulates a corpus-level character error rate over the same
+/// normalised text as [`WerCounter`] (words joined by single spaces).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct CerCounter {
+    pub edits: usize,
+    pub chars: usize,
+}
+
+impl CerCounter {
+    /// Adds one utterance; returns its own edit count.
+    pub fn add(&mut self, reference: &str, hypothesis: &str) -> usize {
+        let chars = |s: &str| normalize(s).join(" ").chars().collect::<Vec<char>>();
+        let (r, h) = (chars(reference), chars(hypothesis));
+        let e = strsim::generic_levenshtein(&r, &h);
+        self.edits += e;
+        self.chars += r.len();
+        e
+    }
+
+    /// CER in percent.
+    pub fn cer(&self) -> f64 {
+        if self.chars == 0 { 0.0 } else { 100.0 * self.edits as f64 / self.chars as f64 }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,6 +187,16 @@ mod tests {
         assert_eq!(n("the 21st and 100th"), "the twenty first and one hundredth");
         assert_eq!(n("7:05"), "seven oh five");
         assert_eq!(n("'quoted' e-mail"), "quoted e mail");
+    }
+
+    #[test]
+    fn cer_counts_character_edits_after_normalising() {
+        let mut c = CerCounter::default();
+        assert_eq!(c.add("Pay $42", "pay forty two dollars"), 0);
+        assert_eq!(c.add("book a ride", "bok a rid"), 2);
+        assert_eq!(c.chars, "pay forty two dollars".len() + "book a ride".len());
+        assert!((c.cer() - 200.0 / 32.0).abs() < 1e-9, "{}", c.cer());
+        assert_eq!(CerCounter::default().cer(), 0.0);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use hush_asr::eval::{edit_distance, normalize, WerCounter};
+use hush_asr::eval::{CerCounter, WerCounter};
 use hush_learn::eval::{score_frames, Frame};
 use serde::{Deserialize, Serialize};
 
@@ -101,26 +101,6 @@ fn conditions(clips: &[Clip]) -> Vec<String> {
     c.sort();
     c.dedup();
     c.into_iter().map(|x| x.2).collect()
-}
-
-/// Character error rate counter over normalised text.
-#[derive(Default)]
-struct CerCounter {
-    edits: usize,
-    chars: usize,
-}
-
-impl CerCounter {
-    fn add(&mut self, reference: &str, hypothesis: &str) {
-        let chars = |s: &str| normalize(s).join(" ").chars().map(String::from).collect::<Vec<_>>();
-        let (r, h) = (chars(reference), chars(hypothesis));
-        self.edits += edit_distance(&r, &h);
-        self.chars += r.len();
-    }
-
-    fn cer(&self) -> f64 {
-        if self.chars == 0 { 0.0 } else { 100.0 * self.edits as f64 / self.chars as f64 }
-    }
 }
 
 pub(crate) fn build(a: &MatrixArgs, clips: &[Clip], runs: &[(String, RunMeta, BTreeMap<String, Item>)], readers: &Readers) -> Result<Report> {
