@@ -220,9 +220,7 @@ pub fn markdown(r: &Report, baseline: Option<&Report>) -> String {
     let _ = writeln!(s, "# hush bench matrix\n\n{} clips of `{}`; {} ({} cores), hush {}.\n", r.clips, r.manifest, r.machine.cpu, r.machine.cores, r.hush_version());
     let _ = writeln!(s, "## Recognition\n");
     let mut head = "| run | engine | model | weights | trim | beam | file MB | peak RSS MB | load ms |".to_owned();
-    for c in r.conditions.iter().chain(std::iter::once(&"all".to_owned())) {
-        let _ = write!(head, " WER {c} |");
-    }
+    head.push_str(&per_condition(r, |c| format!("WER {c}")));
     head.push_str(" CER all | ASR p50 ms | p95 ms | p99 ms | RTF |");
     let _ = writeln!(s, "{head}\n{}", separator(&head));
     for run in &r.runs {
@@ -240,9 +238,7 @@ pub fn markdown(r: &Report, baseline: Option<&Report>) -> String {
             m.peak_rss_mb,
             m.load_ms
         );
-        for c in r.conditions.iter().chain(std::iter::once(&"all".to_owned())) {
-            let _ = write!(s, " {} |", opt(run.wer.get(c).copied(), 2));
-        }
+        s.push_str(&per_condition(r, |c| opt(run.wer.get(c).copied(), 2)));
         let asr = run.latency_ms.get("asr").copied().unwrap_or_default();
         let _ = writeln!(s, " {} | {:.1} | {:.1} | {:.1} | {:.3} |", opt(run.cer.get("all").copied(), 2), asr.p50, asr.p95, asr.p99, run.rtf);
     }
@@ -260,17 +256,13 @@ pub fn markdown(r: &Report, baseline: Option<&Report>) -> String {
     if r.runs.iter().any(|run| !run.nlu.is_empty()) {
         let _ = writeln!(s, "\n## Understanding (intent accuracy % over clips the mode knows; slots by value)\n");
         let mut head = "| run | NLU | in scope |".to_owned();
-        for c in r.conditions.iter().chain(std::iter::once(&"all".to_owned())) {
-            let _ = write!(head, " intent {c} |");
-        }
+        head.push_str(&per_condition(r, |c| format!("intent {c}")));
         head.push_str(" SLU-F1 | slot F1 | exact frame % | rejected % | false accepts % | NLU p50 ms | turn p50 ms | turn p95 ms |");
         let _ = writeln!(s, "{head}\n{}", separator(&head));
         let rows = r.runs.iter().flat_map(|run| run.nlu.iter().map(move |n| (run.id.as_str(), n)));
         for (id, n) in rows.chain(r.reference_nlu.iter().map(|n| ("reference text", n))) {
             let _ = write!(s, "| {} | {} | {} |", id, mode_name(n.mode), n.in_scope);
-            for c in r.conditions.iter().chain(std::iter::once(&"all".to_owned())) {
-                let _ = write!(s, " {} |", opt(n.intent_accuracy.get(c).copied(), 2));
-            }
+            s.push_str(&per_condition(r, |c| opt(n.intent_accuracy.get(c).copied(), 2)));
             let _ = writeln!(
                 s,
                 " {} | {} | {} | {:.2} | {} | {:.3} | {:.1} | {:.1} |",
@@ -296,6 +288,11 @@ impl Report {
     fn hush_version(&self) -> &str {
         &self.machine.hush
     }
+}
+
+/// Table cells, one per condition and then "all".
+fn per_condition(r: &Report, cell: impl Fn(&str) -> String) -> String {
+    r.conditions.iter().map(String::as_str).chain(["all"]).map(|c| format!(" {} |", cell(c))).collect()
 }
 
 fn separator(head: &str) -> String {
