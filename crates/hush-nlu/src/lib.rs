@@ -7,6 +7,7 @@
 
 pub mod eval;
 mod fuzzy;
+mod grammar;
 pub mod import;
 mod matcher;
 mod normalize;
@@ -22,6 +23,7 @@ pub use numbers::{parse_number, Number};
 pub use values::{parse_builtin, Builtin, Date, Reading, Time, Value};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};
 pub use template::Expr;
+pub use grammar::{Grammar, GrammarState};
 pub use matcher::{Evidence, Intent, MatchParams, Matcher, Slot};
 pub use sample::{sample, vocabulary_prompt, Sample};
 

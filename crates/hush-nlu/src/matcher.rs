@@ -16,6 +16,7 @@ use crate::template::Expr;
 use crate::values::{parse_builtin, Builtin, Reading, Value};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::fuzzy::{sound_key, Fuzzy};
+use crate::grammar::{Grammar, GrammarType};
 use rphonetic::DoubleMetaphone;
 use serde::Serialize;
 use std::fmt;
@@ -118,7 +119,7 @@ impl Intent {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Label {
+pub(crate) enum Label {
     Word(u32),
     Slot(u32),
 }
@@ -139,11 +140,11 @@ struct SlotRef {
 
 /// A list slot type: which list, and how many words its phrases have.
 #[derive(Debug)]
-struct ListIndex {
-    list: u32,
+pub(crate) struct ListIndex {
+    pub(crate) list: u32,
     max_words: usize,
     /// Unlisted phrases of up to this many words are taken as said.
-    open: usize,
+    pub(crate) open: usize,
 }
 
 /// Every phrase of every list, so that a stretch of words is looked up
@@ -165,7 +166,7 @@ struct Phrases {
 }
 
 #[derive(Debug)]
-enum TypeIndex {
+pub(crate) enum TypeIndex {
     List(ListIndex),
     Builtin { ty: Builtin, min: Option<f64>, max: Option<f64>, max_words: usize },
 }
@@ -231,7 +232,7 @@ const FILLERS: &[&str] = &[
 
 /// Words that begin no name, place or title ("me", "about", "to"...):
 /// they belong to the sentence around the slot.
-const NOT_FIRST: &[&str] = &[
+pub(crate) const NOT_FIRST: &[&str] = &[
     "me", "my", "us", "our", "you", "your", "him", "her", "his", "them", "their", "it", "its", "i", "we", "to", "of",
     "for", "from", "at", "in", "on", "about", "with", "and", "or", "is", "are", "was", "please", "what", "when",
     "where", "how", "who", "which", "that", "some", "any", "do", "does", "can", "could", "would", "will", "should",
@@ -242,7 +243,7 @@ const NOT_FIRST: &[&str] = &[
 const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please"];
 
 /// Words that end no name, place or title.
-const NOT_LAST: &[&str] = &[
+pub(crate) const NOT_LAST: &[&str] = &[
     "the", "a", "an", "me", "my", "us", "our", "your", "to", "of", "for", "from", "at", "in", "on", "about", "with",
     "and", "or", "please", "that", "some", "any", "by", "again", "now",
 ];
@@ -337,6 +338,20 @@ impl Matcher {
 
     pub fn params(&self) -> MatchParams {
         self.params
+    }
+
+    /// The templates as a prefix acceptor for guiding a recogniser.
+    pub fn grammar(&self) -> Grammar {
+        Grammar {
+            edge_index: self.edge_index.clone(),
+            edges: self.edges.clone(),
+            accepts: self.accepts.clone(),
+            word_text: self.word_text.clone(),
+            slot_types: self.slot_refs.iter().map(|s| s.type_id).collect(),
+            types: self.types.iter().map(|t| GrammarType::from_index(t, &self.set.lists)).collect(),
+            template_intent: self.templates.iter().map(|t| self.set.intents[t.0 as usize].name.clone()).collect(),
+            skip: self.skip.clone(),
+        }
     }
 
     /// Number of automaton states, for the curious.
@@ -713,7 +728,7 @@ struct Cand {
     value: Option<Value>,
 }
 
-const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = u32::MAX;
 
 /// A (position × state) table of costs that is cleared by bumping a
 /// generation number rather than by writing, reused across parses on a

@@ -1,0 +1,481 @@
+//! The loaded templates as a prefix acceptor for a recogniser: fed text
+//! piece by piece (a speech decoder's tokens, with their spaces), it says
+//! whether the text so far can still grow into a sentence of some
+//! template, which words may come next, and whether it is a whole
+//! sentence already, and of which intent.
+//!
+//! It walks the matcher's automaton word for word, without the matcher's
+//! forgiveness: a word is a template word, a listed phrase's word, or free
+//! text where the template allows it (wildcards, values an open list does
+//! not know, built-in values, which must read as their type when they
+//! end). Words are compared after the same normalisation as transcripts,
+//! so "I'm", "$42" and "Book" are "i am", "$ 42" and "book".
+
+use crate::matcher::{Label, TypeIndex, NONE, NOT_FIRST, NOT_LAST};
+use crate::normalize::words;
+use crate::values::{parse_builtin, Builtin, Reading, Value};
+use foldhash::{HashMap, HashMapExt, HashSet};
+
+/// Configurations a state keeps at most: wildcards fork one per word.
+const MAX_CONFIGS: usize = 256;
+
+/// Words offered as continuations per call at most.
+const MAX_EXPECTED: usize = 96;
+
+/// Words that numbers, amounts, times, dates and durations are said with
+/// (besides digits and symbols): a built-in slot takes no other word, so
+/// a decoder cannot wander through one ("a blue latte").
+const VALUE_WORDS: &[&str] = &[
+    "zero", "nought", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+    "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion", "point",
+    "and", "a", "an", "half", "quarter", "dozen", "couple", "first", "second", "third", "fourth", "fifth", "sixth",
+    "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+    "seventeenth", "eighteenth", "nineteenth", "twentieth", "thirtieth", "last", "dollar", "dollars", "buck", "bucks",
+    "cent", "cents", "euro", "euros", "pound", "pounds", "quid", "rupiah", "rupiahs", "yen", "rupee", "rupees",
+    "ringgit", "baht", "peso", "pesos", "dong", "usd", "eur", "gbp", "idr", "jpy", "inr", "myr", "thb", "php", "vnd",
+    "sgd", "rp", "k", "am", "pm", "oclock", "noon", "midday", "midnight", "morning", "afternoon", "evening", "night",
+    "tonight", "today", "tomorrow", "yesterday", "day", "days", "after", "before", "past", "to", "till", "in", "at",
+    "on", "by", "the", "of", "this", "next", "coming", "week", "weeks", "weekend", "month", "year", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
+    "may", "june", "july", "august", "september", "october", "november", "december", "second", "seconds", "sec",
+    "secs", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "from", "now", "percent",
+];
+
+/// Whether a built-in value may contain `w` (`stem`: may contain a word
+/// starting with it).
+fn value_word(w: &str, stem: bool) -> bool {
+    w.chars().any(|c| !c.is_alphabetic())
+        || VALUE_WORDS.iter().any(|v| if stem { v.starts_with(w) } else { *v == w })
+        || (!stem && ["th", "st", "nd", "rd"].iter().any(|s| w.strip_suffix(s).is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))))
+}
+
+/// The templates of a [`crate::Matcher`], compiled for guiding a decoder
+/// ([`crate::Matcher::grammar`]).
+pub struct Grammar {
+    pub(crate) edge_index: Vec<u32>,
+    pub(crate) edges: Vec<(Label, u32)>,
+    /// Per state: the template completed there, or NONE.
+    pub(crate) accepts: Vec<u32>,
+    pub(crate) word_text: Vec<String>,
+    /// Per slot: its type's index into `types`.
+    pub(crate) slot_types: Vec<u32>,
+    pub(crate) types: Vec<GrammarType>,
+    /// Per template: its intent's name.
+    pub(crate) template_intent: Vec<String>,
+    pub(crate) skip: HashSet<String>,
+}
+
+/// What a slot type lets be said.
+pub(crate) enum GrammarType {
+    /// A list's phrases (a trie of words) and, for an open list, up to
+    /// `open` words it does not know.
+    List { next: HashMap<String, Vec<String>>, whole: HashSet<String>, open: usize },
+    Builtin { ty: Builtin, min: Option<f64>, max: Option<f64>, max_words: usize },
+}
+
+impl GrammarType {
+    pub(crate) fn from_index(t: &TypeIndex, lists: &[crate::List]) -> GrammarType {
+        match *t {
+            TypeIndex::List(ref l) => {
+                let mut next: HashMap<String, Vec<String>> = HashMap::new();
+                let mut whole = HashSet::default();
+                for phrase in lists[l.list as usize].values.iter().flat_map(|v| &v.phrases) {
+                    let w = words(phrase);
+                    for i in 0..w.len() {
+                        let after = next.entry(w[..i].join(" ")).or_default();
+                        if !after.contains(&w[i]) {
+                            after.push(w[i].clone());
+                        }
+                    }
+                    whole.insert(w.join(" "));
+                }
+                GrammarType::List { next, whole, open: l.open }
+            }
+            TypeIndex::Builtin { ty, min, max, max_words } => GrammarType::Builtin { ty, min, max, max_words },
+        }
+    }
+}
+
+/// Where a text leaves the grammar's walk: every way of reading it so far.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct GrammarState {
+    configs: Vec<Config>,
+    /// The last word, not finished yet (as written, not normalised).
+    partial: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Config {
+    /// Automaton state, when not inside a slot.
+    state: u32,
+    fill: Option<Fill>,
+    /// Words taken as free text on this reading.
+    free: u16,
+}
+
+/// A slot being said: its words so far, and where the template goes on.
+#[derive(Debug, Clone, PartialEq)]
+struct Fill {
+    slot: u32,
+    to: u32,
+    words: Vec<String>,
+}
+
+impl Grammar {
+    /// Before any text.
+    pub fn start(&self) -> GrammarState {
+        GrammarState { configs: vec![Config { state: 0, fill: None, free: 0 }], partial: String::new() }
+    }
+
+    /// The state after `piece` (text as a decoder writes it: a leading
+    /// space starts a new word), or `None` when the text can no longer be
+    /// a sentence of the grammar.
+    pub fn feed(&self, state: &GrammarState, piece: &str) -> Option<GrammarState> {
+        let mut configs = std::borrow::Cow::Borrowed(&state.configs);
+        let mut partial = state.partial.clone();
+        for c in piece.chars() {
+            if c.is_whitespace() {
+                if !partial.is_empty() {
+                    configs = std::borrow::Cow::Owned(self.words_done(&configs, &partial)?);
+                    partial.clear();
+                }
+            } else {
+                partial.push(c);
+            }
+        }
+        if !self.may_continue(&configs, &partial) {
+            return None;
+        }
+        Some(GrammarState { configs: configs.into_owned(), partial })
+    }
+
+    /// The intent whose template the text so far says whole, if any.
+    pub fn complete<'a>(&'a self, state: &GrammarState) -> Option<&'a str> {
+        self.settled(state)?.iter().filter(|c| self.is_accepting(c)).min_by_key(|c| c.free).map(|c| self.template_intent[self.accept_of(c) as usize].as_str())
+    }
+
+    /// Fewest words any reading of the text so far takes as free text.
+    pub fn free_words(&self, state: &GrammarState) -> usize {
+        self.settled(state).and_then(|c| c.iter().map(|c| c.free as usize).min()).unwrap_or(0)
+    }
+
+    /// The readings with the unfinished word taken as finished.
+    fn settled<'s>(&self, state: &'s GrammarState) -> Option<std::borrow::Cow<'s, [Config]>> {
+        if state.partial.is_empty() {
+            Some(std::borrow::Cow::Borrowed(&state.configs))
+        } else {
+            self.words_done(&state.configs, &state.partial).map(std::borrow::Cow::Owned)
+        }
+    }
+
+    /// Text that continues the grammar from `state`: the rest of the word
+    /// being said, or (after a finished word) next words with their
+    /// leading space. Free text (wildcards, unlisted values) offers
+    /// nothing: there the recogniser hears what it hears.
+    pub fn expected(&self, state: &GrammarState, out: &mut Vec<String>) {
+        let mut next: Vec<&str> = Vec::new();
+        let (configs, stem) = if state.partial.is_empty() {
+            (std::borrow::Cow::Borrowed(&state.configs), String::new())
+        } else {
+            let mut w = words(&state.partial);
+            let Some(last) = w.pop() else { return };
+            let mut configs = std::borrow::Cow::Borrowed(&state.configs);
+            for done in &w {
+                match self.word_done(&configs, done) {
+                    Some(c) => configs = std::borrow::Cow::Owned(c),
+                    None => return,
+                }
+            }
+            (configs, last)
+        };
+        for c in configs.iter() {
+            self.next_words(c, &mut next);
+        }
+        next.sort_unstable();
+        next.dedup();
+        for w in next.into_iter().filter(|w| w.starts_with(stem.as_str()) && w.len() > stem.len()).take(MAX_EXPECTED) {
+            out.push(if stem.is_empty() { format!(" {w}") } else { w[stem.len()..].to_owned() });
+        }
+    }
+
+    /// The words that may follow on reading `c` (listed ones only).
+    fn next_words<'a>(&'a self, c: &'a Config, out: &mut Vec<&'a str>) {
+        match &c.fill {
+            None => self.state_words(c.state, out),
+            Some(f) => {
+                if let GrammarType::List { next, .. } = self.slot_type(f.slot) {
+                    out.extend(next.get(&f.words.join(" ")).into_iter().flatten().map(String::as_str));
+                }
+                if self.fill_done(f) {
+                    self.state_words(f.to, out);
+                }
+            }
+        }
+    }
+
+    fn state_words<'a>(&'a self, state: u32, out: &mut Vec<&'a str>) {
+        for &(label, _) in self.edges_of(state) {
+            match label {
+                Label::Word(w) => out.push(&self.word_text[w as usize]),
+                Label::Slot(s) => {
+                    if let GrammarType::List { next, .. } = self.slot_type(s) {
+                        out.extend(next.get("").into_iter().flatten().map(String::as_str));
+                    }
+                }
+            }
+        }
+    }
+
+    fn edges_of(&self, state: u32) -> &[(Label, u32)] {
+        let s = state as usize;
+        &self.edges[self.edge_index[s] as usize..self.edge_index[s + 1] as usize]
+    }
+
+    fn slot_type(&self, slot: u32) -> &GrammarType {
+        &self.types[self.slot_types[slot as usize] as usize]
+    }
+
+    fn accept_of(&self, c: &Config) -> u32 {
+        match &c.fill {
+            None => self.accepts[c.state as usize],
+            Some(f) if self.fill_done(f) => self.accepts[f.to as usize],
+            Some(_) => NONE,
+        }
+    }
+
+    fn is_accepting(&self, c: &Config) -> bool {
+        self.accept_of(c) != NONE
+    }
+
+    /// A finished surface word (normalised into zero or more words).
+    fn words_done(&self, configs: &[Config], surface: &str) -> Option<Vec<Config>> {
+        let mut out = configs.to_vec();
+        for w in words(surface) {
+            out = self.word_done(&out, &w)?;
+        }
+        Some(out)
+    }
+
+    /// The readings after one more (normalised) word; `None` if none.
+    fn word_done(&self, configs: &[Config], w: &str) -> Option<Vec<Config>> {
+        let mut out: Vec<Config> = Vec::new();
+        let mut push = |c: Config, out: &mut Vec<Config>| {
+            if out.len() < MAX_CONFIGS && !out.contains(&c) {
+                out.push(c);
+            }
+        };
+        for c in configs {
+            if self.skip.contains(w) {
+                push(c.clone(), &mut out);
+            }
+            match &c.fill {
+                None => self.from_state(c.state, w, c.free, &mut |c| push(c, &mut out)),
+                Some(f) => {
+                    if let Some(extra) = self.slot_takes(f.slot, &f.words, w) {
+                        let mut words = f.words.clone();
+                        words.push(w.to_owned());
+                        push(Config { state: c.state, fill: Some(Fill { words, ..f.clone() }), free: c.free + extra }, &mut out);
+                    }
+                    if self.fill_done(f) {
+                        self.from_state(f.to, w, c.free, &mut |c| push(c, &mut out));
+                    }
+                }
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// Moves on `w` out of automaton state `state`.
+    fn from_state(&self, state: u32, w: &str, free: u16, push: &mut impl FnMut(Config)) {
+        for &(label, to) in self.edges_of(state) {
+            match label {
+                Label::Word(id) if self.word_text[id as usize] == w => push(Config { state: to, fill: None, free }),
+                Label::Word(_) => {}
+                Label::Slot(slot) => {
+                    if let Some(extra) = self.slot_takes(slot, &[], w) {
+                        push(Config { state, fill: Some(Fill { slot, to, words: vec![w.to_owned()] }), free: free + extra });
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether slot `slot`, having heard `said`, takes `w` too, and how
+    /// many free words that costs (0 or 1).
+    fn slot_takes(&self, slot: u32, said: &[String], w: &str) -> Option<u16> {
+        match self.slot_type(slot) {
+            GrammarType::List { next, open, .. } => {
+                if next.get(&said.join(" ")).is_some_and(|n| n.iter().any(|x| x == w)) {
+                    Some(0)
+                } else if said.len() < *open && (!said.is_empty() || !NOT_FIRST.contains(&w)) {
+                    Some(1)
+                } else {
+                    None
+                }
+            }
+            GrammarType::Builtin { ty: Builtin::Wildcard, max_words, .. } => (said.len() < *max_words).then_some(1),
+            GrammarType::Builtin { max_words, .. } => (said.len() < *max_words && value_word(w, false)).then_some(0),
+        }
+    }
+
+    /// Whether a slot's words so far make a whole value.
+    fn fill_done(&self, f: &Fill) -> bool {
+        match self.slot_type(f.slot) {
+            GrammarType::List { whole, open, .. } => {
+                whole.contains(&f.words.join(" "))
+                    || (f.words.len() <= *open && f.words.last().is_some_and(|w| !NOT_LAST.contains(&w.as_str())))
+            }
+            GrammarType::Builtin { ty: Builtin::Wildcard, .. } => !f.words.is_empty(),
+            &GrammarType::Builtin { ty, min, max, .. } => {
+                let w: Vec<&str> = f.words.iter().map(String::as_str).collect();
+                parse_builtin(ty, &w).is_some_and(|r| r.len == w.len() && in_range(&r, min, max))
+            }
+        }
+    }
+
+    /// Whether the unfinished word `partial` can still become a word some
+    /// reading takes.
+    fn may_continue(&self, configs: &[Config], partial: &str) -> bool {
+        let mut w = words(partial);
+        let Some(last) = w.pop() else { return true };
+        let mut configs = std::borrow::Cow::Borrowed(configs);
+        for done in &w {
+            match self.word_done(&configs, done) {
+                Some(c) => configs = std::borrow::Cow::Owned(c),
+                None => return false,
+            }
+        }
+        if self.skip.iter().any(|s| s.starts_with(&last)) {
+            return true;
+        }
+        configs.iter().any(|c| match &c.fill {
+            None => self.state_may_start(c.state, &last),
+            Some(f) => self.slot_may_take(f.slot, &f.words, &last) || (self.fill_done(f) && self.state_may_start(f.to, &last)),
+        })
+    }
+
+    fn state_may_start(&self, state: u32, stem: &str) -> bool {
+        self.edges_of(state).iter().any(|&(label, _)| match label {
+            Label::Word(id) => self.word_text[id as usize].starts_with(stem),
+            Label::Slot(slot) => self.slot_may_take(slot, &[], stem),
+        })
+    }
+
+    /// Whether slot `slot`, having heard `said`, may take a word that
+    /// starts with `stem`.
+    fn slot_may_take(&self, slot: u32, said: &[String], stem: &str) -> bool {
+        match self.slot_type(slot) {
+            GrammarType::List { next, open, .. } => {
+                next.get(&said.join(" ")).is_some_and(|n| n.iter().any(|x| x.starts_with(stem))) || said.len() < *open
+            }
+            GrammarType::Builtin { ty: Builtin::Wildcard, max_words, .. } => said.len() < *max_words,
+            GrammarType::Builtin { max_words, .. } => said.len() < *max_words && value_word(stem, true),
+        }
+    }
+}
+
+fn in_range(r: &Reading, min: Option<f64>, max: Option<f64>) -> bool {
+    let v = match r.value {
+        Value::Integer(i) => i as f64,
+        Value::Number(x) => x,
+        _ => return true,
+    };
+    min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{IntentSet, MatchParams, Matcher};
+
+    const YAML: &str = r#"
+domain: test
+lists:
+  place:
+    values:
+      - {value: airport, synonyms: [the airport]}
+      - {value: home}
+    open: 3
+  drink: [latte, flat white, americano]
+intents:
+  order_ride:
+    slots: {destination: place}
+    templates: ["(book|get) [me] a ride to {destination}"]
+  order_coffee:
+    slots: {drink: drink, count: integer}
+    templates: ["[a|one|{count}] {drink} please"]
+  send_message:
+    slots: {contact: place, message: wildcard}
+    templates: ["text {contact} saying {message}"]
+"#;
+
+    fn grammar() -> crate::Grammar {
+        let set = IntentSet::from_sources(&[("t.yaml", YAML)]).unwrap();
+        Matcher::new(set, MatchParams::default()).grammar()
+    }
+
+    /// Feeds decoder-like pieces; None when a piece is refused.
+    fn walk(g: &crate::Grammar, pieces: &[&str]) -> Option<crate::GrammarState> {
+        let mut s = g.start();
+        for p in pieces {
+            s = g.feed(&s, p)?;
+        }
+        Some(s)
+    }
+
+    #[test]
+    fn template_words_and_list_phrases() {
+        let g = grammar();
+        let s = walk(&g, &[" Book", " me", " a", " ride", " to", " the", " air", "port", "."]).unwrap();
+        assert_eq!(g.complete(&s), Some("order_ride"));
+        assert_eq!(g.free_words(&s), 0);
+        // Inside a word, only continuations of some allowed word.
+        let s = walk(&g, &[" Book", " me", " a", " ri"]).unwrap();
+        assert!(g.feed(&s, "ver").is_none());
+        assert_eq!(g.complete(&s), None);
+        let mut next = Vec::new();
+        g.expected(&s, &mut next);
+        assert_eq!(next, vec!["de".to_string()]);
+        // A word no template has there.
+        assert!(walk(&g, &[" Book", " me", " a", " taxi"]).is_none());
+        assert!(walk(&g, &[" What", " time"]).is_none());
+    }
+
+    #[test]
+    fn open_lists_and_wildcards_take_free_text() {
+        let g = grammar();
+        // An unlisted place of up to three words, costing free words.
+        let s = walk(&g, &[" get", " a", " ride", " to", " grand", " indonesia"]).unwrap();
+        assert_eq!(g.complete(&s), Some("order_ride"));
+        assert_eq!(g.free_words(&s), 2);
+        assert!(walk(&g, &[" get", " a", " ride", " to", " one", " two", " three", " four"]).is_none());
+        // A wildcard, then the end.
+        let s = walk(&g, &[" Text", " home", " saying", " I'm", " running", " late", "."]).unwrap();
+        assert_eq!(g.complete(&s), Some("send_message"));
+        assert_eq!(g.free_words(&s), 4, "i am running late");
+        // A wildcard cannot be empty.
+        let s = walk(&g, &[" text", " home", " saying"]).unwrap();
+        assert_eq!(g.complete(&s), None);
+    }
+
+    #[test]
+    fn builtins_must_read_as_their_type() {
+        let g = grammar();
+        let s = walk(&g, &[" two", " flat", " white", "s"]);
+        assert!(s.is_none(), "'whites' is no drink");
+        let s = walk(&g, &[" 2", " flat", " white", " please"]).unwrap();
+        assert_eq!(g.complete(&s), Some("order_coffee"));
+        let s = walk(&g, &[" forty", " two", " latte", " please"]).unwrap();
+        assert_eq!(g.complete(&s), Some("order_coffee"));
+        // Words no number is said with.
+        assert!(walk(&g, &[" blue", " latte", " please"]).is_none());
+        // Words a number is said with, but not a number.
+        let s = walk(&g, &[" the"]).unwrap();
+        assert!(g.feed(&s, " latte").is_none());
+        let mut next = Vec::new();
+        g.expected(&g.start(), &mut next);
+        for w in [" a", " one", " latte", " flat", " book", " text"] {
+            assert!(next.iter().any(|n| n == w), "{w} in {next:?}");
+        }
+    }
+}
