@@ -260,7 +260,7 @@ impl Grammar {
     /// The readings after one more (normalised) word; `None` if none.
     fn word_done(&self, configs: &[Config], w: &str) -> Option<Vec<Config>> {
         let mut out: Vec<Config> = Vec::new();
-        let mut push = |c: Config, out: &mut Vec<Config>| {
+        let push = |c: Config, out: &mut Vec<Config>| {
             if out.len() < MAX_CONFIGS && !out.contains(&c) {
                 out.push(c);
             }
@@ -270,7 +270,7 @@ impl Grammar {
                 push(c.clone(), &mut out);
             }
             match &c.fill {
-                None => self.from_state(c.state, w, c.free, &mut |c| push(c, &mut out)),
+                None => self.moves_from(c.state, w, c.free, &mut |c| push(c, &mut out)),
                 Some(f) => {
                     if let Some(extra) = self.slot_takes(f.slot, &f.words, w) {
                         let mut words = f.words.clone();
@@ -278,7 +278,7 @@ impl Grammar {
                         push(Config { state: c.state, fill: Some(Fill { words, ..f.clone() }), free: c.free + extra }, &mut out);
                     }
                     if self.fill_done(f) {
-                        self.from_state(f.to, w, c.free, &mut |c| push(c, &mut out));
+                        self.moves_from(f.to, w, c.free, &mut |c| push(c, &mut out));
                     }
                 }
             }
@@ -287,7 +287,7 @@ impl Grammar {
     }
 
     /// Moves on `w` out of automaton state `state`.
-    fn from_state(&self, state: u32, w: &str, free: u16, push: &mut impl FnMut(Config)) {
+    fn moves_from(&self, state: u32, w: &str, free: u16, push: &mut impl FnMut(Config)) {
         for &(label, to) in self.edges_of(state) {
             match label {
                 Label::Word(id) if self.word_text[id as usize] == w => push(Config { state: to, fill: None, free }),
