@@ -5,9 +5,10 @@ use hush_actions::{
     reference_actions, Action, ActionContext, AuditLog, CancellationToken, Dialogue, DialogueParams, Ledger, LedgerError, Outcome, Registry,
     RegistryError, Simulation, Status, Step,
 };
-use hush_asr::{AsrError, AsrParams, ModelPaths, Recognizer, Transcript};
+use hush_asr::{AsrError, AsrParams, ModelPaths, Recognizer};
 use hush_audio::{Audio, AudioError, DecodeOptions};
 use crate::understand::{Source, Understanding};
+use crate::recognize::{Decoding, GrammarParams, Heard, HeardBy, Hearing};
 use crate::listen::{ListenParams, Listener};
 use crate::LEARNED_THRESHOLD;
 use hush_learn::{LearnError, LearnedModel};
@@ -77,6 +78,8 @@ pub struct EngineBuilder {
     audit_log: Option<PathBuf>,
     dry_run: bool,
     audio: DecodeOptions,
+    decoding: Decoding,
+    grammar: GrammarParams,
 }
 
 impl Default for EngineBuilder {
@@ -96,6 +99,8 @@ impl Default for EngineBuilder {
             audit_log: None,
             dry_run: false,
             audio: DecodeOptions::default(),
+            decoding: Decoding::default(),
+            grammar: GrammarParams::default(),
         }
     }
 }
@@ -208,6 +213,19 @@ impl EngineBuilder {
         self
     }
 
+    /// How speech is decoded: freely (the default), primed with the
+    /// intents' vocabulary, or inside their templates (see [`Decoding`]).
+    pub fn decoding(mut self, decoding: Decoding) -> Self {
+        self.decoding = decoding;
+        self
+    }
+
+    /// Weights and thresholds of grammar-constrained decoding.
+    pub fn grammar_params(mut self, params: GrammarParams) -> Self {
+        self.grammar = params;
+        self
+    }
+
     pub fn build(self) -> Result<Engine, EngineError> {
         let recognizer = match self.model {
             None => None,
@@ -250,8 +268,10 @@ impl EngineBuilder {
             let model = load_learned(&dir).map_err(|source| EngineError::Learned { path: dir, source })?;
             understanding = understanding.with_model(model, threshold);
         }
+        let hearing = Hearing::new(self.decoding, self.grammar, understanding.matcher());
         let shared = Arc::new(Shared {
             recognizer: recognizer.map(Arc::new),
+            hearing,
             understanding,
             registry,
             audit,
@@ -286,6 +306,7 @@ pub fn load_learned(dir: &Path) -> Result<LearnedModel, LearnError> {
 
 struct Shared {
     recognizer: Option<Arc<Recognizer>>,
+    hearing: Hearing,
     understanding: Understanding,
     registry: Registry,
     audit: Option<AuditLog>,
@@ -347,6 +368,10 @@ impl Engine {
     pub fn has_model(&self) -> bool {
         self.shared.recognizer.is_some()
     }
+
+    pub fn decoding(&self) -> Decoding {
+        self.shared.hearing.decoding()
+    }
 }
 
 /// One conversation: at most one question (confirmation, missing slot)
@@ -368,6 +393,8 @@ pub struct Turn {
     /// Who understood this utterance: the templates or the learned model
     /// (None when neither understood it).
     pub source: Option<Source>,
+    /// Which decoding the transcript came from (None for typed text).
+    pub heard_by: Option<HeardBy>,
     /// Its slots; sensitive values stay here but print as `<redacted>` in
     /// Debug and JSON.
     #[serde(serialize_with = "redacted")]
@@ -477,21 +504,25 @@ impl Session {
 
     async fn process_audio(&self, audio: Audio, start: Instant) -> Result<Turn, EngineError> {
         let timings = Timings { audio: start.elapsed(), ..Timings::default() };
-        let (transcript, asr) = self.transcribe(audio).await?;
-        Ok(self.understand_and_act(transcript.text, Timings { asr, ..timings }, start).await)
+        let (heard, asr) = self.transcribe(audio).await?;
+        let mut turn = self.understand_and_act(heard.transcript.text, Timings { asr, ..timings }, start).await;
+        turn.heard_by = Some(heard.by);
+        Ok(turn)
     }
 
-    /// Whisper on 16 kHz audio, and how long it took.
-    pub(crate) async fn transcribe(&self, audio: impl Into<Audio>) -> Result<(Transcript, Duration), EngineError> {
+    /// Whisper on 16 kHz audio, decoded the engine's way, and how long it
+    /// took.
+    pub(crate) async fn transcribe(&self, audio: impl Into<Audio>) -> Result<(Heard, Duration), EngineError> {
         let rec = self.recognizer()?;
         let audio = audio.into();
         let t = Instant::now();
+        let shared = self.shared.clone();
         // Whisper is CPU-bound: keep it off the async workers. `audio` is
         // zeroed when the closure drops it.
-        let transcript: Transcript = tokio::task::spawn_blocking(move || rec.transcribe(audio.samples()))
+        let heard = tokio::task::spawn_blocking(move || shared.hearing.hear(&rec, audio.samples()))
             .await
             .map_err(|e| EngineError::Worker(e.to_string()))??;
-        Ok((transcript, t.elapsed()))
+        Ok((heard, t.elapsed()))
     }
 
     pub(crate) async fn understand_and_act(&self, transcript: String, mut timings: Timings, start: Instant) -> Turn {
@@ -533,6 +564,7 @@ impl Session {
             slots: intent.as_ref().map(|i| i.slots.clone()).unwrap_or_default(),
             intent: intent.map(|i| i.name),
             source,
+            heard_by: None,
             prompt,
             outcome,
             timings,

@@ -22,10 +22,12 @@
 
 mod engine;
 pub mod listen;
+mod recognize;
 mod understand;
 
 pub use engine::{load_learned, Engine, EngineBuilder, EngineError, Session, Timings, Turn};
 pub use hush_learn::DEFAULT_THRESHOLD as LEARNED_THRESHOLD;
+pub use recognize::{Decoding, GrammarParams, Heard, HeardBy, Hearing, PROMPT_CHARS};
 pub use listen::{Event, ListenParams, Listener, LiveTurn, Mode, WakeParams};
 pub use understand::{Reading, Source, Understanding};
 pub use hush_learn as learn;

@@ -456,7 +456,7 @@ struct Worker {
 /// Whisper's reading of an utterance.
 enum Reading {
     /// A command as heard (and how long recognition took).
-    Heard { text: String, asr: Duration },
+    Heard { text: String, asr: Duration, by: crate::HeardBy },
     /// The wake check failed.
     NotForUs { score: f32, took: Duration },
     /// The wake check passed; what followed the phrase.
@@ -496,14 +496,14 @@ impl Worker {
     async fn read(&self, mut segment: Segment, speech: Span, addressed: bool) -> Result<Reading, EngineError> {
         if self.expected(speech, addressed) {
             let samples = std::mem::take(&mut segment.samples);
-            let (transcript, asr) = self.session.transcribe(samples).await?;
+            let (heard, asr) = self.session.transcribe(samples).await?;
             // Said anyway (an answer with the phrase before it): only a close
             // likeness is taken off.
-            let text = match without_phrase(&transcript.text, &self.wake.phrase) {
+            let text = match without_phrase(&heard.transcript.text, &self.wake.phrase) {
                 (rest, distance) if self.mode == Mode::WakePhrase && distance * 2 <= letters(&self.wake.phrase) => rest,
-                _ => transcript.text,
+                _ => heard.transcript.text,
             };
-            return Ok(Reading::Heard { text, asr });
+            return Ok(Reading::Heard { text, asr, by: heard.by });
         }
         // The wake check and the transcription in one pass: Whisper scores
         // the phrase and, if it is there, goes on to read what follows it.
@@ -540,11 +540,11 @@ impl Worker {
             }
             _ => self.read(segment, speech, addressed).await?,
         };
-        let (text, asr, score) = match reading {
-            Reading::Heard { text, asr } if !has_words(&text) => {
+        let (text, asr, score, by) = match reading {
+            Reading::Heard { text, asr, .. } if !has_words(&text) => {
                 return Ok(Event::Ignored { speech, reason: Ignored::NoWords, wake_score: None, check: asr });
             }
-            Reading::Heard { text, asr } => (text, asr, None),
+            Reading::Heard { text, asr, by } => (text, asr, None, by),
             Reading::NotForUs { score, took } => {
                 return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: took });
             }
@@ -553,12 +553,13 @@ impl Worker {
                     self.awake_until = Some(speech.end + self.wake.follow_up);
                     return Ok(Event::Woke { speech, wake_score: score });
                 }
-                (text, took, Some(score))
+                (text, took, Some(score), crate::HeardBy::Free)
             }
         };
         self.awake_until = None;
         let timings = crate::Timings { asr, ..Default::default() };
-        let turn = self.session.understand_and_act(text, timings, picked).await;
+        let mut turn = self.session.understand_and_act(text, timings, picked).await;
+        turn.heard_by = Some(by);
         latency.to_dispatch = decided.elapsed();
         Ok(Event::Turn(Box::new(LiveTurn { speech, wake_score: score, latency, turn, audio: kept })))
     }

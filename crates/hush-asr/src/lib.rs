@@ -42,6 +42,8 @@ pub enum AsrError {
     Tokenizer { path: PathBuf, detail: String },
     #[error("the audio is empty")]
     EmptyAudio,
+    #[error("{seconds:.1} s of audio is more than one 30 s window")]
+    TooLong { seconds: f32 },
     #[error("unknown language '{0}' for this model")]
     UnknownLanguage(String),
     #[error("inference failed: {0}")]
@@ -147,6 +149,72 @@ impl std::fmt::Display for Compute {
     }
 }
 
+/// A grammar that steers decoding ([`Recognizer::decode_guided`]): every
+/// hypothesis stays a prefix of some sentence it allows, and ends only
+/// where a sentence may end.
+pub trait Guide: Sync {
+    type State: Clone + Send;
+    /// True for [`Unguided`]: decoding then skips the grammar entirely.
+    const FREE: bool = false;
+    /// Before any text.
+    fn start(&self) -> Self::State;
+    /// The state after `piece`, a token's text (a leading space starts a
+    /// word); `None` when the text can no longer be a sentence.
+    fn feed(&self, state: &Self::State, piece: &str) -> Option<Self::State>;
+    /// Whether the text so far is a whole sentence.
+    fn can_end(&self, state: &Self::State) -> bool;
+    /// Text the grammar expects next (whole words with their leading
+    /// space, or the rest of the word being said), offered to the decoder
+    /// even when the model ranks it low.
+    fn expected(&self, state: &Self::State, out: &mut Vec<String>);
+    /// Log-probability the grammar takes off a hypothesis for its text so
+    /// far (free text inside a wildcard, say): its weight against the
+    /// acoustic score.
+    fn penalty(&self, state: &Self::State) -> f32;
+}
+
+/// No grammar: Whisper writes what it hears.
+pub struct Unguided;
+
+impl Guide for Unguided {
+    type State = ();
+    const FREE: bool = true;
+    fn start(&self) {}
+    fn feed(&self, _: &(), _: &str) -> Option<()> {
+        Some(())
+    }
+    fn can_end(&self, _: &()) -> bool {
+        true
+    }
+    fn expected(&self, _: &(), _: &mut Vec<String>) {}
+    fn penalty(&self, _: &()) -> f32 {
+        0.0
+    }
+}
+
+/// Audio through the encoder, ready to be decoded once or more
+/// ([`Recognizer::encode_window`]).
+pub struct Encoded {
+    audio: Tensor,
+    samples: usize,
+    frames: usize,
+    pub timings: Timings,
+}
+
+/// A guided decoding's result.
+#[derive(Debug, Clone)]
+pub struct Guided<S> {
+    /// The best whole sentence of the grammar (empty when none fitted).
+    pub transcript: Transcript,
+    /// Where the grammar is after it; `None` when no hypothesis finished
+    /// a sentence (or the audio held no speech).
+    pub state: Option<S>,
+    /// Summed log-probability the grammar cost the sentence: per token,
+    /// that of the token Whisper ranked first minus that of the token
+    /// taken. 0 means free greedy decoding would have written the same.
+    pub regret: f32,
+}
+
 /// How a model is loaded and run.
 #[derive(Debug, Clone)]
 pub struct AsrParams {
@@ -223,7 +291,19 @@ pub struct Recognizer {
     /// looks through them ("year. What ... year? What ...").
     punctuation: Vec<bool>,
     device: Device,
+    /// Each token's text, for guided decoding (built on first use).
+    pieces: std::sync::OnceLock<Vec<String>>,
+    /// First token of texts a guide expects, remembered.
+    first_tokens: std::sync::Mutex<std::collections::HashMap<String, Option<u32>>>,
 }
+
+/// Tokens Whisper ranks highest that a guided hypothesis tries, besides
+/// the ones its grammar expects.
+const GUIDE_TOP: usize = 12;
+
+/// How far below Whisper's first choice (in log-probability) a token the
+/// grammar expects may be and still be tried.
+const GUIDE_WINDOW: f32 = 15.0;
 
 impl Recognizer {
     pub fn load(paths: &ModelPaths, params: AsrParams) -> Result<Self, AsrError> {
@@ -268,7 +348,18 @@ impl Recognizer {
         let punctuation = (0..config.vocab_size as u32).map(|id| tokenizer.is_punctuation(id)).collect();
         let front_end = MelFrontEnd::new(config.num_mel_bins);
         tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "tables built");
-        Ok(Self { model, tokenizer, front_end, params: AsrParams { threads, ..params }, pool, suppress, punctuation, device })
+        Ok(Self {
+            model,
+            tokenizer,
+            front_end,
+            params: AsrParams { threads, ..params },
+            pool,
+            suppress,
+            punctuation,
+            device,
+            pieces: Default::default(),
+            first_tokens: Default::default(),
+        })
     }
 
     /// The network itself, for benchmarks and research.
@@ -340,6 +431,53 @@ impl Recognizer {
                 encoder_frames,
                 timings,
             })
+        })
+    }
+
+    /// Encodes audio of at most one 30 s window (a command) for
+    /// [`Recognizer::decode_guided`], which may then decode it more than
+    /// once (with a grammar, and without) for the price of one encoding.
+    pub fn encode_window(&self, samples: &[f32], opts: &DecodeOptions) -> Result<Encoded, AsrError> {
+        if samples.is_empty() {
+            return Err(AsrError::EmptyAudio);
+        }
+        if samples.len() > WINDOW_SAMPLES {
+            return Err(AsrError::TooLong { seconds: samples.len() as f32 / 16_000.0 });
+        }
+        self.pool.install(|| {
+            let mut timings = Timings::default();
+            let (audio, frames) = self.encode(samples, opts.trim, &mut timings)?;
+            Ok(Encoded { audio, samples: samples.len(), frames, timings })
+        })
+    }
+
+    /// Decodes encoded audio inside `guide`'s grammar ([`Unguided`]: as
+    /// [`Recognizer::transcribe_with`] does). The transcript's timings
+    /// count the encoding too. When the audio holds no speech (Whisper's
+    /// rule, as in free decoding) no sentence is returned.
+    pub fn decode_guided<G: Guide>(&self, enc: &Encoded, opts: &DecodeOptions, guide: &G) -> Result<Guided<G::State>, AsrError> {
+        self.pool.install(|| {
+            let mut timings = enc.timings;
+            let t = Instant::now();
+            let Begun { state, logits, language, no_speech_prob, prompt_len } = self.begin(&enc.audio, opts, opts.prompt.as_deref().unwrap_or(""))?;
+            let mut d = self.decode_text(state, logits, enc.samples, prompt_len, true, opts, guide, &mut timings)?;
+            let avg = if d.tokens.is_empty() { 0.0 } else { d.logprob / d.tokens.len() as f32 };
+            if no_speech_prob > opts.no_speech_threshold && avg < opts.logprob_threshold {
+                d = Decoded { tokens: Vec::new(), logprob: 0.0, stop: Stop::NoSpeech, regret: 0.0, guide: None };
+            }
+            timings.decode += t.elapsed();
+            let text = self.tokenizer.decode(&d.tokens)?.trim().to_owned();
+            let transcript = Transcript {
+                text,
+                language,
+                avg_logprob: if d.tokens.is_empty() { 0.0 } else { d.logprob / d.tokens.len() as f32 },
+                tokens: d.tokens,
+                no_speech_prob,
+                stop: d.stop,
+                encoder_frames: enc.frames,
+                timings,
+            };
+            Ok(Guided { transcript, state: d.guide, regret: d.regret })
         })
     }
 
@@ -479,7 +617,7 @@ impl Recognizer {
             let best = (0..after.len()).max_by(|&a, &b| mean(&scores[0][a]).total_cmp(&mean(&scores[0][b]))).unwrap_or(0);
             let (state, logits, fed) = after.swap_remove(best);
             let t = Instant::now();
-            let (tokens, logprob_sum, stop) = self.decode_text(state, logits, window, fed, false, &opts, &mut timings)?;
+            let Decoded { tokens, logprob: logprob_sum, stop, .. } = self.decode_text(state, logits, window, fed, false, &opts, &Unguided, &mut timings)?;
             timings.decode += t.elapsed();
             let text = self.tokenizer.decode(&tokens)?.trim().to_owned();
             let transcript = Transcript {
@@ -498,11 +636,11 @@ impl Recognizer {
 
     /// Decodes text from `state` (whose last logits are `logits`) until
     /// end of text, the token cap for `samples` of audio, or a loop:
-    /// greedily, or by beam search when `opts.beam` > 1. `first` applies
-    /// Whisper's suppression of tokens that cannot begin a transcript.
-    /// Returns the tokens, their summed log-probability and why it stopped.
+    /// greedily, or by beam search when `opts.beam` > 1, every hypothesis
+    /// kept inside `guide`'s grammar. `first` applies Whisper's
+    /// suppression of tokens that cannot begin a transcript.
     #[allow(clippy::too_many_arguments)]
-    fn decode_text(
+    fn decode_text<G: Guide>(
         &self,
         state: DecoderState,
         logits: Vec<f32>,
@@ -510,14 +648,15 @@ impl Recognizer {
         fed: usize,
         first: bool,
         opts: &DecodeOptions,
+        guide: &G,
         timings: &mut Timings,
-    ) -> Result<(Vec<u32>, f32, Stop), AsrError> {
+    ) -> Result<Decoded<G::State>, AsrError> {
         let seconds = samples as f32 / 16_000.0;
         let cap = (opts.max_tokens)
             .min((seconds * opts.tokens_per_second).ceil() as usize + 8)
             .min(self.model.decoder.max_tokens().saturating_sub(fed + 1));
         if cap == 0 {
-            return Ok((Vec::new(), 0.0, Stop::TokenCap));
+            return Ok(Decoded { tokens: Vec::new(), logprob: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: G::FREE.then(|| guide.start()) });
         }
         let mut first_banned = self.suppress.clone();
         if first {
@@ -528,55 +667,129 @@ impl Recognizer {
             }
         }
         let width = opts.beam.max(1);
-        let mut live = vec![Hypothesis { tokens: Vec::new(), logprob: 0.0, state, logits }];
-        // (tokens, log-probability of the tokens, of the ending too, why)
-        let mut done: Vec<(Vec<u32>, f32, f32, Stop)> = Vec::new();
+        let mut live = vec![Hypothesis { tokens: Vec::new(), logprob: 0.0, regret: 0.0, guide: guide.start(), state, logits }];
+        let mut done: Vec<Ending<G::State>> = Vec::new();
+        let mut expected = Vec::new();
         loop {
             let banned = if live[0].tokens.is_empty() { &first_banned } else { &self.suppress };
-            let mut candidates: Vec<(usize, u32, f32)> = Vec::with_capacity(live.len() * width);
+            // (hypothesis, token, its log-probability, the grammar after it)
+            let mut candidates: Vec<(usize, u32, f32, G::State)> = Vec::with_capacity(live.len() * width);
+            // Per hypothesis: the log-probability of Whisper's first choice.
+            let mut best_lps = vec![0.0f32; live.len()];
             for (h, hyp) in live.iter().enumerate() {
-                candidates.extend(top_masked(&hyp.logits, banned, width).into_iter().map(|(t, lp)| (h, t, lp)));
+                if G::FREE {
+                    candidates.extend(top_masked(&hyp.logits, banned, width).into_iter().map(|(t, lp)| (h, t, lp, hyp.guide.clone())));
+                    continue;
+                }
+                let top = top_masked(&hyp.logits, banned, GUIDE_TOP);
+                let Some(&(best, best_lp)) = top.first() else { continue };
+                best_lps[h] = best_lp;
+                let log_sum = hyp.logits[best as usize] - best_lp;
+                let mut ids: Vec<u32> = top.iter().map(|t| t.0).collect();
+                expected.clear();
+                guide.expected(&hyp.guide, &mut expected);
+                for text in &expected {
+                    if let Some(id) = self.first_token(text)? {
+                        // A token Whisper all but rules out cannot win; the
+                        // grammar is not asked about it.
+                        let plausible = hyp.logits.get(id as usize).is_some_and(|l| l - log_sum >= best_lp - GUIDE_WINDOW);
+                        if plausible && !banned.get(id as usize).copied().unwrap_or(true) && !ids.contains(&id) {
+                            ids.push(id);
+                        }
+                    }
+                }
+                let eot = self.tokenizer.eot;
+                if !ids.contains(&eot) && !banned.get(eot as usize).copied().unwrap_or(true) {
+                    ids.push(eot);
+                }
+                let pieces = self.pieces();
+                for id in ids {
+                    let lp = hyp.logits[id as usize] - log_sum;
+                    if id == eot {
+                        if guide.can_end(&hyp.guide) {
+                            candidates.push((h, id, lp, hyp.guide.clone()));
+                        }
+                    } else if let Some(next) = pieces.get(id as usize).and_then(|p| guide.feed(&hyp.guide, p)) {
+                        candidates.push((h, id, lp, next));
+                    }
+                }
             }
-            candidates.sort_by(|a, b| (live[b.0].logprob + b.2).total_cmp(&(live[a.0].logprob + a.2)));
-            let mut next: Vec<(usize, Vec<u32>, f32)> = Vec::with_capacity(width);
-            for (h, token, lp) in candidates {
+            let score = |c: &(usize, u32, f32, G::State)| live[c.0].logprob + c.2 - guide.penalty(&c.3);
+            candidates.sort_by(|a, b| score(b).total_cmp(&score(a)));
+            let mut next: Vec<(usize, Vec<u32>, f32, f32, G::State)> = Vec::with_capacity(width);
+            for (h, token, lp, g) in candidates {
                 if next.len() == width {
                     break;
                 }
                 let hyp = &live[h];
-                if token == self.tokenizer.eot || self.restarts(&hyp.tokens, token)? {
-                    done.push((hyp.tokens.clone(), hyp.logprob, hyp.logprob + lp, Stop::EndOfText));
+                // What greedy free decoding would have gained here instead.
+                let regret = hyp.regret + if G::FREE { 0.0 } else { best_lps[h] - lp };
+                if token == self.tokenizer.eot || (G::FREE && self.restarts(&hyp.tokens, token)?) {
+                    let logprob = hyp.logprob - guide.penalty(&g);
+                    done.push(Ending { tokens: hyp.tokens.clone(), logprob: hyp.logprob, score: logprob + lp, stop: Stop::EndOfText, regret, guide: g });
                     continue;
                 }
                 let mut tokens = hyp.tokens.clone();
                 tokens.push(token);
                 let logprob = hyp.logprob + lp;
-                if let Some(keep) = self.loop_cut(&tokens) {
-                    tokens.truncate(keep);
-                    done.push((tokens, logprob, logprob, Stop::Repetition));
-                } else if tokens.len() >= cap {
-                    done.push((tokens, logprob, logprob, Stop::TokenCap));
+                let cut = self.loop_cut(&tokens);
+                if cut.is_some() || tokens.len() >= cap {
+                    // A grammar's sentence must be whole: a cut one is no sentence.
+                    if G::FREE || (cut.is_none() && guide.can_end(&g)) {
+                        let stop = if let Some(keep) = cut {
+                            tokens.truncate(keep);
+                            Stop::Repetition
+                        } else {
+                            Stop::TokenCap
+                        };
+                        let score = logprob - guide.penalty(&g);
+                        done.push(Ending { tokens, logprob, score, stop, regret, guide: g });
+                    }
                 } else {
-                    next.push((h, tokens, logprob));
+                    next.push((h, tokens, logprob, regret, g));
                 }
             }
             if done.len() >= width || next.is_empty() {
                 break;
             }
             let mut stepped = Vec::with_capacity(next.len());
-            for (h, tokens, logprob) in next {
+            for (h, tokens, logprob, regret, guide) in next {
                 let mut state = live[h].state.clone();
                 let last = tokens[tokens.len() - 1];
                 let logits = self.model.decoder.step(&mut state, &[last], 1)?.squeeze(0)?.to_vec1::<f32>()?;
                 timings.decode_steps += 1;
-                stepped.push(Hypothesis { tokens, logprob, state, logits });
+                stepped.push(Hypothesis { tokens, logprob, regret, guide, state, logits });
             }
             live = stepped;
         }
         // Mean log-probability per token, the ending counted as a token.
-        let score = |d: &(Vec<u32>, f32, f32, Stop)| d.2 / (d.0.len() + usize::from(d.3 == Stop::EndOfText)).max(1) as f32;
-        let best = done.into_iter().max_by(|a, b| score(a).total_cmp(&score(b)));
-        Ok(best.map_or((Vec::new(), 0.0, Stop::TokenCap), |(tokens, logprob, _, stop)| (tokens, logprob, stop)))
+        let mean = |d: &Ending<G::State>| d.score / (d.tokens.len() + usize::from(d.stop == Stop::EndOfText)).max(1) as f32;
+        let best = done.into_iter().max_by(|a, b| mean(a).total_cmp(&mean(b)));
+        Ok(match best {
+            Some(e) => Decoded { tokens: e.tokens, logprob: e.logprob, stop: e.stop, regret: e.regret, guide: Some(e.guide) },
+            None => Decoded { tokens: Vec::new(), logprob: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: None },
+        })
+    }
+
+    /// Each token's text, as a guide is fed it.
+    fn pieces(&self) -> &[String] {
+        self.pieces.get_or_init(|| {
+            (0..self.tokenizer.eot).map(|id| self.tokenizer.decode(&[id]).unwrap_or_default()).collect()
+        })
+    }
+
+    /// The first token of `text`, as Whisper would start writing it.
+    fn first_token(&self, text: &str) -> Result<Option<u32>, AsrError> {
+        if let Some(&id) = self.first_tokens.lock().unwrap_or_else(|p| p.into_inner()).get(text) {
+            return Ok(id);
+        }
+        let id = self.tokenizer.encode(text)?.first().copied();
+        let mut cache = self.first_tokens.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() > 100_000 {
+            cache.clear();
+        }
+        cache.insert(text.to_owned(), id);
+        Ok(id)
     }
 
     fn window(&self, samples: &[f32], opts: &DecodeOptions, timings: &mut Timings) -> Result<Window, AsrError> {
@@ -584,7 +797,8 @@ impl Recognizer {
         let t2 = Instant::now();
         let Begun { state, logits, language, no_speech_prob, prompt_len } = self.begin(&audio, opts, opts.prompt.as_deref().unwrap_or(""))?;
 
-        let (mut tokens, mut logprob_sum, mut stop) = self.decode_text(state, logits, samples.len(), prompt_len, true, opts, timings)?;
+        let Decoded { mut tokens, logprob: mut logprob_sum, mut stop, .. } =
+            self.decode_text(state, logits, samples.len(), prompt_len, true, opts, &Unguided, timings)?;
         let avg = if tokens.is_empty() { 0.0 } else { logprob_sum / tokens.len() as f32 };
         if no_speech_prob > opts.no_speech_threshold && avg < opts.logprob_threshold {
             tokens.clear();
@@ -655,11 +869,34 @@ struct Begun {
 }
 
 /// One partial transcript of a beam.
-struct Hypothesis {
+struct Hypothesis<S> {
     tokens: Vec<u32>,
     logprob: f32,
+    regret: f32,
+    guide: S,
     state: DecoderState,
     logits: Vec<f32>,
+}
+
+/// A finished hypothesis: `logprob` of its tokens, `score` counting its
+/// ending and the grammar's penalty.
+struct Ending<S> {
+    tokens: Vec<u32>,
+    logprob: f32,
+    score: f32,
+    stop: Stop,
+    regret: f32,
+    guide: S,
+}
+
+/// What [`Recognizer::decode_text`] found.
+struct Decoded<S> {
+    tokens: Vec<u32>,
+    logprob: f32,
+    stop: Stop,
+    regret: f32,
+    /// `None` when no hypothesis finished (guided decoding only).
+    guide: Option<S>,
 }
 
 struct Window {

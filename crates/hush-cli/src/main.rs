@@ -171,8 +171,11 @@ pub(crate) struct ModelArgs {
     /// cuda`). Not `--device`: that names the microphone of `hush listen`.
     #[arg(long, default_value = "cpu", value_parser = parse_device)]
     compute: Compute,
-    /// free: Whisper alone; biased: primed with what the built-in domains'
-    /// commands sound like (`hush_nlu::vocabulary_prompt`).
+    /// free: Whisper alone; biased: primed with what the intents' commands
+    /// sound like; constrained: only sentences of the intents' templates
+    /// (free text when none fits); auto: constrained when the grammar
+    /// costs Whisper little, else the likelier of constrained and free.
+    /// The intents are the command's `--intents`, else the built-in ones.
     #[arg(long, value_enum, default_value_t = Decode::Free)]
     pub(crate) decode: Decode,
     /// Prime Whisper with this text instead (said before the audio).
@@ -184,11 +187,9 @@ pub(crate) struct ModelArgs {
 pub(crate) enum Decode {
     Free,
     Biased,
+    Constrained,
+    Auto,
 }
-
-/// Characters of vocabulary prompt: about 180 tokens, inside Whisper's
-/// 223-token budget for text said before.
-const PROMPT_CHARS: usize = 800;
 
 pub(crate) fn parse_device(s: &str) -> Result<Compute, String> {
     match s {
@@ -224,12 +225,22 @@ impl ModelArgs {
         p.decode.language = self.language.clone();
         p.decode.beam = usize::from(self.beam);
         p.device = self.compute;
-        p.decode.prompt = match (&self.prompt, self.decode) {
-            (Some(text), _) => Some(text.clone()),
-            (None, Decode::Biased) => hush_nlu::IntentSet::builtin().ok().map(|set| hush_nlu::vocabulary_prompt(&set, PROMPT_CHARS)),
-            (None, Decode::Free) => None,
-        };
+        p.decode.prompt = self.prompt.clone();
         p
+    }
+
+    pub(crate) fn decoding(&self) -> hush::Decoding {
+        match self.decode {
+            Decode::Free => hush::Decoding::Free,
+            Decode::Biased => hush::Decoding::Biased,
+            Decode::Constrained => hush::Decoding::Constrained,
+            Decode::Auto => hush::Decoding::Auto,
+        }
+    }
+
+    /// How this command hears, with `matcher`'s intents.
+    pub(crate) fn hearing(&self, matcher: &hush_nlu::Matcher) -> hush::Hearing {
+        hush::Hearing::new(self.decoding(), hush::GrammarParams::default(), matcher)
     }
 
     fn load(&self) -> Result<(Recognizer, Duration, PathBuf)> {
@@ -291,6 +302,9 @@ fn run(cli: Cli) -> Result<()> {
 
 fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool, limits: &hush_audio::DecodeOptions) -> Result<()> {
     let (rec, load, _) = model.load()?;
+    // The built-in domains steer every decoding but the free one.
+    let set = if model.decode == Decode::Free { hush_nlu::IntentSet::default() } else { hush_nlu::IntentSet::builtin()? };
+    let hearing = model.hearing(&hush_nlu::Matcher::new(set, Default::default()));
     let mut failed = 0;
     for file in files {
         let t = Instant::now();
@@ -304,13 +318,17 @@ fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool, limits: &hush_au
             }
         };
         let decode_audio = t.elapsed();
-        let tr = rec.transcribe(audio.samples()).with_context(|| format!("transcribing {}", file.display()))?;
+        let heard = hearing.hear(&rec, audio.samples()).with_context(|| format!("transcribing {}", file.display()))?;
+        let tr = &heard.transcript;
         let total = t.elapsed();
         if json {
             let v = serde_json::json!({
                 "file": file,
                 "model": model.model,
                 "text": tr.text,
+                "heard_by": heard.by,
+                "intent": heard.intent,
+                "grammar_regret": heard.regret,
                 "language": tr.language,
                 "audio_seconds": audio.duration().as_secs_f64(),
                 "encoder_frames": tr.encoder_frames,
@@ -350,6 +368,7 @@ fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool, limits: &hush_au
 fn understand(files: &[PathBuf], model: &ModelArgs, intents: &nlu::IntentArgs, show: &nlu::ShowArgs) -> Result<()> {
     let understanding = intents.understanding()?;
     let (rec, _, _) = model.load()?;
+    let hearing = model.hearing(understanding.matcher());
     let mut failed = 0;
     for file in files {
         let t = Instant::now();
@@ -361,7 +380,7 @@ fn understand(files: &[PathBuf], model: &ModelArgs, intents: &nlu::IntentArgs, s
                 continue;
             }
         };
-        let tr = rec.transcribe(audio.samples()).with_context(|| format!("transcribing {}", file.display()))?;
+        let tr = hearing.hear(&rec, audio.samples()).with_context(|| format!("transcribing {}", file.display()))?.transcript;
         let heard = t.elapsed();
         if show.json {
             let mut v = nlu::parse_json(&understanding, &tr.text, show);

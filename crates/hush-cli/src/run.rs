@@ -130,7 +130,7 @@ impl EngineArgs {
     pub(crate) fn build(&self, with_model: bool) -> Result<Engine> {
         let mut b = Engine::builder().action_timeout(std::time::Duration::from_secs_f64(self.action_timeout.max(0.001)));
         if with_model {
-            b = b.model(&self.model.model).asr_params(self.model.params());
+            b = b.model(&self.model.model).asr_params(self.model.params()).decoding(self.model.decoding());
         }
         if let Some(dir) = &self.intents {
             b = b.intents(dir);
@@ -408,7 +408,7 @@ pub fn bench_turn(a: &TurnBenchArgs) -> Result<()> {
     }
     clips.truncate(a.limit.unwrap_or(usize::MAX));
     anyhow::ensure!(!clips.is_empty(), "no clean clips of at most {} s in {}", a.max_seconds, a.manifest.display());
-    let engine = Engine::builder().model(&a.model.model).asr_params(a.model.params()).reference_actions_in_memory().build()?;
+    let engine = Engine::builder().model(&a.model.model).asr_params(a.model.params()).decoding(a.model.decoding()).reference_actions_in_memory().build()?;
     let rt = runtime()?;
     let bar = indicatif::ProgressBar::new(clips.len() as u64);
     let ms = crate::ms;

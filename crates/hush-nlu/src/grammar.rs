@@ -11,7 +11,7 @@
 //! end). Words are compared after the same normalisation as transcripts,
 //! so "I'm", "$42" and "Book" are "i am", "$ 42" and "book".
 
-use crate::matcher::{Label, TypeIndex, NONE, NOT_FIRST, NOT_LAST};
+use crate::matcher::{Label, TypeIndex, NONE, NOT_FIRST, NOT_INSIDE, NOT_LAST};
 use crate::normalize::words;
 use crate::values::{parse_builtin, Builtin, Reading, Value};
 use foldhash::{HashMap, HashMapExt, HashSet};
@@ -19,8 +19,9 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 /// Configurations a state keeps at most: wildcards fork one per word.
 const MAX_CONFIGS: usize = 256;
 
-/// Words offered as continuations per call at most.
-const MAX_EXPECTED: usize = 96;
+/// Words offered as continuations per call at most (a start state of a
+/// large app offers a few hundred).
+const MAX_EXPECTED: usize = 2048;
 
 /// Words that numbers, amounts, times, dates and durations are said with
 /// (besides digits and symbols): a built-in slot takes no other word, so
@@ -132,6 +133,9 @@ impl Grammar {
     /// space starts a new word), or `None` when the text can no longer be
     /// a sentence of the grammar.
     pub fn feed(&self, state: &GrammarState, piece: &str) -> Option<GrammarState> {
+        if !joins(&state.partial, piece) {
+            return None;
+        }
         let mut configs = std::borrow::Cow::Borrowed(&state.configs);
         let mut partial = state.partial.clone();
         for c in piece.chars() {
@@ -170,33 +174,37 @@ impl Grammar {
     }
 
     /// Text that continues the grammar from `state`: the rest of the word
-    /// being said, or (after a finished word) next words with their
-    /// leading space. Free text (wildcards, unlisted values) offers
-    /// nothing: there the recogniser hears what it hears.
+    /// being said, and next words with their leading space. Free text
+    /// (wildcards, unlisted values) offers nothing: there the recogniser
+    /// hears what it hears.
     pub fn expected(&self, state: &GrammarState, out: &mut Vec<String>) {
-        let mut next: Vec<&str> = Vec::new();
-        let (configs, stem) = if state.partial.is_empty() {
-            (std::borrow::Cow::Borrowed(&state.configs), String::new())
-        } else {
+        if !state.partial.is_empty() {
+            let mut next: Vec<&str> = Vec::new();
             let mut w = words(&state.partial);
-            let Some(last) = w.pop() else { return };
-            let mut configs = std::borrow::Cow::Borrowed(&state.configs);
-            for done in &w {
-                match self.word_done(&configs, done) {
-                    Some(c) => configs = std::borrow::Cow::Owned(c),
-                    None => return,
+            if let Some(stem) = w.pop() {
+                let mut configs = std::borrow::Cow::Borrowed(&state.configs);
+                for done in &w {
+                    match self.word_done(&configs, done) {
+                        Some(c) => configs = std::borrow::Cow::Owned(c),
+                        None => return,
+                    }
                 }
+                for c in configs.iter() {
+                    self.next_words(c, &mut next);
+                }
+                next.sort_unstable();
+                next.dedup();
+                out.extend(next.drain(..).filter(|w| w.starts_with(stem.as_str()) && w.len() > stem.len()).take(MAX_EXPECTED).map(|w| w[stem.len()..].to_owned()));
             }
-            (configs, last)
-        };
+        }
+        let Some(configs) = self.settled(state) else { return };
+        let mut next: Vec<&str> = Vec::new();
         for c in configs.iter() {
             self.next_words(c, &mut next);
         }
         next.sort_unstable();
         next.dedup();
-        for w in next.into_iter().filter(|w| w.starts_with(stem.as_str()) && w.len() > stem.len()).take(MAX_EXPECTED) {
-            out.push(if stem.is_empty() { format!(" {w}") } else { w[stem.len()..].to_owned() });
-        }
+        out.extend(next.into_iter().take(MAX_EXPECTED).map(|w| format!(" {w}")));
     }
 
     /// The words that may follow on reading `c` (listed ones only).
@@ -266,8 +274,9 @@ impl Grammar {
             }
         };
         for c in configs {
+            // Said anywhere, but no evidence for a template: as dear as free text.
             if self.skip.contains(w) {
-                push(c.clone(), &mut out);
+                push(Config { free: c.free + 1, ..c.clone() }, &mut out);
             }
             match &c.fill {
                 None => self.moves_from(c.state, w, c.free, &mut |c| push(c, &mut out)),
@@ -308,7 +317,7 @@ impl Grammar {
             GrammarType::List { next, open, .. } => {
                 if next.get(&said.join(" ")).is_some_and(|n| n.iter().any(|x| x == w)) {
                     Some(0)
-                } else if said.len() < *open && (!said.is_empty() || !NOT_FIRST.contains(&w)) {
+                } else if said.len() < *open && (!said.is_empty() || !NOT_FIRST.contains(&w)) && !NOT_INSIDE.contains(&w) {
                     Some(1)
                 } else {
                     None
@@ -375,6 +384,37 @@ impl Grammar {
     }
 }
 
+/// Whether `piece` may follow text ending in the unfinished word
+/// `partial` (empty after a space). Symbols alone are sentence
+/// punctuation once after a word, or parts of amounts and times ("$42",
+/// "12.50", "5:30"); quotes, dashes, brackets and runs of punctuation
+/// would let a decoder wander through text the grammar cannot see, and
+/// letters after punctuation would glue words ("in...dones").
+fn joins(partial: &str, piece: &str) -> bool {
+    let Some(first) = piece.chars().next() else { return true };
+    if first.is_whitespace() {
+        let rest = piece.trim_start();
+        // A command is one sentence: after its full stop only the end,
+        // unless the stop was an abbreviation's ("p.m.", "Dr.").
+        let abbreviation = |w: &str| !w.ends_with('.') && (w.contains('.') || (w.len() <= 2 && partial.ends_with('.')));
+        let ended = partial.strip_suffix(['.', '?', '!']).is_some_and(|w| !abbreviation(w));
+        return rest.is_empty() || (!ended && rest.starts_with(|c: char| c.is_alphanumeric() || "$€£¥₹".contains(c)));
+    }
+    let last = partial.chars().last();
+    let before = partial.chars().rev().nth(1);
+    let symbols = !piece.chars().any(char::is_alphanumeric);
+    if symbols {
+        let allowed = piece.chars().all(|c| ".,?!:%$€£¥₹".contains(c));
+        return allowed && (last.is_some_and(char::is_alphanumeric) || (last.is_none() && piece.chars().all(|c| "$€£¥₹".contains(c))));
+    }
+    match last {
+        None => true,
+        Some(l) if l.is_alphanumeric() || l == '\'' => true,
+        // Digits after a separator inside a number, or a currency sign.
+        Some(l) => first.is_ascii_digit() && ("$€£¥₹".contains(l) || (".,:".contains(l) && before.is_some_and(|b| b.is_ascii_digit()))),
+    }
+}
+
 fn in_range(r: &Reading, min: Option<f64>, max: Option<f64>) -> bool {
     let v = match r.value {
         Value::Integer(i) => i as f64,
@@ -435,7 +475,21 @@ intents:
         assert_eq!(g.complete(&s), None);
         let mut next = Vec::new();
         g.expected(&s, &mut next);
-        assert_eq!(next, vec!["de".to_string()]);
+        assert_eq!(next, vec!["de".to_string()], "'ri' is no word of its own");
+        let s = walk(&g, &[" get", " me"]).unwrap();
+        next.clear();
+        g.expected(&s, &mut next);
+        assert_eq!(next, vec![" a".to_string()], "'me' is finished: what follows it");
+        // Quotes, dashes and runs of punctuation are not what a command needs.
+        assert!(walk(&g, &[" Book", "-"]).is_none());
+        assert!(walk(&g, &[" Book", " '"]).is_none());
+        assert!(walk(&g, &[" Book", ",", "."]).is_none());
+        // A command is one sentence.
+        assert!(walk(&g, &[" Get", " me", " a", " ride", " to", " home", ".", " Get"]).is_none());
+        assert!(walk(&g, &[" Get", " me", " a", " ride", " to", " home", "...", " Get"]).is_none());
+        assert!(walk(&g, &[" get", " a", " ride", " to", " one", " for", " two"]).is_none(), "'for' is in no name");
+        // Punctuation ends a word.
+        assert!(walk(&g, &[" Book", " me", " a", " ri", ".", "de"]).is_none());
         // A word no template has there.
         assert!(walk(&g, &[" Book", " me", " a", " taxi"]).is_none());
         assert!(walk(&g, &[" What", " time"]).is_none());
@@ -464,6 +518,8 @@ intents:
         let s = walk(&g, &[" two", " flat", " white", "s"]);
         assert!(s.is_none(), "'whites' is no drink");
         let s = walk(&g, &[" 2", " flat", " white", " please"]).unwrap();
+        assert_eq!(g.complete(&s), Some("order_coffee"));
+        let s = walk(&g, &[" 1", ",", "000", " latte", " please"]).unwrap();
         assert_eq!(g.complete(&s), Some("order_coffee"));
         let s = walk(&g, &[" forty", " two", " latte", " please"]).unwrap();
         assert_eq!(g.complete(&s), Some("order_coffee"));

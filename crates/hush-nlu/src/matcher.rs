@@ -240,7 +240,7 @@ pub(crate) const NOT_FIRST: &[&str] = &[
 ];
 
 /// Words found in no name, place or dish.
-const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please"];
+pub(crate) const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please"];
 
 /// Words that end no name, place or title.
 pub(crate) const NOT_LAST: &[&str] = &[

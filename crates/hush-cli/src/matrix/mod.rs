@@ -148,6 +148,10 @@ pub(crate) struct Item {
     asr: f64,
     #[serde(default)]
     decode_steps: usize,
+    /// "grammar" when a constrained or auto decoding kept the grammar's
+    /// sentence; "free" otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    heard_by: Option<hush::HeardBy>,
 }
 
 /// What a run measured besides its items: `items/<run>.json`.
@@ -299,7 +303,7 @@ pub fn matrix(a: &MatrixArgs) -> Result<()> {
         let saved = saved_items(&items_path);
         let missing: Vec<&Clip> = clips.iter().filter(|c| !saved.contains_key(&c.key)).collect();
         let saved_meta: Option<RunMeta> = std::fs::read_to_string(&meta_path).ok().and_then(|t| serde_json::from_str(&t).ok());
-        let mut meta = measure(cell, &missing, &items_path)?;
+        let mut meta = measure(cell, &missing, &items_path, &a.intents.matcher()?)?;
         // A resumed run's peak is the larger of its parts.
         meta.peak_rss_mb = meta.peak_rss_mb.max(saved_meta.map_or(0.0, |m| m.peak_rss_mb));
         std::fs::write(&meta_path, serde_json::to_string_pretty(&meta)?)?;
@@ -341,8 +345,9 @@ pub fn matrix(a: &MatrixArgs) -> Result<()> {
 }
 
 /// Transcribes `missing` clips with one cell's model, appending each result.
-fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path) -> Result<RunMeta> {
+fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, matcher: &hush_nlu::Matcher) -> Result<RunMeta> {
     let (rec, load, weights) = cell.model.load()?;
+    let hearing = cell.model.hearing(matcher);
     // A line an interruption cut short is dropped, so appends start on a line of their own.
     if let Ok(text) = std::fs::read(items_path) {
         if !text.is_empty() && !text.ends_with(b"\n") {
@@ -356,7 +361,8 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path) -> Result<RunMeta>
         let t = Instant::now();
         let (audio, _) = hush_audio::read_wav(&clip.path, &Default::default()).with_context(|| clip.path.display().to_string())?;
         let read = t.elapsed();
-        let tr = rec.transcribe(audio.samples()).with_context(|| format!("transcribing {}", clip.path.display()))?;
+        let heard = hearing.hear(&rec, audio.samples()).with_context(|| format!("transcribing {}", clip.path.display()))?;
+        let tr = heard.transcript;
         let item = Item {
             key: clip.key.clone(),
             hypothesis: tr.text,
@@ -367,6 +373,7 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path) -> Result<RunMeta>
             decode: ms(tr.timings.decode),
             asr: ms(t.elapsed()),
             decode_steps: tr.timings.decode_steps,
+            heard_by: Some(heard.by),
         };
         writeln!(file, "{}", serde_json::to_string(&item)?)?;
     }
@@ -420,7 +427,7 @@ fn external(path: &Path, clips: &[Clip]) -> Result<(String, RunMeta, BTreeMap<St
         .into_iter()
         .map(|i| {
             let key = format!("{}\t{}", i.audio, i.reference);
-            (key.clone(), Item { key, hypothesis: i.hypothesis, audio_seconds: i.audio_seconds, asr: i.latency_ms, read: 0.0, mel: 0.0, encode: 0.0, decode: 0.0, decode_steps: 0 })
+            (key.clone(), Item { key, hypothesis: i.hypothesis, audio_seconds: i.audio_seconds, asr: i.latency_ms, read: 0.0, mel: 0.0, encode: 0.0, decode: 0.0, decode_steps: 0, heard_by: None })
         })
         .collect();
     let missing = clips.iter().filter(|c| !items.contains_key(&c.key)).count();

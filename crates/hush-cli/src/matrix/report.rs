@@ -87,6 +87,10 @@ pub struct NluScores {
     pub slu_f1: Option<f64>,
     /// Percent with the intent and every slot right.
     pub exact_frame: Option<f64>,
+    /// The same (command acceptance), by condition; empty when slots are
+    /// not scored.
+    #[serde(default)]
+    pub exact_frame_by_condition: BTreeMap<String, f64>,
     /// Percent of all scored clips not understood.
     pub rejected: f64,
     /// Percent of out-of-scope clips accepted as some intent.
@@ -141,7 +145,7 @@ pub(crate) fn build(a: &MatrixArgs, clips: &[Clip], runs: &[(String, RunMeta, BT
     }
     let perfect: Vec<Item> = clips
         .iter()
-        .map(|c| Item { key: c.key.clone(), hypothesis: c.text.clone(), audio_seconds: 0.0, read: 0.0, mel: 0.0, encode: 0.0, decode: 0.0, asr: 0.0, decode_steps: 0 })
+        .map(|c| Item { key: c.key.clone(), hypothesis: c.text.clone(), audio_seconds: 0.0, read: 0.0, mel: 0.0, encode: 0.0, decode: 0.0, asr: 0.0, decode_steps: 0, heard_by: None })
         .collect();
     let perfect: Vec<(&Clip, &Item)> = clips.iter().zip(&perfect).collect();
     Ok(Report {
@@ -186,6 +190,11 @@ fn score_nlu(r: &Readers, mode: NluMode, items: &[(&Clip, &Item)]) -> Option<Nlu
     let mut intent_accuracy: BTreeMap<String, f64> = by_condition.iter().map(|(k, v)| (k.clone(), 100.0 * score_frames(v, same).intent_accuracy)).collect();
     intent_accuracy.insert("all".into(), 100.0 * all.intent_accuracy);
     let slots = r.scores_slots(mode) && !pairs.is_empty();
+    let mut exact_frame_by_condition: BTreeMap<String, f64> =
+        if slots { by_condition.iter().map(|(k, v)| (k.clone(), 100.0 * score_frames(v, same).exact_frame)).collect() } else { BTreeMap::new() };
+    if slots {
+        exact_frame_by_condition.insert("all".into(), 100.0 * all.exact_frame);
+    }
     let pct = |n: usize, d: usize| 100.0 * n as f64 / d.max(1) as f64;
     Some(NluScores {
         mode,
@@ -195,6 +204,7 @@ fn score_nlu(r: &Readers, mode: NluMode, items: &[(&Clip, &Item)]) -> Option<Nlu
         slot_f1: slots.then_some(all.slot_f1),
         slu_f1: slots.then_some(all.slu_f1),
         exact_frame: slots.then_some(100.0 * all.exact_frame),
+        exact_frame_by_condition,
         rejected: pct(rejected, labelled.len()),
         false_accepts: (out_of_scope > 0).then(|| pct(false_accepts, out_of_scope)),
         latency_ms: Stats::of(latency),
@@ -233,7 +243,7 @@ pub fn markdown(r: &Report, baseline: Option<&Report>) -> String {
             m.model,
             if m.weights.is_empty() || m.weights == m.quant { m.quant.clone() } else { format!("{} {}", m.quant, m.weights) },
             m.trim.map_or("-", |t| if t { "on" } else { "off" }),
-            m.beam.map_or("-".into(), |b| if m.decode == "biased" { format!("{b} biased") } else { b.to_string() }),
+            m.beam.map_or("-".into(), |b| if m.decode.is_empty() || m.decode == "free" { b.to_string() } else { format!("{b} {}", m.decode) }),
             m.model_file_mb,
             m.peak_rss_mb,
             m.load_ms
@@ -275,6 +285,24 @@ pub fn markdown(r: &Report, baseline: Option<&Report>) -> String {
                 n.turn_ms.p50,
                 n.turn_ms.p95
             );
+        }
+    }
+    let accepting: Vec<(&str, &NluScores)> = r
+        .runs
+        .iter()
+        .flat_map(|run| run.nlu.iter().map(move |n| (run.id.as_str(), n)))
+        .chain(r.reference_nlu.iter().map(|n| ("reference text", n)))
+        .filter(|(_, n)| !n.exact_frame_by_condition.is_empty())
+        .collect();
+    if !accepting.is_empty() {
+        let _ = writeln!(s, "\n## Command acceptance (% with the intent and every slot exact)\n");
+        let mut head = "| run | NLU |".to_owned();
+        head.push_str(&per_condition(r, |c| c.to_owned()));
+        let _ = writeln!(s, "{head}\n{}", separator(&head));
+        for (id, n) in accepting {
+            let _ = write!(s, "| {} | {} |", id, mode_name(n.mode));
+            s.push_str(&per_condition(r, |c| opt(n.exact_frame_by_condition.get(c).copied(), 2)));
+            s.push('\n');
         }
     }
     if let Some(old) = baseline {

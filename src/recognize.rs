@@ -1,0 +1,157 @@
+//! Hearing a command with what the app's intents allow: Whisper alone,
+//! primed with the intents' vocabulary, or kept inside their templates
+//! (grammar-constrained decoding), with a fallback to free text for
+//! what the templates do not cover.
+
+use hush_asr::{AsrError, DecodeOptions, Guide, Recognizer, Transcript, Unguided};
+use hush_nlu::{Grammar, GrammarState};
+use serde::Serialize;
+
+/// How speech is decoded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decoding {
+    /// Whisper writes what it hears.
+    #[default]
+    Free,
+    /// Whisper is told, as text said before, what the loaded intents'
+    /// commands sound like (a sentence per intent, then list phrases).
+    Biased,
+    /// Whisper may only write sentences of the loaded templates; free
+    /// text when none fits.
+    Constrained,
+    /// Constrained, believed when the grammar cost Whisper little;
+    /// otherwise free decoding of the same encoded audio decides between
+    /// the two by their scores. Out-of-grammar speech comes out as free
+    /// text, for the learned model or a rejection.
+    Auto,
+}
+
+/// Which decoding a transcript came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeardBy {
+    Free,
+    Grammar,
+}
+
+/// The knobs of grammar-constrained decoding, tuned on the spoken dev set
+/// (`benches/intent_audio/`); see docs/BENCHMARKS.md.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GrammarParams {
+    /// Log-probability taken off a hypothesis per word of free text
+    /// (wildcards, unlisted names): the grammar's weight.
+    pub free_word_cost: f32,
+    /// `auto` believes a grammar sentence outright when what it cost
+    /// Whisper (summed log-probability of its first choices over the ones
+    /// taken) is at most this.
+    pub accept_regret: f32,
+    /// Otherwise the grammar sentence wins when its mean token
+    /// log-probability is at most this much below free decoding's.
+    pub margin: f32,
+    /// Hypotheses kept by the constrained beam.
+    pub beam: usize,
+}
+
+impl Default for GrammarParams {
+    fn default() -> Self {
+        GrammarParams { free_word_cost: 1.5, accept_regret: 6.0, margin: 0.3, beam: 2 }
+    }
+}
+
+/// What was heard, and how.
+#[derive(Debug, Clone)]
+pub struct Heard {
+    pub transcript: Transcript,
+    pub by: HeardBy,
+    /// The intent whose template the grammar sentence is.
+    pub intent: Option<String>,
+    /// What the grammar cost Whisper (see [`GrammarParams::accept_regret`]).
+    pub regret: Option<f32>,
+}
+
+/// A decoding choice with what it needs (a prompt, a grammar), for
+/// recognising outside an [`crate::Engine`] (which holds one).
+pub struct Hearing {
+    decoding: Decoding,
+    params: GrammarParams,
+    prompt: Option<String>,
+    grammar: Option<Grammar>,
+}
+
+/// Characters of vocabulary prompt: about 180 tokens, inside Whisper's
+/// 223-token budget for text said before.
+pub const PROMPT_CHARS: usize = 800;
+
+/// [`Grammar`] as a [`Guide`] for the recogniser.
+struct IntentGuide<'a> {
+    grammar: &'a Grammar,
+    free_word_cost: f32,
+}
+
+impl Guide for IntentGuide<'_> {
+    type State = GrammarState;
+    fn start(&self) -> GrammarState {
+        self.grammar.start()
+    }
+    fn feed(&self, state: &GrammarState, piece: &str) -> Option<GrammarState> {
+        self.grammar.feed(state, piece)
+    }
+    fn can_end(&self, state: &GrammarState) -> bool {
+        self.grammar.complete(state).is_some()
+    }
+    fn expected(&self, state: &GrammarState, out: &mut Vec<String>) {
+        self.grammar.expected(state, out)
+    }
+    fn penalty(&self, state: &GrammarState) -> f32 {
+        self.grammar.free_words(state) as f32 * self.free_word_cost
+    }
+}
+
+impl Hearing {
+    /// `matcher`'s intents heard the `decoding` way.
+    pub fn new(decoding: Decoding, params: GrammarParams, matcher: &hush_nlu::Matcher) -> Hearing {
+        let prompt = (decoding == Decoding::Biased).then(|| hush_nlu::vocabulary_prompt(matcher.intents(), PROMPT_CHARS));
+        let grammar = matches!(decoding, Decoding::Constrained | Decoding::Auto).then(|| matcher.grammar());
+        Hearing { decoding, params, prompt, grammar }
+    }
+
+    pub fn decoding(&self) -> Decoding {
+        self.decoding
+    }
+
+    /// Transcribes 16 kHz mono `samples` the chosen way.
+    pub fn hear(&self, rec: &Recognizer, samples: &[f32]) -> Result<Heard, AsrError> {
+        let opts = rec.params().decode.clone();
+        let free = |t: Transcript| Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None };
+        let Some(grammar) = &self.grammar else {
+            let opts = DecodeOptions { prompt: self.prompt.clone().or(opts.prompt), ..opts };
+            return rec.transcribe_with(samples, &opts).map(free);
+        };
+        // Commands fit one window; longer audio is dictation, heard freely.
+        let enc = match rec.encode_window(samples, &opts) {
+            Err(AsrError::TooLong { .. }) => return rec.transcribe_with(samples, &opts).map(free),
+            r => r?,
+        };
+        let guide = IntentGuide { grammar, free_word_cost: self.params.free_word_cost };
+        let guided_opts = DecodeOptions { beam: self.params.beam.max(opts.beam), ..opts.clone() };
+        let c = rec.decode_guided(&enc, &guided_opts, &guide)?;
+        let fits = c.state.as_ref().and_then(|s| grammar.complete(s)).map(str::to_owned);
+        let constrained = |c: hush_asr::Guided<GrammarState>| Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits.clone(), regret: Some(c.regret) };
+        if fits.is_some() && (self.decoding == Decoding::Constrained || c.regret <= self.params.accept_regret) {
+            return Ok(constrained(c));
+        }
+        let mut f = rec.decode_guided(&enc, &opts, &Unguided)?.transcript;
+        // The second decoding's time counts; the encoding was shared.
+        f.timings.decode += c.transcript.timings.decode;
+        f.timings.decode_steps += c.transcript.timings.decode_steps;
+        let grammar_wins = fits.is_some() && c.transcript.avg_logprob >= f.avg_logprob - self.params.margin;
+        Ok(if grammar_wins {
+            let mut heard = constrained(c);
+            heard.transcript.timings = f.timings;
+            heard
+        } else {
+            free(f)
+        })
+    }
+}
