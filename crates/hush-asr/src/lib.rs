@@ -106,8 +106,9 @@ pub struct DecodeOptions {
     pub no_speech_threshold: f32,
     pub logprob_threshold: f32,
     /// Hypotheses kept while decoding: 1 is greedy; more is beam search
-    /// (each step costs a decoder pass per hypothesis), ranked by mean
-    /// token log-probability as Whisper's own beam search does.
+    /// (the hypotheses step together, one pass over the weights for all),
+    /// ranked by mean token log-probability as Whisper's own beam search
+    /// does.
     pub beam: usize,
     /// Text given to Whisper as said before (its prompt): it steers the
     /// vocabulary and spelling of what it hears ("americano", "top up").
@@ -669,6 +670,7 @@ impl Recognizer {
         let width = opts.beam.max(1);
         let mut live = vec![Hypothesis { tokens: Vec::new(), logprob: 0.0, regret: 0.0, guide: guide.start(), state, logits }];
         let mut done: Vec<Ending<G::State>> = Vec::new();
+        let mut reserve: Vec<Ending<G::State>> = Vec::new();
         let mut expected = Vec::new();
         loop {
             let banned = if live[0].tokens.is_empty() { &first_banned } else { &self.suppress };
@@ -719,7 +721,16 @@ impl Recognizer {
             let mut next: Vec<(usize, Vec<u32>, f32, f32, G::State)> = Vec::with_capacity(width);
             for (h, token, lp, g) in candidates {
                 if next.len() == width {
-                    break;
+                    // A guided hypothesis that may end here keeps that
+                    // ending in reserve, in case every one that goes on
+                    // wanders off without finishing a sentence.
+                    if !G::FREE && token == self.tokenizer.eot {
+                        let hyp = &live[h];
+                        let score = hyp.logprob + lp - guide.penalty(&g);
+                        let regret = hyp.regret + best_lps[h] - lp;
+                        reserve.push(Ending { tokens: hyp.tokens.clone(), logprob: hyp.logprob, score, stop: Stop::EndOfText, regret, guide: g });
+                    }
+                    continue;
                 }
                 let hyp = &live[h];
                 // What greedy free decoding would have gained here instead.
@@ -752,19 +763,21 @@ impl Recognizer {
             if done.len() >= width || next.is_empty() {
                 break;
             }
-            let mut stepped = Vec::with_capacity(next.len());
-            for (h, tokens, logprob, regret, guide) in next {
-                let mut state = live[h].state.clone();
-                let last = tokens[tokens.len() - 1];
-                let logits = self.model.decoder.step(&mut state, &[last], 1)?.squeeze(0)?.to_vec1::<f32>()?;
-                timings.decode_steps += 1;
-                stepped.push(Hypothesis { tokens, logprob, regret, guide, state, logits });
-            }
-            live = stepped;
+            // All hypotheses step together: one pass over the weights.
+            let mut states: Vec<DecoderState> = next.iter().map(|n| live[n.0].state.clone()).collect();
+            let last: Vec<u32> = next.iter().map(|n| n.1[n.1.len() - 1]).collect();
+            let logits = self.model.decoder.step_many(&mut states, &last)?.to_vec2::<f32>()?;
+            timings.decode_steps += 1;
+            live = next
+                .into_iter()
+                .zip(states)
+                .zip(logits)
+                .map(|(((_, tokens, logprob, regret, guide), state), logits)| Hypothesis { tokens, logprob, regret, guide, state, logits })
+                .collect();
         }
         // Mean log-probability per token, the ending counted as a token.
         let mean = |d: &Ending<G::State>| d.score / (d.tokens.len() + usize::from(d.stop == Stop::EndOfText)).max(1) as f32;
-        let best = done.into_iter().max_by(|a, b| mean(a).total_cmp(&mean(b)));
+        let best = if done.is_empty() { reserve } else { done }.into_iter().max_by(|a, b| mean(a).total_cmp(&mean(b)));
         Ok(match best {
             Some(e) => Decoded { tokens: e.tokens, logprob: e.logprob, stop: e.stop, regret: e.regret, guide: Some(e.guide) },
             None => Decoded { tokens: Vec::new(), logprob: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: None },

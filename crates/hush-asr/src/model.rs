@@ -309,6 +309,66 @@ impl Decoder {
     }
 }
 
+impl Decoder {
+    /// Feeds one token to each of several states of the same length (the
+    /// hypotheses of a beam) in one pass: the projections and the MLP see
+    /// the hypotheses as positions of one sequence, so the weights are read
+    /// once per step, not once per hypothesis; only self-attention is per
+    /// hypothesis. Returns the logits, `(states, vocab)`.
+    pub fn step_many(&self, states: &mut [DecoderState], tokens: &[u32]) -> candle_core::Result<Tensor> {
+        let b = tokens.len();
+        let len = states.first().map_or(0, |s| s.len);
+        if b != states.len() || states.iter().any(|s| s.len != len) {
+            candle_core::bail!("step_many: {} tokens for {} states of lengths not all {len}", b, states.len());
+        }
+        if b == 1 {
+            return self.step(&mut states[0], tokens, 1);
+        }
+        let device = self.positions.device();
+        let ids = Tensor::new(tokens, device)?.unsqueeze(0)?;
+        // (1, b, d): the hypotheses side by side, all at position `len`.
+        let mut x = self.embed.embedding(&ids)?.broadcast_add(&self.positions.narrow(0, len, 1)?)?;
+        for (i, layer) in self.layers.iter().enumerate() {
+            let h = layer.self_ln.forward(&x)?;
+            let a = &layer.self_attn;
+            // (1, heads, b, dh) → (b, heads, 1, dh): one query per hypothesis.
+            let per_hyp = |t: Tensor| -> candle_core::Result<Tensor> { a.split_heads(&t)?.transpose(0, 2)?.contiguous() };
+            let (k, v) = (per_hyp(a.k.forward(&h)?)?, per_hyp(a.v.forward(&h)?)?);
+            let q = per_hyp(a.q.forward(&h)?)?;
+            let mut ks = Vec::with_capacity(b);
+            let mut vs = Vec::with_capacity(b);
+            for (j, st) in states.iter_mut().enumerate() {
+                let (kj, vj) = (k.narrow(0, j, 1)?, v.narrow(0, j, 1)?);
+                let (kj, vj) = match st.cache[i].take() {
+                    Some((pk, pv)) => (Tensor::cat(&[&pk, &kj], 2)?, Tensor::cat(&[&pv, &vj], 2)?),
+                    None => (kj, vj),
+                };
+                ks.push(kj.clone());
+                vs.push(vj.clone());
+                st.cache[i] = Some((kj, vj));
+            }
+            let (kb, vb) = (Tensor::cat(&ks, 0)?, Tensor::cat(&vs, 0)?);
+            let dh = q.dim(3)?;
+            let scores = (q.matmul(&kb.t()?)? * (1.0 / (dh as f64).sqrt()))?;
+            let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+            // (b, heads, 1, dh) → (1, b, d)
+            let y = probs.matmul(&vb)?.transpose(0, 2)?.transpose(1, 2)?.reshape((1, b, ()))?;
+            x = (&x + a.out.forward(&y)?)?;
+            // Cross-attention has no mask and the same keys for all: the
+            // hypotheses are just more query positions.
+            let hc = layer.cross_ln.forward(&x)?;
+            let (ck, cv) = &states[0].cross[i];
+            x = (&x + layer.cross_attn.attend(&hc, ck, cv, None)?)?;
+            x = (&x + layer.mlp.forward(&layer.mlp_ln.forward(&x)?)?)?;
+        }
+        for st in states.iter_mut() {
+            st.len += 1;
+        }
+        let x = self.ln.forward(&x)?.squeeze(0)?;
+        self.embed.forward(&x)
+    }
+}
+
 /// A loaded Whisper model.
 pub struct Whisper {
     pub config: Config,
