@@ -55,7 +55,7 @@ pub struct GrammarParams {
 
 impl Default for GrammarParams {
     fn default() -> Self {
-        GrammarParams { free_word_cost: 1.5, accept_regret: 6.0, margin: 0.3, beam: 2 }
+        GrammarParams { free_word_cost: 1.5, accept_regret: 3.0, margin: 0.6, beam: 4 }
     }
 }
 

@@ -464,14 +464,22 @@ impl Recognizer {
             let mut d = self.decode_text(state, logits, enc.samples, prompt_len, true, opts, guide, &mut timings)?;
             let avg = if d.tokens.is_empty() { 0.0 } else { d.logprob / d.tokens.len() as f32 };
             if no_speech_prob > opts.no_speech_threshold && avg < opts.logprob_threshold {
-                d = Decoded { tokens: Vec::new(), logprob: 0.0, stop: Stop::NoSpeech, regret: 0.0, guide: None };
+                d = Decoded { tokens: Vec::new(), logprob: 0.0, ending: 0.0, stop: Stop::NoSpeech, regret: 0.0, guide: None };
             }
             timings.decode += t.elapsed();
             let text = self.tokenizer.decode(&d.tokens)?.trim().to_owned();
+            // A grammar's sentence claims the speech ends where it does, so
+            // its end of text counts as a token (a sentence cut short by the
+            // grammar scores low); free decoding's mean is Whisper's.
+            let avg_logprob = match (d.tokens.len(), G::FREE) {
+                (0, _) => 0.0,
+                (n, true) => d.logprob / n as f32,
+                (n, false) => (d.logprob + d.ending) / (n + 1) as f32,
+            };
             let transcript = Transcript {
                 text,
                 language,
-                avg_logprob: if d.tokens.is_empty() { 0.0 } else { d.logprob / d.tokens.len() as f32 },
+                avg_logprob,
                 tokens: d.tokens,
                 no_speech_prob,
                 stop: d.stop,
@@ -657,7 +665,7 @@ impl Recognizer {
             .min((seconds * opts.tokens_per_second).ceil() as usize + 8)
             .min(self.model.decoder.max_tokens().saturating_sub(fed + 1));
         if cap == 0 {
-            return Ok(Decoded { tokens: Vec::new(), logprob: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: G::FREE.then(|| guide.start()) });
+            return Ok(Decoded { tokens: Vec::new(), logprob: 0.0, ending: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: G::FREE.then(|| guide.start()) });
         }
         let mut first_banned = self.suppress.clone();
         if first {
@@ -728,7 +736,7 @@ impl Recognizer {
                         let hyp = &live[h];
                         let score = hyp.logprob + lp - guide.penalty(&g);
                         let regret = hyp.regret + best_lps[h] - lp;
-                        reserve.push(Ending { tokens: hyp.tokens.clone(), logprob: hyp.logprob, score, stop: Stop::EndOfText, regret, guide: g });
+                        reserve.push(Ending { tokens: hyp.tokens.clone(), logprob: hyp.logprob, ending: lp, score, stop: Stop::EndOfText, regret, guide: g });
                     }
                     continue;
                 }
@@ -737,7 +745,7 @@ impl Recognizer {
                 let regret = hyp.regret + if G::FREE { 0.0 } else { best_lps[h] - lp };
                 if token == self.tokenizer.eot || (G::FREE && self.restarts(&hyp.tokens, token)?) {
                     let logprob = hyp.logprob - guide.penalty(&g);
-                    done.push(Ending { tokens: hyp.tokens.clone(), logprob: hyp.logprob, score: logprob + lp, stop: Stop::EndOfText, regret, guide: g });
+                    done.push(Ending { tokens: hyp.tokens.clone(), logprob: hyp.logprob, ending: lp, score: logprob + lp, stop: Stop::EndOfText, regret, guide: g });
                     continue;
                 }
                 let mut tokens = hyp.tokens.clone();
@@ -754,7 +762,7 @@ impl Recognizer {
                             Stop::TokenCap
                         };
                         let score = logprob - guide.penalty(&g);
-                        done.push(Ending { tokens, logprob, score, stop, regret, guide: g });
+                        done.push(Ending { tokens, logprob, ending: 0.0, score, stop, regret, guide: g });
                     }
                 } else {
                     next.push((h, tokens, logprob, regret, g));
@@ -779,8 +787,8 @@ impl Recognizer {
         let mean = |d: &Ending<G::State>| d.score / (d.tokens.len() + usize::from(d.stop == Stop::EndOfText)).max(1) as f32;
         let best = if done.is_empty() { reserve } else { done }.into_iter().max_by(|a, b| mean(a).total_cmp(&mean(b)));
         Ok(match best {
-            Some(e) => Decoded { tokens: e.tokens, logprob: e.logprob, stop: e.stop, regret: e.regret, guide: Some(e.guide) },
-            None => Decoded { tokens: Vec::new(), logprob: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: None },
+            Some(e) => Decoded { tokens: e.tokens, logprob: e.logprob, ending: e.ending, stop: e.stop, regret: e.regret, guide: Some(e.guide) },
+            None => Decoded { tokens: Vec::new(), logprob: 0.0, ending: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: None },
         })
     }
 
@@ -896,6 +904,8 @@ struct Hypothesis<S> {
 struct Ending<S> {
     tokens: Vec<u32>,
     logprob: f32,
+    /// Log-probability of the end of text, when it ended there.
+    ending: f32,
     score: f32,
     stop: Stop,
     regret: f32,
@@ -906,6 +916,7 @@ struct Ending<S> {
 struct Decoded<S> {
     tokens: Vec<u32>,
     logprob: f32,
+    ending: f32,
     stop: Stop,
     regret: f32,
     /// `None` when no hypothesis finished (guided decoding only).
