@@ -8,7 +8,7 @@ DEV := ../shared/data/audio-dev/manifest.jsonl
 SLURP := ../shared/data/slurp/devel.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
-.PHONY: build models models-base models-minilm models-matrix demo test bench bench-compare bench-matrix clean
+.PHONY: build models models-base models-minilm models-matrix demo test bench bench-compare bench-matrix bench-intents clean
 
 build:
 	$(CARGO) build --release -p hush-cli
@@ -69,6 +69,20 @@ bench-matrix: models-matrix $(LEARNED)/model.json
 	$(HUSH) bench matrix --manifest $(DEV) --models tiny.en,base --quants f32,q8_0,q4_k --language en \
 		--nlu templates,learned,fused --learned $(LEARNED) --out $(MATRIX) \
 		$(if $(wildcard target/bench/faster_whisper.json),--external target/bench/faster_whisper.json) $(MATRIX_ARGS)
+
+# Intent-aware recognition (docs/BENCHMARKS.md): every decoding on spoken
+# test sets of the built-in domains and of an imported Rhino context,
+# generated into the cache once (Piper + espeak-ng; see
+# benches/intent_audio/generate.py for the TTS venv it needs).
+SPOKEN := $(HOME)/.cache/hush/spoken
+bench-intents: models
+	test -f $(SPOKEN)/intents/manifest.jsonl || python3 benches/intent_audio/generate.py --hush $(HUSH)
+	test -f $(SPOKEN)/rhino_car/manifest.jsonl || python3 benches/intent_audio/generate.py --hush $(HUSH) \
+		--rhino benches/intent_audio/rhino_car.yaml --sentences 40 --per-template 4 --out-of-domain 16 --out $(SPOKEN)/rhino_car
+	$(HUSH) bench matrix --manifest $(SPOKEN)/intents/manifest.jsonl --format hush --models tiny.en --quants q8_0 \
+		--decoding free,biased,constrained,auto --nlu templates --out target/bench/intents $(MATRIX_ARGS)
+	$(HUSH) bench matrix --manifest $(SPOKEN)/rhino_car/manifest.jsonl --format hush --intents $(SPOKEN)/rhino_car/intents \
+		--models tiny.en --quants q8_0 --decoding free,constrained,auto --nlu templates --out target/bench/intents-rhino $(MATRIX_ARGS)
 
 # hush and faster-whisper int8 on the same manifest, scored by the same code.
 bench-compare: models

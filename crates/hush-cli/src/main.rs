@@ -238,6 +238,13 @@ impl ModelArgs {
         }
     }
 
+    /// How a command without `--intents` hears: steered (decodings other
+    /// than free) by the built-in domains.
+    pub(crate) fn builtin_hearing(&self) -> Result<hush::Hearing> {
+        let set = if self.decode == Decode::Free { hush_nlu::IntentSet::default() } else { hush_nlu::IntentSet::builtin()? };
+        Ok(self.hearing(&hush_nlu::Matcher::new(set, Default::default())))
+    }
+
     /// How this command hears, with `matcher`'s intents.
     pub(crate) fn hearing(&self, matcher: &hush_nlu::Matcher) -> hush::Hearing {
         hush::Hearing::new(self.decoding(), hush::GrammarParams::default(), matcher)
@@ -302,9 +309,7 @@ fn run(cli: Cli) -> Result<()> {
 
 fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool, limits: &hush_audio::DecodeOptions) -> Result<()> {
     let (rec, load, _) = model.load()?;
-    // The built-in domains steer every decoding but the free one.
-    let set = if model.decode == Decode::Free { hush_nlu::IntentSet::default() } else { hush_nlu::IntentSet::builtin()? };
-    let hearing = model.hearing(&hush_nlu::Matcher::new(set, Default::default()));
+    let hearing = model.builtin_hearing()?;
     let mut failed = 0;
     for file in files {
         let t = Instant::now();
