@@ -13,7 +13,7 @@
 
 use crate::matcher::{Label, TypeIndex, NONE, NOT_FIRST, NOT_INSIDE, NOT_LAST};
 use crate::normalize::words;
-use crate::values::{parse_builtin, Builtin, Reading, Value};
+use crate::values::{parse_builtin, Builtin};
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 /// Configurations a state keeps at most: wildcards fork one per word.
@@ -338,7 +338,7 @@ impl Grammar {
             GrammarType::Builtin { ty: Builtin::Wildcard, .. } => !f.words.is_empty(),
             &GrammarType::Builtin { ty, min, max, .. } => {
                 let w: Vec<&str> = f.words.iter().map(String::as_str).collect();
-                parse_builtin(ty, &w).is_some_and(|r| r.len == w.len() && in_range(&r, min, max))
+                parse_builtin(ty, &w).is_some_and(|r| r.len == w.len() && r.in_range(min, max))
             }
         }
     }
@@ -413,15 +413,6 @@ fn joins(partial: &str, piece: &str) -> bool {
         // Digits after a separator inside a number, or a currency sign.
         Some(l) => first.is_ascii_digit() && ("$€£¥₹".contains(l) || (".,:".contains(l) && before.is_some_and(|b| b.is_ascii_digit()))),
     }
-}
-
-fn in_range(r: &Reading, min: Option<f64>, max: Option<f64>) -> bool {
-    let v = match r.value {
-        Value::Integer(i) => i as f64,
-        Value::Number(x) => x,
-        _ => return true,
-    };
-    min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 use crate::normalize::{tokenize, Token};
 use crate::spec::{IntentSet, SlotType};
 use crate::template::Expr;
-use crate::values::{parse_builtin, Builtin, Reading, Value};
+use crate::values::{parse_builtin, Builtin, Value};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::fuzzy::{sound_key, Fuzzy};
 use crate::grammar::{Grammar, GrammarType};
@@ -934,15 +934,7 @@ impl<'m> Search<'m> {
             }
             &TypeIndex::Builtin { ty, min, max, .. } => {
                 let words = &self.words[pos..(pos + 12).min(self.words.len())];
-                let in_range = |r: &Reading| {
-                    let v = match r.value {
-                        Value::Integer(i) => i as f64,
-                        Value::Number(x) => x,
-                        _ => return true,
-                    };
-                    min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
-                };
-                if let Some(r) = parse_builtin(ty, words).filter(in_range) {
+                if let Some(r) = parse_builtin(ty, words).filter(|r| r.in_range(min, max)) {
                     self.cands.push(Cand { start, len: r.len as u16, cost: r.cost, value: Some(r.value) });
                 }
             }

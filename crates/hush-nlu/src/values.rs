@@ -105,6 +105,18 @@ pub struct Reading {
     pub cost: f32,
 }
 
+impl Reading {
+    /// Whether a numeric reading lies within a slot's bounds (others always do).
+    pub fn in_range(&self, min: Option<f64>, max: Option<f64>) -> bool {
+        let v = match self.value {
+            Value::Integer(i) => i as f64,
+            Value::Number(x) => x,
+            _ => return true,
+        };
+        min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
+    }
+}
+
 /// Reads `ty` from the start of `words`; the longest reading, if any.
 /// Wildcards are handled by the matcher (any span is a reading).
 pub fn parse_builtin(ty: Builtin, words: &[&str]) -> Option<Reading> {
