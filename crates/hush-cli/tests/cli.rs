@@ -129,3 +129,20 @@ fn biased_decoding_transcribes_only_the_audio() {
     let (ok, _, stderr) = hush(&["transcribe", "--decode", "biased", "--prompt", "hello", "examples/audio/pay_bill.wav"]);
     assert!(!ok && stderr.contains("cannot be used with"), "{stderr}");
 }
+
+/// Constrained decoding writes a sentence of the templates and names its
+/// intent; auto leaves speech the templates do not cover as free text.
+#[test]
+fn constrained_and_auto_decoding_from_the_command_line() {
+    let (ok, stdout, stderr) = hush(&["transcribe", "--json", "--decode", "constrained", "examples/audio/navigate_home.wav", "examples/audio/pay_bill.wav"]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!((lines[0]["heard_by"].as_str(), lines[0]["intent"].as_str()), (Some("grammar"), Some("navigate_to")), "{stdout}");
+    assert_eq!((lines[1]["heard_by"].as_str(), lines[1]["intent"].as_str()), (Some("grammar"), Some("pay_bill")), "{stdout}");
+    assert!(lines[1]["grammar_regret"].as_f64().is_some_and(|r| r >= 0.0));
+    let (ok, stdout, stderr) = hush(&["transcribe", "--json", "--decode", "auto", "examples/audio/weather.wav"]);
+    assert!(ok, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!((v["heard_by"].as_str(), v["intent"].as_str()), (Some("free"), None), "{v}");
+    assert!(v["text"].as_str().unwrap().to_lowercase().contains("weather"), "{v}");
+}

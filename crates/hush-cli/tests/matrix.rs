@@ -83,6 +83,8 @@ fn matrix_reports_resumes_and_repeats() {
         assert!(nlu["intent_accuracy"]["all"].as_f64().unwrap() >= 75.0, "the demo commands are understood: {nlu}");
         assert!(nlu["slu_f1"].as_f64().unwrap() > 0.5, "hush labels score slots: {nlu}");
         assert!(nlu["false_accepts"].as_f64().unwrap() < 50.0, "{nlu}");
+        assert_eq!(nlu["exact_frame_by_condition"]["all"], nlu["exact_frame"], "command acceptance by condition: {nlu}");
+        assert!(nlu["exact_frame_by_condition"]["clean"].as_f64().is_some(), "{nlu}");
     }
     assert_eq!(runs[1]["beam"], 2);
     let perfect = &r["reference_nlu"][0];
