@@ -43,6 +43,10 @@ const VALUE_WORDS: &[&str] = &[
     "secs", "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "from", "now", "percent",
 ];
 
+/// Longest built-in value in words: the matcher reads one from up to 12
+/// words ("one hundred and twenty five thousand rupiah").
+const VALUE_MAX_WORDS: usize = 12;
+
 /// Whether a built-in value may contain `w` (`stem`: may contain a word
 /// starting with it).
 fn value_word(w: &str, stem: bool) -> bool {
@@ -324,7 +328,7 @@ impl Grammar {
                 }
             }
             GrammarType::Builtin { ty: Builtin::Wildcard, max_words, .. } => (said.len() < *max_words).then_some(1),
-            GrammarType::Builtin { max_words, .. } => (said.len() < *max_words && value_word(w, false)).then_some(0),
+            GrammarType::Builtin { .. } => (said.len() < VALUE_MAX_WORDS && value_word(w, false)).then_some(0),
         }
     }
 
@@ -379,7 +383,7 @@ impl Grammar {
                 next.get(&said.join(" ")).is_some_and(|n| n.iter().any(|x| x.starts_with(stem))) || said.len() < *open
             }
             GrammarType::Builtin { ty: Builtin::Wildcard, max_words, .. } => said.len() < *max_words,
-            GrammarType::Builtin { max_words, .. } => said.len() < *max_words && value_word(stem, true),
+            GrammarType::Builtin { .. } => said.len() < VALUE_MAX_WORDS && value_word(stem, true),
         }
     }
 }
@@ -404,12 +408,14 @@ fn joins(partial: &str, piece: &str) -> bool {
     let before = partial.chars().rev().nth(1);
     let symbols = !piece.chars().any(char::is_alphanumeric);
     if symbols {
-        let allowed = piece.chars().all(|c| ".,?!:%$€£¥₹".contains(c));
+        let allowed = piece.chars().all(|c| ".,?!:%$€£¥₹".contains(c)) || piece == "-";
         return allowed && (last.is_some_and(char::is_alphanumeric) || (last.is_none() && piece.chars().all(|c| "$€£¥₹".contains(c))));
     }
     match last {
         None => true,
         Some(l) if l.is_alphanumeric() || l == '\'' => true,
+        // A hyphen inside a word ("mid-term", as "mid term").
+        Some('-') => before.is_some_and(char::is_alphabetic) && first.is_alphabetic(),
         // Digits after a separator inside a number, or a currency sign.
         Some(l) => first.is_ascii_digit() && ("$€£¥₹".contains(l) || (".,:".contains(l) && before.is_some_and(|b| b.is_ascii_digit()))),
     }
@@ -472,7 +478,8 @@ intents:
         g.expected(&s, &mut next);
         assert_eq!(next, vec![" a".to_string()], "'me' is finished: what follows it");
         // Quotes, dashes and runs of punctuation are not what a command needs.
-        assert!(walk(&g, &[" Book", "-"]).is_none());
+        assert!(walk(&g, &[" Book", "-", "-"]).is_none());
+        assert!(walk(&g, &[" Book", " -"]).is_none());
         assert!(walk(&g, &[" Book", " '"]).is_none());
         assert!(walk(&g, &[" Book", ",", "."]).is_none());
         // A command is one sentence.

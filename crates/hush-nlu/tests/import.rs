@@ -81,3 +81,55 @@ fn import_errors_name_the_place() {
     let e = hush_nlu::import::hassil(&[("p.yaml", perm)]).unwrap_err().to_string();
     assert!(e.contains("permutations"), "{e}");
 }
+
+/// The grammar a recogniser is steered by takes every sentence the
+/// templates generate, fed as a decoder writes it (a capital, pieces of
+/// words, a full stop), and names the sentence's intent.
+fn grammar_takes_its_samples(m: &Matcher) {
+    let g = m.grammar();
+    let mut checked = 0;
+    for s in sample(m.intents(), 5, 9) {
+        let mut state = g.start();
+        let mut text: String = s.text.clone();
+        if let Some(c) = text.get(..1) {
+            text = c.to_uppercase() + &text[1..];
+        }
+        // Words split in two pieces where long, as BPE does.
+        for w in format!("{text}.").split(' ') {
+            let cut = w.char_indices().nth(4).map_or(w.len(), |(i, _)| i);
+            for piece in [format!(" {}", &w[..cut]), w[cut..].to_owned()] {
+                state = g.feed(&state, &piece).unwrap_or_else(|| panic!("\"{}\": refused at {piece:?}", s.text));
+            }
+        }
+        let parsed = m.parse(&s.text).map(|p| p.name);
+        let complete = g.complete(&state);
+        assert!(complete.is_some(), "\"{}\" is whole", s.text);
+        // Sentences two intents share may end in either.
+        if parsed.as_deref() == Some(s.intent.as_str()) && complete != Some(s.intent.as_str()) {
+            let other = complete.unwrap_or_default();
+            assert!(m.parse_nbest(&s.text, 5).iter().any(|p| p.name == other && p.cost == 0.0), "\"{}\": {other}", s.text);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked}");
+}
+
+#[test]
+fn grammar_of_an_imported_rhino_context_takes_its_sentences() {
+    let m = load(&rhino_file(&fixture("rhino_coffee.yaml")).unwrap());
+    grammar_takes_its_samples(&m);
+    let g = m.grammar();
+    let mut s = g.start();
+    for piece in [" I", " want", " a", " large"] {
+        s = g.feed(&s, piece).unwrap();
+    }
+    assert!(g.feed(&s, " pizza").is_none(), "not a beverage");
+    let mut next = Vec::new();
+    g.expected(&s, &mut next);
+    assert!(next.contains(&" latte".to_string()) && next.contains(&" hot".to_string()), "{next:?}");
+}
+
+#[test]
+fn grammar_of_the_builtin_domains_takes_their_sentences() {
+    grammar_takes_its_samples(&Matcher::new(IntentSet::builtin().unwrap(), MatchParams::default()));
+}
