@@ -1,14 +1,16 @@
 //! Speech recognition for hush: 16 kHz audio in, a [`Transcript`] out.
 //!
 //! It holds Whisper's log-mel front end ([`mel`]), a Whisper model on candle
-//! with a self-attention cache ([`model`]), and greedy decoding with the
-//! guards a command engine needs: the encoder sees only the audio plus a
-//! margin (not a padded 30 s window), the number of tokens is capped by the
-//! audio's duration, repeated n-grams stop the decoder, and Whisper's
-//! no-speech probability empties transcripts of non-speech.
+//! with a self-attention cache ([`model`]), and greedy or beam decoding
+//! with the guards a command engine needs: the encoder sees only the audio
+//! plus a margin (not a padded 30 s window), the number of tokens is capped
+//! by the audio's duration, repeated n-grams stop the decoder, and Whisper's
+//! no-speech probability empties transcripts of non-speech. A [`Guide`]
+//! (a grammar) can keep every hypothesis inside the sentences it allows.
 //!
 //! It does not read files other than model files, fetch or convert models
-//! (`hush-models`), or understand what was said (later stages).
+//! (`hush-models`), know any grammar itself, or understand what was said
+//! (later stages).
 
 pub mod eval;
 pub mod mel;

@@ -1,6 +1,7 @@
 //! Language understanding for hush: the intent language (`intents/*.yaml`),
-//! the built-in slot types, and the template matcher that turns a
-//! transcript into an intent with slots, or says it did not understand.
+//! the built-in slot types, the template matcher that turns a transcript
+//! into an intent with slots, or says it did not understand, and the same
+//! templates as a [`Grammar`] that can steer a recogniser word by word.
 //!
 //! It does not hear audio, learn from examples (that is the learned model's
 //! job) or run actions.
