@@ -182,24 +182,14 @@ impl Grammar {
     /// (wildcards, unlisted values) offers nothing: there the recogniser
     /// hears what it hears.
     pub fn expected(&self, state: &GrammarState, out: &mut Vec<String>) {
-        if !state.partial.is_empty() {
+        if let Some((configs, stem)) = self.before_stem(&state.configs, &state.partial) {
             let mut next: Vec<&str> = Vec::new();
-            let mut w = words(&state.partial);
-            if let Some(stem) = w.pop() {
-                let mut configs = std::borrow::Cow::Borrowed(&state.configs);
-                for done in &w {
-                    match self.word_done(&configs, done) {
-                        Some(c) => configs = std::borrow::Cow::Owned(c),
-                        None => return,
-                    }
-                }
-                for c in configs.iter() {
-                    self.next_words(c, &mut next);
-                }
-                next.sort_unstable();
-                next.dedup();
-                out.extend(next.drain(..).filter(|w| w.starts_with(stem.as_str()) && w.len() > stem.len()).take(MAX_EXPECTED).map(|w| w[stem.len()..].to_owned()));
+            for c in configs.iter() {
+                self.next_words(c, &mut next);
             }
+            next.sort_unstable();
+            next.dedup();
+            out.extend(next.into_iter().filter(|w| w.starts_with(stem.as_str()) && w.len() > stem.len()).take(MAX_EXPECTED).map(|w| w[stem.len()..].to_owned()));
         }
         let Some(configs) = self.settled(state) else { return };
         let mut next: Vec<&str> = Vec::new();
@@ -347,18 +337,27 @@ impl Grammar {
         }
     }
 
+    /// An unfinished word normalises to zero or more words ("I'm" is "i
+    /// am"): the readings after all but its last, and that last one (the
+    /// stem of a word still being said). `None` when it has no words or
+    /// the finished ones leave the grammar.
+    fn before_stem<'c>(&self, configs: &'c [Config], partial: &str) -> Option<(std::borrow::Cow<'c, [Config]>, String)> {
+        let mut w = words(partial);
+        let stem = w.pop()?;
+        let mut configs = std::borrow::Cow::Borrowed(configs);
+        for done in &w {
+            configs = std::borrow::Cow::Owned(self.word_done(&configs, done)?);
+        }
+        Some((configs, stem))
+    }
+
     /// Whether the unfinished word `partial` can still become a word some
     /// reading takes.
     fn may_continue(&self, configs: &[Config], partial: &str) -> bool {
-        let mut w = words(partial);
-        let Some(last) = w.pop() else { return true };
-        let mut configs = std::borrow::Cow::Borrowed(configs);
-        for done in &w {
-            match self.word_done(&configs, done) {
-                Some(c) => configs = std::borrow::Cow::Owned(c),
-                None => return false,
-            }
+        if words(partial).is_empty() {
+            return true;
         }
+        let Some((configs, last)) = self.before_stem(configs, partial) else { return false };
         if self.skip.iter().any(|s| s.starts_with(&last)) {
             return true;
         }
