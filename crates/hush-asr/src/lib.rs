@@ -685,7 +685,7 @@ impl Recognizer {
         loop {
             let banned = if live[0].tokens.is_empty() { &first_banned } else { &self.suppress };
             // (hypothesis, token, its log-probability, the grammar after it)
-            let mut candidates: Vec<(usize, u32, f32, G::State)> = Vec::with_capacity(live.len() * width);
+            let mut candidates: Vec<Candidate<G::State>> = Vec::with_capacity(live.len() * width);
             // Per hypothesis: the log-probability of Whisper's first choice.
             let mut best_lps = vec![0.0f32; live.len()];
             for (h, hyp) in live.iter().enumerate() {
@@ -726,17 +726,19 @@ impl Recognizer {
                     }
                 }
             }
-            let score = |c: &(usize, u32, f32, G::State)| live[c.0].logprob + c.2 - guide.penalty(&c.3);
-            candidates.sort_by(|a, b| score(b).total_cmp(&score(a)));
+            // Each candidate's score once: the grammar's penalty is not free
+            // to compute, and a sort would ask for it at every comparison.
+            let mut scored: Vec<(f32, Candidate<G::State>)> =
+                candidates.into_iter().map(|c| (live[c.0].logprob + c.2 - guide.penalty(&c.3), c)).collect();
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
             let mut next: Vec<Next<G::State>> = Vec::with_capacity(width);
-            for (h, token, lp, g) in candidates {
+            for (score, (h, token, lp, g)) in scored {
                 if next.len() == width {
                     // A guided hypothesis that may end here keeps that
                     // ending in reserve, in case every one that goes on
                     // wanders off without finishing a sentence.
                     if !G::FREE && token == self.tokenizer.eot {
                         let hyp = &live[h];
-                        let score = hyp.logprob + lp - guide.penalty(&g);
                         let regret = hyp.regret + best_lps[h] - lp;
                         reserve.push(Ending { tokens: hyp.tokens.clone(), logprob: hyp.logprob, ending: lp, score, stop: Stop::EndOfText, regret, guide: g });
                     }
@@ -746,8 +748,7 @@ impl Recognizer {
                 // What greedy free decoding would have gained here instead.
                 let regret = hyp.regret + if G::FREE { 0.0 } else { best_lps[h] - lp };
                 if token == self.tokenizer.eot || (G::FREE && self.restarts(&hyp.tokens, token)?) {
-                    let logprob = hyp.logprob - guide.penalty(&g);
-                    done.push(Ending { tokens: hyp.tokens.clone(), logprob: hyp.logprob, ending: lp, score: logprob + lp, stop: Stop::EndOfText, regret, guide: g });
+                    done.push(Ending { tokens: hyp.tokens.clone(), logprob: hyp.logprob, ending: lp, score, stop: Stop::EndOfText, regret, guide: g });
                     continue;
                 }
                 let mut tokens = hyp.tokens.clone();
@@ -763,7 +764,6 @@ impl Recognizer {
                         } else {
                             Stop::TokenCap
                         };
-                        let score = logprob - guide.penalty(&g);
                         done.push(Ending { tokens, logprob, ending: 0.0, score, stop, regret, guide: g });
                     }
                 } else {
@@ -900,6 +900,10 @@ struct Hypothesis<S> {
     state: DecoderState,
     logits: Vec<f32>,
 }
+
+/// A token a hypothesis may take: (the hypothesis, the token, its
+/// log-probability, the grammar after it).
+type Candidate<S> = (usize, u32, f32, S);
 
 /// A hypothesis going on: (the one it extends, its tokens, their
 /// log-probability, its regret, the grammar after it).
