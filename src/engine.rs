@@ -16,7 +16,7 @@ use hush_nlu::{Intent, IntentErrors, IntentSet, MatchParams, Matcher, Slot};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +47,12 @@ pub enum EngineError {
     NoRuntime,
     #[error("wake phrase: {0}")]
     Wake(String),
+    #[error("an action is registered for '{intent}', which no intent file defines (the closest is '{closest}')")]
+    UnknownIntent { intent: String, closest: String },
+    #[error("bad audio samples: {0}")]
+    Samples(String),
+    #[error("an utterance could not be recognised: {0}")]
+    Utterance(String),
 }
 
 /// Which speech model to load.
@@ -242,6 +248,7 @@ impl EngineBuilder {
         };
         let mut registry = Registry::new(self.action_timeout);
         for a in self.actions {
+            known_intents(a.as_ref(), &set)?;
             registry.register(a)?;
         }
         if let Some(choice) = self.reference {
@@ -273,7 +280,7 @@ impl EngineBuilder {
             recognizer: recognizer.map(Arc::new),
             hearing,
             understanding,
-            registry,
+            registry: RwLock::new(Arc::new(registry)),
             audit,
             dry_run: self.dry_run,
             audio: self.audio,
@@ -308,12 +315,31 @@ struct Shared {
     recognizer: Option<Arc<Recognizer>>,
     hearing: Hearing,
     understanding: Understanding,
-    registry: Registry,
+    /// Replaced whole when an action is registered after the build, so a
+    /// turn keeps the routes it started with and no lock is held across an
+    /// action's await.
+    registry: RwLock<Arc<Registry>>,
     audit: Option<AuditLog>,
     dry_run: bool,
     audio: DecodeOptions,
     dialogue: DialogueParams,
     turns: AtomicU64,
+}
+
+impl Shared {
+    fn routes(&self) -> Arc<Registry> {
+        self.registry.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// An action for an intent the engine does not know would never run: a
+/// misspelt name is an error, not a silent no-op.
+fn known_intents(action: &dyn Action, set: &IntentSet) -> Result<(), EngineError> {
+    let Some(unknown) = action.intents().iter().find(|i| set.intent(i).is_none()) else {
+        return Ok(());
+    };
+    let closest = set.intents.iter().min_by_key(|x| strsim::levenshtein(&x.name, unknown)).map(|x| x.name.clone());
+    Err(EngineError::UnknownIntent { intent: unknown.to_string(), closest: closest.unwrap_or_default() })
 }
 
 /// A voice assistant: speech model, intents and actions, built once and
@@ -361,8 +387,22 @@ impl Engine {
     }
 
     /// The intents that have an action.
-    pub fn handled_intents(&self) -> Vec<&str> {
-        self.shared.registry.intents()
+    pub fn handled_intents(&self) -> Vec<String> {
+        self.shared.routes().intents().into_iter().map(str::to_owned).collect()
+    }
+
+    /// Adds an action to a built engine (hosts that learn their handlers
+    /// late, such as the C ABI's callbacks); turns already running keep the
+    /// actions they started with. Errors leave the engine as it was: an
+    /// intent the engine does not know, or one that already has an action.
+    pub fn register(&self, action: impl Action) -> Result<(), EngineError> {
+        let action: Arc<dyn Action> = Arc::new(action);
+        known_intents(action.as_ref(), self.intents())?;
+        let mut routes = self.shared.registry.write().unwrap_or_else(|p| p.into_inner());
+        let mut next = Registry::clone(&routes);
+        next.register(action)?;
+        *routes = Arc::new(next);
+        Ok(())
     }
 
     pub fn has_model(&self) -> bool {
@@ -531,7 +571,8 @@ impl Session {
         let reading = sh.understanding.read(&transcript);
         let source = reading.as_ref().map(|r| r.source);
         let parsed = reading.map(|r| r.intent);
-        let step = lock(&self.dialogue).step(&transcript, parsed.clone(), sh.understanding.matcher(), &sh.registry, Instant::now());
+        let routes = sh.routes();
+        let step = lock(&self.dialogue).step(&transcript, parsed.clone(), sh.understanding.matcher(), &routes, Instant::now());
         timings.nlu = t.elapsed();
         let (intent, prompt, outcome) = match step {
             Step::Ask { intent, prompt } => (Some(intent), Some(prompt), None),
@@ -543,7 +584,7 @@ impl Session {
                 } else {
                     let ctx = ActionContext::new(key, confirmed);
                     *lock(&self.running) = Some(ctx.cancel_token().clone());
-                    let o = sh.registry.dispatch(&intent, ctx).await;
+                    let o = routes.dispatch(&intent, ctx).await;
                     lock(&self.running).take();
                     o
                 };

@@ -9,7 +9,8 @@
 //! [`Action`]. [`Engine`] joins them: build it once, then hand it audio or
 //! text and read the [`Turn`]; or [`Session::listen`] to a live stream and
 //! read [`Event`]s as utterances end ([`listen`]: endpointing, wake phrase,
-//! push-to-talk, barge-in).
+//! push-to-talk, barge-in), or feed a [`Stream`] frame by frame from the
+//! app's own audio stack and get a turn back when an utterance ends.
 //! Nothing here touches the network, and audio is never written anywhere.
 //!
 //! ```no_run
@@ -23,11 +24,13 @@
 mod engine;
 pub mod listen;
 mod recognize;
+mod stream;
 mod understand;
 
 pub use engine::{load_learned, Engine, EngineBuilder, EngineError, Session, Timings, Turn};
 pub use hush_learn::DEFAULT_THRESHOLD as LEARNED_THRESHOLD;
 pub use recognize::{Decoding, GrammarParams, Heard, HeardBy, Hearing, PROMPT_CHARS};
+pub use stream::Stream;
 pub use listen::{Event, ListenParams, Listener, LiveTurn, Mode, WakeParams};
 pub use understand::{Reading, Source, Understanding};
 pub use hush_learn as learn;

@@ -229,3 +229,36 @@ async fn bad_setups_and_inputs_are_errors() {
     assert!(matches!(Engine::builder().model("no-such-model").build(), Err(EngineError::Model(_))));
     assert_eq!(status(&e.process_text("").await.unwrap()), Some(Status::NotUnderstood));
 }
+
+/// An action registered after the build routes its intent from the next
+/// turn on; a misspelt intent or one already handled is refused, and the
+/// engine is left as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn actions_can_be_registered_on_a_built_engine() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/intents");
+    let e = Engine::builder().intents(dir).build().unwrap();
+    let t = e.process_text("is my coffee ready").await.unwrap();
+    assert_eq!(status(&t), Some(Status::Unhandled), "{t:?}");
+    let calls = Arc::new(AtomicUsize::new(0));
+    e.register(Barista { calls: calls.clone() }).unwrap();
+    assert_eq!(e.handled_intents(), ["brew_status", "order_coffee"]);
+    let err = e.register(Barista { calls: calls.clone() }).unwrap_err();
+    assert!(matches!(err, EngineError::Registry(_)), "{err}");
+
+    struct Misspelt;
+    #[async_trait]
+    impl Action for Misspelt {
+        fn intents(&self) -> &[&str] {
+            &["order_cofee"]
+        }
+        async fn execute(&self, _: &Intent, _: &ActionContext) -> Result<Outcome, ActionError> {
+            Ok(Outcome::done("?"))
+        }
+    }
+    let err = e.register(Misspelt).unwrap_err();
+    assert!(err.to_string().contains("'order_cofee'") && err.to_string().contains("closest is 'order_coffee'"), "{err}");
+    assert!(Engine::builder().intents(dir).action(Misspelt).build().is_err());
+    assert_eq!(e.handled_intents(), ["brew_status", "order_coffee"]);
+    let t = e.process_text("order a coffee").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Which coffee?"));
+}

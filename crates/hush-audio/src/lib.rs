@@ -41,6 +41,10 @@ use zeroize::Zeroize;
 /// The sample rate every downstream stage works at.
 pub const SAMPLE_RATE: u32 = 16_000;
 
+/// The input rates hush takes (telephone audio to studio recorders);
+/// outside them a rate is a mistake, and resampling it would waste memory.
+pub const RATES: std::ops::RangeInclusive<u32> = 4_000..=384_000;
+
 /// Mono audio at [`SAMPLE_RATE`], samples in `[-1, 1]`.
 ///
 /// The samples are zeroed when the value is dropped, so that speech does not
@@ -158,7 +162,7 @@ pub enum AudioError {
     Unsupported(String),
     #[error("audio is {seconds:.1} s long, over the {limit:.1} s limit")]
     TooLong { seconds: f64, limit: f64 },
-    #[error("invalid sample rate {0} Hz")]
+    #[error("invalid sample rate {0} Hz (hush takes 4000 to 384000 Hz)")]
     BadRate(u32),
     #[error("resampling failed: {0}")]
     Resample(String),

@@ -30,10 +30,8 @@ fn gcd(a: u32, b: u32) -> u32 {
 
 impl StreamResampler {
     pub fn new(from: u32, to: u32) -> Result<Self, AudioError> {
-        for rate in [from, to] {
-            if rate == 0 {
-                return Err(AudioError::BadRate(rate));
-            }
+        if let Some(bad) = [from, to].into_iter().find(|r| !crate::RATES.contains(r)) {
+            return Err(AudioError::BadRate(bad));
         }
         let ratio = to as f64 / from as f64;
         if from == to {
@@ -171,5 +169,8 @@ mod tests {
         let x = vec![0.25f32; 100];
         assert_eq!(resample(&x, 16_000, 16_000).unwrap(), x);
         assert!(matches!(StreamResampler::new(0, 16_000), Err(AudioError::BadRate(0))));
+        assert!(matches!(StreamResampler::new(1, 16_000), Err(AudioError::BadRate(1))));
+        assert!(matches!(StreamResampler::new(16_000, 10_000_000), Err(AudioError::BadRate(10_000_000))));
+        assert!(StreamResampler::new(8_000, 16_000).is_ok() && StreamResampler::new(384_000, 16_000).is_ok());
     }
 }
