@@ -24,7 +24,7 @@ use tokio::sync::mpsc;
 use zeroize::Zeroize;
 
 /// Which utterances are commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Every utterance.

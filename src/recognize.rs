@@ -8,7 +8,7 @@ use hush_nlu::{Grammar, GrammarState};
 use serde::Serialize;
 
 /// How speech is decoded.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Decoding {
     /// Whisper writes what it hears.

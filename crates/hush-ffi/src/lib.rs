@@ -1,0 +1,743 @@
+//! hush's C ABI: the functions of `include/hush.h`, built as a static and a
+//! shared library for apps that cannot link a Rust crate (Android and iOS
+//! through JNI or Swift, head units in C or C++).
+//!
+//! A thin skin over the Rust API, in whisper.cpp's and Picovoice's shape:
+//! create an engine from a JSON configuration, open a session, feed it
+//! audio frames (or a WAV file, or text), read each turn as JSON, free.
+//! Apps plug actions in as C callbacks that get the intent as JSON and
+//! answer with an outcome as JSON. It does not capture audio: frames come
+//! from the app's own audio stack.
+//!
+//! The boundary is defensive: every pointer is checked for NULL; handles
+//! are looked up in a table of live ones before use, so a freed or made-up
+//! handle is an error, not a crash (only a freed handle whose address a new
+//! handle of the same kind has taken cannot be told apart); no panic
+//! crosses it (each call runs under `catch_unwind`); failures are negative
+//! codes with a message from hush_last_error().
+//!
+//! Threads: an engine serves any number of sessions on any threads. A
+//! session takes one call at a time; a second call on it while one runs
+//! (from another thread, or from inside an action callback it is running)
+//! returns `HUSH_ERR_BUSY` instead of waiting.
+
+//!
+//! # Safety
+//!
+//! The functions that take pointers are `unsafe`: each pointer must be NULL
+//! or what `include/hush.h` says it is (a NUL-terminated string, `n`
+//! readable samples, a handle or string hush gave out). NULL, and handles
+//! and strings hush no longer has, are caught; other bad pointers are not.
+
+#![allow(non_camel_case_types)]
+// The one safety contract above covers every entry point.
+#![allow(clippy::missing_safety_doc)]
+
+use hush::{async_trait, Action, ActionContext, ActionError, Decoding, Engine, EngineError, Intent, ListenParams, Mode, Outcome, Status, Stream};
+use serde::Deserialize;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, TryLockError};
+use std::time::Duration;
+use zeroize::Zeroize;
+
+/// Success.
+pub const HUSH_OK: c_int = 0;
+/// A pointer the call needs is NULL.
+pub const HUSH_ERR_NULL: c_int = -1;
+/// Not a live handle of the kind the call takes (freed already, or never
+/// made by hush).
+pub const HUSH_ERR_HANDLE: c_int = -2;
+/// An argument is out of range: a length, a sample rate, text that is not
+/// UTF-8, JSON that does not parse.
+pub const HUSH_ERR_ARGUMENT: c_int = -3;
+/// The engine's configuration: unknown or mistyped fields, intent files,
+/// the ledger, the learned model.
+pub const HUSH_ERR_CONFIG: c_int = -4;
+/// The speech model: not in the model cache, unreadable, or none loaded
+/// and audio was given.
+pub const HUSH_ERR_MODEL: c_int = -5;
+/// The audio: an unreadable, empty, silent or too long WAV file; samples
+/// that are not numbers.
+pub const HUSH_ERR_AUDIO: c_int = -6;
+/// Recognition of an utterance failed (the session goes on).
+pub const HUSH_ERR_RECOGNITION: c_int = -7;
+/// An action cannot be registered: an intent no intent file defines, or
+/// one that already has an action.
+pub const HUSH_ERR_ACTION: c_int = -8;
+/// The session is running another call (on another thread, or the action
+/// callback this call came from).
+pub const HUSH_ERR_BUSY: c_int = -9;
+/// A bug in hush, contained: the handles stay usable. Please report the
+/// message.
+pub const HUSH_ERR_INTERNAL: c_int = -10;
+
+/// Most audio one feed call takes, in seconds: beyond it the length is
+/// more likely a mistake than a recording.
+const MAX_FEED_SECONDS: usize = 600;
+
+/// How long freeing an engine waits for action callbacks still running.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
+/// An engine: the speech model, intents, actions, and the threads they run
+/// on. Opaque; made by hush_engine_new().
+pub struct hush_engine {
+    engine: Engine,
+    listen: ListenParams,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+/// One conversation on an engine (its pending question, its audio stream).
+/// Opaque; made by hush_session_new().
+pub struct hush_session {
+    /// Dropped before the engine it runs on.
+    stream: Mutex<Option<Stream>>,
+    session: hush::Session,
+    turns: Mutex<VecDeque<String>>,
+    engine: Arc<hush_engine>,
+}
+
+/// Where an action callback puts its outcome (hush_reply_set()); valid
+/// only during the callback.
+pub struct hush_reply {
+    outcome: Option<Outcome>,
+}
+
+/// An action implemented in C, registered with hush_register_action().
+///
+/// It gets the intent as JSON (`{"intent": "order_ride", "slots": [{"name":
+/// "destination", "value": "airport", "raw": "the airport", "sensitive":
+/// false}], "confidence": 0.93, "confirmed": false, "idempotency_key":
+/// "..."}`; sensitive values are given in full, for the app to use and not
+/// log), answers with hush_reply_set() and returns 0; any other return
+/// value means the action failed (the user hears an apology). It is called
+/// on a hush thread, possibly for several sessions at once, so `user_data`
+/// must be safe to share between threads. It must not call hush functions
+/// on the session whose turn it runs.
+pub type hush_action_fn = Option<unsafe extern "C" fn(intent_json: *const c_char, reply: *mut hush_reply, user_data: *mut c_void) -> c_int>;
+
+enum Live {
+    Engine(Arc<hush_engine>),
+    Session(Arc<hush_session>),
+}
+
+/// Every handle hush has given out and not taken back, by address.
+static LIVE: LazyLock<Mutex<HashMap<usize, Live>>> = LazyLock::new(Default::default);
+/// Every string hush has given out and not taken back.
+static STRINGS: LazyLock<Mutex<HashSet<usize>>> = LazyLock::new(Default::default);
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<CString>> = const { RefCell::new(None) };
+    /// The reply of the callback running on this thread.
+    static REPLY: Cell<*mut hush_reply> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+struct Error {
+    code: c_int,
+    message: String,
+}
+
+fn fail<T>(code: c_int, message: impl Into<String>) -> Result<T, Error> {
+    Err(Error { code, message: message.into() })
+}
+
+impl From<EngineError> for Error {
+    fn from(e: EngineError) -> Self {
+        let code = match &e {
+            EngineError::Model(_) | EngineError::NoModel => HUSH_ERR_MODEL,
+            EngineError::Audio(hush::AudioError::BadRate(_)) => HUSH_ERR_ARGUMENT,
+            EngineError::Audio(_) | EngineError::Samples(_) => HUSH_ERR_AUDIO,
+            EngineError::Asr(_) | EngineError::Worker(_) | EngineError::Utterance(_) => HUSH_ERR_RECOGNITION,
+            EngineError::Registry(_) | EngineError::UnknownIntent { .. } => HUSH_ERR_ACTION,
+            EngineError::NoRuntime => HUSH_ERR_INTERNAL,
+            _ => HUSH_ERR_CONFIG,
+        };
+        Error { code, message: e.to_string() }
+    }
+}
+
+fn set_error(message: &str) {
+    let c = CString::new(message.replace('\0', " ")).unwrap_or_default();
+    LAST_ERROR.with(|e| *e.borrow_mut() = Some(c));
+}
+
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    let what = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+    format!("internal error in hush (please report it): {what}")
+}
+
+/// Runs one ABI call: clears the last error, contains panics, turns errors
+/// into their code and message.
+fn guard(f: impl FnOnce() -> Result<c_int, Error>) -> c_int {
+    LAST_ERROR.with(|e| e.borrow_mut().take());
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(n)) => n,
+        Ok(Err(e)) => {
+            set_error(&e.message);
+            e.code
+        }
+        Err(p) => {
+            set_error(&panic_message(p.as_ref()));
+            HUSH_ERR_INTERNAL
+        }
+    }
+}
+
+/// [`guard`] for calls that return a pointer (NULL on failure, with the
+/// code in `*err` when `err` is not NULL).
+fn guard_ptr<T>(err: *mut c_int, f: impl FnOnce() -> Result<*mut T, Error>) -> *mut T {
+    let mut out = std::ptr::null_mut();
+    let code = guard(|| {
+        out = f()?;
+        Ok(HUSH_OK)
+    });
+    if !err.is_null() {
+        // SAFETY: the caller passes NULL or a pointer to an int.
+        unsafe { *err = code };
+    }
+    out
+}
+
+fn text<'a>(p: *const c_char, what: &str) -> Result<&'a str, Error> {
+    if p.is_null() {
+        return fail(HUSH_ERR_NULL, format!("{what} is NULL"));
+    }
+    // SAFETY: the caller passes a NUL-terminated string.
+    unsafe { CStr::from_ptr(p) }.to_str().or_else(|_| fail(HUSH_ERR_ARGUMENT, format!("{what} is not UTF-8")))
+}
+
+fn give_string(s: String) -> *mut c_char {
+    let c = CString::new(s.replace('\0', " ")).unwrap_or_default().into_raw();
+    lock(&STRINGS).insert(c as usize);
+    c
+}
+
+fn engine_handle(p: *const hush_engine) -> Result<Arc<hush_engine>, Error> {
+    if p.is_null() {
+        return fail(HUSH_ERR_NULL, "the engine is NULL");
+    }
+    match lock(&LIVE).get(&(p as usize)) {
+        Some(Live::Engine(e)) => Ok(e.clone()),
+        Some(Live::Session(_)) => fail(HUSH_ERR_HANDLE, "a session was given where an engine is expected"),
+        None => fail(HUSH_ERR_HANDLE, "not a live engine (freed already, or not made by hush_engine_new)"),
+    }
+}
+
+fn session_handle(p: *const hush_session) -> Result<Arc<hush_session>, Error> {
+    if p.is_null() {
+        return fail(HUSH_ERR_NULL, "the session is NULL");
+    }
+    match lock(&LIVE).get(&(p as usize)) {
+        Some(Live::Session(s)) => Ok(s.clone()),
+        Some(Live::Engine(_)) => fail(HUSH_ERR_HANDLE, "an engine was given where a session is expected"),
+        None => fail(HUSH_ERR_HANDLE, "not a live session (freed already, or not made by hush_session_new)"),
+    }
+}
+
+impl hush_engine {
+    fn runtime(&self) -> &tokio::runtime::Runtime {
+        self.runtime.as_ref().expect("the runtime lives as long as the engine")
+    }
+
+    /// Runs async engine work to completion on the calling thread.
+    fn block_on<F: std::future::Future>(&self, f: F) -> Result<F::Output, Error> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return fail(HUSH_ERR_BUSY, "hush was called from inside one of its own action callbacks; answer with hush_reply_set and return");
+        }
+        Ok(self.runtime().block_on(f))
+    }
+}
+
+impl Drop for hush_engine {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                rt.shutdown_background();
+            } else {
+                // A hung callback must not hang the app's free call.
+                rt.shutdown_timeout(SHUTDOWN_GRACE);
+            }
+        }
+    }
+}
+
+impl hush_session {
+    /// Queues the turns of one call; the first error is the call's, after
+    /// the turns that did end are queued (nothing heard is lost).
+    fn keep(&self, results: impl IntoIterator<Item = Result<hush::Turn, EngineError>>) -> Result<c_int, Error> {
+        let mut first_error = None;
+        let mut turns = lock(&self.turns);
+        for r in results {
+            match r {
+                Ok(t) => turns.push_back(serde_json::to_string(&t).map_err(|e| Error { code: HUSH_ERR_INTERNAL, message: e.to_string() })?),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match first_error {
+            Some(e) => Err(e.into()),
+            None => Ok(turns.len() as c_int),
+        }
+    }
+
+    fn stream(&self) -> Result<MutexGuard<'_, Option<Stream>>, Error> {
+        match self.stream.try_lock() {
+            Ok(g) => Ok(g),
+            Err(TryLockError::Poisoned(p)) => Ok(p.into_inner()),
+            Err(TryLockError::WouldBlock) => fail(HUSH_ERR_BUSY, "the session is running another call"),
+        }
+    }
+
+    fn feed(&self, rate: c_int, n: usize, run: impl FnOnce(&mut Stream, u32) -> Result<Vec<Result<hush::Turn, EngineError>>, Error>) -> Result<c_int, Error> {
+        let rate = u32::try_from(rate).ok().filter(|r| *r > 0).map_or_else(|| fail(HUSH_ERR_ARGUMENT, format!("the sample rate must be positive, not {rate}")), Ok)?;
+        if n > MAX_FEED_SECONDS * rate as usize {
+            return fail(HUSH_ERR_ARGUMENT, format!("{n} samples at {rate} Hz is over {MAX_FEED_SECONDS} s in one call; feed audio as it arrives"));
+        }
+        let mut slot = self.stream()?;
+        if slot.is_none() {
+            let _in_runtime = self.engine.runtime().enter();
+            *slot = Some(self.session.stream(self.engine.listen.clone())?);
+        }
+        let results = run(slot.as_mut().expect("made above"), rate)?;
+        self.keep(results)
+    }
+}
+
+/// The turn of a feed call and any others it ended.
+fn fed(stream: &mut Stream, first: Result<Option<hush::Turn>, EngineError>) -> Vec<Result<hush::Turn, EngineError>> {
+    let mut all: Vec<_> = first.transpose().into_iter().collect();
+    all.extend(std::iter::from_fn(|| stream.ready()));
+    all
+}
+
+fn samples<'a, T>(pcm: *const T, n: usize) -> Result<&'a [T], Error> {
+    match (pcm.is_null(), n) {
+        (_, 0) => Ok(&[]),
+        (true, _) => fail(HUSH_ERR_NULL, format!("pcm is NULL with n = {n}")),
+        // SAFETY: the caller passes `n` readable samples at `pcm`.
+        (false, _) => Ok(unsafe { std::slice::from_raw_parts(pcm, n) }),
+    }
+}
+
+/// The engine's configuration, from JSON; every field may be left out.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct Config {
+    /// A model id from the model cache (`tiny.en-q8_0`); none: text only.
+    model: Option<String>,
+    /// Or the model's files.
+    model_files: Option<ModelFiles>,
+    /// Folders of intent files; none: the built-in domains.
+    intents: Vec<PathBuf>,
+    learned_model: Option<PathBuf>,
+    learned_threshold: Option<f32>,
+    decoding: Decoding,
+    beam: Option<usize>,
+    /// Threads for Whisper's kernels (default: every core).
+    threads: Option<usize>,
+    /// The reference actions (rides, bills, ...) on an in-memory ledger.
+    reference_actions: bool,
+    /// The reference actions on a ledger file.
+    ledger: Option<PathBuf>,
+    dry_run: bool,
+    action_timeout_ms: Option<u64>,
+    audit_log: Option<PathBuf>,
+    listen: ListenConfig,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelFiles {
+    config: PathBuf,
+    tokenizer: PathBuf,
+    weights: PathBuf,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+struct ListenConfig {
+    mode: Option<Mode>,
+    wake_phrase: Option<String>,
+    end_silence_ms: Option<u64>,
+    max_utterance_ms: Option<u64>,
+}
+
+fn build(config: &str) -> Result<hush_engine, Error> {
+    let c: Config = serde_json::from_str(config).or_else(|e| fail(HUSH_ERR_CONFIG, format!("configuration JSON: {e}")))?;
+    let mut asr = hush::AsrParams::default();
+    if let Some(t) = c.threads {
+        asr.threads = t.max(1);
+    }
+    if let Some(b) = c.beam {
+        asr.decode.beam = b.max(1);
+    }
+    let mut b = Engine::builder().asr_params(asr).decoding(c.decoding).dry_run(c.dry_run);
+    b = match (c.model, c.model_files) {
+        (Some(_), Some(_)) => return fail(HUSH_ERR_CONFIG, "configuration: give model or model_files, not both"),
+        (Some(id), None) => b.model(&id),
+        (None, Some(f)) => b.model_files(hush::ModelPaths { config: f.config, tokenizer: f.tokenizer, weights: f.weights }),
+        (None, None) => b,
+    };
+    for dir in c.intents {
+        b = b.intents(dir);
+    }
+    if let Some(dir) = c.learned_model {
+        b = b.learned_model_with_threshold(dir, c.learned_threshold.unwrap_or(hush::LEARNED_THRESHOLD));
+    }
+    b = match (c.ledger, c.reference_actions) {
+        (Some(path), _) => b.reference_actions(path),
+        (None, true) => b.reference_actions_in_memory(),
+        (None, false) => b,
+    };
+    if let Some(ms) = c.action_timeout_ms {
+        b = b.action_timeout(Duration::from_millis(ms));
+    }
+    if let Some(path) = c.audit_log {
+        b = b.audit_log(path);
+    }
+    let mut listen = ListenParams::default();
+    if let Some(mode) = c.listen.mode {
+        listen.mode = mode;
+    }
+    if let Some(phrase) = c.listen.wake_phrase {
+        listen.wake.phrase = phrase;
+    }
+    if let Some(ms) = c.listen.end_silence_ms {
+        listen.vad.end_silence = Duration::from_millis(ms);
+    }
+    if let Some(ms) = c.listen.max_utterance_ms {
+        listen.vad.max_utterance = Duration::from_millis(ms);
+    }
+    let engine = b.build().map_err(|e| match e {
+        // Loading the model is the only recognition work at build time.
+        EngineError::Asr(e) => Error { code: HUSH_ERR_MODEL, message: e.to_string() },
+        e => e.into(),
+    })?;
+    // Actions run on two workers; recognition has threads of its own.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("hush")
+        .enable_time()
+        .build()
+        .or_else(|e| fail(HUSH_ERR_INTERNAL, format!("cannot start hush's threads: {e}")))?;
+    Ok(hush_engine { engine, listen, runtime: Some(runtime) })
+}
+
+/// Creates an engine from a JSON configuration (`"{}"`: text only, the
+/// built-in intents; `{"model": "tiny.en-q8_0", "reference_actions":
+/// true}`: the demo's engine; every field is in README.md). Loading the
+/// model takes a moment. Returns NULL on failure, with the code in `*err`
+/// (`err` may be NULL) and the reason in hush_last_error().
+#[no_mangle]
+pub unsafe extern "C" fn hush_engine_new(config_json: *const c_char, err: *mut c_int) -> *mut hush_engine {
+    guard_ptr(err, || {
+        let engine = Arc::new(build(text(config_json, "config_json")?)?);
+        let p = Arc::as_ptr(&engine) as *mut hush_engine;
+        lock(&LIVE).insert(p as usize, Live::Engine(engine));
+        Ok(p)
+    })
+}
+
+/// Frees an engine. Its sessions stay usable until they are freed (the
+/// engine goes with the last of them).
+#[no_mangle]
+pub unsafe extern "C" fn hush_engine_free(engine: *mut hush_engine) -> c_int {
+    guard(|| {
+        engine_handle(engine)?;
+        let gone = lock(&LIVE).remove(&(engine as usize));
+        drop(gone);
+        Ok(HUSH_OK)
+    })
+}
+
+/// Opens a conversation on an engine. Returns NULL on failure, with the
+/// code in `*err` (may be NULL).
+#[no_mangle]
+pub unsafe extern "C" fn hush_session_new(engine: *mut hush_engine, err: *mut c_int) -> *mut hush_session {
+    guard_ptr(err, || {
+        let engine = engine_handle(engine)?;
+        let session = Arc::new(hush_session { stream: Mutex::new(None), session: engine.engine.session(), turns: Mutex::new(VecDeque::new()), engine });
+        let p = Arc::as_ptr(&session) as *mut hush_session;
+        lock(&LIVE).insert(p as usize, Live::Session(session));
+        Ok(p)
+    })
+}
+
+/// Frees a session, with its unread turns and the audio it was hearing
+/// (wiped).
+#[no_mangle]
+pub unsafe extern "C" fn hush_session_free(session: *mut hush_session) -> c_int {
+    guard(|| {
+        let s = session_handle(session)?;
+        // Not while a call runs on it: it would go on with a dead handle.
+        drop(s.stream()?);
+        let gone = lock(&LIVE).remove(&(session as usize));
+        drop((s, gone));
+        Ok(HUSH_OK)
+    })
+}
+
+/// Feeds `n` mono 16-bit samples at `sample_rate` Hz (any rate from 4 kHz
+/// to 384 kHz; it may change between calls), as they arrive, in frames of
+/// any length. When the frame ends an utterance the call returns after
+/// its turn is done (recognised, understood, acted on). Returns the number
+/// of turns waiting to be read with hush_session_result_json(), or an
+/// error code (turns that ended in the same call are still queued).
+#[no_mangle]
+pub unsafe extern "C" fn hush_session_feed(session: *mut hush_session, pcm: *const i16, n: usize, sample_rate: c_int) -> c_int {
+    guard(|| {
+        let s = session_handle(session)?;
+        let pcm = samples(pcm, n)?;
+        s.feed(sample_rate, n, |stream, rate| {
+            let first = s.engine.block_on(stream.feed_i16(pcm, rate))?;
+            Ok(fed(stream, first))
+        })
+    })
+}
+
+/// hush_session_feed() for float samples in [-1, 1].
+#[no_mangle]
+pub unsafe extern "C" fn hush_session_feed_f32(session: *mut hush_session, pcm: *const f32, n: usize, sample_rate: c_int) -> c_int {
+    guard(|| {
+        let s = session_handle(session)?;
+        let pcm = samples(pcm, n)?;
+        s.feed(sample_rate, n, |stream, rate| {
+            let first = s.engine.block_on(stream.feed(pcm, rate))?;
+            Ok(fed(stream, first))
+        })
+    })
+}
+
+/// Ends the audio stream: the utterance being heard, if any, becomes a
+/// turn as it is. The next feed starts a new stream on the same
+/// conversation. Returns the number of turns waiting, or an error code.
+#[no_mangle]
+pub unsafe extern "C" fn hush_session_finish(session: *mut hush_session) -> c_int {
+    guard(|| {
+        let s = session_handle(session)?;
+        let mut slot = s.stream()?;
+        let results = match slot.take() {
+            Some(stream) => s.engine.block_on(stream.finish())?,
+            None => Vec::new(),
+        };
+        s.keep(results)
+    })
+}
+
+/// The oldest turn not yet read, as JSON (`transcript`, `intent`, `slots`
+/// with sensitive values redacted, `prompt`: a question for the user,
+/// `outcome`: `status` and `say`, `timings` in ms); free it with
+/// hush_string_free(). NULL when no turn is waiting (then
+/// hush_last_error() is empty) or on error.
+#[no_mangle]
+pub unsafe extern "C" fn hush_session_result_json(session: *mut hush_session) -> *mut c_char {
+    guard_ptr(std::ptr::null_mut(), || {
+        let s = session_handle(session)?;
+        let next = lock(&s.turns).pop_front();
+        Ok(next.map_or(std::ptr::null_mut(), give_string))
+    })
+}
+
+/// A turn from a WAV file (any rate, mono or stereo): returns the number
+/// of turns waiting (the new one last), or an error code.
+#[no_mangle]
+pub unsafe extern "C" fn hush_process_wav(session: *mut hush_session, path: *const c_char) -> c_int {
+    guard(|| {
+        let s = session_handle(session)?;
+        let path = text(path, "path")?;
+        let _one_call = s.stream()?;
+        let turn = s.engine.block_on(s.session.process_wav(path))?;
+        s.keep([turn])
+    })
+}
+
+/// A turn from typed text: returns the number of turns waiting, or an
+/// error code.
+#[no_mangle]
+pub unsafe extern "C" fn hush_process_text(session: *mut hush_session, utterance: *const c_char) -> c_int {
+    guard(|| {
+        let s = session_handle(session)?;
+        let utterance = text(utterance, "utterance")?;
+        let _one_call = s.stream()?;
+        let turn = s.engine.block_on(s.session.process_text(utterance))?;
+        s.keep([turn])
+    })
+}
+
+/// Registers `callback` as the action for `intent` (a name from the
+/// intent files), on every session of the engine, from their next turn.
+/// An intent the engine does not know, or one that has an action already,
+/// is `HUSH_ERR_ACTION`.
+#[no_mangle]
+pub unsafe extern "C" fn hush_register_action(engine: *mut hush_engine, intent: *const c_char, callback: hush_action_fn, user_data: *mut c_void) -> c_int {
+    guard(|| {
+        let e = engine_handle(engine)?;
+        let intent = text(intent, "intent")?;
+        let Some(f) = callback else {
+            return fail(HUSH_ERR_NULL, "the callback is NULL");
+        };
+        e.engine.register(Callback { intent: [intern(intent)], f, user: UserData(user_data) })?;
+        Ok(HUSH_OK)
+    })
+}
+
+/// The outcome of an action callback, as JSON: `{"say": "Booked a ride to
+/// the airport.", "status": "done", "data": {...}}`; `status` is one of
+/// `done` (the default), `already_done`, `rejected` (the user can act on
+/// `say`), `failed`; `data` is optional, for the app. Only from inside the
+/// callback that got `reply`, on its thread.
+#[no_mangle]
+pub unsafe extern "C" fn hush_reply_set(reply: *mut hush_reply, outcome_json: *const c_char) -> c_int {
+    guard(|| {
+        if reply.is_null() {
+            return fail(HUSH_ERR_NULL, "the reply is NULL");
+        }
+        if REPLY.with(Cell::get) != reply {
+            return fail(HUSH_ERR_HANDLE, "not the reply of the action callback running on this thread");
+        }
+        let r: ReplyJson = serde_json::from_str(text(outcome_json, "outcome_json")?).or_else(|e| fail(HUSH_ERR_ARGUMENT, format!("outcome JSON: {e}")))?;
+        let status = match r.status {
+            ReplyStatus::Done => Status::Done,
+            ReplyStatus::AlreadyDone => Status::AlreadyDone,
+            ReplyStatus::Rejected => Status::Rejected,
+            ReplyStatus::Failed => Status::Failed,
+        };
+        // SAFETY: `reply` is the live reply of this thread's callback.
+        unsafe { (*reply).outcome = Some(Outcome::new(status, r.say).with_data(r.data)) };
+        Ok(HUSH_OK)
+    })
+}
+
+/// Why the last call on this thread failed; empty after a call that did
+/// not. Valid until the next hush call on this thread.
+#[no_mangle]
+pub extern "C" fn hush_last_error() -> *const c_char {
+    LAST_ERROR.with(|e| e.borrow().as_ref().map_or(c"".as_ptr(), |c| c.as_ptr()))
+}
+
+/// Frees a string hush returned (its bytes are wiped first: turns hold
+/// what the user said). NULL is ignored; a pointer hush did not give out,
+/// or freed already, is left alone and reported in hush_last_error().
+#[no_mangle]
+pub unsafe extern "C" fn hush_string_free(s: *mut c_char) {
+    guard(|| {
+        if s.is_null() {
+            return Ok(HUSH_OK);
+        }
+        if !lock(&STRINGS).remove(&(s as usize)) {
+            return fail(HUSH_ERR_HANDLE, "not a string from hush, or freed already");
+        }
+        // SAFETY: `s` came from `CString::into_raw` and is freed once.
+        let mut bytes = unsafe { CString::from_raw(s) }.into_bytes();
+        bytes.zeroize();
+        Ok(HUSH_OK)
+    });
+}
+
+/// hush's version ("0.1.0"); a static string, not to be freed.
+#[no_mangle]
+pub extern "C" fn hush_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplyJson {
+    say: String,
+    #[serde(default)]
+    status: ReplyStatus,
+    #[serde(default)]
+    data: serde_json::Value,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+enum ReplyStatus {
+    #[default]
+    Done,
+    AlreadyDone,
+    Rejected,
+    Failed,
+}
+
+/// The app's pointer, handed back to its callback on hush's threads; the
+/// app promises it may be (the contract of hush_action_fn()).
+#[derive(Clone, Copy)]
+struct UserData(*mut c_void);
+// SAFETY: see above; hush never dereferences it.
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+impl UserData {
+    fn get(self) -> *mut c_void {
+        self.0
+    }
+}
+
+struct Callback {
+    intent: [&'static str; 1],
+    f: unsafe extern "C" fn(*const c_char, *mut hush_reply, *mut c_void) -> c_int,
+    user: UserData,
+}
+
+/// Intent names live as long as the program (an action names its intents
+/// as `&str`); there are only as many as the intent files define.
+fn intern(name: &str) -> &'static str {
+    static NAMES: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Default::default);
+    let mut names = lock(&NAMES);
+    match names.get(name) {
+        Some(n) => n,
+        None => {
+            let n: &'static str = Box::leak(name.into());
+            names.insert(n);
+            n
+        }
+    }
+}
+
+#[async_trait]
+impl Action for Callback {
+    fn intents(&self) -> &[&str] {
+        &self.intent
+    }
+
+    async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
+        let json = serde_json::json!({
+            "intent": intent.name,
+            "slots": intent.slots.iter().map(|s| s.to_json(true)).collect::<Vec<_>>(),
+            "confidence": intent.confidence,
+            "confirmed": ctx.confirmed,
+            "idempotency_key": ctx.idempotency_key,
+        });
+        let json = CString::new(json.to_string()).map_err(|e| ActionError::Failed(e.into()))?;
+        let (f, user) = (self.f, self.user);
+        // C code blocks: keep it off the async workers.
+        let (code, outcome) = tokio::task::spawn_blocking(move || {
+            let mut reply = hush_reply { outcome: None };
+            let rp: *mut hush_reply = &mut reply;
+            REPLY.with(|r| r.set(rp));
+            // SAFETY: the app registered `f` for this; the JSON and the
+            // reply live through the call.
+            let code = unsafe { f(json.as_ptr(), rp, user.get()) };
+            REPLY.with(|r| r.set(std::ptr::null_mut()));
+            let mut json = json.into_bytes();
+            json.zeroize();
+            (code, reply.outcome)
+        })
+        .await
+        .map_err(|e| ActionError::Failed(e.to_string().into()))?;
+        match (code, outcome) {
+            (0, Some(o)) => Ok(o),
+            (0, None) => Err(ActionError::Failed(format!("the callback for {} returned without hush_reply_set", intent.name).into())),
+            (code, _) => Err(ActionError::Failed(format!("the callback for {} returned {code}", intent.name).into())),
+        }
+    }
+}
