@@ -296,17 +296,14 @@ impl hush_session {
         }
     }
 
-    fn feed(&self, rate: c_int, n: usize, run: impl FnOnce(&mut Stream, u32) -> Result<Vec<Result<hush::Turn, EngineError>>, Error>) -> Result<c_int, Error> {
-        let rate = u32::try_from(rate).ok().filter(|r| *r > 0).map_or_else(|| fail(HUSH_ERR_ARGUMENT, format!("the sample rate must be positive, not {rate}")), Ok)?;
-        if n > MAX_FEED_SECONDS * rate as usize {
-            return fail(HUSH_ERR_ARGUMENT, format!("{n} samples at {rate} Hz is over {MAX_FEED_SECONDS} s in one call; feed audio as it arrives"));
-        }
+    /// Feeds a frame to the session's stream (opened on first use).
+    fn feed(&self, run: impl FnOnce(&mut Stream) -> Result<Vec<Result<hush::Turn, EngineError>>, Error>) -> Result<c_int, Error> {
         let mut slot = self.stream()?;
         if slot.is_none() {
             let _in_runtime = self.engine.runtime().enter();
             *slot = Some(self.session.stream(self.engine.listen.clone())?);
         }
-        let results = run(slot.as_mut().expect("made above"), rate)?;
+        let results = run(slot.as_mut().expect("made above"))?;
         self.keep(results)
     }
 }
@@ -318,12 +315,20 @@ fn fed(stream: &mut Stream, first: Result<Option<hush::Turn>, EngineError>) -> V
     all
 }
 
-fn samples<'a, T>(pcm: *const T, n: usize) -> Result<&'a [T], Error> {
+/// The frame a feed call was given, and its rate, checked before the
+/// samples are touched.
+fn frame<'a, T>(pcm: *const T, n: usize, rate: c_int) -> Result<(&'a [T], u32), Error> {
+    let Some(rate) = u32::try_from(rate).ok().filter(|r| *r > 0) else {
+        return fail(HUSH_ERR_ARGUMENT, format!("the sample rate must be positive, not {rate}"));
+    };
+    if n / MAX_FEED_SECONDS > rate as usize {
+        return fail(HUSH_ERR_ARGUMENT, format!("{n} samples at {rate} Hz is over {MAX_FEED_SECONDS} s in one call; feed audio as it arrives"));
+    }
     match (pcm.is_null(), n) {
-        (_, 0) => Ok(&[]),
+        (_, 0) => Ok((&[], rate)),
         (true, _) => fail(HUSH_ERR_NULL, format!("pcm is NULL with n = {n}")),
         // SAFETY: the caller passes `n` readable samples at `pcm`.
-        (false, _) => Ok(unsafe { std::slice::from_raw_parts(pcm, n) }),
+        (false, _) => Ok((unsafe { std::slice::from_raw_parts(pcm, n) }, rate)),
     }
 }
 
@@ -371,7 +376,11 @@ struct ListenConfig {
 }
 
 fn build(config: &str) -> Result<hush_engine, Error> {
-    let c: Config = serde_json::from_str(config).or_else(|e| fail(HUSH_ERR_CONFIG, format!("configuration JSON: {e}")))?;
+    let c: serde_json::Value = serde_json::from_str(config).or_else(|e| fail(HUSH_ERR_CONFIG, format!("configuration JSON: {e}")))?;
+    if !c.is_object() {
+        return fail(HUSH_ERR_CONFIG, "configuration JSON: expected an object ({...})");
+    }
+    let c: Config = serde_json::from_value(c).or_else(|e| fail(HUSH_ERR_CONFIG, format!("configuration JSON: {e}")))?;
     let mut asr = hush::AsrParams::default();
     if let Some(t) = c.threads {
         asr.threads = t.max(1);
@@ -495,8 +504,8 @@ pub unsafe extern "C" fn hush_session_free(session: *mut hush_session) -> c_int 
 pub unsafe extern "C" fn hush_session_feed(session: *mut hush_session, pcm: *const i16, n: usize, sample_rate: c_int) -> c_int {
     guard(|| {
         let s = session_handle(session)?;
-        let pcm = samples(pcm, n)?;
-        s.feed(sample_rate, n, |stream, rate| {
+        let (pcm, rate) = frame(pcm, n, sample_rate)?;
+        s.feed(|stream| {
             let first = s.engine.block_on(stream.feed_i16(pcm, rate))?;
             Ok(fed(stream, first))
         })
@@ -508,8 +517,8 @@ pub unsafe extern "C" fn hush_session_feed(session: *mut hush_session, pcm: *con
 pub unsafe extern "C" fn hush_session_feed_f32(session: *mut hush_session, pcm: *const f32, n: usize, sample_rate: c_int) -> c_int {
     guard(|| {
         let s = session_handle(session)?;
-        let pcm = samples(pcm, n)?;
-        s.feed(sample_rate, n, |stream, rate| {
+        let (pcm, rate) = frame(pcm, n, sample_rate)?;
+        s.feed(|stream| {
             let first = s.engine.block_on(stream.feed(pcm, rate))?;
             Ok(fed(stream, first))
         })

@@ -1,0 +1,307 @@
+//! The C ABI called as C calls it (through the raw functions): misuse gets
+//! error codes and messages, never a crash; callbacks act; four sessions
+//! on four threads hear what they hear one after another. The model tests
+//! need `make models`.
+
+use hush_ffi::*;
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::ptr::{null, null_mut};
+
+fn c(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+fn last_error() -> String {
+    unsafe { CStr::from_ptr(hush_last_error()) }.to_str().unwrap().to_owned()
+}
+
+/// A code and the message that came with it.
+fn check(code: c_int, expected: c_int, says: &str) {
+    let message = last_error();
+    assert_eq!(code, expected, "{message}");
+    assert!(message.contains(says), "{message:?} should say {says:?}");
+}
+
+fn engine(config: &str) -> *mut hush_engine {
+    let mut err = 1;
+    let e = unsafe { hush_engine_new(c(config).as_ptr(), &mut err) };
+    assert!(!e.is_null() && err == HUSH_OK, "{config}: {}", last_error());
+    e
+}
+
+fn model_engine() -> *mut hush_engine {
+    engine(r#"{"model": "tiny.en-q8_0"}"#)
+}
+
+fn session(e: *mut hush_engine) -> *mut hush_session {
+    let s = unsafe { hush_session_new(e, null_mut()) };
+    assert!(!s.is_null(), "{}", last_error());
+    s
+}
+
+/// Every turn waiting, as JSON values.
+fn turns(s: *mut hush_session) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    loop {
+        let p = unsafe { hush_session_result_json(s) };
+        if p.is_null() {
+            assert_eq!(last_error(), "");
+            return out;
+        }
+        out.push(serde_json::from_str(unsafe { CStr::from_ptr(p) }.to_str().unwrap()).unwrap());
+        unsafe { hush_string_free(p) };
+    }
+}
+
+fn said(s: *mut hush_session, text: &str) -> serde_json::Value {
+    let n = unsafe { hush_process_text(s, c(text).as_ptr()) };
+    assert_eq!(n, 1, "{}", last_error());
+    turns(s).remove(0)
+}
+
+/// Answers with the intent's destination or biller, as an app's service
+/// would.
+unsafe extern "C" fn service(intent: *const c_char, reply: *mut hush_reply, _: *mut c_void) -> c_int {
+    let intent: serde_json::Value = serde_json::from_str(unsafe { CStr::from_ptr(intent) }.to_str().unwrap()).unwrap();
+    let slot = |name: &str| intent["slots"].as_array().unwrap().iter().find(|s| s["name"] == name).map(|s| s["value"].to_string());
+    let say = match intent["intent"].as_str().unwrap() {
+        "order_ride" => format!("Driver on the way to {}.", slot("destination").unwrap_or_default()),
+        name => format!("Did {name}: {} ({}).", slot("biller").unwrap_or_default(), slot("amount").unwrap_or_default()),
+    };
+    let json = serde_json::json!({"say": say, "data": {"confirmed": intent["confirmed"]}}).to_string();
+    unsafe { hush_reply_set(reply, c(&json).as_ptr()) }
+}
+
+#[test]
+fn bad_configurations_are_errors_with_reasons() {
+    let mut err = 0;
+    assert!(unsafe { hush_engine_new(null(), &mut err) }.is_null());
+    check(err, HUSH_ERR_NULL, "config_json is NULL");
+    for (config, code, says) in [
+        ("{not json", HUSH_ERR_CONFIG, "configuration JSON"),
+        (r#"{"modle": "tiny.en-q8_0"}"#, HUSH_ERR_CONFIG, "unknown field `modle`"),
+        (r#"{"decoding": "loud"}"#, HUSH_ERR_CONFIG, "unknown variant `loud`"),
+        (r#"{"model": "no-such-model"}"#, HUSH_ERR_MODEL, "no-such-model"),
+        (r#"{"intents": ["/no/such/folder"]}"#, HUSH_ERR_CONFIG, "/no/such/folder"),
+    ] {
+        assert!(unsafe { hush_engine_new(c(config).as_ptr(), &mut err) }.is_null(), "{config}");
+        check(err, code, says);
+    }
+    // `err` may be NULL.
+    assert!(unsafe { hush_engine_new(c("[]").as_ptr(), null_mut()) }.is_null());
+    assert_eq!(unsafe { CStr::from_ptr(hush_version()) }.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn null_freed_and_mistaken_handles_are_errors() {
+    let e = engine("{}");
+    let s = session(e);
+    let text = c("book a taxi to the airport");
+    unsafe {
+        check(hush_process_text(null_mut(), text.as_ptr()), HUSH_ERR_NULL, "session is NULL");
+        check(hush_process_text(s, null()), HUSH_ERR_NULL, "utterance is NULL");
+        check(hush_process_text(e.cast(), text.as_ptr()), HUSH_ERR_HANDLE, "an engine was given");
+        assert!(hush_session_new(s.cast(), null_mut()).is_null());
+        check(HUSH_ERR_HANDLE, HUSH_ERR_HANDLE, "a session was given");
+        let made_up = 0x1234 as *mut hush_session;
+        check(hush_session_feed(made_up, null(), 0, 16_000), HUSH_ERR_HANDLE, "not a live session");
+        check(hush_process_text(s, b"caf\xe9\0".as_ptr().cast()), HUSH_ERR_ARGUMENT, "not UTF-8");
+        // A text-only engine takes no audio.
+        check(hush_session_feed(s, [0i16; 160].as_ptr(), 160, 16_000), HUSH_ERR_MODEL, "without a speech model");
+        check(hush_process_wav(s, c("x.wav").as_ptr()), HUSH_ERR_MODEL, "without a speech model");
+
+        // The engine goes with its last session: freed, it takes no new
+        // sessions, but its session goes on.
+        assert_eq!(hush_engine_free(e), HUSH_OK);
+        check(hush_engine_free(e), HUSH_ERR_HANDLE, "not a live engine");
+        assert!(hush_session_new(e, null_mut()).is_null());
+        assert_eq!(said(s, "book a taxi to the airport")["intent"], "order_ride");
+        assert_eq!(hush_session_free(s), HUSH_OK);
+        check(hush_session_free(s), HUSH_ERR_HANDLE, "not a live session");
+        check(hush_process_text(s, text.as_ptr()), HUSH_ERR_HANDLE, "not a live session");
+        assert!(hush_session_result_json(s).is_null());
+        check(HUSH_ERR_HANDLE, HUSH_ERR_HANDLE, "not a live session");
+
+        // Strings: NULL is fine, a second free or a stranger is reported.
+        hush_string_free(null_mut());
+        assert_eq!(last_error(), "");
+        let mut mine = *b"mine\0";
+        hush_string_free(mine.as_mut_ptr().cast());
+        check(HUSH_ERR_HANDLE, HUSH_ERR_HANDLE, "not a string from hush");
+        check(hush_engine_free(null_mut()), HUSH_ERR_NULL, "engine is NULL");
+    }
+}
+
+#[test]
+fn callbacks_act_and_their_mistakes_are_contained() {
+    let e = engine("{}");
+    let s = session(e);
+    unsafe {
+        assert_eq!(hush_register_action(e, c("order_ride").as_ptr(), Some(service), null_mut()), HUSH_OK);
+        assert_eq!(hush_register_action(e, c("pay_bill").as_ptr(), Some(service), null_mut()), HUSH_OK);
+        check(hush_register_action(e, c("order_ride").as_ptr(), Some(service), null_mut()), HUSH_ERR_ACTION, "already has an action");
+        check(hush_register_action(e, c("order_rides").as_ptr(), Some(service), null_mut()), HUSH_ERR_ACTION, "closest is 'order_ride'");
+        check(hush_register_action(e, c("navigate_to").as_ptr(), None, null_mut()), HUSH_ERR_NULL, "callback is NULL");
+        check(hush_register_action(e, null(), Some(service), null_mut()), HUSH_ERR_NULL, "intent is NULL");
+        check(hush_reply_set(null_mut(), c("{}").as_ptr()), HUSH_ERR_NULL, "reply is NULL");
+        check(hush_reply_set(0x10 as *mut hush_reply, c(r#"{"say": "hi"}"#).as_ptr()), HUSH_ERR_HANDLE, "not the reply");
+    }
+    let t = said(s, "book me a taxi to the airport");
+    assert_eq!(t["outcome"]["say"], "Driver on the way to {\"text\":\"airport\"}.", "{t}");
+    assert_eq!(t["outcome"]["status"], "done");
+    // Payments ask first; the callback runs once the user says yes.
+    let t = said(s, "pay my electricity bill of forty two dollars");
+    // (An action in C has hush phrase its question.)
+    assert_eq!(t["prompt"], "Pay bill: biller electricity, amount 42.00 USD?", "{t}");
+    let t = said(s, "yes");
+    assert!(t["outcome"]["say"].as_str().unwrap().starts_with("Did pay_bill"), "{t}");
+    assert_eq!(t["outcome"]["data"]["confirmed"], true, "{t}");
+
+    /// Each way a callback can go wrong.
+    unsafe extern "C" fn wrong(intent: *const c_char, reply: *mut hush_reply, user: *mut c_void) -> c_int {
+        let session = user as *mut hush_session;
+        let name = unsafe { CStr::from_ptr(intent) }.to_str().unwrap();
+        let how = if name.contains("check_balance") { 0 } else if name.contains("navigate_to") { 1 } else { 2 };
+        unsafe {
+            match how {
+                // Not JSON: refused, and no reply set.
+                0 => {
+                    assert_eq!(hush_reply_set(reply, c("Done!").as_ptr()), HUSH_ERR_ARGUMENT);
+                    assert!(last_error().contains("outcome JSON"));
+                    0
+                }
+                // Calling hush back on its own session.
+                1 => {
+                    assert_eq!(hush_process_text(session, c("yes").as_ptr()), HUSH_ERR_BUSY);
+                    hush_reply_set(reply, c(r#"{"say": "fine", "status": "rejected"}"#).as_ptr())
+                }
+                _ => 7,
+            }
+        }
+    }
+    let e2 = engine("{}");
+    let s2 = session(e2);
+    for intent in ["check_balance", "navigate_to", "order_food"] {
+        assert_eq!(unsafe { hush_register_action(e2, c(intent).as_ptr(), Some(wrong), s2.cast()) }, HUSH_OK);
+    }
+    let t = said(s2, "what is my balance");
+    assert_eq!((t["intent"].as_str(), t["outcome"]["status"].as_str()), (Some("check_balance"), Some("failed")), "{t}");
+    let t = said(s2, "navigate home");
+    assert_eq!((t["intent"].as_str(), t["outcome"]["status"].as_str()), (Some("navigate_to"), Some("rejected")), "{t}");
+    let t = said(s2, "order a pizza");
+    assert_eq!(t["outcome"]["status"], "failed", "{t}");
+    unsafe {
+        for h in [s, s2] {
+            assert_eq!(hush_session_free(h), HUSH_OK);
+        }
+        assert_eq!(hush_engine_free(e), HUSH_OK);
+        assert_eq!(hush_engine_free(e2), HUSH_OK);
+    }
+}
+
+/// The demo conversation (ride, bill, yes, weather) with quiet between,
+/// at 48 kHz as 16-bit PCM.
+fn conversation() -> Vec<i16> {
+    let mut s = hush::audio::mix::Stitch::new();
+    s.pause(0.5);
+    for name in ["book_ride", "pay_bill", "confirm", "weather"] {
+        let path = format!("{}/../../examples/audio/{name}.wav", env!("CARGO_MANIFEST_DIR"));
+        s.clip(&hush::audio::mix::at_level(hush::read_wav(&path, &Default::default()).unwrap().0.samples(), -20.0));
+        s.pause(1.0);
+    }
+    let at48 = hush::audio::resample(s.samples(), 16_000, 48_000).unwrap();
+    at48.iter().map(|x| (x * 32767.0).round() as i16).collect()
+}
+
+/// A session fed the conversation in 20 ms frames; its turns without
+/// their timings.
+fn converse(s: *mut hush_session, pcm: &[i16]) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for frame in pcm.chunks(960) {
+        let n = unsafe { hush_session_feed(s, frame.as_ptr(), frame.len(), 48_000) };
+        assert!(n >= 0, "{}", last_error());
+        if n > 0 {
+            out.extend(turns(s));
+        }
+    }
+    assert_eq!(unsafe { hush_session_finish(s) }, 0, "every turn came while feeding");
+    for t in &mut out {
+        t.as_object_mut().unwrap().remove("timings");
+    }
+    out
+}
+
+#[test]
+fn frames_with_odd_rates_and_lengths_are_errors_and_the_stream_goes_on() {
+    let e = model_engine();
+    let s = session(e);
+    let pcm = conversation();
+    let quiet = [0i16; 480];
+    let loud = [f32::NAN; 4];
+    unsafe {
+        check(hush_session_feed(s, null(), 480, 48_000), HUSH_ERR_NULL, "pcm is NULL");
+        check(hush_session_feed(s, quiet.as_ptr(), usize::MAX, 48_000), HUSH_ERR_ARGUMENT, "over 600 s");
+        for rate in [0, -48_000] {
+            check(hush_session_feed(s, quiet.as_ptr(), 480, rate), HUSH_ERR_ARGUMENT, "must be positive");
+        }
+        for rate in [1, 3_999, 1_000_000] {
+            check(hush_session_feed(s, quiet.as_ptr(), 480, rate), HUSH_ERR_ARGUMENT, "invalid sample rate");
+        }
+        check(hush_session_feed_f32(s, loud.as_ptr(), 4, 16_000), HUSH_ERR_AUDIO, "not a number");
+        assert_eq!(hush_session_feed(s, null(), 0, 48_000), 0);
+        check(hush_process_wav(s, c("/no/such.wav").as_ptr()), HUSH_ERR_AUDIO, "/no/such.wav");
+        assert_eq!(hush_register_action(e, c("order_ride").as_ptr(), Some(service), null_mut()), HUSH_OK);
+    }
+    let heard = converse(s, &pcm);
+    let summary: Vec<String> = heard.iter().map(|t| format!("{} / {}", t["intent"], t["outcome"]["say"])).collect();
+    assert_eq!(heard.len(), 4, "{summary:#?}");
+    assert_eq!(heard[0]["outcome"]["say"], "Driver on the way to {\"text\":\"airport\"}.", "{summary:#?}");
+    assert_eq!(heard[1]["prompt"], "Pay bill: biller electricity, amount 42.00 USD?", "{summary:#?}");
+    // No action for bills here: understood, but unhandled.
+    assert_eq!(heard[2]["outcome"]["status"], "unhandled", "{summary:#?}");
+    assert_eq!(heard[3]["outcome"]["status"], "not_understood", "{summary:#?}");
+    unsafe {
+        assert_eq!(hush_session_free(s), HUSH_OK);
+        assert_eq!(hush_engine_free(e), HUSH_OK);
+    }
+}
+
+/// One engine, four sessions on four threads at once, each hearing the
+/// conversation: the same turns as four sessions one after another.
+#[test]
+fn four_sessions_on_four_threads_hear_what_they_hear_alone() {
+    let e = model_engine();
+    unsafe {
+        assert_eq!(hush_register_action(e, c("order_ride").as_ptr(), Some(service), null_mut()), HUSH_OK);
+        assert_eq!(hush_register_action(e, c("pay_bill").as_ptr(), Some(service), null_mut()), HUSH_OK);
+    }
+    let pcm = conversation();
+    let alone: Vec<Vec<serde_json::Value>> = (0..4)
+        .map(|_| {
+            let s = session(e);
+            let heard = converse(s, &pcm);
+            assert_eq!(unsafe { hush_session_free(s) }, HUSH_OK);
+            heard
+        })
+        .collect();
+    assert_eq!(alone[0].len(), 4, "{:#?}", alone[0]);
+    assert!(alone[0][2]["outcome"]["say"].as_str().unwrap().starts_with("Did pay_bill"), "{:#?}", alone[0]);
+
+    // Raw pointers are not Send; the addresses are, and the ABI checks them.
+    let (engine_at, pcm) = (e as usize, &pcm);
+    let together: Vec<Vec<serde_json::Value>> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(move || {
+                    let s = session(engine_at as *mut hush_engine);
+                    let heard = converse(s, pcm);
+                    assert_eq!(unsafe { hush_session_free(s) }, HUSH_OK);
+                    heard
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    assert_eq!(together, alone);
+    assert_eq!(unsafe { hush_engine_free(e) }, HUSH_OK);
+}
