@@ -78,6 +78,7 @@ bench: models
 	$(HUSH) bench turn --manifest $(DEV) --json target/bench/turn.json
 	$(HUSH) bench live --json target/bench/live.json
 	$(CARGO) bench --bench asr --bench nlu --bench turn
+	$(CARGO) bench -p hush-ffi --bench boundary
 
 # The learned intent model the matrix reads with: trained on SLURP devel
 # without the sentences of the dev clips (--holdout), so they stay unseen.

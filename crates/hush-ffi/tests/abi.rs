@@ -105,7 +105,7 @@ fn null_freed_and_mistaken_handles_are_errors() {
         check(HUSH_ERR_HANDLE, HUSH_ERR_HANDLE, "a session was given");
         let made_up = 0x1234 as *mut hush_session;
         check(hush_session_feed(made_up, null(), 0, 16_000), HUSH_ERR_HANDLE, "not a live session");
-        check(hush_process_text(s, b"caf\xe9\0".as_ptr().cast()), HUSH_ERR_ARGUMENT, "not UTF-8");
+        check(hush_process_text(s, c"caf\xe9".as_ptr()), HUSH_ERR_ARGUMENT, "not UTF-8");
         // A text-only engine takes no audio.
         check(hush_session_feed(s, [0i16; 160].as_ptr(), 160, 16_000), HUSH_ERR_MODEL, "without a speech model");
         check(hush_process_wav(s, c("x.wav").as_ptr()), HUSH_ERR_MODEL, "without a speech model");
