@@ -1,10 +1,11 @@
 //! Embedding hush in an app: build an engine with one action of your own,
-//! hand it a request, read the turn.
+//! then hand it a typed request, or stream it audio frames as an app's own
+//! audio stack delivers them and read each turn as its utterance ends.
 //!
 //!     cargo run --release --example embed                 # typed request
-//!     cargo run --release --example embed -- call.wav     # spoken (needs `make models`)
+//!     cargo run --release --example embed -- call.wav     # streamed (needs `make models`)
 
-use hush::{async_trait, Action, ActionContext, ActionError, Engine, Intent, Outcome};
+use hush::{async_trait, Action, ActionContext, ActionError, Engine, Intent, ListenParams, Outcome, Turn};
 
 /// The app's dialer, for the built-in `call_contact` intent.
 struct Dialer;
@@ -22,18 +23,31 @@ impl Action for Dialer {
     }
 }
 
+fn show(turn: &Turn) {
+    println!("\"{}\" -> {}: {}", turn.transcript, turn.intent.as_deref().unwrap_or("-"), turn.reply());
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let wav = std::env::args().nth(1);
-    let mut engine = Engine::builder().action(Dialer);
-    if wav.is_some() {
-        engine = engine.model("tiny.en-q8_0");
-    }
-    let engine = engine.build()?;
-    let turn = match &wav {
-        Some(path) => engine.process_wav(path).await?,
-        None => engine.process_text("call mom on her mobile").await?,
+    let Some(wav) = std::env::args().nth(1) else {
+        let engine = Engine::builder().action(Dialer).build()?;
+        show(&engine.process_text("call mom on her mobile").await?);
+        return Ok(());
     };
-    println!("\"{}\" -> {}: {}", turn.transcript, turn.intent.as_deref().unwrap_or("-"), turn.reply());
+    let engine = Engine::builder().model("tiny.en-q8_0").action(Dialer).build()?;
+    // Stands in for the app's audio callback: 20 ms frames at the
+    // recording's own rate.
+    let (frames, info) = hush::audio::read_wav_frames(&wav, &Default::default())?;
+    let mono: Vec<f32> = frames.chunks(info.channels as usize).map(|c| c.iter().sum::<f32>() / c.len() as f32).collect();
+    let mut stream = engine.session().stream(ListenParams::default())?;
+    for frame in mono.chunks(info.sample_rate as usize / 50) {
+        if let Some(turn) = stream.feed(frame, info.sample_rate).await? {
+            show(&turn);
+        }
+    }
+    // The audio stopped: whatever was still being said ends here.
+    for turn in stream.finish().await {
+        show(&turn?);
+    }
     Ok(())
 }
