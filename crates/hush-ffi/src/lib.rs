@@ -297,22 +297,27 @@ impl hush_session {
     }
 
     /// Feeds a frame to the session's stream (opened on first use).
-    fn feed(&self, run: impl FnOnce(&mut Stream) -> Result<Vec<Result<hush::Turn, EngineError>>, Error>) -> Result<c_int, Error> {
+    fn feed(&self, pcm: Pcm, rate: u32) -> Result<c_int, Error> {
         let mut slot = self.stream()?;
         if slot.is_none() {
             let _in_runtime = self.engine.runtime().enter();
             *slot = Some(self.session.stream(self.engine.listen.clone())?);
         }
-        let results = run(slot.as_mut().expect("made above"))?;
-        self.keep(results)
+        let stream = slot.as_mut().expect("made above");
+        let first = match pcm {
+            Pcm::I16(p) => self.engine.block_on(stream.feed_i16(p, rate))?,
+            Pcm::F32(p) => self.engine.block_on(stream.feed(p, rate))?,
+        };
+        // The frame's turn, then any others it ended.
+        let mut all: Vec<_> = first.transpose().into_iter().collect();
+        all.extend(std::iter::from_fn(|| stream.ready()));
+        self.keep(all)
     }
 }
 
-/// The turn of a feed call and any others it ended.
-fn fed(stream: &mut Stream, first: Result<Option<hush::Turn>, EngineError>) -> Vec<Result<hush::Turn, EngineError>> {
-    let mut all: Vec<_> = first.transpose().into_iter().collect();
-    all.extend(std::iter::from_fn(|| stream.ready()));
-    all
+enum Pcm<'a> {
+    I16(&'a [i16]),
+    F32(&'a [f32]),
 }
 
 /// The frame a feed call was given, and its rate, checked before the
@@ -505,10 +510,7 @@ pub unsafe extern "C" fn hush_session_feed(session: *mut hush_session, pcm: *con
     guard(|| {
         let s = session_handle(session)?;
         let (pcm, rate) = frame(pcm, n, sample_rate)?;
-        s.feed(|stream| {
-            let first = s.engine.block_on(stream.feed_i16(pcm, rate))?;
-            Ok(fed(stream, first))
-        })
+        s.feed(Pcm::I16(pcm), rate)
     })
 }
 
@@ -518,10 +520,7 @@ pub unsafe extern "C" fn hush_session_feed_f32(session: *mut hush_session, pcm: 
     guard(|| {
         let s = session_handle(session)?;
         let (pcm, rate) = frame(pcm, n, sample_rate)?;
-        s.feed(|stream| {
-            let first = s.engine.block_on(stream.feed(pcm, rate))?;
-            Ok(fed(stream, first))
-        })
+        s.feed(Pcm::F32(pcm), rate)
     })
 }
 
