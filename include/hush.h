@@ -132,6 +132,17 @@ int hush_session_feed_f32(struct hush_session *session, const float *pcm, size_t
 // conversation. Returns the number of turns waiting, or an error code.
 int hush_session_finish(struct hush_session *session);
 
+// Presses (`pressed` non-zero) or releases the push-to-talk control of a
+// session whose engine listens in `"push_to_talk"` mode: audio fed while
+// it is held is one utterance, handed over on release. Returns the number
+// of turns waiting, or an error code.
+int hush_session_push_to_talk(struct hush_session *session, int pressed);
+
+// Stops the action the session is running, if any (from another thread:
+// the user said "stop", or tapped cancel), and drops a pending question.
+// Does not wait for the session's current call.
+int hush_session_cancel(struct hush_session *session);
+
 // The oldest turn not yet read, as JSON (`transcript`, `intent`, `slots`
 // with sensitive values redacted, `prompt`: a question for the user,
 // `outcome`: `status` and `say`, `timings` in ms); free it with

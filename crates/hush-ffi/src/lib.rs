@@ -288,7 +288,9 @@ impl hush_session {
         }
     }
 
-    fn stream(&self) -> Result<MutexGuard<'_, Option<Stream>>, Error> {
+    /// The session for one call (its stream, which any call may replace);
+    /// busy while another call has it.
+    fn claim(&self) -> Result<MutexGuard<'_, Option<Stream>>, Error> {
         match self.stream.try_lock() {
             Ok(g) => Ok(g),
             Err(TryLockError::Poisoned(p)) => Ok(p.into_inner()),
@@ -296,14 +298,19 @@ impl hush_session {
         }
     }
 
-    /// Feeds a frame to the session's stream (opened on first use).
-    fn feed(&self, pcm: Pcm, rate: u32) -> Result<c_int, Error> {
-        let mut slot = self.stream()?;
+    /// The session's stream, opened on first use.
+    fn open_stream(&self) -> Result<MutexGuard<'_, Option<Stream>>, Error> {
+        let mut slot = self.claim()?;
         if slot.is_none() {
             let _in_runtime = self.engine.runtime().enter();
             *slot = Some(self.session.stream(self.engine.listen.clone())?);
         }
-        let stream = slot.as_mut().expect("made above");
+        Ok(slot)
+    }
+
+    fn feed(&self, pcm: Pcm, rate: u32) -> Result<c_int, Error> {
+        let mut slot = self.open_stream()?;
+        let stream = slot.as_mut().expect("opened");
         let first = match pcm {
             Pcm::I16(p) => self.engine.block_on(stream.feed_i16(p, rate))?,
             Pcm::F32(p) => self.engine.block_on(stream.feed(p, rate))?,
@@ -492,7 +499,7 @@ pub unsafe extern "C" fn hush_session_free(session: *mut hush_session) -> c_int 
     guard(|| {
         let s = session_handle(session)?;
         // Not while a call runs on it: it would go on with a dead handle.
-        drop(s.stream()?);
+        drop(s.claim()?);
         let gone = lock(&LIVE).remove(&(session as usize));
         drop((s, gone));
         Ok(HUSH_OK)
@@ -531,12 +538,41 @@ pub unsafe extern "C" fn hush_session_feed_f32(session: *mut hush_session, pcm: 
 pub unsafe extern "C" fn hush_session_finish(session: *mut hush_session) -> c_int {
     guard(|| {
         let s = session_handle(session)?;
-        let mut slot = s.stream()?;
+        let mut slot = s.claim()?;
         let results = match slot.take() {
             Some(stream) => s.engine.block_on(stream.finish())?,
             None => Vec::new(),
         };
         s.keep(results)
+    })
+}
+
+/// Presses (`pressed` non-zero) or releases the push-to-talk control of a
+/// session whose engine listens in `"push_to_talk"` mode: audio fed while
+/// it is held is one utterance, handed over on release. Returns the number
+/// of turns waiting, or an error code.
+#[no_mangle]
+pub unsafe extern "C" fn hush_session_push_to_talk(session: *mut hush_session, pressed: c_int) -> c_int {
+    guard(|| {
+        let s = session_handle(session)?;
+        if s.engine.listen.mode != Mode::PushToTalk {
+            return fail(HUSH_ERR_ARGUMENT, "push-to-talk needs an engine configured with \"listen\": {\"mode\": \"push_to_talk\"}");
+        }
+        let mut slot = s.open_stream()?;
+        let stream = slot.as_mut().expect("opened");
+        let turn = s.engine.block_on(stream.push_to_talk(pressed != 0))?;
+        s.keep(turn.transpose())
+    })
+}
+
+/// Stops the action the session is running, if any (from another thread:
+/// the user said "stop", or tapped cancel), and drops a pending question.
+/// Does not wait for the session's current call.
+#[no_mangle]
+pub unsafe extern "C" fn hush_session_cancel(session: *mut hush_session) -> c_int {
+    guard(|| {
+        session_handle(session)?.session.cancel();
+        Ok(HUSH_OK)
     })
 }
 
@@ -561,7 +597,7 @@ pub unsafe extern "C" fn hush_process_wav(session: *mut hush_session, path: *con
     guard(|| {
         let s = session_handle(session)?;
         let path = text(path, "path")?;
-        let _one_call = s.stream()?;
+        let _one_call = s.claim()?;
         let turn = s.engine.block_on(s.session.process_wav(path))?;
         s.keep([turn])
     })
@@ -574,7 +610,7 @@ pub unsafe extern "C" fn hush_process_text(session: *mut hush_session, utterance
     guard(|| {
         let s = session_handle(session)?;
         let utterance = text(utterance, "utterance")?;
-        let _one_call = s.stream()?;
+        let _one_call = s.claim()?;
         let turn = s.engine.block_on(s.session.process_text(utterance))?;
         s.keep([turn])
     })

@@ -305,3 +305,40 @@ fn four_sessions_on_four_threads_hear_what_they_hear_alone() {
     assert_eq!(together, alone);
     assert_eq!(unsafe { hush_engine_free(e) }, HUSH_OK);
 }
+
+/// Push-to-talk from C: what is fed while the control is held is one
+/// utterance, handed over on release; the call needs an engine in that
+/// mode. A pending question can be cancelled from outside.
+#[test]
+fn push_to_talk_and_cancel() {
+    let e = engine(r#"{"model": "tiny.en-q8_0", "listen": {"mode": "push_to_talk"}}"#);
+    let s = session(e);
+    let path = format!("{}/../../examples/audio/book_ride.wav", env!("CARGO_MANIFEST_DIR"));
+    let pcm: Vec<i16> = hush::read_wav(&path, &Default::default()).unwrap().0.samples().iter().map(|x| (x * 32767.0) as i16).collect();
+    unsafe {
+        assert_eq!(hush_session_push_to_talk(s, 1), 0, "{}", last_error());
+        for frame in pcm.chunks(320) {
+            assert_eq!(hush_session_feed(s, frame.as_ptr(), frame.len(), 16_000), 0, "nothing ends while it is held");
+        }
+        assert_eq!(hush_session_push_to_talk(s, 0), 1, "{}", last_error());
+    }
+    assert_eq!(turns(s)[0]["intent"], "order_ride");
+
+    let t = said(s, "pay my electricity bill of forty two dollars");
+    assert!(t["prompt"].is_string(), "{t}");
+    assert_eq!(unsafe { hush_session_cancel(s) }, HUSH_OK);
+    let t = said(s, "yes");
+    assert_ne!(t["intent"], "pay_bill", "the question was dropped: {t}");
+
+    let text_only = engine("{}");
+    let other = session(text_only);
+    check(unsafe { hush_session_push_to_talk(other, 1) }, HUSH_ERR_ARGUMENT, "push_to_talk");
+    check(unsafe { hush_session_cancel(null_mut()) }, HUSH_ERR_NULL, "session is NULL");
+    unsafe {
+        for h in [s, other] {
+            assert_eq!(hush_session_free(h), HUSH_OK);
+        }
+        assert_eq!(hush_engine_free(e), HUSH_OK);
+        assert_eq!(hush_engine_free(text_only), HUSH_OK);
+    }
+}
