@@ -60,7 +60,8 @@ header:
 C_EXAMPLE := target/c/ride
 $(C_EXAMPLE): examples/c/ride.c include/hush.h ffi
 	mkdir -p $(dir $@)
-	$(CC) -O2 -Wall -Wextra -Werror -Iinclude -o $@ examples/c/ride.c $(FFI_LIB) -lpthread -ldl -lm -lrt -lutil
+	$(CC) -std=c99 -pedantic -O2 -Wall -Wextra -Werror -Iinclude -o $@ examples/c/ride.c $(FFI_LIB) -lpthread -ldl -lm -lrt -lutil
+	$(CXX) -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/hush.h
 
 c-example: models $(C_EXAMPLE)
 	$(C_EXAMPLE) examples/audio/book_ride.wav | tee target/c/ride.out
