@@ -57,7 +57,7 @@
 #define HUSH_ERR_RECOGNITION -7
 
 // An action cannot be registered: an intent no intent file defines, or
-// one that already has an action.
+// one that a callback registered before handles.
 #define HUSH_ERR_ACTION -8
 
 // The session is running another call (on another thread, or the action
@@ -159,9 +159,10 @@ int hush_process_wav(struct hush_session *session, const char *path);
 int hush_process_text(struct hush_session *session, const char *utterance);
 
 // Registers `callback` as the action for `intent` (a name from the
-// intent files), on every session of the engine, from their next turn.
-// An intent the engine does not know, or one that has an action already,
-// is `HUSH_ERR_ACTION`.
+// intent files), on every session of the engine, from their next turn; it
+// takes the intent over from the reference actions. An intent the engine
+// does not know, or one a callback was registered for already, is
+// `HUSH_ERR_ACTION`.
 int hush_register_action(struct hush_engine *engine, const char *intent, hush_action_fn callback, void *user_data);
 
 // The outcome of an action callback, as JSON: `{"say": "Booked a ride to

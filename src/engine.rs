@@ -246,23 +246,20 @@ impl EngineBuilder {
             (None, true) => IntentSet::builtin()?,
             (None, false) => load_intents(&self.intents)?,
         };
-        let mut registry = Registry::new(self.action_timeout);
-        for a in self.actions {
+        for a in &self.actions {
             known_intents(a.as_ref(), &set)?;
-            registry.register(a)?;
         }
-        if let Some(choice) = self.reference {
-            let ledger = Arc::new(match choice {
-                LedgerChoice::File(p) => Ledger::open(&p)?,
-                LedgerChoice::Memory => Ledger::in_memory()?,
-            });
-            for a in reference_actions(ledger, self.simulation) {
-                // The app's own actions take precedence over the reference ones.
-                if a.intents().iter().all(|i| !registry.handles(i)) {
-                    registry.register(a)?;
-                }
+        let reference = match self.reference {
+            Some(choice) => {
+                let ledger = Arc::new(match choice {
+                    LedgerChoice::File(p) => Ledger::open(&p)?,
+                    LedgerChoice::Memory => Ledger::in_memory()?,
+                });
+                reference_actions(ledger, self.simulation)
             }
-        }
+            None => Vec::new(),
+        };
+        let actions = Actions::new(self.actions, reference, self.action_timeout)?;
         let audit = match self.audit_log {
             Some(path) => Some(AuditLog::open(&path).map_err(|source| EngineError::Audit { path, source })?),
             None => None,
@@ -280,7 +277,7 @@ impl EngineBuilder {
             recognizer: recognizer.map(Arc::new),
             hearing,
             understanding,
-            registry: RwLock::new(Arc::new(registry)),
+            actions: RwLock::new(actions),
             audit,
             dry_run: self.dry_run,
             audio: self.audio,
@@ -315,10 +312,7 @@ struct Shared {
     recognizer: Option<Arc<Recognizer>>,
     hearing: Hearing,
     understanding: Understanding,
-    /// Replaced whole when an action is registered after the build, so a
-    /// turn keeps the routes it started with and no lock is held across an
-    /// action's await.
-    registry: RwLock<Arc<Registry>>,
+    actions: RwLock<Actions>,
     audit: Option<AuditLog>,
     dry_run: bool,
     audio: DecodeOptions,
@@ -328,7 +322,33 @@ struct Shared {
 
 impl Shared {
     fn routes(&self) -> Arc<Registry> {
-        self.registry.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.actions.read().unwrap_or_else(|p| p.into_inner()).routes.clone()
+    }
+}
+
+/// The app's actions and the reference ones, and the routes they make.
+struct Actions {
+    app: Vec<Arc<dyn Action>>,
+    reference: Vec<Arc<dyn Action>>,
+    /// Made anew when an action is registered after the build, so a turn
+    /// keeps the routes it started with and no lock is held across an
+    /// action's await.
+    routes: Arc<Registry>,
+}
+
+impl Actions {
+    fn new(app: Vec<Arc<dyn Action>>, reference: Vec<Arc<dyn Action>>, timeout: Duration) -> Result<Actions, RegistryError> {
+        let mut routes = Registry::new(timeout);
+        for a in &app {
+            routes.register(a.clone())?;
+        }
+        for a in &reference {
+            // The app's own actions take precedence over the reference ones.
+            if a.intents().iter().all(|i| !routes.handles(i)) {
+                routes.register(a.clone())?;
+            }
+        }
+        Ok(Actions { app, reference, routes: Arc::new(routes) })
     }
 }
 
@@ -392,16 +412,19 @@ impl Engine {
     }
 
     /// Adds an action to a built engine (hosts that learn their handlers
-    /// late, such as the C ABI's callbacks); turns already running keep the
-    /// actions they started with. Errors leave the engine as it was: an
-    /// intent the engine does not know, or one that already has an action.
+    /// late, such as the C ABI's callbacks); as with
+    /// [`EngineBuilder::action`], it takes over its intents from the
+    /// reference actions. Turns already running keep the actions they
+    /// started with. Errors leave the engine as it was: an intent the
+    /// engine does not know, or one that another of the app's actions
+    /// handles.
     pub fn register(&self, action: impl Action) -> Result<(), EngineError> {
         let action: Arc<dyn Action> = Arc::new(action);
         known_intents(action.as_ref(), self.intents())?;
-        let mut routes = self.shared.registry.write().unwrap_or_else(|p| p.into_inner());
-        let mut next = Registry::clone(&routes);
-        next.register(action)?;
-        *routes = Arc::new(next);
+        let mut actions = self.shared.actions.write().unwrap_or_else(|p| p.into_inner());
+        let mut app = actions.app.clone();
+        app.push(action);
+        *actions = Actions::new(app, actions.reference.clone(), actions.routes.timeout())?;
         Ok(())
     }
 

@@ -261,4 +261,22 @@ async fn actions_can_be_registered_on_a_built_engine() {
     assert_eq!(e.handled_intents(), ["brew_status", "order_coffee"]);
     let t = e.process_text("order a coffee").await.unwrap();
     assert_eq!(t.prompt.as_deref(), Some("Which coffee?"));
+
+    // The app's action takes a reference action's intent over, as it does
+    // when given to the builder; the other reference actions stay.
+    struct Rides;
+    #[async_trait]
+    impl Action for Rides {
+        fn intents(&self) -> &[&str] {
+            &["order_ride"]
+        }
+        async fn execute(&self, _: &Intent, _: &ActionContext) -> Result<Outcome, ActionError> {
+            Ok(Outcome::done("The app's driver is coming."))
+        }
+    }
+    let e = reference();
+    e.register(Rides).unwrap();
+    assert_eq!(e.process_text("book me a taxi to the airport").await.unwrap().reply(), "The app's driver is coming.");
+    assert!(e.handled_intents().iter().any(|i| i == "pay_bill"));
+    assert!(matches!(e.register(Rides), Err(EngineError::Registry(_))));
 }

@@ -66,7 +66,7 @@ pub const HUSH_ERR_AUDIO: c_int = -6;
 /// Recognition of an utterance failed (the session goes on).
 pub const HUSH_ERR_RECOGNITION: c_int = -7;
 /// An action cannot be registered: an intent no intent file defines, or
-/// one that already has an action.
+/// one that a callback registered before handles.
 pub const HUSH_ERR_ACTION: c_int = -8;
 /// The session is running another call (on another thread, or the action
 /// callback this call came from).
@@ -617,9 +617,10 @@ pub unsafe extern "C" fn hush_process_text(session: *mut hush_session, utterance
 }
 
 /// Registers `callback` as the action for `intent` (a name from the
-/// intent files), on every session of the engine, from their next turn.
-/// An intent the engine does not know, or one that has an action already,
-/// is `HUSH_ERR_ACTION`.
+/// intent files), on every session of the engine, from their next turn; it
+/// takes the intent over from the reference actions. An intent the engine
+/// does not know, or one a callback was registered for already, is
+/// `HUSH_ERR_ACTION`.
 #[no_mangle]
 pub unsafe extern "C" fn hush_register_action(engine: *mut hush_engine, intent: *const c_char, callback: hush_action_fn, user_data: *mut c_void) -> c_int {
     guard(|| {
