@@ -83,14 +83,15 @@ typedef struct hush_session hush_session;
 // An action implemented in C, registered with hush_register_action().
 //
 // It gets the intent as JSON (`{"intent": "order_ride", "slots": [{"name":
-// "destination", "value": "airport", "raw": "the airport", "sensitive":
-// false}], "confidence": 0.93, "confirmed": false, "idempotency_key":
-// "..."}`; sensitive values are given in full, for the app to use and not
-// log), answers with hush_reply_set() and returns 0; any other return
-// value means the action failed (the user hears an apology). It is called
-// on a hush thread, possibly for several sessions at once, so `user_data`
-// must be safe to share between threads. It must not call hush functions
-// on the session whose turn it runs.
+// "destination", "value": {"text": "airport"}, "raw": "the airport",
+// "sensitive": false}], "confidence": 0.93, "confirmed": false,
+// "idempotency_key": "..."}`; values are typed, e.g. `{"money": {"amount": 42.0,
+// "currency": "USD"}}`; sensitive values are given in full, for the app to
+// use and not log), answers with hush_reply_set() and returns 0; any other
+// return value means the action failed (the user hears an apology). It is
+// called on a hush thread, possibly for several sessions at once, so
+// `user_data` must be safe to share between threads. hush calls that run
+// a turn return HUSH_ERR_BUSY from inside it.
 typedef int (*hush_action_fn)(const char *intent_json, struct hush_reply *reply, void *user_data);
 
 #ifdef __cplusplus
