@@ -38,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Stands in for the app's audio callback: 20 ms frames at the
     // recording's own rate.
     let (frames, info) = hush::audio::read_wav_frames(&wav, &Default::default())?;
-    let mono: Vec<f32> = frames.chunks(info.channels as usize).map(|c| c.iter().sum::<f32>() / c.len() as f32).collect();
+    let mono = hush::audio::downmix(&frames, info.channels as usize);
     let mut stream = engine.session().stream(ListenParams::default())?;
     for frame in mono.chunks(info.sample_rate as usize / 50) {
         if let Some(turn) = stream.feed(frame, info.sample_rate).await? {

@@ -245,38 +245,31 @@ async fn actions_can_be_registered_on_a_built_engine() {
     let err = e.register(Barista { calls: calls.clone() }).unwrap_err();
     assert!(matches!(err, EngineError::Registry(_)), "{err}");
 
-    struct Misspelt;
+    /// An action for one intent that says one thing.
+    struct Says(&'static str, &'static str);
     #[async_trait]
-    impl Action for Misspelt {
+    impl Action for Says {
         fn intents(&self) -> &[&str] {
-            &["order_cofee"]
+            std::slice::from_ref(&self.0)
         }
         async fn execute(&self, _: &Intent, _: &ActionContext) -> Result<Outcome, ActionError> {
-            Ok(Outcome::done("?"))
+            Ok(Outcome::done(self.1))
         }
     }
-    let err = e.register(Misspelt).unwrap_err();
+    let misspelt = || Says("order_cofee", "?");
+    let err = e.register(misspelt()).unwrap_err();
     assert!(err.to_string().contains("'order_cofee'") && err.to_string().contains("closest is 'order_coffee'"), "{err}");
-    assert!(Engine::builder().intents(dir).action(Misspelt).build().is_err());
+    assert!(Engine::builder().intents(dir).action(misspelt()).build().is_err());
     assert_eq!(e.handled_intents(), ["brew_status", "order_coffee"]);
     let t = e.process_text("order a coffee").await.unwrap();
     assert_eq!(t.prompt.as_deref(), Some("Which coffee?"));
 
     // The app's action takes a reference action's intent over, as it does
     // when given to the builder; the other reference actions stay.
-    struct Rides;
-    #[async_trait]
-    impl Action for Rides {
-        fn intents(&self) -> &[&str] {
-            &["order_ride"]
-        }
-        async fn execute(&self, _: &Intent, _: &ActionContext) -> Result<Outcome, ActionError> {
-            Ok(Outcome::done("The app's driver is coming."))
-        }
-    }
+    let rides = || Says("order_ride", "The app's driver is coming.");
     let e = reference();
-    e.register(Rides).unwrap();
+    e.register(rides()).unwrap();
     assert_eq!(e.process_text("book me a taxi to the airport").await.unwrap().reply(), "The app's driver is coming.");
     assert!(e.handled_intents().iter().any(|i| i == "pay_bill"));
-    assert!(matches!(e.register(Rides), Err(EngineError::Registry(_))));
+    assert!(matches!(e.register(rides()), Err(EngineError::Registry(_))));
 }

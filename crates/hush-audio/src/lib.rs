@@ -32,7 +32,7 @@ pub use microphone::{input_devices, open_microphone, InputDevice};
 pub use resample::{resample, StreamResampler};
 pub use source::{replay, Pace, Source, SourceInfo};
 pub use vad::{Endpointer, Segment, VadParams};
-pub use wav::{decode_wav, read_wav, read_wav_frames, WavInfo};
+pub use wav::{decode_wav, downmix, read_wav, read_wav_frames, WavInfo};
 
 use std::path::PathBuf;
 use std::time::Duration;

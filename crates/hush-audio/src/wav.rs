@@ -129,7 +129,7 @@ fn header_error(e: hound::Error) -> AudioError {
 }
 
 /// Averages interleaved channels into one.
-pub(crate) fn downmix(interleaved: &[f32], channels: usize) -> Vec<f32> {
+pub fn downmix(interleaved: &[f32], channels: usize) -> Vec<f32> {
     if channels == 1 {
         return interleaved.to_vec();
     }

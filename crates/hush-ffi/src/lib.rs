@@ -499,7 +499,8 @@ pub unsafe extern "C" fn hush_session_new(engine: *mut hush_engine, err: *mut c_
 pub unsafe extern "C" fn hush_session_free(session: *mut hush_session) -> c_int {
     guard(|| {
         let s = session_handle(session)?;
-        // Not while a call runs on it: it would go on with a dead handle.
+        // A call running on it holds it and would finish safely, but
+        // freeing a session in use is a race in the app: say so.
         drop(s.claim()?);
         let gone = lock(&LIVE).remove(&(session as usize));
         drop((s, gone));
