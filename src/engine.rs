@@ -580,9 +580,16 @@ impl Session {
         let audio = audio.into();
         let t = Instant::now();
         let shared = self.shared.clone();
+        let as_said = lock(&self.dialogue).awaiting_confirmation();
         // Whisper is CPU-bound: keep it off the async workers. `audio` is
         // zeroed when the closure drops it.
-        let heard = tokio::task::spawn_blocking(move || shared.hearing.hear(&rec, audio.samples()))
+        let heard = tokio::task::spawn_blocking(move || {
+            if as_said {
+                shared.hearing.hear_as_said(&rec, audio.samples())
+            } else {
+                shared.hearing.hear(&rec, audio.samples())
+            }
+        })
             .await
             .map_err(|e| EngineError::Worker(e.to_string()))??;
         Ok((heard, t.elapsed()))

@@ -120,6 +120,14 @@ impl Hearing {
         self.decoding
     }
 
+    /// Transcribes 16 kHz mono `samples` as said: free and unprompted.
+    /// An answer to a confirmation is heard this way, so that no template
+    /// can turn a "no" into a "yes".
+    pub fn hear_as_said(&self, rec: &Recognizer, samples: &[f32]) -> Result<Heard, AsrError> {
+        let t = rec.transcribe_with(samples, &rec.params().decode)?;
+        Ok(Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None })
+    }
+
     /// Transcribes 16 kHz mono `samples` the chosen way.
     pub fn hear(&self, rec: &Recognizer, samples: &[f32]) -> Result<Heard, AsrError> {
         let opts = rec.params().decode.clone();

@@ -39,6 +39,9 @@ struct Pending {
     intent: Intent,
     asked: Instant,
     question: Question,
+    /// Unclear answers already given to this question: the second one
+    /// cancels rather than asking forever.
+    unclear: u8,
 }
 
 enum Question {
@@ -68,6 +71,12 @@ impl Dialogue {
         self.pending.as_ref().map(|p| &p.intent)
     }
 
+    /// Whether the pending question is a confirmation: its answer should be
+    /// heard as said (free decoding), not fitted to a template.
+    pub fn awaiting_confirmation(&self) -> bool {
+        self.pending.as_ref().is_some_and(|p| matches!(p.question, Question::Confirm))
+    }
+
     /// Drops any pending question (the user pressed cancel, barged in).
     pub fn reset(&mut self) {
         self.pending = None;
@@ -87,23 +96,30 @@ impl Dialogue {
         if now.saturating_duration_since(pending.asked) > limit {
             return self.fresh(parsed, matcher, registry, Some(&pending.intent));
         }
-        if answered(&parsed, &[DENY, CANCEL]) {
-            return Step::Reply(Outcome::new(Status::Aborted, "Okay, cancelled."));
-        }
         match pending.question {
-            Question::Confirm => {
-                if answered(&parsed, &[CONFIRM]) {
+            Question::Confirm => match answer(text, parsed.as_ref(), matcher) {
+                Answer::Yes => {
                     let key = idempotency_key(&pending.intent);
-                    return Step::Run { intent: pending.intent, confirmed: true, key };
+                    Step::Run { intent: pending.intent, confirmed: true, key }
                 }
-                if parsed.is_some() {
-                    // A new request replaces the unanswered one, which is dropped.
-                    return self.fresh(parsed, matcher, registry, None);
+                Answer::No => Step::Reply(Outcome::new(Status::Aborted, "Okay, cancelled.")),
+                // A new request replaces the unanswered one, which is dropped.
+                Answer::Unclear if parsed.as_ref().is_some_and(|p| ![CONFIRM, DENY, CANCEL].contains(&p.name.as_str())) => {
+                    self.fresh(parsed, matcher, registry, None)
                 }
-                let prompt = format!("Sorry, please say yes or no. {}", registry.confirmation(&pending.intent));
-                let intent = pending.intent.clone();
-                self.pending = Some(Pending { asked: now, ..pending });
-                Step::Ask { intent, prompt }
+                Answer::Unclear if pending.unclear >= 1 => Step::Reply(Outcome::new(
+                    Status::Aborted,
+                    "I still didn't hear a clear yes, so I cancelled it. Please ask again.",
+                )),
+                Answer::Unclear => {
+                    let prompt = format!("Sorry, please say yes or no. {}", registry.confirmation(&pending.intent));
+                    let intent = pending.intent.clone();
+                    self.pending = Some(Pending { asked: now, unclear: pending.unclear + 1, ..pending });
+                    Step::Ask { intent, prompt }
+                }
+            },
+            Question::Slot { .. } if answered(&parsed, &[DENY, CANCEL]) => {
+                Step::Reply(Outcome::new(Status::Aborted, "Okay, cancelled."))
             }
             Question::Slot { name, answers } => {
                 // The request said again in full, now with the slot.
@@ -132,7 +148,7 @@ impl Dialogue {
                     None => {
                         let prompt = format!("Sorry, I didn't get that. {}", slot_prompt(matcher, &pending.intent.name, &name));
                         let intent = pending.intent.clone();
-                        self.pending = Some(Pending { asked: now, question: Question::Slot { name, answers }, intent: pending.intent });
+                        self.pending = Some(Pending { asked: now, question: Question::Slot { name, answers }, ..pending });
                         Step::Ask { intent, prompt }
                     }
                 }
@@ -163,17 +179,89 @@ impl Dialogue {
             if let Some(answer_set) = set.answer_set(&intent.name, &name) {
                 let prompt = slot_prompt(matcher, &intent.name, &name);
                 let answers = Box::new(Matcher::new(answer_set, matcher.params()));
-                self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Slot { name, answers } });
+                self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Slot { name, answers }, unclear: 0 });
                 return Step::Ask { intent, prompt };
             }
         }
         if set.intent(&intent.name).is_some_and(|s| s.confirm) {
             let prompt = registry.confirmation(&intent);
-            self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Confirm });
+            self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Confirm, unclear: 0 });
             return Step::Ask { intent, prompt };
         }
         let key = idempotency_key(&intent);
         Step::Run { intent, confirmed: false, key }
+    }
+}
+
+/// How a reply to a confirmation question is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// An unambiguous affirmative: the request runs.
+    Yes,
+    /// A refusal: the request is cancelled.
+    No,
+    /// Anything else: a hedge, a mixed "no yes", a mishearing. Never yes.
+    Unclear,
+}
+
+/// Words that make a reply a refusal (or, with an affirmative beside them,
+/// unclear). Contractions arrive expanded ("don't" is "do not"); the forms
+/// without an apostrophe are listed because transcripts drop it.
+const NEGATIONS: &[&str] = &[
+    "no", "not", "nope", "nah", "never", "negative", "cancel", "stop", "wrong", "incorrect", "abort", "neither", "nor",
+    "dont", "doesnt", "didnt", "isnt", "cant", "wont", "shouldnt", "wouldnt", "nothing", "none",
+];
+
+/// Words that make a reply unsure: it is asked again.
+const HEDGES: &[&str] = &[
+    "wait", "hold", "hang", "unsure", "maybe", "perhaps", "probably", "possibly", "think", "guess", "suppose", "dunno",
+    "later", "second", "moment", "minute", "but", "if", "unless", "instead", "change", "different", "else", "other",
+    "again", "repeat", "what", "why", "which", "how", "who", "huh", "pardon", "sorry", "hmm", "hm", "kind", "sort",
+    "only", "except", "first", "before", "check", "really",
+];
+
+/// Words of a plain yes. A reply is yes when every word is in
+/// `AFFIRM_CORE` or `AFFIRM_SUPPORT` and at least one is in `AFFIRM_CORE`.
+const AFFIRM_CORE: &[&str] = &[
+    "yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright", "correct", "right",
+    "confirm", "confirmed", "affirmative", "absolutely", "definitely", "certainly", "exactly", "indeed", "proceed",
+    "ahead", "fine", "perfect",
+];
+/// The words that answer yes on their own: with a negation beside them
+/// the reply is mixed, not a refusal.
+const YES_WORDS: &[&str] = &["yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright"];
+const AFFIRM_SUPPORT: &[&str] = &[
+    "please", "go", "do", "it", "that", "is", "thats", "thanks", "thank", "you", "sir", "maam", "all", "just", "so",
+    "um", "uh", "er", "erm", "oh", "ah", "well", "good", "sounds", "looks", "of", "course", "i", "very", "much",
+    "continue", "hush", "thing",
+];
+
+/// Reads a reply to a confirmation. This is the one place that decides
+/// whether money moves: only a plain affirmative is yes — a reply made
+/// only of yes-words (above), or a `confirm` template matched word for
+/// word — and never when a negation or hedge is said anywhere in it,
+/// whatever a fuzzy or learned reading (`parsed`) scored. `parsed` can
+/// only make a reply a refusal (a `deny` or `cancel` reading).
+pub fn answer(text: &str, parsed: Option<&Intent>, matcher: &Matcher) -> Answer {
+    let words = hush_nlu::words(text);
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let phrase = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
+    let affirmative_word = has(AFFIRM_CORE);
+    // "Yes?" asks rather than answers.
+    if text.contains('?') || has(HEDGES) || phrase("let", "me") {
+        return Answer::Unclear;
+    }
+    let refused = has(NEGATIONS) || parsed.is_some_and(|p| p.name == DENY || p.name == CANCEL);
+    if refused {
+        // "No yes" says both; "that is not correct" says no.
+        return if has(YES_WORDS) { Answer::Unclear } else { Answer::No };
+    }
+    let plain = affirmative_word && words.iter().all(|w| AFFIRM_CORE.contains(&w.as_str()) || AFFIRM_SUPPORT.contains(&w.as_str()));
+    let template = || matcher.parse(text).is_some_and(|i| i.name == CONFIRM && i.cost == 0.0 && i.evidence.free == 0);
+    if plain || template() {
+        Answer::Yes
+    } else {
+        Answer::Unclear
     }
 }
 

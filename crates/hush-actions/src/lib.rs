@@ -25,7 +25,7 @@ mod registry;
 pub use action::{default_confirmation, Action, ActionContext, ActionError, Outcome, Status};
 pub use audit::AuditLog;
 pub use async_trait::async_trait;
-pub use dialogue::{idempotency_key, Dialogue, DialogueParams, Step, CANCEL, CONFIRM, DENY};
+pub use dialogue::{answer, idempotency_key, Answer, Dialogue, DialogueParams, Step, CANCEL, CONFIRM, DENY};
 pub use ledger::{Ledger, LedgerError};
 pub use reference::{reference_actions, Simulation};
 pub use registry::{Registry, RegistryError, DEFAULT_TIMEOUT};

@@ -106,15 +106,24 @@ impl Registry {
             }
             _ = cancel.cancelled() => Outcome::new(Status::Cancelled, "Stopped."),
         };
-        // Tell a cooperative action to stop; an unfinished task gets a grace
-        // period to clean up, then is dropped at its next await point.
+        // Tell a cooperative action to stop and give it a grace period, then
+        // say what is true: what it did if it finished after all (a payment
+        // made in the grace is a payment made), and the action's own word
+        // if it answers `Cancelled` (a C callback, which hush cannot stop,
+        // says it is still running). Past the grace it is dropped at its
+        // next await point.
         cancel.cancel();
-        if !task.is_finished() {
-            tokio::spawn(async move {
-                tokio::time::sleep(CANCEL_GRACE).await;
-                task.abort();
-            });
+        if task.is_finished() {
+            return out;
         }
-        out
+        match tokio::time::timeout(CANCEL_GRACE, &mut task).await {
+            Ok(Ok(Ok(done))) if done.status == Status::Cancelled => Outcome { status: out.status, ..done },
+            Ok(Ok(Ok(done))) => done,
+            Ok(_) => out,
+            Err(_) => {
+                task.abort();
+                out
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@
 //! (later stages).
 
 pub mod eval;
+pub mod gguf;
 pub mod mel;
 pub mod model;
 mod tokenizer;

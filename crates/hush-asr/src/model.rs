@@ -68,6 +68,9 @@ impl Weights {
         let is_gguf = path.extension().is_some_and(|e| e == "gguf");
         let source = if is_gguf {
             let mut file = std::fs::File::open(path).map_err(|e| AsrError::io(path, e))?;
+            let len = file.metadata().map_err(|e| AsrError::io(path, e))?.len();
+            crate::gguf::check_header(&mut std::io::BufReader::new(&mut file), len).map_err(|e| AsrError::model(path, e))?;
+            std::io::Seek::rewind(&mut file).map_err(|e| AsrError::io(path, e))?;
             let content = gguf_file::Content::read(&mut file).map_err(|e| AsrError::model(path, e))?;
             Source::Gguf { content, file }
         } else {

@@ -4,6 +4,13 @@ use std::path::Path;
 
 use crate::{peak, resample, Audio, AudioError, DecodeOptions, SAMPLE_RATE};
 
+/// More channels than any microphone array hush serves is a lying header.
+pub const MAX_CHANNELS: u16 = 32;
+
+/// Samples reserved before any are read: about 2 s of 48 kHz stereo. A
+/// header may claim gigabytes that the file does not hold.
+const INITIAL_CAPACITY: u64 = 1 << 18;
+
 /// What the WAV header said, before any conversion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WavInfo {
@@ -41,11 +48,16 @@ fn decode_frames<R: Read>(reader: R, opts: &DecodeOptions) -> Result<(Vec<f32>, 
         float: spec.sample_format == hound::SampleFormat::Float,
         frames: wav.duration() as u64,
     };
-    if spec.sample_rate == 0 {
-        return Err(AudioError::BadRate(0));
+    // Every field the header gives is checked before anything is sized
+    // from it; the buffer then grows with the data actually read.
+    if !crate::RATES.contains(&spec.sample_rate) {
+        return Err(AudioError::BadRate(spec.sample_rate));
     }
     if spec.channels == 0 {
         return Err(AudioError::NotWav { reason: "zero channels".into() });
+    }
+    if spec.channels > MAX_CHANNELS {
+        return Err(AudioError::Unsupported(format!("{} channels (hush takes at most {MAX_CHANNELS})", spec.channels)));
     }
     let limit = opts.max_duration.as_secs_f64();
     let seconds = info.frames as f64 / spec.sample_rate as f64;
@@ -96,9 +108,10 @@ where
     I: Iterator<Item = hound::Result<S>>,
     F: Fn(S) -> f32,
 {
-    // The header's length was checked against the duration limit, so this
-    // allocation is bounded; `take` guards against a reader that runs on.
-    let mut out = Vec::with_capacity(expected as usize);
+    // Only a little is reserved up front: the header's length is a claim,
+    // and the data may end long before it. `take` guards against a reader
+    // that runs on.
+    let mut out = Vec::with_capacity(expected.min(INITIAL_CAPACITY) as usize);
     for s in samples.take(expected as usize) {
         match s {
             Ok(s) => out.push(convert(s)),
@@ -249,6 +262,52 @@ mod tests {
         bytes[n - 480 * 4 - 4..n - 480 * 4].copy_from_slice(&data_len.to_le_bytes());
         let err = decode_wav(Cursor::new(bytes), &DecodeOptions::default()).unwrap_err();
         assert!(matches!(err, AudioError::TooLong { .. }), "{err:?}");
+    }
+
+    /// Headers that claim enormous or impossible audio over 60 bytes: each
+    /// is a typed error, found without reserving what the header claims.
+    #[test]
+    fn lying_headers_allocate_nothing_big() {
+        let patch = |channels: u16, rate: u32, bits: u16| {
+            let mut b = wav_bytes(spec(16_000, 1, 16, false), &[0.1; 8]);
+            b[22..24].copy_from_slice(&channels.to_le_bytes());
+            b[24..28].copy_from_slice(&rate.to_le_bytes());
+            let block = channels.wrapping_mul(bits / 8);
+            b[28..32].copy_from_slice(&rate.wrapping_mul(block as u32).to_le_bytes());
+            b[32..34].copy_from_slice(&block.to_le_bytes());
+            b[34..36].copy_from_slice(&bits.to_le_bytes());
+            let n = b.len();
+            // The most data a header can claim, whole frames of it.
+            let block = (block as u32).max(1);
+            b[n - 20..n - 16].copy_from_slice(&(u32::MAX - u32::MAX % block).to_le_bytes());
+            b
+        };
+        let long = DecodeOptions { max_duration: Duration::from_secs(u32::MAX as u64), ..Default::default() };
+        type Check = fn(&AudioError) -> bool;
+        let cases: Vec<(&str, Vec<u8>, Check)> = vec![
+            ("65535 channels", patch(65_535, 16_000, 16), |e| matches!(e, AudioError::Unsupported(_) | AudioError::NotWav { .. })),
+            ("33 channels", patch(33, 16_000, 16), |e| matches!(e, AudioError::Unsupported(_))),
+            ("65535 channels of 32-bit float", patch(65_535, 384_000, 32), |e| matches!(e, AudioError::Unsupported(_) | AudioError::NotWav { .. })),
+            ("4294967295 Hz", patch(1, u32::MAX, 16), |e| matches!(e, AudioError::BadRate(_) | AudioError::NotWav { .. })),
+            ("1 Hz", patch(1, 1, 16), |e| matches!(e, AudioError::BadRate(1))),
+            ("32 channels, 0xFFFFFFFF bytes", patch(32, 48_000, 16), |e| matches!(e, AudioError::Truncated { .. } | AudioError::TooLong { .. })),
+            ("mono, 0xFFFFFFFF bytes", patch(1, 16_000, 16), |e| matches!(e, AudioError::Truncated { .. } | AudioError::TooLong { .. })),
+        ];
+        for (name, bytes, check) in cases {
+            assert!(bytes.len() < 80, "{name}: {} bytes", bytes.len());
+            for opts in [&DecodeOptions::default(), &long] {
+                let t = std::time::Instant::now();
+                match decode_wav(Cursor::new(bytes.clone()), opts) {
+                    Ok(_) => panic!("{name}: decoded"),
+                    Err(e) => assert!(check(&e), "{name}: wrong error {e:?}"),
+                }
+                match decode_frames(Cursor::new(bytes.clone()), opts) {
+                    Ok(_) => panic!("{name}: frames decoded"),
+                    Err(e) => assert!(check(&e), "{name}: wrong error {e:?}"),
+                }
+                assert!(t.elapsed() < Duration::from_secs(1), "{name}: {:?}", t.elapsed());
+            }
+        }
     }
 
     #[test]

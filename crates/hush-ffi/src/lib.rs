@@ -104,6 +104,8 @@ pub struct hush_session {
 /// only during the callback.
 pub struct hush_reply {
     outcome: Option<Outcome>,
+    /// Set when the turn stops waiting (timeout, hush_session_cancel(), barge-in).
+    cancel: hush::actions::CancellationToken,
 }
 
 /// An action implemented in C, registered with hush_register_action().
@@ -340,6 +342,9 @@ fn frame<'a, T>(pcm: *const T, n: usize, rate: c_int) -> Result<(&'a [T], u32), 
     match (pcm.is_null(), n) {
         (_, 0) => Ok((&[], rate)),
         (true, _) => fail(HUSH_ERR_NULL, format!("pcm is NULL with n = {n}")),
+        (false, _) if !pcm.is_aligned() => {
+            fail(HUSH_ERR_ARGUMENT, format!("pcm is not aligned to its sample type ({} bytes)", std::mem::align_of::<T>()))
+        }
         // SAFETY: the caller passes `n` readable samples at `pcm`.
         (false, _) => Ok((unsafe { std::slice::from_raw_parts(pcm, n) }, rate)),
     }
@@ -371,6 +376,40 @@ struct Config {
     listen: ListenConfig,
 }
 
+impl Config {
+    /// Every number within what hush can do: a beam of a million would
+    /// reserve memory for a million hypotheses.
+    fn check(&self) -> Result<(), Error> {
+        let out = |field: &str, v: String, range: &str| fail(HUSH_ERR_CONFIG, format!("configuration: {field} is {v}; it must be {range}"));
+        if let Some(b) = self.beam.filter(|b| !(1..=MAX_BEAM).contains(b)) {
+            return out("beam", b.to_string(), &format!("1 to {MAX_BEAM}"));
+        }
+        if let Some(t) = self.threads.filter(|t| !(1..=MAX_THREADS).contains(t)) {
+            return out("threads", t.to_string(), &format!("1 to {MAX_THREADS}"));
+        }
+        if let Some(t) = self.learned_threshold.filter(|t| !(0.0..=1.0).contains(t)) {
+            return out("learned_threshold", t.to_string(), "0 to 1");
+        }
+        let ms = [
+            ("action_timeout_ms", self.action_timeout_ms, 1, MAX_ACTION_TIMEOUT_MS),
+            ("listen.end_silence_ms", self.listen.end_silence_ms, 50, 10_000),
+            ("listen.max_utterance_ms", self.listen.max_utterance_ms, 500, 120_000),
+        ];
+        for (field, v, lo, hi) in ms {
+            if let Some(v) = v.filter(|v| !(lo..=hi).contains(v)) {
+                return out(field, v.to_string(), &format!("{lo} to {hi}"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Bounds of the configuration's numbers: the CLI's beam cap, more threads
+/// than any head unit has cores, an action timeout of ten minutes.
+const MAX_BEAM: usize = 16;
+const MAX_THREADS: usize = 256;
+const MAX_ACTION_TIMEOUT_MS: u64 = 600_000;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ModelFiles {
@@ -394,12 +433,13 @@ fn build(config: &str) -> Result<hush_engine, Error> {
         return fail(HUSH_ERR_CONFIG, "configuration JSON: expected an object ({...})");
     }
     let c: Config = serde_json::from_value(c).or_else(|e| fail(HUSH_ERR_CONFIG, format!("configuration JSON: {e}")))?;
+    c.check()?;
     let mut asr = hush::AsrParams::default();
     if let Some(t) = c.threads {
-        asr.threads = t.max(1);
+        asr.threads = t;
     }
     if let Some(b) = c.beam {
-        asr.decode.beam = b.max(1);
+        asr.decode.beam = b;
     }
     let mut b = Engine::builder().asr_params(asr).decoding(c.decoding).dry_run(c.dry_run);
     b = match (c.model, c.model_files) {
@@ -663,6 +703,28 @@ pub unsafe extern "C" fn hush_reply_set(reply: *mut hush_reply, outcome_json: *c
     })
 }
 
+/// Whether hush has stopped waiting for this callback: the action timed
+/// out (`action_timeout_ms`), or the turn was cancelled
+/// (hush_session_cancel(), the user talking over it). A callback that does
+/// slow work should poll this and give up without side effects; if it
+/// goes on, the turn has already told the user it "is still running and
+/// may yet finish" (`"data": {"still_running": true}`), and what it does is
+/// not reported. 1 if so, 0 if not; a negative error code for a reply that
+/// is not this thread's callback's. Only from inside the callback.
+#[no_mangle]
+pub unsafe extern "C" fn hush_reply_cancelled(reply: *const hush_reply) -> c_int {
+    guard(|| {
+        if reply.is_null() {
+            return fail(HUSH_ERR_NULL, "the reply is NULL");
+        }
+        if REPLY.with(Cell::get).cast_const() != reply {
+            return fail(HUSH_ERR_HANDLE, "not the reply of the action callback running on this thread");
+        }
+        // SAFETY: `reply` is the live reply of this thread's callback.
+        Ok(c_int::from(unsafe { (*reply).cancel.is_cancelled() }))
+    })
+}
+
 /// Why the last call on this thread failed; empty after a call that did
 /// not. Valid until the next hush call on this thread.
 #[no_mangle]
@@ -766,9 +828,11 @@ impl Action for Callback {
         });
         let json = CString::new(json.to_string()).map_err(|e| ActionError::Failed(e.into()))?;
         let (f, user) = (self.f, self.user);
+        let cancel = ctx.cancel_token().clone();
+        let told = cancel.clone();
         // C code blocks: keep it off the async workers.
-        let (code, outcome) = tokio::task::spawn_blocking(move || {
-            let mut reply = hush_reply { outcome: None };
+        let mut call = tokio::task::spawn_blocking(move || {
+            let mut reply = hush_reply { outcome: None, cancel: told };
             let rp: *mut hush_reply = &mut reply;
             REPLY.with(|r| r.set(rp));
             // SAFETY: the app registered `f` for this; the JSON and the
@@ -778,9 +842,16 @@ impl Action for Callback {
             let mut json = json.into_bytes();
             json.zeroize();
             (code, reply.outcome)
-        })
-        .await
-        .map_err(|e| ActionError::Failed(e.to_string().into()))?;
+        });
+        let (code, outcome) = tokio::select! {
+            done = &mut call => done.map_err(|e| ActionError::Failed(e.to_string().into()))?,
+            // hush cannot stop C code: the callback is told (hush_reply_cancelled)
+            // and the turn says it may still finish.
+            _ = cancel.cancelled() => {
+                return Ok(Outcome::new(Status::Cancelled, format!("I asked it to stop, but {} is still running and may yet finish.", intent.name.replace('_', " ")))
+                    .with_data(serde_json::json!({ "still_running": true })));
+            }
+        };
         match (code, outcome) {
             (0, Some(o)) => Ok(o),
             (0, None) => Err(ActionError::Failed(format!("the callback for {} returned without hush_reply_set", intent.name).into())),

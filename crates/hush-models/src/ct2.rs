@@ -62,6 +62,9 @@ pub struct Ct2Model<'a> {
     pub variables: BTreeMap<String, Variable<'a>>,
 }
 
+/// Whisper's tensors have at most three dimensions.
+const MAX_RANK: usize = 4;
+
 struct Cursor<'a> {
     buf: &'a [u8],
     pos: usize,
@@ -109,12 +112,15 @@ impl<'a> Ct2Model<'a> {
         for _ in 0..count {
             let name = c.string()?;
             let rank = c.u8()? as usize;
+            if rank > MAX_RANK {
+                return Err(format!("{name}: rank {rank} (at most {MAX_RANK})"));
+            }
             let dims = (0..rank).map(|_| c.u32().map(|d| d as usize)).collect::<Result<Vec<_>, _>>()?;
             let code = c.u8()?;
             let dtype = Ct2DType::from_code(code).ok_or_else(|| format!("{name}: unknown dtype code {code}"))?;
             let bytes = c.u32()? as usize;
-            let elems: usize = dims.iter().product();
-            if elems * dtype.size() != bytes {
+            let size = dims.iter().try_fold(dtype.size(), |n, &d| n.checked_mul(d));
+            if size != Some(bytes) {
                 return Err(format!("{name}: {bytes} bytes do not hold {dims:?} of {dtype:?}"));
             }
             let data = c.take(bytes)?;
@@ -150,12 +156,19 @@ impl<'a> Ct2Model<'a> {
 
     fn scalar_i64(&self, name: &str) -> Result<i64, String> {
         let v = self.get(name)?;
+        let bytes = |n: usize| v.data.get(..n).ok_or_else(|| format!("{name}: an empty scalar"));
         Ok(match v.dtype {
-            Ct2DType::I8 => v.data[0] as i8 as i64,
-            Ct2DType::I16 => i16::from_le_bytes([v.data[0], v.data[1]]) as i64,
-            Ct2DType::I32 => i32::from_le_bytes(v.data[..4].try_into().expect("4 bytes")) as i64,
+            Ct2DType::I8 => bytes(1)?[0] as i8 as i64,
+            Ct2DType::I16 => i16::from_le_bytes([bytes(2)?[0], bytes(2)?[1]]) as i64,
+            Ct2DType::I32 => i32::from_le_bytes(bytes(4)?.try_into().map_err(|_| format!("{name}: 4 bytes"))?) as i64,
             other => return Err(format!("{name}: expected an integer scalar, found {other:?}")),
         })
+    }
+
+    /// Dimension `i` of variable `name`.
+    fn dim(&self, name: &str, i: usize) -> Result<usize, String> {
+        let v = self.get(name)?;
+        v.dims.get(i).copied().ok_or_else(|| format!("{name}: no dimension {i} in {:?}", v.dims))
     }
 
     fn count_layers(&self, prefix: &str) -> usize {
@@ -211,15 +224,14 @@ fn convert(model: &Ct2Model, ct2_config: &Path) -> Result<(HashMap<String, Tenso
     };
     let emb = model.tensor("decoder/embeddings/weight")?;
     let (vocab, d) = emb.dims2().map_err(|e| e.to_string())?;
-    let conv1 = model.tensor("encoder/conv1/weight")?;
-    let mels = conv1.dims()[1];
+    let mels = model.dim("encoder/conv1/weight", 1)?;
     let enc_layers = model.count_layers("encoder");
     let dec_layers = model.count_layers("decoder");
     if enc_layers == 0 || dec_layers == 0 {
         return Err("no encoder or decoder layers".into());
     }
     let split = |t: Tensor, parts: usize| -> Result<Vec<Tensor>, String> {
-        let n = t.dims()[0];
+        let n = *t.dims().first().ok_or_else(|| "a fused tensor without dimensions".to_string())?;
         if !n.is_multiple_of(parts) || n / parts != d {
             return Err(format!("fused tensor of {n} rows does not split into {parts} × {d}"));
         }
@@ -287,9 +299,9 @@ fn convert(model: &Ct2Model, ct2_config: &Path) -> Result<(HashMap<String, Tenso
 
     let heads = model.scalar_i64("encoder/num_heads")?;
     let dec_heads = model.scalar_i64("decoder/num_heads")?;
-    let ffn_dim = model.get("encoder/layer_0/ffn/linear_0/weight")?.dims[0];
-    let max_source = model.get("encoder/position_encodings/encodings")?.dims[0];
-    let max_target = model.get("decoder/position_encodings/encodings")?.dims[0];
+    let ffn_dim = model.dim("encoder/layer_0/ffn/linear_0/weight", 0)?;
+    let max_source = model.dim("encoder/position_encodings/encodings", 0)?;
+    let max_target = model.dim("decoder/position_encodings/encodings", 0)?;
     let ct2: serde_json::Value = std::fs::read_to_string(ct2_config)
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())

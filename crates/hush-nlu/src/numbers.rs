@@ -117,22 +117,24 @@ pub fn parse_number(words: &[&str]) -> Option<Number> {
             if !fits {
                 break;
             }
-            group += u;
+            group = group.checked_add(u)?;
             last_was_tens = false;
         } else if let Some(t) = tens(w) {
             if group % 100 != 0 {
                 break;
             }
-            group += t;
+            group = group.checked_add(t)?;
             last_was_tens = true;
         } else if let Some(s) = scale(w) {
             if used == 0 {
                 break;
             }
+            // "hundred hundred hundred …" overflows: such a number is not a
+            // number at all, rather than a wrapped one.
             if s == 100 {
-                group = group.max(1) * 100;
+                group = group.max(1).checked_mul(100)?;
             } else {
-                total += group.max(1) * s;
+                total = group.max(1).checked_mul(s).and_then(|g| total.checked_add(g))?;
                 group = 0;
             }
             last_was_tens = false;
@@ -145,7 +147,7 @@ pub fn parse_number(words: &[&str]) -> Option<Number> {
     if used == 0 {
         return None;
     }
-    let mut value = (total + group) as f64;
+    let mut value = total.checked_add(group)? as f64;
     // "two point five"
     if words.get(used) == Some(&"point") {
         let digits: Vec<u64> = words[used + 1..].iter().map_while(|w| unit(w).filter(|&d| d < 10)).collect();
@@ -208,5 +210,15 @@ mod tests {
         // "one two" are two numbers, not twelve or three.
         assert_eq!(p("one two"), Some((1.0, 1)));
         assert_eq!(p("oh no"), None, "an exclamation is not zero");
+    }
+
+    #[test]
+    fn numbers_too_big_are_not_numbers() {
+        let hundreds = format!("one {}", vec!["hundred"; 40].join(" "));
+        assert_eq!(p(&hundreds), None);
+        let billions = format!("nine {}", vec!["billion"; 3].join(" "));
+        assert_eq!(p(&billions), None);
+        assert_eq!(p("one hundred hundred"), Some((10_000.0, 3)));
+        assert_eq!(p("ninety nine billion"), Some((99e9, 3)));
     }
 }

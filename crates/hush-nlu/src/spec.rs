@@ -244,7 +244,23 @@ struct Builder {
     intent_at: HashMap<String, Loc>,
     /// Names under `lists:` that are built-in types with bounds.
     set_aliases: HashMap<String, SlotType>,
+    /// What each rule expands to.
+    rule_sizes: HashMap<String, Shape>,
+    /// Edges of the automaton of all templates so far.
+    edges: u64,
 }
+
+/// Rules may use rules this deep: far beyond any real grammar; each level
+/// is a recursion of the loader and the compiler.
+pub const MAX_RULE_DEPTH: usize = 32;
+
+/// Words and slots one template may expand to, rules written out.
+pub const MAX_TEMPLATE_SIZE: u64 = 10_000;
+
+/// Edges of the matcher's automaton, all templates together (about 12
+/// bytes each): the automaton grows with the square of a run of optional
+/// words, and with the product of alternatives that follow one another.
+pub const MAX_EDGES: u64 = 4_000_000;
 
 const TOP_KEYS: &[&str] = &["domain", "language", "lists", "rules", "expansion_rules", "skip_words", "intents"];
 const INTENT_KEYS: &[&str] = &["description", "confirm", "required", "slots", "templates", "examples"];
@@ -417,6 +433,14 @@ impl Builder {
         let (Some(from), Some(to)) = (num("from"), num("to")) else {
             return self.err(v, "a range needs numeric `from:` and `to:`");
         };
+        // Ranges are of whole numbers (hassil's); a fraction would need a
+        // value that no count of words can say.
+        if from.fract() != 0.0 || to.fract() != 0.0 || !from.is_finite() || !to.is_finite() {
+            return self.err(v, format!("a range is of whole numbers: `from: {from}` .. `to: {to}`"));
+        }
+        if from > to {
+            return self.err(v, format!("an empty range: `from: {from}` is above `to: {to}`"));
+        }
         self.alias(name, SlotType::Builtin { ty: Builtin::Integer, min: Some(from), max: Some(to), max_words: 0 });
     }
 
@@ -451,19 +475,19 @@ impl Builder {
 
     /// Rules may use rules, but not themselves, directly or not.
     fn check_rules(&mut self) {
-        let mut names: Vec<&String> = self.set.rules.keys().collect();
+        let mut names: Vec<String> = self.set.rules.keys().cloned().collect();
         names.sort();
-        let mut bad = Vec::new();
-        for name in names {
-            let mut path = vec![name.clone()];
-            if let Some(cycle) = find_cycle(&self.set.rules, name, &mut path) {
-                bad.push((name.clone(), cycle));
-            }
+        let mut sizes = RuleSizes::default();
+        for name in &names {
+            sizes.size(&self.set.rules, name, &mut Vec::new());
         }
-        for (name, cycle) in bad {
+        for (name, problem) in sizes.problems {
             let at = self.rule_at[&name].clone();
-            self.errors.push(IntentError { at, message: format!("rule '{name}' uses itself ({}); rules cannot recurse", cycle.join(" → ")) });
+            self.errors.push(IntentError { at, message: problem });
+            // Gone, so that nothing later follows it round or down a chain.
+            self.set.rules.remove(&name);
         }
+        self.rule_sizes = sizes.done;
         let mut missing = Vec::new();
         for (name, e) in &self.set.rules {
             e.visit(&mut |x| {
@@ -650,6 +674,19 @@ impl Builder {
             }
         }
         self.resolve_refs(text_node, &text, &expr, spec, &mut HashSet::new());
+        let shape = Shape::of(&expr, &mut |r| self.rule_sizes.get(r).copied().unwrap_or(Shape::EMPTY));
+        if shape.leaves > MAX_TEMPLATE_SIZE {
+            self.err(text_node, format!("template \"{text}\" expands to {} words and slots with its rules written out: at most {MAX_TEMPLATE_SIZE}", shape.leaves));
+            return None;
+        }
+        let before = self.edges;
+        self.edges = self.edges.saturating_add(shape.edges());
+        if self.edges > MAX_EDGES {
+            if before <= MAX_EDGES {
+                self.err(text_node, format!("the templates compile to over {MAX_EDGES} edges (this one to {}): too many optional words in a row, or alternatives multiplying", shape.edges()));
+            }
+            return None;
+        }
         Some(TemplateSpec { text, expr, fixed, at: self.loc(text_node) })
     }
 
@@ -698,27 +735,88 @@ impl Builder {
     }
 }
 
-fn find_cycle(rules: &HashMap<String, Expr>, name: &str, path: &mut Vec<String>) -> Option<Vec<String>> {
-    let mut used = Vec::new();
-    rules.get(name)?.visit(&mut |e| {
-        if let Expr::Rule(r) = e {
-            used.push(r.clone());
+/// What each rule expands to, computed once per rule (a rule used twice by
+/// each of thirty others is still thirty steps), and the rules that recurse
+/// or nest too deep.
+#[derive(Default)]
+struct RuleSizes {
+    done: HashMap<String, Shape>,
+    problems: Vec<(String, String)>,
+}
+
+impl RuleSizes {
+    fn size(&mut self, rules: &HashMap<String, Expr>, name: &str, path: &mut Vec<String>) -> Shape {
+        if let Some(&n) = self.done.get(name) {
+            return n;
         }
-    });
-    for r in used {
-        if r == path[0] {
-            let mut cycle = path.clone();
-            cycle.push(r);
-            return Some(cycle);
+        let Some(body) = rules.get(name) else { return Shape::EMPTY };
+        if let Some(k) = path.iter().position(|p| p == name) {
+            // Every rule on the cycle is reported, each from itself.
+            let cycle = &path[k..];
+            for (i, r) in cycle.iter().enumerate() {
+                let mut order: Vec<&str> = cycle[i..].iter().chain(&cycle[..i]).map(String::as_str).collect();
+                order.push(r);
+                self.problems.push((r.clone(), format!("rule '{r}' uses itself ({}); rules cannot recurse", order.join(" → "))));
+                self.done.insert(r.clone(), Shape::EMPTY);
+            }
+            return Shape::EMPTY;
         }
-        if path.contains(&r) || path.len() > 64 {
-            continue;
+        if path.len() >= MAX_RULE_DEPTH {
+            self.problems.push((name.to_owned(), format!("rule '{name}' is reached through more than {MAX_RULE_DEPTH} rules ({} → …)", path[0])));
+            self.done.insert(name.to_owned(), Shape::EMPTY);
+            return Shape::EMPTY;
         }
-        path.push(r.clone());
-        if let Some(c) = find_cycle(rules, &r, path) {
-            return Some(c);
-        }
+        path.push(name.to_owned());
+        let n = Shape::of(body, &mut |r| self.size(rules, r, path));
         path.pop();
+        // A rule on a cycle was settled (as empty) while its body was walked.
+        *self.done.entry(name.to_owned()).or_insert(n)
     }
-    None
+}
+
+/// The size of what a template compiles to, with its rules written out,
+/// from its structure alone: the matcher's automaton has a state after
+/// each word or slot (`leaves`) and, once its empty moves are removed, an
+/// edge for each pair of words or slots that may follow one another
+/// (`pairs`) and for each that may start it (`first`). A run of optional
+/// words makes the pairs grow with its square.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Shape {
+    pub leaves: u64,
+    pub first: u64,
+    pub last: u64,
+    pub pairs: u64,
+    pub nullable: bool,
+}
+
+impl Shape {
+    const EMPTY: Shape = Shape { leaves: 0, first: 0, last: 0, pairs: 0, nullable: true };
+    const LEAF: Shape = Shape { leaves: 1, first: 1, last: 1, pairs: 0, nullable: false };
+
+    pub(crate) fn of(e: &Expr, rule: &mut impl FnMut(&str) -> Shape) -> Shape {
+        match e {
+            Expr::Word(_) | Expr::Slot { .. } => Shape::LEAF,
+            Expr::Opt(x) => Shape { nullable: true, ..Shape::of(x, rule) },
+            Expr::Rule(r) => rule(r),
+            Expr::Alt(v) => v.iter().map(|x| Shape::of(x, rule)).fold(Shape { nullable: false, ..Shape::EMPTY }, |a, b| Shape {
+                leaves: a.leaves.saturating_add(b.leaves),
+                first: a.first.saturating_add(b.first),
+                last: a.last.saturating_add(b.last),
+                pairs: a.pairs.saturating_add(b.pairs),
+                nullable: a.nullable || b.nullable,
+            }),
+            Expr::Seq(v) => v.iter().map(|x| Shape::of(x, rule)).fold(Shape::EMPTY, |a, b| Shape {
+                leaves: a.leaves.saturating_add(b.leaves),
+                first: if a.nullable { a.first.saturating_add(b.first) } else { a.first },
+                last: if b.nullable { a.last.saturating_add(b.last) } else { b.last },
+                pairs: a.pairs.saturating_add(b.pairs).saturating_add(a.last.saturating_mul(b.first)),
+                nullable: a.nullable && b.nullable,
+            }),
+        }
+    }
+
+    /// Edges of the compiled automaton.
+    pub(crate) fn edges(&self) -> u64 {
+        self.pairs.saturating_add(self.first)
+    }
 }

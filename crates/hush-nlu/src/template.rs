@@ -28,11 +28,25 @@ struct Parser<'a> {
     chars: Vec<(usize, char)>,
     pos: usize,
     text: &'a str,
+    /// Brackets open at `pos`.
+    depth: usize,
 }
+
+/// Longest template, in characters: far beyond any sentence, short enough
+/// that nothing downstream is slowed by one.
+pub const MAX_CHARS: usize = 4096;
+
+/// Deepest bracket nesting: the parser and every walk over a template
+/// recurse once per level.
+pub const MAX_DEPTH: usize = 32;
 
 /// Parses one template.
 pub fn parse(text: &str) -> Result<Expr, SyntaxError> {
-    let mut p = Parser { chars: text.char_indices().collect(), pos: 0, text };
+    let n = text.chars().count();
+    if n > MAX_CHARS {
+        return Err(SyntaxError { at: 0, message: format!("template of {n} characters: at most {MAX_CHARS}") });
+    }
+    let mut p = Parser { chars: text.char_indices().collect(), pos: 0, text, depth: 0 };
     let e = p.alt(None)?;
     if let Some(&(_, c)) = p.chars.get(p.pos) {
         return Err(p.err(format!("unexpected '{c}': it closes nothing; remove it or add the opening bracket")));
@@ -54,6 +68,18 @@ impl Parser<'_> {
 
     /// Alternatives up to `close` (or the end when `None`).
     fn alt(&mut self, close: Option<char>) -> Result<Expr, SyntaxError> {
+        if close.is_some() {
+            self.depth += 1;
+            if self.depth > MAX_DEPTH {
+                return Err(self.err(format!("brackets nested more than {MAX_DEPTH} deep")));
+            }
+        }
+        let e = self.branches(close);
+        self.depth -= usize::from(close.is_some());
+        e
+    }
+
+    fn branches(&mut self, close: Option<char>) -> Result<Expr, SyntaxError> {
         let mut branches = vec![self.seq()?];
         while self.peek() == Some('|') {
             self.pos += 1;

@@ -28,7 +28,19 @@ pub struct YamlError {
     pub message: String,
 }
 
+/// Largest intent file: generous for imported contexts, small enough that
+/// nothing downstream is slowed by one.
+pub const MAX_BYTES: usize = 4 << 20;
+
+/// Deepest nesting of sequences and mappings: intent files need four.
+/// saphyr's loader and [`convert`] recurse once per level.
+pub const MAX_DEPTH: usize = 64;
+
 pub fn parse(src: &str) -> Result<Node, YamlError> {
+    if src.len() > MAX_BYTES {
+        return Err(YamlError { line: 1, col: 1, message: format!("file of {} bytes: intent files are at most {MAX_BYTES}", src.len()) });
+    }
+    check_depth(src)?;
     let docs = MarkedYaml::load_from_str(src).map_err(|e| YamlError {
         line: e.marker().line(),
         col: e.marker().col() + 1,
@@ -36,6 +48,34 @@ pub fn parse(src: &str) -> Result<Node, YamlError> {
     })?;
     let chars: Vec<char> = src.chars().collect();
     Ok(docs.first().map_or(Node { line: 1, col: 1, quoted: false, kind: Kind::Null }, |d| convert(d, &chars)))
+}
+
+/// Walks the parser's events (no recursion) and refuses nesting deeper
+/// than [`MAX_DEPTH`] before anything recursive sees the file.
+fn check_depth(src: &str) -> Result<(), YamlError> {
+    let mut depth = 0usize;
+    for event in saphyr_parser::Parser::new_from_str(src) {
+        let (event, span) = match event {
+            Ok(e) => e,
+            // The loader reports syntax errors with the same position.
+            Err(_) => return Ok(()),
+        };
+        match event {
+            saphyr_parser::Event::SequenceStart(..) | saphyr_parser::Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(YamlError {
+                        line: span.start.line(),
+                        col: span.start.col() + 1,
+                        message: format!("nested more than {MAX_DEPTH} levels deep"),
+                    });
+                }
+            }
+            saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn convert(n: &MarkedYaml, chars: &[char]) -> Node {
