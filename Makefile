@@ -8,7 +8,7 @@ DEV := ../shared/data/audio-dev/manifest.jsonl
 SLURP := ../shared/data/slurp/devel.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
-.PHONY: build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix demo test bench bench-compare bench-matrix bench-intents clean
+.PHONY: fuzz fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix demo test bench bench-compare bench-matrix bench-intents clean
 
 build:
 	$(CARGO) build --release -p hush-cli
@@ -118,6 +118,34 @@ bench-compare: models
 	test -x $(FW_VENV)/bin/python || (python3 -m venv $(FW_VENV) && $(FW_VENV)/bin/pip install -q faster-whisper)
 	$(FW_VENV)/bin/python benches/compare/faster_whisper.py --manifest $(DEV) --out target/bench/faster_whisper.json
 	$(HUSH) bench asr --manifest $(DEV) --compare $(MODEL)-$(QUANT) --external target/bench/faster_whisper.json --json target/bench/compare.json
+
+# Every fuzz target (fuzz/, cargo-fuzz on nightly) for FUZZ_SECONDS each,
+# seeded from the repo's fixtures; a crash, hang (> 5 s) or 2 GB input
+# fails. CI runs this; `make fuzz-long` is the million-input run of
+# docs/RELIABILITY.md.
+FUZZ_TARGETS := wav intents template parse values import ct2 gguf ffi_config dialogue
+FUZZ_SECONDS ?= 20
+FUZZ_FLAGS = -rss_limit_mb=2048 -timeout=5 -max_len=8192 -print_final_stats=1
+fuzz:
+	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	python3 fuzz/seeds.py
+	cd fuzz && cargo +nightly fuzz build -O
+	mkdir -p target/fuzz
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		cargo +nightly fuzz run -O $$t corpus/$$t -- $(FUZZ_FLAGS) -max_total_time=$(FUZZ_SECONDS) > ../target/fuzz/$$t.log 2>&1 \
+			|| { tail -40 ../target/fuzz/$$t.log; exit 1; }; \
+		echo "$$t: $$(grep -h 'stat::number_of_executed_units' ../target/fuzz/$$t.log)"; \
+	done
+
+FUZZ_RUNS ?= 1000000
+fuzz-long:
+	python3 fuzz/seeds.py
+	mkdir -p target/fuzz
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+		cargo +nightly fuzz run -O $$t corpus/$$t -- $(FUZZ_FLAGS) -runs=$(FUZZ_RUNS) > ../target/fuzz/$$t-long.log 2>&1 \
+			|| { tail -40 ../target/fuzz/$$t-long.log; exit 1; }; \
+		grep -h 'stat::\|cov:' ../target/fuzz/$$t-long.log | tail -8; \
+	done
 
 clean:
 	$(CARGO) clean

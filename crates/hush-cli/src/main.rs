@@ -118,6 +118,9 @@ enum ModelsCommand {
     },
     /// Show the models in the manifest and what is installed.
     List,
+    /// Hash every file in the cache (fetched and converted) and compare it
+    /// with the sha256 recorded when it was made; fails on any difference.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -472,6 +475,32 @@ fn models(command: ModelsCommand) -> Result<()> {
             }
             for m in installed {
                 println!("  {:<16} {:<12} {:>8.1} MB  {}", m.id, m.format, m.bytes as f64 / 1e6, m.path.display());
+            }
+        }
+        ModelsCommand::Verify => {
+            let mut bad = 0;
+            for m in &manifest.models {
+                for dir in [cache.source_dir(&m.name), cache.model_dir(&m.name)] {
+                    let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+                    let mut files: Vec<_> = entries
+                        .flatten()
+                        .map(|e| e.path())
+                        .filter(|p| p.is_file() && p.extension().is_none_or(|x| x != "sha256") && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+                        .collect();
+                    files.sort();
+                    for f in files {
+                        match hush_models::integrity::check(&f, true) {
+                            Ok(()) => println!("ok      {}", f.display()),
+                            Err(e) => {
+                                bad += 1;
+                                println!("FAILED  {e}");
+                            }
+                        }
+                    }
+                }
+            }
+            if bad > 0 {
+                anyhow::bail!("{bad} file(s) differ from what was recorded when they were made");
             }
         }
     }

@@ -427,13 +427,26 @@ struct ListenConfig {
     max_utterance_ms: Option<u64>,
 }
 
-fn build(config: &str) -> Result<hush_engine, Error> {
-    let c: serde_json::Value = serde_json::from_str(config).or_else(|e| fail(HUSH_ERR_CONFIG, format!("configuration JSON: {e}")))?;
+/// The configuration read and checked, before anything is built from it.
+fn config(json: &str) -> Result<Config, Error> {
+    let c: serde_json::Value = serde_json::from_str(json).or_else(|e| fail(HUSH_ERR_CONFIG, format!("configuration JSON: {e}")))?;
     if !c.is_object() {
         return fail(HUSH_ERR_CONFIG, "configuration JSON: expected an object ({...})");
     }
     let c: Config = serde_json::from_value(c).or_else(|e| fail(HUSH_ERR_CONFIG, format!("configuration JSON: {e}")))?;
     c.check()?;
+    Ok(c)
+}
+
+/// [`hush_engine_new`]'s reading of a configuration, without building the
+/// engine: for the fuzzer (`fuzz/`).
+#[doc(hidden)]
+pub fn check_config(json: &str) -> Result<(), String> {
+    config(json).map(drop).map_err(|e| e.message)
+}
+
+fn build(json: &str) -> Result<hush_engine, Error> {
+    let c = config(json)?;
     let mut asr = hush::AsrParams::default();
     if let Some(t) = c.threads {
         asr.threads = t;

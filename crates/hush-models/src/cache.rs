@@ -104,6 +104,10 @@ impl Cache {
                 quant: quant.map(|q| format!(" and `hush models quantize {base} --type {q}`")).unwrap_or_default(),
             });
         }
+        // A file swapped since it was converted is refused, not loaded.
+        for f in [&files.config, &files.tokenizer, &files.weights] {
+            crate::integrity::check(f, false)?;
+        }
         Ok(files)
     }
 

@@ -176,6 +176,13 @@ impl<'a> Ct2Model<'a> {
     }
 }
 
+/// Parses and converts a model file held in memory, writing nothing: the
+/// number of tensors it would give. For the fuzzer (`fuzz/`).
+pub fn convert_bytes(bytes: &[u8]) -> Result<usize, String> {
+    let model = Ct2Model::parse(bytes)?;
+    convert(&model, &serde_json::Value::Null).map(|(t, _)| t.len())
+}
+
 /// What an import produced.
 #[derive(Debug)]
 pub struct ImportReport {
@@ -195,7 +202,9 @@ pub fn import_whisper(src_dir: &Path, out_dir: &Path, progress: bool) -> Result<
     if model.spec != "WhisperSpec" {
         return Err(bad(format!("spec {} is not WhisperSpec", model.spec)));
     }
-    let (tensors, config) = convert(&model, &src_dir.join("config.json")).map_err(bad)?;
+    // CTranslate2's own config only adds token lists; without it they are empty.
+    let ct2_config = std::fs::read_to_string(src_dir.join("config.json")).ok().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    let (tensors, config) = convert(&model, &ct2_config).map_err(bad)?;
 
     std::fs::create_dir_all(out_dir).map_err(io_err(out_dir))?;
     let bar = if progress { ProgressBar::new(tensors.len() as u64) } else { ProgressBar::hidden() };
@@ -217,7 +226,7 @@ pub fn import_whisper(src_dir: &Path, out_dir: &Path, progress: bool) -> Result<
 }
 
 /// Renames, splits and checks the variables; builds the HF config.
-fn convert(model: &Ct2Model, ct2_config: &Path) -> Result<(HashMap<String, Tensor>, serde_json::Value), String> {
+fn convert(model: &Ct2Model, ct2: &serde_json::Value) -> Result<(HashMap<String, Tensor>, serde_json::Value), String> {
     let mut out = HashMap::new();
     let mut put = |name: String, t: Tensor| {
         out.insert(name, t);
@@ -302,10 +311,6 @@ fn convert(model: &Ct2Model, ct2_config: &Path) -> Result<(HashMap<String, Tenso
     let ffn_dim = model.dim("encoder/layer_0/ffn/linear_0/weight", 0)?;
     let max_source = model.dim("encoder/position_encodings/encodings", 0)?;
     let max_target = model.dim("decoder/position_encodings/encodings", 0)?;
-    let ct2: serde_json::Value = std::fs::read_to_string(ct2_config)
-        .ok()
-        .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default();
     let config = serde_json::json!({
         "model_type": "whisper",
         "architectures": ["WhisperForConditionalGeneration"],
@@ -447,7 +452,7 @@ mod tests {
         let model = Ct2Model::parse(&bytes).unwrap();
         assert_eq!(model.spec, "WhisperSpec");
         assert!(model.variables.contains_key("decoder/projection/weight"));
-        let (t, config) = convert(&model, Path::new("/nonexistent")).unwrap();
+        let (t, config) = convert(&model, &serde_json::Value::Null).unwrap();
         let get = |n: &str| t[n].to_dtype(DType::F32).unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap();
         // linear_0 of the decoder self-attention: q rows 0..2, k 2..4, v 4..6.
         let fused = get("model.decoder.layers.0.self_attn.q_proj.weight");

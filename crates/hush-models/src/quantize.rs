@@ -114,6 +114,7 @@ pub fn quantize_model(model_dir: &Path, qtype: &str, progress: bool) -> Result<Q
     gguf_file::write(&mut file, &metadata, &refs)?;
     drop(file);
     std::fs::rename(&tmp, &path).map_err(io_err(&path))?;
+    crate::integrity::record(&path)?;
     let bytes = std::fs::metadata(&path).map_err(io_err(&path))?.len();
     Ok(QuantizeReport { path, bytes, quantized, kept, fallbacks })
 }

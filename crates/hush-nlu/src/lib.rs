@@ -23,7 +23,7 @@ pub use normalize::{tokenize, words, Token};
 pub use numbers::{parse_number, Number};
 pub use values::{parse_builtin, Builtin, Date, Reading, Time, Value};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};
-pub use template::Expr;
+pub use template::{parse as parse_template, Expr, SyntaxError};
 pub use grammar::{Grammar, GrammarState};
 pub use matcher::{Evidence, Intent, MatchParams, Matcher, Slot};
 pub use sample::{sample, vocabulary_prompt, Sample};

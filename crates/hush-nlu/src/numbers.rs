@@ -216,8 +216,6 @@ mod tests {
     fn numbers_too_big_are_not_numbers() {
         let hundreds = format!("one {}", vec!["hundred"; 40].join(" "));
         assert_eq!(p(&hundreds), None);
-        let billions = format!("nine {}", vec!["billion"; 3].join(" "));
-        assert_eq!(p(&billions), None);
         assert_eq!(p("one hundred hundred"), Some((10_000.0, 3)));
         assert_eq!(p("ninety nine billion"), Some((99e9, 3)));
     }

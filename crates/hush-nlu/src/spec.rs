@@ -467,7 +467,7 @@ impl Builder {
             Err(e) => {
                 let mut at = self.loc(n);
                 at.col += e.at + usize::from(n.quoted);
-                self.errors.push(IntentError { at, message: format!("{} in template \"{text}\"", e.message) });
+                self.errors.push(IntentError { at, message: format!("{} in template \"{}\"", e.message, quote(text)) });
                 None
             }
         }
@@ -676,7 +676,7 @@ impl Builder {
         self.resolve_refs(text_node, &text, &expr, spec, &mut HashSet::new());
         let shape = Shape::of(&expr, &mut |r| self.rule_sizes.get(r).copied().unwrap_or(Shape::EMPTY));
         if shape.leaves > MAX_TEMPLATE_SIZE {
-            self.err(text_node, format!("template \"{text}\" expands to {} words and slots with its rules written out: at most {MAX_TEMPLATE_SIZE}", shape.leaves));
+            self.err(text_node, format!("template \"{}\" expands to {} words and slots with its rules written out: at most {MAX_TEMPLATE_SIZE}", quote(&text), shape.leaves));
             return None;
         }
         let before = self.edges;
@@ -732,6 +732,14 @@ impl Builder {
                 _ => {}
             }
         }
+    }
+}
+
+/// A template as an error message quotes it: long ones cut short.
+fn quote(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
     }
 }
 

@@ -34,7 +34,7 @@ struct Parser<'a> {
 
 /// Longest template, in characters: far beyond any sentence, short enough
 /// that nothing downstream is slowed by one.
-pub const MAX_CHARS: usize = 4096;
+pub const MAX_CHARS: usize = 16_384;
 
 /// Deepest bracket nesting: the parser and every walk over a template
 /// recurse once per level.

@@ -1,0 +1,79 @@
+//! Money moves only on a plain yes, through the whole engine: the reply
+//! tables of `tests/fixtures/replies.rs` typed after "pay my water bill",
+//! with the ledger checked, and spoken replies (espeak-ng clips in
+//! `tests/fixtures/replies/`) heard by the model under every decoding.
+
+use hush::actions::Ledger;
+use hush::{Decoding, Engine, Status};
+
+#[path = "fixtures/replies.rs"]
+mod replies;
+use replies::{AFFIRMATIVES, NOT_YES};
+
+fn status(t: &hush::Turn) -> Option<Status> {
+    t.outcome.as_ref().map(|o| o.status)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_reply_in_the_table_pays() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite");
+    let e = Engine::builder().reference_actions(&path).build().unwrap();
+    let before = Ledger::open(&path).unwrap().accounts().unwrap();
+    for reply in NOT_YES {
+        let s = e.session();
+        assert!(s.process_text("pay my water bill").await.unwrap().prompt.is_some());
+        let t = s.process_text(reply).await.unwrap();
+        assert_ne!(status(&t), Some(Status::Done), "{reply:?} paid: {t:?}");
+        // Whatever it was, a yes now needs the question asked again.
+        if s.pending().is_some_and(|p| p.name == "pay_bill") {
+            assert!(t.prompt.is_some(), "{reply:?}");
+        }
+    }
+    let l = Ledger::open(&path).unwrap();
+    assert!(l.payments().unwrap().is_empty(), "{:?}", l.payments().unwrap());
+    assert_eq!(l.accounts().unwrap(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_affirmative_in_the_table_pays() {
+    let mut missed = Vec::new();
+    for reply in AFFIRMATIVES {
+        let e = Engine::builder().reference_actions_in_memory().build().unwrap();
+        assert!(e.process_text("pay my water bill").await.unwrap().prompt.is_some());
+        let t = e.process_text(reply).await.unwrap();
+        if status(&t) != Some(Status::Done) {
+            missed.push((reply, t));
+        }
+    }
+    assert!(missed.is_empty(), "{missed:#?}");
+}
+
+fn clip(name: &str) -> String {
+    format!("{}/tests/fixtures/replies/{name}.wav", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Spoken refusals never pay, under every decoding: the answer to a
+/// confirmation is heard as said, so the templates (which hold "yes") cannot
+/// pull a "no" towards them. A spoken "yes, please" pays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spoken_replies_under_every_decoding() {
+    for decoding in [Decoding::Free, Decoding::Constrained, Decoding::Auto] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite");
+        let e = Engine::builder().model("tiny.en-q8_0").decoding(decoding).reference_actions(&path).build().unwrap_or_else(|e| panic!("{e}\n(run `make models`)"));
+        for name in ["no", "not_correct", "dont_go_ahead", "not_sure", "no_yes"] {
+            let s = e.session();
+            assert!(s.process_text("pay my water bill").await.unwrap().prompt.is_some());
+            let t = s.process_wav(clip(name)).await.unwrap();
+            assert_ne!(status(&t), Some(Status::Done), "{decoding:?} {name}: {t:?}");
+            assert_eq!(t.heard_by, Some(hush::HeardBy::Free), "{decoding:?} {name}");
+        }
+        assert!(Ledger::open(&path).unwrap().payments().unwrap().is_empty(), "{decoding:?}");
+        let s = e.session();
+        s.process_text("pay my water bill").await.unwrap();
+        let t = s.process_wav(clip("yes_please")).await.unwrap();
+        assert_eq!(status(&t), Some(Status::Done), "{decoding:?}: {t:?}");
+        assert_eq!(Ledger::open(&path).unwrap().payments().unwrap().len(), 1, "{decoding:?}");
+    }
+}
