@@ -22,6 +22,16 @@ pub trait Action: Send + Sync + 'static {
         default_confirmation(intent)
     }
 
+    /// Whether dropping the action's future stops its work. An action whose
+    /// work runs out of hush's reach (a C callback on its own thread, a
+    /// request already sent elsewhere) says `false`: when it times out or
+    /// is cancelled and has not finished within a grace period, the user
+    /// hears that it "is still running and may yet finish", not that it
+    /// stopped.
+    fn stoppable(&self) -> bool {
+        true
+    }
+
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError>;
 }
 

@@ -86,10 +86,11 @@ impl Registry {
             return Outcome::new(Status::Unhandled, format!("I understood \"{}\", but no app here handles that.", intent.name.replace('_', " ")));
         };
         let cancel = ctx.cancel_token().clone();
+        let stoppable = action.stoppable();
         let owned = intent.clone();
         let mut task = tokio::spawn(async move { action.execute(&owned, &ctx).await });
         let out = tokio::select! {
-            joined = &mut task => match joined {
+            joined = &mut task => return match joined {
                 Ok(Ok(outcome)) => outcome,
                 // An action that gave up because it was told to stop.
                 Ok(Err(_)) if cancel.is_cancelled() => Outcome::new(Status::Cancelled, "Stopped."),
@@ -108,22 +109,21 @@ impl Registry {
         };
         // Tell a cooperative action to stop and give it a grace period, then
         // say what is true: what it did if it finished after all (a payment
-        // made in the grace is a payment made), and the action's own word
-        // if it answers `Cancelled` (a C callback, which hush cannot stop,
-        // says it is still running). Past the grace it is dropped at its
-        // next await point.
+        // made in the grace is a payment made); that it may still finish if
+        // hush cannot stop it; otherwise it is dropped and stopped.
         cancel.cancel();
-        if task.is_finished() {
+        let finished = tokio::time::timeout(CANCEL_GRACE, &mut task).await;
+        if let Ok(Ok(Ok(done))) = finished {
+            return done;
+        }
+        task.abort();
+        if stoppable {
             return out;
         }
-        match tokio::time::timeout(CANCEL_GRACE, &mut task).await {
-            Ok(Ok(Ok(done))) if done.status == Status::Cancelled => Outcome { status: out.status, ..done },
-            Ok(Ok(Ok(done))) => done,
-            Ok(_) => out,
-            Err(_) => {
-                task.abort();
-                out
-            }
-        }
+        let say = match out.status {
+            Status::TimedOut => "Sorry, that is taking too long. I asked it to stop, but it is still running and may yet finish.",
+            _ => "I asked it to stop, but it is still running and may yet finish.",
+        };
+        Outcome::new(out.status, say).with_data(serde_json::json!({ "still_running": true }))
     }
 }

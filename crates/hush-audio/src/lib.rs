@@ -65,6 +65,9 @@ impl Audio {
         if samples.is_empty() {
             return Err(AudioError::Empty);
         }
+        if let Some(index) = samples.iter().position(|s| !s.is_finite()) {
+            return Err(AudioError::NotFinite { index: index as u64 });
+        }
         Ok(Self { samples: resample(samples, sample_rate, SAMPLE_RATE)? })
     }
 
@@ -156,6 +159,8 @@ pub enum AudioError {
     Truncated { expected: u64, got: u64 },
     #[error("the audio is empty (no samples)")]
     Empty,
+    #[error("sample {index} is not a finite number (NaN or infinite)")]
+    NotFinite { index: u64 },
     #[error("the audio is silent (peak {peak_dbfs:.1} dBFS, floor {floor_dbfs:.1} dBFS)")]
     Silent { peak_dbfs: f32, floor_dbfs: f32 },
     #[error("unsupported WAV encoding: {0}")]

@@ -69,7 +69,17 @@ fn decode_frames<R: Read>(reader: R, opts: &DecodeOptions) -> Result<(Vec<f32>, 
     }
     let expected = info.frames * spec.channels as u64;
     let interleaved = match (spec.sample_format, spec.bits_per_sample) {
-        (hound::SampleFormat::Float, 32) => collect(wav.samples::<f32>(), expected, |s| s)?,
+        (hound::SampleFormat::Float, 32) => {
+            let samples = collect(wav.samples::<f32>(), expected, |s| s)?;
+            // Float files can hold NaN and infinities, which would poison
+            // every stage after (found by the `wav` fuzz target).
+            if let Some(index) = samples.iter().position(|s| !s.is_finite()) {
+                let mut samples = samples;
+                crate::clear(&mut samples);
+                return Err(AudioError::NotFinite { index: index as u64 });
+            }
+            samples
+        }
         (hound::SampleFormat::Int, bits @ (8 | 16 | 24 | 32)) => {
             let scale = 1.0 / (1u64 << (bits - 1)) as f64;
             collect(wav.samples::<i32>(), expected, |s| (s as f64 * scale) as f32)?
@@ -228,6 +238,9 @@ mod tests {
         let mut f64wav = wav_bytes(spec(16_000, 1, 32, true), &tone(16_000, 0.1, 0.5));
         f64wav[34] = 64; // claims 64-bit float
         let short_opts = DecodeOptions { max_duration: Duration::from_secs(2), ..Default::default() };
+        let mut nan = wav_bytes(spec(16_000, 1, 32, true), &tone(16_000, 0.1, 0.5));
+        let n = nan.len();
+        nan[n - 4..].copy_from_slice(&f32::NAN.to_le_bytes());
 
         let def = DecodeOptions::default();
         type Check = fn(&AudioError) -> bool;
@@ -242,6 +255,7 @@ mod tests {
             ("a-law", alaw, &def, |e| matches!(e, AudioError::Unsupported(_))),
             ("64-bit float", f64wav, &def, |e| matches!(e, AudioError::Unsupported(_) | AudioError::NotWav { .. })),
             ("too long", long, &short_opts, |e| matches!(e, AudioError::TooLong { .. })),
+            ("a NaN sample", nan, &def, |e| matches!(e, AudioError::NotFinite { index: 1599 })),
         ];
         for (name, bytes, opts, check) in cases {
             match decode_wav(Cursor::new(bytes), opts) {

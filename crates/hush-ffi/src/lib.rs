@@ -831,6 +831,10 @@ impl Action for Callback {
         &self.intent
     }
 
+    fn stoppable(&self) -> bool {
+        false
+    }
+
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
         let json = serde_json::json!({
             "intent": intent.name,
@@ -858,12 +862,9 @@ impl Action for Callback {
         });
         let (code, outcome) = tokio::select! {
             done = &mut call => done.map_err(|e| ActionError::Failed(e.to_string().into()))?,
-            // hush cannot stop C code: the callback is told (hush_reply_cancelled)
-            // and the turn says it may still finish.
-            _ = cancel.cancelled() => {
-                return Ok(Outcome::new(Status::Cancelled, format!("I asked it to stop, but {} is still running and may yet finish.", intent.name.replace('_', " ")))
-                    .with_data(serde_json::json!({ "still_running": true })));
-            }
+            // hush cannot stop C code: the callback is told (hush_reply_cancelled),
+            // and the turn says it may still finish (`stoppable`).
+            _ = cancel.cancelled() => return Err(ActionError::Failed("the callback was still running when hush stopped waiting".into())),
         };
         match (code, outcome) {
             (0, Some(o)) => Ok(o),

@@ -83,6 +83,13 @@ fn bad_configurations_are_errors_with_reasons() {
         (r#"{"decoding": "loud"}"#, HUSH_ERR_CONFIG, "unknown variant `loud`"),
         (r#"{"model": "no-such-model"}"#, HUSH_ERR_MODEL, "no-such-model"),
         (r#"{"intents": ["/no/such/folder"]}"#, HUSH_ERR_CONFIG, "/no/such/folder"),
+        (r#"{"beam": 1000000}"#, HUSH_ERR_CONFIG, "beam is 1000000; it must be 1 to 16"),
+        (r#"{"beam": 0}"#, HUSH_ERR_CONFIG, "beam is 0"),
+        (r#"{"threads": 100000}"#, HUSH_ERR_CONFIG, "threads is 100000"),
+        (r#"{"learned_threshold": 7.5}"#, HUSH_ERR_CONFIG, "learned_threshold"),
+        (r#"{"action_timeout_ms": 0}"#, HUSH_ERR_CONFIG, "action_timeout_ms"),
+        (r#"{"listen": {"end_silence_ms": 18446744073709551615}}"#, HUSH_ERR_CONFIG, "end_silence_ms"),
+        (r#"{"listen": {"max_utterance_ms": 1}}"#, HUSH_ERR_CONFIG, "max_utterance_ms"),
     ] {
         assert!(unsafe { hush_engine_new(c(config).as_ptr(), &mut err) }.is_null(), "{config}");
         check(err, code, says);
@@ -249,6 +256,11 @@ fn frames_with_odd_rates_and_lengths_are_errors_and_the_stream_goes_on() {
             check(hush_session_feed(s, quiet.as_ptr(), 480, rate), HUSH_ERR_ARGUMENT, "invalid sample rate");
         }
         check(hush_session_feed_f32(s, loud.as_ptr(), 4, 16_000), HUSH_ERR_AUDIO, "not a number");
+        let bytes = [0u8; 64];
+        let odd = bytes.as_ptr().add(1 + (bytes.as_ptr() as usize % 2));
+        check(hush_session_feed(s, odd.cast(), 8, 16_000), HUSH_ERR_ARGUMENT, "not aligned");
+        let odd = bytes.as_ptr().add(4 - bytes.as_ptr() as usize % 4 + 2);
+        check(hush_session_feed_f32(s, odd.cast(), 8, 16_000), HUSH_ERR_ARGUMENT, "not aligned");
         assert_eq!(hush_session_feed(s, null(), 0, 48_000), 0);
         check(hush_process_wav(s, c("/no/such.wav").as_ptr()), HUSH_ERR_AUDIO, "/no/such.wav");
         assert_eq!(hush_register_action(e, c("order_ride").as_ptr(), Some(service), null_mut()), HUSH_OK);
@@ -341,5 +353,80 @@ fn push_to_talk_and_cancel() {
         }
         assert_eq!(hush_engine_free(e), HUSH_OK);
         assert_eq!(hush_engine_free(text_only), HUSH_OK);
+    }
+}
+
+/// `"confirmed": true` reaches a C callback only after a plain yes: the
+/// replies that must not pay never call it, and an unclear one asks again.
+#[test]
+fn a_callback_is_confirmed_only_by_a_plain_yes() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    unsafe extern "C" fn pay(intent: *const c_char, reply: *mut hush_reply, _: *mut c_void) -> c_int {
+        let intent: serde_json::Value = serde_json::from_str(unsafe { CStr::from_ptr(intent) }.to_str().unwrap()).unwrap();
+        assert_eq!(intent["confirmed"], true, "{intent}");
+        CALLS.fetch_add(1, Ordering::SeqCst);
+        unsafe { hush_reply_set(reply, c(r#"{"say": "Paid."}"#).as_ptr()) }
+    }
+    let e = engine(r#"{"reference_actions": true}"#);
+    unsafe { assert_eq!(hush_register_action(e, c("pay_bill").as_ptr(), Some(pay), null_mut()), HUSH_OK) };
+    for reply in ["that is not correct", "don't go ahead", "not sure", "no yes", "no"] {
+        let s = session(e);
+        assert!(said(s, "pay my water bill")["prompt"].is_string());
+        let t = said(s, reply);
+        assert_ne!(t["outcome"]["status"], "done", "{reply}: {t}");
+        unsafe { assert_eq!(hush_session_free(s), HUSH_OK) };
+    }
+    assert_eq!(CALLS.load(Ordering::SeqCst), 0);
+    let s = session(e);
+    said(s, "pay my water bill");
+    assert_eq!(said(s, "yes please")["outcome"]["say"], "Paid.");
+    assert_eq!(CALLS.load(Ordering::SeqCst), 1);
+    unsafe {
+        assert_eq!(hush_session_free(s), HUSH_OK);
+        assert_eq!(hush_engine_free(e), HUSH_OK);
+    }
+}
+
+/// A callback that outlives the action timeout is told through
+/// hush_reply_cancelled(), and the turn says it is still running rather
+/// than that it stopped.
+#[test]
+fn a_timed_out_callback_is_told_and_the_turn_says_so() {
+    use std::sync::atomic::{AtomicI32, Ordering};
+    static SEEN: AtomicI32 = AtomicI32::new(-100);
+    unsafe extern "C" fn slow(_: *const c_char, reply: *mut hush_reply, _: *mut c_void) -> c_int {
+        assert_eq!(unsafe { hush_reply_cancelled(reply) }, 0);
+        let start = std::time::Instant::now();
+        // Polls as a well-behaved callback does, for up to 5 s.
+        while unsafe { hush_reply_cancelled(reply) } == 0 && start.elapsed() < std::time::Duration::from_secs(5) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        SEEN.store(unsafe { hush_reply_cancelled(reply) }, Ordering::SeqCst);
+        // Past the point of asking: hush no longer waits for this reply.
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        1
+    }
+    let e = engine(r#"{"reference_actions": true, "action_timeout_ms": 200}"#);
+    unsafe {
+        assert_eq!(hush_register_action(e, c("order_ride").as_ptr(), Some(slow), null_mut()), HUSH_OK);
+        check(hush_reply_cancelled(null()), HUSH_ERR_NULL, "NULL");
+        let fake = hush_reply_cancelled(std::ptr::NonNull::<hush_reply>::dangling().as_ptr());
+        check(fake, HUSH_ERR_HANDLE, "not the reply");
+    }
+    let s = session(e);
+    let t = said(s, "book me a ride to the airport");
+    assert_eq!(t["outcome"]["status"], "timed_out", "{t}");
+    assert!(t["outcome"]["say"].as_str().unwrap().contains("still running"), "{t}");
+    assert_eq!(t["outcome"]["data"]["still_running"], true, "{t}");
+    // The callback notices at its next poll (every 5 ms).
+    let start = std::time::Instant::now();
+    while SEEN.load(Ordering::SeqCst) != 1 && start.elapsed() < std::time::Duration::from_secs(2) {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(SEEN.load(Ordering::SeqCst), 1, "the callback was told");
+    unsafe {
+        assert_eq!(hush_session_free(s), HUSH_OK);
+        assert_eq!(hush_engine_free(e), HUSH_OK);
     }
 }
