@@ -388,6 +388,15 @@ mod tests {
 
     /// A whole (tiny, d=2, 1+1 layers, vocab 3) Whisper in CT2 form.
     fn toy_model() -> Vec<u8> {
+        bytes_of(&toy_vars())
+    }
+
+    fn bytes_of(vars: &[Var]) -> Vec<u8> {
+        let refs: Vec<_> = vars.iter().map(|(n, d, c, b)| (n.as_str(), d.clone(), *c, b.clone())).collect();
+        ct2_bytes(&refs, &[("decoder/projection/weight", "decoder/embeddings/weight")])
+    }
+
+    fn toy_vars() -> Vec<Var> {
         let d = 2;
         let mut vars: Vec<Var> = Vec::new();
         let mut counter = 0.0f32;
@@ -442,8 +451,34 @@ mod tests {
         vars.push(t("encoder/layer_norm/beta", vec![d]));
         vars.push(("encoder/num_heads".into(), vec![], 2, 1i16.to_le_bytes().to_vec()));
         vars.push(("decoder/num_heads".into(), vec![], 2, 1i16.to_le_bytes().to_vec()));
-        let refs: Vec<_> = vars.iter().map(|(n, d, c, b)| (n.as_str(), d.clone(), *c, b.clone())).collect();
-        ct2_bytes(&refs, &[("decoder/projection/weight", "decoder/embeddings/weight")])
+        vars
+    }
+
+    /// Crafted files of issue 19: each a typed error, no panic.
+    #[test]
+    fn crafted_files_are_errors_not_panics() {
+        let with = |name: &str, dims: Vec<usize>, data: Vec<u8>| {
+            let mut vars = toy_vars();
+            let v = vars.iter_mut().find(|v| v.0 == name).unwrap();
+            (v.1, v.3) = (dims, data);
+            bytes_of(&vars)
+        };
+        let cases = [
+            ("conv1 of rank 1", with("encoder/conv1/weight", vec![2], f16s(&[0.0; 2])), "no dimension 1"),
+            ("an empty scalar", with("encoder/num_heads", vec![0], vec![]), "empty scalar"),
+            ("dimensions that overflow", with("encoder/conv1/bias", vec![u32::MAX as usize; 3], vec![]), "do not hold"),
+            ("a position table of rank 0", with("decoder/position_encodings/encodings", vec![], f16s(&[0.0])), "encodings"),
+        ];
+        for (what, bytes, says) in cases {
+            let err = convert_bytes(&bytes).unwrap_err();
+            assert!(err.contains(says), "{what}: {err}");
+        }
+        let mut deep = toy_model();
+        // The first variable's rank byte, after version, spec, revision,
+        // count and its name.
+        let at = 4 + 2 + "WhisperSpec".len() + 1 + 4 + 4 + 2 + "decoder/embeddings/weight".len() + 1;
+        deep[at] = 200;
+        assert!(Ct2Model::parse(&deep).unwrap_err().contains("rank 200"));
     }
 
     #[test]

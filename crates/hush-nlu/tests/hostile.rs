@@ -1,56 +1,13 @@
 //! The reproductions of issue 19 (hostile intent files and text): each is
 //! a clear error or a refusal, never a panic, an abort or a stall, and
-//! stays under 1 s and 100 MB. Memory is measured by counting this
-//! thread's allocations (the tests of this file run one at a time on
-//! their own threads; each counts only its own).
+//! stays under 1 s and 100 MB (`tests/support/bounded.rs` counts each
+//! test thread's allocations).
 
 use hush_nlu::{parse_number, IntentSet, MatchParams, Matcher};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::time::{Duration, Instant};
 
-struct Counting;
-
-thread_local! {
-    static LIVE: Cell<usize> = const { Cell::new(0) };
-    static PEAK: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: defers to the system allocator; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(l) };
-        if !p.is_null() {
-            let _ = LIVE.try_with(|c| {
-                c.set(c.get() + l.size());
-                let _ = PEAK.try_with(|p| p.set(p.get().max(c.get())));
-            });
-        }
-        p
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) };
-        let _ = LIVE.try_with(|c| c.set(c.get().saturating_sub(l.size())));
-    }
-}
-
-#[global_allocator]
-static A: Counting = Counting;
-
-/// Runs `f` and checks it took under 1 s and under 100 MB (peak bytes
-/// allocated by this thread above where it started).
-fn bounded<T>(what: &str, f: impl FnOnce() -> T) -> T {
-    let base = LIVE.with(Cell::get);
-    PEAK.with(|p| p.set(base));
-    let t = Instant::now();
-    let out = f();
-    let took = t.elapsed();
-    let peak = PEAK.with(Cell::get) - base;
-    assert!(took < Duration::from_secs(1), "{what}: {took:?}");
-    assert!(peak < 100 << 20, "{what}: {} MB", peak >> 20);
-    eprintln!("{what}: {took:?}, peak {} KB", peak >> 10);
-    out
-}
+#[path = "../../../tests/support/bounded.rs"]
+mod bounded;
+use bounded::bounded;
 
 fn load(src: &str) -> Result<IntentSet, Vec<String>> {
     IntentSet::from_sources(&[("app.yaml", src)]).map_err(|e| e.0.iter().map(|e| e.to_string()).collect())
