@@ -254,6 +254,11 @@ struct Builder {
 /// is a recursion of the loader and the compiler.
 pub const MAX_RULE_DEPTH: usize = 32;
 
+/// Longest list phrase: the matcher indexes every prefix of a phrase and
+/// every one-letter deletion of it, so its cost grows with the square of
+/// the length.
+pub const MAX_PHRASE_CHARS: usize = 200;
+
 /// Words and slots one template may expand to, rules written out.
 pub const MAX_TEMPLATE_SIZE: u64 = 10_000;
 
@@ -393,8 +398,17 @@ impl Builder {
             self.err(def, format!("list '{name}' has no values"));
         }
         for v in &values {
-            if v.phrases.iter().any(|p| crate::normalize::words(p).is_empty()) {
-                self.err(def, format!("list '{name}': value '{}' has a phrase with no words", v.value));
+            for p in &v.phrases {
+                let words = crate::normalize::words(p);
+                if words.is_empty() {
+                    self.err(def, format!("list '{name}': value '{}' has a phrase with no words", v.value));
+                } else if p.chars().count() > MAX_PHRASE_CHARS || words.iter().any(|w| w.chars().count() > template::MAX_WORD_CHARS) {
+                    self.err(def, format!(
+                        "list '{name}': a phrase of {} characters; phrases are at most {MAX_PHRASE_CHARS} characters, words at most {}",
+                        p.chars().count(),
+                        template::MAX_WORD_CHARS
+                    ));
+                }
             }
         }
         self.set.lists.push(List { name, values, open });

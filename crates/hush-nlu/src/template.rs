@@ -36,6 +36,11 @@ struct Parser<'a> {
 /// that nothing downstream is slowed by one.
 pub const MAX_CHARS: usize = 16_384;
 
+/// Longest word: the matcher indexes every one-letter deletion of a word,
+/// so its cost grows with the square of the length; no spoken word is
+/// near this.
+pub const MAX_WORD_CHARS: usize = 64;
+
 /// Deepest bracket nesting: the parser and every walk over a template
 /// recurse once per level.
 pub const MAX_DEPTH: usize = 32;
@@ -119,7 +124,12 @@ impl Parser<'_> {
                     }
                     let from = self.chars[start].0;
                     let to = self.chars.get(self.pos).map_or(self.text.len(), |&(i, _)| i);
-                    items.extend(words(&self.text[from..to]).into_iter().map(Expr::Word));
+                    let ws = words(&self.text[from..to]);
+                    if let Some(w) = ws.iter().find(|w| w.chars().count() > MAX_WORD_CHARS) {
+                        self.pos = start;
+                        return Err(self.err(format!("a word of {} characters: words are at most {MAX_WORD_CHARS}", w.chars().count())));
+                    }
+                    items.extend(ws.into_iter().map(Expr::Word));
                 }
             }
         }

@@ -115,3 +115,16 @@ fn numbers_that_overflow_are_not_numbers() {
     let parsed = m.parse(&text);
     assert!(parsed.as_ref().and_then(|i| i.slot("amount")).is_none(), "{parsed:?}");
 }
+
+/// A long word or list phrase would be indexed by every deletion and
+/// prefix (its length squared): 16 KB would be 256 MB.
+#[test]
+fn words_and_phrases_are_short() {
+    let word = "w".repeat(16_000);
+    refused("a 16,000-letter word", &intent_with(&word), "words are at most 64");
+    let list = format!("lists:\n  place: [\"{word}\"]\nintents:\n  go:\n    templates: [\"go to {{place}}\"]\n");
+    refused("a 16,000-letter list phrase", &list, "phrases are at most 200");
+    let long = vec!["word"; 60].join(" ");
+    let list = format!("lists:\n  place: [\"{long}\"]\nintents:\n  go:\n    templates: [\"go to {{place}}\"]\n");
+    refused("a 299-character list phrase", &list, "phrases are at most 200");
+}
