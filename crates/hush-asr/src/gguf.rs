@@ -57,7 +57,7 @@ pub fn check_header(r: &mut impl Read, len: u64) -> Result<(), String> {
         }
         let ty = h.u32()?;
         let (block, bytes) = ggml_block(ty).ok_or_else(|| format!("tensor {name}: unknown type {ty}"))?;
-        if elems % block != 0 {
+        if !elems.is_multiple_of(block) {
             return Err(format!("tensor {name}: {elems} values do not fill blocks of {block}"));
         }
         let size = (elems / block).checked_mul(bytes).ok_or_else(|| format!("tensor {name}: its size overflows"))?;
