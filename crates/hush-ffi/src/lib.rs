@@ -845,8 +845,7 @@ impl Action for Callback {
         });
         let json = CString::new(json.to_string()).map_err(|e| ActionError::Failed(e.into()))?;
         let (f, user) = (self.f, self.user);
-        let cancel = ctx.cancel_token().clone();
-        let told = cancel.clone();
+        let told = ctx.cancel_token().clone();
         // C code blocks: keep it off the async workers.
         let mut call = tokio::task::spawn_blocking(move || {
             let mut reply = hush_reply { outcome: None, cancel: told };
@@ -864,7 +863,7 @@ impl Action for Callback {
             done = &mut call => done.map_err(|e| ActionError::Failed(e.to_string().into()))?,
             // hush cannot stop C code: the callback is told (hush_reply_cancelled),
             // and the turn says it may still finish (`stoppable`).
-            _ = cancel.cancelled() => return Err(ActionError::Failed("the callback was still running when hush stopped waiting".into())),
+            _ = ctx.cancel_token().cancelled() => return Err(ActionError::Failed("the callback was still running when hush stopped waiting".into())),
         };
         match (code, outcome) {
             (0, Some(o)) => Ok(o),
