@@ -32,7 +32,9 @@ pub fn check_header(r: &mut impl Read, len: u64) -> Result<(), String> {
     for _ in 0..keys {
         let key = h.string()?;
         let ty = h.u32()?;
-        if key == "general.alignment" {
+        // candle drops trailing NULs from names, so "general.alignment\0"
+        // is the alignment key to it and must be checked as one here.
+        if key.trim_end_matches('\0') == "general.alignment" {
             if ty != 4 {
                 return Err(format!("general.alignment has type {ty}, not u32"));
             }
@@ -185,13 +187,16 @@ mod tests {
 
     /// A minimal GGUF: one f32 tensor of 4 values, optional alignment key.
     fn gguf(alignment: Option<u32>, offset: u64, dims: &[u64]) -> Vec<u8> {
+        gguf_keyed(b"general.alignment", alignment, offset, dims)
+    }
+
+    fn gguf_keyed(key: &[u8], alignment: Option<u32>, offset: u64, dims: &[u64]) -> Vec<u8> {
         let mut b = Vec::new();
         b.extend_from_slice(&0x4655_4747u32.to_le_bytes());
         b.extend_from_slice(&3u32.to_le_bytes());
         b.extend_from_slice(&1u64.to_le_bytes());
         b.extend_from_slice(&(alignment.is_some() as u64).to_le_bytes());
         if let Some(a) = alignment {
-            let key = b"general.alignment";
             b.extend_from_slice(&(key.len() as u64).to_le_bytes());
             b.extend_from_slice(key);
             b.extend_from_slice(&4u32.to_le_bytes());
@@ -230,6 +235,9 @@ mod tests {
         assert!(check(&gguf(None, 0, &[u64::MAX, 4])).unwrap_err().contains("overflows"));
         assert!(check(&gguf(None, 0, &[1 << 40])).unwrap_err().contains("beyond the file"));
         assert!(check(&gguf(None, 0, &[])).unwrap_err().contains("0 dimensions"));
+        // Found by the gguf fuzz target in CI: candle read this key as the
+        // alignment and divided by its 0.
+        assert!(check(&gguf_keyed(b"general.alignment\0\0", Some(0), 0, &[4])).unwrap_err().contains("alignment 0"));
         let mut huge_name = gguf(None, 0, &[4]);
         huge_name[24..32].copy_from_slice(&u64::MAX.to_le_bytes());
         assert!(check(&huge_name).is_err());
