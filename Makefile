@@ -8,7 +8,7 @@ DEV := ../shared/data/audio-dev/manifest.jsonl
 SLURP := ../shared/data/slurp/devel.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
-.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix demo test bench bench-compare bench-matrix bench-intents clean
+.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix demo test bench bench-compare bench-matrix bench-intents bench-spread test-orders clean
 
 build:
 	$(CARGO) build --release -p hush-cli
@@ -113,6 +113,16 @@ bench-intents: models
 	$(HUSH) bench matrix --manifest $(SPOKEN)/rhino_car/manifest.jsonl --format hush --intents $(SPOKEN)/rhino_car/intents \
 		--models tiny.en --quants q8_0 --decoding free,constrained,auto --nlu templates --out target/bench/intents-rhino $(MATRIX_ARGS)
 
+# How the model tests' figures move with the int8 kernel (AVX-512 VNNI or
+# AVX2) and the thread count (issue 27; docs/BENCHMARKS.md), ~25 min.
+bench-spread: models
+	python3 benches/spread.py --hush $(HUSH)
+
+# The whole suite at 1 test thread and the default, twice each, each in a
+# shuffled order: every outcome and printed figure must agree (~4 suites).
+test-orders: models models-base models-minilm
+	python3 benches/orders.py
+
 # hush and faster-whisper int8 on the same manifest, scored by the same code.
 bench-compare: models
 	test -x $(FW_VENV)/bin/python || (python3 -m venv $(FW_VENV) && $(FW_VENV)/bin/pip install -q faster-whisper)
@@ -127,6 +137,10 @@ bench-compare: models
 FUZZ_TARGETS := wav:8192 intents:8192 compile:1024 template:8192 parse:8192 values:8192 import:8192 ct2:8192 gguf:8192 ffi_config:8192 dialogue:8192
 FUZZ_SECONDS ?= 20
 FUZZ_RUNS ?= 1000000
+# `make fuzz` (CI) mutates from a fixed seed, so a CI run explores the same
+# inputs as a local run of that length from the seeds: it gates on what was
+# checked, while `make fuzz-long` (seed 0: a new one each run) explores.
+FUZZ_SEED ?= 20261130
 FUZZ_FLAGS = -rss_limit_mb=2048 -timeout=5 -print_final_stats=1
 FUZZ_RUN = cd fuzz && for spec in $(FUZZ_TARGETS); do t=$${spec%%:*}; \
 		cargo +nightly fuzz run -O $$t corpus/$$t -- $(FUZZ_FLAGS) -max_len=$${spec\#*:} $(1) > ../target/fuzz/$$t.log 2>&1 \
@@ -140,10 +154,10 @@ fuzz-build:
 	mkdir -p target/fuzz
 
 fuzz: fuzz-build
-	$(call FUZZ_RUN,-max_total_time=$(FUZZ_SECONDS))
+	$(call FUZZ_RUN,-max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED))
 
 fuzz-long: fuzz-build
-	$(call FUZZ_RUN,-runs=$(FUZZ_RUNS))
+	$(call FUZZ_RUN,-runs=$(FUZZ_RUNS) -seed=0)
 
 clean:
 	$(CARGO) clean

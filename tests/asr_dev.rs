@@ -20,7 +20,7 @@ fn q8_0_wer_on_dev_clips_trimmed_and_full_window() {
     assert_eq!((clean.len(), noisy.len()), (240, 80));
     let (trimmed, _) = score(&rec, &clean, &DecodeOptions::default());
     let (noisy_wer, _) = score(&rec, &noisy, &DecodeOptions::default());
-    eprintln!("WER clean {:.2} % over {} words, 10 dB {:.2} %", trimmed.wer(), trimmed.words, noisy_wer.wer());
+    eprintln!("measured: WER clean {:.2} % over {} words, 10 dB {:.2} %", trimmed.wer(), trimmed.words, noisy_wer.wer());
     // Measured on 2026-11-29: clean 19.80 %, 10 dB 26.54 % (faster-whisper
     // int8 on the same clips: 23.04 % and 27.23 %).
     assert!(trimmed.wer() <= 21.3, "clean WER {:.2} %", trimmed.wer());
@@ -28,7 +28,7 @@ fn q8_0_wer_on_dev_clips_trimmed_and_full_window() {
 
     let full_opts = DecodeOptions { trim: None, ..Default::default() };
     let (full, _) = score(&rec, &clean, &full_opts);
-    eprintln!("trimmed {:.2} % vs full window {:.2} %", trimmed.wer(), full.wer());
+    eprintln!("measured: trimmed {:.2} % vs full window {:.2} %", trimmed.wer(), full.wer());
     // Measured: trimmed 19.80 %, full window 20.30 %.
     assert!(trimmed.wer() <= full.wer() + 1.0, "trimmed {:.2} vs full {:.2}", trimmed.wer(), full.wer());
 }
@@ -47,7 +47,7 @@ fn quantised_text_matches_f32_text_on_clean_clips() {
     let (wer_q8, b) = score(&q8, &clean, &DecodeOptions::default());
     let norm = hush::asr::eval::normalize;
     let differ: Vec<_> = a.iter().zip(&b).filter(|(x, y)| norm(x) != norm(y)).collect();
-    eprintln!("{} of {} differ; WER f32 {:.2} q8_0 {:.2}: {differ:?}", differ.len(), a.len(), wer_f32.wer(), wer_q8.wer());
+    eprintln!("measured: {} of {} differ; WER f32 {:.2} q8_0 {:.2}: {differ:?}", differ.len(), a.len(), wer_f32.wer(), wer_q8.wer());
     // What users feel: q8_0 loses at most a point of WER to f32. Which
     // clips differ by a word depends on the int8 kernel candle picks at run
     // time for the quantised matmuls (issue 27, measured on one AVX-512
@@ -125,7 +125,7 @@ fn resampled_audio_transcribes_like_the_16k_original() {
             round_trip.add(&c.text, &rec.transcribe(back.samples()).unwrap().text);
         }
     }
-    eprintln!("WER 16 kHz {:.2} %, via 44.1/22.05 kHz {:.2} %", original.wer(), round_trip.wer());
+    eprintln!("measured: WER 16 kHz {:.2} %, via 44.1/22.05 kHz {:.2} %", original.wer(), round_trip.wer());
     assert!((round_trip.wer() - original.wer()).abs() <= 1.0, "{:.2} vs {:.2}", round_trip.wer(), original.wer());
 }
 
@@ -158,6 +158,7 @@ fn kv_cache_matches_full_prefix() {
         (whole, last.unwrap().flatten_all().unwrap().to_vec1::<f32>().unwrap())
     });
     let max = whole.iter().zip(&stepwise).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+    eprintln!("measured: cached and full-prefix logits differ by at most {max:e}");
     assert!(max < 1e-3, "cached and full-prefix logits differ by {max}");
     let argmax = |v: &[f32]| v.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).unwrap().0;
     assert_eq!(argmax(&whole), argmax(&stepwise));
@@ -177,6 +178,6 @@ fn multilingual_base_detects_english_and_transcribes() {
         assert_eq!(t.language.as_deref(), Some("en"), "{}: {}", c.text, t.text);
         wer.add(&c.text, &t.text);
     }
-    eprintln!("base WER on {} clips: {:.2} %", piper.len(), wer.wer());
+    eprintln!("measured: base WER on {} clips: {:.2} %", piper.len(), wer.wer());
     assert!(wer.wer() < 35.0, "base WER {:.2} %", wer.wer());
 }

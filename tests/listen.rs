@@ -98,6 +98,7 @@ async fn a_long_session_in_car_noise_is_cut_heard_and_acted_on_in_order() {
         assert!(t.latency.endpoint_silence >= Duration::from_millis(280), "{:?}", t.latency);
         assert!(t.latency.to_dispatch > Duration::ZERO);
     }
+    eprintln!("measured: endpoint silences {:?}", heard.iter().map(|t| t.latency.endpoint_silence).collect::<Vec<_>>());
     let by_name = |n: &str| heard[said.iter().position(|s| s.1 == Some(n)).unwrap()];
     assert_eq!(by_name("book_ride").turn.intent.as_deref(), Some("order_ride"));
     assert_eq!(by_name("pay_bill").turn.prompt.as_deref(), Some("Pay $42.00 for your electricity bill?"));
@@ -224,6 +225,7 @@ async fn talking_over_a_running_action_stops_it() {
     assert_eq!(heard[1].turn.intent.as_deref(), Some("check_grades"));
     // The barge-in came when the second command started, before it was heard.
     let Event::BargeIn { at } = events[barge] else { unreachable!() };
+    eprintln!("measured: barge-in at {at:?}, the command starts at {:.3} s", s.clips()[1].start as f64 / RATE);
     assert!(at >= Duration::from_secs_f64(s.clips()[1].start as f64 / RATE - 0.35), "{at:?}");
     assert!(at < heard[1].speech.end);
 }

@@ -78,6 +78,7 @@ fn matrix_reports_resumes_and_repeats() {
         assert!(run["latency_ms"]["encode"]["p50"].as_f64().unwrap() > 0.0);
         assert!(run["rtf"].as_f64().unwrap() > 0.0 && run["peak_rss_mb"].as_f64().unwrap() > 10.0 && run["model_file_mb"].as_f64().unwrap() > 10.0);
         let nlu = &run["nlu"][0];
+        eprintln!("measured: beam {} WER {} intent accuracy {} SLU-F1 {}", run["beam"], run["wer"], nlu["intent_accuracy"]["all"], nlu["slu_f1"]);
         assert_eq!(nlu["mode"], "templates");
         assert_eq!((nlu["in_scope"].as_u64(), nlu["out_of_scope"].as_u64()), (Some(4), Some(3)));
         assert!(nlu["intent_accuracy"]["all"].as_f64().unwrap() >= 75.0, "the demo commands are understood: {nlu}");

@@ -22,6 +22,7 @@ fn a_tiny_fixture_is_learned_and_survives_saving() {
     let report = model.train(&examples, &[], &params, |_| {}).unwrap();
     assert_eq!(report.epochs_run, 12);
     let (first, last) = (report.losses[0], *report.losses.last().unwrap());
+    eprintln!("measured: loss {first:.4} to {last:.4}");
     assert!(last < first * 0.2, "loss fell from {first} to {last}: {:?}", report.losses);
 
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
