@@ -20,10 +20,7 @@ fn stages(c: &mut Criterion) {
     let samples = audio.samples();
     let n_mels = rec.config().num_mel_bins;
     let trimmed = rec.encoder_frames(samples.len(), Some(Trim::default()));
-    let mel = |frames| {
-        candle_core::Tensor::from_vec(rec.front_end().log_mel(samples, frames), (1, n_mels, frames), &candle_core::Device::Cpu)
-            .expect("tensor")
-    };
+    let mel = |frames| candle_core::Tensor::from_vec(rec.front_end().log_mel(samples, frames), (1, n_mels, frames), &candle_core::Device::Cpu).expect("tensor");
 
     c.bench_function("mel (2.7 s clip, trimmed)", |b| b.iter(|| rec.front_end().log_mel(samples, trimmed)));
     let mut g = c.benchmark_group("encoder");

@@ -1,16 +1,16 @@
 //! The embedding surface: build an [`Engine`] once, then hand it audio or
 //! text and get a [`Turn`] back.
 
+use crate::listen::{ListenParams, Listener};
+use crate::recognize::{Decoding, GrammarParams, Heard, HeardBy, Hearing};
+use crate::understand::{Source, Understanding};
+use crate::LEARNED_THRESHOLD;
 use hush_actions::{
-    reference_actions, Action, ActionContext, AuditLog, CancellationToken, Dialogue, DialogueParams, Ledger, LedgerError, Outcome, Registry,
-    RegistryError, Simulation, Status, Step,
+    reference_actions, Action, ActionContext, AuditLog, CancellationToken, Dialogue, DialogueParams, Ledger, LedgerError, Outcome, Registry, RegistryError,
+    Simulation, Status, Step,
 };
 use hush_asr::{AsrError, AsrParams, ModelPaths, Recognizer};
 use hush_audio::{Audio, AudioError, DecodeOptions};
-use crate::understand::{Source, Understanding};
-use crate::recognize::{Decoding, GrammarParams, Heard, HeardBy, Hearing};
-use crate::listen::{ListenParams, Listener};
-use crate::LEARNED_THRESHOLD;
 use hush_learn::{LearnError, LearnedModel};
 use hush_nlu::{Intent, IntentErrors, IntentSet, MatchParams, Matcher, Slot};
 use serde::Serialize;
@@ -583,13 +583,16 @@ impl Session {
         let as_said = lock(&self.dialogue).awaiting_confirmation();
         // Whisper is CPU-bound: keep it off the async workers. `audio` is
         // zeroed when the closure drops it.
-        let heard = tokio::task::spawn_blocking(move || {
-            if as_said {
-                shared.hearing.hear_as_said(&rec, audio.samples())
-            } else {
-                shared.hearing.hear(&rec, audio.samples())
-            }
-        })
+        let heard =
+            tokio::task::spawn_blocking(
+                move || {
+                    if as_said {
+                        shared.hearing.hear_as_said(&rec, audio.samples())
+                    } else {
+                        shared.hearing.hear(&rec, audio.samples())
+                    }
+                },
+            )
             .await
             .map_err(|e| EngineError::Worker(e.to_string()))??;
         Ok((heard, t.elapsed()))

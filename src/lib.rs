@@ -28,17 +28,17 @@ mod stream;
 mod understand;
 
 pub use engine::{load_learned, Engine, EngineBuilder, EngineError, Session, Timings, Turn};
-pub use hush_learn::DEFAULT_THRESHOLD as LEARNED_THRESHOLD;
-pub use recognize::{Decoding, GrammarParams, Heard, HeardBy, Hearing, PROMPT_CHARS};
-pub use stream::Stream;
-pub use listen::{Event, ListenParams, Listener, LiveTurn, Mode, WakeParams};
-pub use understand::{Reading, Source, Understanding};
-pub use hush_learn as learn;
 pub use hush_actions as actions;
 pub use hush_actions::{async_trait, Action, ActionContext, ActionError, Outcome, Status};
 pub use hush_asr as asr;
 pub use hush_audio as audio;
+pub use hush_learn as learn;
+pub use hush_learn::DEFAULT_THRESHOLD as LEARNED_THRESHOLD;
 pub use hush_nlu as nlu;
+pub use listen::{Event, ListenParams, Listener, LiveTurn, Mode, WakeParams};
+pub use recognize::{Decoding, GrammarParams, Heard, HeardBy, Hearing, PROMPT_CHARS};
+pub use stream::Stream;
+pub use understand::{Reading, Source, Understanding};
 
 pub use hush_asr::{AsrError, AsrParams, DecodeOptions, ModelPaths, Recognizer, Transcript};
 pub use hush_audio::{read_wav, Audio, AudioError, DecodeOptions as AudioOptions};

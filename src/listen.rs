@@ -85,7 +85,14 @@ pub struct ListenParams {
 
 impl Default for ListenParams {
     fn default() -> Self {
-        ListenParams { mode: Mode::Continuous, vad: VadParams::default(), wake: WakeParams::default(), barge_in: true, keep_audio: false, read_ahead: Some(Duration::from_millis(100)) }
+        ListenParams {
+            mode: Mode::Continuous,
+            vad: VadParams::default(),
+            wake: WakeParams::default(),
+            barge_in: true,
+            keep_audio: false,
+            read_ahead: Some(Duration::from_millis(100)),
+        }
     }
 }
 
@@ -487,10 +494,7 @@ impl Worker {
 
     /// Whether an utterance is for hush without the wake check.
     fn expected(&self, speech: Span, addressed: bool) -> bool {
-        self.mode != Mode::WakePhrase
-            || addressed
-            || self.awake_until.is_some_and(|t| speech.start <= t)
-            || self.session.pending().is_some()
+        self.mode != Mode::WakePhrase || addressed || self.awake_until.is_some_and(|t| speech.start <= t) || self.session.pending().is_some()
     }
 
     async fn read(&self, mut segment: Segment, speech: Span, addressed: bool) -> Result<Reading, EngineError> {

@@ -145,7 +145,8 @@ impl Hearing {
         let guided_opts = DecodeOptions { beam: self.params.beam.max(opts.beam), ..opts.clone() };
         let c = rec.decode_guided(&enc, &guided_opts, &guide)?;
         let fits = c.state.as_ref().and_then(|s| grammar.complete(s)).map(str::to_owned);
-        let constrained = |c: hush_asr::Guided<GrammarState>| Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits.clone(), regret: Some(c.regret) };
+        let constrained =
+            |c: hush_asr::Guided<GrammarState>| Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits.clone(), regret: Some(c.regret) };
         if fits.is_some() && (self.decoding == Decoding::Constrained || c.regret <= self.params.accept_regret) {
             return Ok(constrained(c));
         }

@@ -61,7 +61,8 @@ async fn spoken_replies_under_every_decoding() {
     for decoding in [Decoding::Free, Decoding::Constrained, Decoding::Auto] {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.sqlite");
-        let e = Engine::builder().model("tiny.en-q8_0").decoding(decoding).reference_actions(&path).build().unwrap_or_else(|e| panic!("{e}\n(run `make models`)"));
+        let e =
+            Engine::builder().model("tiny.en-q8_0").decoding(decoding).reference_actions(&path).build().unwrap_or_else(|e| panic!("{e}\n(run `make models`)"));
         for name in ["no", "not_correct", "dont_go_ahead", "not_sure", "no_yes"] {
             let s = e.session();
             assert!(s.process_text("pay my water bill").await.unwrap().prompt.is_some());

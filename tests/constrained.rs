@@ -62,7 +62,9 @@ fn constrained_decoding_keeps_commands_inside_the_templates() {
     let rec = load("tiny.en-q8_0", AsrParams::default());
     let matcher = builtin();
     let hearing = Hearing::new(Decoding::Constrained, GrammarParams::default(), &matcher);
-    for (name, intent) in [("book_ride", "order_ride"), ("pay_bill", "pay_bill"), ("navigate_home", "navigate_to"), ("grades", "check_grades"), ("confirm", "confirm")] {
+    for (name, intent) in
+        [("book_ride", "order_ride"), ("pay_bill", "pay_bill"), ("navigate_home", "navigate_to"), ("grades", "check_grades"), ("confirm", "confirm")]
+    {
         let heard = hearing.hear(&rec, &samples(&clip(name))).unwrap();
         assert_eq!(heard.by, HeardBy::Grammar, "{name}: {heard:?}");
         assert_eq!(heard.intent.as_deref(), Some(intent), "{name}: {:?}", heard.transcript.text);

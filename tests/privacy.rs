@@ -6,10 +6,43 @@ use std::process::Command;
 
 /// Crates that speak HTTP, TLS or raw sockets (or resolve names for them).
 const FORBIDDEN: &[&str] = &[
-    "reqwest", "hyper", "hyper-util", "ureq", "curl", "curl-sys", "isahc", "surf", "attohttpc", "hf-hub", "http-body", "h2", "h3",
-    "native-tls", "rustls", "openssl", "openssl-sys", "tokio-native-tls", "tokio-rustls", "tokio-tungstenite", "tungstenite",
-    "websocket", "mio", "socket2", "async-std", "smol", "async-net", "quinn", "trust-dns-resolver", "hickory-resolver", "libp2p",
-    "zmq", "nng", "paho-mqtt", "rumqttc", "lettre", "ssh2",
+    "reqwest",
+    "hyper",
+    "hyper-util",
+    "ureq",
+    "curl",
+    "curl-sys",
+    "isahc",
+    "surf",
+    "attohttpc",
+    "hf-hub",
+    "http-body",
+    "h2",
+    "h3",
+    "native-tls",
+    "rustls",
+    "openssl",
+    "openssl-sys",
+    "tokio-native-tls",
+    "tokio-rustls",
+    "tokio-tungstenite",
+    "tungstenite",
+    "websocket",
+    "mio",
+    "socket2",
+    "async-std",
+    "smol",
+    "async-net",
+    "quinn",
+    "trust-dns-resolver",
+    "hickory-resolver",
+    "libp2p",
+    "zmq",
+    "nng",
+    "paho-mqtt",
+    "rumqttc",
+    "lettre",
+    "ssh2",
 ];
 
 /// tokio features that compile its networking in.
@@ -29,11 +62,9 @@ fn engine_crates_have_no_network_dependencies() {
         .expect("cargo metadata runs");
     assert!(out.status.success(), "cargo metadata: {}", String::from_utf8_lossy(&out.stderr));
     let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata is JSON");
-    let nodes: HashMap<&str, &serde_json::Value> =
-        meta["resolve"]["nodes"].as_array().unwrap().iter().map(|n| (n["id"].as_str().unwrap(), n)).collect();
-    let name = |id: &str| -> String {
-        meta["packages"].as_array().unwrap().iter().find(|p| p["id"] == id).map(|p| p["name"].as_str().unwrap().to_owned()).unwrap()
-    };
+    let nodes: HashMap<&str, &serde_json::Value> = meta["resolve"]["nodes"].as_array().unwrap().iter().map(|n| (n["id"].as_str().unwrap(), n)).collect();
+    let name =
+        |id: &str| -> String { meta["packages"].as_array().unwrap().iter().find(|p| p["id"] == id).map(|p| p["name"].as_str().unwrap().to_owned()).unwrap() };
     // Every crate of the workspace: the engine, the model tools, the CLI.
     let members: Vec<&str> = meta["workspace_members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
     assert!(members.len() >= 7, "{members:?}");

@@ -10,10 +10,33 @@ use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
 
 const SAID: &[&str] = &[
-    "pay my electricity bill", "pay my water bill of $18.75", "send fifty dollars to mom", "top up my canteen card with ten dollars",
-    "pay the internet bill", "transfer 20 dollars to budi from savings", "book me a ride to the airport", "what is my balance",
-    "yes", "no", "yes please", "not sure", "no yes", "that is not correct", "don't go ahead", "go ahead", "cancel", "wait",
-    "okay", "sure", "confirm", "yeah no", "the water one", "forty two dollars", "from my wallet", "hmm", "",
+    "pay my electricity bill",
+    "pay my water bill of $18.75",
+    "send fifty dollars to mom",
+    "top up my canteen card with ten dollars",
+    "pay the internet bill",
+    "transfer 20 dollars to budi from savings",
+    "book me a ride to the airport",
+    "what is my balance",
+    "yes",
+    "no",
+    "yes please",
+    "not sure",
+    "no yes",
+    "that is not correct",
+    "don't go ahead",
+    "go ahead",
+    "cancel",
+    "wait",
+    "okay",
+    "sure",
+    "confirm",
+    "yeah no",
+    "the water one",
+    "forty two dollars",
+    "from my wallet",
+    "hmm",
+    "",
 ];
 
 struct World {

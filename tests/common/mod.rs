@@ -22,11 +22,7 @@ pub fn dev_clips() -> Vec<Clip> {
     text.lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).expect("manifest line");
-            Clip {
-                audio: dir.join(v["audio"].as_str().expect("audio")),
-                text: v["text"].as_str().expect("text").to_owned(),
-                snr_db: v["snr_db"].as_f64(),
-            }
+            Clip { audio: dir.join(v["audio"].as_str().expect("audio")), text: v["text"].as_str().expect("text").to_owned(), snr_db: v["snr_db"].as_f64() }
         })
         .collect()
 }

@@ -49,4 +49,3 @@ pub fn bounded<T>(what: &str, f: impl FnOnce() -> T) -> T {
     eprintln!("{what}: {took:?}, peak {} KB", peak >> 10);
     out
 }
-

@@ -180,9 +180,7 @@ impl ActionError {
     pub fn into_outcome(self) -> Outcome {
         match self {
             ActionError::Rejected { say } => Outcome::new(Status::Rejected, say),
-            ActionError::InvalidSlot { slot, reason } => {
-                Outcome::new(Status::Rejected, format!("I can't use that {}: {reason}.", slot.replace('_', " ")))
-            }
+            ActionError::InvalidSlot { slot, reason } => Outcome::new(Status::Rejected, format!("I can't use that {}: {reason}.", slot.replace('_', " "))),
             ActionError::MissingSlot(slot) => Outcome::new(Status::Rejected, format!("I need the {} for that.", slot.replace('_', " "))),
             ActionError::Failed(e) => {
                 tracing::warn!(error = %e, "action failed");

@@ -47,7 +47,10 @@ struct Pending {
 enum Question {
     Confirm,
     /// The slot asked for, and a matcher that reads a bare answer to it.
-    Slot { name: String, answers: Box<Matcher> },
+    Slot {
+        name: String,
+        answers: Box<Matcher>,
+    },
 }
 
 /// What the engine should do with an utterance.
@@ -107,10 +110,9 @@ impl Dialogue {
                 Answer::Unclear if parsed.as_ref().is_some_and(|p| ![CONFIRM, DENY, CANCEL].contains(&p.name.as_str())) => {
                     self.fresh(parsed, matcher, registry, None)
                 }
-                Answer::Unclear if pending.unclear >= 1 => Step::Reply(Outcome::new(
-                    Status::Aborted,
-                    "I still didn't hear a clear yes, so I cancelled it. Please ask again.",
-                )),
+                Answer::Unclear if pending.unclear >= 1 => {
+                    Step::Reply(Outcome::new(Status::Aborted, "I still didn't hear a clear yes, so I cancelled it. Please ask again."))
+                }
                 Answer::Unclear => {
                     let prompt = format!("Sorry, please say yes or no. {}", registry.confirmation(&pending.intent));
                     let intent = pending.intent.clone();
@@ -118,9 +120,7 @@ impl Dialogue {
                     Step::Ask { intent, prompt }
                 }
             },
-            Question::Slot { .. } if answered(&parsed, &[DENY, CANCEL]) => {
-                Step::Reply(Outcome::new(Status::Aborted, "Okay, cancelled."))
-            }
+            Question::Slot { .. } if answered(&parsed, &[DENY, CANCEL]) => Step::Reply(Outcome::new(Status::Aborted, "Okay, cancelled.")),
             Question::Slot { name, answers } => {
                 // The request said again in full, now with the slot.
                 if let Some(p) = parsed.as_ref().filter(|p| p.name == pending.intent.name && p.slot(&name).is_some()) {
@@ -208,32 +208,116 @@ pub enum Answer {
 /// unclear). Contractions arrive expanded ("don't" is "do not"); the forms
 /// without an apostrophe are listed because transcripts drop it.
 const NEGATIONS: &[&str] = &[
-    "no", "not", "nope", "nah", "never", "negative", "cancel", "stop", "wrong", "incorrect", "abort", "neither", "nor",
-    "dont", "doesnt", "didnt", "isnt", "cant", "wont", "shouldnt", "wouldnt", "nothing", "none",
+    "no",
+    "not",
+    "nope",
+    "nah",
+    "never",
+    "negative",
+    "cancel",
+    "stop",
+    "wrong",
+    "incorrect",
+    "abort",
+    "neither",
+    "nor",
+    "dont",
+    "doesnt",
+    "didnt",
+    "isnt",
+    "cant",
+    "wont",
+    "shouldnt",
+    "wouldnt",
+    "nothing",
+    "none",
 ];
 
 /// Words that make a reply unsure: it is asked again.
 const HEDGES: &[&str] = &[
-    "wait", "hold", "hang", "unsure", "maybe", "perhaps", "probably", "possibly", "think", "guess", "suppose", "dunno",
-    "later", "second", "moment", "minute", "but", "if", "unless", "instead", "change", "different", "else", "other",
-    "again", "repeat", "what", "why", "which", "how", "who", "huh", "pardon", "sorry", "hmm", "hm", "kind", "sort",
-    "only", "except", "first", "before", "check", "really",
+    "wait",
+    "hold",
+    "hang",
+    "unsure",
+    "maybe",
+    "perhaps",
+    "probably",
+    "possibly",
+    "think",
+    "guess",
+    "suppose",
+    "dunno",
+    "later",
+    "second",
+    "moment",
+    "minute",
+    "but",
+    "if",
+    "unless",
+    "instead",
+    "change",
+    "different",
+    "else",
+    "other",
+    "again",
+    "repeat",
+    "what",
+    "why",
+    "which",
+    "how",
+    "who",
+    "huh",
+    "pardon",
+    "sorry",
+    "hmm",
+    "hm",
+    "kind",
+    "sort",
+    "only",
+    "except",
+    "first",
+    "before",
+    "check",
+    "really",
 ];
 
 /// Words of a plain yes. A reply is yes when every word is in
 /// `AFFIRM_CORE` or `AFFIRM_SUPPORT` and at least one is in `AFFIRM_CORE`.
 const AFFIRM_CORE: &[&str] = &[
-    "yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright", "correct", "right",
-    "confirm", "confirmed", "affirmative", "absolutely", "definitely", "certainly", "exactly", "indeed", "proceed",
-    "ahead", "fine", "perfect",
+    "yes",
+    "yeah",
+    "yep",
+    "yup",
+    "yea",
+    "ya",
+    "yah",
+    "yess",
+    "sure",
+    "ok",
+    "okay",
+    "okey",
+    "alright",
+    "correct",
+    "right",
+    "confirm",
+    "confirmed",
+    "affirmative",
+    "absolutely",
+    "definitely",
+    "certainly",
+    "exactly",
+    "indeed",
+    "proceed",
+    "ahead",
+    "fine",
+    "perfect",
 ];
 /// The words that answer yes on their own: with a negation beside them
 /// the reply is mixed, not a refusal.
 const YES_WORDS: &[&str] = &["yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright"];
 const AFFIRM_SUPPORT: &[&str] = &[
-    "please", "go", "do", "it", "that", "is", "thats", "thanks", "thank", "you", "sir", "maam", "all", "just", "so",
-    "um", "uh", "er", "erm", "oh", "ah", "well", "good", "sounds", "looks", "of", "course", "i", "very", "much",
-    "continue", "hush", "thing",
+    "please", "go", "do", "it", "that", "is", "thats", "thanks", "thank", "you", "sir", "maam", "all", "just", "so", "um", "uh", "er", "erm", "oh", "ah",
+    "well", "good", "sounds", "looks", "of", "course", "i", "very", "much", "continue", "hush", "thing",
 ];
 
 /// Reads a reply to a confirmation. This is the one place that decides
@@ -267,12 +351,7 @@ pub fn answer(text: &str, parsed: Option<&Intent>, matcher: &Matcher) -> Answer 
 
 /// The slot's `prompt:`, or a question made from its name.
 fn slot_prompt(matcher: &Matcher, intent: &str, slot: &str) -> String {
-    matcher
-        .intents()
-        .intent(intent)
-        .and_then(|i| i.slot(slot))
-        .and_then(|s| s.prompt.clone())
-        .unwrap_or_else(|| format!("What {}?", slot.replace('_', " ")))
+    matcher.intents().intent(intent).and_then(|i| i.slot(slot)).and_then(|s| s.prompt.clone()).unwrap_or_else(|| format!("What {}?", slot.replace('_', " ")))
 }
 
 /// `base` with the slots of `newer` it lacked.
@@ -290,8 +369,7 @@ fn merge(mut base: Intent, newer: &Intent) -> Intent {
 /// fixed order, hashed. The same words said twice, or a retried call, give
 /// the same key; the key itself reveals no slot values.
 pub fn idempotency_key(intent: &Intent) -> String {
-    let mut slots: Vec<(&str, String)> =
-        intent.slots.iter().map(|s| (s.name.as_str(), serde_json::to_string(&s.value).unwrap_or_default())).collect();
+    let mut slots: Vec<(&str, String)> = intent.slots.iter().map(|s| (s.name.as_str(), serde_json::to_string(&s.value).unwrap_or_default())).collect();
     slots.sort();
     let mut h = Sha256::new();
     h.update(intent.name.as_bytes());

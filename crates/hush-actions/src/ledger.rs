@@ -200,8 +200,7 @@ pub struct FoodOrder {
 
 pub(crate) const RIDE_COLUMNS: &str =
     "SELECT id, key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, requested_ms, scheduled, cancelled_ms FROM rides";
-pub(crate) const ORDER_COLUMNS: &str =
-    "SELECT id, key, dish, quantity, restaurant, total_cents, eta_s, ordered_ms, cancelled_ms FROM food_orders";
+pub(crate) const ORDER_COLUMNS: &str = "SELECT id, key, dish, quantity, restaurant, total_cents, eta_s, ordered_ms, cancelled_ms FROM food_orders";
 
 pub(crate) fn ride_row(r: &rusqlite::Row) -> rusqlite::Result<Ride> {
     Ok(Ride {

@@ -23,8 +23,8 @@ pub mod reference;
 mod registry;
 
 pub use action::{default_confirmation, Action, ActionContext, ActionError, Outcome, Status};
-pub use audit::AuditLog;
 pub use async_trait::async_trait;
+pub use audit::AuditLog;
 pub use dialogue::{answer, idempotency_key, Answer, Dialogue, DialogueParams, Step, CANCEL, CONFIRM, DENY};
 pub use ledger::{Ledger, LedgerError};
 pub use reference::{reference_actions, Simulation};

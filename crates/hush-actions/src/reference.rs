@@ -205,9 +205,10 @@ impl Payments {
         Some(match intent.name.as_str() {
             "pay_bill" => {
                 let biller = text(intent, "biller")?;
-                let cents = amount.as_ref().map(|(c, cur)| shown(*c, cur)).or_else(|| {
-                    self.ledger.bill(biller).ok().flatten().filter(|b| b.due_cents > 0).map(|b| fmt_money(b.due_cents, &b.currency))
-                });
+                let cents = amount
+                    .as_ref()
+                    .map(|(c, cur)| shown(*c, cur))
+                    .or_else(|| self.ledger.bill(biller).ok().flatten().filter(|b| b.due_cents > 0).map(|b| fmt_money(b.due_cents, &b.currency)));
                 match cents {
                     Some(c) => format!("Pay {c} for your {biller} bill{from}?"),
                     None => format!("Pay your {biller} bill{from}?"),
@@ -294,9 +295,7 @@ fn spoken_when(date: Option<&Value>, time: Option<&Value>) -> String {
         Some(Value::Date(Date::Relative { days: 0 })) => Some("today".to_owned()),
         Some(Value::Date(Date::Relative { days: 1 })) => Some("tomorrow".to_owned()),
         Some(Value::Date(Date::Relative { days })) => Some(format!("in {days} days")),
-        Some(Value::Date(Date::Weekday { weekday, next })) => {
-            Some(format!("{}{}", if *next { "next " } else { "" }, DAYS[usize::from(*weekday).min(6)]))
-        }
+        Some(Value::Date(Date::Weekday { weekday, next })) => Some(format!("{}{}", if *next { "next " } else { "" }, DAYS[usize::from(*weekday).min(6)])),
         Some(Value::Date(Date::Calendar { month: Some(m), day })) => Some(format!("{} {day}", MONTHS[usize::from(m.clamp(&1, &12) - 1)])),
         Some(Value::Date(Date::Calendar { month: None, day })) => Some(format!("the {day}")),
         _ => None,
@@ -366,10 +365,7 @@ impl Rides {
                 if r.key == ctx.idempotency_key {
                     return Ok(Outcome::new(Status::AlreadyDone, format!("Already booked. {}", self.status_line(&r))).with_data(json!({"ride_id": r.id})));
                 }
-                return Err(ActionError::rejected(format!(
-                    "You already have a ride to {}. Cancel it first if you want a new one.",
-                    r.destination
-                )));
+                return Err(ActionError::rejected(format!("You already have a ride to {}. Cancel it first if you want a new one.", r.destination)));
             }
             let (driver, car) = DRIVERS[pick(&ctx.idempotency_key, DRIVERS.len() as u64) as usize];
             // "in twenty minutes" is a later pickup the provider can plan
@@ -426,8 +422,9 @@ impl Action for Rides {
             "ride_status" => {
                 let r = self.ledger.read(|c| self.active(c))?;
                 Ok(match r {
-                    Some(r) => Outcome::done(self.status_line(&r))
-                        .with_data(json!({"ride_id": r.id, "state": ride_state(&r, self.sim.elapsed_s(r.requested_ms))})),
+                    Some(r) => {
+                        Outcome::done(self.status_line(&r)).with_data(json!({"ride_id": r.id, "state": ride_state(&r, self.sim.elapsed_s(r.requested_ms))}))
+                    }
                     None => Outcome::done("You have no ride booked."),
                 })
             }
@@ -490,11 +487,15 @@ impl Action for Food {
                 let eta_s = 1500 + pick(dish, 20) as i64 * 60;
                 let total_cents = (400 + pick(dish, 1200) as i64) * quantity;
                 self.ledger.write(|tx| {
-                    let same: Option<FoodOrder> =
-                        tx.query_row(&format!("{ORDER_COLUMNS} WHERE key = ?1 ORDER BY id DESC LIMIT 1"), params![ctx.idempotency_key], ledger::order_row).optional()?;
+                    let same: Option<FoodOrder> = tx
+                        .query_row(&format!("{ORDER_COLUMNS} WHERE key = ?1 ORDER BY id DESC LIMIT 1"), params![ctx.idempotency_key], ledger::order_row)
+                        .optional()?;
                     if let Some(o) = same.filter(|o| !matches!(order_state(o, self.sim.elapsed_s(o.ordered_ms)), "delivered" | "cancelled")) {
-                        return Ok(Outcome::new(Status::AlreadyDone, format!("That order is already placed, arriving in about {}.", minutes(o.eta_s - self.sim.elapsed_s(o.ordered_ms))))
-                            .with_data(json!({"order_id": o.id})));
+                        return Ok(Outcome::new(
+                            Status::AlreadyDone,
+                            format!("That order is already placed, arriving in about {}.", minutes(o.eta_s - self.sim.elapsed_s(o.ordered_ms))),
+                        )
+                        .with_data(json!({"order_id": o.id})));
                     }
                     tx.execute(
                         "INSERT INTO food_orders (key, dish, quantity, restaurant, total_cents, eta_s, ordered_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -512,8 +513,7 @@ impl Action for Food {
             "track_order" => {
                 let o = self
                     .ledger
-                    .read(|c| c.query_row(&format!("{ORDER_COLUMNS} WHERE cancelled_ms IS NULL ORDER BY id DESC LIMIT 1"), [], ledger::order_row).optional())
-                    ?;
+                    .read(|c| c.query_row(&format!("{ORDER_COLUMNS} WHERE cancelled_ms IS NULL ORDER BY id DESC LIMIT 1"), [], ledger::order_row).optional())?;
                 let Some(o) = o else { return Ok(Outcome::done("You have no food order.")) };
                 let elapsed = self.sim.elapsed_s(o.ordered_ms);
                 let state = order_state(&o, elapsed);

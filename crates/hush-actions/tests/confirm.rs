@@ -101,8 +101,8 @@ fn a_learned_or_fuzzy_confirm_reading_is_not_enough() {
 
 /// Negations and hedges, as a transcript may write them.
 const SPOILERS: &[&str] = &[
-    "not", "no", "don't", "do not", "never", "wait", "unsure", "not sure", "hold on", "maybe", "cancel", "stop", "nope",
-    "dont", "hang on", "but", "if", "what", "isn't", "no,", "Not", "NO",
+    "not", "no", "don't", "do not", "never", "wait", "unsure", "not sure", "hold on", "maybe", "cancel", "stop", "nope", "dont", "hang on", "but", "if",
+    "what", "isn't", "no,", "Not", "NO",
 ];
 
 proptest! {

@@ -91,9 +91,15 @@ async fn refusals_are_speakable_and_change_nothing() {
     let cases = [
         (intent("pay_bill", vec![("biller", text("tv"))]), "I don't have a tv bill on file, so I can't pay it."),
         (intent("pay_bill", vec![("biller", text("rent"))]), "Your main account has $1,250.00, not enough for $1,500.00."),
-        (intent("transfer_money", vec![("recipient", text("mom")), ("amount", usd(100.0)), ("account", text("wallet"))]), "Your wallet account has $85.50, not enough for $100.00."),
+        (
+            intent("transfer_money", vec![("recipient", text("mom")), ("amount", usd(100.0)), ("account", text("wallet"))]),
+            "Your wallet account has $85.50, not enough for $100.00.",
+        ),
         (intent("transfer_money", vec![("recipient", text("mom")), ("amount", usd(-5.0))]), "I can't use that amount: the amount must be more than zero."),
-        (intent("transfer_money", vec![("recipient", text("mom")), ("amount", Value::Money { amount: 5.0, currency: Some("IDR".into()) })]), "Your main account is in USD; I can't pay in IDR."),
+        (
+            intent("transfer_money", vec![("recipient", text("mom")), ("amount", Value::Money { amount: 5.0, currency: Some("IDR".into()) })]),
+            "Your main account is in USD; I can't pay in IDR.",
+        ),
         (intent("transfer_money", vec![("recipient", text("mom"))]), "I need the amount for that."),
         (intent("check_balance", vec![("account", text("pension"))]), "I can't use that account: you have no pension account."),
     ];
@@ -199,13 +205,24 @@ fn any_value() -> impl Strategy<Value = Value> {
     ]
 }
 
-const NAMES: &[&str] = &["pay_bill", "transfer_money", "top_up_canteen", "check_balance", "order_ride", "ride_status", "cancel_ride", "order_food", "track_order", "navigate_to", ""];
+const NAMES: &[&str] = &[
+    "pay_bill",
+    "transfer_money",
+    "top_up_canteen",
+    "check_balance",
+    "order_ride",
+    "ride_status",
+    "cancel_ride",
+    "order_food",
+    "track_order",
+    "navigate_to",
+    "",
+];
 const SLOTS: &[&str] = &["biller", "amount", "account", "recipient", "student", "destination", "pickup", "ride_type", "dish", "quantity", "restaurant", "x"];
 
 fn any_intent() -> impl Strategy<Value = (Intent, bool)> {
-    (prop::sample::select(NAMES), prop::collection::vec((prop::sample::select(SLOTS), any_value()), 0..5), any::<bool>()).prop_map(|(name, slots, confirmed)| {
-        (intent(name, slots), confirmed)
-    })
+    (prop::sample::select(NAMES), prop::collection::vec((prop::sample::select(SLOTS), any_value()), 0..5), any::<bool>())
+        .prop_map(|(name, slots, confirmed)| (intent(name, slots), confirmed))
 }
 
 #[test]

@@ -44,7 +44,13 @@ fn spoken_number(w: &str) -> Option<String> {
     }
     if let Some((h, m)) = w.split_once(':') {
         let (h, m) = (h.parse::<u64>().ok()?, m.parse::<u64>().ok()?);
-        return Some(if m == 0 { cardinal(h) } else if m < 10 { format!("{} oh {}", cardinal(h), cardinal(m)) } else { format!("{} {}", cardinal(h), cardinal(m)) });
+        return Some(if m == 0 {
+            cardinal(h)
+        } else if m < 10 {
+            format!("{} oh {}", cardinal(h), cardinal(m))
+        } else {
+            format!("{} {}", cardinal(h), cardinal(m))
+        });
     }
     for suffix in ["st", "nd", "rd", "th"] {
         if let Some(n) = w.strip_suffix(suffix).and_then(|n| n.parse::<u64>().ok()) {
@@ -64,8 +70,26 @@ fn spoken_number(w: &str) -> Option<String> {
 }
 
 const ONES: [&str; 20] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
 ];
 const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
 
@@ -75,12 +99,20 @@ pub fn cardinal(n: u64) -> String {
         0..=19 => ONES[n as usize].to_owned(),
         20..=99 => {
             let t = TENS[(n / 10) as usize];
-            if n.is_multiple_of(10) { t.to_owned() } else { format!("{t} {}", ONES[(n % 10) as usize]) }
+            if n.is_multiple_of(10) {
+                t.to_owned()
+            } else {
+                format!("{t} {}", ONES[(n % 10) as usize])
+            }
         }
         100..=999 => {
             let rest = n % 100;
             let h = format!("{} hundred", ONES[(n / 100) as usize]);
-            if rest == 0 { h } else { format!("{h} {}", cardinal(rest)) }
+            if rest == 0 {
+                h
+            } else {
+                format!("{h} {}", cardinal(rest))
+            }
         }
         _ => {
             let (unit, name) = [(1_000_000_000_000u64, "trillion"), (1_000_000_000, "billion"), (1_000_000, "million"), (1_000, "thousand")]
@@ -89,7 +121,11 @@ pub fn cardinal(n: u64) -> String {
                 .expect("n >= 1000");
             let rest = n % unit;
             let head = format!("{} {name}", cardinal(n / unit));
-            if rest == 0 { head } else { format!("{head} {}", cardinal(rest)) }
+            if rest == 0 {
+                head
+            } else {
+                format!("{head} {}", cardinal(rest))
+            }
         }
     }
 }
@@ -140,7 +176,11 @@ impl WerCounter {
 
     /// WER in percent.
     pub fn wer(&self) -> f64 {
-        if self.words == 0 { 0.0 } else { 100.0 * self.edits as f64 / self.words as f64 }
+        if self.words == 0 {
+            0.0
+        } else {
+            100.0 * self.edits as f64 / self.words as f64
+        }
     }
 }
 
@@ -165,7 +205,11 @@ impl CerCounter {
 
     /// CER in percent.
     pub fn cer(&self) -> f64 {
-        if self.chars == 0 { 0.0 } else { 100.0 * self.edits as f64 / self.chars as f64 }
+        if self.chars == 0 {
+            0.0
+        } else {
+            100.0 * self.edits as f64 / self.chars as f64
+        }
     }
 }
 

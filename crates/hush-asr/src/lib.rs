@@ -316,22 +316,17 @@ impl Recognizer {
             Compute::Cuda(i) => Device::new_cuda(i).map_err(|e| AsrError::Inference(format!("CUDA device {i}: {e}")))?,
         };
         let text = std::fs::read_to_string(&paths.config).map_err(|e| AsrError::io(&paths.config, e))?;
-        let config: Config =
-            serde_json::from_str(&text).map_err(|e| AsrError::Config { path: paths.config.clone(), detail: e.to_string() })?;
+        let config: Config = serde_json::from_str(&text).map_err(|e| AsrError::Config { path: paths.config.clone(), detail: e.to_string() })?;
         let threads = params.threads.max(1);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| AsrError::Inference(format!("thread pool: {e}")))?;
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| AsrError::Inference(format!("thread pool: {e}")))?;
         // Parsing tokenizer.json (50k merges) takes as long as reading the
         // weights, so the two run side by side.
         let t = Instant::now();
         let (tokenizer, model) = std::thread::scope(|s| {
             let tokenizer = s.spawn(|| WhisperTokenizer::from_file(&paths.tokenizer));
             let model = pool.install(|| Whisper::load(config.clone(), &paths.weights, params.weight_mode, &device));
-            let tokenizer = tokenizer.join().unwrap_or_else(|_| {
-                Err(AsrError::Tokenizer { path: paths.tokenizer.clone(), detail: "the tokenizer parser panicked".into() })
-            });
+            let tokenizer =
+                tokenizer.join().unwrap_or_else(|_| Err(AsrError::Tokenizer { path: paths.tokenizer.clone(), detail: "the tokenizer parser panicked".into() }));
             (tokenizer, model)
         });
         let (tokenizer, model) = (tokenizer?, model?);
@@ -479,16 +474,7 @@ impl Recognizer {
                 (n, true) => d.logprob / n as f32,
                 (n, false) => (d.logprob + d.ending) / (n + 1) as f32,
             };
-            let transcript = Transcript {
-                text,
-                language,
-                avg_logprob,
-                tokens: d.tokens,
-                no_speech_prob,
-                stop: d.stop,
-                encoder_frames: enc.frames,
-                timings,
-            };
+            let transcript = Transcript { text, language, avg_logprob, tokens: d.tokens, no_speech_prob, stop: d.stop, encoder_frames: enc.frames, timings };
             Ok(Guided { transcript, state: d.guide, regret: d.regret })
         })
     }
@@ -664,9 +650,7 @@ impl Recognizer {
         timings: &mut Timings,
     ) -> Result<Decoded<G::State>, AsrError> {
         let seconds = samples as f32 / 16_000.0;
-        let cap = (opts.max_tokens)
-            .min((seconds * opts.tokens_per_second).ceil() as usize + 8)
-            .min(self.model.decoder.max_tokens().saturating_sub(fed + 1));
+        let cap = (opts.max_tokens).min((seconds * opts.tokens_per_second).ceil() as usize + 8).min(self.model.decoder.max_tokens().saturating_sub(fed + 1));
         if cap == 0 {
             return Ok(Decoded { tokens: Vec::new(), logprob: 0.0, ending: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: G::FREE.then(|| guide.start()) });
         }
@@ -729,8 +713,7 @@ impl Recognizer {
             }
             // Each candidate's score once: the grammar's penalty is not free
             // to compute, and a sort would ask for it at every comparison.
-            let mut scored: Vec<(f32, Candidate<G::State>)> =
-                candidates.into_iter().map(|c| (live[c.0].logprob + c.2 - guide.penalty(&c.3), c)).collect();
+            let mut scored: Vec<(f32, Candidate<G::State>)> = candidates.into_iter().map(|c| (live[c.0].logprob + c.2 - guide.penalty(&c.3), c)).collect();
             scored.sort_by(|a, b| b.0.total_cmp(&a.0));
             let mut next: Vec<Next<G::State>> = Vec::with_capacity(width);
             for (score, (h, token, lp, g)) in scored {
@@ -797,9 +780,7 @@ impl Recognizer {
 
     /// Each token's text, as a guide is fed it.
     fn pieces(&self) -> &[String] {
-        self.pieces.get_or_init(|| {
-            (0..self.tokenizer.eot).map(|id| self.tokenizer.decode(&[id]).unwrap_or_default()).collect()
-        })
+        self.pieces.get_or_init(|| (0..self.tokenizer.eot).map(|id| self.tokenizer.decode(&[id]).unwrap_or_default()).collect())
     }
 
     /// The first token of `text`, as Whisper would start writing it.
@@ -863,12 +844,8 @@ impl Recognizer {
         if let Some(keep) = repetition_cut(tokens) {
             return Some(keep);
         }
-        let words: Vec<(usize, u32)> = tokens
-            .iter()
-            .enumerate()
-            .filter(|(_, &t)| !self.punctuation.get(t as usize).copied().unwrap_or(false))
-            .map(|(i, &t)| (i, t))
-            .collect();
+        let words: Vec<(usize, u32)> =
+            tokens.iter().enumerate().filter(|(_, &t)| !self.punctuation.get(t as usize).copied().unwrap_or(false)).map(|(i, &t)| (i, t)).collect();
         let ids: Vec<u32> = words.iter().map(|w| w.1).collect();
         repetition_cut(&ids).map(|keep| words[keep].0)
     }
@@ -958,10 +935,7 @@ pub fn split_at_pauses(samples: &[f32]) -> Vec<std::ops::Range<usize>> {
     if samples.len() <= WINDOW_SAMPLES {
         return vec![0..samples.len()];
     }
-    let db: Vec<f32> = samples
-        .chunks(FRAME)
-        .map(|f| 10.0 * (f.iter().map(|s| s * s).sum::<f32>() / f.len() as f32).max(1e-12).log10())
-        .collect();
+    let db: Vec<f32> = samples.chunks(FRAME).map(|f| 10.0 * (f.iter().map(|s| s * s).sum::<f32>() / f.len() as f32).max(1e-12).log10()).collect();
     let mut sorted = db.clone();
     sorted.sort_by(f32::total_cmp);
     let quiet = sorted[sorted.len() / 50] + 10.0;

@@ -69,9 +69,7 @@ impl MelFrontEnd {
                 let idx = if idx < 0 { (-idx) as usize } else { idx as usize };
                 *x = samples.get(idx).copied().unwrap_or(0.0) * self.window[i];
             }
-            self.fft
-                .process_with_scratch(&mut frame, &mut spectrum, &mut scratch)
-                .expect("buffers come from the same plan");
+            self.fft.process_with_scratch(&mut frame, &mut spectrum, &mut scratch).expect("buffers come from the same plan");
             for (p, c) in power.iter_mut().zip(&spectrum) {
                 *p = c.norm_sqr();
             }

@@ -284,9 +284,7 @@ impl Decoder {
             // Position i (absolute state.len + i) sees keys 0..=state.len + i.
             let past = state.len;
             let total = past + n;
-            let m: Vec<f32> = (0..n)
-                .flat_map(|i| (0..total).map(move |j| if j > past + i { f32::NEG_INFINITY } else { 0.0 }))
-                .collect();
+            let m: Vec<f32> = (0..n).flat_map(|i| (0..total).map(move |j| if j > past + i { f32::NEG_INFINITY } else { 0.0 })).collect();
             Some(Tensor::from_vec(m, (n, total), device)?)
         } else {
             None

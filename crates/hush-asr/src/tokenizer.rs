@@ -21,9 +21,7 @@ pub struct WhisperTokenizer {
 impl WhisperTokenizer {
     pub fn from_file(path: &Path) -> Result<Self, AsrError> {
         let inner = tokenizers::Tokenizer::from_file(path).map_err(|e| AsrError::Tokenizer { path: path.to_owned(), detail: e.to_string() })?;
-        let id = |t: &str| {
-            inner.token_to_id(t).ok_or_else(|| AsrError::Tokenizer { path: path.to_owned(), detail: format!("no {t} token") })
-        };
+        let id = |t: &str| inner.token_to_id(t).ok_or_else(|| AsrError::Tokenizer { path: path.to_owned(), detail: format!("no {t} token") });
         let mut languages: Vec<(String, u32)> = inner
             .get_added_tokens_decoder()
             .iter()
@@ -68,8 +66,6 @@ impl WhisperTokenizer {
     /// Whether a token's text holds no letters or digits (byte-level BPE
     /// marks a leading space as `Ġ`).
     pub fn is_punctuation(&self, id: u32) -> bool {
-        self.inner.id_to_token(id).is_some_and(|t| {
-            t.trim_start_matches('Ġ').chars().all(|c| !c.is_alphanumeric()) && !t.starts_with("<|")
-        })
+        self.inner.id_to_token(id).is_some_and(|t| t.trim_start_matches('Ġ').chars().all(|c| !c.is_alphanumeric()) && !t.starts_with("<|"))
     }
 }

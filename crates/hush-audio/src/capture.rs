@@ -247,10 +247,12 @@ mod tests {
     #[test]
     fn stereo_44k_comes_out_as_16k_mono_in_order() {
         let (mut w, c) = capture(44_100, 2, Duration::from_secs(2)).unwrap();
-        let frames: Vec<f32> = (0..44_100).flat_map(|i| {
-            let x = (i as f32 * 440.0 * std::f32::consts::TAU / 44_100.0).sin() * 0.5;
-            [x, 0.85 * x]
-        }).collect();
+        let frames: Vec<f32> = (0..44_100)
+            .flat_map(|i| {
+                let x = (i as f32 * 440.0 * std::f32::consts::TAU / 44_100.0).sin() * 0.5;
+                [x, 0.85 * x]
+            })
+            .collect();
         for chunk in frames.chunks(882) {
             w.write(chunk).unwrap();
         }

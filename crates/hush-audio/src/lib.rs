@@ -18,9 +18,9 @@
 //! It never writes audio anywhere; buffers that held audio are zeroed.
 
 pub mod capture;
-pub mod mix;
 #[cfg(feature = "microphone")]
 mod microphone;
+pub mod mix;
 mod resample;
 mod source;
 pub mod vad;
@@ -95,10 +95,7 @@ impl From<Vec<f32>> for Audio {
 impl std::fmt::Debug for Audio {
     // Never print the samples themselves: logs hold no audio.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Audio")
-            .field("samples", &self.samples.len())
-            .field("seconds", &self.duration().as_secs_f32())
-            .finish()
+        f.debug_struct("Audio").field("samples", &self.samples.len()).field("seconds", &self.duration().as_secs_f32()).finish()
     }
 }
 

@@ -59,9 +59,7 @@ pub fn open_microphone(name: Option<&str>, capacity: Duration) -> Result<(Source
         }
     };
     let device_name = device.to_string();
-    let config = device
-        .default_input_config()
-        .map_err(|e| AudioError::Device(format!("{device_name}: no usable input configuration: {e}")))?;
+    let config = device.default_input_config().map_err(|e| AudioError::Device(format!("{device_name}: no usable input configuration: {e}")))?;
     let (rate, channels, format) = (config.sample_rate(), config.channels(), config.sample_format());
     let (writer, capture) = capture(rate, channels, capacity)?;
     let stream_config = config.config();

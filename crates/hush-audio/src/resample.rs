@@ -25,7 +25,11 @@ pub struct StreamResampler {
 }
 
 fn gcd(a: u32, b: u32) -> u32 {
-    if b == 0 { a } else { gcd(b, a % b) }
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
 }
 
 impl StreamResampler {
@@ -69,9 +73,7 @@ impl StreamResampler {
         let mut out = Vec::with_capacity((self.pending.len() as f64 * self.ratio) as usize + 16);
         let mut start = 0;
         while self.pending.len() - start >= CHUNK {
-            let produced = inner
-                .process(&[&self.pending[start..start + CHUNK]], None)
-                .map_err(|e| AudioError::Resample(e.to_string()))?;
+            let produced = inner.process(&[&self.pending[start..start + CHUNK]], None).map_err(|e| AudioError::Resample(e.to_string()))?;
             out.extend_from_slice(&produced[0]);
             start += CHUNK;
         }

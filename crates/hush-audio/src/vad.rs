@@ -178,11 +178,7 @@ impl Endpointer {
         // Down at once, up slowly (0.1 dB per quiet frame, a tenth of that
         // during speech, so that a long sentence does not lift the floor
         // into itself).
-        self.floor_db = Some(if db < floor {
-            db
-        } else {
-            floor + (db - floor).min(if loud { 0.01 } else { 0.1 })
-        });
+        self.floor_db = Some(if db < floor { db } else { floor + (db - floor).min(if loud { 0.01 } else { 0.1 }) });
         self.at += FRAME as u64;
         let end = self.at;
 

@@ -127,9 +127,7 @@ where
             Ok(s) => out.push(convert(s)),
             // hound reports a short read as `Other` ("Failed to read enough
             // bytes"), so every I/O error inside the data counts as truncation.
-            Err(hound::Error::IoError(_) | hound::Error::UnfinishedSample) => {
-                return Err(AudioError::Truncated { expected, got: out.len() as u64 })
-            }
+            Err(hound::Error::IoError(_) | hound::Error::UnfinishedSample) => return Err(AudioError::Truncated { expected, got: out.len() as u64 }),
             Err(e) => return Err(AudioError::NotWav { reason: e.to_string() }),
         }
     }
@@ -144,9 +142,7 @@ fn header_error(e: hound::Error) -> AudioError {
         hound::Error::Unsupported => AudioError::Unsupported("format tag not PCM or IEEE float".into()),
         hound::Error::TooWide => AudioError::Unsupported("sample wider than 32 bits".into()),
         hound::Error::InvalidSampleFormat => AudioError::Unsupported("invalid sample format".into()),
-        hound::Error::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-            AudioError::NotWav { reason: "header is truncated".into() }
-        }
+        hound::Error::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => AudioError::NotWav { reason: "header is truncated".into() },
         other => AudioError::NotWav { reason: other.to_string() },
     }
 }
@@ -200,8 +196,8 @@ mod tests {
         for (bits, float) in [(8, false), (16, false), (24, false), (32, false), (32, true)] {
             for channels in [1u16, 2, 6] {
                 let bytes = wav_bytes(spec(16_000, channels, bits, float), &src);
-                let (audio, info) = decode_wav(Cursor::new(bytes), &DecodeOptions::default())
-                    .unwrap_or_else(|e| panic!("{bits}-bit float={float} ch={channels}: {e}"));
+                let (audio, info) =
+                    decode_wav(Cursor::new(bytes), &DecodeOptions::default()).unwrap_or_else(|e| panic!("{bits}-bit float={float} ch={channels}: {e}"));
                 assert_eq!(info.channels, channels);
                 assert_eq!(audio.samples().len(), src.len());
                 let tol = if bits == 8 { 1.0 / 64.0 } else { 1e-3 };

@@ -49,7 +49,10 @@ fn lying_headers_on_disk() {
         for opts in [DecodeOptions::default(), unlimited.clone()] {
             let e = bounded(what, || read_wav(&path, &opts)).unwrap_err();
             assert!(
-                matches!(e, AudioError::Unsupported(_) | AudioError::BadRate(_) | AudioError::TooLong { .. } | AudioError::Truncated { .. } | AudioError::NotWav { .. }),
+                matches!(
+                    e,
+                    AudioError::Unsupported(_) | AudioError::BadRate(_) | AudioError::TooLong { .. } | AudioError::Truncated { .. } | AudioError::NotWav { .. }
+                ),
                 "{what}: {e:?}"
             );
             let e = bounded(what, || read_wav_frames(&path, &opts)).unwrap_err();

@@ -123,7 +123,14 @@ pub fn train(a: &TrainArgs) -> Result<()> {
     let (train, val) = data::split(&examples, a.val, a.seed);
     let enc = encoder_dir(&a.encoder)?;
     let labels = Labels::from_examples(&examples);
-    println!("{} sentences: {} to train, {} to validate; {} intents, {} slot tags", examples.len(), train.len(), val.len(), labels.intents.len(), labels.tags.len());
+    println!(
+        "{} sentences: {} to train, {} to validate; {} intents, {} slot tags",
+        examples.len(),
+        train.len(),
+        val.len(),
+        labels.intents.len(),
+        labels.tags.len()
+    );
     let mut model = LearnedModel::new(&enc, labels, a.rank, a.seed)?;
     let params = TrainParams { epochs: a.epochs, batch_size: a.batch, encoder_lr: a.lr, seed: a.seed, ..TrainParams::default() };
     let steps = train.len().div_ceil(a.batch.max(1)) * a.epochs;
@@ -136,7 +143,12 @@ pub fn train(a: &TrainArgs) -> Result<()> {
     })?;
     bar.finish_and_clear();
     model.save(&a.out)?;
-    println!("trained {} epochs (best {}), losses {:?}", report.epochs_run, report.best_epoch, report.losses.iter().map(|l| (l * 1000.0).round() / 1000.0).collect::<Vec<_>>());
+    println!(
+        "trained {} epochs (best {}), losses {:?}",
+        report.epochs_run,
+        report.best_epoch,
+        report.losses.iter().map(|l| (l * 1000.0).round() / 1000.0).collect::<Vec<_>>()
+    );
     let mut summary = serde_json::json!({"train": report, "temperature": model.labels.temperature});
     if !val.is_empty() {
         let scores = score(&model, &val)?;

@@ -154,8 +154,7 @@ fn latencies(events: &[Event]) -> Latencies {
 
 pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
     let commands = commands(a)?;
-    let noises: Vec<(&str, Vec<f32>)> =
-        NOISES.iter().map(|n| Ok((*n, load(&a.noise_dir.join(format!("{n}.wav")))?))).collect::<Result<_>>()?;
+    let noises: Vec<(&str, Vec<f32>)> = NOISES.iter().map(|n| Ok((*n, load(&a.noise_dir.join(format!("{n}.wav")))?))).collect::<Result<_>>()?;
     let mut wake_clips: Vec<PathBuf> = std::fs::read_dir(&a.wake_clips)
         .with_context(|| a.wake_clips.display().to_string())?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -283,7 +282,10 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
     let fa_per_hour = false_accepts as f64 / negative_seconds * 3600.0;
 
     println!("live sessions: {} commands each ({} dev clips of 2-4 s + 4 demo), noise at {} dB SNR", commands.len(), commands.len() - 4, a.snr);
-    println!("{:<24} {:>7} {:>10} {:>8} {:>9} {:>7} {:>10} {:>6} {:>6}", "noise", "seconds", "utterances", "no words", "precision", "recall", "whole", "extra", "WER");
+    println!(
+        "{:<24} {:>7} {:>10} {:>8} {:>9} {:>7} {:>10} {:>6} {:>6}",
+        "noise", "seconds", "utterances", "no words", "precision", "recall", "whole", "extra", "WER"
+    );
     for s in &sessions {
         println!(
             "{:<24} {:>7.1} {:>10} {:>8} {:>9.3} {:>7.3} {:>5}/{:<4} {:>6} {:>5.1}%",
@@ -299,7 +301,13 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
             l.p50_ms, l.p95_ms, l.max_ms, l.count, l.read_ahead, l.asr_p50_ms, l.endpoint_silence_ms
         );
     }
-    println!("wake phrase: missed {}/{} = {:.1}%; false accepts {false_accepts} in {:.1} min of commands without it and noise alone = {fa_per_hour:.2} per hour", wake_total - wake_hits, wake_total, 100.0 * miss, negative_seconds / 60.0);
+    println!(
+        "wake phrase: missed {}/{} = {:.1}%; false accepts {false_accepts} in {:.1} min of commands without it and noise alone = {fa_per_hour:.2} per hour",
+        wake_total - wake_hits,
+        wake_total,
+        100.0 * miss,
+        negative_seconds / 60.0
+    );
     let missed: Vec<String> = by_clip.iter().filter(|(_, c)| c.0 < c.1).map(|(k, c)| format!("{k} {}/{}", c.1 - c.0, c.1)).collect();
     println!("  misses by wake clip: {}", if missed.is_empty() { "none".into() } else { missed.join(", ") });
     if let Some(cpu) = idle {

@@ -198,11 +198,7 @@ pub(crate) fn parse_device(s: &str) -> Result<Compute, String> {
     match s {
         "cpu" => Ok(Compute::Cpu),
         "cuda" => Ok(Compute::Cuda(0)),
-        _ => s
-            .strip_prefix("cuda:")
-            .and_then(|n| n.parse().ok())
-            .map(Compute::Cuda)
-            .ok_or_else(|| format!("'{s}' is not a device: cpu, cuda or cuda:N")),
+        _ => s.strip_prefix("cuda:").and_then(|n| n.parse().ok()).map(Compute::Cuda).ok_or_else(|| format!("'{s}' is not a device: cpu, cuda or cuda:N")),
     }
 }
 
@@ -459,14 +455,7 @@ fn models(command: ModelsCommand) -> Result<()> {
             println!("\navailable (models/models.toml):");
             for m in &manifest.models {
                 let fetched = cache.source_dir(&m.name).join(".verified").is_file();
-                println!(
-                    "  {:<10} {:<45} {} [{}]{}",
-                    m.name,
-                    m.description,
-                    m.source_format,
-                    m.license,
-                    if fetched { "  (fetched)" } else { "" }
-                );
+                println!("  {:<10} {:<45} {} [{}]{}", m.name, m.description, m.source_format, m.license, if fetched { "  (fetched)" } else { "" });
             }
             println!("\ninstalled:");
             let installed = cache.installed();
@@ -485,7 +474,9 @@ fn models(command: ModelsCommand) -> Result<()> {
                     let mut files: Vec<_> = entries
                         .flatten()
                         .map(|e| e.path())
-                        .filter(|p| p.is_file() && p.extension().is_none_or(|x| x != "sha256") && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+                        .filter(|p| {
+                            p.is_file() && p.extension().is_none_or(|x| x != "sha256") && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                        })
                         .collect();
                     files.sort();
                     for f in files {

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use hush_nlu::eval::{evaluate, read_labeled, SLURP_TO_BUILTIN};
 use hush::{Source, Understanding, LEARNED_THRESHOLD};
+use hush_nlu::eval::{evaluate, read_labeled, SLURP_TO_BUILTIN};
 use hush_nlu::{IntentSet, MatchParams, Matcher};
 
 #[derive(Args, Clone)]
@@ -267,7 +267,8 @@ pub fn intents(cmd: &IntentsCommand) -> Result<()> {
                         s.slots.iter().map(|(k, v)| (k.clone(), serde_json::to_value(v).unwrap_or_default())).collect();
                     // Where each said slot is (characters, end exclusive): a
                     // hush-format label for `hush bench matrix --format hush`.
-                    let spans: Vec<serde_json::Value> = s.spans.iter().map(|(name, start, end)| serde_json::json!({"name": name, "start": start, "end": end})).collect();
+                    let spans: Vec<serde_json::Value> =
+                        s.spans.iter().map(|(name, start, end)| serde_json::json!({"name": name, "start": start, "end": end})).collect();
                     println!("{}", serde_json::json!({"text": s.text, "intent": s.intent, "slots": slots, "spans": spans}));
                 } else {
                     println!("{:<16} {}", s.intent, s.text);

@@ -186,11 +186,8 @@ impl EngineArgs {
             println!("  heard    \"{}\"", turn.transcript.trim());
         }
         if let Some(intent) = &turn.intent {
-            let slots: Vec<String> = turn
-                .slots
-                .iter()
-                .map(|s| if s.sensitive { format!("{}=<redacted>", s.name) } else { format!("{}={}", s.name, s.value) })
-                .collect();
+            let slots: Vec<String> =
+                turn.slots.iter().map(|s| if s.sensitive { format!("{}=<redacted>", s.name) } else { format!("{}={}", s.name, s.value) }).collect();
             let by = if turn.source == Some(hush::Source::Learned) { ", learned model" } else { "" };
             println!("  intent   {intent} ({:.2}{by}) {}", turn.confidence, slots.join(" "));
         }
@@ -355,7 +352,12 @@ pub fn ledger(a: &LedgerArgs) -> Result<()> {
         let payments = ledger.payments()?;
         println!("\npayments ({})", payments.len());
         for Payment { id, kind, payee, amount_cents, currency, account, at_ms, key } in payments {
-            println!("  #{id:<4} {} {kind:<9} {payee:<14} {:>12} from {account}  key {}", when(at_ms), fmt_money(amount_cents, &currency), &key[..key.len().min(12)]);
+            println!(
+                "  #{id:<4} {} {kind:<9} {payee:<14} {:>12} from {account}  key {}",
+                when(at_ms),
+                fmt_money(amount_cents, &currency),
+                &key[..key.len().min(12)]
+            );
         }
     }
     if want(LedgerShow::Rides) {
@@ -363,7 +365,16 @@ pub fn ledger(a: &LedgerArgs) -> Result<()> {
         println!("\nrides ({})", rides.len());
         for r in rides {
             let state = ride_state(&r, (now - r.requested_ms) / 1000);
-            println!("  #{:<4} {} {:<8} to {:<16} {state:<10} {} in {}, fare {}", r.id, when(r.requested_ms), r.ride_type, r.destination, r.driver, r.car, fmt_money(r.fare_cents, "USD"));
+            println!(
+                "  #{:<4} {} {:<8} to {:<16} {state:<10} {} in {}, fare {}",
+                r.id,
+                when(r.requested_ms),
+                r.ride_type,
+                r.destination,
+                r.driver,
+                r.car,
+                fmt_money(r.fare_cents, "USD")
+            );
         }
     }
     if want(LedgerShow::Orders) {
@@ -417,7 +428,8 @@ pub fn bench_turn(a: &TurnBenchArgs) -> Result<()> {
     for clip in &clips {
         let turn = rt.block_on(engine.session().process_wav(clip)).with_context(|| clip.display().to_string())?;
         let t = turn.timings;
-        let acted = turn.outcome.as_ref().is_some_and(|o| !matches!(o.status, hush::Status::NotUnderstood | hush::Status::Unhandled)) && t.dispatch > std::time::Duration::ZERO;
+        let acted = turn.outcome.as_ref().is_some_and(|o| !matches!(o.status, hush::Status::NotUnderstood | hush::Status::Unhandled))
+            && t.dispatch > std::time::Duration::ZERO;
         let ratio = (ms(t.nlu) + ms(t.dispatch)) / ms(t.asr);
         asr.push(ms(t.asr));
         nlu.push(ms(t.nlu));
@@ -441,7 +453,12 @@ pub fn bench_turn(a: &TurnBenchArgs) -> Result<()> {
         "added_p50_acted": median(&mut added_acted),
     });
     println!("{} clean clips ≤ {} s, {} with an action run", clips.len(), a.max_seconds, dispatch.len());
-    println!("  ASR p50 {:.1} ms, NLU p50 {:.3} ms, dispatch p50 {:.3} ms (turns that acted)", summary["asr_ms_p50"].as_f64().unwrap_or(f64::NAN), summary["nlu_ms_p50"].as_f64().unwrap_or(f64::NAN), summary["dispatch_ms_p50"].as_f64().unwrap_or(f64::NAN));
+    println!(
+        "  ASR p50 {:.1} ms, NLU p50 {:.3} ms, dispatch p50 {:.3} ms (turns that acted)",
+        summary["asr_ms_p50"].as_f64().unwrap_or(f64::NAN),
+        summary["nlu_ms_p50"].as_f64().unwrap_or(f64::NAN),
+        summary["dispatch_ms_p50"].as_f64().unwrap_or(f64::NAN)
+    );
     println!(
         "  NLU + dispatch as a share of ASR time: p50 {:.2} %, p95 {:.2} %, p50 over turns that acted {:.2} %",
         100.0 * summary["added_p50"].as_f64().unwrap_or(f64::NAN),

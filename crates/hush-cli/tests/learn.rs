@@ -1,7 +1,6 @@
 //! `hush train` and `hush bench nlu --model` on a tiny fixture (needs the
 //! encoder: `make models-minilm`).
 
-
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../hush-learn/tests/fixtures/tiny.jsonl");
 
 mod common;
@@ -12,7 +11,8 @@ fn train_then_score() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("model");
     let out_s = out.to_str().unwrap();
-    let (ok, stdout, stderr) = hush(&["train", "--data", FIXTURE, "--format", "snips", "--out", out_s, "--epochs", "10", "--batch", "4", "--val", "0", "--lr", "2e-3"]);
+    let (ok, stdout, stderr) =
+        hush(&["train", "--data", FIXTURE, "--format", "snips", "--out", out_s, "--epochs", "10", "--batch", "4", "--val", "0", "--lr", "2e-3"]);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("12 sentences: 12 to train, 0 to validate; 3 intents, 5 slot tags"), "{stdout}");
     // Adapters and heads only: the encoder stays shared in the model cache.

@@ -28,7 +28,13 @@ fn manifest(dir: &Path) -> String {
     let dev = |f: &str| format!("{ROOT}/../shared/data/audio-dev/{f}");
     let rows = [
         row(&demo("book_ride.wav"), "Book me a ride to the airport.", None, Some("order_ride"), &[("destination", "the airport")]),
-        row(&demo("pay_bill.wav"), "Pay my electricity bill of forty two dollars.", None, Some("pay_bill"), &[("biller", "electricity"), ("amount", "forty two dollars")]),
+        row(
+            &demo("pay_bill.wav"),
+            "Pay my electricity bill of forty two dollars.",
+            None,
+            Some("pay_bill"),
+            &[("biller", "electricity"), ("amount", "forty two dollars")],
+        ),
         row(&demo("navigate_home.wav"), "Navigate home.", None, Some("navigate_to"), &[("destination", "home")]),
         row(&demo("grades.wav"), "What did I get in maths?", None, Some("check_grades"), &[("subject", "maths")]),
         // To be rejected: marked as covered by no intent, or an intent no template knows.
@@ -164,7 +170,8 @@ fn matrix_errors_are_clear() {
     assert!(!ok && stderr.contains("bad.jsonl:2") && stderr.contains("\"audio\" and \"text\""), "{stderr}");
 
     let spans = tmp.path().join("spans.jsonl");
-    std::fs::write(&spans, "{\"audio\": \"a.wav\", \"text\": \"hi\", \"intent\": \"greet\", \"slots\": [{\"name\": \"x\", \"start\": 0, \"end\": 9}]}\n").unwrap();
+    std::fs::write(&spans, "{\"audio\": \"a.wav\", \"text\": \"hi\", \"intent\": \"greet\", \"slots\": [{\"name\": \"x\", \"start\": 0, \"end\": 9}]}\n")
+        .unwrap();
     let (ok, _, stderr) = hush(&["bench", "matrix", "--manifest", &spans.display().to_string(), "--format", "hush", "--out", &out]);
     assert!(!ok && stderr.contains("spans.jsonl:1") && stderr.contains("outside"), "{stderr}");
 

@@ -109,11 +109,8 @@ fn keep_flags_write_audio_and_transcripts_only_when_asked() {
     let home = tempfile::tempdir().unwrap();
     let kept = home.path().join("kept");
     let transcripts = home.path().join("transcripts.jsonl");
-    let (ok, _, stderr) = hush_in(
-        home.path(),
-        &["run", "--dry-run", "--keep-audio", kept.to_str().unwrap(), "--keep-transcripts", transcripts.to_str().unwrap(), CLIPS[3]],
-        "",
-    );
+    let (ok, _, stderr) =
+        hush_in(home.path(), &["run", "--dry-run", "--keep-audio", kept.to_str().unwrap(), "--keep-transcripts", transcripts.to_str().unwrap(), CLIPS[3]], "");
     assert!(ok, "{stderr}");
     let wavs = files_under(&kept);
     assert_eq!(wavs.len(), 1);

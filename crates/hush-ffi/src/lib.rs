@@ -342,9 +342,7 @@ fn frame<'a, T>(pcm: *const T, n: usize, rate: c_int) -> Result<(&'a [T], u32), 
     match (pcm.is_null(), n) {
         (_, 0) => Ok((&[], rate)),
         (true, _) => fail(HUSH_ERR_NULL, format!("pcm is NULL with n = {n}")),
-        (false, _) if !pcm.is_aligned() => {
-            fail(HUSH_ERR_ARGUMENT, format!("pcm is not aligned to its sample type ({} bytes)", std::mem::align_of::<T>()))
-        }
+        (false, _) if !pcm.is_aligned() => fail(HUSH_ERR_ARGUMENT, format!("pcm is not aligned to its sample type ({} bytes)", std::mem::align_of::<T>())),
         // SAFETY: the caller passes `n` readable samples at `pcm`.
         (false, _) => Ok((unsafe { std::slice::from_raw_parts(pcm, n) }, rate)),
     }

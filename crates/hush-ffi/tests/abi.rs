@@ -169,7 +169,13 @@ fn callbacks_act_and_their_mistakes_are_contained() {
     unsafe extern "C" fn wrong(intent: *const c_char, reply: *mut hush_reply, user: *mut c_void) -> c_int {
         let session = user as *mut hush_session;
         let name = unsafe { CStr::from_ptr(intent) }.to_str().unwrap();
-        let how = if name.contains("check_balance") { 0 } else if name.contains("navigate_to") { 1 } else { 2 };
+        let how = if name.contains("check_balance") {
+            0
+        } else if name.contains("navigate_to") {
+            1
+        } else {
+            2
+        };
         unsafe {
             match how {
                 // Not JSON: refused, and no reply set.

@@ -118,11 +118,7 @@ pub fn from_intents(set: &hush_nlu::IntentSet, per_template: usize, seed: u64) -
     let mut out: Vec<Example> = hush_nlu::sample(set, per_template, seed)
         .into_iter()
         .filter(|s| !s.text.is_empty())
-        .map(|s| Example {
-            spans: s.spans.into_iter().map(|(slot, start, end)| Span { slot, start, end }).collect(),
-            text: s.text,
-            intent: s.intent,
-        })
+        .map(|s| Example { spans: s.spans.into_iter().map(|(slot, start, end)| Span { slot, start, end }).collect(), text: s.text, intent: s.intent })
         .collect();
     for intent in &set.intents {
         out.extend(intent.examples.iter().map(|t| Example { text: t.clone(), intent: intent.name.clone(), spans: vec![] }));
@@ -155,8 +151,10 @@ mod tests {
 
     #[test]
     fn the_three_dialects_read_alike() {
-        let slurp = r#"{"text": "wake me up at five am", "intent": "alarm_set", "entities": [{"type": "time", "value": "five am", "start_char": 14, "end_char": 21}]}"#;
-        let snips = r#"{"text": "wake me up at five am", "intent": "alarm_set", "slots": [{"slot": "time", "value": "five am", "start_char": 14, "end_char": 21}]}"#;
+        let slurp =
+            r#"{"text": "wake me up at five am", "intent": "alarm_set", "entities": [{"type": "time", "value": "five am", "start_char": 14, "end_char": 21}]}"#;
+        let snips =
+            r#"{"text": "wake me up at five am", "intent": "alarm_set", "slots": [{"slot": "time", "value": "five am", "start_char": 14, "end_char": 21}]}"#;
         let hush = r#"{"text": "wake me up at five am", "intent": "alarm_set", "slots": [{"name": "time", "start": 14, "end": 21}]}"#;
         let a = parse("a", slurp, Format::Slurp).unwrap();
         assert_eq!(a, parse("b", snips, Format::Snips).unwrap());
@@ -171,7 +169,10 @@ mod tests {
             ("{\"intent\": \"x\"}", "no \"text\""),
             ("{\"text\": \"hi\"}", "no \"intent\""),
             (r#"{"text": "hi", "intent": "x", "slots": [{"slot": "a", "start_char": 1, "end_char": 9}]}"#, "outside the 2-character text"),
-            (r#"{"text": "hi there", "intent": "x", "slots": [{"slot": "a", "start_char": 0, "end_char": 5}, {"slot": "b", "start_char": 3, "end_char": 8}]}"#, "overlap"),
+            (
+                r#"{"text": "hi there", "intent": "x", "slots": [{"slot": "a", "start_char": 0, "end_char": 5}, {"slot": "b", "start_char": 3, "end_char": 8}]}"#,
+                "overlap",
+            ),
             (r#"{"text": "hi", "intent": "x", "slots": [{"start_char": 0, "end_char": 1}]}"#, "no \"slot\""),
             ("not json", "not JSON"),
         ];

@@ -53,10 +53,7 @@ impl Encoder {
 
     /// Word pieces of `texts` with character offsets.
     pub fn encode(&self, texts: &[&str]) -> Result<Vec<Encoding>, LearnError> {
-        texts
-            .iter()
-            .map(|t| self.tokenizer.encode_char_offsets(*t, true).map_err(|e| LearnError::Tokenize(e.to_string())))
-            .collect()
+        texts.iter().map(|t| self.tokenizer.encode_char_offsets(*t, true).map_err(|e| LearnError::Tokenize(e.to_string()))).collect()
     }
 
     /// Ids and mask of a batch, padded to its longest member: (batch, seq).

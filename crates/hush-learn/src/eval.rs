@@ -227,10 +227,7 @@ mod tests {
     }
 
     fn pred(intent: &str, text: &str, spans: &[(&str, usize, usize)]) -> Prediction {
-        let slots = spans
-            .iter()
-            .map(|&(s, a, b)| TaggedSlot { slot: s.into(), start: a, end: b, text: text.chars().skip(a).take(b - a).collect() })
-            .collect();
+        let slots = spans.iter().map(|&(s, a, b)| TaggedSlot { slot: s.into(), start: a, end: b, text: text.chars().skip(a).take(b - a).collect() }).collect();
         Prediction { intent: intent.into(), confidence: 1.0, slots }
     }
 

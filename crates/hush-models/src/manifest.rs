@@ -50,10 +50,7 @@ impl Manifest {
         for spec in &m.models {
             for f in &spec.files {
                 if !spec.packages.iter().any(|p| p.name == f.package) {
-                    return Err(ModelError::Manifest(format!(
-                        "model {}: file {} names package {} which is not listed",
-                        spec.name, f.path, f.package
-                    )));
+                    return Err(ModelError::Manifest(format!("model {}: file {} names package {} which is not listed", spec.name, f.path, f.package)));
                 }
             }
             for sha in spec.packages.iter().map(|p| &p.sha256).chain(spec.files.iter().map(|f| &f.sha256)) {

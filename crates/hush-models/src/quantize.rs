@@ -37,12 +37,7 @@ pub fn parse_type(name: &str) -> Result<GgmlDType, ModelError> {
         "q4_k" => GgmlDType::Q4K,
         "q5_k" => GgmlDType::Q5K,
         "q6_k" => GgmlDType::Q6K,
-        other => {
-            return Err(ModelError::Quantize(format!(
-                "unknown type '{other}' (use one of {})",
-                crate::cache::QUANT_SUFFIXES.join(", ")
-            )))
-        }
+        other => return Err(ModelError::Quantize(format!("unknown type '{other}' (use one of {})", crate::cache::QUANT_SUFFIXES.join(", ")))),
     })
 }
 

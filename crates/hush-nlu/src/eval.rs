@@ -244,11 +244,8 @@ pub fn read_labeled(jsonl: &str, slurp: bool, map: &[(&str, &str)]) -> Result<Ve
     let scenario_of = |intent: &str, scenario: &Option<String>| scenario.clone().unwrap_or_else(|| intent.split('_').next().unwrap_or(intent).to_string());
     let mapped = |intent: &str| map.iter().find(|(s, _)| *s == intent).map(|(_, h)| h.to_string());
     // A scenario is covered when any of its intents is mapped.
-    let covered: Vec<String> = rows
-        .iter()
-        .filter(|(_, i, _)| i.as_deref().and_then(mapped).is_some())
-        .map(|(_, i, s)| scenario_of(i.as_deref().unwrap_or(""), s))
-        .collect();
+    let covered: Vec<String> =
+        rows.iter().filter(|(_, i, _)| i.as_deref().and_then(mapped).is_some()).map(|(_, i, s)| scenario_of(i.as_deref().unwrap_or(""), s)).collect();
     Ok(rows
         .into_iter()
         .map(|(text, intent, scenario)| {

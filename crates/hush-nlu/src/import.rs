@@ -33,7 +33,6 @@ fn parse_yaml(file: &str, src: &str) -> Result<Node, ImportError> {
     yaml::parse(src).map_err(|e| invalid(file, None, format!("{}:{}: not valid YAML: {}", e.line, e.col, e.message)))
 }
 
-
 fn entries(n: &Node) -> &[(Node, Node)] {
     match &n.kind {
         Kind::Map(m) => m,
@@ -277,7 +276,8 @@ fn hassil_into(file: &str, src: &str, out: &mut Out) -> Result<(), ImportError> 
         let name = name.as_str().unwrap_or_default().to_string();
         let entry = out.intents.entry(name).or_default();
         for block in intent.get("data").map(items).unwrap_or(&[]) {
-            let fixed: Vec<String> = block.get("slots")
+            let fixed: Vec<String> = block
+                .get("slots")
                 .map(entries)
                 .unwrap_or(&[])
                 .iter()

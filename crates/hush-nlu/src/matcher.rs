@@ -10,13 +10,13 @@
 //! cheapest complete paths are the n-best parses; their cost, relative to
 //! the utterance's length, gives the confidence.
 
+use crate::fuzzy::{sound_key, Fuzzy};
+use crate::grammar::{Grammar, GrammarType};
 use crate::normalize::{tokenize, Token};
 use crate::spec::{IntentSet, SlotType};
 use crate::template::Expr;
 use crate::values::{parse_builtin, Builtin, Value};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-use crate::fuzzy::{sound_key, Fuzzy};
-use crate::grammar::{Grammar, GrammarType};
 use rphonetic::DoubleMetaphone;
 use serde::Serialize;
 use std::fmt;
@@ -234,18 +234,16 @@ pub const MAX_TEXT_BYTES: usize = 1_000;
 pub const MAX_WORDS: usize = 64;
 
 const FILLERS: &[&str] = &[
-    "um", "uh", "erm", "hmm", "ah", "oh", "the", "a", "an", "please", "just", "like", "so", "okay", "ok", "hey", "now",
-    "then", "me", "my", "some", "can", "you", "could", "would", "i", "of", "and", "is", "it", "that",
-    "there", "well", "actually", "kindly",
+    "um", "uh", "erm", "hmm", "ah", "oh", "the", "a", "an", "please", "just", "like", "so", "okay", "ok", "hey", "now", "then", "me", "my", "some", "can",
+    "you", "could", "would", "i", "of", "and", "is", "it", "that", "there", "well", "actually", "kindly",
 ];
 
 /// Words that begin no name, place or title ("me", "about", "to"...):
 /// they belong to the sentence around the slot.
 pub(crate) const NOT_FIRST: &[&str] = &[
-    "me", "my", "us", "our", "you", "your", "him", "her", "his", "them", "their", "it", "its", "i", "we", "to", "of",
-    "for", "from", "at", "in", "on", "about", "with", "and", "or", "is", "are", "was", "please", "what", "when",
-    "where", "how", "who", "which", "that", "some", "any", "do", "does", "can", "could", "would", "will", "should",
-    "not", "so", "if", "by", "off", "out", "again",
+    "me", "my", "us", "our", "you", "your", "him", "her", "his", "them", "their", "it", "its", "i", "we", "to", "of", "for", "from", "at", "in", "on", "about",
+    "with", "and", "or", "is", "are", "was", "please", "what", "when", "where", "how", "who", "which", "that", "some", "any", "do", "does", "can", "could",
+    "would", "will", "should", "not", "so", "if", "by", "off", "out", "again",
 ];
 
 /// Words found in no name, place or dish.
@@ -253,8 +251,8 @@ pub(crate) const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please"];
 
 /// Words that end no name, place or title.
 pub(crate) const NOT_LAST: &[&str] = &[
-    "the", "a", "an", "me", "my", "us", "our", "your", "to", "of", "for", "from", "at", "in", "on", "about", "with",
-    "and", "or", "please", "that", "some", "any", "by", "again", "now",
+    "the", "a", "an", "me", "my", "us", "our", "your", "to", "of", "for", "from", "at", "in", "on", "about", "with", "and", "or", "please", "that", "some",
+    "any", "by", "again", "now",
 ];
 
 /// Words said before an unlisted value ("to grand indonesia").
@@ -322,7 +320,14 @@ impl Matcher {
             start_slots: Vec::new(),
             slot_refs: Vec::new(),
             types: Vec::new(),
-            phrases: Phrases { exact: HashMap::new(), squashed: HashMap::new(), fuzzy: Fuzzy::new(), fuzzy_value: Vec::new(), max_words: 1, prefixes: HashSet::new() },
+            phrases: Phrases {
+                exact: HashMap::new(),
+                squashed: HashMap::new(),
+                fuzzy: Fuzzy::new(),
+                fuzzy_value: Vec::new(),
+                max_words: 1,
+                prefixes: HashSet::new(),
+            },
             templates: Vec::new(),
             skip: HashSet::new(),
             metaphone: DoubleMetaphone::new(Some(10)),
@@ -440,7 +445,8 @@ impl Matcher {
     }
 
     fn index_phrases(&mut self) {
-        let mut p = Phrases { exact: HashMap::new(), squashed: HashMap::new(), fuzzy: Fuzzy::new(), fuzzy_value: Vec::new(), max_words: 1, prefixes: HashSet::new() };
+        let mut p =
+            Phrases { exact: HashMap::new(), squashed: HashMap::new(), fuzzy: Fuzzy::new(), fuzzy_value: Vec::new(), max_words: 1, prefixes: HashSet::new() };
         for (li, list) in self.set.lists.iter().enumerate() {
             for (vi, v) in list.values.iter().enumerate() {
                 let id = (li as u32, vi as u32);
@@ -498,9 +504,7 @@ impl Matcher {
                 // search then tries a move that cannot win (same results),
                 // and a long run of optional words compiles in linear time
                 // per edge rather than quadratic.
-                let dominated = t.edges.len() <= DOMINANCE_CHECK
-                    && t.edges.iter().all(|e| own.contains(e))
-                    && (t.accept.is_none() || t.accept == st.accept);
+                let dominated = t.edges.len() <= DOMINANCE_CHECK && t.edges.iter().all(|e| own.contains(e)) && (t.accept.is_none() || t.accept == st.accept);
                 self.del_useful.push(!dominated);
             }
         }
@@ -920,7 +924,11 @@ impl<'m> Search<'m> {
     fn hope(&self, e: &Entry) -> f32 {
         let matched = e.matched as usize + self.tokens.len() - e.pos as usize;
         let edit = e.cost - e.free_cost - e.skipped;
-        W_BIAS + W_MATCHED * self.m.ln1p[matched.min(self.m.ln1p.len() - 1)] + W_EDIT * edit + W_SKIP * e.skipped + W_FREE * e.free_cost
+        W_BIAS
+            + W_MATCHED * self.m.ln1p[matched.min(self.m.ln1p.len() - 1)]
+            + W_EDIT * edit
+            + W_SKIP * e.skipped
+            + W_FREE * e.free_cost
             + W_UNEXPLAINED.max(0.0)
     }
 
@@ -1333,7 +1341,12 @@ impl Evidence {
     pub fn confidence(&self) -> f32 {
         let words = self.words.max(1) as f32;
         let unexplained = (self.words.saturating_sub(self.matched + self.free)) as f32 / words;
-        let z = W_BIAS + W_EDIT * self.edit_cost + W_SKIP * self.skip_cost + W_FREE * self.free_cost + W_MATCHED * (1.0 + self.matched as f32).ln() + W_UNEXPLAINED * unexplained;
+        let z = W_BIAS
+            + W_EDIT * self.edit_cost
+            + W_SKIP * self.skip_cost
+            + W_FREE * self.free_cost
+            + W_MATCHED * (1.0 + self.matched as f32).ln()
+            + W_UNEXPLAINED * unexplained;
         1.0 / (1.0 + (-z).exp())
     }
 }

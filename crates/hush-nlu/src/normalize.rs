@@ -76,8 +76,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut pieces: Vec<(usize, &str)> = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
-        let sep = c.is_whitespace()
-            || ((c == '-' || c == '/' || c == '–' || c == '—') && !is_numeric_dash(text, i, c));
+        let sep = c.is_whitespace() || ((c == '-' || c == '/' || c == '–' || c == '—') && !is_numeric_dash(text, i, c));
         match (sep, start) {
             (true, Some(s)) => {
                 pieces.push((s, &text[s..i]));

@@ -40,7 +40,8 @@ pub fn vocabulary_prompt(set: &IntentSet, max_chars: usize) -> String {
             sentences.push(format!("{first}{}.", c.as_str()));
         }
     }
-    let phrases: Vec<&str> = set.lists.iter().flat_map(|l| l.values.iter().flat_map(|v| v.phrases.first().map(String::as_str).or(Some(v.value.as_str())))).collect();
+    let phrases: Vec<&str> =
+        set.lists.iter().flat_map(|l| l.values.iter().flat_map(|v| v.phrases.first().map(String::as_str).or(Some(v.value.as_str())))).collect();
     let mut out = String::new();
     let parts = sentences.iter().map(String::as_str).chain(std::iter::once("")).chain(phrases.iter().copied());
     let mut listing = false;

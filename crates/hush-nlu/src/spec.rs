@@ -137,10 +137,8 @@ impl IntentSet {
     pub fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, IntentErrors> {
         let at = |message: String| IntentErrors(vec![IntentError { at: file_loc(dir), message }]);
         let entries = std::fs::read_dir(dir).map_err(|e| at(format!("cannot read intents directory: {e}")))?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
-            .collect();
+        let mut files: Vec<PathBuf> =
+            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml")).collect();
         files.sort();
         if files.is_empty() {
             return Err(at("no intent files (*.yaml) here".into()));
@@ -175,10 +173,9 @@ impl IntentSet {
         for &(name, src) in sources {
             match yaml::parse(src) {
                 Ok(node) => docs.push((name, node)),
-                Err(e) => b.errors.push(IntentError {
-                    at: Loc { file: name.to_string(), line: e.line, col: e.col },
-                    message: format!("not valid YAML: {}", e.message),
-                }),
+                Err(e) => b
+                    .errors
+                    .push(IntentError { at: Loc { file: name.to_string(), line: e.line, col: e.col }, message: format!("not valid YAML: {}", e.message) }),
             }
         }
         // Lists and rules first: intents in any file may use them.
@@ -372,7 +369,9 @@ impl Builder {
                             None => self.err(v, "`open` is the most words an unlisted value may have: a positive whole number"),
                         },
                         "range" => return self.range_list(&name, v),
-                        "wildcard" => return self.alias(&name, SlotType::Builtin { ty: Builtin::Wildcard, min: None, max: None, max_words: DEFAULT_WILDCARD_WORDS }),
+                        "wildcard" => {
+                            return self.alias(&name, SlotType::Builtin { ty: Builtin::Wildcard, min: None, max: None, max_words: DEFAULT_WILDCARD_WORDS })
+                        }
                         other => self.err(k, format!("unknown key '{other}' in a list; expected values, open, range or wildcard")),
                     }
                 }
@@ -403,11 +402,14 @@ impl Builder {
                 if words.is_empty() {
                     self.err(def, format!("list '{name}': value '{}' has a phrase with no words", v.value));
                 } else if p.chars().count() > MAX_PHRASE_CHARS || words.iter().any(|w| w.chars().count() > template::MAX_WORD_CHARS) {
-                    self.err(def, format!(
-                        "list '{name}': a phrase of {} characters; phrases are at most {MAX_PHRASE_CHARS} characters, words at most {}",
-                        p.chars().count(),
-                        template::MAX_WORD_CHARS
-                    ));
+                    self.err(
+                        def,
+                        format!(
+                            "list '{name}': a phrase of {} characters; phrases are at most {MAX_PHRASE_CHARS} characters, words at most {}",
+                            p.chars().count(),
+                            template::MAX_WORD_CHARS
+                        ),
+                    );
                 }
             }
         }
@@ -646,7 +648,9 @@ impl Builder {
                 if let Some(n) = get(key) {
                     match n.as_str().and_then(|s| s.parse::<f64>().ok()) {
                         Some(x) => *target = Some(x),
-                        None => self.errors.push(IntentError { at: Loc { file: self.file.clone(), line: n.line, col: n.col }, message: format!("`{key}` must be a number") }),
+                        None => self
+                            .errors
+                            .push(IntentError { at: Loc { file: self.file.clone(), line: n.line, col: n.col }, message: format!("`{key}` must be a number") }),
                     }
                 }
             }
@@ -690,14 +694,23 @@ impl Builder {
         self.resolve_refs(text_node, &text, &expr, spec, &mut HashSet::new());
         let shape = Shape::of(&expr, &mut |r| self.rule_sizes.get(r).copied().unwrap_or(Shape::EMPTY));
         if shape.leaves > MAX_TEMPLATE_SIZE {
-            self.err(text_node, format!("template \"{}\" expands to {} words and slots with its rules written out: at most {MAX_TEMPLATE_SIZE}", quote(&text), shape.leaves));
+            self.err(
+                text_node,
+                format!("template \"{}\" expands to {} words and slots with its rules written out: at most {MAX_TEMPLATE_SIZE}", quote(&text), shape.leaves),
+            );
             return None;
         }
         let before = self.edges;
         self.edges = self.edges.saturating_add(shape.edges());
         if self.edges > MAX_EDGES {
             if before <= MAX_EDGES {
-                self.err(text_node, format!("the templates compile to over {MAX_EDGES} edges (this one to {}): too many optional words in a row, or alternatives multiplying", shape.edges()));
+                self.err(
+                    text_node,
+                    format!(
+                        "the templates compile to over {MAX_EDGES} edges (this one to {}): too many optional words in a row, or alternatives multiplying",
+                        shape.edges()
+                    ),
+                );
             }
             return None;
         }
@@ -735,7 +748,13 @@ impl Builder {
                             || self.set.lists.iter().any(|l| l.name == type_name)
                             || Builtin::from_name(&type_name).is_some();
                         if !known {
-                            self.err(n, format!("template \"{text}\" uses slot {{{name}}}, which is not a slot of '{}': declare it under `slots:` with a type", spec.name));
+                            self.err(
+                                n,
+                                format!(
+                                    "template \"{text}\" uses slot {{{name}}}, which is not a slot of '{}': declare it under `slots:` with a type",
+                                    spec.name
+                                ),
+                            );
                             continue;
                         }
                         if let Some(ty) = self.slot_type(n, &type_name) {

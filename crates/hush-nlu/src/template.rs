@@ -12,7 +12,10 @@ pub enum Expr {
     Alt(Vec<Expr>),
     Opt(Box<Expr>),
     /// `{name}` or `{list:name}`: slot `name`, with an explicit type when given.
-    Slot { name: String, ty: Option<String> },
+    Slot {
+        name: String,
+        ty: Option<String>,
+    },
     Rule(String),
 }
 
@@ -145,11 +148,7 @@ impl Parser<'_> {
             match self.peek() {
                 Some(c) if c == close => break,
                 Some(c) if c.is_alphanumeric() || c == '_' || c == ':' || c == '.' || c == '-' => name.push(c),
-                Some(c) => {
-                    return Err(self.err(format!(
-                        "'{c}' inside '{open}…{close}': names are letters, digits and '_' (missing '{close}'?)"
-                    )))
-                }
+                Some(c) => return Err(self.err(format!("'{c}' inside '{open}…{close}': names are letters, digits and '_' (missing '{close}'?)"))),
                 None => {
                     self.pos = start;
                     return Err(self.err(format!("'{open}' is never closed: add '{close}'")));

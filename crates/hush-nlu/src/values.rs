@@ -18,10 +18,15 @@ pub enum Value {
     Integer(i64),
     Number(f64),
     /// `currency` is an ISO 4217 code, `None` when only a number was said.
-    Money { amount: f64, currency: Option<String> },
+    Money {
+        amount: f64,
+        currency: Option<String>,
+    },
     Time(Time),
     Date(Date),
-    Duration { seconds: u64 },
+    Duration {
+        seconds: u64,
+    },
     Ordinal(u32),
 }
 
@@ -250,8 +255,25 @@ fn duration(words: &[&str]) -> Option<(usize, u64)> {
 
 fn ordinal_word(w: &str) -> Option<u32> {
     const WORDS: [&str; 20] = [
-        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
-        "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
         "twentieth",
     ];
     if let Some(i) = WORDS.iter().position(|&x| x == w) {
@@ -335,9 +357,7 @@ fn time(words: &[&str]) -> Option<Reading> {
         ["quarter", "to", ..] => (-15, 2),
         ["a", "quarter", "to", ..] => (-15, 3),
         _ => match small_number(w) {
-            Some((m, n)) if m > 0 && m < 60 && matches!(w.get(n), Some(&"past") | Some(&"to")) => {
-                (if w[n] == "past" { m as i32 } else { -(m as i32) }, n + 1)
-            }
+            Some((m, n)) if m > 0 && m < 60 && matches!(w.get(n), Some(&"past") | Some(&"to")) => (if w[n] == "past" { m as i32 } else { -(m as i32) }, n + 1),
             _ => (0, 0),
         },
     };
@@ -379,10 +399,7 @@ fn weekday(w: &str) -> Option<u8> {
 }
 
 fn month(w: &str) -> Option<u8> {
-    const MONTHS: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
-        "december",
-    ];
+    const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
     MONTHS.iter().position(|&m| m == w || (w.len() >= 3 && w != "may" && m.starts_with(w) && w.len() <= 4)).map(|m| m as u8 + 1)
 }
 

@@ -41,11 +41,7 @@ pub fn parse(src: &str) -> Result<Node, YamlError> {
         return Err(YamlError { line: 1, col: 1, message: format!("file of {} bytes: intent files are at most {MAX_BYTES}", src.len()) });
     }
     check_depth(src)?;
-    let docs = MarkedYaml::load_from_str(src).map_err(|e| YamlError {
-        line: e.marker().line(),
-        col: e.marker().col() + 1,
-        message: e.info().to_string(),
-    })?;
+    let docs = MarkedYaml::load_from_str(src).map_err(|e| YamlError { line: e.marker().line(), col: e.marker().col() + 1, message: e.info().to_string() })?;
     let chars: Vec<char> = src.chars().collect();
     Ok(docs.first().map_or(Node { line: 1, col: 1, quoted: false, kind: Kind::Null }, |d| convert(d, &chars)))
 }
@@ -64,11 +60,7 @@ fn check_depth(src: &str) -> Result<(), YamlError> {
             saphyr_parser::Event::SequenceStart(..) | saphyr_parser::Event::MappingStart(..) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Err(YamlError {
-                        line: span.start.line(),
-                        col: span.start.col() + 1,
-                        message: format!("nested more than {MAX_DEPTH} levels deep"),
-                    });
+                    return Err(YamlError { line: span.start.line(), col: span.start.col() + 1, message: format!("nested more than {MAX_DEPTH} levels deep") });
                 }
             }
             saphyr_parser::Event::SequenceEnd | saphyr_parser::Event::MappingEnd => depth = depth.saturating_sub(1),

@@ -247,10 +247,9 @@ fn read_manifest(a: &MatrixArgs) -> Result<Vec<Clip>> {
         let gold = match row.get("intent") {
             Some(serde_json::Value::String(_)) => {
                 let ex = hush_learn::data::parse(&file, line, a.format.into()).map_err(|e| anyhow::anyhow!("{}: {}", at(), e.message))?;
-                ex.into_iter().next().map(|ex| Frame {
-                    intent: Some(ex.intent.clone()),
-                    slots: ex.spans.iter().map(|s| (s.slot.clone(), words(&ex.value(s)))).collect(),
-                })
+                ex.into_iter()
+                    .next()
+                    .map(|ex| Frame { intent: Some(ex.intent.clone()), slots: ex.spans.iter().map(|s| (s.slot.clone(), words(&ex.value(s)))).collect() })
             }
             // hush manifests mark what no intent covers with a null intent:
             // scored as to be rejected.
@@ -427,11 +426,29 @@ fn external(path: &Path, clips: &[Clip]) -> Result<(String, RunMeta, BTreeMap<St
         .into_iter()
         .map(|i| {
             let key = format!("{}\t{}", i.audio, i.reference);
-            (key.clone(), Item { key, hypothesis: i.hypothesis, audio_seconds: i.audio_seconds, asr: i.latency_ms, read: 0.0, mel: 0.0, encode: 0.0, decode: 0.0, decode_steps: 0, heard_by: None })
+            (
+                key.clone(),
+                Item {
+                    key,
+                    hypothesis: i.hypothesis,
+                    audio_seconds: i.audio_seconds,
+                    asr: i.latency_ms,
+                    read: 0.0,
+                    mel: 0.0,
+                    encode: 0.0,
+                    decode: 0.0,
+                    decode_steps: 0,
+                    heard_by: None,
+                },
+            )
         })
         .collect();
     let missing = clips.iter().filter(|c| !items.contains_key(&c.key)).count();
-    anyhow::ensure!(missing == 0, "{}: {missing} of the manifest's clips are not in this report (run it on the same manifest, --limit and --clean-only)", path.display());
+    anyhow::ensure!(
+        missing == 0,
+        "{}: {missing} of the manifest's clips are not in this report (run it on the same manifest, --limit and --clean-only)",
+        path.display()
+    );
     let id = format!("{}-{}.{}", run.engine, run.model, run.settings.replace([',', ' '], ""));
     let meta = RunMeta {
         engine: run.engine,

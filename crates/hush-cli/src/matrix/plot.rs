@@ -21,8 +21,7 @@ fn color(i: usize) -> RGBColor {
 
 /// Writes the three plots into `dir`; returns their file names.
 pub fn all(r: &Report, dir: &Path) -> Result<Vec<String>> {
-    let plots: [(&str, Draw); 3] =
-        [("accuracy_vs_snr.svg", accuracy_vs_snr), ("latency_vs_size.svg", latency_vs_size), ("pareto.svg", pareto)];
+    let plots: [(&str, Draw); 3] = [("accuracy_vs_snr.svg", accuracy_vs_snr), ("latency_vs_size.svg", latency_vs_size), ("pareto.svg", pareto)];
     let mut names = Vec::new();
     for (name, draw) in plots {
         draw(r, &dir.join(name)).map_err(|e| anyhow!("drawing {name}: {e}"))?;
@@ -50,7 +49,12 @@ fn accuracy_vs_snr(r: &Report, path: &Path) -> Result<()> {
     let mode = r.runs.iter().find_map(shown).map(|n| mode_name(n.mode)).unwrap_or("none");
     // Legends where the lines are not: WER rises with noise, accuracy falls.
     let panels: [(&DrawingArea<SVGBackend, _>, String, Measure, SeriesLabelPosition); 2] = [
-        (&left, "WER % by condition (lower is better)".to_owned(), Box::new(|run: &RunReport, c: &str| run.wer.get(c).copied()), SeriesLabelPosition::UpperLeft),
+        (
+            &left,
+            "WER % by condition (lower is better)".to_owned(),
+            Box::new(|run: &RunReport, c: &str| run.wer.get(c).copied()),
+            SeriesLabelPosition::UpperLeft,
+        ),
         (&right, format!("intent accuracy % by condition ({mode} NLU)"), Box::new(intent), SeriesLabelPosition::LowerLeft),
     ];
     for (area, title, value, legend) in panels {
@@ -103,13 +107,17 @@ fn scatter(path: &Path, title: &str, x_desc: &str, y_desc: &str, points: &[(Stri
         .build_cartesian_2d(0f64..(x_max * 1.25).max(1.0), y_lo..y_hi.max(y_lo + 1.0))?;
     chart.configure_mesh().x_desc(x_desc).y_desc(y_desc).draw()?;
     if front.len() > 1 {
-        chart.draw_series(LineSeries::new(front.to_vec(), BLACK.mix(0.5).stroke_width(1)))?.label("Pareto front").legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK.mix(0.5)));
+        chart
+            .draw_series(LineSeries::new(front.to_vec(), BLACK.mix(0.5).stroke_width(1)))?
+            .label("Pareto front")
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], BLACK.mix(0.5)));
     }
     for (i, (label, x, y)) in points.iter().enumerate() {
         let c = color(i);
         // Labels alternate above and below their dot, so neighbours overlap less.
         let dy = if i % 2 == 0 { -16 } else { 6 };
-        let dot = EmptyElement::at((*x, *y)) + Circle::new((0, 0), 5, c.filled()) + Text::new(short(label), (8, dy), ("sans-serif", 11).into_font().color(&BLACK));
+        let dot =
+            EmptyElement::at((*x, *y)) + Circle::new((0, 0), 5, c.filled()) + Text::new(short(label), (8, dy), ("sans-serif", 11).into_font().color(&BLACK));
         chart.draw_series(std::iter::once(dot))?;
     }
     if front.len() > 1 {
@@ -142,7 +150,8 @@ fn pareto(r: &Report, path: &Path) -> Result<()> {
         })
         .collect();
     let front = pareto_front(&points);
-    let (title, y) = if labelled { ("intent accuracy against turn latency", "intent accuracy, all clips (%)") } else { ("word accuracy against latency", "100 - WER (%)") };
+    let (title, y) =
+        if labelled { ("intent accuracy against turn latency", "intent accuracy, all clips (%)") } else { ("word accuracy against latency", "100 - WER (%)") };
     scatter(path, title, "p50 latency per clip (ms)", y, &points, &front)
 }
 

@@ -145,7 +145,18 @@ pub(crate) fn build(a: &MatrixArgs, clips: &[Clip], runs: &[(String, RunMeta, BT
     }
     let perfect: Vec<Item> = clips
         .iter()
-        .map(|c| Item { key: c.key.clone(), hypothesis: c.text.clone(), audio_seconds: 0.0, read: 0.0, mel: 0.0, encode: 0.0, decode: 0.0, asr: 0.0, decode_steps: 0, heard_by: None })
+        .map(|c| Item {
+            key: c.key.clone(),
+            hypothesis: c.text.clone(),
+            audio_seconds: 0.0,
+            read: 0.0,
+            mel: 0.0,
+            encode: 0.0,
+            decode: 0.0,
+            asr: 0.0,
+            decode_steps: 0,
+            heard_by: None,
+        })
         .collect();
     let perfect: Vec<(&Clip, &Item)> = clips.iter().zip(&perfect).collect();
     Ok(Report {
@@ -227,7 +238,15 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 /// understanding table, with the same figures as report.json (rounded).
 pub fn markdown(r: &Report, baseline: Option<&Report>) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# hush bench matrix\n\n{} clips of `{}`; {} ({} cores), hush {}.\n", r.clips, r.manifest, r.machine.cpu, r.machine.cores, r.hush_version());
+    let _ = writeln!(
+        s,
+        "# hush bench matrix\n\n{} clips of `{}`; {} ({} cores), hush {}.\n",
+        r.clips,
+        r.manifest,
+        r.machine.cpu,
+        r.machine.cores,
+        r.hush_version()
+    );
     let _ = writeln!(s, "## Recognition\n");
     let mut head = "| run | engine | model | weights | trim | beam | file MB | peak RSS MB | load ms |".to_owned();
     head.push_str(&per_condition(r, |c| format!("WER {c}")));
