@@ -8,7 +8,7 @@
 //!   yes, missing required slots are asked for and filled from the next
 //!   utterance, and each request carries an idempotency key.
 //! - [`AuditLog`]: JSON lines of what was done, sensitive slots redacted.
-//! - [`reference`]: actions for the built-in domains on a SQLite
+//! - [`reference`](mod@reference): actions for the built-in domains on a SQLite
 //!   [`Ledger`] (bills, balances, payments, rides, food orders).
 //!
 //! It does not hear, transcribe or parse: it starts from an [`Intent`].
