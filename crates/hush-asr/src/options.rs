@@ -1,0 +1,111 @@
+//! How a model is loaded and how each call decodes.
+
+use std::path::PathBuf;
+
+use crate::WeightMode;
+
+/// The three files of a model.
+#[derive(Debug, Clone)]
+pub struct ModelPaths {
+    pub config: PathBuf,
+    pub tokenizer: PathBuf,
+    /// `.safetensors` (f32/f16) or `.gguf` (quantised).
+    pub weights: PathBuf,
+}
+
+/// Encoder trimming: encode the audio's frames plus a margin instead of a
+/// 30 s window. The margin gives the decoder the trailing silence it was
+/// trained to end on; the floor keeps very short clips in familiar territory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trim {
+    pub margin_frames: usize,
+    pub min_frames: usize,
+}
+
+impl Default for Trim {
+    fn default() -> Self {
+        Self { margin_frames: 50, min_frames: 300 }
+    }
+}
+
+/// Per-call decoding choices.
+#[derive(Debug, Clone)]
+pub struct DecodeOptions {
+    /// `None` encodes full 30 s windows, as Whisper was trained.
+    pub trim: Option<Trim>,
+    /// Upper bound on text tokens per 30 s window (Whisper's own is 224).
+    pub max_tokens: usize,
+    /// Tokens allowed per second of audio before decoding is cut off; stops
+    /// runaway loops on short clips.
+    pub tokens_per_second: f32,
+    /// Language code for multilingual models; `None` detects it.
+    pub language: Option<String>,
+    /// A window is empty when P(no speech) exceeds this and the mean token
+    /// log-probability is below `logprob_threshold` (Whisper's rule).
+    pub no_speech_threshold: f32,
+    pub logprob_threshold: f32,
+    /// Hypotheses kept while decoding: 1 is greedy; more is beam search
+    /// (the hypotheses step together, one pass over the weights for all),
+    /// ranked by mean token log-probability as Whisper's own beam search
+    /// does.
+    pub beam: usize,
+    /// Text given to Whisper as said before (its prompt): it steers the
+    /// vocabulary and spelling of what it hears ("americano", "top up").
+    /// Only the last `max_tokens()/2 - 1` tokens are used, as Whisper's
+    /// own decoding does.
+    pub prompt: Option<String>,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        Self {
+            trim: Some(Trim::default()),
+            max_tokens: 224,
+            tokens_per_second: 12.0,
+            language: None,
+            no_speech_threshold: 0.6,
+            logprob_threshold: -1.0,
+            beam: 1,
+            prompt: None,
+        }
+    }
+}
+
+/// Where the model runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Compute {
+    #[default]
+    Cpu,
+    /// An NVIDIA GPU by ordinal; needs the `cuda` feature.
+    Cuda(usize),
+}
+
+impl std::fmt::Display for Compute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Compute::Cpu => f.write_str("cpu"),
+            Compute::Cuda(i) => write!(f, "cuda:{i}"),
+        }
+    }
+}
+
+/// How a model is loaded and run.
+#[derive(Debug, Clone)]
+pub struct AsrParams {
+    /// Worker threads for the matrix kernels; defaults to the cores available.
+    pub threads: usize,
+    pub device: Compute,
+    pub weight_mode: WeightMode,
+    pub decode: DecodeOptions,
+}
+
+impl Default for AsrParams {
+    fn default() -> Self {
+        Self {
+            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            device: Compute::Cpu,
+            weight_mode: WeightMode::default(),
+            decode: DecodeOptions::default(),
+        }
+    }
+}
