@@ -1,6 +1,7 @@
 //! Greedy and beam decoding of text, free or inside a grammar.
 
 use crate::model::{top_masked, DecoderState};
+use crate::transcript::Decoded;
 use crate::{AsrError, DecodeOptions, Guide, Recognizer, Stop, Timings};
 
 /// Tokens Whisper ranks highest that a guided hypothesis tries, besides
@@ -207,15 +208,4 @@ struct Ending<S> {
     stop: Stop,
     regret: f32,
     guide: S,
-}
-
-/// What [`Recognizer::decode_text`] found.
-pub(crate) struct Decoded<S> {
-    pub(crate) tokens: Vec<u32>,
-    pub(crate) logprob: f32,
-    pub(crate) ending: f32,
-    pub(crate) stop: Stop,
-    pub(crate) regret: f32,
-    /// `None` when no hypothesis finished (guided decoding only).
-    pub(crate) guide: Option<S>,
 }

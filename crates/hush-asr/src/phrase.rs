@@ -3,9 +3,9 @@
 
 use std::time::Instant;
 
-use crate::beam::Decoded;
 use crate::mel::HOP;
 use crate::model::{prob_of, DecoderState};
+use crate::transcript::Decoded;
 use crate::{AsrError, DecodeOptions, Recognizer, Timings, Transcript, Unguided, WINDOW_FRAMES};
 
 /// What [`Recognizer::read_after_phrase`] found.

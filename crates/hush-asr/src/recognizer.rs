@@ -4,10 +4,10 @@ use std::time::Instant;
 
 use candle_core::{Device, Tensor};
 
-use crate::beam::Decoded;
 use crate::mel::{MelFrontEnd, HOP};
 use crate::model::{prob_of, DecoderState};
 use crate::pauses::split_at_pauses;
+use crate::transcript::Decoded;
 use crate::{
     AsrError, AsrParams, Compute, Config, DecodeOptions, Guide, Guided, ModelPaths, Stop, Timings, Transcript, Trim, Unguided, Whisper, WhisperTokenizer,
     WINDOW_FRAMES, WINDOW_SAMPLES,

@@ -43,3 +43,14 @@ pub struct Transcript {
     pub encoder_frames: usize,
     pub timings: Timings,
 }
+
+/// What `Recognizer::decode_text` found.
+pub(crate) struct Decoded<S> {
+    pub(crate) tokens: Vec<u32>,
+    pub(crate) logprob: f32,
+    pub(crate) ending: f32,
+    pub(crate) stop: Stop,
+    pub(crate) regret: f32,
+    /// `None` when no hypothesis finished (guided decoding only).
+    pub(crate) guide: Option<S>,
+}

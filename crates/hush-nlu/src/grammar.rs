@@ -11,9 +11,10 @@
 //! end). Words are compared after the same normalisation as transcripts,
 //! so "I'm", "$42" and "Book" are "i am", "$ 42" and "book".
 
-use crate::matcher::{Label, TypeIndex, NONE, NOT_FIRST, NOT_INSIDE, NOT_LAST};
+use crate::automaton::{Label, TypeIndex, NONE};
 use crate::normalize::words;
 use crate::values::{parse_builtin, Builtin};
+use crate::words::{NOT_FIRST, NOT_INSIDE, NOT_LAST};
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 /// Configurations a state keeps at most: wildcards fork one per word.

@@ -6,21 +6,28 @@
 //! It does not hear audio, learn from examples (that is the learned model's
 //! job) or run actions.
 
+mod automaton;
+mod compile;
+mod confidence;
 pub mod eval;
 mod fuzzy;
 mod grammar;
 pub mod import;
+mod intent;
 mod matcher;
 mod normalize;
 mod numbers;
 mod sample;
+mod search;
 mod spec;
 mod template;
 mod values;
+mod words;
 mod yaml;
 
 pub use grammar::{Grammar, GrammarState};
-pub use matcher::{Evidence, Intent, MatchParams, Matcher, Slot};
+pub use intent::{Evidence, Intent, MatchParams, Slot};
+pub use matcher::Matcher;
 pub use normalize::{tokenize, words, Token};
 pub use numbers::{parse_number, Number};
 pub use sample::{sample, vocabulary_prompt, Sample};

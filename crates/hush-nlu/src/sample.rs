@@ -2,8 +2,8 @@
 //! to: for `hush intents sample`, round-trip tests, and training data for
 //! the learned model.
 
-use crate::matcher::fixed_value;
 use crate::normalize::words;
+use crate::search::fixed_value;
 use crate::spec::{IntentSet, SlotType};
 use crate::template::Expr;
 use crate::values::{parse_builtin, Builtin, Value};

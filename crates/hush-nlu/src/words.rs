@@ -1,0 +1,52 @@
+//! The word lists and costs the matcher and the grammar share: fillers,
+//! words that begin, end or sit inside no name, and what each edit costs.
+
+pub(crate) const FILLERS: &[&str] = &[
+    "um", "uh", "erm", "hmm", "ah", "oh", "the", "a", "an", "please", "just", "like", "so", "okay", "ok", "hey", "now", "then", "me", "my", "some", "can",
+    "you", "could", "would", "i", "of", "and", "is", "it", "that", "there", "well", "actually", "kindly",
+];
+
+/// Words that begin no name, place or title ("me", "about", "to"...):
+/// they belong to the sentence around the slot.
+pub(crate) const NOT_FIRST: &[&str] = &[
+    "me", "my", "us", "our", "you", "your", "him", "her", "his", "them", "their", "it", "its", "i", "we", "to", "of", "for", "from", "at", "in", "on", "about",
+    "with", "and", "or", "is", "are", "was", "please", "what", "when", "where", "how", "who", "which", "that", "some", "any", "do", "does", "can", "could",
+    "would", "will", "should", "not", "so", "if", "by", "off", "out", "again",
+];
+
+/// Words found in no name, place or dish.
+pub(crate) const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please"];
+
+/// Words that end no name, place or title.
+pub(crate) const NOT_LAST: &[&str] = &[
+    "the", "a", "an", "me", "my", "us", "our", "your", "to", "of", "for", "from", "at", "in", "on", "about", "with", "and", "or", "please", "that", "some",
+    "any", "by", "again", "now",
+];
+
+/// Words said before an unlisted value ("to grand indonesia").
+pub(crate) const UNLISTED_LEAD: &[&str] = &["um", "uh", "oh", "to", "at", "from", "the"];
+
+/// Longest stretch of words matched to a list phrase by sound or spelling.
+pub(crate) const FUZZY_SPAN: usize = 2;
+
+/// Cost of hearing one short function word for another ("to" for "a").
+pub(crate) const FUNCTION_SWAP_COST: f32 = 0.5;
+
+/// The short function words ASR swaps for one another.
+pub(crate) const SWAPPABLE: &[&str] = &["a", "an", "the", "to", "of", "for", "my", "me", "in", "on", "at", "and", "your", "this"];
+
+/// Cost of hearing a word unlike the one the template has.
+pub(crate) const UNRELATED_COST: f32 = 1.2;
+
+/// Lowest confidence an n-best list (n > 1) goes down to.
+pub(crate) const N_BEST_FLOOR: f32 = 0.02;
+
+/// Beam of an n-best search.
+pub(crate) const N_BEST_BEAM: f32 = 3.0;
+
+/// Cost of a word repeated right after itself.
+pub(crate) const STUTTER_COST: f32 = 0.1;
+
+/// Words before a template that cost at most [`LEAD_COST`] each.
+pub(crate) const LEAD_WORDS: usize = 2;
+pub(crate) const LEAD_COST: f32 = 0.3;
