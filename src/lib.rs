@@ -21,13 +21,20 @@
 //! # Ok(()) }
 //! ```
 
+mod builder;
 mod engine;
+mod error;
 pub mod listen;
 mod recognize;
+mod session;
+mod shared;
 mod stream;
+mod turn;
 mod understand;
 
-pub use engine::{load_learned, Engine, EngineBuilder, EngineError, Session, Timings, Turn};
+pub use builder::{load_learned, EngineBuilder};
+pub use engine::Engine;
+pub use error::EngineError;
 pub use hush_actions as actions;
 pub use hush_actions::{async_trait, Action, ActionContext, ActionError, Outcome, Status};
 pub use hush_asr as asr;
@@ -37,7 +44,9 @@ pub use hush_learn::DEFAULT_THRESHOLD as LEARNED_THRESHOLD;
 pub use hush_nlu as nlu;
 pub use listen::{Event, ListenParams, Listener, LiveTurn, Mode, WakeParams};
 pub use recognize::{Decoding, GrammarParams, Heard, HeardBy, Hearing, PROMPT_CHARS};
+pub use session::Session;
 pub use stream::Stream;
+pub use turn::{Timings, Turn};
 pub use understand::{Reading, Source, Understanding};
 
 pub use hush_asr::{AsrError, AsrParams, DecodeOptions, ModelPaths, Recognizer, Transcript};

@@ -14,7 +14,7 @@
 //! transcribed. An answer to the assistant's question never needs the wake
 //! phrase.
 
-use crate::engine::{EngineError, Session, Turn};
+use crate::{EngineError, Session, Turn};
 use hush_audio::{Endpointer, Segment, VadParams, SAMPLE_RATE};
 use serde::Serialize;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -645,6 +645,14 @@ fn without_phrase(text: &str, phrase: &str) -> (String, usize) {
     }
     let rest = words.get(best.1).map_or("", |(i, _)| &text[*i..]);
     (rest.trim().to_owned(), best.0)
+}
+
+impl Session {
+    /// Listens to a live stream on this conversation (see [`Listener`]).
+    /// Needs a tokio runtime and a speech model.
+    pub fn listen(&self, params: ListenParams) -> Result<Listener, EngineError> {
+        Listener::new(self.clone(), params)
+    }
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@
 //! audio thread feeds from a thread of its own, or uses the [`Listener`]
 //! and its events directly.
 
-use crate::engine::{EngineError, Session, Turn};
 use crate::listen::{Event, ListenParams, Listener};
+use crate::{EngineError, Session, Turn};
 use hush_audio::{StreamResampler, SAMPLE_RATE};
 use std::collections::VecDeque;
 use zeroize::Zeroize;

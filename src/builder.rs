@@ -1,0 +1,277 @@
+//! Building an [`Engine`]: the model, intents, actions and limits it runs with.
+
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::recognize::{Decoding, GrammarParams, Hearing};
+use crate::session::Session;
+use crate::shared::{known_intents, Actions, Shared};
+use crate::understand::Understanding;
+use crate::LEARNED_THRESHOLD;
+use hush_actions::{reference_actions, Action, AuditLog, DialogueParams, Ledger, Simulation};
+use hush_asr::{AsrParams, ModelPaths, Recognizer};
+use hush_audio::DecodeOptions;
+use hush_learn::{LearnError, LearnedModel};
+use hush_nlu::{IntentErrors, IntentSet, MatchParams, Matcher};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// Which speech model to load.
+enum ModelChoice {
+    /// A model id from the cache (`tiny.en-q8_0`).
+    Id(String),
+    Paths(ModelPaths),
+}
+
+/// Where the reference actions keep their ledger.
+enum LedgerChoice {
+    File(PathBuf),
+    Memory,
+}
+
+/// Settings for [`Engine`]; every one has a default.
+pub struct EngineBuilder {
+    model: Option<ModelChoice>,
+    asr: AsrParams,
+    intents: Vec<PathBuf>,
+    intent_set: Option<IntentSet>,
+    matching: MatchParams,
+    learned: Option<(PathBuf, f32)>,
+    actions: Vec<Arc<dyn Action>>,
+    reference: Option<LedgerChoice>,
+    simulation: Simulation,
+    dialogue: DialogueParams,
+    action_timeout: Duration,
+    audit_log: Option<PathBuf>,
+    dry_run: bool,
+    audio: DecodeOptions,
+    decoding: Decoding,
+    grammar: GrammarParams,
+}
+
+impl Default for EngineBuilder {
+    fn default() -> Self {
+        EngineBuilder {
+            model: None,
+            asr: AsrParams::default(),
+            intents: Vec::new(),
+            intent_set: None,
+            matching: MatchParams::default(),
+            learned: None,
+            actions: Vec::new(),
+            reference: None,
+            simulation: Simulation::default(),
+            dialogue: DialogueParams::default(),
+            action_timeout: hush_actions::DEFAULT_TIMEOUT,
+            audit_log: None,
+            dry_run: false,
+            audio: DecodeOptions::default(),
+            decoding: Decoding::default(),
+            grammar: GrammarParams::default(),
+        }
+    }
+}
+
+impl EngineBuilder {
+    /// A speech model from the model cache by id (`tiny.en-q8_0`); see
+    /// `hush models list`. Without one the engine takes text only.
+    pub fn model(mut self, id: &str) -> Self {
+        self.model = Some(ModelChoice::Id(id.to_owned()));
+        self
+    }
+
+    /// A speech model from explicit files.
+    pub fn model_files(mut self, paths: ModelPaths) -> Self {
+        self.model = Some(ModelChoice::Paths(paths));
+        self
+    }
+
+    pub fn asr_params(mut self, params: AsrParams) -> Self {
+        self.asr = params;
+        self
+    }
+
+    /// Intent files from a folder (every `*.yaml`), instead of the
+    /// built-in domains. Call again to add folders. yes/no/cancel come from
+    /// the built-in general domain when the files do not define them.
+    pub fn intents(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.intents.push(dir.into());
+        self
+    }
+
+    /// An intent set built in code.
+    pub fn intent_set(mut self, set: IntentSet) -> Self {
+        self.intent_set = Some(set);
+        self
+    }
+
+    pub fn match_params(mut self, params: MatchParams) -> Self {
+        self.matching = params;
+        self
+    }
+
+    /// A model trained with `hush train` (its encoder from the model
+    /// cache), read when no template matches word for word; it answers
+    /// when its calibrated confidence is at least
+    /// [`LEARNED_THRESHOLD`](crate::LEARNED_THRESHOLD) and above the
+    /// templates' (see [`Understanding`]).
+    pub fn learned_model(self, dir: impl Into<PathBuf>) -> Self {
+        self.learned_model_with_threshold(dir, LEARNED_THRESHOLD)
+    }
+
+    /// [`EngineBuilder::learned_model`] with its own confidence threshold.
+    pub fn learned_model_with_threshold(mut self, dir: impl Into<PathBuf>, threshold: f32) -> Self {
+        self.learned = Some((dir.into(), threshold));
+        self
+    }
+
+    /// Registers an action for the intents it declares.
+    pub fn action(mut self, action: impl Action) -> Self {
+        self.actions.push(Arc::new(action));
+        self
+    }
+
+    /// The reference actions (payments, rides, food) on a SQLite ledger at
+    /// `path`, for intents no registered action handles.
+    pub fn reference_actions(mut self, path: impl Into<PathBuf>) -> Self {
+        self.reference = Some(LedgerChoice::File(path.into()));
+        self
+    }
+
+    /// The reference actions on a ledger that lives in memory.
+    pub fn reference_actions_in_memory(mut self) -> Self {
+        self.reference = Some(LedgerChoice::Memory);
+        self
+    }
+
+    /// How fast simulated providers (rides, food) move; 1 is real time.
+    pub fn simulation(mut self, sim: Simulation) -> Self {
+        self.simulation = sim;
+        self
+    }
+
+    pub fn dialogue(mut self, params: DialogueParams) -> Self {
+        self.dialogue = params;
+        self
+    }
+
+    /// How long an action may run before it is stopped (default 10 s).
+    pub fn action_timeout(mut self, timeout: Duration) -> Self {
+        self.action_timeout = timeout;
+        self
+    }
+
+    /// Appends one JSON line per turn to `path` (time, intent, redacted
+    /// slots, outcome; never audio or transcripts).
+    pub fn audit_log(mut self, path: impl Into<PathBuf>) -> Self {
+        self.audit_log = Some(path.into());
+        self
+    }
+
+    /// Understand and ask as usual, but run no action.
+    pub fn dry_run(mut self, yes: bool) -> Self {
+        self.dry_run = yes;
+        self
+    }
+
+    /// Limits for decoding WAV files (longest duration, silence floor).
+    pub fn audio_limits(mut self, limits: DecodeOptions) -> Self {
+        self.audio = limits;
+        self
+    }
+
+    /// How speech is decoded: freely (the default), primed with the
+    /// intents' vocabulary, or inside their templates (see [`Decoding`]).
+    pub fn decoding(mut self, decoding: Decoding) -> Self {
+        self.decoding = decoding;
+        self
+    }
+
+    /// Weights and thresholds of grammar-constrained decoding.
+    pub fn grammar_params(mut self, params: GrammarParams) -> Self {
+        self.grammar = params;
+        self
+    }
+
+    pub fn build(self) -> Result<Engine, EngineError> {
+        let recognizer = match self.model {
+            None => None,
+            Some(ModelChoice::Id(id)) => {
+                let f = hush_models::Cache::default().resolve(&id)?;
+                Some(Recognizer::load(&ModelPaths { config: f.config, tokenizer: f.tokenizer, weights: f.weights }, self.asr)?)
+            }
+            Some(ModelChoice::Paths(p)) => Some(Recognizer::load(&p, self.asr)?),
+        };
+        let set = match (self.intent_set, self.intents.is_empty()) {
+            (Some(set), _) => set,
+            (None, true) => IntentSet::builtin()?,
+            (None, false) => load_intents(&self.intents)?,
+        };
+        for a in &self.actions {
+            known_intents(a.as_ref(), &set)?;
+        }
+        let reference = match self.reference {
+            Some(choice) => {
+                let ledger = Arc::new(match choice {
+                    LedgerChoice::File(p) => Ledger::open(&p)?,
+                    LedgerChoice::Memory => Ledger::in_memory()?,
+                });
+                reference_actions(ledger, self.simulation)
+            }
+            None => Vec::new(),
+        };
+        let actions = Actions::new(self.actions, reference, self.action_timeout)?;
+        let audit = match self.audit_log {
+            Some(path) => Some(AuditLog::open(&path).map_err(|source| EngineError::Audit { path, source })?),
+            None => None,
+        };
+        let mut understanding = Understanding::new(Matcher::new(set, self.matching));
+        if let Some((dir, threshold)) = self.learned {
+            if !(0.0..=1.0).contains(&threshold) {
+                return Err(EngineError::Threshold(threshold));
+            }
+            let model = load_learned(&dir).map_err(|source| EngineError::Learned { path: dir, source })?;
+            understanding = understanding.with_model(model, threshold);
+        }
+        let hearing = Hearing::new(self.decoding, self.grammar, understanding.matcher());
+        let shared = Arc::new(Shared {
+            recognizer: recognizer.map(Arc::new),
+            hearing,
+            understanding,
+            actions: RwLock::new(actions),
+            audit,
+            dry_run: self.dry_run,
+            audio: self.audio,
+            dialogue: self.dialogue,
+            turns: AtomicU64::new(0),
+        });
+        Ok(Engine { default: Session::new(shared.clone()), shared })
+    }
+}
+
+impl Engine {
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+}
+
+/// The folders' intent files, plus the general domain (yes/no/cancel) when
+/// they do not define it.
+fn load_intents(dirs: &[PathBuf]) -> Result<IntentSet, IntentErrors> {
+    let mut files = Vec::new();
+    for d in dirs {
+        files.extend(IntentSet::yaml_files(d)?);
+    }
+    let set = IntentSet::load_files(&files)?;
+    if set.intent(hush_actions::CONFIRM).is_some() {
+        return Ok(set);
+    }
+    IntentSet::load_files_with(&files, &hush_nlu::BUILTIN_DOMAINS[..1])
+}
+
+/// A model folder written by `hush train`, with its encoder from the model
+/// cache.
+pub fn load_learned(dir: &Path) -> Result<LearnedModel, LearnError> {
+    LearnedModel::load(dir, |id| hush_models::Cache::default().model_dir(id))
+}

@@ -1,0 +1,171 @@
+//! One conversation on an engine: its pending question, the action it
+//! runs, and each turn from audio or text to outcome.
+
+use crate::error::EngineError;
+use crate::recognize::Heard;
+use crate::shared::Shared;
+use crate::turn::{Timings, Turn};
+use hush_actions::{ActionContext, CancellationToken, Dialogue, Outcome, Status, Step};
+use hush_asr::Recognizer;
+use hush_audio::Audio;
+use hush_nlu::Intent;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// One conversation: at most one question (confirmation, missing slot)
+/// pending, and the action it is running, which [`Session::cancel`] stops.
+#[derive(Clone)]
+pub struct Session {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) dialogue: Arc<Mutex<Dialogue>>,
+    pub(crate) running: Arc<Mutex<Option<CancellationToken>>>,
+}
+
+impl Session {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        let dialogue = Dialogue::new(shared.dialogue);
+        Session { shared, dialogue: Arc::new(Mutex::new(dialogue)), running: Arc::new(Mutex::new(None)) }
+    }
+
+    pub async fn process_wav(&self, path: impl AsRef<Path>) -> Result<Turn, EngineError> {
+        let t = Instant::now();
+        runtime()?;
+        self.recognizer()?;
+        let (audio, _) = hush_audio::read_wav(path.as_ref(), &self.shared.audio)?;
+        self.process_audio(audio, t).await
+    }
+
+    pub async fn process_pcm(&self, samples: &[f32], rate: u32) -> Result<Turn, EngineError> {
+        let t = Instant::now();
+        runtime()?;
+        self.recognizer()?;
+        let audio = Audio::from_pcm(samples, rate)?;
+        self.process_audio(audio, t).await
+    }
+
+    pub async fn process_text(&self, text: &str) -> Result<Turn, EngineError> {
+        runtime()?;
+        Ok(self.understand_and_act(text.to_owned(), Timings::default(), Instant::now()).await)
+    }
+
+    /// Stops the running action, if any, keeping a pending question;
+    /// whether one was running. The user talking over hush (barge-in).
+    pub fn interrupt(&self) -> bool {
+        match lock(&self.running).take() {
+            Some(t) => {
+                t.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Stops the running action, if any, and drops a pending question.
+    pub fn cancel(&self) {
+        if let Some(t) = lock(&self.running).take() {
+            t.cancel();
+        }
+        lock(&self.dialogue).reset();
+    }
+
+    /// The intent waiting for an answer (a confirmation or a missing slot).
+    pub fn pending(&self) -> Option<Intent> {
+        lock(&self.dialogue).pending().cloned()
+    }
+
+    pub(crate) fn recognizer(&self) -> Result<Arc<Recognizer>, EngineError> {
+        self.shared.recognizer.clone().ok_or(EngineError::NoModel)
+    }
+
+    async fn process_audio(&self, audio: Audio, start: Instant) -> Result<Turn, EngineError> {
+        let timings = Timings { audio: start.elapsed(), ..Timings::default() };
+        let (heard, asr) = self.transcribe(audio).await?;
+        let mut turn = self.understand_and_act(heard.transcript.text, Timings { asr, ..timings }, start).await;
+        turn.heard_by = Some(heard.by);
+        Ok(turn)
+    }
+
+    /// Whisper on 16 kHz audio, decoded the engine's way, and how long it
+    /// took.
+    pub(crate) async fn transcribe(&self, audio: impl Into<Audio>) -> Result<(Heard, Duration), EngineError> {
+        let rec = self.recognizer()?;
+        let audio = audio.into();
+        let t = Instant::now();
+        let shared = self.shared.clone();
+        let as_said = lock(&self.dialogue).awaiting_confirmation();
+        // Whisper is CPU-bound: keep it off the async workers. `audio` is
+        // zeroed when the closure drops it.
+        let heard =
+            tokio::task::spawn_blocking(
+                move || {
+                    if as_said {
+                        shared.hearing.hear_as_said(&rec, audio.samples())
+                    } else {
+                        shared.hearing.hear(&rec, audio.samples())
+                    }
+                },
+            )
+            .await
+            .map_err(|e| EngineError::Worker(e.to_string()))??;
+        Ok((heard, t.elapsed()))
+    }
+
+    pub(crate) async fn understand_and_act(&self, transcript: String, mut timings: Timings, start: Instant) -> Turn {
+        let sh = &self.shared;
+        let t = Instant::now();
+        let reading = sh.understanding.read(&transcript);
+        let source = reading.as_ref().map(|r| r.source);
+        let parsed = reading.map(|r| r.intent);
+        let routes = sh.routes();
+        let step = lock(&self.dialogue).step(&transcript, parsed.clone(), sh.understanding.matcher(), &routes, Instant::now());
+        timings.nlu = t.elapsed();
+        let (intent, prompt, outcome) = match step {
+            Step::Ask { intent, prompt } => (Some(intent), Some(prompt), None),
+            Step::Reply(o) => (parsed, None, Some(o)),
+            Step::Run { intent, confirmed, key } => {
+                let t = Instant::now();
+                let outcome = if sh.dry_run {
+                    Outcome::new(Status::DryRun, format!("(dry run) would {}.", intent.name.replace('_', " ")))
+                } else {
+                    let ctx = ActionContext::new(key, confirmed);
+                    *lock(&self.running) = Some(ctx.cancel_token().clone());
+                    let o = routes.dispatch(&intent, ctx).await;
+                    lock(&self.running).take();
+                    o
+                };
+                timings.dispatch = t.elapsed();
+                (Some(intent), None, Some(outcome))
+            }
+        };
+        timings.total = start.elapsed();
+        let n = sh.turns.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(audit) = &sh.audit {
+            if let Err(e) = audit.record(n, intent.as_ref(), prompt.is_some(), outcome.as_ref()) {
+                tracing::warn!(error = %e, path = %audit.path().display(), "cannot write the audit log");
+            }
+        }
+        Turn {
+            transcript,
+            confidence: intent.as_ref().map_or(0.0, |i| i.confidence),
+            slots: intent.as_ref().map(|i| i.slots.clone()).unwrap_or_default(),
+            intent: intent.map(|i| i.name),
+            source,
+            heard_by: None,
+            prompt,
+            outcome,
+            timings,
+        }
+    }
+}
+
+/// Actions and recognition run on tokio tasks; without a runtime they would
+/// panic.
+fn runtime() -> Result<(), EngineError> {
+    tokio::runtime::Handle::try_current().map(drop).map_err(|_| EngineError::NoRuntime)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}

@@ -1,0 +1,65 @@
+//! What one utterance gave: its transcript, intent, outcome and timings.
+
+use crate::recognize::HeardBy;
+use crate::understand::Source;
+use hush_actions::Outcome;
+use hush_nlu::Slot;
+use serde::Serialize;
+use std::time::Duration;
+
+/// What happened with one utterance.
+#[derive(Debug, Clone, Serialize)]
+pub struct Turn {
+    /// What was heard (or typed).
+    pub transcript: String,
+    /// The intent acted on or asked about; None when not understood.
+    pub intent: Option<String>,
+    /// Who understood this utterance: the templates or the learned model
+    /// (None when neither understood it).
+    pub source: Option<Source>,
+    /// Which decoding the transcript came from (None for typed text).
+    pub heard_by: Option<HeardBy>,
+    /// Its slots; sensitive values stay here but print as `<redacted>` in
+    /// Debug and JSON.
+    #[serde(serialize_with = "redacted")]
+    pub slots: Vec<Slot>,
+    pub confidence: f32,
+    /// A question for the user; the answer is the next turn.
+    pub prompt: Option<String>,
+    /// How it ended; None while a question is pending.
+    pub outcome: Option<Outcome>,
+    pub timings: Timings,
+}
+
+fn redacted<S: serde::Serializer>(slots: &[Slot], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(slots.iter().map(|x| x.to_json(false)))
+}
+
+impl Turn {
+    /// What to say to the user: the question, or the outcome.
+    pub fn reply(&self) -> &str {
+        self.prompt.as_deref().or(self.outcome.as_ref().map(|o| o.say.as_str())).unwrap_or("")
+    }
+}
+
+/// Time spent in each stage of a turn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Timings {
+    /// Decoding and resampling audio.
+    #[serde(serialize_with = "millis")]
+    pub audio: Duration,
+    #[serde(serialize_with = "millis")]
+    pub asr: Duration,
+    /// Parsing and the dialogue rules.
+    #[serde(serialize_with = "millis")]
+    pub nlu: Duration,
+    /// Running the action.
+    #[serde(serialize_with = "millis")]
+    pub dispatch: Duration,
+    #[serde(serialize_with = "millis")]
+    pub total: Duration,
+}
+
+fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+}
