@@ -57,7 +57,7 @@ impl Engine {
 
     /// Adds an action to a built engine (hosts that learn their handlers
     /// late, such as the C ABI's callbacks); as with
-    /// [`EngineBuilder::action`], it takes over its intents from the
+    /// [`EngineBuilder::action`](crate::EngineBuilder::action), it takes over its intents from the
     /// reference actions. Turns already running keep the actions they
     /// started with. Errors leave the engine as it was: an intent the
     /// engine does not know, or one that another of the app's actions
