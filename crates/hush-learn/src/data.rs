@@ -145,6 +145,25 @@ pub fn split(examples: &[Example], share: f64, seed: u64) -> (Vec<Example>, Vec<
     (train, val)
 }
 
+/// A slot the model tagged.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaggedSlot {
+    pub slot: String,
+    /// Character offsets into the text, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// The model's reading of one sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prediction {
+    pub intent: String,
+    /// Calibrated probability of `intent`.
+    pub confidence: f32,
+    pub slots: Vec<TaggedSlot>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! SNIPS-style slot F1 and exact-frame accuracy.
 
 use crate::data::Example;
-use crate::model::Prediction;
+use crate::data::Prediction;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -220,7 +220,7 @@ pub fn score_frames(pairs: &[(Frame, Frame)], same_intent: impl Fn(&str, &str) -
 mod tests {
     use super::*;
     use crate::data::Span;
-    use crate::model::TaggedSlot;
+    use crate::data::TaggedSlot;
 
     fn gold(intent: &str, text: &str, spans: &[(&str, usize, usize)]) -> Example {
         Example { text: text.into(), intent: intent.into(), spans: spans.iter().map(|&(s, a, b)| Span { slot: s.into(), start: a, end: b }).collect() }

@@ -13,10 +13,10 @@ pub mod encoder;
 pub mod eval;
 pub mod model;
 
-pub use data::{DataError, Example, Format, Span};
+pub use data::{DataError, Example, Format, Prediction, Span, TaggedSlot};
 pub use encoder::Encoder;
 pub use eval::{score, Scores};
-pub use model::{Labels, LearnedModel, Prediction, Progress, TaggedSlot, TrainParams, TrainReport};
+pub use model::{Labels, LearnedModel, Progress, TrainParams, TrainReport};
 
 use std::path::PathBuf;
 

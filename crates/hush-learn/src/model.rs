@@ -5,7 +5,7 @@
 //! by its model id.
 
 use crate::bert::mean_pool;
-use crate::data::{Example, Span};
+use crate::data::{Example, Prediction, Span, TaggedSlot};
 use crate::encoder::Encoder;
 use crate::LearnError;
 use candle_core::{DType, Module, Tensor, D};
@@ -98,25 +98,6 @@ pub struct TrainReport {
     pub val_accuracy: Vec<f32>,
     /// Validation slot F1 (exact spans) per epoch.
     pub val_slot_f1: Vec<f32>,
-}
-
-/// A slot the model tagged.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TaggedSlot {
-    pub slot: String,
-    /// Character offsets into the text, end exclusive.
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-}
-
-/// The model's reading of one sentence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Prediction {
-    pub intent: String,
-    /// Calibrated probability of `intent`.
-    pub confidence: f32,
-    pub slots: Vec<TaggedSlot>,
 }
 
 pub struct LearnedModel {

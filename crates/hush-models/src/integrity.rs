@@ -8,8 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use crate::fetch::sha256_file;
 use crate::{io_err, ModelError};
+use sha2::{Digest, Sha256};
+use std::fs::File;
 
 /// What was recorded of a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +76,18 @@ pub fn check(path: &Path, full: bool) -> Result<(), ModelError> {
         write(path, &Record { sha256: actual, size, mtime_ns })?;
     }
     Ok(())
+}
+
+/// A file's sha256, in lower-case hex.
+pub(crate) fn sha256_file(path: &Path) -> Result<String, ModelError> {
+    let mut f = File::open(path).map_err(io_err(path))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut f, &mut hasher).map_err(io_err(path))?;
+    Ok(hex(&hasher.finalize()))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
