@@ -1,0 +1,168 @@
+//! What a listener is told (its parameters) and what it tells (its events).
+
+use crate::Turn;
+use hush_audio::VadParams;
+use serde::Serialize;
+use std::time::Duration;
+
+/// Which utterances are commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Every utterance.
+    Continuous,
+    /// Only those starting with the wake phrase (or following it closely).
+    WakePhrase,
+    /// Only audio heard while [`Listener::push_to_talk`](super::Listener::push_to_talk) is held.
+    PushToTalk,
+}
+
+/// The wake phrase and how it is checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WakeParams {
+    pub phrase: String,
+    /// Scores at or above this wake hush (see [`wake_score`](super::wake_score)).
+    pub threshold: f32,
+    /// An utterance no longer than this that passes the check is the phrase
+    /// alone: the command is the next utterance.
+    pub phrase_alone: Duration,
+    /// How long after the phrase alone the next utterance may start.
+    pub follow_up: Duration,
+}
+
+impl Default for WakeParams {
+    fn default() -> Self {
+        WakeParams {
+            phrase: "hey hush".into(),
+            // Tuned on synthetic "hey hush" clips (Piper and espeak-ng
+            // voices, clean and with car, street and kitchen noise) against
+            // the dev commands and the noise recordings: see README.
+            threshold: WAKE_THRESHOLD,
+            phrase_alone: Duration::from_millis(1_300),
+            follow_up: Duration::from_secs(8),
+        }
+    }
+}
+
+/// The default wake threshold.
+pub const WAKE_THRESHOLD: f32 = -6.35;
+
+/// Listening settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListenParams {
+    pub mode: Mode,
+    pub vad: VadParams,
+    pub wake: WakeParams,
+    /// Speech that starts while an action runs cancels it.
+    pub barge_in: bool,
+    /// Hand each turn's audio back in [`LiveTurn::audio`] (off by default:
+    /// audio is wiped once transcribed).
+    pub keep_audio: bool,
+    /// Start recognising after this much quiet, before the end silence is
+    /// over: if the speaker does not go on, the turn is ready almost as
+    /// soon as the endpoint is decided; if they do, the reading is thrown
+    /// away. `None` waits for the endpoint.
+    pub read_ahead: Option<Duration>,
+}
+
+impl Default for ListenParams {
+    fn default() -> Self {
+        ListenParams {
+            mode: Mode::Continuous,
+            vad: VadParams::default(),
+            wake: WakeParams::default(),
+            barge_in: true,
+            keep_audio: false,
+            read_ahead: Some(Duration::from_millis(100)),
+        }
+    }
+}
+
+/// Where an utterance's speech lies in the stream (from its first sample).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Span {
+    #[serde(serialize_with = "secs")]
+    pub start: Duration,
+    #[serde(serialize_with = "secs")]
+    pub end: Duration,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1e3).round() / 1e3)
+}
+
+fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+}
+
+/// How long a live turn took, beyond the stages [`Turn::timings`] lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Latency {
+    /// Quiet waited after the last speech before the utterance was ended
+    /// (the endpoint silence; zero for push-to-talk).
+    #[serde(serialize_with = "millis")]
+    pub endpoint_silence: Duration,
+    /// From the endpoint decision until the worker picked the utterance up
+    /// (non-zero when an earlier one was still being handled).
+    #[serde(serialize_with = "millis")]
+    pub queued: Duration,
+    /// From the endpoint decision to the action's outcome or the question:
+    /// what the user waits for once hush knows they have finished.
+    #[serde(serialize_with = "millis")]
+    pub to_dispatch: Duration,
+    /// Recognition was done ahead, during the end silence.
+    pub read_ahead: bool,
+}
+
+/// A turn heard live.
+#[derive(Debug, Clone, Serialize)]
+pub struct LiveTurn {
+    pub speech: Span,
+    /// The wake check's score, in wake-phrase mode when it ran.
+    pub wake_score: Option<f32>,
+    pub latency: Latency,
+    pub turn: Turn,
+    /// The utterance's 16 kHz audio, only with [`ListenParams::keep_audio`].
+    #[serde(skip)]
+    pub audio: Option<hush_audio::Audio>,
+}
+
+/// Why an utterance was not taken as a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Ignored {
+    NoWakePhrase,
+    /// Whisper heard no words (a bump, a breath, a clatter).
+    NoWords,
+}
+
+/// What the listener noticed.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// Speech began.
+    SpeechStarted {
+        #[serde(serialize_with = "secs")]
+        at: Duration,
+    },
+    /// Speech began while an action ran, and the action was cancelled.
+    BargeIn {
+        #[serde(serialize_with = "secs")]
+        at: Duration,
+    },
+    /// An utterance that was not for hush.
+    Ignored {
+        speech: Span,
+        reason: Ignored,
+        wake_score: Option<f32>,
+        #[serde(serialize_with = "millis")]
+        check: Duration,
+    },
+    /// The wake phrase on its own: the next utterance is the command.
+    Woke { speech: Span, wake_score: f32 },
+    /// An utterance became a turn.
+    Turn(Box<LiveTurn>),
+    /// An utterance could not be handled (a recogniser error); listening
+    /// goes on.
+    Failed { speech: Span, error: String },
+}

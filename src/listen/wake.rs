@@ -1,0 +1,99 @@
+//! The wake phrase: scored at the start of an utterance, and taken off
+//! what was heard.
+
+use crate::EngineError;
+
+/// The wake check, and what follows the phrase when it passes: Whisper
+/// scores the phrase at the start of `samples` (see [`wake_score`]) and, at
+/// or above `threshold`, transcribes the rest in the same pass.
+pub fn read_wake_phrase(rec: &hush_asr::Recognizer, samples: &[f32], phrase: &str, threshold: f32) -> Result<(f32, Option<hush_asr::Transcript>), EngineError> {
+    let words: Vec<&str> = phrase.split_whitespace().collect();
+    let plain = capitalise(&words.join(" "));
+    let comma = match words.split_first() {
+        Some((first, rest)) if !rest.is_empty() => capitalise(&format!("{first}, {}", rest.join(" "))),
+        _ => plain.clone(),
+    };
+    let primed = format!("{plain}.");
+    let mut score = f32::NEG_INFINITY;
+    let reading = rec.read_after_phrase(samples, &[&plain, &comma], &["", &primed], |scores| {
+        score = wake_score(scores);
+        // Each context adds a log-probability (at most 0): below the
+        // threshold after the plain reading is below it for good.
+        (score < threshold || scores.len() == 2).then_some(score >= threshold)
+    })?;
+    Ok((score, reading.transcript))
+}
+
+/// How Whisper reads the wake phrase: the mean token log-probability (best
+/// of the phrase with and without a comma) heard plainly, plus the same
+/// when Whisper is told the phrase was said before. The plain reading keeps
+/// sentences that merely start alike ("hey, share me a joke") out; the
+/// primed one lets through a phrase the plain reading mishears (synthetic
+/// voices in noise). Higher is more likely; [`WAKE_THRESHOLD`](super::WAKE_THRESHOLD) is the
+/// default cut.
+pub fn wake_score(scores: &[Vec<Vec<f32>>]) -> f32 {
+    let best = |per_phrase: &Vec<Vec<f32>>| {
+        per_phrase.iter().filter(|t| !t.is_empty()).map(|t| t.iter().sum::<f32>() / t.len() as f32).fold(f32::NEG_INFINITY, f32::max)
+    };
+    scores.iter().map(best).sum()
+}
+
+pub(crate) fn has_words(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
+}
+
+pub(crate) fn letters(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphanumeric()).count()
+}
+
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+}
+
+/// The transcript without the wake phrase it starts with, and how far the
+/// words taken off were from the phrase (letter edits). Whisper often
+/// mishears the phrase ("A-Hush, navigate home"), so the leading words
+/// whose letters come closest to the phrase's are dropped.
+pub(crate) fn without_phrase(text: &str, phrase: &str) -> (String, usize) {
+    let target: String = phrase.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    // Word boundaries in the original text, so what remains keeps its form.
+    let mut words: Vec<(usize, String)> = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, ch) in text.char_indices() {
+        if ch.is_alphanumeric() || ch == '\'' {
+            current.get_or_insert((i, String::new())).1.extend(ch.to_lowercase().filter(|c| *c != '\''));
+        } else if let Some(w) = current.take() {
+            words.push(w);
+        }
+    }
+    words.extend(current);
+    let mut best = (usize::MAX, 0);
+    let mut joined = String::new();
+    for (k, (_, w)) in words.iter().enumerate().take(4) {
+        joined.push_str(w);
+        let d = strsim::levenshtein(&joined, &target);
+        if d < best.0 {
+            best = (d, k + 1);
+        }
+    }
+    let rest = words.get(best.1).map_or("", |(i, _)| &text[*i..]);
+    (rest.trim().to_owned(), best.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_phrase_is_taken_off_however_it_was_heard() {
+        let rest = |t: &str| without_phrase(t, "hey hush").0;
+        assert_eq!(rest("Hey Hush, navigate home."), "navigate home.");
+        assert_eq!(rest("A-Hush, book me a ride."), "book me a ride.");
+        assert_eq!(rest("Hey, hush."), "");
+        assert_eq!(rest("Hayhush pay my bill"), "pay my bill");
+        assert_eq!(rest(""), "");
+        assert_eq!(without_phrase("Hey Hush, yes.", "hey hush").1, 0);
+        assert!(without_phrase("Yes, go ahead.", "hey hush").1 > 2);
+    }
+}

@@ -1,0 +1,146 @@
+//! The task that reads, understands and dispatches each utterance in
+//! order while audio keeps coming in.
+
+use super::types::*;
+use super::wake::{has_words, letters, read_wake_phrase, without_phrase};
+use crate::{EngineError, Session};
+use hush_audio::{Segment, SAMPLE_RATE};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use zeroize::Zeroize;
+
+pub(crate) struct Job {
+    pub(crate) segment: Segment,
+    pub(crate) speech: Span,
+    /// When the endpoint was decided (or the push-to-talk control released).
+    pub(crate) decided: Instant,
+    pub(crate) endpoint_silence: Duration,
+    /// Taken as a command without the wake check (push-to-talk).
+    pub(crate) addressed: bool,
+    /// Read ahead during the end silence; the utterance may go on.
+    pub(crate) ahead: bool,
+}
+
+pub(crate) struct Worker {
+    pub(crate) busy: Arc<AtomicUsize>,
+    pub(crate) session: Session,
+    pub(crate) mode: Mode,
+    pub(crate) wake: WakeParams,
+    pub(crate) keep_audio: bool,
+    pub(crate) events: mpsc::UnboundedSender<Event>,
+    /// After the phrase alone: utterances starting before this are commands.
+    pub(crate) awake_until: Option<Duration>,
+    /// A reading done ahead, during an utterance's end silence.
+    pub(crate) ahead: Option<(Span, Result<Reading, String>)>,
+}
+
+/// Whisper's reading of an utterance.
+pub(crate) enum Reading {
+    /// A command as heard (and how long recognition took).
+    Heard { text: String, asr: Duration, by: crate::HeardBy },
+    /// The wake check failed.
+    NotForUs { score: f32, took: Duration },
+    /// The wake check passed; what followed the phrase.
+    AfterPhrase { score: f32, text: String, took: Duration },
+}
+
+impl Worker {
+    pub(crate) async fn run(mut self, mut jobs: mpsc::UnboundedReceiver<Job>) {
+        while let Some(job) = jobs.recv().await {
+            let speech = job.speech;
+            if job.ahead {
+                // Only kept if the utterance ends as it is now.
+                let reading = self.read(job.segment, speech, job.addressed).await.map_err(|e| e.to_string());
+                self.ahead = Some((speech, reading));
+                self.busy.fetch_sub(1, Ordering::AcqRel);
+                continue;
+            }
+            let event = match self.handle(job).await {
+                Ok(e) => e,
+                Err(e) => Event::Failed { speech, error: e.to_string() },
+            };
+            self.busy.fetch_sub(1, Ordering::AcqRel);
+            if self.events.send(event).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Whether an utterance is for hush without the wake check.
+    fn expected(&self, speech: Span, addressed: bool) -> bool {
+        self.mode != Mode::WakePhrase || addressed || self.awake_until.is_some_and(|t| speech.start <= t) || self.session.pending().is_some()
+    }
+
+    async fn read(&self, mut segment: Segment, speech: Span, addressed: bool) -> Result<Reading, EngineError> {
+        if self.expected(speech, addressed) {
+            let samples = std::mem::take(&mut segment.samples);
+            let (heard, asr) = self.session.transcribe(samples).await?;
+            // Said anyway (an answer with the phrase before it): only a close
+            // likeness is taken off.
+            let text = match without_phrase(&heard.transcript.text, &self.wake.phrase) {
+                (rest, distance) if self.mode == Mode::WakePhrase && distance * 2 <= letters(&self.wake.phrase) => rest,
+                _ => heard.transcript.text,
+            };
+            return Ok(Reading::Heard { text, asr, by: heard.by });
+        }
+        // The wake check and the transcription in one pass: Whisper scores
+        // the phrase and, if it is there, goes on to read what follows it.
+        let from = (segment.speech_start - segment.start) as usize;
+        let from = from.saturating_sub(SAMPLE_RATE as usize / 10);
+        let mut samples = segment.samples.split_off(from);
+        let rec = self.session.recognizer()?;
+        let (phrase, threshold) = (self.wake.phrase.clone(), self.wake.threshold);
+        let t = Instant::now();
+        let (score, transcript) = tokio::task::spawn_blocking(move || {
+            let r = read_wake_phrase(&rec, &samples, &phrase, threshold);
+            samples.zeroize();
+            r
+        })
+        .await
+        .map_err(|e| EngineError::Worker(e.to_string()))??;
+        let took = t.elapsed();
+        Ok(match transcript {
+            None => Reading::NotForUs { score, took },
+            // The text after the phrase starts with its comma, if any.
+            Some(t) => Reading::AfterPhrase { score, text: t.text.trim_start_matches(|c: char| !c.is_alphanumeric()).to_owned(), took },
+        })
+    }
+
+    async fn handle(&mut self, job: Job) -> Result<Event, EngineError> {
+        let picked = Instant::now();
+        let mut latency = Latency { endpoint_silence: job.endpoint_silence, queued: picked - job.decided, ..Latency::default() };
+        let Job { segment, speech, decided, addressed, .. } = job;
+        let kept = self.keep_audio.then(|| hush_audio::Audio::from_samples(segment.samples.clone()));
+        let reading = match self.ahead.take() {
+            Some((span, reading)) if span == speech => {
+                latency.read_ahead = true;
+                reading.map_err(EngineError::Worker)?
+            }
+            _ => self.read(segment, speech, addressed).await?,
+        };
+        let (text, asr, score, by) = match reading {
+            Reading::Heard { text, asr, .. } if !has_words(&text) => {
+                return Ok(Event::Ignored { speech, reason: Ignored::NoWords, wake_score: None, check: asr });
+            }
+            Reading::Heard { text, asr, by } => (text, asr, None, by),
+            Reading::NotForUs { score, took } => {
+                return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: took });
+            }
+            Reading::AfterPhrase { score, text, took } => {
+                if speech.end - speech.start <= self.wake.phrase_alone || !has_words(&text) {
+                    self.awake_until = Some(speech.end + self.wake.follow_up);
+                    return Ok(Event::Woke { speech, wake_score: score });
+                }
+                (text, took, Some(score), crate::HeardBy::Free)
+            }
+        };
+        self.awake_until = None;
+        let timings = crate::Timings { asr, ..Default::default() };
+        let mut turn = self.session.understand_and_act(text, timings, picked).await;
+        turn.heard_by = Some(by);
+        latency.to_dispatch = decided.elapsed();
+        Ok(Event::Turn(Box::new(LiveTurn { speech, wake_score: score, latency, turn, audio: kept })))
+    }
+}
