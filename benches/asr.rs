@@ -3,8 +3,8 @@
 //! Needs the model in the cache (`make models`).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use hush::asr::Trim;
-use hush::{AsrParams, ModelPaths, Recognizer};
+use hush::parts::asr::Trim;
+use hush::parts::{AsrParams, ModelPaths, Recognizer};
 
 const CLIP: &str = "../shared/data/audio-dev/clean/000_58.wav";
 
@@ -16,7 +16,7 @@ fn recognizer() -> Recognizer {
 
 fn stages(c: &mut Criterion) {
     let rec = recognizer();
-    let (audio, _) = hush::read_wav(CLIP, &Default::default()).expect("dev clip");
+    let (audio, _) = hush::parts::read_wav(CLIP, &Default::default()).expect("dev clip");
     let samples = audio.samples();
     let n_mels = rec.config().num_mel_bins;
     let trimmed = rec.encoder_frames(samples.len(), Some(Trim::default()));

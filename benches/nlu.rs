@@ -4,7 +4,7 @@
 //! sentence. `hush bench nlu` gives the p50/p95 over the same sentences.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use hush::nlu::{IntentSet, MatchParams, Matcher};
+use hush::parts::nlu::{IntentSet, MatchParams, Matcher};
 
 const SLURP: &str = "../shared/data/slurp/devel.jsonl";
 
@@ -47,10 +47,10 @@ fn compile(c: &mut Criterion) {
 /// only the encoder (`make models-minilm`), not a training run.
 fn learned(c: &mut Criterion) {
     let set = IntentSet::builtin().expect("built-in domains load");
-    let examples = hush::learn::data::from_intents(&set, 2, 1);
-    let labels = hush::learn::Labels::from_examples(&examples);
+    let examples = hush::parts::learn::data::from_intents(&set, 2, 1);
+    let labels = hush::parts::learn::Labels::from_examples(&examples);
     let encoder = hush_models::Cache::default().model_dir("minilm");
-    let model = hush::learn::LearnedModel::new(&encoder, labels, 8, 1).expect("run `make models-minilm` first");
+    let model = hush::parts::learn::LearnedModel::new(&encoder, labels, 8, 1).expect("run `make models-minilm` first");
     let mut g = c.benchmark_group("learned parse");
     for text in ["book me a taxi to the airport at five thirty pm", "could you brew me two cappuccinos with oat milk please"] {
         g.bench_function(format!("{} words", text.split_whitespace().count()), |b| b.iter(|| model.predict(&[std::hint::black_box(text)]).expect("predict")));

@@ -5,7 +5,8 @@
 //!     cargo run --release --example embed                 # typed request
 //!     cargo run --release --example embed -- call.wav     # streamed (needs `make models`)
 
-use hush::{async_trait, Action, ActionContext, ActionError, Engine, Intent, ListenParams, Outcome, Turn};
+use hush::listen::ListenParams;
+use hush::{async_trait, Action, ActionContext, ActionError, Engine, Intent, Outcome, Turn};
 
 /// The app's dialer, for the built-in `call_contact` intent.
 struct Dialer;
@@ -37,8 +38,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = Engine::builder().model("tiny.en-q8_0").action(Dialer).build()?;
     // Stands in for the app's audio callback: 20 ms frames at the
     // recording's own rate.
-    let (frames, info) = hush::audio::read_wav_frames(&wav, &Default::default())?;
-    let mono = hush::audio::downmix(&frames, info.channels as usize);
+    let (frames, info) = hush::parts::audio::read_wav_frames(&wav, &Default::default())?;
+    let mono = hush::parts::audio::downmix(&frames, info.channels as usize);
     let mut stream = engine.session().stream(ListenParams::default())?;
     for frame in mono.chunks(info.sample_rate as usize / 50) {
         if let Some(turn) = stream.feed(frame, info.sample_rate).await? {

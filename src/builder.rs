@@ -2,14 +2,14 @@
 
 use crate::engine::Engine;
 use crate::error::EngineError;
+use crate::parts::LEARNED_THRESHOLD;
 use crate::recognize::{Decoding, GrammarParams, Hearing};
 use crate::session::Session;
 use crate::shared::{known_intents, Actions, Shared};
 use crate::understand::Understanding;
-use crate::LEARNED_THRESHOLD;
 use hush_actions::{reference_actions, Action, AuditLog, DialogueParams, Ledger, Simulation};
 use hush_asr::{AsrParams, ModelPaths, Recognizer};
-use hush_audio::DecodeOptions;
+use hush_audio::AudioLimits;
 use hush_learn::{LearnError, LearnedModel};
 use hush_nlu::{IntentErrors, IntentSet, MatchParams, Matcher};
 use std::path::{Path, PathBuf};
@@ -45,7 +45,7 @@ pub struct EngineBuilder {
     action_timeout: Duration,
     audit_log: Option<PathBuf>,
     dry_run: bool,
-    audio: DecodeOptions,
+    audio: AudioLimits,
     decoding: Decoding,
     grammar: GrammarParams,
 }
@@ -66,7 +66,7 @@ impl Default for EngineBuilder {
             action_timeout: hush_actions::DEFAULT_TIMEOUT,
             audit_log: None,
             dry_run: false,
-            audio: DecodeOptions::default(),
+            audio: AudioLimits::default(),
             decoding: Decoding::default(),
             grammar: GrammarParams::default(),
         }
@@ -87,6 +87,7 @@ impl EngineBuilder {
         self
     }
 
+    /// Threads, compute device, weight mode and decoding options of the speech model.
     pub fn asr_params(mut self, params: AsrParams) -> Self {
         self.asr = params;
         self
@@ -106,6 +107,7 @@ impl EngineBuilder {
         self
     }
 
+    /// How forgiving the template matcher is (edit costs, confidence threshold).
     pub fn match_params(mut self, params: MatchParams) -> Self {
         self.matching = params;
         self
@@ -114,7 +116,7 @@ impl EngineBuilder {
     /// A model trained with `hush train` (its encoder from the model
     /// cache), read when no template matches word for word; it answers
     /// when its calibrated confidence is at least
-    /// [`LEARNED_THRESHOLD`](crate::LEARNED_THRESHOLD) and above the
+    /// [`LEARNED_THRESHOLD`](crate::parts::LEARNED_THRESHOLD) and above the
     /// templates' (see [`Understanding`]).
     pub fn learned_model(self, dir: impl Into<PathBuf>) -> Self {
         self.learned_model_with_threshold(dir, LEARNED_THRESHOLD)
@@ -151,6 +153,7 @@ impl EngineBuilder {
         self
     }
 
+    /// How long a confirmation or a missing-slot question stays open.
     pub fn dialogue(mut self, params: DialogueParams) -> Self {
         self.dialogue = params;
         self
@@ -176,7 +179,7 @@ impl EngineBuilder {
     }
 
     /// Limits for decoding WAV files (longest duration, silence floor).
-    pub fn audio_limits(mut self, limits: DecodeOptions) -> Self {
+    pub fn audio_limits(mut self, limits: AudioLimits) -> Self {
         self.audio = limits;
         self
     }
@@ -194,6 +197,7 @@ impl EngineBuilder {
         self
     }
 
+    /// Loads the model, intents and actions; fails with what is wrong, nothing half-built.
     pub fn build(self) -> Result<Engine, EngineError> {
         let recognizer = match self.model {
             None => None,
@@ -251,6 +255,7 @@ impl EngineBuilder {
 }
 
 impl Engine {
+    /// A builder with the defaults: no speech model, the built-in intents, no actions.
     pub fn builder() -> EngineBuilder {
         EngineBuilder::default()
     }

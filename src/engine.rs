@@ -15,6 +15,21 @@ use std::sync::Arc;
 ///
 /// The `process_*` calls run one conversation (the engine's default
 /// session); [`Engine::session`] starts others that share the models.
+///
+/// Text needs no speech model, so this runs anywhere: a payment waits for
+/// a plain "yes".
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), hush::EngineError> {
+/// let engine = hush::Engine::builder().reference_actions_in_memory().build()?;
+/// let turn = engine.process_text("pay my electricity bill of forty two dollars").await?;
+/// assert_eq!(turn.intent.as_deref(), Some("pay_bill"));
+/// assert!(turn.prompt.is_some(), "hush asks first: {}", turn.reply());
+/// let turn = engine.process_text("yes").await?;
+/// assert_eq!(turn.outcome.map(|o| o.status), Some(hush::Status::Done));
+/// # Ok(()) }
+/// ```
 pub struct Engine {
     pub(crate) shared: Arc<Shared>,
     pub(crate) default: Session,
@@ -46,6 +61,7 @@ impl Engine {
         self.default.process_text(text).await
     }
 
+    /// The intents the engine understands.
     pub fn intents(&self) -> &IntentSet {
         self.shared.understanding.matcher().intents()
     }
@@ -72,10 +88,12 @@ impl Engine {
         Ok(())
     }
 
+    /// Whether a speech model was loaded (an engine without one takes text only).
     pub fn has_model(&self) -> bool {
         self.shared.recognizer.is_some()
     }
 
+    /// How speech is decoded (free, biased, constrained to the templates, or auto).
     pub fn decoding(&self) -> Decoding {
         self.shared.hearing.decoding()
     }

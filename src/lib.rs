@@ -1,17 +1,18 @@
 //! hush: an on-device voice assistant engine.
 //!
-//! Audio in, action done: [`audio`] decodes and resamples WAV to 16 kHz
-//! mono, [`asr`] runs a (quantised) Whisper model on it, [`nlu`] turns the
-//! transcript into an intent with slots using the intent files of
-//! `intents/` (with, optionally, a [`learn`]ed model for wordings no
-//! template covers: see [`Understanding`]), and [`actions`] applies the
-//! dialogue rules (confirmation, missing slots) and runs the app's
-//! [`Action`]. [`Engine`] joins them: build it once, then hand it audio or
-//! text and read the [`Turn`]; or [`Session::listen`] to a live stream and
-//! read [`Event`]s as utterances end ([`listen`]: endpointing, wake phrase,
-//! push-to-talk, barge-in), or feed a [`Stream`] frame by frame from the
-//! app's own audio stack and get a turn back when an utterance ends.
+//! Audio in, action done: an [`Engine`] transcribes speech with a
+//! (quantised) Whisper model, reads the intent and its slots with the
+//! intent files of `intents/` (and, optionally, a learned model), applies
+//! the dialogue rules (confirmation, missing slots), and runs the app's
+//! [`Action`]. Build it once; hand it audio or text and read the [`Turn`];
+//! or [`Session::listen`] to a live stream and read [`listen::Event`]s as
+//! utterances end (endpointing, wake phrase, push-to-talk, barge-in); or
+//! feed a [`Stream`] frame by frame from the app's own audio stack.
 //! Nothing here touches the network, and audio is never written anywhere.
+//!
+//! The root holds what an app needs. The stages themselves (audio,
+//! recognition, intents, learned model, actions) and the parts tools and
+//! research use are under [`parts`].
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -20,6 +21,7 @@
 //! println!("{} -> {}", turn.transcript, turn.reply());
 //! # Ok(()) }
 //! ```
+#![deny(missing_docs)]
 
 mod builder;
 mod engine;
@@ -32,23 +34,33 @@ mod stream;
 mod turn;
 mod understand;
 
-pub use builder::{load_learned, EngineBuilder};
+pub use builder::EngineBuilder;
 pub use engine::Engine;
 pub use error::EngineError;
-pub use hush_actions as actions;
 pub use hush_actions::{async_trait, Action, ActionContext, ActionError, Outcome, Status};
-pub use hush_asr as asr;
-pub use hush_audio as audio;
-pub use hush_learn as learn;
-pub use hush_learn::DEFAULT_THRESHOLD as LEARNED_THRESHOLD;
-pub use hush_nlu as nlu;
-pub use listen::{Event, ListenParams, Listener, LiveTurn, Mode, WakeParams};
-pub use recognize::{Decoding, GrammarParams, Heard, HeardBy, Hearing, PROMPT_CHARS};
+pub use hush_nlu::{Intent, Slot, Value};
+pub use recognize::Decoding;
 pub use session::Session;
 pub use stream::Stream;
-pub use turn::{Timings, Turn};
-pub use understand::{Reading, Source, Understanding};
+pub use turn::Turn;
 
-pub use hush_asr::{AsrError, AsrParams, DecodeOptions, ModelPaths, Recognizer, Transcript};
-pub use hush_audio::{read_wav, Audio, AudioError, DecodeOptions as AudioOptions};
-pub use hush_nlu::{Intent, IntentSet, MatchParams, Matcher, Slot, Value};
+/// The stages and research parts behind the [`Engine`]: each stage's crate,
+/// the recogniser and the readers the engine combines, and the types the
+/// builder's finer settings take. Tools (the `hush` CLI, benchmarks) use
+/// them; an app that only builds an engine does not need them.
+pub mod parts {
+    pub use crate::builder::load_learned;
+    pub use crate::recognize::{GrammarParams, Heard, HeardBy, Hearing, PROMPT_CHARS};
+    pub use crate::turn::TurnTimings;
+    pub use crate::understand::{ReadBy, Understanding, Understood};
+    pub use hush_actions as actions;
+    pub use hush_asr as asr;
+    pub use hush_asr::{AsrError, AsrParams, DecodeOptions, ModelPaths, Recognizer, Transcript};
+    pub use hush_audio as audio;
+    pub use hush_audio::{read_wav, Audio, AudioError, AudioLimits};
+    pub use hush_learn as learn;
+    /// The learned model's default confidence threshold.
+    pub use hush_learn::DEFAULT_THRESHOLD as LEARNED_THRESHOLD;
+    pub use hush_nlu as nlu;
+    pub use hush_nlu::{IntentSet, MatchParams, Matcher};
+}

@@ -31,7 +31,9 @@ pub enum Decoding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HeardBy {
+    /// Whisper wrote what it heard.
     Free,
+    /// Whisper was kept inside the intent templates.
     Grammar,
 }
 
@@ -62,7 +64,9 @@ impl Default for GrammarParams {
 /// What was heard, and how.
 #[derive(Debug, Clone)]
 pub struct Heard {
+    /// What was said.
     pub transcript: Transcript,
+    /// Which decoding it came from.
     pub by: HeardBy,
     /// The intent whose template the grammar sentence is.
     pub intent: Option<String>,
@@ -116,6 +120,7 @@ impl Hearing {
         Hearing { decoding, params, prompt, grammar }
     }
 
+    /// How speech is decoded.
     pub fn decoding(&self) -> Decoding {
         self.decoding
     }

@@ -4,7 +4,7 @@
 use crate::error::EngineError;
 use crate::recognize::Heard;
 use crate::shared::Shared;
-use crate::turn::{Timings, Turn};
+use crate::turn::{Turn, TurnTimings};
 use hush_actions::{ActionContext, CancellationToken, Dialogue, Outcome, Status, Step};
 use hush_asr::Recognizer;
 use hush_audio::Audio;
@@ -29,6 +29,7 @@ impl Session {
         Session { shared, dialogue: Arc::new(Mutex::new(dialogue)), running: Arc::new(Mutex::new(None)) }
     }
 
+    /// A turn from a WAV file (any rate and channel count).
     pub async fn process_wav(&self, path: impl AsRef<Path>) -> Result<Turn, EngineError> {
         let t = Instant::now();
         runtime()?;
@@ -37,6 +38,7 @@ impl Session {
         self.process_audio(audio, t).await
     }
 
+    /// A turn from mono PCM samples in [-1, 1] at `rate` Hz.
     pub async fn process_pcm(&self, samples: &[f32], rate: u32) -> Result<Turn, EngineError> {
         let t = Instant::now();
         runtime()?;
@@ -45,9 +47,10 @@ impl Session {
         self.process_audio(audio, t).await
     }
 
+    /// A turn from typed (or already transcribed) text.
     pub async fn process_text(&self, text: &str) -> Result<Turn, EngineError> {
         runtime()?;
-        Ok(self.understand_and_act(text.to_owned(), Timings::default(), Instant::now()).await)
+        Ok(self.understand_and_act(text.to_owned(), TurnTimings::default(), Instant::now()).await)
     }
 
     /// Stops the running action, if any, keeping a pending question;
@@ -80,9 +83,9 @@ impl Session {
     }
 
     async fn process_audio(&self, audio: Audio, start: Instant) -> Result<Turn, EngineError> {
-        let timings = Timings { audio: start.elapsed(), ..Timings::default() };
+        let timings = TurnTimings { audio: start.elapsed(), ..TurnTimings::default() };
         let (heard, asr) = self.transcribe(audio).await?;
-        let mut turn = self.understand_and_act(heard.transcript.text, Timings { asr, ..timings }, start).await;
+        let mut turn = self.understand_and_act(heard.transcript.text, TurnTimings { asr, ..timings }, start).await;
         turn.heard_by = Some(heard.by);
         Ok(turn)
     }
@@ -112,7 +115,7 @@ impl Session {
         Ok((heard, t.elapsed()))
     }
 
-    pub(crate) async fn understand_and_act(&self, transcript: String, mut timings: Timings, start: Instant) -> Turn {
+    pub(crate) async fn understand_and_act(&self, transcript: String, mut timings: TurnTimings, start: Instant) -> Turn {
         let sh = &self.shared;
         let t = Instant::now();
         let reading = sh.understanding.read(&transcript);

@@ -6,7 +6,7 @@ use crate::recognize::Hearing;
 use crate::understand::Understanding;
 use hush_actions::{Action, AuditLog, DialogueParams, Registry, RegistryError};
 use hush_asr::Recognizer;
-use hush_audio::DecodeOptions;
+use hush_audio::AudioLimits;
 use hush_nlu::IntentSet;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, RwLock};
@@ -20,7 +20,7 @@ pub(crate) struct Shared {
     pub(crate) actions: RwLock<Actions>,
     pub(crate) audit: Option<AuditLog>,
     pub(crate) dry_run: bool,
-    pub(crate) audio: DecodeOptions,
+    pub(crate) audio: AudioLimits,
     pub(crate) dialogue: DialogueParams,
     pub(crate) turns: AtomicU64,
 }

@@ -1,7 +1,7 @@
 //! What one utterance gave: its transcript, intent, outcome and timings.
 
 use crate::recognize::HeardBy;
-use crate::understand::Source;
+use crate::understand::ReadBy;
 use hush_actions::Outcome;
 use hush_nlu::Slot;
 use serde::Serialize;
@@ -16,19 +16,21 @@ pub struct Turn {
     pub intent: Option<String>,
     /// Who understood this utterance: the templates or the learned model
     /// (None when neither understood it).
-    pub source: Option<Source>,
+    pub source: Option<ReadBy>,
     /// Which decoding the transcript came from (None for typed text).
     pub heard_by: Option<HeardBy>,
     /// Its slots; sensitive values stay here but print as `<redacted>` in
     /// Debug and JSON.
     #[serde(serialize_with = "redacted")]
     pub slots: Vec<Slot>,
+    /// The intent's confidence, 0..1 (0 when not understood).
     pub confidence: f32,
     /// A question for the user; the answer is the next turn.
     pub prompt: Option<String>,
     /// How it ended; None while a question is pending.
     pub outcome: Option<Outcome>,
-    pub timings: Timings,
+    /// Time spent in each stage.
+    pub timings: TurnTimings,
 }
 
 fn redacted<S: serde::Serializer>(slots: &[Slot], s: S) -> Result<S::Ok, S::Error> {
@@ -44,10 +46,11 @@ impl Turn {
 
 /// Time spent in each stage of a turn.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Timings {
+pub struct TurnTimings {
     /// Decoding and resampling audio.
     #[serde(serialize_with = "millis")]
     pub audio: Duration,
+    /// Speech recognition.
     #[serde(serialize_with = "millis")]
     pub asr: Duration,
     /// Parsing and the dialogue rules.
@@ -56,6 +59,7 @@ pub struct Timings {
     /// Running the action.
     #[serde(serialize_with = "millis")]
     pub dispatch: Duration,
+    /// From the call (or the end of speech) to the outcome.
     #[serde(serialize_with = "millis")]
     pub total: Duration,
 }

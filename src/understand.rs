@@ -16,16 +16,20 @@ use std::sync::{Arc, Mutex};
 /// Which reader answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Source {
+pub enum ReadBy {
+    /// The intent templates.
     Template,
+    /// The learned model.
     Learned,
 }
 
 /// An understood request and who understood it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Reading {
+pub struct Understood {
+    /// The intent and its slots.
     pub intent: Intent,
-    pub source: Source,
+    /// Which reader found it.
+    pub source: ReadBy,
 }
 
 /// Answer matchers per (intent, slot): one slot's lists and parsers.
@@ -39,6 +43,7 @@ pub struct Understanding {
 }
 
 impl Understanding {
+    /// Templates only; add a learned model with [`Understanding::with_model`].
     pub fn new(matcher: Matcher) -> Understanding {
         Understanding { matcher, learned: None, answers: Mutex::new(HashMap::new()) }
     }
@@ -49,22 +54,24 @@ impl Understanding {
         self
     }
 
+    /// The template matcher.
     pub fn matcher(&self) -> &Matcher {
         &self.matcher
     }
 
+    /// The learned model, if any.
     pub fn model(&self) -> Option<&LearnedModel> {
         self.learned.as_ref().map(|(m, _)| m)
     }
 
     /// Reads `text` under the fusion rules (see the module's doc).
-    pub fn read(&self, text: &str) -> Option<Reading> {
+    pub fn read(&self, text: &str) -> Option<Understood> {
         let template = self.matcher.parse(text);
         let Some((model, threshold)) = &self.learned else {
-            return template.map(|intent| Reading { intent, source: Source::Template });
+            return template.map(|intent| Understood { intent, source: ReadBy::Template });
         };
         if template.as_ref().is_some_and(|t| t.cost == 0.0) {
-            return template.map(|intent| Reading { intent, source: Source::Template });
+            return template.map(|intent| Understood { intent, source: ReadBy::Template });
         }
         let learned = match model.predict(&[text]) {
             Ok(mut p) => p.pop().filter(|p| p.confidence >= *threshold).map(|p| self.intent(p, text)),
@@ -74,9 +81,9 @@ impl Understanding {
             }
         };
         match (template, learned) {
-            (Some(t), Some(l)) if t.confidence >= l.confidence => Some(Reading { intent: t, source: Source::Template }),
-            (_, Some(l)) => Some(Reading { intent: l, source: Source::Learned }),
-            (t, None) => t.map(|intent| Reading { intent, source: Source::Template }),
+            (Some(t), Some(l)) if t.confidence >= l.confidence => Some(Understood { intent: t, source: ReadBy::Template }),
+            (_, Some(l)) => Some(Understood { intent: l, source: ReadBy::Learned }),
+            (t, None) => t.map(|intent| Understood { intent, source: ReadBy::Template }),
         }
     }
 

@@ -65,7 +65,7 @@ fn no_freed_buffer_holds_the_audio_of_a_turn() {
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
     let e = engine();
     let clip = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/audio/pay_bill.wav");
-    let (audio, _) = hush::read_wav(clip, &Default::default()).unwrap();
+    let (audio, _) = hush::parts::read_wav(clip, &Default::default()).unwrap();
     let pcm: Vec<f32> = audio.samples().to_vec();
 
     // PCM handed over directly at 16 kHz (no resampling: the engine's copy
@@ -97,20 +97,20 @@ fn no_freed_buffer_holds_the_audio_of_a_turn() {
     stream.extend(vec![0.0f32; 8_000]);
     arm(&pcm);
     let events = rt.block_on(async {
-        let (mut writer, capture) = hush::audio::capture(16_000, 1, std::time::Duration::from_secs(30)).unwrap();
+        let (mut writer, capture) = hush::parts::audio::capture(16_000, 1, std::time::Duration::from_secs(30)).unwrap();
         writer.write(&stream).unwrap();
         writer.close();
-        let mut listener = e.session().listen(hush::ListenParams { mode: hush::Mode::Continuous, ..Default::default() }).unwrap();
+        let mut listener = e.session().listen(hush::listen::ListenParams { mode: hush::listen::Mode::Continuous, ..Default::default() }).unwrap();
         let mut events = Vec::new();
-        while let hush::audio::Read::Audio(mut chunk) = capture.read(1_600, std::time::Duration::ZERO).unwrap() {
+        while let hush::parts::audio::Read::Audio(mut chunk) = capture.read(1_600, std::time::Duration::ZERO).unwrap() {
             events.extend(listener.replay(&chunk).await);
-            hush::audio::clear(&mut chunk);
+            hush::parts::audio::clear(&mut chunk);
         }
         events.extend(listener.finish().await);
         events
     });
     let (dirty, _) = disarm();
-    let intents: Vec<_> = events.iter().filter_map(|e| if let hush::Event::Turn(t) = e { t.turn.intent.clone() } else { None }).collect();
+    let intents: Vec<_> = events.iter().filter_map(|e| if let hush::listen::Event::Turn(t) = e { t.turn.intent.clone() } else { None }).collect();
     assert_eq!(intents, ["pay_bill"], "{events:?}");
     assert_eq!(dirty, 0, "{dirty} freed buffers still held the audio heard live");
 

@@ -3,7 +3,7 @@
 //! with the ledger checked, and spoken replies (espeak-ng clips in
 //! `tests/fixtures/replies/`) heard by the model under every decoding.
 
-use hush::actions::Ledger;
+use hush::parts::actions::Ledger;
 use hush::{Decoding, Engine, Status};
 
 #[path = "fixtures/replies.rs"]
@@ -68,7 +68,7 @@ async fn spoken_replies_under_every_decoding() {
             assert!(s.process_text("pay my water bill").await.unwrap().prompt.is_some());
             let t = s.process_wav(clip(name)).await.unwrap();
             assert_ne!(status(&t), Some(Status::Done), "{decoding:?} {name}: {t:?}");
-            assert_eq!(t.heard_by, Some(hush::HeardBy::Free), "{decoding:?} {name}");
+            assert_eq!(t.heard_by, Some(hush::parts::HeardBy::Free), "{decoding:?} {name}");
         }
         assert!(Ledger::open(&path).unwrap().payments().unwrap().is_empty(), "{decoding:?}");
         let s = e.session();

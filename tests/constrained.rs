@@ -6,8 +6,9 @@ mod common;
 
 use candle_core::{Device, Tensor};
 use common::*;
-use hush::nlu::{IntentSet, MatchParams, Matcher};
-use hush::{AsrParams, Decoding, Engine, GrammarParams, HeardBy, Hearing, Status};
+use hush::parts::nlu::{IntentSet, MatchParams, Matcher};
+use hush::parts::{AsrParams, GrammarParams, HeardBy, Hearing};
+use hush::{Decoding, Engine, Status};
 
 fn clip(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/audio/{name}.wav"))

@@ -2,7 +2,7 @@
 //! cancellation, app actions next to the reference ones. Speech input is in
 //! `engine_audio.rs`.
 
-use hush::actions::{DialogueParams, Simulation};
+use hush::parts::actions::{DialogueParams, Simulation};
 use hush::{async_trait, Action, ActionContext, ActionError, Engine, EngineError, Intent, Outcome, Status};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -176,7 +176,7 @@ async fn a_hundred_users_confirming_the_same_payment_pay_once() {
     }
     assert_eq!(statuses.iter().filter(|s| **s == Status::Done).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| matches!(s, Status::Done | Status::AlreadyDone)));
-    let l = hush::actions::Ledger::open(&ledger).unwrap();
+    let l = hush::parts::actions::Ledger::open(&ledger).unwrap();
     assert_eq!(l.payments().unwrap().len(), 1);
     assert_eq!(l.account("main").unwrap().unwrap().balance_cents, 125000 - 1875);
 }

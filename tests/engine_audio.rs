@@ -29,9 +29,9 @@ async fn spoken_payment_is_confirmed_by_a_spoken_yes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pcm_at_any_rate() {
     let e = engine();
-    let (audio, _) = hush::read_wav(clip("book_ride"), &Default::default()).unwrap();
+    let (audio, _) = hush::parts::read_wav(clip("book_ride"), &Default::default()).unwrap();
     for rate in [8_000, 16_000, 44_100, 48_000] {
-        let pcm = hush::audio::resample(audio.samples(), 16_000, rate).unwrap();
+        let pcm = hush::parts::audio::resample(audio.samples(), 16_000, rate).unwrap();
         let t = e.session().process_pcm(&pcm, rate).await.unwrap();
         assert_eq!(t.intent.as_deref(), Some("order_ride"), "{rate} Hz: {t:?}");
         assert_eq!(t.slots[0].value, hush::Value::Text("airport".into()), "{rate} Hz");

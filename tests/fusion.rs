@@ -3,8 +3,9 @@
 //! `fixtures/coffee-learned.jsonl`, which on purpose labels the template
 //! sentence "is my coffee ready" with the wrong intent.
 
-use hush::learn::{data, Format, Labels, LearnedModel, TrainParams};
-use hush::{IntentSet, MatchParams, Matcher, Source, Understanding, Value};
+use hush::parts::learn::{data, Format, Labels, LearnedModel, TrainParams};
+use hush::parts::{IntentSet, MatchParams, Matcher, ReadBy, Understanding};
+use hush::Value;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -36,7 +37,7 @@ fn templates() -> Understanding {
 }
 
 fn understanding(threshold: f32) -> Understanding {
-    templates().with_model(hush::load_learned(model_dir()).unwrap(), threshold)
+    templates().with_model(hush::parts::load_learned(model_dir()).unwrap(), threshold)
 }
 
 #[test]
@@ -45,17 +46,17 @@ fn an_exact_template_match_wins_over_the_learned_model() {
     let learned = u.model().unwrap().predict(&["is my coffee ready"]).unwrap();
     assert_eq!(learned[0].intent, "order_coffee", "the fixture taught the model the wrong intent");
     let r = u.read("is my coffee ready").unwrap();
-    assert_eq!((r.intent.name.as_str(), r.source), ("brew_status", Source::Template));
+    assert_eq!((r.intent.name.as_str(), r.source), ("brew_status", ReadBy::Template));
 }
 
 #[test]
 fn the_learned_model_answers_what_no_template_covers_with_parsed_slots() {
-    let u = understanding(hush::LEARNED_THRESHOLD);
+    let u = understanding(hush::parts::LEARNED_THRESHOLD);
     let text = "could you brew me two cappuccino";
     assert!(u.matcher().parse(text).is_none(), "no template says this");
     let r = u.read(text).expect("the learned model understands it");
-    assert_eq!((r.intent.name.as_str(), r.source), ("order_coffee", Source::Learned));
-    assert!(r.intent.confidence >= hush::LEARNED_THRESHOLD);
+    assert_eq!((r.intent.name.as_str(), r.source), ("order_coffee", ReadBy::Learned));
+    assert!(r.intent.confidence >= hush::parts::LEARNED_THRESHOLD);
     // Slot text goes through the same parsers as templates: a number word
     // becomes an integer, a list phrase its canonical value.
     assert_eq!(r.intent.slot("size").map(|s| &s.value), Some(&Value::Integer(2)));
@@ -63,7 +64,7 @@ fn the_learned_model_answers_what_no_template_covers_with_parsed_slots() {
     assert!(r.intent.missing.is_empty());
 
     let r = u.read("please brew me one cafe latte").expect("understood");
-    assert_eq!(r.source, Source::Learned);
+    assert_eq!(r.source, ReadBy::Learned);
     assert_eq!(r.intent.slot("drink").map(|s| &s.value), Some(&Value::Text("latte".into())), "{:?}", r.intent.slots);
 }
 
@@ -80,10 +81,10 @@ async fn the_engine_asks_to_confirm_what_the_learned_model_understood() {
     let engine = hush::Engine::builder().intents(INTENTS).learned_model(model_dir()).reference_actions_in_memory().build().unwrap();
     let turn = engine.process_text("could you brew me two cappuccino").await.unwrap();
     assert_eq!(turn.intent.as_deref(), Some("order_coffee"));
-    assert_eq!(turn.source, Some(Source::Learned));
+    assert_eq!(turn.source, Some(ReadBy::Learned));
     assert!(turn.prompt.is_some(), "order_coffee needs a confirmation: {turn:?}");
     let turn = engine.process_text("is my coffee ready").await.unwrap();
-    assert_eq!((turn.intent.as_deref(), turn.source), (Some("brew_status"), Some(Source::Template)));
+    assert_eq!((turn.intent.as_deref(), turn.source), (Some("brew_status"), Some(ReadBy::Template)));
 }
 
 #[test]

@@ -2,16 +2,17 @@
 //! the model: `make models`): segmentation, turns in order, the wake
 //! phrase, push-to-talk and barge-in.
 
-use hush::audio::mix::{at_level, trimmed, Stitch};
+use hush::listen::ListenParams;
 use hush::listen::{Event, LiveTurn, Mode};
-use hush::{async_trait, Action, ActionContext, ActionError, Engine, Intent, ListenParams, Outcome, Status};
+use hush::parts::audio::mix::{at_level, trimmed, Stitch};
+use hush::{async_trait, Action, ActionContext, ActionError, Engine, Intent, Outcome, Status};
 use std::time::Duration;
 
 const RATE: f64 = 16_000.0;
 
 fn clip(path: &str) -> Vec<f32> {
     let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
-    let (audio, _) = hush::read_wav(&path, &Default::default()).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let (audio, _) = hush::parts::read_wav(&path, &Default::default()).unwrap_or_else(|e| panic!("{path}: {e}"));
     at_level(audio.samples(), -20.0)
 }
 
@@ -21,7 +22,7 @@ fn demo(name: &str) -> Vec<f32> {
 
 fn noise(name: &str) -> Vec<f32> {
     let path = format!("{}/../shared/data/noise/{name}.wav", env!("CARGO_MANIFEST_DIR"));
-    hush::read_wav(&path, &Default::default()).unwrap_or_else(|e| panic!("{path}: {e}")).0.samples().to_vec()
+    hush::parts::read_wav(&path, &Default::default()).unwrap_or_else(|e| panic!("{path}: {e}")).0.samples().to_vec()
 }
 
 /// "Hey hush" (a Piper clip) and a command in one breath: 0.15 s between.
@@ -238,6 +239,6 @@ fn listening_without_a_runtime_or_model_is_an_error() {
     let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     let _inside = rt.enter();
     assert!(matches!(engine.session().listen(continuous()), Err(hush::EngineError::NoModel)));
-    let empty = ListenParams { mode: Mode::WakePhrase, wake: hush::WakeParams { phrase: " ".into(), ..Default::default() }, ..continuous() };
+    let empty = ListenParams { mode: Mode::WakePhrase, wake: hush::listen::WakeParams { phrase: " ".into(), ..Default::default() }, ..continuous() };
     assert!(matches!(engine.session().listen(empty), Err(hush::EngineError::Wake(_))));
 }

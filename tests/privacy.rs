@@ -103,7 +103,7 @@ fn engine_crates_have_no_network_dependencies() {
 /// `Debug` form, which `tracing` fields use, hides the value and the words.
 #[test]
 fn sensitive_slot_values_stay_out_of_debug_output() {
-    let m = hush::Matcher::new(hush::IntentSet::builtin().expect("built-in domains"), hush::MatchParams::default());
+    let m = hush::parts::Matcher::new(hush::parts::IntentSet::builtin().expect("built-in domains"), hush::parts::MatchParams::default());
     for text in ["pay my water bill of $4,217.50", "text mom the door code is 4217"] {
         let intent = m.parse(text).expect("understood");
         assert!(intent.slots.iter().any(|s| s.sensitive), "{text}: a sensitive slot is filled");

@@ -1,12 +1,13 @@
 //! The streaming API (needs the model: `make models`): frames of the host's
 //! own audio, at its own rate, in; a turn out when each utterance ends.
 
-use hush::audio::mix::{at_level, Stitch};
-use hush::{Engine, EngineError, ListenParams, Status, Stream, Turn};
+use hush::listen::ListenParams;
+use hush::parts::audio::mix::{at_level, Stitch};
+use hush::{Engine, EngineError, Status, Stream, Turn};
 
 fn demo(name: &str) -> Vec<f32> {
     let path = format!("{}/examples/audio/{name}.wav", env!("CARGO_MANIFEST_DIR"));
-    at_level(hush::read_wav(&path, &Default::default()).unwrap().0.samples(), -20.0)
+    at_level(hush::parts::read_wav(&path, &Default::default()).unwrap().0.samples(), -20.0)
 }
 
 /// The demo conversation with a second of quiet around each utterance, at
@@ -18,7 +19,7 @@ fn conversation() -> Vec<i16> {
         s.clip(&demo(name));
         s.pause(1.0);
     }
-    let at48 = hush::audio::resample(s.samples(), 16_000, 48_000).unwrap();
+    let at48 = hush::parts::audio::resample(s.samples(), 16_000, 48_000).unwrap();
     at48.iter().map(|x| (x * 32767.0).round() as i16).collect()
 }
 
@@ -88,14 +89,14 @@ async fn rate_changes_and_bad_frames_lose_nothing() {
     // The first two utterances at 48 kHz, the rest at 16 kHz; the final
     // second of quiet is not fed.
     let cut = pcm.len() * 5 / 9;
-    let rest = hush::audio::resample(&pcm[cut..], 48_000, 16_000).unwrap();
+    let rest = hush::parts::audio::resample(&pcm[cut..], 48_000, 16_000).unwrap();
     let rest = &rest[..rest.len() - 16_000];
     let mut turns = Vec::new();
     for (i, frame) in pcm[..cut].chunks(960).enumerate() {
         turns.extend(s.feed(frame, 48_000).await.unwrap());
         if i == 10 {
             assert!(matches!(s.feed(&[0.0, f32::NAN], 48_000).await, Err(EngineError::Samples(_))));
-            assert!(matches!(s.feed(&[0.0; 100], 1).await, Err(EngineError::Audio(hush::AudioError::BadRate(1)))));
+            assert!(matches!(s.feed(&[0.0; 100], 1).await, Err(EngineError::Audio(hush::parts::AudioError::BadRate(1)))));
             assert!(s.feed(&[], 48_000).await.unwrap().is_none());
         }
     }

@@ -20,6 +20,7 @@ pub enum Mode {
 /// The wake phrase and how it is checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WakeParams {
+    /// The phrase, e.g. "hey hush" (lower case, as Whisper writes it).
     pub phrase: String,
     /// Scores at or above this wake hush (see [`wake_score`](super::wake_score)).
     pub threshold: f32,
@@ -50,8 +51,11 @@ pub const WAKE_THRESHOLD: f32 = -6.35;
 /// Listening settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListenParams {
+    /// Which utterances are commands.
     pub mode: Mode,
+    /// The voice activity detector and endpointer.
     pub vad: VadParams,
+    /// The wake phrase, in [`Mode::WakePhrase`].
     pub wake: WakeParams,
     /// Speech that starts while an action runs cancels it.
     pub barge_in: bool,
@@ -81,8 +85,10 @@ impl Default for ListenParams {
 /// Where an utterance's speech lies in the stream (from its first sample).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Span {
+    /// Where speech began (audio time since listening began).
     #[serde(serialize_with = "secs")]
     pub start: Duration,
+    /// Where it ended.
     #[serde(serialize_with = "secs")]
     pub end: Duration,
 }
@@ -117,10 +123,13 @@ pub struct Latency {
 /// A turn heard live.
 #[derive(Debug, Clone, Serialize)]
 pub struct LiveTurn {
+    /// Where the utterance was in the stream.
     pub speech: Span,
     /// The wake check's score, in wake-phrase mode when it ran.
     pub wake_score: Option<f32>,
+    /// How long the user waited.
     pub latency: Latency,
+    /// The turn itself.
     pub turn: Turn,
     /// The utterance's 16 kHz audio, only with [`ListenParams::keep_audio`].
     #[serde(skip)]
@@ -131,6 +140,7 @@ pub struct LiveTurn {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Ignored {
+    /// It did not start with the wake phrase.
     NoWakePhrase,
     /// Whisper heard no words (a bump, a breath, a clatter).
     NoWords,
@@ -142,27 +152,43 @@ pub enum Ignored {
 pub enum Event {
     /// Speech began.
     SpeechStarted {
+        /// Where in the stream (audio time since listening began).
         #[serde(serialize_with = "secs")]
         at: Duration,
     },
     /// Speech began while an action ran, and the action was cancelled.
     BargeIn {
+        /// Where in the stream (audio time since listening began).
         #[serde(serialize_with = "secs")]
         at: Duration,
     },
     /// An utterance that was not for hush.
     Ignored {
+        /// Where the utterance was.
         speech: Span,
+        /// Why it was not a command.
         reason: Ignored,
+        /// The wake check's score, when it ran.
         wake_score: Option<f32>,
+        /// How long the check took.
         #[serde(serialize_with = "millis")]
         check: Duration,
     },
     /// The wake phrase on its own: the next utterance is the command.
-    Woke { speech: Span, wake_score: f32 },
+    Woke {
+        /// Where the phrase was said.
+        speech: Span,
+        /// The wake check's score.
+        wake_score: f32,
+    },
     /// An utterance became a turn.
     Turn(Box<LiveTurn>),
     /// An utterance could not be handled (a recogniser error); listening
     /// goes on.
-    Failed { speech: Span, error: String },
+    Failed {
+        /// Where the utterance was.
+        speech: Span,
+        /// What went wrong.
+        error: String,
+    },
 }

@@ -33,13 +33,13 @@ pub(crate) struct Worker {
     /// After the phrase alone: utterances starting before this are commands.
     pub(crate) awake_until: Option<Duration>,
     /// A reading done ahead, during an utterance's end silence.
-    pub(crate) ahead: Option<(Span, Result<Reading, String>)>,
+    pub(crate) ahead: Option<(Span, Result<Recognition, String>)>,
 }
 
 /// Whisper's reading of an utterance.
-pub(crate) enum Reading {
+pub(crate) enum Recognition {
     /// A command as heard (and how long recognition took).
-    Heard { text: String, asr: Duration, by: crate::HeardBy },
+    Heard { text: String, asr: Duration, by: crate::parts::HeardBy },
     /// The wake check failed.
     NotForUs { score: f32, took: Duration },
     /// The wake check passed; what followed the phrase.
@@ -73,7 +73,7 @@ impl Worker {
         self.mode != Mode::WakePhrase || addressed || self.awake_until.is_some_and(|t| speech.start <= t) || self.session.pending().is_some()
     }
 
-    async fn read(&self, mut segment: Segment, speech: Span, addressed: bool) -> Result<Reading, EngineError> {
+    async fn read(&self, mut segment: Segment, speech: Span, addressed: bool) -> Result<Recognition, EngineError> {
         if self.expected(speech, addressed) {
             let samples = std::mem::take(&mut segment.samples);
             let (heard, asr) = self.session.transcribe(samples).await?;
@@ -83,7 +83,7 @@ impl Worker {
                 (rest, distance) if self.mode == Mode::WakePhrase && distance * 2 <= letters(&self.wake.phrase) => rest,
                 _ => heard.transcript.text,
             };
-            return Ok(Reading::Heard { text, asr, by: heard.by });
+            return Ok(Recognition::Heard { text, asr, by: heard.by });
         }
         // The wake check and the transcription in one pass: Whisper scores
         // the phrase and, if it is there, goes on to read what follows it.
@@ -102,9 +102,9 @@ impl Worker {
         .map_err(|e| EngineError::Worker(e.to_string()))??;
         let took = t.elapsed();
         Ok(match transcript {
-            None => Reading::NotForUs { score, took },
+            None => Recognition::NotForUs { score, took },
             // The text after the phrase starts with its comma, if any.
-            Some(t) => Reading::AfterPhrase { score, text: t.text.trim_start_matches(|c: char| !c.is_alphanumeric()).to_owned(), took },
+            Some(t) => Recognition::AfterPhrase { score, text: t.text.trim_start_matches(|c: char| !c.is_alphanumeric()).to_owned(), took },
         })
     }
 
@@ -121,23 +121,23 @@ impl Worker {
             _ => self.read(segment, speech, addressed).await?,
         };
         let (text, asr, score, by) = match reading {
-            Reading::Heard { text, asr, .. } if !has_words(&text) => {
+            Recognition::Heard { text, asr, .. } if !has_words(&text) => {
                 return Ok(Event::Ignored { speech, reason: Ignored::NoWords, wake_score: None, check: asr });
             }
-            Reading::Heard { text, asr, by } => (text, asr, None, by),
-            Reading::NotForUs { score, took } => {
+            Recognition::Heard { text, asr, by } => (text, asr, None, by),
+            Recognition::NotForUs { score, took } => {
                 return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: took });
             }
-            Reading::AfterPhrase { score, text, took } => {
+            Recognition::AfterPhrase { score, text, took } => {
                 if speech.end - speech.start <= self.wake.phrase_alone || !has_words(&text) {
                     self.awake_until = Some(speech.end + self.wake.follow_up);
                     return Ok(Event::Woke { speech, wake_score: score });
                 }
-                (text, took, Some(score), crate::HeardBy::Free)
+                (text, took, Some(score), crate::parts::HeardBy::Free)
             }
         };
         self.awake_until = None;
-        let timings = crate::Timings { asr, ..Default::default() };
+        let timings = crate::parts::TurnTimings { asr, ..Default::default() };
         let mut turn = self.session.understand_and_act(text, timings, picked).await;
         turn.heard_by = Some(by);
         latency.to_dispatch = decided.elapsed();

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use hush::asr::eval::WerCounter;
-use hush::{AsrParams, ModelPaths, Recognizer};
+use hush::parts::asr::eval::WerCounter;
+use hush::parts::{AsrParams, ModelPaths, Recognizer};
 
 pub const DEV: &str = "../shared/data/audio-dev";
 
@@ -36,12 +36,12 @@ pub fn load(id: &str, params: AsrParams) -> Recognizer {
 }
 
 pub fn samples(path: &Path) -> Vec<f32> {
-    let (audio, _) = hush::read_wav(path, &Default::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let (audio, _) = hush::parts::read_wav(path, &Default::default()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     audio.samples().to_vec()
 }
 
 /// Transcribes clips with `opts`, returns (WER counter, hypotheses).
-pub fn score(rec: &Recognizer, clips: &[&Clip], opts: &hush::DecodeOptions) -> (WerCounter, Vec<String>) {
+pub fn score(rec: &Recognizer, clips: &[&Clip], opts: &hush::parts::DecodeOptions) -> (WerCounter, Vec<String>) {
     let mut wer = WerCounter::default();
     let mut hyps = Vec::new();
     for c in clips {

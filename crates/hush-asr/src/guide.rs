@@ -2,7 +2,7 @@
 
 use crate::Transcript;
 
-/// A grammar that steers decoding ([`Recognizer::decode_guided`]): every
+/// A grammar that steers decoding ([`Recognizer::decode_guided`](crate::Recognizer::decode_guided)): every
 /// hypothesis stays a prefix of some sentence it allows, and ends only
 /// where a sentence may end.
 pub trait Guide: Sync {

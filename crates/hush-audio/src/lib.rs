@@ -131,7 +131,7 @@ pub(crate) fn peak(samples: &[f32]) -> f32 {
 
 /// Limits applied while decoding.
 #[derive(Debug, Clone)]
-pub struct DecodeOptions {
+pub struct AudioLimits {
     /// Longer files are refused from their header, before their data is read.
     pub max_duration: Duration,
     /// Audio whose peak stays below this level (dBFS) is refused as silent.
@@ -139,7 +139,7 @@ pub struct DecodeOptions {
     pub silence_floor_dbfs: Option<f32>,
 }
 
-impl Default for DecodeOptions {
+impl Default for AudioLimits {
     fn default() -> Self {
         Self { max_duration: Duration::from_secs(600), silence_floor_dbfs: Some(-60.0) }
     }

@@ -3,7 +3,7 @@
 //! [`Capture`] through the same downmix, resampler and bounded ring.
 
 use crate::capture::{capture, Capture, CaptureWriter};
-use crate::{AudioError, DecodeOptions};
+use crate::{AudioError, AudioLimits};
 use std::path::Path;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -50,7 +50,7 @@ pub enum Pace {
 
 /// Replays a WAV file (any rate, channels and sample format hound reads)
 /// through the live path. `capacity` bounds the ring buffer.
-pub fn replay(path: &Path, pace: Pace, capacity: Duration, limits: &DecodeOptions) -> Result<(Source, Capture), AudioError> {
+pub fn replay(path: &Path, pace: Pace, capacity: Duration, limits: &AudioLimits) -> Result<(Source, Capture), AudioError> {
     let (frames, wav) = crate::wav::read_wav_frames(path, limits)?;
     let (writer, capture) = capture(wav.sample_rate, wav.channels, capacity)?;
     let info = SourceInfo {

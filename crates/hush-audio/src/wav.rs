@@ -2,7 +2,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
 
-use crate::{peak, resample, Audio, AudioError, DecodeOptions, SAMPLE_RATE};
+use crate::{peak, resample, Audio, AudioError, AudioLimits, SAMPLE_RATE};
 
 /// More channels than any microphone array hush serves is a lying header.
 pub const MAX_CHANNELS: u16 = 32;
@@ -23,7 +23,7 @@ pub struct WavInfo {
 }
 
 /// Reads a WAV file into 16 kHz mono audio.
-pub fn read_wav(path: impl AsRef<Path>, opts: &DecodeOptions) -> Result<(Audio, WavInfo), AudioError> {
+pub fn read_wav(path: impl AsRef<Path>, opts: &AudioLimits) -> Result<(Audio, WavInfo), AudioError> {
     let path = path.as_ref();
     let file = File::open(path).map_err(|source| AudioError::Io { path: path.to_owned(), source })?;
     decode_wav(BufReader::new(file), opts)
@@ -31,14 +31,14 @@ pub fn read_wav(path: impl AsRef<Path>, opts: &DecodeOptions) -> Result<(Audio, 
 
 /// Reads a WAV file as it is: interleaved frames at the file's own rate
 /// (for a source that resamples on its own, such as a replay).
-pub fn read_wav_frames(path: impl AsRef<Path>, opts: &DecodeOptions) -> Result<(Vec<f32>, WavInfo), AudioError> {
+pub fn read_wav_frames(path: impl AsRef<Path>, opts: &AudioLimits) -> Result<(Vec<f32>, WavInfo), AudioError> {
     let path = path.as_ref();
     let file = File::open(path).map_err(|source| AudioError::Io { path: path.to_owned(), source })?;
     decode_frames(BufReader::new(file), opts)
 }
 
 /// Header checks and sample decoding; no conversion.
-fn decode_frames<R: Read>(reader: R, opts: &DecodeOptions) -> Result<(Vec<f32>, WavInfo), AudioError> {
+fn decode_frames<R: Read>(reader: R, opts: &AudioLimits) -> Result<(Vec<f32>, WavInfo), AudioError> {
     let mut wav = hound::WavReader::new(reader).map_err(header_error)?;
     let spec = wav.spec();
     let info = WavInfo {
@@ -90,7 +90,7 @@ fn decode_frames<R: Read>(reader: R, opts: &DecodeOptions) -> Result<(Vec<f32>, 
 }
 
 /// Decodes WAV bytes from any reader into 16 kHz mono audio.
-pub fn decode_wav<R: Read>(reader: R, opts: &DecodeOptions) -> Result<(Audio, WavInfo), AudioError> {
+pub fn decode_wav<R: Read>(reader: R, opts: &AudioLimits) -> Result<(Audio, WavInfo), AudioError> {
     let (interleaved, info) = decode_frames(reader, opts)?;
     let mono = downmix(&interleaved, info.channels as usize);
     let mut interleaved = interleaved;
@@ -197,7 +197,7 @@ mod tests {
             for channels in [1u16, 2, 6] {
                 let bytes = wav_bytes(spec(16_000, channels, bits, float), &src);
                 let (audio, info) =
-                    decode_wav(Cursor::new(bytes), &DecodeOptions::default()).unwrap_or_else(|e| panic!("{bits}-bit float={float} ch={channels}: {e}"));
+                    decode_wav(Cursor::new(bytes), &AudioLimits::default()).unwrap_or_else(|e| panic!("{bits}-bit float={float} ch={channels}: {e}"));
                 assert_eq!(info.channels, channels);
                 assert_eq!(audio.samples().len(), src.len());
                 let tol = if bits == 8 { 1.0 / 64.0 } else { 1e-3 };
@@ -211,7 +211,7 @@ mod tests {
     fn resamples_other_rates_to_16k() {
         for rate in [8_000, 22_050, 44_100, 48_000] {
             let bytes = wav_bytes(spec(rate, 2, 16, false), &tone(rate, 1.0, 0.5));
-            let (audio, info) = decode_wav(Cursor::new(bytes), &DecodeOptions::default()).unwrap();
+            let (audio, info) = decode_wav(Cursor::new(bytes), &AudioLimits::default()).unwrap();
             assert_eq!(info.sample_rate, rate);
             assert_eq!(audio.samples().len(), 16_000, "rate {rate}");
             assert!((audio.peak() - 0.5).abs() < 0.02, "rate {rate}: peak {}", audio.peak());
@@ -233,14 +233,14 @@ mod tests {
         alaw[20] = 6; // WAVE_FORMAT_ALAW
         let mut f64wav = wav_bytes(spec(16_000, 1, 32, true), &tone(16_000, 0.1, 0.5));
         f64wav[34] = 64; // claims 64-bit float
-        let short_opts = DecodeOptions { max_duration: Duration::from_secs(2), ..Default::default() };
+        let short_opts = AudioLimits { max_duration: Duration::from_secs(2), ..Default::default() };
         let mut nan = wav_bytes(spec(16_000, 1, 32, true), &tone(16_000, 0.1, 0.5));
         let n = nan.len();
         nan[n - 4..].copy_from_slice(&f32::NAN.to_le_bytes());
 
-        let def = DecodeOptions::default();
+        let def = AudioLimits::default();
         type Check = fn(&AudioError) -> bool;
-        let cases: Vec<(&str, Vec<u8>, &DecodeOptions, Check)> = vec![
+        let cases: Vec<(&str, Vec<u8>, &AudioLimits, Check)> = vec![
             ("text file", b"hello, this is not audio at all".to_vec(), &def, |e| matches!(e, AudioError::NotWav { .. })),
             ("zero bytes", vec![], &def, |e| matches!(e, AudioError::NotWav { .. })),
             ("header cut", good[..30].to_vec(), &def, |e| matches!(e, AudioError::NotWav { .. })),
@@ -270,7 +270,7 @@ mod tests {
         let data_len = frames * 4;
         let n = bytes.len();
         bytes[n - 480 * 4 - 4..n - 480 * 4].copy_from_slice(&data_len.to_le_bytes());
-        let err = decode_wav(Cursor::new(bytes), &DecodeOptions::default()).unwrap_err();
+        let err = decode_wav(Cursor::new(bytes), &AudioLimits::default()).unwrap_err();
         assert!(matches!(err, AudioError::TooLong { .. }), "{err:?}");
     }
 
@@ -292,7 +292,7 @@ mod tests {
             b[n - 20..n - 16].copy_from_slice(&(u32::MAX - u32::MAX % block).to_le_bytes());
             b
         };
-        let long = DecodeOptions { max_duration: Duration::from_secs(u32::MAX as u64), ..Default::default() };
+        let long = AudioLimits { max_duration: Duration::from_secs(u32::MAX as u64), ..Default::default() };
         type Check = fn(&AudioError) -> bool;
         let cases: Vec<(&str, Vec<u8>, Check)> = vec![
             ("65535 channels", patch(65_535, 16_000, 16), |e| matches!(e, AudioError::Unsupported(_) | AudioError::NotWav { .. })),
@@ -305,7 +305,7 @@ mod tests {
         ];
         for (name, bytes, check) in cases {
             assert!(bytes.len() < 80, "{name}: {} bytes", bytes.len());
-            for opts in [&DecodeOptions::default(), &long] {
+            for opts in [&AudioLimits::default(), &long] {
                 let t = std::time::Instant::now();
                 match decode_wav(Cursor::new(bytes.clone()), opts) {
                     Ok(_) => panic!("{name}: decoded"),
@@ -323,14 +323,14 @@ mod tests {
     #[test]
     fn silence_check_can_be_disabled() {
         let silent = wav_bytes(spec(16_000, 1, 16, false), &vec![0.0; 800]);
-        let opts = DecodeOptions { silence_floor_dbfs: None, ..Default::default() };
+        let opts = AudioLimits { silence_floor_dbfs: None, ..Default::default() };
         let (audio, _) = decode_wav(Cursor::new(silent), &opts).unwrap();
         assert_eq!(audio.samples().len(), 800);
     }
 
     #[test]
     fn missing_file_names_the_path() {
-        let err = read_wav("/nonexistent/x.wav", &DecodeOptions::default()).unwrap_err();
+        let err = read_wav("/nonexistent/x.wav", &AudioLimits::default()).unwrap_err();
         assert!(err.to_string().contains("/nonexistent/x.wav"));
     }
 }

@@ -3,7 +3,7 @@
 //! errors, each under 1 s and 100 MB (a phone-sized limit), because
 //! nothing is sized from the header before it is checked.
 
-use hush_audio::{read_wav, read_wav_frames, AudioError, DecodeOptions};
+use hush_audio::{read_wav, read_wav_frames, AudioError, AudioLimits};
 use std::time::Duration;
 
 #[path = "../../../tests/support/bounded.rs"]
@@ -35,7 +35,7 @@ fn lying_headers_on_disk() {
     let dir = tempfile::tempdir().unwrap();
     // Data lengths in whole frames, so that only the claim itself is wrong.
     let whole = |block: u32| u32::MAX - u32::MAX % block.max(1);
-    let unlimited = DecodeOptions { max_duration: Duration::from_secs(u32::MAX as u64), silence_floor_dbfs: None };
+    let unlimited = AudioLimits { max_duration: Duration::from_secs(u32::MAX as u64), silence_floor_dbfs: None };
     let cases = [
         ("65535 channels", wav(65_535, 16_000, 16, whole(131_070))),
         ("4294967295 Hz", wav(1, u32::MAX, 16, whole(2))),
@@ -46,7 +46,7 @@ fn lying_headers_on_disk() {
         assert_eq!(bytes.len(), 60, "{what}");
         let path = dir.path().join("lying.wav");
         std::fs::write(&path, &bytes).unwrap();
-        for opts in [DecodeOptions::default(), unlimited.clone()] {
+        for opts in [AudioLimits::default(), unlimited.clone()] {
             let e = bounded(what, || read_wav(&path, &opts)).unwrap_err();
             assert!(
                 matches!(

@@ -1,7 +1,7 @@
 //! Live sources: a replay goes through the same conversion as a file read,
 //! and device problems are errors, not panics.
 
-use hush_audio::{read_wav, replay, Capture, DecodeOptions, Pace, Read};
+use hush_audio::{read_wav, replay, AudioLimits, Capture, Pace, Read};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -34,8 +34,8 @@ fn stereo_clip() -> std::path::PathBuf {
 #[test]
 fn a_fast_replay_delivers_what_a_file_read_gives() {
     let path = stereo_clip();
-    let (whole, _) = read_wav(&path, &DecodeOptions::default()).unwrap();
-    let (source, capture) = replay(&path, Pace::Fast, Duration::from_millis(200), &DecodeOptions::default()).unwrap();
+    let (whole, _) = read_wav(&path, &AudioLimits::default()).unwrap();
+    let (source, capture) = replay(&path, Pace::Fast, Duration::from_millis(200), &AudioLimits::default()).unwrap();
     assert_eq!((source.info.sample_rate, source.info.channels), (44_100, 2));
     let streamed = drain(&capture);
     assert_eq!(streamed.len(), whole.samples().len());
@@ -47,9 +47,9 @@ fn a_fast_replay_delivers_what_a_file_read_gives() {
 #[test]
 fn a_real_time_replay_takes_the_clip_s_duration_and_drops_when_nobody_reads() {
     let path = stereo_clip();
-    let (whole, _) = read_wav(&path, &DecodeOptions::default()).unwrap();
+    let (whole, _) = read_wav(&path, &AudioLimits::default()).unwrap();
     let t = Instant::now();
-    let (_source, capture) = replay(&path, Pace::RealTime, Duration::from_secs(60), &DecodeOptions::default()).unwrap();
+    let (_source, capture) = replay(&path, Pace::RealTime, Duration::from_secs(60), &AudioLimits::default()).unwrap();
     let got = drain(&capture);
     assert!(t.elapsed() >= whole.duration().mul_f32(0.9), "{:?} for {:?}", t.elapsed(), whole.duration());
     assert_eq!(got.len(), whole.samples().len());
@@ -57,7 +57,7 @@ fn a_real_time_replay_takes_the_clip_s_duration_and_drops_when_nobody_reads() {
     // Nobody reads for the whole clip and the ring holds 0.5 s: the rest is
     // dropped and counted (the resampler's last few samples, flushed at the
     // end, wait for room).
-    let (_source, capture) = replay(&path, Pace::RealTime, Duration::from_millis(500), &DecodeOptions::default()).unwrap();
+    let (_source, capture) = replay(&path, Pace::RealTime, Duration::from_millis(500), &AudioLimits::default()).unwrap();
     std::thread::sleep(whole.duration() + Duration::from_millis(300));
     let kept = drain(&capture);
     assert!((8_000..8_200).contains(&kept.len()), "{}", kept.len());
@@ -66,13 +66,13 @@ fn a_real_time_replay_takes_the_clip_s_duration_and_drops_when_nobody_reads() {
 
 #[test]
 fn bad_files_are_errors_before_any_audio() {
-    let missing = replay(Path::new("no/such.wav"), Pace::Fast, Duration::from_secs(1), &DecodeOptions::default());
+    let missing = replay(Path::new("no/such.wav"), Pace::Fast, Duration::from_secs(1), &AudioLimits::default());
     assert!(missing.err().unwrap().to_string().contains("no/such.wav"));
     let dir = std::env::temp_dir().join(format!("hush-replay-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let junk = dir.join("junk.wav");
     std::fs::write(&junk, b"RIFF....WAVEjunk").unwrap();
-    assert!(replay(&junk, Pace::Fast, Duration::from_secs(1), &DecodeOptions::default()).is_err());
+    assert!(replay(&junk, Pace::Fast, Duration::from_secs(1), &AudioLimits::default()).is_err());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

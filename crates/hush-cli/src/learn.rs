@@ -173,7 +173,7 @@ fn print_scores(what: &str, s: &hush_learn::Scores) {
     println!("  exact frame        {:>6.2} %", s.exact_frame * 100.0);
     println!(
         "  confidence ≥ {}    {:>6.2} % of sentences, {:.2} % of them the right intent",
-        hush::LEARNED_THRESHOLD,
+        hush::parts::LEARNED_THRESHOLD,
         s.confident_share * 100.0,
         s.confident_accuracy * 100.0
     );
@@ -181,7 +181,7 @@ fn print_scores(what: &str, s: &hush_learn::Scores) {
 
 /// `hush bench nlu --model DIR`: the learned model over labelled sentences.
 pub fn bench(model_dir: &Path, data_file: &Path, format: DataFormat, json: Option<&Path>) -> Result<()> {
-    let model = hush::load_learned(model_dir).with_context(|| format!("loading the learned model {}", model_dir.display()))?;
+    let model = hush::parts::load_learned(model_dir).with_context(|| format!("loading the learned model {}", model_dir.display()))?;
     let examples = data::read(data_file, format.into())?;
     let t = std::time::Instant::now();
     let scores = score(&model, &examples)?;

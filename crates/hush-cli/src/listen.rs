@@ -5,8 +5,8 @@
 use crate::run::{runtime, EngineArgs, Heard};
 use anyhow::{Context, Result};
 use clap::Args;
+use hush::listen::ListenParams;
 use hush::listen::{Event, Ignored, LiveTurn, Mode, WakeParams};
-use hush::ListenParams;
 use hush_audio::{Capture, Pace, Read, VadParams, SAMPLE_RATE};
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -83,7 +83,7 @@ impl ListenArgs {
         let capacity = Duration::from_secs_f64(self.buffer_s.clamp(1.0, 600.0));
         Ok(match &self.input {
             Some(path) => {
-                let limits = hush_audio::DecodeOptions { max_duration: Duration::from_secs(4 * 3600), silence_floor_dbfs: None };
+                let limits = hush_audio::AudioLimits { max_duration: Duration::from_secs(4 * 3600), silence_floor_dbfs: None };
                 let pace = if self.realtime { Pace::RealTime } else { Pace::Fast };
                 hush_audio::replay(path, pace, capacity, &limits).with_context(|| path.display().to_string())?
             }

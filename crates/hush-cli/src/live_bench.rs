@@ -6,11 +6,12 @@
 use crate::run::{percentile, runtime};
 use anyhow::{Context, Result};
 use clap::Args;
+use hush::listen::ListenParams;
 use hush::listen::{Event, Mode, WakeParams};
-use hush::{Engine, ListenParams};
+use hush::Engine;
 use hush_asr::eval::WerCounter;
 use hush_audio::mix::{at_level, score_segments, Stitch};
-use hush_audio::{read_wav, DecodeOptions, SAMPLE_RATE};
+use hush_audio::{read_wav, AudioLimits, SAMPLE_RATE};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -55,7 +56,7 @@ struct Command {
 }
 
 fn load(path: &Path) -> Result<Vec<f32>> {
-    let (audio, _) = read_wav(path, &DecodeOptions::default()).with_context(|| path.display().to_string())?;
+    let (audio, _) = read_wav(path, &AudioLimits::default()).with_context(|| path.display().to_string())?;
     Ok(audio.samples().to_vec())
 }
 
@@ -344,7 +345,7 @@ fn cpu_time() -> Duration {
 /// takes for speech).
 fn idle_cpu(engine: &Engine, rt: &tokio::runtime::Runtime, noise_dir: &Path, seconds: f64) -> Result<f64> {
     let path = noise_dir.join("car_interior_60mph.wav");
-    let limits = DecodeOptions { silence_floor_dbfs: None, ..DecodeOptions::default() };
+    let limits = AudioLimits { silence_floor_dbfs: None, ..AudioLimits::default() };
     let (_source, capture) = hush_audio::replay(&path, hush_audio::Pace::RealTime, Duration::from_secs(10), &limits)?;
     let _inside = rt.enter();
     let mut listener = engine.session().listen(ListenParams { mode: Mode::WakePhrase, ..ListenParams::default() })?;

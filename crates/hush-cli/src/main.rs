@@ -239,14 +239,14 @@ impl ModelArgs {
 
     /// How a command without `--intents` hears: steered (decodings other
     /// than free) by the built-in domains.
-    pub(crate) fn builtin_hearing(&self) -> Result<hush::Hearing> {
+    pub(crate) fn builtin_hearing(&self) -> Result<hush::parts::Hearing> {
         let set = if self.decode == Decode::Free { hush_nlu::IntentSet::default() } else { hush_nlu::IntentSet::builtin()? };
         Ok(self.hearing(&hush_nlu::Matcher::new(set, Default::default())))
     }
 
     /// How this command hears, with `matcher`'s intents.
-    pub(crate) fn hearing(&self, matcher: &hush_nlu::Matcher) -> hush::Hearing {
-        hush::Hearing::new(self.decoding(), hush::GrammarParams::default(), matcher)
+    pub(crate) fn hearing(&self, matcher: &hush_nlu::Matcher) -> hush::parts::Hearing {
+        hush::parts::Hearing::new(self.decoding(), hush::parts::GrammarParams::default(), matcher)
     }
 
     fn load(&self) -> Result<(Recognizer, Duration, PathBuf)> {
@@ -285,7 +285,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Transcribe { files, model, json, max_seconds } => {
             anyhow::ensure!(max_seconds.is_finite() && max_seconds > 0.0, "--max-seconds must be positive");
-            let limits = hush_audio::DecodeOptions { max_duration: Duration::from_secs_f64(max_seconds), ..Default::default() };
+            let limits = hush_audio::AudioLimits { max_duration: Duration::from_secs_f64(max_seconds), ..Default::default() };
             transcribe(&files, &model, json, &limits)
         }
         Command::Models { command } => models(command),
@@ -306,7 +306,7 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool, limits: &hush_audio::DecodeOptions) -> Result<()> {
+fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool, limits: &hush_audio::AudioLimits) -> Result<()> {
     let (rec, load, _) = model.load()?;
     let hearing = model.builtin_hearing()?;
     let mut failed = 0;

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
-use hush::{Source, Understanding, LEARNED_THRESHOLD};
+use hush::parts::{ReadBy, Understanding, LEARNED_THRESHOLD};
 use hush_nlu::eval::{evaluate, read_labeled, SLURP_TO_BUILTIN};
 use hush_nlu::{IntentSet, MatchParams, Matcher};
 
@@ -126,7 +126,7 @@ pub fn parse(a: &ParseArgs) -> Result<()> {
     let mut u = a.intents.understanding()?;
     if let Some(dir) = &a.model {
         anyhow::ensure!((0.0..=1.0).contains(&a.model_threshold), "--model-threshold must be within 0..1");
-        let model = hush::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
+        let model = hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
         u = u.with_model(model, a.model_threshold);
     }
     let text = a.text.join(" ");
@@ -140,7 +140,7 @@ pub fn parse(a: &ParseArgs) -> Result<()> {
 
 /// What `text` reads as, and who read it: the engine's reading (templates
 /// or learned model) first, then the templates' next best candidates.
-fn parses(u: &Understanding, text: &str, show: &ShowArgs) -> (Option<Source>, Vec<hush_nlu::Intent>) {
+fn parses(u: &Understanding, text: &str, show: &ShowArgs) -> (Option<ReadBy>, Vec<hush_nlu::Intent>) {
     let n = show.nbest.max(1);
     let mut parses = u.matcher().parse_nbest(text, n);
     let reading = u.read(text);
@@ -189,8 +189,8 @@ pub fn print_parses(u: &Understanding, text: &str, show: &ShowArgs) {
         let confirm = m.intents().intent(&p.name).is_some_and(|x| x.confirm);
         let rank = if parses.len() > 1 { format!("{}. ", i + 1) } else { String::new() };
         let by = match (i, source) {
-            (0, Some(Source::Learned)) => ", learned model",
-            (0, Some(Source::Template)) if u.model().is_some() => ", templates",
+            (0, Some(ReadBy::Learned)) => ", learned model",
+            (0, Some(ReadBy::Template)) if u.model().is_some() => ", templates",
             _ => "",
         };
         println!("{rank}{} (confidence {:.2}{by}){}", p.name, p.confidence, if confirm { " [needs confirmation]" } else { "" });

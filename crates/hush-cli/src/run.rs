@@ -4,8 +4,8 @@
 use crate::ModelArgs;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use hush::actions::ledger::{Ledger, Payment};
-use hush::actions::reference::{fmt_money, order_state, ride_state};
+use hush::parts::actions::ledger::{Ledger, Payment};
+use hush::parts::actions::reference::{fmt_money, order_state, ride_state};
 use hush::{Engine, EngineError, Turn};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ pub struct EngineArgs {
     #[arg(long, value_name = "DIR")]
     learned: Option<PathBuf>,
     /// Calibrated confidence the learned model needs to answer.
-    #[arg(long, default_value_t = hush::LEARNED_THRESHOLD)]
+    #[arg(long, default_value_t = hush::parts::LEARNED_THRESHOLD)]
     learned_threshold: f32,
     /// Understand and ask, but run no action (the ledger is not touched).
     #[arg(long)]
@@ -188,7 +188,7 @@ impl EngineArgs {
         if let Some(intent) = &turn.intent {
             let slots: Vec<String> =
                 turn.slots.iter().map(|s| if s.sensitive { format!("{}=<redacted>", s.name) } else { format!("{}={}", s.name, s.value) }).collect();
-            let by = if turn.source == Some(hush::Source::Learned) { ", learned model" } else { "" };
+            let by = if turn.source == Some(hush::parts::ReadBy::Learned) { ", learned model" } else { "" };
             println!("  intent   {intent} ({:.2}{by}) {}", turn.confidence, slots.join(" "));
         }
         if let Some(p) = &turn.prompt {
@@ -333,7 +333,7 @@ pub fn ledger(a: &LedgerArgs) -> Result<()> {
         return Ok(());
     }
     println!("ledger {}", path.display());
-    let now = hush::actions::ledger::now_ms();
+    let now = hush::parts::actions::ledger::now_ms();
     let when = |ms: i64| humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64)).to_string();
     if want(LedgerShow::Accounts) {
         println!("\naccounts");

@@ -5,7 +5,8 @@
 //! quiet put it against the work it wraps. Needs `make models`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use hush::{Engine, ListenParams};
+use hush::listen::ListenParams;
+use hush::Engine;
 use hush_ffi::*;
 use std::ffi::CString;
 use std::ptr::null_mut;

@@ -33,7 +33,8 @@
 // The one safety contract above covers every entry point.
 #![allow(clippy::missing_safety_doc)]
 
-use hush::{async_trait, Action, ActionContext, ActionError, Decoding, Engine, EngineError, Intent, ListenParams, Mode, Outcome, Status, Stream};
+use hush::listen::{ListenParams, Mode};
+use hush::{async_trait, Action, ActionContext, ActionError, Decoding, Engine, EngineError, Intent, Outcome, Status, Stream};
 use serde::Deserialize;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -105,7 +106,7 @@ pub struct hush_session {
 pub struct hush_reply {
     outcome: Option<Outcome>,
     /// Set when the turn stops waiting (timeout, hush_session_cancel(), barge-in).
-    cancel: hush::actions::CancellationToken,
+    cancel: hush::parts::actions::CancellationToken,
 }
 
 /// An action implemented in C, registered with hush_register_action().
@@ -155,7 +156,7 @@ impl From<EngineError> for Error {
     fn from(e: EngineError) -> Self {
         let code = match &e {
             EngineError::Model(_) | EngineError::NoModel => HUSH_ERR_MODEL,
-            EngineError::Audio(hush::AudioError::BadRate(_)) => HUSH_ERR_ARGUMENT,
+            EngineError::Audio(hush::parts::AudioError::BadRate(_)) => HUSH_ERR_ARGUMENT,
             EngineError::Audio(_) | EngineError::Samples(_) => HUSH_ERR_AUDIO,
             EngineError::Asr(_) | EngineError::Worker(_) | EngineError::Utterance(_) => HUSH_ERR_RECOGNITION,
             EngineError::Registry(_) | EngineError::UnknownIntent { .. } => HUSH_ERR_ACTION,
@@ -445,7 +446,7 @@ pub fn check_config(json: &str) -> Result<(), String> {
 
 fn build(json: &str) -> Result<hush_engine, Error> {
     let c = config(json)?;
-    let mut asr = hush::AsrParams::default();
+    let mut asr = hush::parts::AsrParams::default();
     if let Some(t) = c.threads {
         asr.threads = t;
     }
@@ -456,14 +457,14 @@ fn build(json: &str) -> Result<hush_engine, Error> {
     b = match (c.model, c.model_files) {
         (Some(_), Some(_)) => return fail(HUSH_ERR_CONFIG, "configuration: give model or model_files, not both"),
         (Some(id), None) => b.model(&id),
-        (None, Some(f)) => b.model_files(hush::ModelPaths { config: f.config, tokenizer: f.tokenizer, weights: f.weights }),
+        (None, Some(f)) => b.model_files(hush::parts::ModelPaths { config: f.config, tokenizer: f.tokenizer, weights: f.weights }),
         (None, None) => b,
     };
     for dir in c.intents {
         b = b.intents(dir);
     }
     if let Some(dir) = c.learned_model {
-        b = b.learned_model_with_threshold(dir, c.learned_threshold.unwrap_or(hush::LEARNED_THRESHOLD));
+        b = b.learned_model_with_threshold(dir, c.learned_threshold.unwrap_or(hush::parts::LEARNED_THRESHOLD));
     }
     b = match (c.ledger, c.reference_actions) {
         (Some(path), _) => b.reference_actions(path),

@@ -216,14 +216,14 @@ fn callbacks_act_and_their_mistakes_are_contained() {
 /// The demo conversation (ride, bill, yes, weather) with quiet between,
 /// at 48 kHz as 16-bit PCM.
 fn conversation() -> Vec<i16> {
-    let mut s = hush::audio::mix::Stitch::new();
+    let mut s = hush::parts::audio::mix::Stitch::new();
     s.pause(0.5);
     for name in ["book_ride", "pay_bill", "confirm", "weather"] {
         let path = format!("{}/../../examples/audio/{name}.wav", env!("CARGO_MANIFEST_DIR"));
-        s.clip(&hush::audio::mix::at_level(hush::read_wav(&path, &Default::default()).unwrap().0.samples(), -20.0));
+        s.clip(&hush::parts::audio::mix::at_level(hush::parts::read_wav(&path, &Default::default()).unwrap().0.samples(), -20.0));
         s.pause(1.0);
     }
-    let at48 = hush::audio::resample(s.samples(), 16_000, 48_000).unwrap();
+    let at48 = hush::parts::audio::resample(s.samples(), 16_000, 48_000).unwrap();
     at48.iter().map(|x| (x * 32767.0).round() as i16).collect()
 }
 
@@ -333,7 +333,7 @@ fn push_to_talk_and_cancel() {
     let e = engine(r#"{"model": "tiny.en-q8_0", "listen": {"mode": "push_to_talk"}}"#);
     let s = session(e);
     let path = format!("{}/../../examples/audio/book_ride.wav", env!("CARGO_MANIFEST_DIR"));
-    let pcm: Vec<i16> = hush::read_wav(&path, &Default::default()).unwrap().0.samples().iter().map(|x| (x * 32767.0) as i16).collect();
+    let pcm: Vec<i16> = hush::parts::read_wav(&path, &Default::default()).unwrap().0.samples().iter().map(|x| (x * 32767.0) as i16).collect();
     unsafe {
         assert_eq!(hush_session_push_to_talk(s, 1), 0, "{}", last_error());
         for frame in pcm.chunks(320) {

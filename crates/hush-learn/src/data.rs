@@ -14,11 +14,11 @@ pub struct Example {
     pub intent: String,
     /// Slot spans, in character offsets of `text` (end exclusive), sorted
     /// and not overlapping.
-    pub spans: Vec<Span>,
+    pub spans: Vec<CharSpan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Span {
+pub struct CharSpan {
     pub slot: String,
     pub start: usize,
     pub end: usize,
@@ -26,7 +26,7 @@ pub struct Span {
 
 impl Example {
     /// The words of a span as written.
-    pub fn value(&self, span: &Span) -> String {
+    pub fn value(&self, span: &CharSpan) -> String {
         self.text.chars().skip(span.start).take(span.end - span.start).collect()
     }
 }
@@ -101,7 +101,7 @@ fn example(row: &serde_json::Value, format: Format) -> Result<Example, String> {
         if start >= end || end > len {
             return Err(format!("{list}[{k}] ({slot}): span {start}..{end} is outside the {len}-character text"));
         }
-        spans.push(Span { slot: slot.to_owned(), start, end });
+        spans.push(CharSpan { slot: slot.to_owned(), start, end });
     }
     spans.sort_by_key(|s| (s.start, s.end));
     if let Some(w) = spans.windows(2).find(|w| w[1].start < w[0].end) {
@@ -118,7 +118,7 @@ pub fn from_intents(set: &hush_nlu::IntentSet, per_template: usize, seed: u64) -
     let mut out: Vec<Example> = hush_nlu::sample(set, per_template, seed)
         .into_iter()
         .filter(|s| !s.text.is_empty())
-        .map(|s| Example { spans: s.spans.into_iter().map(|(slot, start, end)| Span { slot, start, end }).collect(), text: s.text, intent: s.intent })
+        .map(|s| Example { spans: s.spans.into_iter().map(|(slot, start, end)| CharSpan { slot, start, end }).collect(), text: s.text, intent: s.intent })
         .collect();
     for intent in &set.intents {
         out.extend(intent.examples.iter().map(|t| Example { text: t.clone(), intent: intent.name.clone(), spans: vec![] }));

@@ -15,7 +15,7 @@ pub struct Scores {
     pub scenario_accuracy: f64,
     /// Exact span F1: slot name and character span both right.
     pub slot_f1: f64,
-    /// Span F1 where a predicted value of the right slot counts in part,
+    /// CharSpan F1 where a predicted value of the right slot counts in part,
     /// by word-level edit distance to the gold value.
     pub span_f1_word: f64,
     /// The same by character-level edit distance.
@@ -219,11 +219,11 @@ pub fn score_frames(pairs: &[(Frame, Frame)], same_intent: impl Fn(&str, &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::Span;
+    use crate::data::CharSpan;
     use crate::data::TaggedSlot;
 
     fn gold(intent: &str, text: &str, spans: &[(&str, usize, usize)]) -> Example {
-        Example { text: text.into(), intent: intent.into(), spans: spans.iter().map(|&(s, a, b)| Span { slot: s.into(), start: a, end: b }).collect() }
+        Example { text: text.into(), intent: intent.into(), spans: spans.iter().map(|&(s, a, b)| CharSpan { slot: s.into(), start: a, end: b }).collect() }
     }
 
     fn pred(intent: &str, text: &str, spans: &[(&str, usize, usize)]) -> Prediction {

@@ -13,7 +13,7 @@ pub mod encoder;
 pub mod eval;
 pub mod model;
 
-pub use data::{DataError, Example, Format, Prediction, Span, TaggedSlot};
+pub use data::{CharSpan, DataError, Example, Format, Prediction, TaggedSlot};
 pub use encoder::Encoder;
 pub use eval::{score, Scores};
 pub use model::{Labels, LearnedModel, Progress, TrainParams, TrainReport};

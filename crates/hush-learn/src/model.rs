@@ -5,7 +5,7 @@
 //! by its model id.
 
 use crate::bert::mean_pool;
-use crate::data::{Example, Prediction, Span, TaggedSlot};
+use crate::data::{CharSpan, Example, Prediction, TaggedSlot};
 use crate::encoder::Encoder;
 use crate::LearnError;
 use candle_core::{DType, Module, Tensor, D};
@@ -161,7 +161,7 @@ impl LearnedModel {
     /// Per-word-piece tag ids of an example: a tag on the first piece of
     /// each word, None elsewhere ([CLS], [SEP], the rest of a word).
     fn gold_tags(&self, e: &Example, enc: &Encoding) -> Vec<Option<u32>> {
-        let mut prev: Option<&Span> = None;
+        let mut prev: Option<&CharSpan> = None;
         first_pieces(enc)
             .into_iter()
             .zip(enc.get_offsets())

@@ -33,7 +33,7 @@ pub use numbers::{parse_number, Number};
 pub use sample::{sample, vocabulary_prompt, Sample};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};
 pub use template::{parse as parse_template, Expr, SyntaxError};
-pub use values::{parse_builtin, Builtin, Date, Reading, Time, Value};
+pub use values::{parse_builtin, Builtin, Date, Time, Value, ValueMatch};
 
 /// The built-in domains shipped in `intents/`, compiled into the library
 /// so that an engine needs no files to understand rides, payments, food,

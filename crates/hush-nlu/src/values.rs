@@ -102,7 +102,7 @@ impl Builtin {
 
 /// One way a built-in type reads the words at a position.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Reading {
+pub struct ValueMatch {
     /// Words consumed.
     pub len: usize,
     pub value: Value,
@@ -110,7 +110,7 @@ pub struct Reading {
     pub cost: f32,
 }
 
-impl Reading {
+impl ValueMatch {
     /// Whether a numeric reading lies within a slot's bounds (others always do).
     pub fn in_range(&self, min: Option<f64>, max: Option<f64>) -> bool {
         let v = match self.value {
@@ -124,19 +124,19 @@ impl Reading {
 
 /// Reads `ty` from the start of `words`; the longest reading, if any.
 /// Wildcards are handled by the matcher (any span is a reading).
-pub fn parse_builtin(ty: Builtin, words: &[&str]) -> Option<Reading> {
+pub fn parse_builtin(ty: Builtin, words: &[&str]) -> Option<ValueMatch> {
     match ty {
-        Builtin::Integer => parse_number(words).filter(|n| n.value.fract() == 0.0 && n.value.abs() < 1e15).map(|n| Reading {
+        Builtin::Integer => parse_number(words).filter(|n| n.value.fract() == 0.0 && n.value.abs() < 1e15).map(|n| ValueMatch {
             len: n.words,
             value: Value::Integer(n.value as i64),
             cost: 0.0,
         }),
-        Builtin::Number => parse_number(words).map(|n| Reading { len: n.words, value: Value::Number(n.value), cost: 0.0 }),
+        Builtin::Number => parse_number(words).map(|n| ValueMatch { len: n.words, value: Value::Number(n.value), cost: 0.0 }),
         Builtin::Money => money(words),
         Builtin::Time => time(words),
         Builtin::Date => date(words),
-        Builtin::Duration => duration(words).map(|(len, seconds)| Reading { len, value: Value::Duration { seconds }, cost: 0.0 }),
-        Builtin::Ordinal => ordinal(words).map(|(len, n)| Reading { len, value: Value::Ordinal(n), cost: 0.0 }),
+        Builtin::Duration => duration(words).map(|(len, seconds)| ValueMatch { len, value: Value::Duration { seconds }, cost: 0.0 }),
+        Builtin::Ordinal => ordinal(words).map(|(len, n)| ValueMatch { len, value: Value::Ordinal(n), cost: 0.0 }),
         Builtin::Wildcard => None,
     }
 }
@@ -170,7 +170,7 @@ fn currency_symbol(w: &str) -> Option<&'static str> {
     })
 }
 
-fn money(words: &[&str]) -> Option<Reading> {
+fn money(words: &[&str]) -> Option<ValueMatch> {
     let mut i = 0;
     let mut currency = words.first().and_then(|w| currency_symbol(w));
     if currency.is_some() {
@@ -209,7 +209,7 @@ fn money(words: &[&str]) -> Option<Reading> {
     }
     // A bare number may be an amount, but a stated currency is surer.
     let cost = if currency.is_some() { 0.0 } else { 0.3 };
-    Some(Reading { len: i, value: Value::Money { amount, currency: currency.map(str::to_string) }, cost })
+    Some(ValueMatch { len: i, value: Value::Money { amount, currency: currency.map(str::to_string) }, cost })
 }
 
 fn small_number(words: &[&str]) -> Option<(u32, usize)> {
@@ -336,10 +336,10 @@ fn clock(hour: u32, minute: u32, words_after: &[&str], explicit_24h: bool) -> Op
     Some((used, Time::At { hour: hour as u8, minute: minute as u8, certain }))
 }
 
-fn time(words: &[&str]) -> Option<Reading> {
+fn time(words: &[&str]) -> Option<ValueMatch> {
     let skip = usize::from(matches!(words.first(), Some(&"at") | Some(&"around") | Some(&"by")));
     let w = &words[skip..];
-    let done = |len: usize, t: Time, cost: f32| Some(Reading { len: skip + len, value: Value::Time(t), cost });
+    let done = |len: usize, t: Time, cost: f32| Some(ValueMatch { len: skip + len, value: Value::Time(t), cost });
     match w {
         ["in", rest @ ..] if skip == 0 => {
             let (len, seconds) = duration(rest)?;
@@ -408,10 +408,10 @@ fn day_of_month(words: &[&str]) -> Option<(usize, u8)> {
     (1..=31).contains(&d).then_some((len, d as u8))
 }
 
-fn date(words: &[&str]) -> Option<Reading> {
+fn date(words: &[&str]) -> Option<ValueMatch> {
     let skip = usize::from(matches!(words.first(), Some(&"on") | Some(&"for") | Some(&"by")));
     let w = &words[skip..];
-    let done = |len: usize, d: Date| Some(Reading { len: skip + len, value: Value::Date(d), cost: 0.0 });
+    let done = |len: usize, d: Date| Some(ValueMatch { len: skip + len, value: Value::Date(d), cost: 0.0 });
     match w {
         ["the", "day", "after", "tomorrow", ..] => return done(4, Date::Relative { days: 2 }),
         ["day", "after", "tomorrow", ..] => return done(3, Date::Relative { days: 2 }),

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use hush::{Understanding, LEARNED_THRESHOLD};
+use hush::parts::{Understanding, LEARNED_THRESHOLD};
 use hush_learn::eval::Frame;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
@@ -104,7 +104,7 @@ pub enum NluMode {
     Templates,
     /// The learned model alone, above its calibrated threshold.
     Learned,
-    /// The engine's fusion of both (`hush::Understanding`).
+    /// The engine's fusion of both (`hush::parts::Understanding`).
     Fused,
 }
 
@@ -151,7 +151,7 @@ pub(crate) struct Item {
     /// "grammar" when a constrained or auto decoding kept the grammar's
     /// sentence; "free" otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    heard_by: Option<hush::HeardBy>,
+    heard_by: Option<hush::parts::HeardBy>,
 }
 
 /// What a run measured besides its items: `items/<run>.json`.
@@ -487,7 +487,7 @@ impl Readers {
         let template_intents = templates.matcher().intents().intents.iter().map(|i| i.name.clone()).collect();
         let fused = match (&a.learned, a.nlu.iter().any(|m| *m != NluMode::Templates)) {
             (Some(dir), true) => {
-                let model = hush::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
+                let model = hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
                 Some(a.intents.understanding()?.with_model(model, LEARNED_THRESHOLD))
             }
             _ => None,
@@ -523,7 +523,7 @@ impl Readers {
 
     /// Reads a transcript; the frame's intent is `None` when rejected.
     fn read(&self, mode: NluMode, text: &str) -> Frame {
-        let from_reading = |r: Option<hush::Reading>| {
+        let from_reading = |r: Option<hush::parts::Understood>| {
             r.map_or_else(Frame::default, |r| Frame {
                 slots: r.intent.slots.iter().map(|s| (s.name.clone(), if s.raw.is_empty() { words(&s.value.to_string()) } else { words(&s.raw) })).collect(),
                 intent: Some(r.intent.name),
