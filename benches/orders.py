@@ -5,7 +5,7 @@ test binary accepts under RUSTC_BOOTSTRAP=1). Each test's outcome and the
 figures it prints (its `measured:` lines: WER, counts, logit differences)
 must agree across the runs.
 
-Usage: python3 benches/orders.py [--runs 1,default,1,default]
+Usage: python3 benches/orders.py [--runs 1,default,1,default] [--only asr_dev,listen]
 Builds with `cargo test --release --no-run` first (the profile `make test`
 uses). Takes about 4 times the suite's own run time.
 """
@@ -48,8 +48,11 @@ def run(bins, threads, seed):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", default="1,default,1,default")
+    ap.add_argument("--only", help="comma-separated test targets (e.g. asr_dev,listen); all when absent")
     a = ap.parse_args()
     bins = binaries()
+    if a.only:
+        bins = [b for b in bins if b[2] in a.only.split(",")]
     runs = []
     for threads in a.runs.split(","):
         seed = random.randrange(1 << 32)

@@ -45,7 +45,7 @@ fn quantised_text_matches_f32_text_on_clean_clips() {
     let clean: Vec<&Clip> = clips.iter().filter(|c| c.snr_db.is_none()).step_by(3).collect();
     let (wer_f32, a) = score(&f32_model, &clean, &DecodeOptions::default());
     let (wer_q8, b) = score(&q8, &clean, &DecodeOptions::default());
-    let norm = hush::parts::asr::eval::normalize;
+    let norm = hush_eval::wer::normalize;
     let differ: Vec<_> = a.iter().zip(&b).filter(|(x, y)| norm(x) != norm(y)).collect();
     eprintln!("measured: {} of {} differ; WER f32 {:.2} q8_0 {:.2}: {differ:?}", differ.len(), a.len(), wer_f32.wer(), wer_q8.wer());
     // What users feel: q8_0 loses at most a point of WER to f32. Which
@@ -78,9 +78,9 @@ fn long_audio_is_transcribed_window_by_window() {
     }
     let t = rec.transcribe(&long).unwrap();
     assert!(t.encoder_frames > 3000, "a second window was encoded ({} frames)", t.encoder_frames);
-    let hyp = hush::parts::asr::eval::normalize(&t.text);
+    let hyp = hush_eval::wer::normalize(&t.text);
     for c in [used[0], used[used.len() - 1]] {
-        let words = hush::parts::asr::eval::normalize(&c.text);
+        let words = hush_eval::wer::normalize(&c.text);
         let found = words.iter().filter(|w| hyp.contains(w)).count();
         assert!(found * 2 >= words.len(), "words of '{}' missing from: {}", c.text, t.text);
     }
@@ -114,8 +114,8 @@ fn resampled_audio_transcribes_like_the_16k_original() {
     let rec = load("tiny.en-q8_0", AsrParams::default());
     let clips = dev_clips();
     let clean: Vec<&Clip> = clips.iter().filter(|c| c.snr_db.is_none() && c.audio.to_string_lossy().contains("clean/")).take(30).collect();
-    let mut original = hush::parts::asr::eval::WerCounter::default();
-    let mut round_trip = hush::parts::asr::eval::WerCounter::default();
+    let mut original = hush_eval::wer::WerCounter::default();
+    let mut round_trip = hush_eval::wer::WerCounter::default();
     for c in &clean {
         let x = samples(&c.audio);
         original.add(&c.text, &rec.transcribe(&x).unwrap().text);
@@ -172,7 +172,7 @@ fn multilingual_base_detects_english_and_transcribes() {
     assert!(rec.config().is_multilingual());
     let clips = dev_clips();
     let piper: Vec<&Clip> = clips.iter().filter(|c| c.snr_db.is_none()).take(6).collect();
-    let mut wer = hush::parts::asr::eval::WerCounter::default();
+    let mut wer = hush_eval::wer::WerCounter::default();
     for c in &piper {
         let t = rec.transcribe(&samples(&c.audio)).unwrap();
         assert_eq!(t.language.as_deref(), Some("en"), "{}: {}", c.text, t.text);

@@ -4,8 +4,8 @@
 
 use hush::listen::ListenParams;
 use hush::listen::{Event, LiveTurn, Mode};
-use hush::parts::audio::mix::{at_level, trimmed, Stitch};
 use hush::{async_trait, Action, ActionContext, ActionError, Engine, Intent, Outcome, Status};
+use hush_eval::mix::{at_level, trimmed, Stitch};
 use std::time::Duration;
 
 const RATE: f64 = 16_000.0;

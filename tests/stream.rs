@@ -2,8 +2,8 @@
 //! own audio, at its own rate, in; a turn out when each utterance ends.
 
 use hush::listen::ListenParams;
-use hush::parts::audio::mix::{at_level, Stitch};
 use hush::{Engine, EngineError, Status, Stream, Turn};
+use hush_eval::mix::{at_level, Stitch};
 
 fn demo(name: &str) -> Vec<f32> {
     let path = format!("{}/examples/audio/{name}.wav", env!("CARGO_MANIFEST_DIR"));

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use hush::parts::asr::eval::WerCounter;
 use hush::parts::{AsrParams, ModelPaths, Recognizer};
+use hush_eval::wer::WerCounter;
 
 pub const DEV: &str = "../shared/data/audio-dev";
 

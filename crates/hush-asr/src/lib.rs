@@ -14,7 +14,6 @@
 
 mod beam;
 mod error;
-pub mod eval;
 pub mod gguf;
 mod guards;
 mod guide;

@@ -20,7 +20,6 @@
 pub mod capture;
 #[cfg(feature = "microphone")]
 mod microphone;
-pub mod mix;
 mod resample;
 mod source;
 pub mod vad;

@@ -86,7 +86,7 @@ fn dev_clips_in_noise() {
             }
             let (noisy, _) = read_wav(dir.join(row["audio"].as_str().unwrap()), &Default::default()).unwrap();
             let (clean, _) = read_wav(dir.join(row["clean_audio"].as_str().unwrap()), &Default::default()).unwrap();
-            let truth = hush_audio::mix::speech_frames(clean.samples());
+            let truth = hush_eval::mix::speech_frames(clean.samples());
             let segs = run(noisy.samples(), 1600, VadParams::default());
             let said = |i: usize| {
                 let (a, b) = ((i * FRAME) as u64, ((i + 1) * FRAME) as u64);

@@ -9,9 +9,9 @@ use clap::Args;
 use hush::listen::ListenParams;
 use hush::listen::{Event, Mode, WakeParams};
 use hush::Engine;
-use hush_asr::eval::WerCounter;
-use hush_audio::mix::{at_level, score_segments, Stitch};
 use hush_audio::{read_wav, AudioLimits, SAMPLE_RATE};
+use hush_eval::mix::{at_level, score_segments, Stitch};
+use hush_eval::wer::WerCounter;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

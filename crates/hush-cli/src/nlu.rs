@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
 use hush::parts::{ReadBy, Understanding, LEARNED_THRESHOLD};
-use hush_nlu::eval::{evaluate, read_labeled, SLURP_TO_BUILTIN};
+use hush_eval::nlu::{evaluate, read_labeled, SLURP_TO_BUILTIN};
 use hush_nlu::{IntentSet, MatchParams, Matcher};
 
 #[derive(Args, Clone)]
@@ -90,7 +90,7 @@ pub struct NluBenchArgs {
     /// JSONL of labelled sentences.
     #[arg(long)]
     data: PathBuf,
-    /// `slurp` rows are mapped to built-in intents (see hush_nlu::eval::SLURP_TO_BUILTIN);
+    /// `slurp` rows are mapped to built-in intents (see hush_eval::nlu::SLURP_TO_BUILTIN);
     /// `hush` rows carry our intent names (null for out-of-domain).
     #[arg(long, default_value = "hush", value_parser = ["hush", "slurp", "snips"])]
     format: String,

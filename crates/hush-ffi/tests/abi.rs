@@ -216,11 +216,11 @@ fn callbacks_act_and_their_mistakes_are_contained() {
 /// The demo conversation (ride, bill, yes, weather) with quiet between,
 /// at 48 kHz as 16-bit PCM.
 fn conversation() -> Vec<i16> {
-    let mut s = hush::parts::audio::mix::Stitch::new();
+    let mut s = hush_eval::mix::Stitch::new();
     s.pause(0.5);
     for name in ["book_ride", "pay_bill", "confirm", "weather"] {
         let path = format!("{}/../../examples/audio/{name}.wav", env!("CARGO_MANIFEST_DIR"));
-        s.clip(&hush::parts::audio::mix::at_level(hush::parts::read_wav(&path, &Default::default()).unwrap().0.samples(), -20.0));
+        s.clip(&hush_eval::mix::at_level(hush::parts::read_wav(&path, &Default::default()).unwrap().0.samples(), -20.0));
         s.pause(1.0);
     }
     let at48 = hush::parts::audio::resample(s.samples(), 16_000, 48_000).unwrap();

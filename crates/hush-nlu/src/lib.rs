@@ -9,7 +9,6 @@
 mod automaton;
 mod compile;
 mod confidence;
-pub mod eval;
 mod fuzzy;
 mod grammar;
 pub mod import;

@@ -1,7 +1,7 @@
 //! The built-in domains: every template round-trips, and ASR-style damage
 //! is tolerated.
 
-use hush_nlu::eval::{evaluate, read_labeled, SLURP_TO_BUILTIN};
+use hush_eval::nlu::{evaluate, read_labeled, SLURP_TO_BUILTIN};
 use hush_nlu::{sample, IntentSet, MatchParams, Matcher, Value};
 
 fn matcher() -> Matcher {

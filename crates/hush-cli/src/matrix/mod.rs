@@ -270,7 +270,7 @@ fn read_manifest(a: &MatrixArgs) -> Result<Vec<Clip>> {
 /// A slot value as the WER normaliser writes it ("$42" → "forty two dollars"),
 /// so values heard and values labelled compare.
 fn words(value: &str) -> String {
-    hush_asr::eval::normalize(value).join(" ")
+    hush_eval::wer::normalize(value).join(" ")
 }
 
 /// The per-clip results saved for a run, keyed by clip.
@@ -494,7 +494,7 @@ impl Readers {
         };
         let learned_intents = fused.as_ref().and_then(|u| u.model()).map(|m| m.labels.intents.iter().cloned().collect()).unwrap_or_default();
         let map = if a.format == DataFormat::Slurp {
-            hush_nlu::eval::SLURP_TO_BUILTIN.iter().map(|(s, h)| (s.to_string(), h.to_string())).collect()
+            hush_eval::nlu::SLURP_TO_BUILTIN.iter().map(|(s, h)| (s.to_string(), h.to_string())).collect()
         } else {
             Vec::new()
         };

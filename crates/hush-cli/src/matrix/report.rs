@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use hush_asr::eval::{CerCounter, WerCounter};
+use hush_eval::wer::{CerCounter, WerCounter};
 use hush_learn::eval::{score_frames, Frame};
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,7 @@
 //! long recording with pauses, noise mixed in at a chosen SNR, and where
 //! speech truly is, so that segmentation can be scored.
 
-use crate::vad::FRAME;
+use hush_audio::vad::FRAME;
 use std::ops::Range;
 
 fn frame_db(f: &[f32]) -> f32 {
@@ -60,7 +60,7 @@ impl Stitch {
 
     /// Quiet (before noise is added).
     pub fn pause(&mut self, seconds: f64) -> &mut Self {
-        let n = (seconds * crate::SAMPLE_RATE as f64) as usize;
+        let n = (seconds * hush_audio::SAMPLE_RATE as f64) as usize;
         self.samples.resize(self.samples.len() + n, 0.0);
         self.align();
         self

@@ -2,7 +2,7 @@
 //! intents it knows, how often it rejects what it does not know, how well
 //! its confidence is calibrated, and how fast it parses.
 
-use crate::{Evidence, Matcher};
+use hush_nlu::{Evidence, Matcher};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
