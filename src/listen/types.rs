@@ -1,5 +1,6 @@
 //! What a listener is told (its parameters) and what it tells (its events).
 
+use crate::turn::millis;
 use crate::Turn;
 use hush_audio::VadParams;
 use serde::Serialize;
@@ -95,10 +96,6 @@ pub struct Span {
 
 fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_f64((d.as_secs_f64() * 1e3).round() / 1e3)
-}
-
-fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
 }
 
 /// How long a live turn took, beyond the stages [`Turn::timings`] lists.
