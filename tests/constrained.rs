@@ -50,6 +50,9 @@ fn batched_beam_step_equals_one_hypothesis_at_a_time() {
         }
     }
     eprintln!("measured: batched and single logits differ by at most {worst:e}");
+    // Measured 2026-11-30: 0 (bit for bit, q8_0 on the AVX-512 VNNI kernel,
+    // 1 and 2 test threads); 2e-3 allows a kernel that sums a batch in
+    // another order.
     assert!(together.iter().all(|s| s.len() == start.len() + 2));
     // States of different lengths cannot step together.
     let mut mixed = vec![start.clone(), together[0].clone()];

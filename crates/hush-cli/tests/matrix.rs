@@ -75,6 +75,8 @@ fn matrix_reports_resumes_and_repeats() {
         assert_eq!(run["model"], "tiny.en");
         for k in ["clean", "10dB", "all"] {
             let w = run["wer"][k].as_f64().unwrap();
+            // Measured 2026-11-30: 7.69 clean, 11.11 at 10 dB on these 7
+            // clips; the bound is a sanity range for the report's wiring.
             assert!((0.0..40.0).contains(&w), "WER {k} {w} in {run}");
         }
         for stage in ["read", "mel", "encode", "decode", "asr"] {
