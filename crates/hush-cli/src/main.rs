@@ -5,8 +5,11 @@ mod learn;
 mod listen;
 mod live_bench;
 mod matrix;
+mod models;
 mod nlu;
 mod run;
+mod transcribe;
+mod understand;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -14,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use hush_asr::{AsrParams, Compute, ModelPaths, Recognizer, Trim, WeightMode};
-use hush_models::{Cache, Manifest};
+use hush_models::Cache;
 
 #[derive(Parser)]
 #[command(name = "hush", version, about = "On-device voice assistant engine: speech in, intent out, action done; nothing leaves the device.")]
@@ -286,16 +289,16 @@ fn run(cli: Cli) -> Result<()> {
         Command::Transcribe { files, model, json, max_seconds } => {
             anyhow::ensure!(max_seconds.is_finite() && max_seconds > 0.0, "--max-seconds must be positive");
             let limits = hush_audio::AudioLimits { max_duration: Duration::from_secs_f64(max_seconds), ..Default::default() };
-            transcribe(&files, &model, json, &limits)
+            transcribe::transcribe(&files, &model, json, &limits)
         }
-        Command::Models { command } => models(command),
+        Command::Models { command } => models::models(command),
         Command::Bench { command: BenchCommand::Asr(args) } => bench::asr(&args),
         Command::Bench { command: BenchCommand::Nlu(args) } => nlu::bench(&args),
         Command::Bench { command: BenchCommand::Turn(args) } => run::bench_turn(&args),
         Command::Bench { command: BenchCommand::Live(args) } => live_bench::bench_live(&args),
         Command::Bench { command: BenchCommand::Matrix(args) } => matrix::matrix(&args),
         Command::Parse(args) => nlu::parse(&args),
-        Command::Understand { files, model, intents, show } => understand(&files, &model, &intents, &show),
+        Command::Understand { files, model, intents, show } => understand::understand(&files, &model, &intents, &show),
         Command::Intents { command } => nlu::intents(&command),
         Command::Run(args) => run::run(&args),
         Command::Train(args) => learn::train(&args),
@@ -304,198 +307,6 @@ fn run(cli: Cli) -> Result<()> {
         Command::Devices(args) => listen::devices(&args),
         Command::Ledger(args) => run::ledger(&args),
     }
-}
-
-fn transcribe(files: &[PathBuf], model: &ModelArgs, json: bool, limits: &hush_audio::AudioLimits) -> Result<()> {
-    let (rec, load, _) = model.load()?;
-    let hearing = model.builtin_hearing()?;
-    let mut failed = 0;
-    for file in files {
-        let t = Instant::now();
-        let audio = match hush_audio::read_wav(file, limits) {
-            Ok((audio, _)) => audio,
-            Err(e) => {
-                // One bad file does not lose the others' results.
-                eprintln!("error: {}: {e}", file.display());
-                failed += 1;
-                continue;
-            }
-        };
-        let decode_audio = t.elapsed();
-        let heard = hearing.hear(&rec, audio.samples()).with_context(|| format!("transcribing {}", file.display()))?;
-        let tr = &heard.transcript;
-        let total = t.elapsed();
-        if json {
-            let v = serde_json::json!({
-                "file": file,
-                "model": model.model,
-                "text": tr.text,
-                "heard_by": heard.by,
-                "intent": heard.intent,
-                "grammar_regret": heard.regret,
-                "language": tr.language,
-                "audio_seconds": audio.duration().as_secs_f64(),
-                "encoder_frames": tr.encoder_frames,
-                "stop": tr.stop,
-                "avg_logprob": tr.avg_logprob,
-                "no_speech_prob": tr.no_speech_prob,
-                "timings_ms": {
-                    "load": ms(load),
-                    "decode_audio": ms(decode_audio),
-                    "mel": ms(tr.timings.mel),
-                    "encode": ms(tr.timings.encode),
-                    "decode": ms(tr.timings.decode),
-                    "total": ms(total),
-                },
-            });
-            println!("{v}");
-        } else {
-            println!("{}: {}", file.display(), tr.text);
-            eprintln!(
-                "  load {:.1} ms | audio {:.1} ms | mel {:.1} ms | encode {:.1} ms | decode {:.1} ms ({} steps) | {:.2} s of audio",
-                ms(load),
-                ms(decode_audio),
-                ms(tr.timings.mel),
-                ms(tr.timings.encode),
-                ms(tr.timings.decode),
-                tr.timings.decode_steps,
-                audio.duration().as_secs_f64()
-            );
-        }
-    }
-    if failed > 0 {
-        anyhow::bail!("{failed} of {} files could not be read", files.len());
-    }
-    Ok(())
-}
-
-fn understand(files: &[PathBuf], model: &ModelArgs, intents: &nlu::IntentArgs, show: &nlu::ShowArgs) -> Result<()> {
-    let understanding = intents.understanding()?;
-    let (rec, _, _) = model.load()?;
-    let hearing = model.hearing(understanding.matcher());
-    let mut failed = 0;
-    for file in files {
-        let t = Instant::now();
-        let audio = match hush_audio::read_wav(file, &Default::default()) {
-            Ok((audio, _)) => audio,
-            Err(e) => {
-                eprintln!("error: {}: {e}", file.display());
-                failed += 1;
-                continue;
-            }
-        };
-        let tr = hearing.hear(&rec, audio.samples()).with_context(|| format!("transcribing {}", file.display()))?.transcript;
-        let heard = t.elapsed();
-        if show.json {
-            let mut v = nlu::parse_json(&understanding, &tr.text, show);
-            v["file"] = serde_json::json!(file);
-            v["timings_ms"] = serde_json::json!({"transcribe": ms(heard), "total": ms(t.elapsed())});
-            println!("{v}");
-        } else {
-            println!("{}: \"{}\"", file.display(), tr.text.trim());
-            nlu::print_parses(&understanding, &tr.text, show);
-            eprintln!("  heard in {:.1} ms, understood in {:.3} ms", ms(heard), (t.elapsed() - heard).as_secs_f64() * 1e3);
-        }
-    }
-    if failed > 0 {
-        anyhow::bail!("{failed} of {} files could not be read", files.len());
-    }
-    Ok(())
-}
-
-fn models(command: ModelsCommand) -> Result<()> {
-    let manifest = Manifest::builtin();
-    let cache = Cache::default();
-    match command {
-        ModelsCommand::Fetch { name, python } => {
-            let spec = manifest.get(&name)?;
-            let dir = hush_models::fetch(spec, &cache, &python, true)?;
-            println!("{name}: verified files in {}", dir.display());
-        }
-        ModelsCommand::Import { name, python, force } => {
-            let spec = manifest.get(&name)?;
-            let src = hush_models::fetch(spec, &cache, &python, true)?;
-            if !force && cache.resolve(&name).is_ok() {
-                println!("{name}: already imported in {} (--force converts again)", cache.model_dir(&name).display());
-                return Ok(());
-            }
-            let t = Instant::now();
-            let report = hush_models::import(spec, &src, &cache.model_dir(&name), true)?;
-            println!(
-                "{name}: {} tensors, {:.1} M parameters → {} ({:.1} s)",
-                report.tensors,
-                report.parameters as f64 / 1e6,
-                report.weights.display(),
-                t.elapsed().as_secs_f64()
-            );
-        }
-        ModelsCommand::Quantize { name, qtype, force } => {
-            manifest.get(&name)?;
-            let id = format!("{name}-{qtype}");
-            if !force && cache.resolve(&id).is_ok() {
-                println!("{id}: already quantised (--force quantises again)");
-                return Ok(());
-            }
-            let t = Instant::now();
-            let r = hush_models::quantize::quantize_model(&cache.model_dir(&name), &qtype, true)?;
-            for (tensor, ty) in &r.fallbacks {
-                eprintln!("note: {tensor}: rows too short for {qtype}, stored as {ty}");
-            }
-            println!(
-                "{name}-{qtype}: {} matrices quantised, {} tensors kept, {:.1} MB → {} ({:.1} s)",
-                r.quantized,
-                r.kept,
-                r.bytes as f64 / 1e6,
-                r.path.display(),
-                t.elapsed().as_secs_f64()
-            );
-        }
-        ModelsCommand::List => {
-            println!("cache: {}", cache.root().display());
-            println!("\navailable (models/models.toml):");
-            for m in &manifest.models {
-                let fetched = cache.source_dir(&m.name).join(".verified").is_file();
-                println!("  {:<10} {:<45} {} [{}]{}", m.name, m.description, m.source_format, m.license, if fetched { "  (fetched)" } else { "" });
-            }
-            println!("\ninstalled:");
-            let installed = cache.installed();
-            if installed.is_empty() {
-                println!("  none: run `hush models import tiny.en && hush models quantize tiny.en --type q8_0`");
-            }
-            for m in installed {
-                println!("  {:<16} {:<12} {:>8.1} MB  {}", m.id, m.format, m.bytes as f64 / 1e6, m.path.display());
-            }
-        }
-        ModelsCommand::Verify => {
-            let mut bad = 0;
-            for m in &manifest.models {
-                for dir in [cache.source_dir(&m.name), cache.model_dir(&m.name)] {
-                    let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-                    let mut files: Vec<_> = entries
-                        .flatten()
-                        .map(|e| e.path())
-                        .filter(|p| {
-                            p.is_file() && p.extension().is_none_or(|x| x != "sha256") && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
-                        })
-                        .collect();
-                    files.sort();
-                    for f in files {
-                        match hush_models::integrity::check(&f, true) {
-                            Ok(()) => println!("ok      {}", f.display()),
-                            Err(e) => {
-                                bad += 1;
-                                println!("FAILED  {e}");
-                            }
-                        }
-                    }
-                }
-            }
-            if bad > 0 {
-                anyhow::bail!("{bad} file(s) differ from what was recorded when they were made");
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
