@@ -44,6 +44,7 @@ demo: models
 
 test: models models-base models-minilm
 	$(CARGO) test --release --workspace
+	$(CARGO) test --release -p hush-ffi --features reference --test abi
 	$(MAKE) c-example
 
 # The quick loop: build, and run the unit tests, which need no model.

@@ -8,7 +8,8 @@ use hush::Engine;
 const CLIP: &str = "examples/audio/navigate_home.wav";
 
 fn turn(c: &mut Criterion) {
-    let engine = Engine::builder().model("tiny.en-q8_0").reference_actions_in_memory().build().expect("run `make models` first");
+    let engine =
+        Engine::builder().model("tiny.en-q8_0").fallback_actions(hush_reference::actions_in_memory().unwrap()).build().expect("run `make models` first");
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_time().build().expect("runtime");
     let session = engine.session();
     let first = rt.block_on(session.process_wav(CLIP)).expect("a turn");

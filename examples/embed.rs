@@ -13,8 +13,8 @@ struct Dialer;
 
 #[async_trait]
 impl Action for Dialer {
-    fn intents(&self) -> &[&str] {
-        &["call_contact"]
+    fn intents(&self) -> Vec<&str> {
+        vec!["call_contact"]
     }
 
     async fn execute(&self, intent: &Intent, _ctx: &ActionContext) -> Result<Outcome, ActionError> {

@@ -7,7 +7,7 @@ use crate::recognize::{Decoding, GrammarParams, Hearing};
 use crate::session::Session;
 use crate::shared::{known_intents, Actions, Shared};
 use crate::understand::Understanding;
-use hush_actions::{reference_actions, Action, AuditLog, DialogueParams, Ledger, Simulation};
+use hush_actions::{Action, AuditLog, DialogueParams};
 use hush_asr::{AsrParams, ModelPaths, Recognizer};
 use hush_audio::AudioLimits;
 use hush_learn::{LearnError, LearnedModel};
@@ -24,12 +24,6 @@ enum ModelChoice {
     Paths(ModelPaths),
 }
 
-/// Where the reference actions keep their ledger.
-enum LedgerChoice {
-    File(PathBuf),
-    Memory,
-}
-
 /// Settings for [`Engine`]; every one has a default.
 pub struct EngineBuilder {
     model: Option<ModelChoice>,
@@ -39,8 +33,7 @@ pub struct EngineBuilder {
     matching: MatchParams,
     learned: Option<(PathBuf, f32)>,
     actions: Vec<Arc<dyn Action>>,
-    reference: Option<LedgerChoice>,
-    simulation: Simulation,
+    fallback: Vec<Arc<dyn Action>>,
     dialogue: DialogueParams,
     action_timeout: Duration,
     audit_log: Option<PathBuf>,
@@ -60,8 +53,7 @@ impl Default for EngineBuilder {
             matching: MatchParams::default(),
             learned: None,
             actions: Vec::new(),
-            reference: None,
-            simulation: Simulation::default(),
+            fallback: Vec::new(),
             dialogue: DialogueParams::default(),
             action_timeout: hush_actions::DEFAULT_TIMEOUT,
             audit_log: None,
@@ -134,22 +126,14 @@ impl EngineBuilder {
         self
     }
 
-    /// The reference actions (payments, rides, food) on a SQLite ledger at
-    /// `path`, for intents no registered action handles.
-    pub fn reference_actions(mut self, path: impl Into<PathBuf>) -> Self {
-        self.reference = Some(LedgerChoice::File(path.into()));
-        self
-    }
-
-    /// The reference actions on a ledger that lives in memory.
-    pub fn reference_actions_in_memory(mut self) -> Self {
-        self.reference = Some(LedgerChoice::Memory);
-        self
-    }
-
-    /// How fast simulated providers (rides, food) move; 1 is real time.
-    pub fn simulation(mut self, sim: Simulation) -> Self {
-        self.simulation = sim;
+    /// A set of actions for the intents that no action given to
+    /// [`EngineBuilder::action`] (or registered later) handles: the app's
+    /// own take over intent by intent. The demo's are
+    /// `hush_reference::reference_actions` (payments, rides, food on a
+    /// SQLite ledger). Unlike the app's, a set may cover intents the
+    /// engine's intent files do not have: those never run.
+    pub fn fallback_actions(mut self, actions: impl IntoIterator<Item = Arc<dyn Action>>) -> Self {
+        self.fallback.extend(actions);
         self
     }
 
@@ -215,17 +199,7 @@ impl EngineBuilder {
         for a in &self.actions {
             known_intents(a.as_ref(), &set)?;
         }
-        let reference = match self.reference {
-            Some(choice) => {
-                let ledger = Arc::new(match choice {
-                    LedgerChoice::File(p) => Ledger::open(&p)?,
-                    LedgerChoice::Memory => Ledger::in_memory()?,
-                });
-                reference_actions(ledger, self.simulation)
-            }
-            None => Vec::new(),
-        };
-        let actions = Actions::new(self.actions, reference, self.action_timeout)?;
+        let actions = Actions::new(self.actions, self.fallback, self.action_timeout)?;
         let audit = match self.audit_log {
             Some(path) => Some(AuditLog::open(&path).map_err(|source| EngineError::Audit { path, source })?),
             None => None,

@@ -16,18 +16,36 @@ use std::sync::Arc;
 /// The `process_*` calls run one conversation (the engine's default
 /// session); [`Engine::session`] starts others that share the models.
 ///
-/// Text needs no speech model, so this runs anywhere: a payment waits for
-/// a plain "yes".
+/// Text needs no speech model, so this runs anywhere: the app's action
+/// pays the bill only after a plain "yes".
 ///
 /// ```
+/// use hush::{async_trait, Action, ActionContext, ActionError, Intent, Outcome, Status};
+///
+/// struct Bills;
+///
+/// #[async_trait]
+/// impl Action for Bills {
+///     fn intents(&self) -> Vec<&str> {
+///         vec!["pay_bill"]
+///     }
+///
+///     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
+///         // `pay_bill` is marked `confirm: true`: hush asked, the user said yes.
+///         assert!(ctx.confirmed);
+///         let biller = intent.slot("biller").ok_or(ActionError::MissingSlot("biller".into()))?;
+///         Ok(Outcome::done(format!("Paid the {} bill.", biller.value)))
+///     }
+/// }
+///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> Result<(), hush::EngineError> {
-/// let engine = hush::Engine::builder().reference_actions_in_memory().build()?;
+/// let engine = hush::Engine::builder().action(Bills).build()?;
 /// let turn = engine.process_text("pay my electricity bill of forty two dollars").await?;
 /// assert_eq!(turn.intent.as_deref(), Some("pay_bill"));
 /// assert!(turn.prompt.is_some(), "hush asks first: {}", turn.reply());
 /// let turn = engine.process_text("yes").await?;
-/// assert_eq!(turn.outcome.map(|o| o.status), Some(hush::Status::Done));
+/// assert_eq!(turn.outcome.map(|o| o.status), Some(Status::Done));
 /// # Ok(()) }
 /// ```
 pub struct Engine {
@@ -74,7 +92,7 @@ impl Engine {
     /// Adds an action to a built engine (hosts that learn their handlers
     /// late, such as the C ABI's callbacks); as with
     /// [`EngineBuilder::action`](crate::EngineBuilder::action), it takes over its intents from the
-    /// reference actions. Turns already running keep the actions they
+    /// fallback actions. Turns already running keep the actions they
     /// started with. Errors leave the engine as it was: an intent the
     /// engine does not know, or one that another of the app's actions
     /// handles.
@@ -84,7 +102,7 @@ impl Engine {
         let mut actions = self.shared.actions.write().unwrap_or_else(|p| p.into_inner());
         let mut app = actions.app.clone();
         app.push(action);
-        *actions = Actions::new(app, actions.reference.clone(), actions.routes.timeout())?;
+        *actions = Actions::new(app, actions.fallback.clone(), actions.routes.timeout())?;
         Ok(())
     }
 

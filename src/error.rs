@@ -1,6 +1,6 @@
 //! What can go wrong building an engine or taking a turn.
 
-use hush_actions::{LedgerError, RegistryError};
+use hush_actions::RegistryError;
 use hush_asr::AsrError;
 use hush_audio::AudioError;
 use hush_learn::LearnError;
@@ -25,9 +25,6 @@ pub enum EngineError {
     /// Two actions claim one intent, or an action is malformed.
     #[error(transparent)]
     Registry(#[from] RegistryError),
-    /// The reference actions' ledger could not be opened.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
     /// The learned model's threshold is outside 0..1.
     #[error("the learned model's confidence threshold must be within 0..1, not {0}")]
     Threshold(f32),

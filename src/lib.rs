@@ -16,7 +16,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! let engine = hush::Engine::builder().model("tiny.en-q8_0").reference_actions_in_memory().build()?;
+//! let engine = hush::Engine::builder().model("tiny.en-q8_0").build()?;
 //! let turn = engine.process_wav("command.wav").await?;
 //! println!("{} -> {}", turn.transcript, turn.reply());
 //! # Ok(()) }

@@ -31,10 +31,10 @@ impl Shared {
     }
 }
 
-/// The app's actions and the reference ones, and the routes they make.
+/// The app's actions and the fallback ones, and the routes they make.
 pub(crate) struct Actions {
     pub(crate) app: Vec<Arc<dyn Action>>,
-    pub(crate) reference: Vec<Arc<dyn Action>>,
+    pub(crate) fallback: Vec<Arc<dyn Action>>,
     /// Made anew when an action is registered after the build, so a turn
     /// keeps the routes it started with and no lock is held across an
     /// action's await.
@@ -42,25 +42,25 @@ pub(crate) struct Actions {
 }
 
 impl Actions {
-    pub(crate) fn new(app: Vec<Arc<dyn Action>>, reference: Vec<Arc<dyn Action>>, timeout: Duration) -> Result<Actions, RegistryError> {
+    pub(crate) fn new(app: Vec<Arc<dyn Action>>, fallback: Vec<Arc<dyn Action>>, timeout: Duration) -> Result<Actions, RegistryError> {
         let mut routes = Registry::new(timeout);
         for a in &app {
             routes.register(a.clone())?;
         }
-        for a in &reference {
-            // The app's own actions take precedence over the reference ones.
+        for a in &fallback {
+            // The app's own actions take precedence over the fallback ones.
             if a.intents().iter().all(|i| !routes.handles(i)) {
                 routes.register(a.clone())?;
             }
         }
-        Ok(Actions { app, reference, routes: Arc::new(routes) })
+        Ok(Actions { app, fallback, routes: Arc::new(routes) })
     }
 }
 
 /// An action for an intent the engine does not know would never run: a
 /// misspelt name is an error, not a silent no-op.
 pub(crate) fn known_intents(action: &dyn Action, set: &IntentSet) -> Result<(), EngineError> {
-    let Some(unknown) = action.intents().iter().find(|i| set.intent(i).is_none()) else {
+    let Some(unknown) = action.intents().into_iter().find(|i| set.intent(i).is_none()) else {
         return Ok(());
     };
     let closest = set.intents.iter().min_by_key(|x| strsim::levenshtein(&x.name, unknown)).map(|x| x.name.clone());

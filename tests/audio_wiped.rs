@@ -40,7 +40,11 @@ unsafe impl GlobalAlloc for Watch {
 static GLOBAL: Watch = Watch;
 
 fn engine() -> hush::Engine {
-    hush::Engine::builder().model("tiny.en-q8_0").reference_actions_in_memory().build().unwrap_or_else(|e| panic!("{e}\n(run `make models`)"))
+    hush::Engine::builder()
+        .model("tiny.en-q8_0")
+        .fallback_actions(hush_reference::actions_in_memory().unwrap())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}\n(run `make models`)"))
 }
 
 fn arm(samples: &[f32]) {

@@ -3,8 +3,8 @@
 //! with the ledger checked, and spoken replies (espeak-ng clips in
 //! `tests/fixtures/replies/`) heard by the model under every decoding.
 
-use hush::parts::actions::Ledger;
 use hush::{Decoding, Engine, Status};
+use hush_reference::Ledger;
 
 #[path = "fixtures/replies.rs"]
 mod replies;
@@ -18,7 +18,7 @@ fn status(t: &hush::Turn) -> Option<Status> {
 async fn no_reply_in_the_table_pays() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ledger.sqlite");
-    let e = Engine::builder().reference_actions(&path).build().unwrap();
+    let e = Engine::builder().fallback_actions(hush_reference::actions_at(&path).unwrap()).build().unwrap();
     let before = Ledger::open(&path).unwrap().accounts().unwrap();
     for reply in NOT_YES {
         let s = e.session();
@@ -39,7 +39,7 @@ async fn no_reply_in_the_table_pays() {
 async fn every_affirmative_in_the_table_pays() {
     let mut missed = Vec::new();
     for reply in AFFIRMATIVES {
-        let e = Engine::builder().reference_actions_in_memory().build().unwrap();
+        let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
         assert!(e.process_text("pay my water bill").await.unwrap().prompt.is_some());
         let t = e.process_text(reply).await.unwrap();
         if status(&t) != Some(Status::Done) {
@@ -61,8 +61,12 @@ async fn spoken_replies_under_every_decoding() {
     for decoding in [Decoding::Free, Decoding::Constrained, Decoding::Auto] {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.sqlite");
-        let e =
-            Engine::builder().model("tiny.en-q8_0").decoding(decoding).reference_actions(&path).build().unwrap_or_else(|e| panic!("{e}\n(run `make models`)"));
+        let e = Engine::builder()
+            .model("tiny.en-q8_0")
+            .decoding(decoding)
+            .fallback_actions(hush_reference::actions_at(&path).unwrap())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}\n(run `make models`)"));
         for name in ["no", "not_correct", "dont_go_ahead", "not_sure", "no_yes"] {
             let s = e.session();
             assert!(s.process_text("pay my water bill").await.unwrap().prompt.is_some());

@@ -107,7 +107,7 @@ fn auto_falls_back_to_free_text_outside_the_grammar() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_engine_that_decodes_with_its_intents() {
-    let e = Engine::builder().model("tiny.en-q8_0").decoding(Decoding::Auto).reference_actions_in_memory().build().unwrap();
+    let e = Engine::builder().model("tiny.en-q8_0").decoding(Decoding::Auto).fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
     assert_eq!(e.decoding(), Decoding::Auto);
     let t = e.process_wav(clip("book_ride")).await.unwrap();
     assert_eq!(t.intent.as_deref(), Some("order_ride"), "{t:?}");

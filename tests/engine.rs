@@ -2,14 +2,14 @@
 //! cancellation, app actions next to the reference ones. Speech input is in
 //! `engine_audio.rs`.
 
-use hush::parts::actions::{DialogueParams, Simulation};
+use hush::parts::actions::DialogueParams;
 use hush::{async_trait, Action, ActionContext, ActionError, Engine, EngineError, Intent, Outcome, Status};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn reference() -> Engine {
-    Engine::builder().reference_actions_in_memory().build().expect("engine builds")
+    Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().expect("engine builds")
 }
 
 fn status(t: &hush::Turn) -> Option<Status> {
@@ -72,8 +72,8 @@ struct Barista {
 
 #[async_trait]
 impl Action for Barista {
-    fn intents(&self) -> &[&str] {
-        &["order_coffee", "brew_status"]
+    fn intents(&self) -> Vec<&str> {
+        vec!["order_coffee", "brew_status"]
     }
 
     fn confirmation(&self, intent: &Intent) -> String {
@@ -159,7 +159,7 @@ async fn sessions_do_not_share_questions() {
 async fn a_hundred_users_confirming_the_same_payment_pay_once() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = dir.path().join("ledger.sqlite");
-    let e = Arc::new(Engine::builder().reference_actions(&ledger).build().unwrap());
+    let e = Arc::new(Engine::builder().fallback_actions(hush_reference::actions_at(&ledger).unwrap()).build().unwrap());
     let tasks: Vec<_> = (0..100)
         .map(|_| {
             let s = e.session();
@@ -176,7 +176,7 @@ async fn a_hundred_users_confirming_the_same_payment_pay_once() {
     }
     assert_eq!(statuses.iter().filter(|s| **s == Status::Done).count(), 1, "{statuses:?}");
     assert!(statuses.iter().all(|s| matches!(s, Status::Done | Status::AlreadyDone)));
-    let l = hush::parts::actions::Ledger::open(&ledger).unwrap();
+    let l = hush_reference::Ledger::open(&ledger).unwrap();
     assert_eq!(l.payments().unwrap().len(), 1);
     assert_eq!(l.account("main").unwrap().unwrap().balance_cents, 125000 - 1875);
 }
@@ -184,7 +184,7 @@ async fn a_hundred_users_confirming_the_same_payment_pay_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn confirmation_expires_and_dry_run_does_nothing() {
     let e = Engine::builder()
-        .reference_actions_in_memory()
+        .fallback_actions(hush_reference::actions_in_memory().unwrap())
         .dialogue(DialogueParams { confirm_timeout: Duration::from_millis(50), ..DialogueParams::default() })
         .build()
         .unwrap();
@@ -192,7 +192,7 @@ async fn confirmation_expires_and_dry_run_does_nothing() {
     tokio::time::sleep(Duration::from_millis(80)).await;
     assert_eq!(status(&e.process_text("yes").await.unwrap()), Some(Status::Expired));
 
-    let dry = Engine::builder().reference_actions_in_memory().dry_run(true).simulation(Simulation::default()).build().unwrap();
+    let dry = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).dry_run(true).build().unwrap();
     dry.process_text("pay my gas bill").await.unwrap();
     assert_eq!(status(&dry.process_text("yes").await.unwrap()), Some(Status::DryRun));
 }
@@ -201,7 +201,7 @@ async fn confirmation_expires_and_dry_run_does_nothing() {
 async fn audit_log_has_intents_and_outcomes_never_values_or_words() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("audit.jsonl");
-    let e = Engine::builder().reference_actions_in_memory().audit_log(&log).build().unwrap();
+    let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).audit_log(&log).build().unwrap();
     for text in ["send $4,217 to budi", "yes", "what's the weather"] {
         e.process_text(text).await.unwrap();
     }
@@ -249,8 +249,8 @@ async fn actions_can_be_registered_on_a_built_engine() {
     struct Says(&'static str, &'static str);
     #[async_trait]
     impl Action for Says {
-        fn intents(&self) -> &[&str] {
-            std::slice::from_ref(&self.0)
+        fn intents(&self) -> Vec<&str> {
+            vec![self.0]
         }
         async fn execute(&self, _: &Intent, _: &ActionContext) -> Result<Outcome, ActionError> {
             Ok(Outcome::done(self.1))

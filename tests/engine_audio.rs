@@ -4,7 +4,11 @@
 use hush::{Engine, EngineError, Status};
 
 fn engine() -> Engine {
-    Engine::builder().model("tiny.en-q8_0").reference_actions_in_memory().build().unwrap_or_else(|e| panic!("{e}\n(run `make models`)"))
+    Engine::builder()
+        .model("tiny.en-q8_0")
+        .fallback_actions(hush_reference::actions_in_memory().unwrap())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}\n(run `make models`)"))
 }
 
 fn clip(name: &str) -> String {
@@ -60,7 +64,7 @@ async fn bad_audio_is_an_error_or_not_understood_never_a_crash() {
 
 #[test]
 fn no_tokio_runtime_is_an_error() {
-    let e = Engine::builder().reference_actions_in_memory().build().unwrap();
+    let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
     let r = futures_lite_block_on(e.process_text("book me a taxi to the airport"));
     assert!(matches!(r, Err(EngineError::NoRuntime)), "{r:?}");
 }

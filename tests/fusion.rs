@@ -78,7 +78,8 @@ fn below_the_threshold_nothing_is_understood() {
 
 #[tokio::test]
 async fn the_engine_asks_to_confirm_what_the_learned_model_understood() {
-    let engine = hush::Engine::builder().intents(INTENTS).learned_model(model_dir()).reference_actions_in_memory().build().unwrap();
+    let engine =
+        hush::Engine::builder().intents(INTENTS).learned_model(model_dir()).fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
     let turn = engine.process_text("could you brew me two cappuccino").await.unwrap();
     assert_eq!(turn.intent.as_deref(), Some("order_coffee"));
     assert_eq!(turn.source, Some(ReadBy::Learned));

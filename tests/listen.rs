@@ -34,7 +34,11 @@ fn woken(wake: &str, command: &[f32]) -> Vec<f32> {
 }
 
 fn engine() -> Engine {
-    Engine::builder().model("tiny.en-q8_0").reference_actions_in_memory().build().unwrap_or_else(|e| panic!("{e}\n(run `make models`)"))
+    Engine::builder()
+        .model("tiny.en-q8_0")
+        .fallback_actions(hush_reference::actions_in_memory().unwrap())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}\n(run `make models`)"))
 }
 
 async fn listen(engine: &Engine, params: ListenParams, samples: &[f32]) -> Vec<Event> {
@@ -197,8 +201,8 @@ struct SlowRoute;
 
 #[async_trait]
 impl Action for SlowRoute {
-    fn intents(&self) -> &[&str] {
-        &["navigate_to"]
+    fn intents(&self) -> Vec<&str> {
+        vec!["navigate_to"]
     }
 
     async fn execute(&self, _: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {

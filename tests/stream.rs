@@ -24,7 +24,11 @@ fn conversation() -> Vec<i16> {
 }
 
 fn engine() -> Engine {
-    Engine::builder().model("tiny.en-q8_0").reference_actions_in_memory().build().unwrap_or_else(|e| panic!("{e}\n(run `make models`)"))
+    Engine::builder()
+        .model("tiny.en-q8_0")
+        .fallback_actions(hush_reference::actions_in_memory().unwrap())
+        .build()
+        .unwrap_or_else(|e| panic!("{e}\n(run `make models`)"))
 }
 
 fn stream(engine: &Engine) -> Stream {

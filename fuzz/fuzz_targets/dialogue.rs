@@ -3,7 +3,8 @@
 //! through a confirmed request that the ledger records as a payment, and
 //! by exactly its amount.
 #![no_main]
-use hush_actions::{ActionContext, Dialogue, DialogueParams, Ledger, Registry, Simulation, Step};
+use hush_actions::{ActionContext, Dialogue, DialogueParams, Registry, Step};
+use hush_reference::{Ledger, Simulation};
 use hush_nlu::{IntentSet, MatchParams, Matcher};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, LazyLock};
@@ -49,7 +50,7 @@ struct World {
 static WORLD: LazyLock<World> = LazyLock::new(|| {
     let ledger = Arc::new(Ledger::in_memory().expect("ledger"));
     let mut registry = Registry::new(Duration::from_secs(5));
-    for a in hush_actions::reference_actions(ledger.clone(), Simulation::default()) {
+    for a in hush_reference::reference_actions(ledger.clone(), Simulation::default()) {
         registry.register(a).expect("reference actions");
     }
     let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");

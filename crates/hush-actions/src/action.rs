@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 #[async_trait]
 pub trait Action: Send + Sync + 'static {
     /// The intents this action handles (names from the intent files).
-    fn intents(&self) -> &[&str];
+    fn intents(&self) -> Vec<&str>;
 
     /// The question asked before an intent marked `confirm: true` runs. It
     /// is spoken to the user, so it may say sensitive values; it is never

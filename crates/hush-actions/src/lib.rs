@@ -8,25 +8,21 @@
 //!   yes, missing required slots are asked for and filled from the next
 //!   utterance, and each request carries an idempotency key.
 //! - [`AuditLog`]: JSON lines of what was done, sensitive slots redacted.
-//! - [`reference`](mod@reference): actions for the built-in domains on a SQLite
-//!   [`Ledger`] (bills, balances, payments, rides, food orders).
 //!
-//! It does not hear, transcribe or parse: it starts from an [`Intent`].
+//! It does not hear, transcribe or parse: it starts from an [`Intent`]. It
+//! has no actions of its own: the reference ones (a SQLite ledger) are in
+//! `hush-reference`, so an app that brings its own links no database.
 //!
 //! [`Intent`]: hush_nlu::Intent
 
 mod action;
 mod audit;
 mod dialogue;
-pub mod ledger;
-pub mod reference;
 mod registry;
 
 pub use action::{default_confirmation, Action, ActionContext, ActionError, Outcome, Status};
 pub use async_trait::async_trait;
 pub use audit::AuditLog;
 pub use dialogue::{answer, idempotency_key, Answer, Dialogue, DialogueParams, Step, CANCEL, CONFIRM, DENY};
-pub use ledger::{Ledger, LedgerError};
-pub use reference::{reference_actions, Simulation};
 pub use registry::{Registry, RegistryError, DEFAULT_TIMEOUT};
 pub use tokio_util::sync::CancellationToken;

@@ -3,7 +3,7 @@
 //! the dialogue. The same table runs through the engine (with the ledger)
 //! in the facade's `tests/confirmation.rs`.
 
-use hush_actions::{answer, Answer, Dialogue, DialogueParams, Ledger, Registry, Simulation, Step};
+use hush_actions::{answer, Answer, Dialogue, DialogueParams, Registry, Step};
 use hush_nlu::{IntentSet, MatchParams, Matcher};
 use proptest::prelude::*;
 use std::sync::{Arc, OnceLock};
@@ -24,7 +24,7 @@ fn read(text: &str) -> Answer {
 
 fn registry() -> Registry {
     let mut r = Registry::default();
-    for a in hush_actions::reference_actions(Arc::new(Ledger::in_memory().unwrap()), Simulation::default()) {
+    for a in hush_reference::reference_actions(Arc::new(hush_reference::Ledger::in_memory().unwrap()), hush_reference::Simulation::default()) {
         r.register(a).unwrap();
     }
     r

@@ -1,7 +1,7 @@
 //! The dialogue rules on the built-in domains: confirmation, slot filling,
 //! timeouts, idempotency keys.
 
-use hush_actions::{idempotency_key, Dialogue, DialogueParams, Ledger, Registry, Simulation, Status, Step};
+use hush_actions::{idempotency_key, Dialogue, DialogueParams, Registry, Status, Step};
 use hush_nlu::{IntentSet, MatchParams, Matcher, Value};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -13,7 +13,7 @@ fn matcher() -> &'static Matcher {
 
 fn registry() -> Registry {
     let mut r = Registry::default();
-    for a in hush_actions::reference_actions(Arc::new(Ledger::in_memory().unwrap()), Simulation::default()) {
+    for a in hush_reference::reference_actions(Arc::new(hush_reference::Ledger::in_memory().unwrap()), hush_reference::Simulation::default()) {
         r.register(a).unwrap();
     }
     r

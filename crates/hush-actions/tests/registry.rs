@@ -25,8 +25,8 @@ struct Wild {
 
 #[async_trait]
 impl Action for Wild {
-    fn intents(&self) -> &[&str] {
-        &["ok", "reject", "fail", "panic", "hang", "cooperate"]
+    fn intents(&self) -> Vec<&str> {
+        vec!["ok", "reject", "fail", "panic", "hang", "cooperate"]
     }
 
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {

@@ -107,7 +107,7 @@ fn session(commands: &[Command], k: usize, noise: &[f32], snr: f32, say: impl Fn
 }
 
 fn engine(model: &str) -> Result<Engine> {
-    Ok(Engine::builder().model(model).reference_actions_in_memory().build()?)
+    Ok(Engine::builder().model(model).fallback_actions(hush_reference::actions_in_memory()?).build()?)
 }
 
 #[derive(Default, serde::Serialize)]

@@ -4,9 +4,9 @@
 use crate::ModelArgs;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use hush::parts::actions::ledger::{Ledger, Payment};
-use hush::parts::actions::reference::{fmt_money, order_state, ride_state};
 use hush::{Engine, EngineError, Turn};
+use hush_reference::ledger::{Ledger, Payment};
+use hush_reference::{fmt_money, order_state, ride_state};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -139,14 +139,14 @@ impl EngineArgs {
             b = b.learned_model_with_threshold(dir, self.learned_threshold);
         }
         if self.dry_run {
-            b = b.dry_run(true).reference_actions_in_memory();
+            b = b.dry_run(true).fallback_actions(hush_reference::actions_in_memory()?);
         } else {
             let ledger = self.ledger_path();
             if !self.no_audit {
                 let audit = self.audit_log.clone().unwrap_or_else(|| ledger.with_file_name("audit.jsonl"));
                 b = b.audit_log(audit);
             }
-            b = b.reference_actions(ledger);
+            b = b.fallback_actions(hush_reference::actions_at(&ledger)?);
         }
         Ok(b.build()?)
     }
@@ -333,7 +333,7 @@ pub fn ledger(a: &LedgerArgs) -> Result<()> {
         return Ok(());
     }
     println!("ledger {}", path.display());
-    let now = hush::parts::actions::ledger::now_ms();
+    let now = hush_reference::ledger::now_ms();
     let when = |ms: i64| humantime::format_rfc3339_seconds(std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms.max(0) as u64)).to_string();
     if want(LedgerShow::Accounts) {
         println!("\naccounts");
@@ -419,7 +419,12 @@ pub fn bench_turn(a: &TurnBenchArgs) -> Result<()> {
     }
     clips.truncate(a.limit.unwrap_or(usize::MAX));
     anyhow::ensure!(!clips.is_empty(), "no clean clips of at most {} s in {}", a.max_seconds, a.manifest.display());
-    let engine = Engine::builder().model(&a.model.model).asr_params(a.model.params()).decoding(a.model.decoding()).reference_actions_in_memory().build()?;
+    let engine = Engine::builder()
+        .model(&a.model.model)
+        .asr_params(a.model.params())
+        .decoding(a.model.decoding())
+        .fallback_actions(hush_reference::actions_in_memory()?)
+        .build()?;
     let rt = runtime()?;
     let bar = indicatif::ProgressBar::new(clips.len() as u64);
     let ms = crate::ms;

@@ -12,7 +12,7 @@ use std::ffi::CString;
 use std::ptr::null_mut;
 
 const CLIP: &str = "../../examples/audio/navigate_home.wav";
-const CONFIG: &str = r#"{"model": "tiny.en-q8_0", "reference_actions": true}"#;
+const CONFIG: &str = r#"{"model": "tiny.en-q8_0"}"#;
 
 /// One turn through the C ABI, read and freed as a C app would.
 fn c_turn(session: *mut hush_session, run: impl Fn() -> i32) -> usize {
@@ -24,7 +24,7 @@ fn c_turn(session: *mut hush_session, run: impl Fn() -> i32) -> usize {
 }
 
 fn boundary(c: &mut Criterion) {
-    let engine = Engine::builder().model("tiny.en-q8_0").reference_actions_in_memory().build().expect("run `make models` first");
+    let engine = Engine::builder().model("tiny.en-q8_0").build().expect("run `make models` first");
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_time().build().expect("runtime");
     let rust = engine.session();
     let config = CString::new(CONFIG).unwrap();

@@ -466,11 +466,7 @@ fn build(json: &str) -> Result<hush_engine, Error> {
     if let Some(dir) = c.learned_model {
         b = b.learned_model_with_threshold(dir, c.learned_threshold.unwrap_or(hush::parts::LEARNED_THRESHOLD));
     }
-    b = match (c.ledger, c.reference_actions) {
-        (Some(path), _) => b.reference_actions(path),
-        (None, true) => b.reference_actions_in_memory(),
-        (None, false) => b,
-    };
+    b = b.fallback_actions(reference_actions(c.ledger.as_deref(), c.reference_actions)?);
     if let Some(ms) = c.action_timeout_ms {
         b = b.action_timeout(Duration::from_millis(ms));
     }
@@ -505,9 +501,29 @@ fn build(json: &str) -> Result<hush_engine, Error> {
     Ok(hush_engine { engine, listen, runtime: Some(runtime) })
 }
 
+/// The reference actions (`"reference_actions": true`, or `"ledger":
+/// FILE`), when this library was built with them (cargo feature
+/// `reference`: they bring SQLite, which an app with its own actions does
+/// not need).
+fn reference_actions(ledger: Option<&std::path::Path>, in_memory: bool) -> Result<Vec<Arc<dyn hush::Action>>, Error> {
+    if ledger.is_none() && !in_memory {
+        return Ok(Vec::new());
+    }
+    #[cfg(feature = "reference")]
+    {
+        let actions = match ledger {
+            Some(path) => hush_reference::actions_at(path),
+            None => hush_reference::actions_in_memory(),
+        };
+        actions.or_else(|e| fail(HUSH_ERR_CONFIG, format!("the reference actions' ledger: {e}")))
+    }
+    #[cfg(not(feature = "reference"))]
+    fail(HUSH_ERR_CONFIG, "configuration: this libhush_ffi was built without the reference actions (cargo feature `reference`)")
+}
+
 /// Creates an engine from a JSON configuration (`"{}"`: text only, the
-/// built-in intents; `{"model": "tiny.en-q8_0", "reference_actions":
-/// true}`: the demo's engine; every field is in README.md). Loading the
+/// built-in intents; `{"model": "tiny.en-q8_0"}`: speech too; every field
+/// is in README.md). Loading the
 /// model takes a moment. Returns NULL on failure, with the code in `*err`
 /// (`err` may be NULL) and the reason in hush_last_error().
 #[no_mangle]
@@ -683,7 +699,7 @@ pub unsafe extern "C" fn hush_register_action(engine: *mut hush_engine, intent: 
         let Some(f) = callback else {
             return fail(HUSH_ERR_NULL, "the callback is NULL");
         };
-        e.engine.register(Callback { intent: [intern(intent)], f, user: UserData(user_data) })?;
+        e.engine.register(Callback { intent: intent.to_owned(), f, user: UserData(user_data) })?;
         Ok(HUSH_OK)
     })
 }
@@ -804,30 +820,15 @@ impl UserData {
 }
 
 struct Callback {
-    intent: [&'static str; 1],
+    intent: String,
     f: unsafe extern "C" fn(*const c_char, *mut hush_reply, *mut c_void) -> c_int,
     user: UserData,
 }
 
-/// Intent names live as long as the program (an action names its intents
-/// as `&str`); there are only as many as the intent files define.
-fn intern(name: &str) -> &'static str {
-    static NAMES: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Default::default);
-    let mut names = lock(&NAMES);
-    match names.get(name) {
-        Some(n) => n,
-        None => {
-            let n: &'static str = Box::leak(name.into());
-            names.insert(n);
-            n
-        }
-    }
-}
-
 #[async_trait]
 impl Action for Callback {
-    fn intents(&self) -> &[&str] {
-        &self.intent
+    fn intents(&self) -> Vec<&str> {
+        vec![&self.intent]
     }
 
     fn stoppable(&self) -> bool {

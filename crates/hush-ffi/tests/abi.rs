@@ -99,6 +99,32 @@ fn bad_configurations_are_errors_with_reasons() {
     assert_eq!(unsafe { CStr::from_ptr(hush_version()) }.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
 }
 
+/// The reference actions are in the library only when it is built with
+/// them (`--features reference`, as `make test` does once); without, asking
+/// for them is a configuration error, not a silent engine with no actions.
+#[test]
+fn reference_actions_only_when_built_in() {
+    for config in [r#"{"reference_actions": true}"#, r#"{"ledger": "/dev/null/ledger.sqlite"}"#] {
+        let mut err = 0;
+        let e = unsafe { hush_engine_new(c(config).as_ptr(), &mut err) };
+        if cfg!(feature = "reference") && config.contains("reference_actions") {
+            assert!(!e.is_null(), "{}", last_error());
+            let s = session(e);
+            said(s, "pay my water bill");
+            assert_eq!(said(s, "yes")["outcome"]["status"], "done");
+            unsafe { assert_eq!(hush_session_free(s), HUSH_OK) };
+            unsafe { assert_eq!(hush_engine_free(e), HUSH_OK) };
+        } else if cfg!(feature = "reference") {
+            // The ledger cannot be made inside /dev/null.
+            assert!(e.is_null());
+            check(err, HUSH_ERR_CONFIG, "ledger");
+        } else {
+            assert!(e.is_null());
+            check(err, HUSH_ERR_CONFIG, "without the reference actions");
+        }
+    }
+}
+
 #[test]
 fn null_freed_and_mistaken_handles_are_errors() {
     let e = engine("{}");
@@ -374,7 +400,7 @@ fn a_callback_is_confirmed_only_by_a_plain_yes() {
         CALLS.fetch_add(1, Ordering::SeqCst);
         unsafe { hush_reply_set(reply, c(r#"{"say": "Paid."}"#).as_ptr()) }
     }
-    let e = engine(r#"{"reference_actions": true}"#);
+    let e = engine("{}");
     unsafe { assert_eq!(hush_register_action(e, c("pay_bill").as_ptr(), Some(pay), null_mut()), HUSH_OK) };
     for reply in ["that is not correct", "don't go ahead", "not sure", "no yes", "no"] {
         let s = session(e);
@@ -413,7 +439,7 @@ fn a_timed_out_callback_is_told_and_the_turn_says_so() {
         std::thread::sleep(std::time::Duration::from_millis(1500));
         1
     }
-    let e = engine(r#"{"reference_actions": true, "action_timeout_ms": 200}"#);
+    let e = engine(r#"{"action_timeout_ms": 200}"#);
     unsafe {
         assert_eq!(hush_register_action(e, c("order_ride").as_ptr(), Some(slow), null_mut()), HUSH_OK);
         check(hush_reply_cancelled(null()), HUSH_ERR_NULL, "NULL");

@@ -2,10 +2,10 @@
 //! once, errors are speakable, providers move through their states, and
 //! no random input makes them panic.
 
-use hush_actions::ledger::{now_ms, Ledger};
-use hush_actions::reference::{ride_state, Food, Payments, Rides};
-use hush_actions::{idempotency_key, Action, ActionContext, Outcome, Registry, Simulation, Status};
+use hush_actions::{idempotency_key, Action, ActionContext, Outcome, Registry, Status};
 use hush_nlu::{Evidence, Intent, Slot, Value};
+use hush_reference::ledger::now_ms;
+use hush_reference::{ride_state, Food, Ledger, LedgerError, Payments, Rides, Simulation};
 use proptest::prelude::*;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,7 +33,7 @@ fn usd(x: f64) -> Value {
 fn setup(sim: Simulation) -> (Arc<Ledger>, Registry) {
     let ledger = Arc::new(Ledger::in_memory().unwrap());
     let mut r = Registry::default();
-    for a in hush_actions::reference_actions(ledger.clone(), sim) {
+    for a in hush_reference::reference_actions(ledger.clone(), sim) {
         r.register(a).unwrap();
     }
     (ledger, r)
@@ -180,7 +180,7 @@ fn ledger_persists_and_resets() {
     let path = dir.path().join("sub/ledger.sqlite");
     {
         let l = Ledger::open(&path).unwrap();
-        l.write(|tx| tx.execute("UPDATE accounts SET balance_cents = 1 WHERE name = 'main'", [])).unwrap();
+        l.write(|tx| tx.execute("UPDATE accounts SET balance_cents = 1 WHERE name = 'main'", []).map_err(LedgerError::from)).unwrap();
     }
     let l = Ledger::open(&path).unwrap();
     assert_eq!(l.account("main").unwrap().unwrap().balance_cents, 1, "kept across opens, not reseeded");

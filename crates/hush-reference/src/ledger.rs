@@ -78,13 +78,13 @@ impl Ledger {
     }
 
     /// Runs `f` in one immediate transaction, committed if it returns Ok.
-    pub fn write<T, E: From<rusqlite::Error>>(&self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
+    pub fn write<T, E: From<LedgerError>>(&self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
         // A panic elsewhere while holding the lock leaves SQLite consistent
         // (the transaction rolls back), so a poisoned lock is still usable.
         let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(LedgerError::from)?;
         let out = f(&tx)?;
-        tx.commit()?;
+        tx.commit().map_err(LedgerError::from)?;
         Ok(out)
     }
 

@@ -3,9 +3,9 @@
 //! seeded balances; rides and food orders go to a simulated provider whose
 //! states advance with the clock.
 
-use crate::action::{Action, ActionContext, ActionError, Outcome, Status};
-use crate::ledger::{self, now_ms, FoodOrder, Ledger, Ride, ORDER_COLUMNS, RIDE_COLUMNS};
+use crate::ledger::{self, now_ms, FoodOrder, Ledger, LedgerError, Ride, ORDER_COLUMNS, RIDE_COLUMNS};
 use async_trait::async_trait;
+use hush_actions::{default_confirmation, Action, ActionContext, ActionError, Outcome, Status};
 use hush_nlu::{Date, Intent, Time, Value};
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
@@ -45,14 +45,8 @@ pub fn reference_actions(ledger: Arc<Ledger>, sim: Simulation) -> Vec<Arc<dyn Ac
 /// payment, said again or retried, and is not made twice.
 pub const DUPLICATE_WINDOW: Duration = Duration::from_secs(600);
 
-impl From<rusqlite::Error> for ActionError {
-    fn from(e: rusqlite::Error) -> Self {
-        ActionError::Failed(Box::new(e))
-    }
-}
-
-impl From<ledger::LedgerError> for ActionError {
-    fn from(e: ledger::LedgerError) -> Self {
+impl From<LedgerError> for ActionError {
+    fn from(e: LedgerError) -> Self {
         ActionError::Failed(Box::new(e))
     }
 }
@@ -139,16 +133,17 @@ impl Payments {
                     params![ctx.idempotency_key, since],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
-                .optional()?;
+                .optional()
+                .map_err(LedgerError::from)?;
             if let Some((id, cents, cur)) = earlier {
                 return Ok(Outcome::new(Status::AlreadyDone, format!("Already done: that {} to {payee} went through a moment ago.", fmt_money(cents, &cur)))
                     .with_data(json!({"payment_id": id})));
             }
-            let Some(acct) = ledger::account(tx, account)? else {
+            let Some(acct) = ledger::account(tx, account).map_err(LedgerError::from)? else {
                 return Err(ActionError::invalid("account", format!("you have no {account} account")));
             };
             let bill = if kind == "bill" {
-                match ledger::bill(tx, payee)? {
+                match ledger::bill(tx, payee).map_err(LedgerError::from)? {
                     Some(b) => Some(b),
                     None => return Err(ActionError::rejected(format!("I don't have a {payee} bill on file, so I can't pay it."))),
                 }
@@ -171,14 +166,15 @@ impl Payments {
                     fmt_money(cents, &acct.currency)
                 )));
             }
-            tx.execute("UPDATE accounts SET balance_cents = balance_cents - ?1 WHERE name = ?2", params![cents, account])?;
+            tx.execute("UPDATE accounts SET balance_cents = balance_cents - ?1 WHERE name = ?2", params![cents, account]).map_err(LedgerError::from)?;
             if bill.is_some() {
-                tx.execute("UPDATE bills SET due_cents = max(due_cents - ?1, 0) WHERE biller = ?2", params![cents, payee])?;
+                tx.execute("UPDATE bills SET due_cents = max(due_cents - ?1, 0) WHERE biller = ?2", params![cents, payee]).map_err(LedgerError::from)?;
             }
             tx.execute(
                 "INSERT INTO payments (key, kind, payee, amount_cents, currency, account, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![ctx.idempotency_key, kind, payee, cents, acct.currency, account, now_ms()],
-            )?;
+            )
+            .map_err(LedgerError::from)?;
             let id = tx.last_insert_rowid();
             let left = fmt_money(acct.balance_cents - cents, &acct.currency);
             let what = match kind {
@@ -226,12 +222,12 @@ impl Payments {
 
 #[async_trait]
 impl Action for Payments {
-    fn intents(&self) -> &[&str] {
-        &["pay_bill", "transfer_money", "top_up_canteen", "check_balance"]
+    fn intents(&self) -> Vec<&str> {
+        vec!["pay_bill", "transfer_money", "top_up_canteen", "check_balance"]
     }
 
     fn confirmation(&self, intent: &Intent) -> String {
-        self.describe(intent).unwrap_or_else(|| crate::action::default_confirmation(intent))
+        self.describe(intent).unwrap_or_else(|| default_confirmation(intent))
     }
 
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
@@ -361,7 +357,7 @@ impl Rides {
         let pickup = text(intent, "pickup");
         let ride_type = text(intent, "ride_type").unwrap_or("standard");
         self.ledger.write(|tx| {
-            if let Some(r) = self.active(tx)? {
+            if let Some(r) = self.active(tx).map_err(LedgerError::from)? {
                 if r.key == ctx.idempotency_key {
                     return Ok(Outcome::new(Status::AlreadyDone, format!("Already booked. {}", self.status_line(&r))).with_data(json!({"ride_id": r.id})));
                 }
@@ -389,7 +385,8 @@ impl Rides {
                 "INSERT INTO rides (key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, requested_ms, scheduled) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![ctx.idempotency_key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, now_ms(), scheduled],
-            )?;
+            )
+            .map_err(LedgerError::from)?;
             let id = tx.last_insert_rowid();
             if let Some(when) = scheduled {
                 return Ok(Outcome::done(format!(
@@ -412,8 +409,8 @@ impl Rides {
 
 #[async_trait]
 impl Action for Rides {
-    fn intents(&self) -> &[&str] {
-        &["order_ride", "ride_status", "cancel_ride"]
+    fn intents(&self) -> Vec<&str> {
+        vec!["order_ride", "ride_status", "cancel_ride"]
     }
 
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
@@ -428,9 +425,9 @@ impl Action for Rides {
                     None => Outcome::done("You have no ride booked."),
                 })
             }
-            "cancel_ride" => self.ledger.write(|tx| match self.active(tx)? {
+            "cancel_ride" => self.ledger.write(|tx| match self.active(tx).map_err(LedgerError::from)? {
                 Some(r) => {
-                    tx.execute("UPDATE rides SET cancelled_ms = ?1 WHERE id = ?2", params![now_ms(), r.id])?;
+                    tx.execute("UPDATE rides SET cancelled_ms = ?1 WHERE id = ?2", params![now_ms(), r.id]).map_err(LedgerError::from)?;
                     Ok(Outcome::done(format!("Cancelled your ride to {}.", r.destination)).with_data(json!({"ride_id": r.id})))
                 }
                 None => Err(ActionError::rejected("You have no ride to cancel.")),
@@ -470,8 +467,8 @@ impl Food {
 
 #[async_trait]
 impl Action for Food {
-    fn intents(&self) -> &[&str] {
-        &["order_food", "track_order"]
+    fn intents(&self) -> Vec<&str> {
+        vec!["order_food", "track_order"]
     }
 
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
@@ -489,7 +486,8 @@ impl Action for Food {
                 self.ledger.write(|tx| {
                     let same: Option<FoodOrder> = tx
                         .query_row(&format!("{ORDER_COLUMNS} WHERE key = ?1 ORDER BY id DESC LIMIT 1"), params![ctx.idempotency_key], ledger::order_row)
-                        .optional()?;
+                        .optional()
+                        .map_err(LedgerError::from)?;
                     if let Some(o) = same.filter(|o| !matches!(order_state(o, self.sim.elapsed_s(o.ordered_ms)), "delivered" | "cancelled")) {
                         return Ok(Outcome::new(
                             Status::AlreadyDone,
@@ -500,7 +498,8 @@ impl Action for Food {
                     tx.execute(
                         "INSERT INTO food_orders (key, dish, quantity, restaurant, total_cents, eta_s, ordered_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                         params![ctx.idempotency_key, dish, quantity, restaurant, total_cents, eta_s, now_ms()],
-                    )?;
+                    )
+                    .map_err(LedgerError::from)?;
                     let id = tx.last_insert_rowid();
                     Ok(Outcome::done(format!(
                         "Ordered {quantity} {dish} from {restaurant}: {}, arriving in about {}.",
