@@ -243,7 +243,7 @@ fn load_intents(dirs: &[PathBuf]) -> Result<IntentSet, IntentErrors> {
         files.extend(IntentSet::yaml_files(d)?);
     }
     let set = IntentSet::load_files(&files)?;
-    if set.intent(hush_actions::CONFIRM).is_some() {
+    if set.intent(hush_nlu::CONFIRM).is_some() {
         return Ok(set);
     }
     IntentSet::load_files_with(&files, &hush_nlu::BUILTIN_DOMAINS[..1])

@@ -8,7 +8,7 @@
 //! probabilities; otherwise nothing was understood.
 
 use hush_learn::{LearnedModel, Prediction};
-use hush_nlu::{Evidence, Intent, Matcher, Slot, Value};
+use hush_nlu::{Evidence, Intent, Matcher, Slot, SlotAnswers, Value};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -32,8 +32,8 @@ pub struct Understood {
     pub source: ReadBy,
 }
 
-/// Answer matchers per (intent, slot): one slot's lists and parsers.
-type Answers = HashMap<(String, String), Option<Arc<Matcher>>>;
+/// Answer readers per (intent, slot): one slot's lists and parsers.
+type Answers = HashMap<(String, String), Option<Arc<SlotAnswers>>>;
 
 /// The template matcher, optionally fused with a learned model.
 pub struct Understanding {
@@ -126,10 +126,8 @@ impl Understanding {
         let answers = {
             let mut cache = self.answers.lock().unwrap_or_else(|p| p.into_inner());
             let key = (intent.to_owned(), slot.to_owned());
-            let set = self.matcher.intents();
-            cache.entry(key).or_insert_with(|| set.answer_set(intent, slot).map(|s| Arc::new(Matcher::new(s, self.matcher.params())))).clone()
+            cache.entry(key).or_insert_with(|| SlotAnswers::new(&self.matcher, intent, slot).map(Arc::new)).clone()
         }?;
-        let read = answers.parse(text).and_then(|a| a.slots.into_iter().find(|s| s.name == slot));
-        read.or_else(|| self.matcher.unlisted_value(intent, slot, text))
+        answers.read(&self.matcher, text)
     }
 }

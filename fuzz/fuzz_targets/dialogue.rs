@@ -85,7 +85,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(spent, recorded, "{intent:?}: balances fell by {spent}, payments recorded {recorded}");
         if after.1 != before.1 {
             assert!(confirmed, "{intent:?}: paid without a confirmation");
-            assert!(matches!(hush_actions::answer(&text, None, &w.matcher), hush_actions::Answer::Yes), "paid on {text:?}");
+            assert!(matches!(hush_nlu::answer(&text, None, &w.matcher), hush_nlu::Answer::Yes), "paid on {text:?}");
         }
     }
 });

@@ -5,14 +5,9 @@
 
 use crate::action::{Outcome, Status};
 use crate::registry::Registry;
-use hush_nlu::{Intent, Matcher};
+use hush_nlu::{answer, Answer, Intent, Matcher, SlotAnswers, CANCEL, CONFIRM, DENY};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
-
-/// Intents of the general domain that answer a question.
-pub const CONFIRM: &str = "confirm";
-pub const DENY: &str = "deny";
-pub const CANCEL: &str = "cancel";
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DialogueParams {
@@ -46,10 +41,10 @@ struct Pending {
 
 enum Question {
     Confirm,
-    /// The slot asked for, and a matcher that reads a bare answer to it.
+    /// The slot asked for, and the reader of a bare answer to it.
     Slot {
         name: String,
-        answers: Box<Matcher>,
+        answers: Box<SlotAnswers>,
     },
 }
 
@@ -136,8 +131,8 @@ impl Dialogue {
                 if other_wins {
                     return self.fresh(parsed, matcher, registry, None);
                 }
-                let slot = answer.and_then(|a| a.slots.into_iter().find(|s| s.name == name));
-                let slot = slot.or_else(|| if parsed.is_none() { matcher.unlisted_value(&pending.intent.name, &name, text) } else { None });
+                let slot = answers.slot_of(answer);
+                let slot = slot.or_else(|| if parsed.is_none() { answers.unlisted(matcher, text) } else { None });
                 match slot {
                     Some(slot) => {
                         let mut intent = pending.intent;
@@ -176,9 +171,9 @@ impl Dialogue {
     fn proceed(&mut self, intent: Intent, matcher: &Matcher, registry: &Registry, now: Instant) -> Step {
         let set = matcher.intents();
         if let Some(name) = intent.missing.first().cloned() {
-            if let Some(answer_set) = set.answer_set(&intent.name, &name) {
+            if let Some(answers) = SlotAnswers::new(matcher, &intent.name, &name) {
                 let prompt = slot_prompt(matcher, &intent.name, &name);
-                let answers = Box::new(Matcher::new(answer_set, matcher.params()));
+                let answers = Box::new(answers);
                 self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Slot { name, answers }, unclear: 0 });
                 return Step::Ask { intent, prompt };
             }
@@ -190,80 +185,6 @@ impl Dialogue {
         }
         let key = idempotency_key(&intent);
         Step::Run { intent, confirmed: false, key }
-    }
-}
-
-/// How a reply to a confirmation question is taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Answer {
-    /// An unambiguous affirmative: the request runs.
-    Yes,
-    /// A refusal: the request is cancelled.
-    No,
-    /// Anything else: a hedge, a mixed "no yes", a mishearing. Never yes.
-    Unclear,
-}
-
-/// Words that make a reply a refusal (or, with an affirmative beside them,
-/// unclear). Contractions arrive expanded ("don't" is "do not"); the forms
-/// without an apostrophe are listed because transcripts drop it.
-#[rustfmt::skip]
-const NEGATIONS: &[&str] = &[
-    "no", "not", "nope", "nah", "never", "negative", "cancel", "stop", "wrong", "incorrect", "abort", "neither", "nor",
-    "dont", "doesnt", "didnt", "isnt", "cant", "wont", "shouldnt", "wouldnt", "nothing", "none",
-];
-
-/// Words that make a reply unsure: it is asked again.
-#[rustfmt::skip]
-const HEDGES: &[&str] = &[
-    "wait", "hold", "hang", "unsure", "maybe", "perhaps", "probably", "possibly", "think", "guess", "suppose", "dunno",
-    "later", "second", "moment", "minute", "but", "if", "unless", "instead", "change", "different", "else", "other",
-    "again", "repeat", "what", "why", "which", "how", "who", "huh", "pardon", "sorry", "hmm", "hm", "kind", "sort",
-    "only", "except", "first", "before", "check", "really",
-];
-
-/// Words of a plain yes. A reply is yes when every word is in
-/// `AFFIRM_CORE` or `AFFIRM_SUPPORT` and at least one is in `AFFIRM_CORE`.
-#[rustfmt::skip]
-const AFFIRM_CORE: &[&str] = &[
-    "yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright", "correct", "right",
-    "confirm", "confirmed", "affirmative", "absolutely", "definitely", "certainly", "exactly", "indeed", "proceed",
-    "ahead", "fine", "perfect",
-];
-/// The words that answer yes on their own: with a negation beside them
-/// the reply is mixed, not a refusal.
-const YES_WORDS: &[&str] = &["yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright"];
-const AFFIRM_SUPPORT: &[&str] = &[
-    "please", "go", "do", "it", "that", "is", "thats", "thanks", "thank", "you", "sir", "maam", "all", "just", "so", "um", "uh", "er", "erm", "oh", "ah",
-    "well", "good", "sounds", "looks", "of", "course", "i", "very", "much", "continue", "hush", "thing",
-];
-
-/// Reads a reply to a confirmation. This is the one place that decides
-/// whether money moves: only a plain affirmative is yes — a reply made
-/// only of yes-words (above), or a `confirm` template matched word for
-/// word — and never when a negation or hedge is said anywhere in it,
-/// whatever a fuzzy or learned reading (`parsed`) scored. `parsed` can
-/// only make a reply a refusal (a `deny` or `cancel` reading).
-pub fn answer(text: &str, parsed: Option<&Intent>, matcher: &Matcher) -> Answer {
-    let words = hush_nlu::words(text);
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    let phrase = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
-    let affirmative_word = has(AFFIRM_CORE);
-    // "Yes?" asks rather than answers.
-    if text.contains('?') || has(HEDGES) || phrase("let", "me") {
-        return Answer::Unclear;
-    }
-    let refused = has(NEGATIONS) || parsed.is_some_and(|p| p.name == DENY || p.name == CANCEL);
-    if refused {
-        // "No yes" says both; "that is not correct" says no.
-        return if has(YES_WORDS) { Answer::Unclear } else { Answer::No };
-    }
-    let plain = affirmative_word && words.iter().all(|w| AFFIRM_CORE.contains(&w.as_str()) || AFFIRM_SUPPORT.contains(&w.as_str()));
-    let template = || matcher.parse(text).is_some_and(|i| i.name == CONFIRM && i.cost == 0.0 && i.evidence.free == 0);
-    if plain || template() {
-        Answer::Yes
-    } else {
-        Answer::Unclear
     }
 }
 

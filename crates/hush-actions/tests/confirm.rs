@@ -1,9 +1,10 @@
 //! Confirmation cannot be mistaken: the replies that answer "Pay ...?",
-//! read by the one rule that decides (`hush_actions::answer`) and through
+//! read by the one rule that decides (`hush_nlu::answer`) and through
 //! the dialogue. The same table runs through the engine (with the ledger)
 //! in the facade's `tests/confirmation.rs`.
 
-use hush_actions::{answer, Answer, Dialogue, DialogueParams, Registry, Step};
+use hush_actions::{Dialogue, DialogueParams, Registry, Step};
+use hush_nlu::{answer, Answer};
 use hush_nlu::{IntentSet, MatchParams, Matcher};
 use proptest::prelude::*;
 use std::sync::{Arc, OnceLock};

@@ -3,9 +3,12 @@
 //! into an intent with slots, or says it did not understand, and the same
 //! templates as a [`Grammar`] that can steer a recogniser word by word.
 //!
-//! It does not hear audio, learn from examples (that is the learned model's
-//! job) or run actions.
+//! It also reads answers to the dialogue's questions (a yes to a
+//! confirmation, a bare slot value). It does not hear audio, learn from
+//! examples (that is the learned model's job), keep a conversation's state
+//! or run actions.
 
+mod answer;
 mod automaton;
 mod compile;
 mod confidence;
@@ -26,6 +29,7 @@ mod values;
 mod words;
 mod yaml;
 
+pub use answer::{answer, Answer, SlotAnswers, CANCEL, CONFIRM, DENY};
 pub use grammar::{Grammar, GrammarState};
 pub use intent::{Evidence, Intent, MatchParams, Slot};
 pub use matcher::Matcher;

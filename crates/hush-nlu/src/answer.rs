@@ -1,0 +1,125 @@
+//! Reading an answer to a question the dialogue asked: a reply to a
+//! confirmation ([`answer`]: the one rule that decides whether money
+//! moves), and a bare value for a missing slot ([`SlotAnswers`]).
+//!
+//! Parsing only: what to do with the answer is the dialogue's (hush-actions).
+
+use crate::{Intent, Matcher, Slot};
+
+/// Intents of the general domain that answer a question.
+pub const CONFIRM: &str = "confirm";
+pub const DENY: &str = "deny";
+pub const CANCEL: &str = "cancel";
+
+/// How a reply to a confirmation question is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// An unambiguous affirmative: the request runs.
+    Yes,
+    /// A refusal: the request is cancelled.
+    No,
+    /// Anything else: a hedge, a mixed "no yes", a mishearing. Never yes.
+    Unclear,
+}
+
+/// Words that make a reply a refusal (or, with an affirmative beside them,
+/// unclear). Contractions arrive expanded ("don't" is "do not"); the forms
+/// without an apostrophe are listed because transcripts drop it.
+#[rustfmt::skip]
+const NEGATIONS: &[&str] = &[
+    "no", "not", "nope", "nah", "never", "negative", "cancel", "stop", "wrong", "incorrect", "abort", "neither", "nor",
+    "dont", "doesnt", "didnt", "isnt", "cant", "wont", "shouldnt", "wouldnt", "nothing", "none",
+];
+
+/// Words that make a reply unsure: it is asked again.
+#[rustfmt::skip]
+const HEDGES: &[&str] = &[
+    "wait", "hold", "hang", "unsure", "maybe", "perhaps", "probably", "possibly", "think", "guess", "suppose", "dunno",
+    "later", "second", "moment", "minute", "but", "if", "unless", "instead", "change", "different", "else", "other",
+    "again", "repeat", "what", "why", "which", "how", "who", "huh", "pardon", "sorry", "hmm", "hm", "kind", "sort",
+    "only", "except", "first", "before", "check", "really",
+];
+
+/// Words of a plain yes. A reply is yes when every word is in
+/// `AFFIRM_CORE` or `AFFIRM_SUPPORT` and at least one is in `AFFIRM_CORE`.
+#[rustfmt::skip]
+const AFFIRM_CORE: &[&str] = &[
+    "yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright", "correct", "right",
+    "confirm", "confirmed", "affirmative", "absolutely", "definitely", "certainly", "exactly", "indeed", "proceed",
+    "ahead", "fine", "perfect",
+];
+/// The words that answer yes on their own: with a negation beside them
+/// the reply is mixed, not a refusal.
+const YES_WORDS: &[&str] = &["yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright"];
+const AFFIRM_SUPPORT: &[&str] = &[
+    "please", "go", "do", "it", "that", "is", "thats", "thanks", "thank", "you", "sir", "maam", "all", "just", "so", "um", "uh", "er", "erm", "oh", "ah",
+    "well", "good", "sounds", "looks", "of", "course", "i", "very", "much", "continue", "hush", "thing",
+];
+
+/// Reads a reply to a confirmation. This is the one place that decides
+/// whether money moves: only a plain affirmative is yes — a reply made
+/// only of yes-words (above), or a `confirm` template matched word for
+/// word — and never when a negation or hedge is said anywhere in it,
+/// whatever a fuzzy or learned reading (`parsed`) scored. `parsed` can
+/// only make a reply a refusal (a `deny` or `cancel` reading).
+pub fn answer(text: &str, parsed: Option<&Intent>, matcher: &Matcher) -> Answer {
+    let words = crate::words(text);
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let phrase = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
+    let affirmative_word = has(AFFIRM_CORE);
+    // "Yes?" asks rather than answers.
+    if text.contains('?') || has(HEDGES) || phrase("let", "me") {
+        return Answer::Unclear;
+    }
+    let refused = has(NEGATIONS) || parsed.is_some_and(|p| p.name == DENY || p.name == CANCEL);
+    if refused {
+        // "No yes" says both; "that is not correct" says no.
+        return if has(YES_WORDS) { Answer::Unclear } else { Answer::No };
+    }
+    let plain = affirmative_word && words.iter().all(|w| AFFIRM_CORE.contains(&w.as_str()) || AFFIRM_SUPPORT.contains(&w.as_str()));
+    let template = || matcher.parse(text).is_some_and(|i| i.name == CONFIRM && i.cost == 0.0 && i.evidence.free == 0);
+    if plain || template() {
+        Answer::Yes
+    } else {
+        Answer::Unclear
+    }
+}
+
+/// Reads a bare answer to the question for one slot ("to the airport" for
+/// `order_ride`'s destination): the slot's lists and parsers as templates
+/// of their own, and the intent's unlisted values.
+pub struct SlotAnswers {
+    intent: String,
+    slot: String,
+    answers: Matcher,
+}
+
+impl SlotAnswers {
+    /// None when `matcher`'s intents have no such slot.
+    pub fn new(matcher: &Matcher, intent: &str, slot: &str) -> Option<SlotAnswers> {
+        let set = matcher.intents().answer_set(intent, slot)?;
+        Some(SlotAnswers { intent: intent.to_owned(), slot: slot.to_owned(), answers: Matcher::new(set, matcher.params()) })
+    }
+
+    /// The answer templates' reading of `text`, to weigh against a reading
+    /// of it as a new request.
+    pub fn parse(&self, text: &str) -> Option<Intent> {
+        self.answers.parse(text)
+    }
+
+    /// The slot a [`SlotAnswers::parse`] reading holds.
+    pub fn slot_of(&self, reading: Option<Intent>) -> Option<Slot> {
+        reading.and_then(|a| a.slots.into_iter().find(|s| s.name == self.slot))
+    }
+
+    /// A value the slot's lists do not name but its type allows, read from
+    /// the whole of `text` by `matcher` (the engine's).
+    pub fn unlisted(&self, matcher: &Matcher, text: &str) -> Option<Slot> {
+        matcher.unlisted_value(&self.intent, &self.slot, text)
+    }
+
+    /// `text` as the slot's value, listed or not.
+    pub fn read(&self, matcher: &Matcher, text: &str) -> Option<Slot> {
+        self.slot_of(self.parse(text)).or_else(|| self.unlisted(matcher, text))
+    }
+}
