@@ -39,7 +39,8 @@ impl Config {
 }
 
 /// How GGUF weights are held in memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum WeightMode {
     /// Every matrix stays quantised; matmuls use candle's quantised kernels.
     /// Smallest memory.

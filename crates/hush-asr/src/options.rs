@@ -71,13 +71,40 @@ impl Default for DecodeOptions {
     }
 }
 
-/// Where the model runs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Where the model runs: written `cpu`, `cuda` or `cuda:N` (flags, JSON).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum Compute {
     #[default]
     Cpu,
     /// An NVIDIA GPU by ordinal; needs the `cuda` feature.
     Cuda(usize),
+}
+
+impl std::str::FromStr for Compute {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Compute, String> {
+        match s {
+            "cpu" => Ok(Compute::Cpu),
+            "cuda" => Ok(Compute::Cuda(0)),
+            _ => s.strip_prefix("cuda:").and_then(|n| n.parse().ok()).map(Compute::Cuda).ok_or_else(|| format!("'{s}' is not a device: cpu, cuda or cuda:N")),
+        }
+    }
+}
+
+impl TryFrom<String> for Compute {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Compute, String> {
+        s.parse()
+    }
+}
+
+impl From<Compute> for String {
+    fn from(c: Compute) -> String {
+        c.to_string()
+    }
 }
 
 impl std::fmt::Display for Compute {

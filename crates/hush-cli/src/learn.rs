@@ -1,26 +1,9 @@
 //! `hush train` and the learned-model path of `hush bench nlu`.
 
 use anyhow::{Context, Result};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use hush_learn::{data, Format, Labels, LearnedModel, TrainParams};
 use std::path::{Path, PathBuf};
-
-#[derive(ValueEnum, Clone, Copy, PartialEq, Eq)]
-pub enum DataFormat {
-    Slurp,
-    Snips,
-    Hush,
-}
-
-impl From<DataFormat> for Format {
-    fn from(f: DataFormat) -> Format {
-        match f {
-            DataFormat::Slurp => Format::Slurp,
-            DataFormat::Snips => Format::Snips,
-            DataFormat::Hush => Format::Hush,
-        }
-    }
-}
 
 #[derive(Args)]
 pub struct TrainArgs {
@@ -34,8 +17,9 @@ pub struct TrainArgs {
     /// Sentences sampled per template with --intents.
     #[arg(long, default_value_t = 8)]
     per_template: usize,
-    #[arg(long, value_enum, default_value_t = DataFormat::Hush)]
-    format: DataFormat,
+    /// slurp, snips or hush.
+    #[arg(long, default_value = "hush", value_parser = crate::by_name::<Format>)]
+    format: Format,
     /// Where to write the trained model (a folder).
     #[arg(long)]
     out: PathBuf,
@@ -180,7 +164,7 @@ fn print_scores(what: &str, s: &hush_learn::Scores) {
 }
 
 /// `hush bench nlu --model DIR`: the learned model over labelled sentences.
-pub fn bench(model_dir: &Path, data_file: &Path, format: DataFormat, json: Option<&Path>) -> Result<()> {
+pub fn bench(model_dir: &Path, data_file: &Path, format: Format, json: Option<&Path>) -> Result<()> {
     let model = hush::parts::load_learned(model_dir).with_context(|| format!("loading the learned model {}", model_dir.display()))?;
     let examples = data::read(data_file, format.into())?;
     let t = std::time::Instant::now();

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use hush_asr::{AsrParams, Compute, ModelPaths, Recognizer, Trim, WeightMode};
 use hush_models::Cache;
 
@@ -157,9 +157,10 @@ pub(crate) struct ModelArgs {
     /// Encode full 30 s windows instead of the audio plus a margin.
     #[arg(long)]
     no_trim: bool,
-    /// How GGUF weights are held: quantised kernels, f32, or mixed (f32 encoder, quantised decoder).
-    #[arg(long, value_enum, default_value_t = Weights::Mixed)]
-    weights: Weights,
+    /// How GGUF weights are held: quantized (quantised kernels), dequantized
+    /// (f32), or mixed (f32 encoder, quantised decoder).
+    #[arg(long, default_value = "mixed", value_parser = by_name::<WeightMode>)]
+    weights: WeightMode,
     /// Mel frames of silence encoded after the audio when trimming.
     #[arg(long, default_value_t = Trim::default().margin_frames, hide_short_help = true)]
     trim_margin: usize,
@@ -175,41 +176,25 @@ pub(crate) struct ModelArgs {
     beam: u16,
     /// Where Whisper runs: cpu, or cuda / cuda:N (a build with `--features
     /// cuda`). Not `--device`: that names the microphone of `hush listen`.
-    #[arg(long, default_value = "cpu", value_parser = parse_device)]
+    #[arg(long, default_value = "cpu")]
     compute: Compute,
     /// free: Whisper alone; biased: primed with what the intents' commands
     /// sound like; constrained: only sentences of the intents' templates
     /// (free text when none fits); auto: constrained when the grammar
     /// costs Whisper little, else the likelier of constrained and free.
     /// The intents are the command's `--intents`, else the built-in ones.
-    #[arg(long, value_enum, default_value_t = Decode::Free)]
-    pub(crate) decode: Decode,
+    #[arg(long, default_value = "free", value_parser = by_name::<hush::Decoding>)]
+    pub(crate) decode: hush::Decoding,
     /// Prime Whisper with this text instead (said before the audio).
     #[arg(long, conflicts_with = "decode")]
     prompt: Option<String>,
 }
 
-#[derive(ValueEnum, Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Decode {
-    Free,
-    Biased,
-    Constrained,
-    Auto,
-}
-
-pub(crate) fn parse_device(s: &str) -> Result<Compute, String> {
-    match s {
-        "cpu" => Ok(Compute::Cpu),
-        "cuda" => Ok(Compute::Cuda(0)),
-        _ => s.strip_prefix("cuda:").and_then(|n| n.parse().ok()).map(Compute::Cuda).ok_or_else(|| format!("'{s}' is not a device: cpu, cuda or cuda:N")),
-    }
-}
-
-#[derive(ValueEnum, Clone, Copy)]
-enum Weights {
-    Quantized,
-    Dequantized,
-    Mixed,
+/// A library enum as a flag's value, by the name it has in JSON
+/// (`--decode constrained`, `--weights mixed`), so the CLI does not keep
+/// enums of its own that mirror the library's.
+pub(crate) fn by_name<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|e| e.to_string())
 }
 
 impl ModelArgs {
@@ -218,11 +203,7 @@ impl ModelArgs {
         if let Some(t) = self.threads {
             p.threads = t;
         }
-        p.weight_mode = match self.weights {
-            Weights::Quantized => WeightMode::Quantized,
-            Weights::Dequantized => WeightMode::Dequantized,
-            Weights::Mixed => WeightMode::Mixed,
-        };
+        p.weight_mode = self.weights;
         p.decode.trim = (!self.no_trim).then_some(Trim { margin_frames: self.trim_margin, min_frames: self.trim_min });
         p.decode.language = self.language.clone();
         p.decode.beam = usize::from(self.beam);
@@ -232,18 +213,13 @@ impl ModelArgs {
     }
 
     pub(crate) fn decoding(&self) -> hush::Decoding {
-        match self.decode {
-            Decode::Free => hush::Decoding::Free,
-            Decode::Biased => hush::Decoding::Biased,
-            Decode::Constrained => hush::Decoding::Constrained,
-            Decode::Auto => hush::Decoding::Auto,
-        }
+        self.decode
     }
 
     /// How a command without `--intents` hears: steered (decodings other
     /// than free) by the built-in domains.
     pub(crate) fn builtin_hearing(&self) -> Result<hush::parts::Hearing> {
-        let set = if self.decode == Decode::Free { hush_nlu::IntentSet::default() } else { hush_nlu::IntentSet::builtin()? };
+        let set = if self.decode == hush::Decoding::Free { hush_nlu::IntentSet::default() } else { hush_nlu::IntentSet::builtin()? };
         Ok(self.hearing(&hush_nlu::Matcher::new(set, Default::default())))
     }
 

@@ -299,9 +299,9 @@ pub fn intents(cmd: &IntentsCommand) -> Result<()> {
 pub fn bench(a: &NluBenchArgs) -> Result<()> {
     if let Some(model) = &a.model {
         let format = match a.format.as_str() {
-            "slurp" => crate::learn::DataFormat::Slurp,
-            "snips" => crate::learn::DataFormat::Snips,
-            _ => crate::learn::DataFormat::Hush,
+            "slurp" => hush_learn::Format::Slurp,
+            "snips" => hush_learn::Format::Snips,
+            _ => hush_learn::Format::Hush,
         };
         return crate::learn::bench(model, &a.data, format, a.json.as_deref());
     }

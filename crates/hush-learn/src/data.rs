@@ -32,7 +32,8 @@ impl Example {
 }
 
 /// Which JSON-lines dialect a file is in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Format {
     /// `{text, intent, entities: [{type, start_char, end_char}]}`
     Slurp,

@@ -19,8 +19,8 @@ use hush_learn::eval::Frame;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
-use crate::learn::DataFormat;
 use crate::ModelArgs;
+use hush_learn::Format;
 
 #[derive(Args)]
 pub struct MatrixArgs {
@@ -31,8 +31,8 @@ pub struct MatrixArgs {
     /// How intents and slots are written: slurp (`intent`, `entities`),
     /// snips (`intent`, `slots` with `slot`/`start_char`/`end_char`) or hush
     /// (`intent`, `slots` with `name`/`start`/`end`).
-    #[arg(long, value_enum, default_value_t = DataFormat::Slurp)]
-    format: DataFormat,
+    #[arg(long, default_value = "slurp", value_parser = crate::by_name::<Format>)]
+    format: Format,
     /// Models (comma-separated), as `hush models list` names them.
     #[arg(long, value_delimiter = ',', default_value = "tiny.en")]
     models: Vec<String>,
@@ -47,8 +47,8 @@ pub struct MatrixArgs {
     #[arg(long, value_delimiter = ',', default_value = "1")]
     beams: Vec<u16>,
     /// Decoding: free, biased (primed with the built-in domains' words), or both.
-    #[arg(long = "decoding", value_delimiter = ',', default_value = "free")]
-    decoding: Vec<crate::Decode>,
+    #[arg(long = "decoding", value_delimiter = ',', default_value = "free", value_parser = crate::by_name::<hush::Decoding>)]
+    decoding: Vec<hush::Decoding>,
     /// NLU modes reading every transcript: templates, learned, fused.
     #[arg(long, value_delimiter = ',', default_value = "templates")]
     nlu: Vec<NluMode>,
@@ -82,7 +82,7 @@ pub struct MatrixArgs {
     external: Vec<PathBuf>,
     /// Where Whisper runs: cpu, or cuda / cuda:N (a build with `--features
     /// cuda`); the same as `--compute`.
-    #[arg(long, value_parser = crate::parse_device)]
+    #[arg(long)]
     device: Option<hush_asr::Compute>,
     /// Measure this one run and stop: how the matrix runs each cell in a
     /// process of its own, so each peak RSS is that model's alone.
@@ -253,7 +253,7 @@ fn read_manifest(a: &MatrixArgs) -> Result<Vec<Clip>> {
             }
             // hush manifests mark what no intent covers with a null intent:
             // scored as to be rejected.
-            Some(serde_json::Value::Null) if a.format == DataFormat::Hush => Some(Frame::default()),
+            Some(serde_json::Value::Null) if a.format == Format::Hush => Some(Frame::default()),
             _ => None,
         };
         clips.push(Clip { key: format!("{audio}\t{text}"), path: base.join(&audio), audio, text, snr_db, gold });
@@ -493,12 +493,9 @@ impl Readers {
             _ => None,
         };
         let learned_intents = fused.as_ref().and_then(|u| u.model()).map(|m| m.labels.intents.iter().cloned().collect()).unwrap_or_default();
-        let map = if a.format == DataFormat::Slurp {
-            hush_eval::nlu::SLURP_TO_BUILTIN.iter().map(|(s, h)| (s.to_string(), h.to_string())).collect()
-        } else {
-            Vec::new()
-        };
-        Ok(Readers { modes: a.nlu.clone(), templates, fused, template_intents, learned_intents, map, hush_labels: a.format == DataFormat::Hush })
+        let map =
+            if a.format == Format::Slurp { hush_eval::nlu::SLURP_TO_BUILTIN.iter().map(|(s, h)| (s.to_string(), h.to_string())).collect() } else { Vec::new() };
+        Ok(Readers { modes: a.nlu.clone(), templates, fused, template_intents, learned_intents, map, hush_labels: a.format == Format::Hush })
     }
 
     /// Whether a predicted intent means the gold one.
