@@ -25,6 +25,10 @@ pub enum EngineError {
     /// Two actions claim one intent, or an action is malformed.
     #[error(transparent)]
     Registry(#[from] RegistryError),
+    /// An [`EngineConfig`](crate::EngineConfig) value out of range, or two
+    /// that exclude each other.
+    #[error("configuration: {0}")]
+    Config(String),
     /// The learned model's threshold is outside 0..1.
     #[error("the learned model's confidence threshold must be within 0..1, not {0}")]
     Threshold(f32),

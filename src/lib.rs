@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod builder;
+pub mod config;
 mod engine;
 mod error;
 pub mod listen;
@@ -35,6 +36,7 @@ mod turn;
 mod understand;
 
 pub use builder::EngineBuilder;
+pub use config::EngineConfig;
 pub use engine::Engine;
 pub use error::EngineError;
 pub use hush_actions::{async_trait, Action, ActionContext, ActionError, Outcome, Status};

@@ -273,3 +273,28 @@ async fn actions_can_be_registered_on_a_built_engine() {
     assert!(e.handled_intents().iter().any(|i| i == "pay_bill"));
     assert!(matches!(e.register(rides()), Err(EngineError::Registry(_))));
 }
+
+/// The one configuration: JSON in (as the C ABI reads it), checked, and
+/// the same settings back out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_engine_from_its_configuration() {
+    let json = r#"{"decoding": "biased", "beam": 3, "weights": "quantized", "compute": "cpu", "listen": {"mode": "push_to_talk", "end_silence_ms": 400}}"#;
+    let c: hush::EngineConfig = serde_json::from_str(json).unwrap();
+    assert_eq!(serde_json::from_value::<hush::EngineConfig>(serde_json::to_value(&c).unwrap()).unwrap(), c);
+    assert_eq!(c.asr_params().decode.beam, 3);
+    assert_eq!(c.listen_params().vad.end_silence, Duration::from_millis(400));
+    let e = c.builder().unwrap().build().unwrap();
+    assert_eq!(e.decoding(), hush::Decoding::Biased);
+    assert_eq!(e.process_text("navigate home").await.unwrap().intent.as_deref(), Some("navigate_to"));
+
+    assert!(serde_json::from_str::<hush::EngineConfig>(r#"{"modle": "x"}"#).unwrap_err().to_string().contains("unknown field `modle`"));
+    assert!(serde_json::from_str::<hush::EngineConfig>(r#"{"compute": "tpu"}"#).unwrap_err().to_string().contains("not a device"));
+    for (json, says) in [
+        (r#"{"beam": 0}"#, "beam is 0; it must be 1 to 16"),
+        (r#"{"model": "a", "model_files": {"config": "c", "tokenizer": "t", "weights": "w"}}"#, "not both"),
+    ] {
+        let c: hush::EngineConfig = serde_json::from_str(json).unwrap();
+        let err = c.builder().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains(says), "{json}: {err}");
+    }
+}

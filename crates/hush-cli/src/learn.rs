@@ -89,7 +89,7 @@ pub fn train(a: &TrainArgs) -> Result<()> {
     keep_freed_memory();
     anyhow::ensure!((0.0..1.0).contains(&a.val), "--val must be within 0..1");
     let mut examples = match &a.data {
-        Some(file) => data::read(file, a.format.into())?,
+        Some(file) => data::read(file, a.format)?,
         None => Vec::new(),
     };
     if let Some(dir) = &a.intents {
@@ -166,7 +166,7 @@ fn print_scores(what: &str, s: &hush_learn::Scores) {
 /// `hush bench nlu --model DIR`: the learned model over labelled sentences.
 pub fn bench(model_dir: &Path, data_file: &Path, format: Format, json: Option<&Path>) -> Result<()> {
     let model = hush::parts::load_learned(model_dir).with_context(|| format!("loading the learned model {}", model_dir.display()))?;
-    let examples = data::read(data_file, format.into())?;
+    let examples = data::read(data_file, format)?;
     let t = std::time::Instant::now();
     let scores = score(&model, &examples)?;
     print_scores(&data_file.display().to_string(), &scores);

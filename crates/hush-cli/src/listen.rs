@@ -5,9 +5,11 @@
 use crate::run::{runtime, EngineArgs, Heard};
 use anyhow::{Context, Result};
 use clap::Args;
+use hush::config::ListenConfig;
 use hush::listen::ListenParams;
-use hush::listen::{Event, Ignored, LiveTurn, Mode, WakeParams};
-use hush_audio::{Capture, Pace, Read, VadParams, SAMPLE_RATE};
+use hush::listen::{Event, Ignored, LiveTurn, Mode};
+use hush::EngineConfig;
+use hush_audio::{Capture, Pace, Read, SAMPLE_RATE};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -69,14 +71,17 @@ impl ListenArgs {
         } else {
             Mode::WakePhrase
         };
-        ListenParams {
-            mode,
-            vad: VadParams { end_silence: Duration::from_millis(self.end_silence_ms), ..VadParams::default() },
-            wake: WakeParams { phrase: self.wake.clone(), threshold: self.wake_threshold, ..WakeParams::default() },
-            barge_in: !self.no_barge_in,
-            keep_audio: self.engine.keeps_audio(),
-            ..ListenParams::default()
-        }
+        let listen = ListenConfig {
+            mode: Some(mode),
+            wake_phrase: Some(self.wake.clone()),
+            wake_threshold: Some(self.wake_threshold),
+            end_silence_ms: Some(self.end_silence_ms),
+            barge_in: Some(!self.no_barge_in),
+            ..ListenConfig::default()
+        };
+        let mut params = EngineConfig { listen, ..EngineConfig::default() }.listen_params();
+        params.keep_audio = self.engine.keeps_audio();
+        params
     }
 
     fn open(&self) -> Result<(hush_audio::Source, Capture)> {

@@ -198,18 +198,26 @@ pub(crate) fn by_name<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, Stri
 }
 
 impl ModelArgs {
-    pub(crate) fn params(&self) -> AsrParams {
-        let mut p = AsrParams::default();
-        if let Some(t) = self.threads {
-            p.threads = t;
+    /// The engine settings these flags give (the model's and Whisper's).
+    pub(crate) fn config(&self) -> hush::EngineConfig {
+        hush::EngineConfig {
+            model: Some(self.model.clone()),
+            threads: self.threads,
+            weights: Some(self.weights),
+            compute: Some(self.compute),
+            full_window: self.no_trim,
+            trim_margin_frames: Some(self.trim_margin),
+            trim_min_frames: Some(self.trim_min),
+            language: self.language.clone(),
+            beam: Some(usize::from(self.beam)),
+            prompt: self.prompt.clone(),
+            decoding: self.decode,
+            ..Default::default()
         }
-        p.weight_mode = self.weights;
-        p.decode.trim = (!self.no_trim).then_some(Trim { margin_frames: self.trim_margin, min_frames: self.trim_min });
-        p.decode.language = self.language.clone();
-        p.decode.beam = usize::from(self.beam);
-        p.device = self.compute;
-        p.decode.prompt = self.prompt.clone();
-        p
+    }
+
+    pub(crate) fn params(&self) -> AsrParams {
+        self.config().asr_params()
     }
 
     pub(crate) fn decoding(&self) -> hush::Decoding {

@@ -128,27 +128,21 @@ impl EngineArgs {
     }
 
     pub(crate) fn build(&self, with_model: bool) -> Result<Engine> {
-        let mut b = Engine::builder().action_timeout(std::time::Duration::from_secs_f64(self.action_timeout.max(0.001)));
-        if with_model {
-            b = b.model(&self.model.model).asr_params(self.model.params()).decoding(self.model.decoding());
+        let mut c = self.model.config();
+        if !with_model {
+            c.model = None;
         }
-        if let Some(dir) = &self.intents {
-            b = b.intents(dir);
+        c.intents.extend(self.intents.clone());
+        c.learned_model.clone_from(&self.learned);
+        c.learned_threshold = Some(self.learned_threshold);
+        c.action_timeout_ms = Some((self.action_timeout * 1000.0).round().max(1.0) as u64);
+        c.dry_run = self.dry_run;
+        let ledger = self.ledger_path();
+        if !self.dry_run && !self.no_audit {
+            c.audit_log = Some(self.audit_log.clone().unwrap_or_else(|| ledger.with_file_name("audit.jsonl")));
         }
-        if let Some(dir) = &self.learned {
-            b = b.learned_model_with_threshold(dir, self.learned_threshold);
-        }
-        if self.dry_run {
-            b = b.dry_run(true).fallback_actions(hush_reference::actions_in_memory()?);
-        } else {
-            let ledger = self.ledger_path();
-            if !self.no_audit {
-                let audit = self.audit_log.clone().unwrap_or_else(|| ledger.with_file_name("audit.jsonl"));
-                b = b.audit_log(audit);
-            }
-            b = b.fallback_actions(hush_reference::actions_at(&ledger)?);
-        }
-        Ok(b.build()?)
+        let actions = if self.dry_run { hush_reference::actions_in_memory()? } else { hush_reference::actions_at(&ledger)? };
+        Ok(c.builder()?.fallback_actions(actions).build()?)
     }
 
     /// Whether the user asked for audio to be kept.
@@ -419,12 +413,7 @@ pub fn bench_turn(a: &TurnBenchArgs) -> Result<()> {
     }
     clips.truncate(a.limit.unwrap_or(usize::MAX));
     anyhow::ensure!(!clips.is_empty(), "no clean clips of at most {} s in {}", a.max_seconds, a.manifest.display());
-    let engine = Engine::builder()
-        .model(&a.model.model)
-        .asr_params(a.model.params())
-        .decoding(a.model.decoding())
-        .fallback_actions(hush_reference::actions_in_memory()?)
-        .build()?;
+    let engine = a.model.config().builder()?.fallback_actions(hush_reference::actions_in_memory()?).build()?;
     let rt = runtime()?;
     let bar = indicatif::ProgressBar::new(clips.len() as u64);
     let ms = crate::ms;

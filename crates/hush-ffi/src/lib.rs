@@ -34,7 +34,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 use hush::listen::{ListenParams, Mode};
-use hush::{async_trait, Action, ActionContext, ActionError, Decoding, Engine, EngineError, Intent, Outcome, Status, Stream};
+use hush::{async_trait, Action, ActionContext, ActionError, Engine, EngineConfig, EngineError, Intent, Outcome, Status, Stream};
 use serde::Deserialize;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -349,92 +349,32 @@ fn frame<'a, T>(pcm: *const T, n: usize, rate: c_int) -> Result<(&'a [T], u32), 
     }
 }
 
-/// The engine's configuration, from JSON; every field may be left out.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
+/// The configuration: hush's [`EngineConfig`], plus the reference actions
+/// (`reference_actions`, `ledger`), which only this library offers.
 struct Config {
-    /// A model id from the model cache (`tiny.en-q8_0`); none: text only.
-    model: Option<String>,
-    /// Or the model's files.
-    model_files: Option<ModelFiles>,
-    /// Folders of intent files; none: the built-in domains.
-    intents: Vec<PathBuf>,
-    learned_model: Option<PathBuf>,
-    learned_threshold: Option<f32>,
-    decoding: Decoding,
-    beam: Option<usize>,
-    /// Threads for Whisper's kernels (default: every core).
-    threads: Option<usize>,
-    /// The reference actions (rides, bills, ...) on an in-memory ledger.
+    engine: EngineConfig,
     reference_actions: bool,
-    /// The reference actions on a ledger file.
     ledger: Option<PathBuf>,
-    dry_run: bool,
-    action_timeout_ms: Option<u64>,
-    audit_log: Option<PathBuf>,
-    listen: ListenConfig,
-}
-
-impl Config {
-    /// Every number within what hush can do: a beam of a million would
-    /// reserve memory for a million hypotheses.
-    fn check(&self) -> Result<(), Error> {
-        let out = |field: &str, v: String, range: &str| fail(HUSH_ERR_CONFIG, format!("configuration: {field} is {v}; it must be {range}"));
-        if let Some(b) = self.beam.filter(|b| !(1..=MAX_BEAM).contains(b)) {
-            return out("beam", b.to_string(), &format!("1 to {MAX_BEAM}"));
-        }
-        if let Some(t) = self.threads.filter(|t| !(1..=MAX_THREADS).contains(t)) {
-            return out("threads", t.to_string(), &format!("1 to {MAX_THREADS}"));
-        }
-        if let Some(t) = self.learned_threshold.filter(|t| !(0.0..=1.0).contains(t)) {
-            return out("learned_threshold", t.to_string(), "0 to 1");
-        }
-        let ms = [
-            ("action_timeout_ms", self.action_timeout_ms, 1, MAX_ACTION_TIMEOUT_MS),
-            ("listen.end_silence_ms", self.listen.end_silence_ms, 50, 10_000),
-            ("listen.max_utterance_ms", self.listen.max_utterance_ms, 500, 120_000),
-        ];
-        for (field, v, lo, hi) in ms {
-            if let Some(v) = v.filter(|v| !(lo..=hi).contains(v)) {
-                return out(field, v.to_string(), &format!("{lo} to {hi}"));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Bounds of the configuration's numbers: the CLI's beam cap, more threads
-/// than any head unit has cores, an action timeout of ten minutes.
-const MAX_BEAM: usize = 16;
-const MAX_THREADS: usize = 256;
-const MAX_ACTION_TIMEOUT_MS: u64 = 600_000;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ModelFiles {
-    config: PathBuf,
-    tokenizer: PathBuf,
-    weights: PathBuf,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
-struct ListenConfig {
-    mode: Option<Mode>,
-    wake_phrase: Option<String>,
-    end_silence_ms: Option<u64>,
-    max_utterance_ms: Option<u64>,
 }
 
 /// The configuration read and checked, before anything is built from it.
 fn config(json: &str) -> Result<Config, Error> {
-    let c: serde_json::Value = serde_json::from_str(json).or_else(|e| fail(HUSH_ERR_CONFIG, format!("configuration JSON: {e}")))?;
-    if !c.is_object() {
+    let bad = |e: serde_json::Error| Error { code: HUSH_ERR_CONFIG, message: format!("configuration JSON: {e}") };
+    let c: serde_json::Value = serde_json::from_str(json).map_err(bad)?;
+    let serde_json::Value::Object(mut c) = c else {
         return fail(HUSH_ERR_CONFIG, "configuration JSON: expected an object ({...})");
-    }
-    let c: Config = serde_json::from_value(c).or_else(|e| fail(HUSH_ERR_CONFIG, format!("configuration JSON: {e}")))?;
-    c.check()?;
-    Ok(c)
+    };
+    let reference_actions = match c.remove("reference_actions") {
+        None => false,
+        Some(v) => serde_json::from_value(v).map_err(bad)?,
+    };
+    let ledger = match c.remove("ledger") {
+        None => None,
+        Some(v) => serde_json::from_value(v).map_err(bad)?,
+    };
+    let engine: EngineConfig = serde_json::from_value(c.into()).map_err(bad)?;
+    engine.check()?;
+    Ok(Config { engine, reference_actions, ledger })
 }
 
 /// [`hush_engine_new`]'s reading of a configuration, without building the
@@ -446,46 +386,8 @@ pub fn check_config(json: &str) -> Result<(), String> {
 
 fn build(json: &str) -> Result<hush_engine, Error> {
     let c = config(json)?;
-    let mut asr = hush::parts::AsrParams::default();
-    if let Some(t) = c.threads {
-        asr.threads = t;
-    }
-    if let Some(b) = c.beam {
-        asr.decode.beam = b;
-    }
-    let mut b = Engine::builder().asr_params(asr).decoding(c.decoding).dry_run(c.dry_run);
-    b = match (c.model, c.model_files) {
-        (Some(_), Some(_)) => return fail(HUSH_ERR_CONFIG, "configuration: give model or model_files, not both"),
-        (Some(id), None) => b.model(&id),
-        (None, Some(f)) => b.model_files(hush::parts::ModelPaths { config: f.config, tokenizer: f.tokenizer, weights: f.weights }),
-        (None, None) => b,
-    };
-    for dir in c.intents {
-        b = b.intents(dir);
-    }
-    if let Some(dir) = c.learned_model {
-        b = b.learned_model_with_threshold(dir, c.learned_threshold.unwrap_or(hush::parts::LEARNED_THRESHOLD));
-    }
-    b = b.fallback_actions(reference_actions(c.ledger.as_deref(), c.reference_actions)?);
-    if let Some(ms) = c.action_timeout_ms {
-        b = b.action_timeout(Duration::from_millis(ms));
-    }
-    if let Some(path) = c.audit_log {
-        b = b.audit_log(path);
-    }
-    let mut listen = ListenParams::default();
-    if let Some(mode) = c.listen.mode {
-        listen.mode = mode;
-    }
-    if let Some(phrase) = c.listen.wake_phrase {
-        listen.wake.phrase = phrase;
-    }
-    if let Some(ms) = c.listen.end_silence_ms {
-        listen.vad.end_silence = Duration::from_millis(ms);
-    }
-    if let Some(ms) = c.listen.max_utterance_ms {
-        listen.vad.max_utterance = Duration::from_millis(ms);
-    }
+    let b = c.engine.builder()?.fallback_actions(reference_actions(c.ledger.as_deref(), c.reference_actions)?);
+    let listen = c.engine.listen_params();
     let engine = b.build().map_err(|e| match e {
         // Loading the model is the only recognition work at build time.
         EngineError::Asr(e) => Error { code: HUSH_ERR_MODEL, message: e.to_string() },

@@ -246,7 +246,7 @@ fn read_manifest(a: &MatrixArgs) -> Result<Vec<Clip>> {
         }
         let gold = match row.get("intent") {
             Some(serde_json::Value::String(_)) => {
-                let ex = hush_learn::data::parse(&file, line, a.format.into()).map_err(|e| anyhow::anyhow!("{}: {}", at(), e.message))?;
+                let ex = hush_learn::data::parse(&file, line, a.format).map_err(|e| anyhow::anyhow!("{}: {}", at(), e.message))?;
                 ex.into_iter()
                     .next()
                     .map(|ex| Frame { intent: Some(ex.intent.clone()), slots: ex.spans.iter().map(|s| (s.slot.clone(), words(&ex.value(s)))).collect() })

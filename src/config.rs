@@ -1,0 +1,214 @@
+//! An engine's settings as data, for hosts that configure it from outside
+//! Rust: the C ABI reads them from JSON, the CLI fills them from its flags.
+
+use crate::builder::EngineBuilder;
+use crate::engine::Engine;
+use crate::error::EngineError;
+use crate::listen::{ListenParams, Mode};
+use crate::parts::LEARNED_THRESHOLD;
+use crate::recognize::Decoding;
+use hush_asr::{AsrParams, Compute, ModelPaths, Trim, WeightMode};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// What an engine is built from, every field optional: JSON may leave any
+/// out (and may not add unknown ones). [`EngineConfig::builder`] checks it
+/// and turns it into an [`EngineBuilder`], where a Rust app can go on with
+/// what data cannot say (its own actions).
+///
+/// ```
+/// let config: hush::EngineConfig = serde_json::from_str(r#"{"decoding": "constrained", "beam": 2}"#).unwrap();
+/// let engine = config.builder().unwrap().build().unwrap();
+/// assert_eq!(engine.decoding(), hush::Decoding::Constrained);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EngineConfig {
+    /// A model id from the model cache (`tiny.en-q8_0`); none (and no
+    /// `model_files`): the engine takes text only.
+    pub model: Option<String>,
+    /// Or the model's three files.
+    pub model_files: Option<ModelFiles>,
+    /// Folders of intent files; none: the built-in domains.
+    pub intents: Vec<PathBuf>,
+    /// A model trained with `hush train`.
+    pub learned_model: Option<PathBuf>,
+    /// The learned model's confidence threshold, 0 to 1 (default
+    /// [`LEARNED_THRESHOLD`]).
+    pub learned_threshold: Option<f32>,
+    /// `free`, `biased`, `constrained` or `auto` (see [`Decoding`]).
+    pub decoding: Decoding,
+    /// Whisper's beam width, 1 (greedy, the default) to 16.
+    pub beam: Option<usize>,
+    /// Threads for Whisper's kernels, 1 to 256 (default: every core).
+    pub threads: Option<usize>,
+    /// How quantised weights are held: `quantized`, `dequantized` or
+    /// `mixed` (the default).
+    pub weights: Option<WeightMode>,
+    /// Where Whisper runs: `cpu` (the default), `cuda` or `cuda:N`.
+    pub compute: Option<Compute>,
+    /// Language code for a multilingual model (default: detect).
+    pub language: Option<String>,
+    /// Text Whisper takes as said before each utterance.
+    pub prompt: Option<String>,
+    /// Encode full 30 s windows instead of the audio plus a margin.
+    pub full_window: bool,
+    /// When trimming: mel frames of silence after the audio, and the
+    /// fewest frames encoded (research settings; defaults 50 and 300).
+    pub trim_margin_frames: Option<usize>,
+    /// See `trim_margin_frames`.
+    pub trim_min_frames: Option<usize>,
+    /// Understand and ask, but run no action.
+    pub dry_run: bool,
+    /// How long an action may run, 1 ms to 10 minutes (default 10 s).
+    pub action_timeout_ms: Option<u64>,
+    /// A JSON-lines audit log (redacted; never audio or transcripts).
+    pub audit_log: Option<PathBuf>,
+    /// How live audio is listened to.
+    pub listen: ListenConfig,
+}
+
+/// A model's three files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFiles {
+    /// `config.json`.
+    pub config: PathBuf,
+    /// `tokenizer.json`.
+    pub tokenizer: PathBuf,
+    /// `.safetensors` or `.gguf`.
+    pub weights: PathBuf,
+}
+
+/// The listening settings of [`EngineConfig`] (see [`ListenParams`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ListenConfig {
+    /// `continuous` (the default), `wake_phrase` or `push_to_talk`.
+    pub mode: Option<Mode>,
+    /// The wake phrase (default "hey hush").
+    pub wake_phrase: Option<String>,
+    /// The wake check's score needed (default
+    /// [`WAKE_THRESHOLD`](crate::listen::WAKE_THRESHOLD)).
+    pub wake_threshold: Option<f32>,
+    /// Speech while an action runs cancels it (default true).
+    pub barge_in: Option<bool>,
+    /// Quiet that ends an utterance, 50 to 10,000 ms.
+    pub end_silence_ms: Option<u64>,
+    /// The longest utterance, 500 to 120,000 ms.
+    pub max_utterance_ms: Option<u64>,
+}
+
+/// Bounds of the configuration's numbers: the CLI's beam cap, more threads
+/// than any head unit has cores, an action timeout of ten minutes.
+const MAX_BEAM: usize = 16;
+const MAX_THREADS: usize = 256;
+const MAX_ACTION_TIMEOUT_MS: u64 = 600_000;
+
+impl EngineConfig {
+    /// Every number within what hush can do (a beam of a million would
+    /// reserve memory for a million hypotheses), and one model source.
+    pub fn check(&self) -> Result<(), EngineError> {
+        let out = |field: &str, v: String, range: String| Err(EngineError::Config(format!("{field} is {v}; it must be {range}")));
+        if self.model.is_some() && self.model_files.is_some() {
+            return Err(EngineError::Config("give model or model_files, not both".into()));
+        }
+        if let Some(b) = self.beam.filter(|b| !(1..=MAX_BEAM).contains(b)) {
+            return out("beam", b.to_string(), format!("1 to {MAX_BEAM}"));
+        }
+        if let Some(t) = self.threads.filter(|t| !(1..=MAX_THREADS).contains(t)) {
+            return out("threads", t.to_string(), format!("1 to {MAX_THREADS}"));
+        }
+        if let Some(t) = self.learned_threshold.filter(|t| !(0.0..=1.0).contains(t)) {
+            return out("learned_threshold", t.to_string(), "0 to 1".into());
+        }
+        if let Some(t) = self.listen.wake_threshold.filter(|t| !t.is_finite()) {
+            return out("listen.wake_threshold", t.to_string(), "a number".into());
+        }
+        let ms = [
+            ("action_timeout_ms", self.action_timeout_ms, 1, MAX_ACTION_TIMEOUT_MS),
+            ("listen.end_silence_ms", self.listen.end_silence_ms, 50, 10_000),
+            ("listen.max_utterance_ms", self.listen.max_utterance_ms, 500, 120_000),
+        ];
+        for (field, v, lo, hi) in ms {
+            if let Some(v) = v.filter(|v| !(lo..=hi).contains(v)) {
+                return out(field, v.to_string(), format!("{lo} to {hi}"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whisper's settings.
+    pub fn asr_params(&self) -> AsrParams {
+        let mut p = AsrParams::default();
+        if let Some(t) = self.threads {
+            p.threads = t;
+        }
+        if let Some(w) = self.weights {
+            p.weight_mode = w;
+        }
+        if let Some(c) = self.compute {
+            p.device = c;
+        }
+        let trim = Trim::default();
+        p.decode.trim = (!self.full_window).then_some(Trim {
+            margin_frames: self.trim_margin_frames.unwrap_or(trim.margin_frames),
+            min_frames: self.trim_min_frames.unwrap_or(trim.min_frames),
+        });
+        p.decode.beam = self.beam.unwrap_or(p.decode.beam);
+        p.decode.language.clone_from(&self.language);
+        p.decode.prompt.clone_from(&self.prompt);
+        p
+    }
+
+    /// The listener's settings.
+    pub fn listen_params(&self) -> ListenParams {
+        let mut listen = ListenParams::default();
+        let c = &self.listen;
+        if let Some(mode) = c.mode {
+            listen.mode = mode;
+        }
+        if let Some(phrase) = &c.wake_phrase {
+            listen.wake.phrase.clone_from(phrase);
+        }
+        if let Some(t) = c.wake_threshold {
+            listen.wake.threshold = t;
+        }
+        if let Some(b) = c.barge_in {
+            listen.barge_in = b;
+        }
+        if let Some(ms) = c.end_silence_ms {
+            listen.vad.end_silence = Duration::from_millis(ms);
+        }
+        if let Some(ms) = c.max_utterance_ms {
+            listen.vad.max_utterance = Duration::from_millis(ms);
+        }
+        listen
+    }
+
+    /// A builder with these settings, after [`EngineConfig::check`].
+    pub fn builder(&self) -> Result<EngineBuilder, EngineError> {
+        self.check()?;
+        let mut b = Engine::builder().asr_params(self.asr_params()).decoding(self.decoding).dry_run(self.dry_run);
+        if let Some(id) = &self.model {
+            b = b.model(id);
+        }
+        if let Some(f) = &self.model_files {
+            b = b.model_files(ModelPaths { config: f.config.clone(), tokenizer: f.tokenizer.clone(), weights: f.weights.clone() });
+        }
+        for dir in &self.intents {
+            b = b.intents(dir);
+        }
+        if let Some(dir) = &self.learned_model {
+            b = b.learned_model_with_threshold(dir, self.learned_threshold.unwrap_or(LEARNED_THRESHOLD));
+        }
+        if let Some(ms) = self.action_timeout_ms {
+            b = b.action_timeout(Duration::from_millis(ms));
+        }
+        if let Some(path) = &self.audit_log {
+            b = b.audit_log(path);
+        }
+        Ok(b)
+    }
+}
