@@ -4,13 +4,12 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use hush::parts::asr::Trim;
-use hush::parts::{AsrParams, ModelPaths, Recognizer};
+use hush::parts::{AsrParams, Recognizer};
 
 const CLIP: &str = "../shared/data/audio-dev/clean/000_58.wav";
 
 fn recognizer() -> Recognizer {
-    let files = hush_models::Cache::default().resolve("tiny.en-q8_0").expect("run `make models` first");
-    let paths = ModelPaths { config: files.config, tokenizer: files.tokenizer, weights: files.weights };
+    let paths = hush::parts::model_paths("tiny.en-q8_0").expect("run `make models` first");
     Recognizer::load(&paths, AsrParams::default()).expect("model loads")
 }
 

@@ -185,10 +185,7 @@ impl EngineBuilder {
     pub fn build(self) -> Result<Engine, EngineError> {
         let recognizer = match self.model {
             None => None,
-            Some(ModelChoice::Id(id)) => {
-                let f = hush_models::Cache::default().resolve(&id)?;
-                Some(Recognizer::load(&ModelPaths { config: f.config, tokenizer: f.tokenizer, weights: f.weights }, self.asr)?)
-            }
+            Some(ModelChoice::Id(id)) => Some(Recognizer::load(&model_paths(&id)?, self.asr)?),
             Some(ModelChoice::Paths(p)) => Some(Recognizer::load(&p, self.asr)?),
         };
         let set = match (self.intent_set, self.intents.is_empty()) {
@@ -247,6 +244,13 @@ fn load_intents(dirs: &[PathBuf]) -> Result<IntentSet, IntentErrors> {
         return Ok(set);
     }
     IntentSet::load_files_with(&files, &hush_nlu::BUILTIN_DOMAINS[..1])
+}
+
+/// The files of a model in the model cache by id (`tiny.en-q8_0`), as
+/// [`Recognizer::load`] takes them.
+pub fn model_paths(id: &str) -> Result<ModelPaths, hush_models::ModelError> {
+    let f = hush_models::Cache::default().resolve(id)?;
+    Ok(ModelPaths { config: f.config, tokenizer: f.tokenizer, weights: f.weights })
 }
 
 /// A model folder written by `hush train`, with its encoder from the model

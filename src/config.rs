@@ -28,8 +28,8 @@ pub struct EngineConfig {
     /// A model id from the model cache (`tiny.en-q8_0`); none (and no
     /// `model_files`): the engine takes text only.
     pub model: Option<String>,
-    /// Or the model's three files.
-    pub model_files: Option<ModelFiles>,
+    /// Or the model's three files (`{"config", "tokenizer", "weights"}`).
+    pub model_files: Option<ModelPaths>,
     /// Folders of intent files; none: the built-in domains.
     pub intents: Vec<PathBuf>,
     /// A model trained with `hush train`.
@@ -67,18 +67,6 @@ pub struct EngineConfig {
     pub audit_log: Option<PathBuf>,
     /// How live audio is listened to.
     pub listen: ListenConfig,
-}
-
-/// A model's three files.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModelFiles {
-    /// `config.json`.
-    pub config: PathBuf,
-    /// `tokenizer.json`.
-    pub tokenizer: PathBuf,
-    /// `.safetensors` or `.gguf`.
-    pub weights: PathBuf,
 }
 
 /// The listening settings of [`EngineConfig`] (see [`ListenParams`]).
@@ -195,7 +183,7 @@ impl EngineConfig {
             b = b.model(id);
         }
         if let Some(f) = &self.model_files {
-            b = b.model_files(ModelPaths { config: f.config.clone(), tokenizer: f.tokenizer.clone(), weights: f.weights.clone() });
+            b = b.model_files(f.clone());
         }
         for dir in &self.intents {
             b = b.intents(dir);

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use hush::parts::{AsrParams, ModelPaths, Recognizer};
+use hush::parts::{AsrParams, Recognizer};
 use hush_eval::wer::WerCounter;
 
 pub const DEV: &str = "../shared/data/audio-dev";
@@ -28,10 +28,8 @@ pub fn dev_clips() -> Vec<Clip> {
 }
 
 pub fn load(id: &str, params: AsrParams) -> Recognizer {
-    let files = hush_models::Cache::default()
-        .resolve(id)
-        .unwrap_or_else(|e| panic!("{e}\n(run `make models`, or `hush models import tiny.en` and `hush models quantize tiny.en`)"));
-    let paths = ModelPaths { config: files.config, tokenizer: files.tokenizer, weights: files.weights };
+    let paths =
+        hush::parts::model_paths(id).unwrap_or_else(|e| panic!("{e}\n(run `make models`, or `hush models import tiny.en` and `hush models quantize tiny.en`)"));
     Recognizer::load(&paths, params).expect("model loads")
 }
 

@@ -5,9 +5,12 @@ use std::path::PathBuf;
 use crate::WeightMode;
 
 /// The three files of a model.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ModelPaths {
+    /// `config.json`.
     pub config: PathBuf,
+    /// `tokenizer.json`.
     pub tokenizer: PathBuf,
     /// `.safetensors` (f32/f16) or `.gguf` (quantised).
     pub weights: PathBuf,

@@ -16,8 +16,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
-use hush_asr::{AsrParams, Compute, ModelPaths, Recognizer, Trim, WeightMode};
-use hush_models::Cache;
+use hush_asr::{AsrParams, Compute, Recognizer, Trim, WeightMode};
 
 #[derive(Parser)]
 #[command(name = "hush", version, about = "On-device voice assistant engine: speech in, intent out, action done; nothing leaves the device.")]
@@ -237,11 +236,10 @@ impl ModelArgs {
     }
 
     fn load(&self) -> Result<(Recognizer, Duration, PathBuf)> {
-        let files = Cache::default().resolve(&self.model)?;
-        let paths = ModelPaths { config: files.config, tokenizer: files.tokenizer, weights: files.weights.clone() };
+        let paths = hush::parts::model_paths(&self.model)?;
         let t = Instant::now();
         let rec = Recognizer::load(&paths, self.params()).with_context(|| format!("loading {}", self.model))?;
-        Ok((rec, t.elapsed(), files.weights))
+        Ok((rec, t.elapsed(), paths.weights))
     }
 }
 
