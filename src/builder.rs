@@ -12,9 +12,10 @@ use hush_asr::{AsrParams, ModelPaths, Recognizer};
 use hush_audio::AudioLimits;
 use hush_learn::{LearnError, LearnedModel};
 use hush_nlu::{IntentErrors, IntentSet, MatchParams, Matcher};
+use parking_lot::RwLock;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which speech model to load.

@@ -99,7 +99,7 @@ impl Engine {
     pub fn register(&self, action: impl Action) -> Result<(), EngineError> {
         let action: Arc<dyn Action> = Arc::new(action);
         known_intents(action.as_ref(), self.intents())?;
-        let mut actions = self.shared.actions.write().unwrap_or_else(|p| p.into_inner());
+        let mut actions = self.shared.actions.write();
         let mut app = actions.app.clone();
         app.push(action);
         *actions = Actions::new(app, actions.fallback.clone(), actions.routes.timeout())?;

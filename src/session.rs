@@ -9,9 +9,10 @@ use hush_actions::{ActionContext, CancellationToken, Dialogue, Outcome, Status, 
 use hush_asr::Recognizer;
 use hush_audio::Audio;
 use hush_nlu::Intent;
+use parking_lot::Mutex;
 use std::path::Path;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// One conversation: at most one question (confirmation, missing slot)
@@ -56,7 +57,7 @@ impl Session {
     /// Stops the running action, if any, keeping a pending question;
     /// whether one was running. The user talking over hush (barge-in).
     pub fn interrupt(&self) -> bool {
-        match lock(&self.running).take() {
+        match self.running.lock().take() {
             Some(t) => {
                 t.cancel();
                 true
@@ -67,15 +68,15 @@ impl Session {
 
     /// Stops the running action, if any, and drops a pending question.
     pub fn cancel(&self) {
-        if let Some(t) = lock(&self.running).take() {
+        if let Some(t) = self.running.lock().take() {
             t.cancel();
         }
-        lock(&self.dialogue).reset();
+        self.dialogue.lock().reset();
     }
 
     /// The intent waiting for an answer (a confirmation or a missing slot).
     pub fn pending(&self) -> Option<Intent> {
-        lock(&self.dialogue).pending().cloned()
+        self.dialogue.lock().pending().cloned()
     }
 
     pub(crate) fn recognizer(&self) -> Result<Arc<Recognizer>, EngineError> {
@@ -97,7 +98,7 @@ impl Session {
         let audio = audio.into();
         let t = Instant::now();
         let shared = self.shared.clone();
-        let as_said = lock(&self.dialogue).awaiting_confirmation();
+        let as_said = self.dialogue.lock().awaiting_confirmation();
         // Whisper is CPU-bound: keep it off the async workers. `audio` is
         // zeroed when the closure drops it.
         let heard =
@@ -122,7 +123,7 @@ impl Session {
         let source = reading.as_ref().map(|r| r.source);
         let parsed = reading.map(|r| r.intent);
         let routes = sh.routes();
-        let step = lock(&self.dialogue).step(&transcript, parsed.clone(), sh.understanding.matcher(), &routes, Instant::now());
+        let step = self.dialogue.lock().step(&transcript, parsed.clone(), sh.understanding.matcher(), &routes, Instant::now());
         timings.nlu = t.elapsed();
         let (intent, prompt, outcome) = match step {
             Step::Ask { intent, prompt } => (Some(intent), Some(prompt), None),
@@ -133,9 +134,9 @@ impl Session {
                     Outcome::new(Status::DryRun, format!("(dry run) would {}.", intent.name.replace('_', " ")))
                 } else {
                     let ctx = ActionContext::new(key, confirmed);
-                    *lock(&self.running) = Some(ctx.cancel_token().clone());
+                    *self.running.lock() = Some(ctx.cancel_token().clone());
                     let o = routes.dispatch(&intent, ctx).await;
-                    lock(&self.running).take();
+                    self.running.lock().take();
                     o
                 };
                 timings.dispatch = t.elapsed();
@@ -167,8 +168,4 @@ impl Session {
 /// panic.
 fn runtime() -> Result<(), EngineError> {
     tokio::runtime::Handle::try_current().map(drop).map_err(|_| EngineError::NoRuntime)
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
 }

@@ -8,8 +8,9 @@ use hush_actions::{Action, AuditLog, DialogueParams, Registry, RegistryError};
 use hush_asr::Recognizer;
 use hush_audio::AudioLimits;
 use hush_nlu::IntentSet;
+use parking_lot::RwLock;
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The engine's state, shared by its sessions.
@@ -27,7 +28,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn routes(&self) -> Arc<Registry> {
-        self.actions.read().unwrap_or_else(|p| p.into_inner()).routes.clone()
+        self.actions.read().routes.clone()
     }
 }
 

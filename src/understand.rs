@@ -9,9 +9,10 @@
 
 use hush_learn::{LearnedModel, Prediction};
 use hush_nlu::{Evidence, Intent, Matcher, Slot, SlotAnswers, Value};
+use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Which reader answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -124,7 +125,7 @@ impl Understanding {
     /// `text` as a value of `intent`'s slot `slot`, if it reads as one.
     fn read_slot(&self, intent: &str, slot: &str, text: &str) -> Option<Slot> {
         let answers = {
-            let mut cache = self.answers.lock().unwrap_or_else(|p| p.into_inner());
+            let mut cache = self.answers.lock();
             let key = (intent.to_owned(), slot.to_owned());
             cache.entry(key).or_insert_with(|| SlotAnswers::new(&self.matcher, intent, slot).map(Arc::new)).clone()
         }?;

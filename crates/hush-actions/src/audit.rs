@@ -5,11 +5,11 @@
 
 use crate::action::Outcome;
 use hush_nlu::Intent;
+use parking_lot::Mutex;
 use serde_json::json;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::SystemTime;
 
 pub struct AuditLog {
@@ -35,7 +35,7 @@ impl AuditLog {
     /// nothing was); `outcome` is None while a question is pending.
     pub fn record(&self, turn: u64, intent: Option<&Intent>, asked: bool, outcome: Option<&Outcome>) -> std::io::Result<()> {
         let line = entry(SystemTime::now(), turn, intent, asked, outcome);
-        let mut f = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        let mut f = self.file.lock();
         writeln!(f, "{line}")?;
         f.flush()
     }

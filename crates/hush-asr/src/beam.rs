@@ -166,11 +166,11 @@ impl Recognizer {
 
     /// The first token of `text`, as Whisper would start writing it.
     fn first_token(&self, text: &str) -> Result<Option<u32>, AsrError> {
-        if let Some(&id) = self.first_tokens.lock().unwrap_or_else(|p| p.into_inner()).get(text) {
+        if let Some(&id) = self.first_tokens.lock().get(text) {
             return Ok(id);
         }
         let id = self.tokenizer.encode(text)?.first().copied();
-        let mut cache = self.first_tokens.lock().unwrap_or_else(|p| p.into_inner());
+        let mut cache = self.first_tokens.lock();
         if cache.len() > 100_000 {
             cache.clear();
         }

@@ -38,7 +38,7 @@ pub struct Recognizer {
     /// Each token's text, for guided decoding (built on first use).
     pub(crate) pieces: std::sync::OnceLock<Vec<String>>,
     /// First token of texts a guide expects, remembered.
-    pub(crate) first_tokens: std::sync::Mutex<std::collections::HashMap<String, Option<u32>>>,
+    pub(crate) first_tokens: parking_lot::Mutex<std::collections::HashMap<String, Option<u32>>>,
 }
 
 impl Recognizer {

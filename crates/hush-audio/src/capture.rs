@@ -9,8 +9,9 @@
 //! since a file has no deadline.
 
 use crate::{AudioError, StreamResampler, SAMPLE_RATE};
+use parking_lot::{Condvar, Mutex};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 use zeroize::Zeroize;
 
@@ -81,10 +82,6 @@ impl Drop for Ring {
     }
 }
 
-fn lock(m: &Mutex<Ring>) -> MutexGuard<'_, Ring> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 /// The producer's end: a sound card callback or a file replay.
 pub struct CaptureWriter {
     shared: Arc<Shared>,
@@ -113,7 +110,7 @@ impl CaptureWriter {
     /// The source failed (a device unplugged, say): the consumer's next
     /// read returns [`AudioError::Device`] once the audio before it is read.
     pub fn fail(&mut self, reason: impl Into<String>) {
-        let mut ring = lock(&self.shared.ring);
+        let mut ring = self.shared.ring.lock();
         ring.error.get_or_insert(reason.into());
         self.shared.changed.notify_all();
     }
@@ -139,7 +136,7 @@ impl CaptureWriter {
     fn put(&self, mut samples: Vec<f32>, wait: bool) {
         let sh = &self.shared;
         sh.received.fetch_add(samples.len() as u64, Ordering::Relaxed);
-        let mut ring = lock(&sh.ring);
+        let mut ring = sh.ring.lock();
         let mut rest: &[f32] = &samples;
         while !rest.is_empty() {
             if ring.closed {
@@ -156,7 +153,7 @@ impl CaptureWriter {
                 sh.dropped.fetch_add(rest.len() as u64, Ordering::Relaxed);
                 break;
             }
-            ring = sh.changed.wait(ring).unwrap_or_else(|p| p.into_inner());
+            sh.changed.wait(&mut ring);
         }
         drop(ring);
         samples.zeroize();
@@ -166,7 +163,7 @@ impl CaptureWriter {
 impl Drop for CaptureWriter {
     fn drop(&mut self) {
         // A writer that goes away ends the stream (after what it wrote).
-        let mut ring = lock(&self.shared.ring);
+        let mut ring = self.shared.ring.lock();
         ring.closed = true;
         self.shared.changed.notify_all();
     }
@@ -193,9 +190,9 @@ impl Capture {
     /// caller owns (and should zero) what it gets.
     pub fn read(&self, max: usize, timeout: Duration) -> Result<Read, AudioError> {
         let sh = &self.shared;
-        let mut ring = lock(&sh.ring);
+        let mut ring = sh.ring.lock();
         if ring.len == 0 && ring.error.is_none() && !ring.closed {
-            ring = sh.changed.wait_timeout(ring, timeout).unwrap_or_else(|p| p.into_inner()).0;
+            sh.changed.wait_for(&mut ring, timeout);
         }
         if ring.len > 0 {
             let mut out = Vec::with_capacity(ring.len.min(max));
@@ -223,7 +220,7 @@ impl Capture {
 impl Drop for Capture {
     fn drop(&mut self) {
         // Wakes a writer waiting for room: nobody will make any.
-        let mut ring = lock(&self.shared.ring);
+        let mut ring = self.shared.ring.lock();
         ring.closed = true;
         self.shared.changed.notify_all();
     }

@@ -90,7 +90,7 @@ where
 {
     // Both callbacks need the writer: the data one to write, the error one
     // to report a lost device.
-    let writer = std::sync::Arc::new(std::sync::Mutex::new(writer));
+    let writer = std::sync::Arc::new(parking_lot::Mutex::new(writer));
     let on_error = writer.clone();
     let mut converted: Vec<f32> = Vec::new();
     device.build_input_stream::<T, _, _>(
@@ -98,7 +98,7 @@ where
         move |data: &[T], _| {
             converted.clear();
             converted.extend(data.iter().map(|&s| <f32 as FromSample<T>>::from_sample_(s)));
-            let mut w = writer.lock().unwrap_or_else(|p| p.into_inner());
+            let mut w = writer.lock();
             if let Err(e) = w.write(&converted) {
                 w.fail(e.to_string());
             }
@@ -107,7 +107,7 @@ where
         move |e| {
             // Overruns are counted by the ring; anything else ends the stream.
             if e.kind() != cpal::ErrorKind::Xrun {
-                on_error.lock().unwrap_or_else(|p| p.into_inner()).fail(format!("the input device failed: {e}"));
+                on_error.lock().fail(format!("the input device failed: {e}"));
             }
         },
         None,

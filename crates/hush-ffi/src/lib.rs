@@ -35,13 +35,14 @@
 
 use hush::listen::{ListenParams, Mode};
 use hush::{async_trait, Action, ActionContext, ActionError, Engine, EngineConfig, EngineError, Intent, Outcome, Status, Stream};
+use parking_lot::{Mutex, MutexGuard};
 use serde::Deserialize;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock, Mutex, MutexGuard, TryLockError};
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 use zeroize::Zeroize;
 
@@ -139,10 +140,6 @@ thread_local! {
     static REPLY: Cell<*mut hush_reply> = const { Cell::new(std::ptr::null_mut()) };
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 struct Error {
     code: c_int,
     message: String,
@@ -219,7 +216,7 @@ fn text<'a>(p: *const c_char, what: &str) -> Result<&'a str, Error> {
 
 fn give_string(s: String) -> *mut c_char {
     let c = CString::new(s.replace('\0', " ")).unwrap_or_default().into_raw();
-    lock(&STRINGS).insert(c as usize);
+    STRINGS.lock().insert(c as usize);
     c
 }
 
@@ -227,7 +224,7 @@ fn engine_handle(p: *const hush_engine) -> Result<Arc<hush_engine>, Error> {
     if p.is_null() {
         return fail(HUSH_ERR_NULL, "the engine is NULL");
     }
-    match lock(&LIVE).get(&(p as usize)) {
+    match LIVE.lock().get(&(p as usize)) {
         Some(Live::Engine(e)) => Ok(e.clone()),
         Some(Live::Session(_)) => fail(HUSH_ERR_HANDLE, "a session was given where an engine is expected"),
         None => fail(HUSH_ERR_HANDLE, "not a live engine (freed already, or not made by hush_engine_new)"),
@@ -238,7 +235,7 @@ fn session_handle(p: *const hush_session) -> Result<Arc<hush_session>, Error> {
     if p.is_null() {
         return fail(HUSH_ERR_NULL, "the session is NULL");
     }
-    match lock(&LIVE).get(&(p as usize)) {
+    match LIVE.lock().get(&(p as usize)) {
         Some(Live::Session(s)) => Ok(s.clone()),
         Some(Live::Engine(_)) => fail(HUSH_ERR_HANDLE, "an engine was given where a session is expected"),
         None => fail(HUSH_ERR_HANDLE, "not a live session (freed already, or not made by hush_session_new)"),
@@ -277,7 +274,7 @@ impl hush_session {
     /// the turns that did end are queued (nothing heard is lost).
     fn keep(&self, results: impl IntoIterator<Item = Result<hush::Turn, EngineError>>) -> Result<c_int, Error> {
         let mut first_error = None;
-        let mut turns = lock(&self.turns);
+        let mut turns = self.turns.lock();
         for r in results {
             match r {
                 Ok(t) => turns.push_back(serde_json::to_string(&t).map_err(|e| Error { code: HUSH_ERR_INTERNAL, message: e.to_string() })?),
@@ -296,9 +293,8 @@ impl hush_session {
     /// busy while another call has it.
     fn claim(&self) -> Result<MutexGuard<'_, Option<Stream>>, Error> {
         match self.stream.try_lock() {
-            Ok(g) => Ok(g),
-            Err(TryLockError::Poisoned(p)) => Ok(p.into_inner()),
-            Err(TryLockError::WouldBlock) => fail(HUSH_ERR_BUSY, "the session is running another call"),
+            Some(g) => Ok(g),
+            None => fail(HUSH_ERR_BUSY, "the session is running another call"),
         }
     }
 
@@ -433,7 +429,7 @@ pub unsafe extern "C" fn hush_engine_new(config_json: *const c_char, err: *mut c
     guard_ptr(err, || {
         let engine = Arc::new(build(text(config_json, "config_json")?)?);
         let p = Arc::as_ptr(&engine) as *mut hush_engine;
-        lock(&LIVE).insert(p as usize, Live::Engine(engine));
+        LIVE.lock().insert(p as usize, Live::Engine(engine));
         Ok(p)
     })
 }
@@ -444,7 +440,7 @@ pub unsafe extern "C" fn hush_engine_new(config_json: *const c_char, err: *mut c
 pub unsafe extern "C" fn hush_engine_free(engine: *mut hush_engine) -> c_int {
     guard(|| {
         engine_handle(engine)?;
-        let gone = lock(&LIVE).remove(&(engine as usize));
+        let gone = LIVE.lock().remove(&(engine as usize));
         drop(gone);
         Ok(HUSH_OK)
     })
@@ -458,7 +454,7 @@ pub unsafe extern "C" fn hush_session_new(engine: *mut hush_engine, err: *mut c_
         let engine = engine_handle(engine)?;
         let session = Arc::new(hush_session { stream: Mutex::new(None), session: engine.engine.session(), turns: Mutex::new(VecDeque::new()), engine });
         let p = Arc::as_ptr(&session) as *mut hush_session;
-        lock(&LIVE).insert(p as usize, Live::Session(session));
+        LIVE.lock().insert(p as usize, Live::Session(session));
         Ok(p)
     })
 }
@@ -472,7 +468,7 @@ pub unsafe extern "C" fn hush_session_free(session: *mut hush_session) -> c_int 
         // A call running on it holds it and would finish safely, but
         // freeing a session in use is a race in the app: say so.
         drop(s.claim()?);
-        let gone = lock(&LIVE).remove(&(session as usize));
+        let gone = LIVE.lock().remove(&(session as usize));
         drop((s, gone));
         Ok(HUSH_OK)
     })
@@ -557,7 +553,7 @@ pub unsafe extern "C" fn hush_session_cancel(session: *mut hush_session) -> c_in
 pub unsafe extern "C" fn hush_session_result_json(session: *mut hush_session) -> *mut c_char {
     guard_ptr(std::ptr::null_mut(), || {
         let s = session_handle(session)?;
-        let next = lock(&s.turns).pop_front();
+        let next = s.turns.lock().pop_front();
         Ok(next.map_or(std::ptr::null_mut(), give_string))
     })
 }
@@ -671,7 +667,7 @@ pub unsafe extern "C" fn hush_string_free(s: *mut c_char) {
         if s.is_null() {
             return Ok(HUSH_OK);
         }
-        if !lock(&STRINGS).remove(&(s as usize)) {
+        if !STRINGS.lock().remove(&(s as usize)) {
             return fail(HUSH_ERR_HANDLE, "not a string from hush, or freed already");
         }
         // SAFETY: `s` came from `CString::into_raw` and is freed once.

@@ -15,10 +15,10 @@
 
 use candle_core::{DType, Module, Result, Tensor, D};
 use candle_nn::{embedding, linear, Embedding, Init, Linear, VarBuilder};
+use parking_lot::Mutex;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Deserialize;
-use std::sync::Mutex;
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BertConfig {
@@ -88,7 +88,7 @@ impl Dense {
 
     fn forward(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         let Some((a, b)) = &self.lora else { return self.base.forward(x) };
-        let mut merged = self.merged.lock().unwrap_or_else(|e| e.into_inner());
+        let mut merged = self.merged.lock();
         if train {
             *merged = None;
             let low = x.broadcast_matmul(&a.t()?)?.broadcast_matmul(&b.t()?)?;
@@ -138,7 +138,7 @@ impl LayerNorm {
 fn dropout(x: &Tensor, p: f64, rng: Option<&Mutex<StdRng>>) -> Result<Tensor> {
     let Some(rng) = rng.filter(|_| p > 0.0) else { return Ok(x.clone()) };
     let scale = (1.0 / (1.0 - p)) as f32;
-    let mut rng = rng.lock().unwrap_or_else(|e| e.into_inner());
+    let mut rng = rng.lock();
     let mask: Vec<f32> = (0..x.elem_count()).map(|_| if rng.random::<f64>() < p { 0.0 } else { scale }).collect();
     x * Tensor::from_vec(mask, x.shape(), x.device())?
 }
@@ -232,14 +232,14 @@ impl Bert {
     pub fn forget_merged(&self) {
         for l in &self.layers {
             for d in [&l.query, &l.key, &l.value, &l.attn_out, &l.intermediate, &l.output] {
-                *d.merged.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                *d.merged.lock() = None;
             }
         }
     }
 
     /// Restarts the dropout masks from `seed`.
     pub fn reseed(&self, seed: u64) {
-        *self.rng.lock().unwrap_or_else(|e| e.into_inner()) = StdRng::seed_from_u64(seed);
+        *self.rng.lock() = StdRng::seed_from_u64(seed);
     }
 
     pub fn config(&self) -> &BertConfig {

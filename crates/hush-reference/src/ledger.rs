@@ -2,10 +2,10 @@
 //! holding accounts, bills, payments, rides and food orders, so that a demo
 //! leaves something to inspect (`hush ledger`).
 
+use parking_lot::Mutex;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const SCHEMA: &str = include_str!("schema.sql");
@@ -81,7 +81,7 @@ impl Ledger {
     pub fn write<T, E: From<LedgerError>>(&self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
         // A panic elsewhere while holding the lock leaves SQLite consistent
         // (the transaction rolls back), so a poisoned lock is still usable.
-        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let mut conn = self.conn.lock();
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(LedgerError::from)?;
         let out = f(&tx)?;
         tx.commit().map_err(LedgerError::from)?;
@@ -90,7 +90,7 @@ impl Ledger {
 
     /// Runs a read-only query.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, LedgerError> {
-        let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let conn = self.conn.lock();
         Ok(f(&conn)?)
     }
 
