@@ -35,6 +35,9 @@ mod stream;
 mod turn;
 mod understand;
 
+// The listener resamples to what Whisper takes; the two crates name it each.
+const _: () = assert!(hush_audio::SAMPLE_RATE as usize == hush_asr::SAMPLE_RATE);
+
 pub use builder::EngineBuilder;
 pub use config::EngineConfig;
 pub use engine::Engine;

@@ -8,9 +8,9 @@ use crate::EngineError;
 /// or above `threshold`, transcribes the rest in the same pass.
 pub fn read_wake_phrase(rec: &hush_asr::Recognizer, samples: &[f32], phrase: &str, threshold: f32) -> Result<(f32, Option<hush_asr::Transcript>), EngineError> {
     let words: Vec<&str> = phrase.split_whitespace().collect();
-    let plain = capitalise(&words.join(" "));
+    let plain = hush_nlu::capitalise(&words.join(" "));
     let comma = match words.split_first() {
-        Some((first, rest)) if !rest.is_empty() => capitalise(&format!("{first}, {}", rest.join(" "))),
+        Some((first, rest)) if !rest.is_empty() => hush_nlu::capitalise(&format!("{first}, {}", rest.join(" "))),
         _ => plain.clone(),
     };
     let primed = format!("{plain}.");
@@ -44,11 +44,6 @@ pub(crate) fn has_words(text: &str) -> bool {
 
 pub(crate) fn letters(s: &str) -> usize {
     s.chars().filter(|c| c.is_alphanumeric()).count()
-}
-
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// The transcript without the wake phrase it starts with, and how far the

@@ -41,15 +41,10 @@ pub fn default_confirmation(intent: &Intent) -> String {
     let slots: Vec<String> = intent.slots.iter().map(|s| format!("{} {}", s.name.replace('_', " "), s.value)).collect();
     let what = intent.name.replace('_', " ");
     if slots.is_empty() {
-        format!("{}?", capitalise(&what))
+        format!("{}?", hush_nlu::capitalise(&what))
     } else {
-        format!("{}: {}?", capitalise(&what), slots.join(", "))
+        format!("{}: {}?", hush_nlu::capitalise(&what), slots.join(", "))
     }
-}
-
-pub(crate) fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// What an action knows about the turn it runs in.

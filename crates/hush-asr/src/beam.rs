@@ -30,7 +30,7 @@ impl Recognizer {
         guide: &G,
         timings: &mut Timings,
     ) -> Result<Decoded<G::State>, AsrError> {
-        let seconds = samples as f32 / 16_000.0;
+        let seconds = samples as f32 / crate::SAMPLE_RATE as f32;
         let cap = (opts.max_tokens).min((seconds * opts.tokens_per_second).ceil() as usize + 8).min(self.model.decoder.max_tokens().saturating_sub(fed + 1));
         if cap == 0 {
             return Ok(Decoded { tokens: Vec::new(), logprob: 0.0, ending: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: G::FREE.then(|| guide.start()) });

@@ -37,6 +37,10 @@ pub use recognizer::{Encoded, Recognizer};
 pub use tokenizer::WhisperTokenizer;
 pub use transcript::{Stop, Timings, Transcript};
 
+/// Whisper's audio: 16 kHz mono, hence hush_audio's resampling target (the
+/// facade asserts that the two agree).
+pub const SAMPLE_RATE: usize = 16_000;
 /// Samples in Whisper's 30 s window.
-pub const WINDOW_SAMPLES: usize = 30 * 16_000;
-pub(crate) const WINDOW_FRAMES: usize = 3000;
+pub const WINDOW_SAMPLES: usize = 30 * SAMPLE_RATE;
+/// Mel frames in that window, one per hop.
+pub(crate) const WINDOW_FRAMES: usize = WINDOW_SAMPLES / mel::HOP;

@@ -12,7 +12,6 @@ use realfft::{RealFftPlanner, RealToComplex};
 
 pub const N_FFT: usize = 400;
 pub const HOP: usize = 160;
-const SAMPLE_RATE: f64 = 16_000.0;
 
 /// A reusable front end for one mel-bin count.
 pub struct MelFrontEnd {
@@ -30,7 +29,7 @@ impl MelFrontEnd {
     pub fn new(n_mels: usize) -> Self {
         let window = (0..N_FFT).map(|n| (0.5 - 0.5 * (2.0 * std::f64::consts::PI * n as f64 / N_FFT as f64).cos()) as f32).collect();
         let fft = RealFftPlanner::<f32>::new().plan_fft_forward(N_FFT);
-        let filters = slaney_filterbank(n_mels, N_FFT, SAMPLE_RATE);
+        let filters = slaney_filterbank(n_mels, N_FFT, crate::SAMPLE_RATE as f64);
         let n_bins = N_FFT / 2 + 1;
         let support = filters
             .chunks(n_bins)

@@ -173,7 +173,7 @@ impl Recognizer {
             return Err(AsrError::EmptyAudio);
         }
         if samples.len() > WINDOW_SAMPLES {
-            return Err(AsrError::TooLong { seconds: samples.len() as f32 / 16_000.0 });
+            return Err(AsrError::TooLong { seconds: samples.len() as f32 / crate::SAMPLE_RATE as f32 });
         }
         self.pool.install(|| {
             let mut timings = Timings::default();
