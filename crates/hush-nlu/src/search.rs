@@ -3,7 +3,7 @@
 //! paths turned into intents.
 
 use crate::automaton::{Hit, Label, ListIndex, TypeIndex, NONE, START};
-use crate::confidence::{cost_limits, W_BIAS, W_EDIT, W_FREE, W_MATCHED, W_SKIP, W_UNEXPLAINED};
+use crate::confidence::{cost_limits, logit, BEST_UNEXPLAINED, W_EDIT, W_SKIP};
 use crate::matcher::{Matcher, Space, MAX_TEXT_BYTES, MAX_WORDS};
 use crate::normalize::{tokenize, Token};
 use crate::spec::SlotType;
@@ -217,12 +217,7 @@ impl<'m> Search<'m> {
     fn hope(&self, e: &Entry) -> f32 {
         let matched = e.matched as usize + self.tokens.len() - e.pos as usize;
         let edit = e.cost - e.free_cost - e.skipped;
-        W_BIAS
-            + W_MATCHED * self.m.ln1p[matched.min(self.m.ln1p.len() - 1)]
-            + W_EDIT * edit
-            + W_SKIP * e.skipped
-            + W_FREE * e.free_cost
-            + W_UNEXPLAINED.max(0.0)
+        logit(edit, e.skipped, e.free_cost, self.m.ln1p[matched.min(self.m.ln1p.len() - 1)], BEST_UNEXPLAINED)
     }
 
     fn push(&mut self, e: Entry) {
