@@ -108,9 +108,9 @@ extern "C" {
 #endif // __cplusplus
 
 // Creates an engine from a JSON configuration (`"{}"`: text only, the
-// built-in intents; `{"model": "tiny.en-q8_0", "reference_actions":
-// true}`: the demo's engine; every field is in README.md). Loading the
-// model takes a moment. Returns NULL on failure, with the code in `*err`
+// built-in intents; `{"model": "tiny.en-q8_0"}`: speech too; the fields
+// are hush's EngineConfig, listed in README.md). Loading the model takes
+// a moment. Returns NULL on failure, with the code in `*err`
 // (`err` may be NULL) and the reason in hush_last_error().
 struct hush_engine *hush_engine_new(const char *config_json, int *err);
 

@@ -33,15 +33,19 @@
 // The one safety contract above covers every entry point.
 #![allow(clippy::missing_safety_doc)]
 
+mod callback;
+mod config;
+
+use callback::{Callback, ReplyJson, ReplyStatus, UserData};
+use config::build;
+pub use config::check_config;
 use hush::listen::{ListenParams, Mode};
-use hush::{async_trait, Action, ActionContext, ActionError, Engine, EngineConfig, EngineError, Intent, Outcome, Status, Stream};
+use hush::{Engine, EngineError, Outcome, Status, Stream};
 use parking_lot::{Mutex, MutexGuard};
-use serde::Deserialize;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 use zeroize::Zeroize;
@@ -345,84 +349,10 @@ fn frame<'a, T>(pcm: *const T, n: usize, rate: c_int) -> Result<(&'a [T], u32), 
     }
 }
 
-/// The configuration: hush's [`EngineConfig`], plus the reference actions
-/// (`reference_actions`, `ledger`), which only this library offers.
-struct Config {
-    engine: EngineConfig,
-    reference_actions: bool,
-    ledger: Option<PathBuf>,
-}
-
-/// The configuration read and checked, before anything is built from it.
-fn config(json: &str) -> Result<Config, Error> {
-    let bad = |e: serde_json::Error| Error { code: HUSH_ERR_CONFIG, message: format!("configuration JSON: {e}") };
-    let c: serde_json::Value = serde_json::from_str(json).map_err(bad)?;
-    let serde_json::Value::Object(mut c) = c else {
-        return fail(HUSH_ERR_CONFIG, "configuration JSON: expected an object ({...})");
-    };
-    let reference_actions = match c.remove("reference_actions") {
-        None => false,
-        Some(v) => serde_json::from_value(v).map_err(bad)?,
-    };
-    let ledger = match c.remove("ledger") {
-        None => None,
-        Some(v) => serde_json::from_value(v).map_err(bad)?,
-    };
-    let engine: EngineConfig = serde_json::from_value(c.into()).map_err(bad)?;
-    engine.check()?;
-    Ok(Config { engine, reference_actions, ledger })
-}
-
-/// [`hush_engine_new`]'s reading of a configuration, without building the
-/// engine: for the fuzzer (`fuzz/`).
-#[doc(hidden)]
-pub fn check_config(json: &str) -> Result<(), String> {
-    config(json).map(drop).map_err(|e| e.message)
-}
-
-fn build(json: &str) -> Result<hush_engine, Error> {
-    let c = config(json)?;
-    let b = c.engine.builder()?.fallback_actions(reference_actions(c.ledger.as_deref(), c.reference_actions)?);
-    let listen = c.engine.listen_params();
-    let engine = b.build().map_err(|e| match e {
-        // Loading the model is the only recognition work at build time.
-        EngineError::Asr(e) => Error { code: HUSH_ERR_MODEL, message: e.to_string() },
-        e => e.into(),
-    })?;
-    // Actions run on two workers; recognition has threads of its own.
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("hush")
-        .enable_time()
-        .build()
-        .or_else(|e| fail(HUSH_ERR_INTERNAL, format!("cannot start hush's threads: {e}")))?;
-    Ok(hush_engine { engine, listen, runtime: Some(runtime) })
-}
-
-/// The reference actions (`"reference_actions": true`, or `"ledger":
-/// FILE`), when this library was built with them (cargo feature
-/// `reference`: they bring SQLite, which an app with its own actions does
-/// not need).
-fn reference_actions(ledger: Option<&std::path::Path>, in_memory: bool) -> Result<Vec<Arc<dyn hush::Action>>, Error> {
-    if ledger.is_none() && !in_memory {
-        return Ok(Vec::new());
-    }
-    #[cfg(feature = "reference")]
-    {
-        let actions = match ledger {
-            Some(path) => hush_reference::actions_at(path),
-            None => hush_reference::actions_in_memory(),
-        };
-        actions.or_else(|e| fail(HUSH_ERR_CONFIG, format!("the reference actions' ledger: {e}")))
-    }
-    #[cfg(not(feature = "reference"))]
-    fail(HUSH_ERR_CONFIG, "configuration: this libhush_ffi was built without the reference actions (cargo feature `reference`)")
-}
-
 /// Creates an engine from a JSON configuration (`"{}"`: text only, the
-/// built-in intents; `{"model": "tiny.en-q8_0"}`: speech too; every field
-/// is in README.md). Loading the
-/// model takes a moment. Returns NULL on failure, with the code in `*err`
+/// built-in intents; `{"model": "tiny.en-q8_0"}`: speech too; the fields
+/// are hush's EngineConfig, listed in README.md). Loading the model takes
+/// a moment. Returns NULL on failure, with the code in `*err`
 /// (`err` may be NULL) and the reason in hush_last_error().
 #[no_mangle]
 pub unsafe extern "C" fn hush_engine_new(config_json: *const c_char, err: *mut c_int) -> *mut hush_engine {
@@ -681,92 +611,4 @@ pub unsafe extern "C" fn hush_string_free(s: *mut c_char) {
 #[no_mangle]
 pub extern "C" fn hush_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ReplyJson {
-    say: String,
-    #[serde(default)]
-    status: ReplyStatus,
-    #[serde(default)]
-    data: serde_json::Value,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-enum ReplyStatus {
-    #[default]
-    Done,
-    AlreadyDone,
-    Rejected,
-    Failed,
-}
-
-/// The app's pointer, handed back to its callback on hush's threads; the
-/// app promises it may be (the contract of hush_action_fn()).
-#[derive(Clone, Copy)]
-struct UserData(*mut c_void);
-// SAFETY: see above; hush never dereferences it.
-unsafe impl Send for UserData {}
-unsafe impl Sync for UserData {}
-
-impl UserData {
-    fn get(self) -> *mut c_void {
-        self.0
-    }
-}
-
-struct Callback {
-    intent: String,
-    f: unsafe extern "C" fn(*const c_char, *mut hush_reply, *mut c_void) -> c_int,
-    user: UserData,
-}
-
-#[async_trait]
-impl Action for Callback {
-    fn intents(&self) -> Vec<&str> {
-        vec![&self.intent]
-    }
-
-    fn stoppable(&self) -> bool {
-        false
-    }
-
-    async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
-        let json = serde_json::json!({
-            "intent": intent.name,
-            "slots": intent.slots.iter().map(|s| s.to_json(true)).collect::<Vec<_>>(),
-            "confidence": intent.confidence,
-            "confirmed": ctx.confirmed,
-            "idempotency_key": ctx.idempotency_key,
-        });
-        let json = CString::new(json.to_string()).map_err(|e| ActionError::Failed(e.into()))?;
-        let (f, user) = (self.f, self.user);
-        let told = ctx.cancel_token().clone();
-        // C code blocks: keep it off the async workers.
-        let mut call = tokio::task::spawn_blocking(move || {
-            let mut reply = hush_reply { outcome: None, cancel: told };
-            let rp: *mut hush_reply = &mut reply;
-            REPLY.with(|r| r.set(rp));
-            // SAFETY: the app registered `f` for this; the JSON and the
-            // reply live through the call.
-            let code = unsafe { f(json.as_ptr(), rp, user.get()) };
-            REPLY.with(|r| r.set(std::ptr::null_mut()));
-            let mut json = json.into_bytes();
-            json.zeroize();
-            (code, reply.outcome)
-        });
-        let (code, outcome) = tokio::select! {
-            done = &mut call => done.map_err(|e| ActionError::Failed(e.to_string().into()))?,
-            // hush cannot stop C code: the callback is told (hush_reply_cancelled),
-            // and the turn says it may still finish (`stoppable`).
-            _ = ctx.cancel_token().cancelled() => return Err(ActionError::Failed("the callback was still running when hush stopped waiting".into())),
-        };
-        match (code, outcome) {
-            (0, Some(o)) => Ok(o),
-            (0, None) => Err(ActionError::Failed(format!("the callback for {} returned without hush_reply_set", intent.name).into())),
-            (code, _) => Err(ActionError::Failed(format!("the callback for {} returned {code}", intent.name).into())),
-        }
-    }
 }
