@@ -28,6 +28,11 @@
 //! or what `include/hush.h` says it is (a NUL-terminated string, `n`
 //! readable samples, a handle or string hush gave out). NULL, and handles
 //! and strings hush no longer has, are caught; other bad pointers are not.
+//!
+//! This file is ~600 lines on purpose: cbindgen writes include/hush.h from
+//! it in its order, so every exported function and type stays here and the
+//! header reads as one API. What is not exported lives beside it
+//! (`config`, `callback`).
 
 #![allow(non_camel_case_types)]
 // The one safety contract above covers every entry point.

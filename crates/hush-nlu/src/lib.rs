@@ -18,6 +18,7 @@ pub mod import;
 mod intent;
 mod load;
 mod matcher;
+mod money;
 mod normalize;
 mod numbers;
 mod sample;

@@ -2,6 +2,10 @@
 //! checked, lists, rules and templates resolved, and each problem reported
 //! with its file, line and column (all of them at once). The limits that
 //! keep a hostile file cheap are here.
+//!
+//! One file of ~600 lines on purpose: it is one check per key of the
+//! intent-file format, in the order intents/README.md documents them, so
+//! the format and its checks can be read side by side.
 
 use crate::size::{RuleSizes, Shape};
 use crate::spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec, DEFAULT_WILDCARD_WORDS};

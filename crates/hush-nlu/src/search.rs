@@ -1,6 +1,11 @@
 //! The parse: a best-first walk of the automaton against the
 //! transcript's words, each step with a cost, and the n cheapest complete
 //! paths turned into intents.
+//!
+//! One file of ~600 lines on purpose: the steps (match, edit, skip, free
+//! text, typed values) all push onto one frontier under one bound, and are
+//! only right together; the automaton, the costs and the confidence model
+//! they read are in files of their own.
 
 use crate::automaton::{Hit, Label, ListIndex, TypeIndex, NONE, START};
 use crate::confidence::{cost_limits, logit, BEST_UNEXPLAINED, W_EDIT, W_SKIP};
