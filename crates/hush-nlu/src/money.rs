@@ -2,7 +2,6 @@
 //! two dollars fifty"), symbols ("$42.50", "Rp 50.000") and currency codes.
 
 use crate::numbers::{dotted_thousands, parse_number};
-use crate::values::{Value, ValueMatch};
 
 fn currency_word(w: &str) -> Option<&'static str> {
     Some(match w {
@@ -33,7 +32,17 @@ fn currency_symbol(w: &str) -> Option<&'static str> {
     })
 }
 
-pub(crate) fn money(words: &[&str]) -> Option<ValueMatch> {
+/// An amount read from the start of some words.
+pub(crate) struct Amount {
+    /// Words read.
+    pub(crate) len: usize,
+    pub(crate) amount: f64,
+    pub(crate) currency: Option<&'static str>,
+    /// A bare number costs a little: it may not be money at all.
+    pub(crate) cost: f32,
+}
+
+pub(crate) fn money(words: &[&str]) -> Option<Amount> {
     let mut i = 0;
     let mut currency = words.first().and_then(|w| currency_symbol(w));
     if currency.is_some() {
@@ -72,5 +81,5 @@ pub(crate) fn money(words: &[&str]) -> Option<ValueMatch> {
     }
     // A bare number may be an amount, but a stated currency is surer.
     let cost = if currency.is_some() { 0.0 } else { 0.3 };
-    Some(ValueMatch { len: i, value: Value::Money { amount, currency: currency.map(str::to_string) }, cost })
+    Some(Amount { len: i, amount, currency, cost })
 }

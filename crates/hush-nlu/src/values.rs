@@ -132,7 +132,11 @@ pub fn parse_builtin(ty: Builtin, words: &[&str]) -> Option<ValueMatch> {
             cost: 0.0,
         }),
         Builtin::Number => parse_number(words).map(|n| ValueMatch { len: n.words, value: Value::Number(n.value), cost: 0.0 }),
-        Builtin::Money => crate::money::money(words),
+        Builtin::Money => crate::money::money(words).map(|m| ValueMatch {
+            len: m.len,
+            value: Value::Money { amount: m.amount, currency: m.currency.map(str::to_string) },
+            cost: m.cost,
+        }),
         Builtin::Time => time(words),
         Builtin::Date => date(words),
         Builtin::Duration => duration(words).map(|(len, seconds)| ValueMatch { len, value: Value::Duration { seconds }, cost: 0.0 }),
