@@ -4,8 +4,8 @@
 //! by exactly its amount.
 #![no_main]
 use hush_actions::{ActionContext, Dialogue, DialogueParams, Registry, Step};
-use hush_reference::{Ledger, Simulation};
 use hush_nlu::{IntentSet, MatchParams, Matcher};
+use hush_reference::{Ledger, Simulation};
 use libfuzzer_sys::fuzz_target;
 use std::sync::{Arc, LazyLock};
 use std::time::{Duration, Instant};
