@@ -257,9 +257,25 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     if let Err(e) = run(Cli::parse()) {
-        eprintln!("error: {e:#}");
+        eprintln!("error: {}", explain(&e));
         std::process::exit(1);
     }
+}
+
+/// An error and its causes, each said once: many errors already quote
+/// their cause ("model: {cause}"), and `{:#}` would say it again.
+fn explain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&text);
+        }
+    }
+    out
 }
 
 fn ms(d: Duration) -> f64 {
@@ -293,6 +309,17 @@ fn run(cli: Cli) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    /// The "model not installed" advice was printed twice: the engine's
+    /// error quotes its cause, and `{:#}` added the cause again.
+    #[test]
+    fn an_error_says_each_cause_once() {
+        let e = hush::EngineError::Model(hush_models::ModelError::Manifest("bad".into()));
+        let said = super::explain(&anyhow::Error::new(e).context("loading"));
+        assert_eq!(said, "loading: model: invalid model manifest: bad");
+        let io = anyhow::Error::new(std::io::Error::other("disk on fire")).context("writing x");
+        assert_eq!(super::explain(&io), "writing x: disk on fire");
+    }
+
     /// No command takes two options of one name. clap checks this only in
     /// debug builds (the tests run optimised), and a clash shows only when
     /// the flag is used: `hush listen --device` once meant two things.

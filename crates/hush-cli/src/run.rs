@@ -298,8 +298,16 @@ pub fn chat(a: &ChatArgs) -> Result<()> {
 
 pub fn ledger(a: &LedgerArgs) -> Result<()> {
     let path = a.ledger.clone().unwrap_or_else(Ledger::default_path);
-    let ledger = Ledger::open(&path)?;
     let show = a.show.unwrap_or(LedgerShow::All);
+    // Showing a mistyped path would otherwise make and seed a new ledger
+    // there, and show that as if it were the user's.
+    anyhow::ensure!(
+        show == LedgerShow::Reset || path.exists(),
+        "no ledger at {} (`hush run` makes one at first use; `hush ledger reset --ledger {}` makes a fresh one)",
+        path.display(),
+        path.display()
+    );
+    let ledger = Ledger::open(&path)?;
     if show == LedgerShow::Reset {
         ledger.reset()?;
         println!("{}: reset to the seeded accounts and bills", path.display());

@@ -156,6 +156,11 @@ fn ledger_refusals_and_reset() {
     assert!(ok);
     let (_, stdout, _) = hush_in(home.path(), &["ledger", "accounts"], "");
     assert!(stdout.contains("$1,250.00"), "{stdout}");
+    // A mistyped path is an error, not a new seeded ledger shown as the user's.
+    let typo = home.path().join("ledgr.sqlite");
+    let (ok, _, stderr) = hush_in(home.path(), &["ledger", "--ledger", typo.to_str().unwrap()], "");
+    assert!(!ok && stderr.contains("no ledger at"), "{stderr}");
+    assert!(!typo.exists());
 }
 
 #[test]
