@@ -19,7 +19,12 @@ use clap::{Args, Parser, Subcommand};
 use hush_asr::{AsrParams, Compute, Recognizer, Trim, WeightMode};
 
 #[derive(Parser)]
-#[command(name = "hush", version, about = "On-device voice assistant engine: speech in, intent out, action done; nothing leaves the device.")]
+#[command(
+    name = "hush",
+    version,
+    about = "On-device voice assistant engine: speech in, intent out, action done; nothing leaves the device.",
+    after_help = "Exit status: 0 done; 1 nothing was understood (hush parse, as grep finds no match); 2 an error."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -256,9 +261,13 @@ fn main() {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HUSH_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
-    if let Err(e) = run(Cli::parse()) {
-        eprintln!("error: {}", explain(&e));
-        std::process::exit(1);
+    match run(Cli::parse()) {
+        Ok(Found::Yes) => {}
+        Ok(Found::Nothing) => std::process::exit(1),
+        Err(e) => {
+            eprintln!("error: {}", explain(&e));
+            std::process::exit(2);
+        }
     }
 }
 
@@ -282,7 +291,17 @@ fn ms(d: Duration) -> f64 {
     (d.as_secs_f64() * 1e4).round() / 10.0
 }
 
-fn run(cli: Cli) -> Result<()> {
+/// Whether a command found what it looked for: `hush parse` says
+/// "nothing" (exit status 1) when no sentence was understood.
+enum Found {
+    Yes,
+    Nothing,
+}
+
+fn run(cli: Cli) -> Result<Found> {
+    if let Command::Parse(args) = &cli.command {
+        return Ok(if nlu::parse(args)? { Found::Yes } else { Found::Nothing });
+    }
     match cli.command {
         Command::Transcribe { files, model, json, max_seconds } => {
             anyhow::ensure!(max_seconds.is_finite() && max_seconds > 0.0, "--max-seconds must be positive");
@@ -295,7 +314,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bench { command: BenchCommand::Turn(args) } => run::bench_turn(&args),
         Command::Bench { command: BenchCommand::Live(args) } => live_bench::bench_live(&args),
         Command::Bench { command: BenchCommand::Matrix(args) } => matrix::matrix(&args),
-        Command::Parse(args) => nlu::parse(&args),
+        Command::Parse(_) => unreachable!("handled above"),
         Command::Understand { files, model, intents, show } => understand::understand(&files, &model, &intents, &show),
         Command::Intents { command } => nlu::intents(&command),
         Command::Run(args) => run::run(&args),
@@ -305,6 +324,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Devices(args) => listen::devices(&args),
         Command::Ledger(args) => run::ledger(&args),
     }
+    .map(|()| Found::Yes)
 }
 
 #[cfg(test)]

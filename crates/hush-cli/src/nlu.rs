@@ -32,7 +32,8 @@ impl IntentArgs {
 
 #[derive(Args)]
 pub struct ParseArgs {
-    /// What was said (a transcript).
+    /// What was said (a transcript); each argument is one sentence, read
+    /// on its own (quote a sentence of several words).
     #[arg(required = true)]
     text: Vec<String>,
     #[command(flatten)]
@@ -122,20 +123,28 @@ pub struct ShowArgs {
     show_sensitive: bool,
 }
 
-pub fn parse(a: &ParseArgs) -> Result<()> {
+/// Prints each sentence's parses; whether any was understood.
+pub fn parse(a: &ParseArgs) -> Result<bool> {
     let mut u = a.intents.understanding()?;
     if let Some(dir) = &a.model {
         anyhow::ensure!((0.0..=1.0).contains(&a.model_threshold), "--model-threshold must be within 0..1");
         let model = hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
         u = u.with_model(model, a.model_threshold);
     }
-    let text = a.text.join(" ");
-    if a.show.json {
-        println!("{}", parse_json(&u, &text, &a.show));
-    } else {
-        print_parses(&u, &text, &a.show);
+    let mut understood = false;
+    for text in &a.text {
+        if a.show.json {
+            let v = parse_json(&u, text, &a.show);
+            understood |= v["understood"] == true;
+            println!("{v}");
+        } else {
+            if a.text.len() > 1 {
+                println!("\"{text}\"");
+            }
+            understood |= print_parses(&u, text, &a.show);
+        }
     }
-    Ok(())
+    Ok(understood)
 }
 
 /// What `text` reads as, and who read it: the engine's reading (templates
@@ -175,14 +184,14 @@ pub fn parse_json(u: &Understanding, text: &str, show: &ShowArgs) -> serde_json:
     serde_json::json!({"text": text, "understood": source.is_some(), "source": source, "parses": shown})
 }
 
-/// The parses of `text` for people.
-pub fn print_parses(u: &Understanding, text: &str, show: &ShowArgs) {
+/// The parses of `text` for people; whether it was understood.
+pub fn print_parses(u: &Understanding, text: &str, show: &ShowArgs) -> bool {
     let m = u.matcher();
     let (source, parses) = parses(u, text, show);
     if source.is_none() {
         println!("not understood{}", parses.first().map_or(String::new(), |p| format!(" (closest: {} at {:.2})", p.name, p.confidence)));
         if show.nbest <= 1 {
-            return;
+            return false;
         }
     }
     for (i, p) in parses.iter().enumerate() {
@@ -208,6 +217,7 @@ pub fn print_parses(u: &Understanding, text: &str, show: &ShowArgs) {
             println!("  template: {}", p.template);
         }
     }
+    source.is_some()
 }
 
 /// The intent files of `dir`, or the built-in domains.

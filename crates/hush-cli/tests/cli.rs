@@ -62,9 +62,17 @@ fn parse_text_json_and_not_understood() {
     let amount = slots.iter().find(|s| s["name"] == "amount").unwrap();
     assert_eq!(amount["value"]["money"]["amount"], 50000.0, "{v}");
     assert_eq!(amount["value"]["money"]["currency"], "IDR");
-    let (ok, stdout, _) = hush(&["parse", "what is the capital of mongolia"]);
+    // Not understood is exit status 1, as grep's no match; errors are 2.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hush")).args(["parse", "what is the capital of mongolia"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("not understood"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hush")).args(["parse", "--intents", "/no/such/dir", "hi"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    // Each argument is its own sentence.
+    let (ok, stdout, _) = hush(&["parse", "--json", "call mom", "navigate home"]);
     assert!(ok);
-    assert!(stdout.starts_with("not understood"), "{stdout}");
+    let intents: Vec<String> = stdout.lines().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["parses"][0]["intent"].to_string()).collect();
+    assert_eq!(intents, ["\"call_contact\"", "\"navigate_to\""], "{stdout}");
     let (ok, stdout, _) = hush(&["parse", "--nbest", "3", "cancel my ride"]);
     assert!(ok && stdout.starts_with("1. cancel_ride") && stdout.contains("\n2. "), "{stdout}");
 }

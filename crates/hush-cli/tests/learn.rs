@@ -62,9 +62,9 @@ fn an_intents_folder_alone_is_enough_to_train() {
         let mut args = vec!["parse", "--intents", intents, "--model", out.to_str().unwrap(), "--json"];
         args.extend_from_slice(extra);
         args.push(text);
-        let (ok, stdout, stderr) = hush(&args);
-        assert!(ok, "{stderr}");
-        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()
+        let (_, stdout, stderr) = hush(&args);
+        // Exit status 1 when not understood; the JSON says so too.
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"))
     };
     let v = parse("is my coffee ready", &[]);
     assert_eq!((&v["source"], &v["parses"][0]["intent"]), (&serde_json::json!("template"), &serde_json::json!("brew_status")), "{v}");
