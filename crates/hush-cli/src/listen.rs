@@ -240,7 +240,7 @@ impl Printer<'_> {
             crate::ms(t.latency.endpoint_silence),
             crate::ms(t.latency.to_dispatch)
         );
-        let audio = t.audio.as_ref().map_or(Heard::Typed, |a| Heard::Pcm(a.samples()));
+        let audio = t.audio.as_ref().map_or(Heard::Spoken, |a| Heard::Pcm(a.samples()));
         if self.args.engine.json() {
             let mut v = serde_json::to_value(&t.turn)?;
             v["event"] = serde_json::json!("turn");

@@ -154,7 +154,7 @@ impl EngineArgs {
     pub(crate) fn keep(&self, input: &str, turn: &Turn, audio: Heard, n: usize) -> Result<()> {
         if let Some(dir) = &self.keep_audio {
             match audio {
-                Heard::Typed => {}
+                Heard::Typed | Heard::Spoken => {}
                 Heard::File(wav) => keep_audio(dir, hush_audio::read_wav(wav, &Default::default())?.0.samples(), &stem(wav), n)?,
                 Heard::Pcm(samples) => keep_audio(dir, samples, "utterance", n)?,
             }
@@ -194,14 +194,12 @@ impl EngineArgs {
         }
         let t = &turn.timings;
         let ms = crate::ms;
-        println!(
-            "  timings  audio {:.1} ms · asr {:.1} ms · nlu {:.2} ms · dispatch {:.2} ms · total {:.1} ms",
-            ms(t.audio),
-            ms(t.asr),
-            ms(t.nlu),
-            ms(t.dispatch),
-            ms(t.total)
-        );
+        // A typed turn has no audio or recognition stage to time.
+        let heard = match audio {
+            Heard::Typed => String::new(),
+            _ => format!("audio {:.1} ms · asr {:.1} ms · ", ms(t.audio), ms(t.asr)),
+        };
+        println!("  timings  {heard}nlu {:.2} ms · dispatch {:.2} ms · total {:.1} ms", ms(t.nlu), ms(t.dispatch), ms(t.total));
         Ok(())
     }
 }
@@ -213,6 +211,8 @@ pub(crate) enum Heard<'a> {
     File(&'a Path),
     /// 16 kHz samples (an utterance cut from a stream).
     Pcm(&'a [f32]),
+    /// Speech whose audio was not kept (the listener wipes it).
+    Spoken,
 }
 
 fn stem(path: &Path) -> String {

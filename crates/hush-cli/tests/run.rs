@@ -244,6 +244,15 @@ fn listen_cuts_a_recording_into_turns() {
     assert_eq!(turns[3]["outcome"]["status"], "not_understood");
     assert!(turns[0]["input"].as_str().unwrap().starts_with("utterance 1: speech 0.5"), "{}", turns[0]["input"]);
 
+    // For people: what was heard, with no --keep-audio (it was printed only
+    // when the audio was kept); a typed turn times no audio stage.
+    let (ok, stdout, stderr) = hush_in(home.path(), &["listen", "--continuous", "--input", wav.to_str().unwrap(), "--no-audit", "--dry-run"], "");
+    assert!(ok, "{stderr}");
+    assert_eq!(stdout.matches("  heard    \"").count(), 4, "{stdout}");
+    assert!(stdout.contains("timings  audio "), "{stdout}");
+    let (_, stdout, _) = hush_in(home.path(), &["run", "--dry-run", "--text", "navigate home"], "");
+    assert!(stdout.contains("timings  nlu ") && !stdout.contains("asr"), "{stdout}");
+
     let (ok, _, stderr) = hush_in(home.path(), &["listen", "--input", "no-such.wav"], "");
     assert!(!ok && stderr.contains("no-such.wav"), "{stderr}");
 }
