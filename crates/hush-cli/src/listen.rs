@@ -269,6 +269,8 @@ pub fn devices(a: &DevicesArgs) -> Result<()> {
     }
     if list.is_empty() {
         println!("no input devices");
+    } else {
+        println!("input devices (* the default; `hush listen --device NAME` picks one):");
     }
     for d in &list {
         let config = match (d.sample_rate, d.channels, &d.format) {

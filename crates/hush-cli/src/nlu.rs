@@ -39,12 +39,13 @@ pub struct ParseArgs {
     #[command(flatten)]
     intents: IntentArgs,
     /// A model trained with `hush train`, read when no template matches
-    /// word for word.
-    #[arg(long)]
-    model: Option<PathBuf>,
+    /// word for word (as `hush run --learned`; `--model` is always a
+    /// Whisper model id).
+    #[arg(long, value_name = "DIR")]
+    learned: Option<PathBuf>,
     /// Calibrated confidence the learned model needs to answer.
     #[arg(long, default_value_t = LEARNED_THRESHOLD)]
-    model_threshold: f32,
+    learned_threshold: f32,
     #[command(flatten)]
     show: ShowArgs,
 }
@@ -97,8 +98,8 @@ pub struct NluBenchArgs {
     format: String,
     /// Score a model trained with `hush train` (intent accuracy, SLU-F1,
     /// slot F1, exact frame) instead of the templates.
-    #[arg(long)]
-    model: Option<PathBuf>,
+    #[arg(long, value_name = "DIR")]
+    learned: Option<PathBuf>,
     #[command(flatten)]
     intents: IntentArgs,
     /// Print this many misparsed sentences.
@@ -126,10 +127,10 @@ pub struct ShowArgs {
 /// Prints each sentence's parses; whether any was understood.
 pub fn parse(a: &ParseArgs) -> Result<bool> {
     let mut u = a.intents.understanding()?;
-    if let Some(dir) = &a.model {
-        anyhow::ensure!((0.0..=1.0).contains(&a.model_threshold), "--model-threshold must be within 0..1");
+    if let Some(dir) = &a.learned {
+        anyhow::ensure!((0.0..=1.0).contains(&a.learned_threshold), "--learned-threshold must be within 0..1");
         let model = hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
-        u = u.with_model(model, a.model_threshold);
+        u = u.with_model(model, a.learned_threshold);
     }
     let mut understood = false;
     for text in &a.text {
@@ -307,7 +308,7 @@ pub fn intents(cmd: &IntentsCommand) -> Result<()> {
 }
 
 pub fn bench(a: &NluBenchArgs) -> Result<()> {
-    if let Some(model) = &a.model {
+    if let Some(model) = &a.learned {
         let format = match a.format.as_str() {
             "slurp" => hush_learn::Format::Slurp,
             "snips" => hush_learn::Format::Snips,
@@ -315,7 +316,7 @@ pub fn bench(a: &NluBenchArgs) -> Result<()> {
         };
         return crate::learn::bench(model, &a.data, format, a.json.as_deref());
     }
-    anyhow::ensure!(a.format != "snips", "SNIPS intents are not built-in domains: score a trained model with --model DIR");
+    anyhow::ensure!(a.format != "snips", "SNIPS intents are not built-in domains: score a trained model with --learned DIR");
     let m = a.intents.matcher()?;
     let text = std::fs::read_to_string(&a.data).with_context(|| format!("reading {}", a.data.display()))?;
     let data = read_labeled(&text, a.format == "slurp", SLURP_TO_BUILTIN).map_err(|e| anyhow::anyhow!("{}: {e}", a.data.display()))?;

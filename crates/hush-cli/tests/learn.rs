@@ -21,7 +21,7 @@ fn train_then_score() {
     assert_eq!(files, ["adapters.safetensors", "heads.safetensors", "model.json", "report.json"]);
     let bytes: u64 = files.iter().map(|f| out.join(f).metadata().unwrap().len()).sum();
     assert!(bytes < 5 << 20, "{bytes} bytes");
-    let (ok, stdout, stderr) = hush(&["bench", "nlu", "--model", out_s, "--data", FIXTURE, "--format", "snips"]);
+    let (ok, stdout, stderr) = hush(&["bench", "nlu", "--learned", out_s, "--data", FIXTURE, "--format", "snips"]);
     assert!(ok, "{stderr}");
     assert!(stdout.contains("intent accuracy    100.00 %"), "{stdout}");
     assert!(stdout.contains("exact frame        100.00 %"), "{stdout}");
@@ -57,9 +57,9 @@ fn an_intents_folder_alone_is_enough_to_train() {
     let (ok, _, stderr) = hush(&["train", "--out", out.to_str().unwrap()]);
     assert!(!ok && stderr.contains("--data"), "{stderr}");
 
-    // hush parse --model says which reader answered.
+    // hush parse --learned says which reader answered.
     let parse = |text: &str, extra: &[&str]| {
-        let mut args = vec!["parse", "--intents", intents, "--model", out.to_str().unwrap(), "--json"];
+        let mut args = vec!["parse", "--intents", intents, "--learned", out.to_str().unwrap(), "--json"];
         args.extend_from_slice(extra);
         args.push(text);
         let (_, stdout, stderr) = hush(&args);
@@ -68,8 +68,8 @@ fn an_intents_folder_alone_is_enough_to_train() {
     };
     let v = parse("is my coffee ready", &[]);
     assert_eq!((&v["source"], &v["parses"][0]["intent"]), (&serde_json::json!("template"), &serde_json::json!("brew_status")), "{v}");
-    let v = parse("wibble wobble", &["--model-threshold", "1"]);
+    let v = parse("wibble wobble", &["--learned-threshold", "1"]);
     assert_eq!((&v["understood"], &v["source"]), (&serde_json::json!(false), &serde_json::Value::Null), "{v}");
-    let (ok, _, stderr) = hush(&["parse", "--model", dir.path().to_str().unwrap(), "hello"]);
+    let (ok, _, stderr) = hush(&["parse", "--learned", dir.path().to_str().unwrap(), "hello"]);
     assert!(!ok && stderr.contains("model.json"), "{stderr}");
 }
