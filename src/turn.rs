@@ -59,7 +59,9 @@ pub struct TurnTimings {
     /// Running the action.
     #[serde(serialize_with = "millis")]
     pub dispatch: Duration,
-    /// From the call (or the end of speech) to the outcome.
+    /// From the call to the outcome; for a live turn, from when its
+    /// recognition began (before the endpoint when it was read ahead), so
+    /// never less than `asr`.
     #[serde(serialize_with = "millis")]
     pub total: Duration,
 }

@@ -104,7 +104,10 @@ async fn a_long_session_in_car_noise_is_cut_heard_and_acted_on_in_order() {
         // 12, the same in four shuffled runs; audio time, not wall time).
         assert!(t.latency.endpoint_silence >= Duration::from_millis(280), "{:?}", t.latency);
         assert!(t.latency.to_dispatch > Duration::ZERO);
+        // A reading made ahead still counts in the turn's total.
+        assert!(t.turn.timings.total >= t.turn.timings.asr, "{:?}", t.turn.timings);
     }
+    assert!(heard.iter().any(|t| t.latency.read_ahead), "the default reads ahead");
     eprintln!("measured: endpoint silences {:?}", heard.iter().map(|t| t.latency.endpoint_silence).collect::<Vec<_>>());
     let by_name = |n: &str| heard[said.iter().position(|s| s.1 == Some(n)).unwrap()];
     assert_eq!(by_name("book_ride").turn.intent.as_deref(), Some("order_ride"));
