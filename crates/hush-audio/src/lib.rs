@@ -10,7 +10,7 @@
 //! activity detection with an adaptive noise floor).
 //!
 //! Live audio comes from a [`Source`]: a WAV file replayed at real-time
-//! speed or faster, or (feature `microphone`, on by default) a sound card
+//! speed or faster, or (feature `microphone`, off by default) a sound card
 //! through cpal. Either feeds a [`Capture`]: downmixed, resampled to 16 kHz
 //! in streaming mode and kept in a bounded ring buffer that drops (and
 //! counts) audio rather than grow when its reader falls behind.

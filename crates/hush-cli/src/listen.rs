@@ -92,10 +92,19 @@ impl ListenArgs {
                 let pace = if self.realtime { Pace::RealTime } else { Pace::Fast };
                 hush_audio::replay(path, pace, capacity, &limits).with_context(|| path.display().to_string())?
             }
+            #[cfg(feature = "microphone")]
             None => hush_audio::open_microphone(self.device.as_deref(), capacity)?,
+            #[cfg(not(feature = "microphone"))]
+            None => anyhow::bail!(NO_MICROPHONE),
         })
     }
 }
+
+/// What a build without sound-card capture says when asked for it.
+#[cfg(not(feature = "microphone"))]
+const NO_MICROPHONE: &str = "this hush was built without the microphone (ALSA's development files were missing): \
+     install them (Debian/Ubuntu: `apt install libasound2-dev pkg-config`) and run `make build` again, \
+     or replay a recording with --input FILE.wav";
 
 pub fn listen(a: &ListenArgs) -> Result<()> {
     let engine = a.engine.build(true)?;
@@ -256,6 +265,12 @@ impl Printer<'_> {
     }
 }
 
+#[cfg(not(feature = "microphone"))]
+pub fn devices(_: &DevicesArgs) -> Result<()> {
+    anyhow::bail!(NO_MICROPHONE)
+}
+
+#[cfg(feature = "microphone")]
 pub fn devices(a: &DevicesArgs) -> Result<()> {
     let list = hush_audio::input_devices()?;
     if a.json {
