@@ -93,6 +93,7 @@ pub struct ListenConfig {
 const MAX_BEAM: usize = 16;
 const MAX_THREADS: usize = 256;
 const MAX_ACTION_TIMEOUT_MS: u64 = 600_000;
+const MAX_TRIM_FRAMES: usize = 3000;
 
 impl EngineConfig {
     /// Every number within what hush can do (a beam of a million would
@@ -110,6 +111,12 @@ impl EngineConfig {
         }
         if let Some(t) = self.learned_threshold.filter(|t| !(0.0..=1.0).contains(t)) {
             return out("learned_threshold", t.to_string(), "0 to 1".into());
+        }
+        // Whisper's window holds 3,000 mel frames; more is no setting at all.
+        for (field, v) in [("trim_margin_frames", self.trim_margin_frames), ("trim_min_frames", self.trim_min_frames)] {
+            if let Some(v) = v.filter(|v| *v > MAX_TRIM_FRAMES) {
+                return out(field, v.to_string(), format!("0 to {MAX_TRIM_FRAMES}"));
+            }
         }
         if let Some(t) = self.listen.wake_threshold.filter(|t| !t.is_finite()) {
             return out("listen.wake_threshold", t.to_string(), "a number".into());

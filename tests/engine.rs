@@ -291,6 +291,7 @@ async fn an_engine_from_its_configuration() {
     assert!(serde_json::from_str::<hush::EngineConfig>(r#"{"compute": "tpu"}"#).unwrap_err().to_string().contains("not a device"));
     for (json, says) in [
         (r#"{"beam": 0}"#, "beam is 0; it must be 1 to 16"),
+        (r#"{"trim_margin_frames": 18446744073709551615}"#, "trim_margin_frames is 18446744073709551615; it must be 0 to 3000"),
         (r#"{"model": "a", "model_files": {"config": "c", "tokenizer": "t", "weights": "w"}}"#, "not both"),
     ] {
         let c: hush::EngineConfig = serde_json::from_str(json).unwrap();

@@ -216,7 +216,7 @@ impl Recognizer {
         match trim {
             None => WINDOW_FRAMES,
             Some(t) => {
-                let n = (samples / HOP + t.margin_frames).max(t.min_frames).min(WINDOW_FRAMES);
+                let n = (samples / HOP).saturating_add(t.margin_frames).max(t.min_frames).min(WINDOW_FRAMES);
                 n + n % 2
             }
         }
