@@ -299,9 +299,6 @@ enum Found {
 }
 
 fn run(cli: Cli) -> Result<Found> {
-    if let Command::Parse(args) = &cli.command {
-        return Ok(if nlu::parse(args)? { Found::Yes } else { Found::Nothing });
-    }
     match cli.command {
         Command::Transcribe { files, model, json, max_seconds } => {
             anyhow::ensure!(max_seconds.is_finite() && max_seconds > 0.0, "--max-seconds must be positive");
@@ -314,7 +311,7 @@ fn run(cli: Cli) -> Result<Found> {
         Command::Bench { command: BenchCommand::Turn(args) } => run::bench_turn(&args),
         Command::Bench { command: BenchCommand::Live(args) } => live_bench::bench_live(&args),
         Command::Bench { command: BenchCommand::Matrix(args) } => matrix::matrix(&args),
-        Command::Parse(_) => unreachable!("handled above"),
+        Command::Parse(args) => return Ok(if nlu::parse(&args)? { Found::Yes } else { Found::Nothing }),
         Command::Understand { files, model, intents, show } => understand::understand(&files, &model, &intents, &show),
         Command::Intents { command } => nlu::intents(&command),
         Command::Run(args) => run::run(&args),
