@@ -8,7 +8,7 @@ DEV := ../shared/data/audio-dev/manifest.jsonl
 SLURP := ../shared/data/slurp/devel.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
-.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix demo test bench bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
+.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix demo test test-dev bench bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
 
 # Sound-card capture (hush listen, hush devices) needs ALSA's headers on
 # Linux; without them hush builds without it and says how to get it.
@@ -47,10 +47,21 @@ demo: models
 	$(HUSH) run --model $(MODEL)-$(QUANT) --ledger $(DEMO_LEDGER) $(DEMO_CLIPS)
 	$(HUSH) ledger payments --ledger $(DEMO_LEDGER)
 
+# Runs from any clone: the committed clips and fixtures, and the models
+# (fetched once). The dev-data tests show as "ignored" here.
 test: models models-base models-minilm
 	$(CARGO) test --release --workspace $(MIC)
 	$(CARGO) test --release -p hush-ffi --features reference --test abi
 	$(MAKE) c-example
+
+# The tests on the larger dev data beside the checkout (../shared/data:
+# spoken dev clips, noise recordings, SLURP devel text). Fails, not skips,
+# when the data is missing.
+DATA := ../shared/data
+test-dev: models models-base models-minilm
+	@for d in $(DATA)/audio-dev/manifest.jsonl $(DATA)/noise/car_interior_60mph.wav $(DATA)/slurp/devel.jsonl; do \
+	  [ -f $$d ] || { echo "make test-dev needs the dev data beside the checkout: $$d is missing" >&2; exit 1; }; done
+	$(CARGO) test --release --workspace $(MIC) -- --ignored
 
 # The quick loop: build, and run the unit tests, which need no model.
 check:

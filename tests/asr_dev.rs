@@ -1,5 +1,8 @@
-//! The real tiny.en model on the spoken dev clips (`../shared/data/audio-dev`).
-//! Bounds were measured first (see each test) and leave about 1.5 WER
+//! The real tiny.en model on spoken clips: those committed in the
+//! repository (the demo commands and the wake-phrase fixtures, run by
+//! `make test`), and the dev set beside the checkout
+//! (`../shared/data/audio-dev`; those tests are marked ignored and run by
+//! `make test-dev`, which fails without the data). Bounds were measured first (see each test) and leave about 1.5 WER
 //! points of slack, so a real regression fails them. Each test says what
 //! it measured and how much that moves between machines: on candle's
 //! AVX-512 VNNI and AVX2 int8 kernels, at 1, 2 and 4 worker threads
@@ -18,6 +21,7 @@ use hush::parts::{AsrError, AsrParams, DecodeOptions};
 /// comparison, since the full-window run is the slow part (about 1.3 s a
 /// clip on 2 cores).
 #[test]
+#[ignore = "needs ../shared/data: make test-dev"]
 fn q8_0_wer_on_dev_clips_trimmed_and_full_window() {
     let rec = load("tiny.en-q8_0", AsrParams::default());
     let clips = dev_clips();
@@ -48,6 +52,7 @@ fn q8_0_wer_on_dev_clips_trimmed_and_full_window() {
 /// near-ties on 7 to 9 of these 80 clips (by kernel), most of them
 /// robotic espeak voices.
 #[test]
+#[ignore = "needs ../shared/data: make test-dev"]
 fn quantised_text_matches_f32_text_on_clean_clips() {
     let f32_model = load("tiny.en", AsrParams::default());
     let q8 = load("tiny.en-q8_0", AsrParams::default());
@@ -71,30 +76,65 @@ fn quantised_text_matches_f32_text_on_clean_clips() {
     assert!(differ.len() * 4 <= a.len(), "{} of {} differ: {differ:#?}", differ.len(), a.len());
 }
 
+/// Every committed clip in one recording of about 50 s, a second of
+/// silence between them: Whisper's 30 s window is slid over it and each
+/// demo command is found in the text.
 #[test]
 fn long_audio_is_transcribed_window_by_window() {
     let rec = load("tiny.en-q8_0", AsrParams::default());
-    let clips = dev_clips();
-    let clean: Vec<&Clip> = clips.iter().filter(|c| c.snr_db.is_none()).collect();
-    // About 40 s: clips separated by a second of silence.
+    let clips = fixture_clips();
     let mut long = Vec::new();
-    let mut used = Vec::new();
-    for c in &clean {
-        if long.len() > 40 * 16_000 {
-            break;
-        }
+    for c in &clips {
         long.extend(samples(&c.audio));
         long.extend(std::iter::repeat_n(0.0, 16_000));
-        used.push(*c);
     }
+    assert!(long.len() > 40 * 16_000, "{} s", long.len() / 16_000);
     let t = rec.transcribe(&long).unwrap();
     assert!(t.encoder_frames > 3000, "a second window was encoded ({} frames)", t.encoder_frames);
     let hyp = hush_eval::wer::normalize(&t.text);
-    for c in [used[0], used[used.len() - 1]] {
+    for c in clips.iter().filter(|c| c.text != "Hey hush.") {
         let words = hush_eval::wer::normalize(&c.text);
         let found = words.iter().filter(|w| hyp.contains(w)).count();
         assert!(found * 2 >= words.len(), "words of '{}' missing from: {}", c.text, t.text);
     }
+}
+
+/// The committed clips, clean and in synthetic cabin noise at 10 dB, on
+/// q8_0 and f32: the portable check that the model and its quantisation
+/// hear commands (the dev-set tests below measure it on 240 clips).
+#[test]
+fn q8_0_and_f32_on_the_committed_clips() {
+    let f32_model = load("tiny.en", AsrParams::default());
+    let q8 = load("tiny.en-q8_0", AsrParams::default());
+    let clips = fixture_clips();
+    let all: Vec<&Clip> = clips.iter().collect();
+    let (wer_f32, a) = score(&f32_model, &all, &DecodeOptions::default());
+    let (wer_q8, b) = score(&q8, &all, &DecodeOptions::default());
+    let norm = hush_eval::wer::normalize;
+    let differ = a.iter().zip(&b).filter(|(x, y)| norm(x) != norm(y)).count();
+    let mut noisy = hush_eval::wer::WerCounter::default();
+    let noise = hush_eval::mix::road_noise(10.0, 5);
+    for c in &all {
+        let mut mix = hush_eval::mix::Stitch::new();
+        mix.clip(&samples(&c.audio));
+        mix.noise(&noise, 10.0, 0);
+        noisy.add(&c.text, &q8.transcribe(mix.samples()).unwrap().text);
+    }
+    eprintln!(
+        "measured: {} clips, {} words: WER f32 {:.2} %, q8_0 {:.2} % ({differ} texts differ), q8_0 at 10 dB {:.2} %",
+        all.len(),
+        wer_q8.words,
+        wer_f32.wer(),
+        wer_q8.wer(),
+        noisy.wer()
+    );
+    // Measured 2026-11-30 (AVX-512 VNNI kernel, 65 words, so a word is
+    // 1.5 points): f32 26.15 %, q8_0 24.62 % with 1 of 22 texts differing,
+    // q8_0 at 10 dB 38.46 % (most errors are "hush" in the espeak voices).
+    // Each bound leaves two words.
+    assert!(wer_q8.wer() <= 28.0, "q8_0 WER {:.2} %", wer_q8.wer());
+    assert!(wer_q8.wer() <= wer_f32.wer() + 3.1, "q8_0 {:.2} vs f32 {:.2}", wer_q8.wer(), wer_f32.wer());
+    assert!(noisy.wer() <= 41.6, "q8_0 at 10 dB {:.2} %", noisy.wer());
 }
 
 #[test]
@@ -121,6 +161,7 @@ fn empty_silent_and_noise_input() {
 /// Resampling is transparent to recognition: 16 kHz clips taken to 44.1 and
 /// 22.05 kHz and back through hush-audio transcribe as the originals do.
 #[test]
+#[ignore = "needs ../shared/data: make test-dev"]
 fn resampled_audio_transcribes_like_the_16k_original() {
     let rec = load("tiny.en-q8_0", AsrParams::default());
     let clips = dev_clips();
@@ -148,7 +189,7 @@ fn resampled_audio_transcribes_like_the_16k_original() {
 #[test]
 fn kv_cache_matches_full_prefix() {
     let rec = load("tiny.en", AsrParams::default());
-    let clips = dev_clips();
+    let clips = fixture_clips();
     let x = samples(&clips[0].audio);
     let frames = rec.encoder_frames(x.len(), Some(Trim::default()));
     let mel = candle_core::Tensor::from_vec(rec.front_end().log_mel(&x, frames), (1, 80, frames), &candle_core::Device::Cpu).unwrap();
@@ -173,7 +214,8 @@ fn kv_cache_matches_full_prefix() {
     });
     let max = whole.iter().zip(&stepwise).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
     eprintln!("measured: cached and full-prefix logits differ by at most {max:e}");
-    // Measured 2026-11-30: 1.3e-5 (f32 weights: no int8 kernel involved).
+    // Measured 2026-11-30: 1.4e-5 on the first demo clip, 1.3e-5 on the
+    // first dev clip (f32 weights: no int8 kernel involved).
     // 1e-3 is far below a logit gap that changes a token, far above
     // float reordering.
     assert!(max < 1e-3, "cached and full-prefix logits differ by {max}");
@@ -187,8 +229,8 @@ fn kv_cache_matches_full_prefix() {
 fn multilingual_base_detects_english_and_transcribes() {
     let rec = load("base", AsrParams::default());
     assert!(rec.config().is_multilingual());
-    let clips = dev_clips();
-    let piper: Vec<&Clip> = clips.iter().filter(|c| c.snr_db.is_none()).take(6).collect();
+    let clips = fixture_clips();
+    let piper: Vec<&Clip> = clips.iter().take(6).collect();
     let mut wer = hush_eval::wer::WerCounter::default();
     for c in &piper {
         let t = rec.transcribe(&samples(&c.audio)).unwrap();
@@ -196,7 +238,8 @@ fn multilingual_base_detects_english_and_transcribes() {
         wer.add(&c.text, &t.text);
     }
     eprintln!("measured: base WER on {} clips: {:.2} %", piper.len(), wer.wer());
-    // Measured 2026-11-30: 18.87 % on these 6 clips (f32 weights). The
+    // Measured 2026-11-30: 12.12 % on the six demo clips (f32 weights;
+    // 18.87 % on the first six dev clips). The
     // bound only catches a broken import (a wrong split, a lost layer reads
     // as near 100 %).
     assert!(wer.wer() < 35.0, "base WER {:.2} %", wer.wer());

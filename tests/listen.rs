@@ -1,11 +1,12 @@
 //! Live listening on recordings stitched from the demo and dev clips (needs
 //! the model: `make models`): segmentation, turns in order, the wake
-//! phrase, push-to-talk and barge-in.
+//! phrase, push-to-talk and barge-in. The tests marked ignored read the dev
+//! clips and noise recordings beside the checkout (`make test-dev`).
 
 use hush::listen::ListenParams;
 use hush::listen::{Event, LiveTurn, Mode};
 use hush::{async_trait, Action, ActionContext, ActionError, Engine, Intent, Outcome, Status};
-use hush_eval::mix::{at_level, trimmed, Stitch};
+use hush_eval::mix::{at_level, road_noise, trimmed, Stitch};
 use std::time::Duration;
 
 const RATE: f64 = 16_000.0;
@@ -66,6 +67,7 @@ fn inside(t: &LiveTurn, range: &std::ops::Range<usize>) -> bool {
 /// demo's conversation carried out (a ride, a payment asked about then
 /// confirmed by the next utterance).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs ../shared/data: make test-dev"]
 async fn a_long_session_in_car_noise_is_cut_heard_and_acted_on_in_order() {
     // Six clean dev commands of 2 to 4 s, spread over the set.
     let manifest = std::fs::read_to_string(format!("{}/../shared/data/audio-dev/manifest.jsonl", env!("CARGO_MANIFEST_DIR"))).unwrap();
@@ -140,7 +142,7 @@ async fn the_wake_phrase_decides_what_is_a_command() {
     s.pause(1.0);
     s.clip(&demo("confirm"));
     s.pause(1.0);
-    s.noise(&noise("street_traffic_potsdam"), 15.0, 0);
+    s.noise(&road_noise(30.0, 1), 15.0, 0);
 
     let engine = engine();
     let events = listen(&engine, ListenParams { mode: Mode::WakePhrase, ..ListenParams::default() }, s.samples()).await;
@@ -165,6 +167,7 @@ async fn the_wake_phrase_decides_what_is_a_command() {
 /// The noise recordings alone (2.5 minutes of car, street and kitchen) wake
 /// nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs ../shared/data: make test-dev"]
 async fn noise_alone_wakes_nothing() {
     let engine = engine();
     let mut samples = Vec::new();

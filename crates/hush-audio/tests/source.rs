@@ -16,24 +16,29 @@ fn drain(c: &Capture) -> Vec<f32> {
     }
 }
 
-fn dev(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/audio-dev/clean").join(name)
-}
-
-fn stereo_clip() -> std::path::PathBuf {
-    // A 44.1 kHz stereo clip of the dev set (README: one such file).
-    let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/audio-dev/manifest.jsonl")).unwrap();
-    let line = manifest
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .find(|v| v["channels"] == 2 && v["sample_rate"] == 44_100)
-        .expect("a 44.1 kHz stereo clip");
-    dev(line["audio"].as_str().unwrap().trim_start_matches("clean/"))
+/// A 2.5 s, 44.1 kHz stereo WAV (a rising tone on the left, cabin noise on
+/// the right), as a phone or a car's head unit would record: the replay
+/// must downmix and resample it as a file read does.
+fn stereo_clip(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("stereo-44k.wav");
+    let spec = hound::WavSpec { channels: 2, sample_rate: 44_100, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    let noise = hush_eval::mix::road_noise(2.5, 3);
+    for i in 0..110_250usize {
+        let t = i as f64 / 44_100.0;
+        let left = 0.4 * (2.0 * std::f64::consts::PI * (200.0 + 300.0 * t) * t).sin();
+        let right = noise[i * 16_000 / 44_100] as f64;
+        w.write_sample((left * 32_767.0) as i16).unwrap();
+        w.write_sample((right * 32_767.0) as i16).unwrap();
+    }
+    w.finalize().unwrap();
+    path
 }
 
 #[test]
 fn a_fast_replay_delivers_what_a_file_read_gives() {
-    let path = stereo_clip();
+    let dir = tempfile::tempdir().unwrap();
+    let path = stereo_clip(dir.path());
     let (whole, _) = read_wav(&path, &AudioLimits::default()).unwrap();
     let (source, capture) = replay(&path, Pace::Fast, Duration::from_millis(200), &AudioLimits::default()).unwrap();
     assert_eq!((source.info.sample_rate, source.info.channels), (44_100, 2));
@@ -46,7 +51,8 @@ fn a_fast_replay_delivers_what_a_file_read_gives() {
 
 #[test]
 fn a_real_time_replay_takes_the_clip_s_duration_and_drops_when_nobody_reads() {
-    let path = stereo_clip();
+    let dir = tempfile::tempdir().unwrap();
+    let path = stereo_clip(dir.path());
     let (whole, _) = read_wav(&path, &AudioLimits::default()).unwrap();
     let t = Instant::now();
     let (_source, capture) = replay(&path, Pace::RealTime, Duration::from_secs(60), &AudioLimits::default()).unwrap();

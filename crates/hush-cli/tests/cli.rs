@@ -100,8 +100,21 @@ fn intents_check_sample_and_import() {
 
 #[test]
 fn bench_nlu_reports_the_metrics() {
-    let (ok, stdout, stderr) = hush(&["bench", "nlu", "--data", "../shared/data/slurp/devel.jsonl", "--format", "slurp"]);
+    // SLURP's format (written here, not taken from SLURP): two scenarios
+    // the built-in domains cover, two they do not.
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("slurp.jsonl");
+    let rows = [
+        r#"{"text": "get me a taxi to the station", "intent": "transport_taxi", "scenario": "transport"}"#,
+        r#"{"text": "order a pizza from luigis", "intent": "takeaway_order", "scenario": "takeaway"}"#,
+        r#"{"text": "turn the volume up", "intent": "audio_volume_up", "scenario": "audio"}"#,
+        r#"{"text": "will it rain tomorrow", "intent": "weather_query", "scenario": "weather"}"#,
+        r#"{"text": "tell me a joke", "intent": "general_joke", "scenario": "general"}"#,
+    ];
+    std::fs::write(&data, rows.join("\n")).unwrap();
+    let (ok, stdout, stderr) = hush(&["bench", "nlu", "--data", data.to_str().unwrap(), "--format", "slurp"]);
     assert!(ok, "{stderr}");
+    assert!(stdout.contains("5 "), "five sentences read: {stdout}");
     for metric in ["precision", "recall", "out-of-domain rejected", "latency p50", "calibration error"] {
         assert!(stdout.contains(metric), "{metric} missing: {stdout}");
     }

@@ -194,8 +194,26 @@ fn the_embedding_example_runs() {
 fn bench_turn_times_every_stage() {
     let home = tempfile::tempdir().unwrap();
     let out = home.path().join("turn.json");
+    // The demo commands as a manifest (the dev set's format).
+    let manifest = home.path().join("manifest.jsonl");
+    let rows: Vec<String> = [
+        ("book_ride", "Book me a ride to the airport."),
+        ("pay_bill", "Pay my electricity bill of forty two dollars."),
+        ("navigate_home", "Navigate home."),
+        ("grades", "What did I get in maths?"),
+        ("weather", "What's the weather like in Paris tomorrow?"),
+    ]
+    .iter()
+    .map(|(f, t)| {
+        let audio = format!("{ROOT}/examples/audio/{f}.wav");
+        let r = hound::WavReader::open(&audio).unwrap();
+        let seconds = r.duration() as f64 / r.spec().sample_rate as f64;
+        serde_json::json!({"audio": audio, "text": t, "duration_s": seconds}).to_string()
+    })
+    .collect();
+    std::fs::write(&manifest, rows.join("\n")).unwrap();
     let (ok, stdout, stderr) =
-        hush_in(home.path(), &["bench", "turn", "--manifest", "../shared/data/audio-dev/manifest.jsonl", "--limit", "4", "--json", out.to_str().unwrap()], "");
+        hush_in(home.path(), &["bench", "turn", "--manifest", manifest.to_str().unwrap(), "--limit", "4", "--json", out.to_str().unwrap()], "");
     assert!(ok, "{stderr}");
     assert!(stdout.contains("4 clean clips"), "{stdout}");
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();

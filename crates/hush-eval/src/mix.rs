@@ -44,6 +44,39 @@ pub fn at_level(clean: &[f32], dbfs: f32) -> Vec<f32> {
     clean.iter().map(|x| x * gain).collect()
 }
 
+/// Synthetic cabin noise for tests that must run without the recorded
+/// noise set (`../shared/data/noise`): rumble (white noise through two
+/// one-pole low-passes, so most energy lies below ~300 Hz, as in the
+/// recorded car at 60 mph), an engine's firing tone and two harmonics that
+/// drift slowly, and a little broadband hiss (tyres, fan). Deterministic
+/// for a seed; peak about -6 dBFS like the recordings.
+pub fn road_noise(seconds: f64, seed: u64) -> Vec<f32> {
+    let rate = hush_audio::SAMPLE_RATE as f64;
+    let n = (seconds.max(0.0) * rate) as usize;
+    let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+    let mut white = move || {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((x >> 40) as f64 / (1u64 << 23) as f64) - 1.0
+    };
+    let (a1, a2) = ((-2.0 * std::f64::consts::PI * 300.0 / rate).exp(), (-2.0 * std::f64::consts::PI * 120.0 / rate).exp());
+    let (mut l1, mut l2, mut phase) = (0.0, 0.0, 0.0);
+    let mut out: Vec<f64> = (0..n)
+        .map(|i| {
+            let w = white();
+            l1 = a1 * l1 + (1.0 - a1) * w;
+            l2 = a2 * l2 + (1.0 - a2) * l1;
+            let t = i as f64 / rate;
+            let engine = 45.0 + 5.0 * (2.0 * std::f64::consts::PI * 0.07 * t).sin();
+            phase += 2.0 * std::f64::consts::PI * engine / rate;
+            let tone = 0.5 * phase.sin() + 0.25 * (2.0 * phase).sin() + 0.12 * (3.0 * phase).sin();
+            8.0 * l2 + 0.05 * tone + 0.01 * w
+        })
+        .collect();
+    let peak = out.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
+    out.iter_mut().for_each(|v| *v *= 0.5 / peak);
+    out.into_iter().map(|v| v as f32).collect()
+}
+
 /// One long recording built clip by clip.
 #[derive(Default)]
 pub struct Stitch {

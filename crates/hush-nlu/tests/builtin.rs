@@ -111,6 +111,7 @@ fn noisy_samples_keep_their_intent() {
 }
 
 #[test]
+#[ignore = "needs ../shared/data: make test-dev"]
 fn slurp_devel_targets() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/slurp/devel.jsonl");
     let text = std::fs::read_to_string(path).expect("SLURP devel text beside the checkout (../shared/data)");
