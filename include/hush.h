@@ -153,9 +153,10 @@ int hush_session_push_to_talk(struct hush_session *session, int pressed);
 // Does not wait for the session's current call.
 int hush_session_cancel(struct hush_session *session);
 
-// The oldest turn not yet read, as JSON (`transcript`, `intent`, `slots`
-// with sensitive values redacted, `prompt`: a question for the user,
-// `outcome`: `status` and `say`, `timings` in ms); free it with
+// The oldest turn not yet read, as JSON in the turn schema
+// (docs/turn.schema.json: `transcript`, `intent`, `slots` with sensitive
+// values redacted, `prompt`: a question for the user, `awaiting`: what it
+// waits for, `outcome`: `status` and `say`, `timings` in ms); free it with
 // hush_string_free(). NULL when no turn is waiting (then
 // hush_last_error() is empty) or on error.
 char *hush_session_result_json(struct hush_session *session);

@@ -123,8 +123,13 @@ impl Session {
         let source = reading.as_ref().map(|r| r.source);
         let parsed = reading.map(|r| r.intent);
         let routes = sh.routes();
-        let step = self.dialogue.lock().step(&transcript, parsed.clone(), sh.understanding.matcher(), &routes, Instant::now());
+        let (step, awaiting) = {
+            let mut dialogue = self.dialogue.lock();
+            let step = dialogue.step(&transcript, parsed.clone(), sh.understanding.matcher(), &routes, Instant::now());
+            (step, dialogue.awaiting())
+        };
         timings.nlu = t.elapsed();
+        let awaiting = awaiting.filter(|_| matches!(step, Step::Ask { .. }));
         let (intent, prompt, outcome) = match step {
             Step::Ask { intent, prompt } => (Some(intent), Some(prompt), None),
             Step::Reply(o) => (parsed, None, Some(o)),
@@ -158,6 +163,7 @@ impl Session {
             source,
             heard_by: None,
             prompt,
+            awaiting,
             outcome,
             timings,
         }

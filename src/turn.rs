@@ -2,7 +2,7 @@
 
 use crate::recognize::HeardBy;
 use crate::understand::ReadBy;
-use hush_actions::Outcome;
+use hush_actions::{Awaiting, Outcome};
 use hush_nlu::Slot;
 use serde::Serialize;
 use std::time::Duration;
@@ -27,6 +27,8 @@ pub struct Turn {
     pub confidence: f32,
     /// A question for the user; the answer is the next turn.
     pub prompt: Option<String>,
+    /// What that question waits for (None when nothing is asked).
+    pub awaiting: Option<Awaiting>,
     /// How it ended; None while a question is pending.
     pub outcome: Option<Outcome>,
     /// Time spent in each stage.

@@ -48,6 +48,19 @@ enum Question {
     },
 }
 
+/// What a pending question waits for, so an app can show the right
+/// control (yes/no buttons, a destination picker) without parsing the
+/// spoken prompt. As JSON: `{"confirm": "pay_bill"}` or
+/// `{"slot": "destination"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Awaiting {
+    /// A yes or no before this intent runs.
+    Confirm(String),
+    /// A value for this slot of the pending intent.
+    Slot(String),
+}
+
 /// What the engine should do with an utterance.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
@@ -67,6 +80,14 @@ impl Dialogue {
     /// The intent waiting for an answer, if any.
     pub fn pending(&self) -> Option<&Intent> {
         self.pending.as_ref().map(|p| &p.intent)
+    }
+
+    /// What the pending question waits for, if one is pending.
+    pub fn awaiting(&self) -> Option<Awaiting> {
+        self.pending.as_ref().map(|p| match &p.question {
+            Question::Confirm => Awaiting::Confirm(p.intent.name.clone()),
+            Question::Slot { name, .. } => Awaiting::Slot(name.clone()),
+        })
     }
 
     /// Whether the pending question is a confirmation: its answer should be

@@ -216,7 +216,7 @@ impl Printer<'_> {
             Event::BargeIn { .. } => {}
         }
         if json {
-            println!("{}", serde_json::to_string(e)?);
+            println!("{}", hush::json::event(e));
             return Ok(());
         }
         match e {
@@ -251,12 +251,8 @@ impl Printer<'_> {
         );
         let audio = t.audio.as_ref().map_or(Heard::Spoken, |a| Heard::Pcm(a.samples()));
         if self.args.engine.json() {
-            let mut v = serde_json::to_value(&t.turn)?;
-            v["event"] = serde_json::json!("turn");
+            let mut v = hush::json::live_turn(t);
             v["input"] = serde_json::json!(label);
-            v["speech"] = serde_json::to_value(t.speech)?;
-            v["latency"] = serde_json::to_value(t.latency)?;
-            v["wake_score"] = serde_json::json!(t.wake_score);
             self.args.engine.keep(&label, &t.turn, audio, self.n)?;
             println!("{v}");
             return Ok(());

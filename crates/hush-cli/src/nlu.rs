@@ -135,8 +135,8 @@ pub fn parse(a: &ParseArgs) -> Result<bool> {
     let mut understood = false;
     for text in &a.text {
         if a.show.json {
-            let v = parse_json(&u, text, &a.show);
-            understood |= v["understood"] == true;
+            let v = parse_json(&u, text, &a.show, None, Default::default());
+            understood |= !v["intent"].is_null();
             println!("{v}");
         } else {
             if a.text.len() > 1 {
@@ -163,26 +163,56 @@ fn parses(u: &Understanding, text: &str, show: &ShowArgs) -> (Option<ReadBy>, Ve
     (source, parses)
 }
 
-/// The parses of `text` as JSON, sensitive values hidden unless asked.
-pub fn parse_json(u: &Understanding, text: &str, show: &ShowArgs) -> serde_json::Value {
+/// What `text` reads as, in the one turn schema (`hush::json`): a turn
+/// understood but not acted on (no prompt, nothing awaited, no outcome),
+/// with `parses` listing the candidates; sensitive values hidden unless
+/// asked.
+pub fn parse_json(
+    u: &Understanding,
+    text: &str,
+    show: &ShowArgs,
+    heard_by: Option<hush::parts::HeardBy>,
+    mut timings: hush::parts::TurnTimings,
+) -> serde_json::Value {
     let m = u.matcher();
+    let t = std::time::Instant::now();
     let (source, parses) = parses(u, text, show);
-    let shown: Vec<serde_json::Value> = parses
+    timings.nlu = t.elapsed();
+    timings.total += timings.nlu;
+    let slots_json = |p: &hush_nlu::Intent| -> Vec<serde_json::Value> { p.slots.iter().map(|s| s.to_json(show.show_sensitive)).collect() };
+    let best = parses.first().filter(|_| source.is_some());
+    let turn = hush::Turn {
+        transcript: text.to_owned(),
+        intent: best.map(|p| p.name.clone()),
+        source,
+        heard_by,
+        slots: best.map(|p| p.slots.clone()).unwrap_or_default(),
+        confidence: best.map_or(0.0, |p| p.confidence),
+        prompt: None,
+        awaiting: None,
+        outcome: None,
+        timings,
+    };
+    let mut v = hush::json::turn(&turn);
+    if let Some(p) = best {
+        v["slots"] = slots_json(p).into();
+    }
+    v["parses"] = parses
         .iter()
         .map(|p| {
-            let slots: Vec<serde_json::Value> = p.slots.iter().map(|s| s.to_json(show.show_sensitive)).collect();
             serde_json::json!({
                 "intent": p.name,
                 "confidence": p.confidence,
                 "cost": p.cost,
-                "slots": slots,
+                "slots": slots_json(p),
                 "missing": p.missing,
                 "template": p.template,
                 "confirm": m.intents().intent(&p.name).is_some_and(|i| i.confirm),
             })
         })
-        .collect();
-    serde_json::json!({"text": text, "understood": source.is_some(), "source": source, "parses": shown})
+        .collect::<Vec<_>>()
+        .into();
+    v
 }
 
 /// The parses of `text` for people; whether it was understood.

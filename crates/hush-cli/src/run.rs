@@ -166,11 +166,22 @@ impl EngineArgs {
         Ok(())
     }
 
+    /// Reports an input that gave no turn (an unreadable file): on stderr,
+    /// and as an error line among the turns with --json.
+    pub(crate) fn report_error(&self, input: &str, e: &dyn std::fmt::Display) {
+        if self.json {
+            let mut v = hush::json::error(e);
+            v["input"] = serde_json::json!(input);
+            println!("{v}");
+        }
+        eprintln!("error: {input}: {e}");
+    }
+
     /// Prints a turn, and keeps what the user asked to keep.
     pub(crate) fn report(&self, input: &str, turn: &Turn, audio: Heard, n: usize) -> Result<()> {
         self.keep(input, turn, audio, n)?;
         if self.json {
-            let mut v = serde_json::to_value(turn)?;
+            let mut v = hush::json::turn(turn);
             v["input"] = serde_json::json!(input);
             println!("{v}");
             return Ok(());
@@ -248,7 +259,7 @@ pub fn run(a: &RunArgs) -> Result<()> {
             Ok(turn) => a.engine.report(&file.display().to_string(), &turn, Heard::File(file), n)?,
             // A bad file is reported; the session goes on with the next.
             Err(e @ (EngineError::Audio(_) | EngineError::Asr(_))) => {
-                eprintln!("error: {}: {e}", file.display());
+                a.engine.report_error(&file.display().to_string(), &e);
                 failed += 1;
             }
             Err(e) => return Err(e.into()),
@@ -290,7 +301,7 @@ pub fn chat(a: &ChatArgs) -> Result<()> {
         let turn = if is_wav { rt.block_on(engine.process_wav(path)) } else { rt.block_on(engine.process_text(line)) };
         match turn {
             Ok(t) => a.engine.report(line, &t, if is_wav { Heard::File(path) } else { Heard::Typed }, n)?,
-            Err(e) => eprintln!("error: {e}"),
+            Err(e) => a.engine.report_error(line, &e),
         }
     }
     Ok(())

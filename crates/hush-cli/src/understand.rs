@@ -17,22 +17,29 @@ pub(crate) fn understand(files: &[PathBuf], model: &ModelArgs, intents: &nlu::In
         let audio = match hush_audio::read_wav(file, &Default::default()) {
             Ok((audio, _)) => audio,
             Err(e) => {
+                if show.json {
+                    let mut v = hush::json::error(&e);
+                    v["input"] = serde_json::json!(file);
+                    println!("{v}");
+                }
                 eprintln!("error: {}: {e}", file.display());
                 failed += 1;
                 continue;
             }
         };
-        let tr = hearing.hear(&rec, audio.samples()).with_context(|| format!("transcribing {}", file.display()))?.transcript;
-        let heard = t.elapsed();
+        let audio_time = t.elapsed();
+        let heard = hearing.hear(&rec, audio.samples()).with_context(|| format!("transcribing {}", file.display()))?;
+        let tr = heard.transcript;
+        let heard_in = t.elapsed();
         if show.json {
-            let mut v = nlu::parse_json(&understanding, &tr.text, show);
-            v["file"] = serde_json::json!(file);
-            v["timings_ms"] = serde_json::json!({"transcribe": ms(heard), "total": ms(t.elapsed())});
+            let timings = hush::parts::TurnTimings { audio: audio_time, asr: heard_in - audio_time, total: heard_in, ..Default::default() };
+            let mut v = nlu::parse_json(&understanding, &tr.text, show, Some(heard.by), timings);
+            v["input"] = serde_json::json!(file);
             println!("{v}");
         } else {
             println!("{}: \"{}\"", file.display(), tr.text.trim());
             nlu::print_parses(&understanding, &tr.text, show);
-            eprintln!("  heard in {:.1} ms, understood in {:.3} ms", ms(heard), (t.elapsed() - heard).as_secs_f64() * 1e3);
+            eprintln!("  heard in {:.1} ms, understood in {:.3} ms", ms(heard_in), (t.elapsed() - heard_in).as_secs_f64() * 1e3);
         }
     }
     if failed > 0 {

@@ -60,6 +60,7 @@ fn spoken_session_books_pays_after_yes_and_declines_the_weather() {
     assert_eq!(turns[0]["outcome"]["status"], "done");
     assert_eq!(turns[1]["intent"], "pay_bill");
     assert_eq!(turns[1]["prompt"], "Pay $42.00 for your electricity bill?");
+    assert_eq!(turns[1]["awaiting"], serde_json::json!({"confirm": "pay_bill"}), "{}", turns[1]);
     assert!(turns[1]["outcome"].is_null());
     assert_eq!(turns[2]["outcome"]["status"], "done", "{}", turns[2]);
     assert_eq!(turns[3]["outcome"]["status"], "not_understood");
@@ -253,11 +254,13 @@ fn listen_cuts_a_recording_into_turns() {
     let (ok, stdout, stderr) = hush_in(home.path(), &["listen", "--continuous", "--input", wav.to_str().unwrap(), "--json", "--no-audit"], "");
     assert!(ok, "{stderr}");
     let events: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let turns: Vec<&serde_json::Value> = events.iter().filter(|e| e["event"] == "turn").collect();
+    let turns: Vec<&serde_json::Value> = events.iter().filter(|e| e["type"] == "turn").collect();
     assert_eq!(turns.len(), events.len(), "nothing but turns: {stdout}");
     assert_eq!(turns.len(), 4, "{stdout}");
     assert_eq!(turns[0]["intent"], "order_ride");
     assert_eq!(turns[1]["prompt"], "Pay $42.00 for your electricity bill?");
+    assert!(turns[0]["awaiting"].is_null() && turns[0]["live"]["latency"]["to_dispatch"].as_f64().is_some(), "{}", turns[0]);
+    assert_eq!(turns[1]["awaiting"], serde_json::json!({"confirm": "pay_bill"}), "{}", turns[1]);
     assert_eq!(turns[2]["outcome"]["status"], "done", "{}", turns[2]);
     assert_eq!(turns[3]["outcome"]["status"], "not_understood");
     assert!(turns[0]["input"].as_str().unwrap().starts_with("utterance 1: speech 0.5"), "{}", turns[0]["input"]);

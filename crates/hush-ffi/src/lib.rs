@@ -286,7 +286,7 @@ impl hush_session {
         let mut turns = self.turns.lock();
         for r in results {
             match r {
-                Ok(t) => turns.push_back(serde_json::to_string(&t).map_err(|e| Error { code: HUSH_ERR_INTERNAL, message: e.to_string() })?),
+                Ok(t) => turns.push_back(hush::json::turn(&t).to_string()),
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
@@ -479,9 +479,10 @@ pub unsafe extern "C" fn hush_session_cancel(session: *mut hush_session) -> c_in
     })
 }
 
-/// The oldest turn not yet read, as JSON (`transcript`, `intent`, `slots`
-/// with sensitive values redacted, `prompt`: a question for the user,
-/// `outcome`: `status` and `say`, `timings` in ms); free it with
+/// The oldest turn not yet read, as JSON in the turn schema
+/// (docs/turn.schema.json: `transcript`, `intent`, `slots` with sensitive
+/// values redacted, `prompt`: a question for the user, `awaiting`: what it
+/// waits for, `outcome`: `status` and `say`, `timings` in ms); free it with
 /// hush_string_free(). NULL when no turn is waiting (then
 /// hush_last_error() is empty) or on error.
 #[no_mangle]

@@ -7,6 +7,9 @@ use hush_ffi::*;
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::ptr::{null, null_mut};
 
+#[path = "../../../tests/support/schema.rs"]
+mod schema;
+
 fn c(s: &str) -> CString {
     CString::new(s).unwrap()
 }
@@ -48,8 +51,11 @@ fn turns(s: *mut hush_session) -> Vec<serde_json::Value> {
             assert_eq!(last_error(), "");
             return out;
         }
-        out.push(serde_json::from_str(unsafe { CStr::from_ptr(p) }.to_str().unwrap()).unwrap());
+        let turn = serde_json::from_str(unsafe { CStr::from_ptr(p) }.to_str().unwrap()).unwrap();
         unsafe { hush_string_free(p) };
+        // Every turn of every test here is a schema-1 turn line.
+        schema::assert_schema(&turn);
+        out.push(turn);
     }
 }
 
