@@ -178,7 +178,7 @@ async fn a_hundred_users_confirming_the_same_payment_pay_once() {
     assert!(statuses.iter().all(|s| matches!(s, Status::Done | Status::AlreadyDone)));
     let l = hush_reference::Ledger::open(&ledger).unwrap();
     assert_eq!(l.payments().unwrap().len(), 1);
-    assert_eq!(l.account("main").unwrap().unwrap().balance_cents, 125000 - 1875);
+    assert_eq!(l.account("main").unwrap().unwrap().balance_minor, 125000 - 1875);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -58,9 +58,9 @@ static WORLD: LazyLock<World> = LazyLock::new(|| {
 });
 
 fn money(w: &World) -> (i64, usize, i64) {
-    let total = w.ledger.accounts().expect("accounts").iter().map(|a| a.balance_cents).sum();
+    let total = w.ledger.accounts().expect("accounts").iter().map(|a| a.balance_minor).sum();
     let payments = w.ledger.payments().expect("payments");
-    (total, payments.len(), payments.iter().map(|p| p.amount_cents).sum())
+    (total, payments.len(), payments.iter().map(|p| p.amount_minor).sum())
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -351,24 +351,24 @@ pub fn ledger(a: &LedgerArgs) -> Result<()> {
     if want(LedgerShow::Accounts) {
         println!("\naccounts");
         for x in ledger.accounts()? {
-            println!("  {:<12} {:>14}", x.name, fmt_money(x.balance_cents, &x.currency));
+            println!("  {:<12} {:>14}", x.name, fmt_money(x.balance_minor, &x.currency));
         }
     }
     if want(LedgerShow::Bills) {
         println!("\nbills");
         for b in ledger.bills()? {
-            let due = if b.due_cents == 0 { "paid".to_owned() } else { fmt_money(b.due_cents, &b.currency) };
+            let due = if b.due_minor == 0 { "paid".to_owned() } else { fmt_money(b.due_minor, &b.currency) };
             println!("  {:<12} {:>14}  due {}", b.biller, due, b.due_date);
         }
     }
     if want(LedgerShow::Payments) {
         let payments = ledger.payments()?;
         println!("\npayments ({})", payments.len());
-        for Payment { id, kind, payee, amount_cents, currency, account, at_ms, key } in payments {
+        for Payment { id, kind, payee, amount_minor, currency, account, at_ms, key } in payments {
             println!(
                 "  #{id:<4} {} {kind:<9} {payee:<14} {:>12} from {account}  key {}",
                 when(at_ms),
-                fmt_money(amount_cents, &currency),
+                fmt_money(amount_minor, &currency),
                 &key[..key.len().min(12)]
             );
         }

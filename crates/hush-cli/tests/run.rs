@@ -75,7 +75,7 @@ fn spoken_session_books_pays_after_yes_and_declines_the_weather() {
     assert!(ok);
     let l: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(l["payments"].as_array().unwrap().len(), 1);
-    assert_eq!(l["payments"][0]["amount_cents"], 4200);
+    assert_eq!(l["payments"][0]["amount_minor"], 4200);
     assert_eq!(l["rides"][0]["destination"], "airport");
 
     // Only the ledger and the audit log were written: no audio, no

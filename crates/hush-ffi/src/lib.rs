@@ -124,8 +124,9 @@ pub struct hush_reply {
 /// It gets the intent as JSON (`{"intent": "order_ride", "slots": [{"name":
 /// "destination", "value": {"text": "airport"}, "raw": "the airport",
 /// "sensitive": false}], "confidence": 0.93, "confirmed": false,
-/// "idempotency_key": "..."}`; values are typed, e.g. `{"money": {"amount": 42.0,
-/// "currency": "USD"}}`; sensitive values are given in full, for the app to
+/// "idempotency_key": "..."}`; values are typed as in docs/turn.schema.json,
+/// e.g. `{"money": {"minor": 4200, "exponent": 2, "currency": "USD"}}`, an
+/// integer count of minor units; sensitive values are given in full, for the app to
 /// use and not log), answers with hush_reply_set() and returns 0; any other
 /// return value means the action failed (the user hears an apology). It is
 /// called on a hush thread, possibly for several sessions at once, so

@@ -194,7 +194,7 @@ fn callbacks_act_and_their_mistakes_are_contained() {
     assert_eq!(t["prompt"], "Pay bill: biller electricity, amount 42.00 USD?", "{t}");
     let t = said(s, "yes");
     // The callback gets the sensitive amount, typed, which the turn hides.
-    assert_eq!(t["outcome"]["say"], r#"Did pay_bill: {"text":"electricity"} ({"money":{"amount":42.0,"currency":"USD"}})."#, "{t}");
+    assert_eq!(t["outcome"]["say"], r#"Did pay_bill: {"text":"electricity"} ({"money":{"currency":"USD","exponent":2,"minor":4200}})."#, "{t}");
     assert_eq!(t["outcome"]["data"]["confirmed"], true, "{t}");
 
     /// Each way a callback can go wrong.

@@ -34,6 +34,7 @@ pub use answer::{answer, Answer, SlotAnswers, CANCEL, CONFIRM, DENY};
 pub use grammar::{Grammar, GrammarState};
 pub use intent::{Evidence, Intent, MatchParams, Slot};
 pub use matcher::Matcher;
+pub use money::{decimal, exponent_of, Money};
 pub use normalize::{capitalise, tokenize, words, Token};
 pub use numbers::{parse_number, Number};
 pub use sample::{sample, vocabulary_prompt, Sample};

@@ -257,7 +257,7 @@ intents:
         assert_eq!((i.name.as_str(), text(&i, "biller").as_deref()), ("pay_bill", Some("electricity")));
 
         let i = m.parse("pay my PLN bill of Rp 50.000").unwrap();
-        assert_eq!(i.slot("amount").unwrap().value, Value::Money { amount: 50_000.0, currency: Some("IDR".into()) });
+        assert_eq!(i.slot("amount").unwrap().value, Value::Money(crate::Money { minor: 5_000_000, exponent: 2, currency: Some("IDR".into()) }));
         assert!(format!("{:?}", i.slot("amount").unwrap()).contains("redacted"));
 
         let i = m.parse("text home I'm running late").unwrap();

@@ -66,7 +66,13 @@ fn abbreviation(word: &str, next_capitalised: bool) -> Option<&'static str> {
     })
 }
 
-const CURRENCY_SYMBOLS: &[(char, &str)] = &[('$', "$"), ('€', "€"), ('£', "£"), ('¥', "¥"), ('₹', "₹")];
+/// Currency symbols and the token each becomes (the full-width yen sign is
+/// the same sign); before or after the digits.
+const CURRENCY_SYMBOLS: &[(char, &str)] =
+    &[('$', "$"), ('€', "€"), ('£', "£"), ('¥', "¥"), ('￥', "¥"), ('₹', "₹"), ('₩', "₩"), ('₱', "₱"), ('฿', "฿"), ('₫', "₫"), ('元', "元"), ('円', "円")];
+
+/// Letters written before an amount ("Rp50.000", "RM30", "S$20", "US$5").
+const CURRENCY_PREFIXES: &[&str] = &["rp", "rm", "s$", "us$"];
 
 /// Splits text into normalised tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
@@ -129,11 +135,24 @@ fn push_piece(out: &mut Vec<Token>, offset: usize, piece: &str, next_capitalised
         }
         return;
     }
-    // "Rp50.000" → "rp", "50.000".
-    if let Some(rest) = lower.strip_prefix("rp") {
-        if rest.starts_with(|c: char| c.is_ascii_digit()) {
-            push(out, "rp");
-            push_word(out, rest, start, end, next_capitalised);
+    // "Rp50.000" → "rp", "50.000"; "S$20" → "s$", "20".
+    for prefix in CURRENCY_PREFIXES {
+        if let Some(rest) = lower.strip_prefix(prefix) {
+            if rest.starts_with(|c: char| c.is_ascii_digit()) || (rest.is_empty() && prefix.ends_with('$')) {
+                push(out, prefix);
+                if !rest.is_empty() {
+                    push_word(out, rest, start, end, next_capitalised);
+                }
+                return;
+            }
+        }
+    }
+    // A trailing symbol: "200元" → "200", "元"; "50.000₫" → "50.000", "₫".
+    if let Some(&(sym, word)) = CURRENCY_SYMBOLS.iter().find(|&&(s, _)| lower.ends_with(s)) {
+        let num = &lower[..lower.len() - sym.len_utf8()];
+        if num.starts_with(|c: char| c.is_ascii_digit()) {
+            push_word(out, num, start, end, next_capitalised);
+            push(out, word);
             return;
         }
     }

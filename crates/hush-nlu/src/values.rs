@@ -5,6 +5,7 @@
 //! Values stay relative ("next friday", "in ten minutes"): the parser has
 //! no clock, the action that uses the value does.
 
+use crate::money::Money;
 use crate::numbers::parse_number;
 use serde::Serialize;
 use std::fmt;
@@ -17,11 +18,8 @@ pub enum Value {
     Text(String),
     Integer(i64),
     Number(f64),
-    /// `currency` is an ISO 4217 code, `None` when only a number was said.
-    Money {
-        amount: f64,
-        currency: Option<String>,
-    },
+    /// An amount in the currency's minor units (see [`Money`]).
+    Money(Money),
     Time(Time),
     Date(Date),
     Duration {
@@ -132,11 +130,7 @@ pub fn parse_builtin(ty: Builtin, words: &[&str]) -> Option<ValueMatch> {
             cost: 0.0,
         }),
         Builtin::Number => parse_number(words).map(|n| ValueMatch { len: n.words, value: Value::Number(n.value), cost: 0.0 }),
-        Builtin::Money => crate::money::money(words).map(|m| ValueMatch {
-            len: m.len,
-            value: Value::Money { amount: m.amount, currency: m.currency.map(str::to_string) },
-            cost: m.cost,
-        }),
+        Builtin::Money => crate::money::money(words).map(|m| ValueMatch { len: m.len, value: Value::Money(m.money), cost: m.cost }),
         Builtin::Time => time(words),
         Builtin::Date => date(words),
         Builtin::Duration => duration(words).map(|(len, seconds)| ValueMatch { len, value: Value::Duration { seconds }, cost: 0.0 }),
@@ -390,7 +384,7 @@ impl fmt::Display for Value {
             Value::Text(s) => write!(f, "{s}"),
             Value::Integer(n) => write!(f, "{n}"),
             Value::Number(n) => write!(f, "{n}"),
-            Value::Money { amount, currency } => write!(f, "{amount:.2} {}", currency.as_deref().unwrap_or("(currency not said)")),
+            Value::Money(m) => write!(f, "{m}"),
             Value::Time(Time::At { hour, minute, certain }) => {
                 write!(f, "{hour:02}:{minute:02}{}", if *certain { "" } else { " (am/pm not said)" })
             }
@@ -421,8 +415,8 @@ mod tests {
         parse_builtin(ty, &w).map(|r| (r.len, r.value))
     }
 
-    fn money_of(amount: f64, cur: &str) -> Value {
-        Value::Money { amount, currency: Some(cur.into()) }
+    fn money_of(minor: i64, cur: &str) -> Value {
+        Value::Money(Money { minor, exponent: crate::money::exponent_of(cur).unwrap(), currency: Some(cur.into()) })
     }
 
     fn at(hour: u8, minute: u8, certain: bool) -> Value {
@@ -440,32 +434,42 @@ mod tests {
         assert_eq!(read(Builtin::Number, "the"), None);
     }
 
+    /// Spoken and written forms of the region's currencies, as people say
+    /// them and as Whisper writes them; amounts in minor units.
     #[test]
     fn money() {
-        let table: &[(&str, usize, f64, &str)] = &[
-            ("$42", 2, 42.0, "USD"),
-            ("$42.50", 2, 42.5, "USD"),
-            ("forty two dollars", 3, 42.0, "USD"),
-            ("forty two dollars and fifty cents", 6, 42.5, "USD"),
-            ("Rp 50.000", 2, 50_000.0, "IDR"),
-            ("Rp50.000", 2, 50_000.0, "IDR"),
-            ("50.000 rupiah", 2, 50_000.0, "IDR"),
-            ("fifty thousand rupiah", 3, 50_000.0, "IDR"),
-            ("Rp 1.500.000", 2, 1_500_000.0, "IDR"),
-            ("twenty euros", 2, 20.0, "EUR"),
-            ("£5", 2, 5.0, "GBP"),
-            ("100 bucks", 2, 100.0, "USD"),
-            ("50k rupiah", 2, 50_000.0, "IDR"),
-            ("ten singapore dollars", 3, 10.0, "SGD"),
+        #[rustfmt::skip]
+        let table: &[(&str, usize, i64, &str)] = &[
+            ("$42", 2, 4200, "USD"), ("$42.50", 2, 4250, "USD"), ("forty two dollars", 3, 4200, "USD"),
+            ("forty two dollars and fifty cents", 6, 4250, "USD"), ("100 bucks", 2, 10_000, "USD"), ("US$5", 2, 500, "USD"),
+            ("five us dollars", 3, 500, "USD"),
+            ("Rp 50.000", 2, 5_000_000, "IDR"), ("Rp50.000", 2, 5_000_000, "IDR"), ("50.000 rupiah", 2, 5_000_000, "IDR"),
+            ("fifty thousand rupiah", 3, 5_000_000, "IDR"), ("Rp 1.500.000", 2, 150_000_000, "IDR"), ("50k rupiah", 2, 5_000_000, "IDR"),
+            ("200 yuan", 2, 20_000, "CNY"), ("¥200", 2, 20_000, "CNY"), ("two hundred kuai", 3, 20_000, "CNY"),
+            ("200元", 2, 20_000, "CNY"), ("fifty rmb", 2, 5_000, "CNY"), ("30 renminbi", 2, 3_000, "CNY"), ("￥88", 2, 8_800, "CNY"),
+            ("ten singapore dollars", 3, 1_000, "SGD"), ("S$20", 2, 2_000, "SGD"), ("20 sgd", 2, 2_000, "SGD"),
+            ("RM30", 2, 3_000, "MYR"), ("RM 12.50", 2, 1_250, "MYR"), ("thirty ringgit", 2, 3_000, "MYR"),
+            ("five hundred baht", 3, 50_000, "THB"), ("฿500", 2, 50_000, "THB"),
+            ("₱250", 2, 25_000, "PHP"), ("two hundred fifty pesos", 4, 25_000, "PHP"),
+            ("50.000 dong", 2, 50_000, "VND"), ("50.000₫", 2, 50_000, "VND"), ("fifty thousand dong", 3, 50_000, "VND"),
+            ("₹500", 2, 50_000, "INR"), ("five hundred rupees", 3, 50_000, "INR"),
+            ("¥1000 yen", 3, 1_000, "JPY"), ("a thousand yen", 3, 1_000, "JPY"), ("1000円", 2, 1_000, "JPY"),
+            ("₩5000", 2, 5_000, "KRW"), ("five thousand won", 3, 5_000, "KRW"),
+            ("twenty euros", 2, 2_000, "EUR"), ("€9.99", 2, 999, "EUR"),
+            ("£5", 2, 500, "GBP"), ("five quid", 2, 500, "GBP"),
         ];
-        for &(s, len, amount, cur) in table {
-            assert_eq!(read(Builtin::Money, s), Some((len, money_of(amount, cur))), "{s}");
+        for &(s, len, minor, cur) in table {
+            assert_eq!(read(Builtin::Money, s), Some((len, money_of(minor, cur))), "{s}");
         }
         let w = ["forty", "two"];
         let r = parse_builtin(Builtin::Money, &w).unwrap();
-        assert_eq!(r.value, Value::Money { amount: 42.0, currency: None });
+        assert_eq!(r.value, Value::Money(Money { minor: 4200, exponent: 2, currency: None }));
         assert!(r.cost > 0.0, "a bare number is a weaker amount");
         assert_eq!(read(Builtin::Money, "dollars"), None);
+        // Finer than the currency's unit, or beyond any voice payment: not money.
+        assert_eq!(read(Builtin::Money, "$4.255"), None);
+        assert_eq!(read(Builtin::Money, "¥1000.5 yen"), None);
+        assert_eq!(read(Builtin::Money, "10000000000000 dollars"), None);
     }
 
     #[test]

@@ -74,6 +74,24 @@ fn whisper_number_formats() {
     assert_eq!(m.parse("Text Mom: I'm running late!").unwrap().slot("message").unwrap().raw, "I'm running late");
 }
 
+/// The super-app region's currencies in whole commands, spoken and as
+/// Whisper writes them; amounts printed from integer minor units.
+#[test]
+fn region_currencies_in_commands() {
+    let m = matcher();
+    #[rustfmt::skip]
+    let table = [
+        ("send 200 yuan to Li Wei", "200.00 CNY"), ("Send ¥200 to Li Wei.", "200.00 CNY"), ("send li wei two hundred kuai", "200.00 CNY"),
+        ("Transfer S$50 to Mei Ling.", "50.00 SGD"), ("send RM 30 to Aisyah", "30.00 MYR"), ("send 500 baht to Somchai", "500.00 THB"),
+        ("Send ₱250 to Maria.", "250.00 PHP"), ("send 50.000 dong to Minh", "50000 VND"), ("send five hundred rupees to Priya", "500.00 INR"),
+        ("send 1000 yen to Aiko", "1000 JPY"), ("Send ₩5,000 to Jisoo.", "5000 KRW"), ("send twenty euros to Hans", "20.00 EUR"),
+        ("send £5 to Oliver", "5.00 GBP"), ("send Rp 50.000 to Budi", "50000.00 IDR"), ("send $12.99 to Sam", "12.99 USD"),
+    ];
+    for (text, amount) in table {
+        check(&m, text, "transfer_money", &[("amount", amount)]);
+    }
+}
+
 /// One slip per sampled sentence, of the kinds ASR and speakers make: a
 /// short word dropped ("book taxi to airport"), a word said twice, a
 /// filler inserted. The intent should survive.

@@ -6,7 +6,7 @@
 use crate::ledger::{self, now_ms, FoodOrder, Ledger, LedgerError, Ride, ORDER_COLUMNS, RIDE_COLUMNS};
 use async_trait::async_trait;
 use hush_actions::{default_confirmation, Action, ActionContext, ActionError, Outcome, Status};
-use hush_nlu::{Date, Intent, Time, Value};
+use hush_nlu::{Date, Intent, Money, Time, Value};
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 use std::sync::Arc;
@@ -62,44 +62,70 @@ fn required_text<'a>(intent: &'a Intent, slot: &str) -> Result<&'a str, ActionEr
     text(intent, slot).ok_or_else(|| ActionError::MissingSlot(slot.to_owned()))
 }
 
-/// Largest amount the reference actions move in one go (in cents).
-const MAX_CENTS: i64 = 100_000_000;
+/// Largest amount the reference actions move in one go, in major units
+/// of any currency (a voice payment is not a house purchase).
+const MAX_MAJOR: i64 = 1_000_000;
 
-/// An amount in cents and its currency, if one was said.
-fn money(intent: &Intent, slot: &str) -> Result<Option<(i64, Option<String>)>, ActionError> {
-    let (amount, currency) = match intent.slot(slot).map(|s| &s.value) {
+/// The amount said for `slot`, checked: more than zero, at most
+/// [`MAX_MAJOR`]. A bare number is money with no currency.
+fn money(intent: &Intent, slot: &str) -> Result<Option<Money>, ActionError> {
+    let m = match intent.slot(slot).map(|s| &s.value) {
         None => return Ok(None),
-        Some(Value::Money { amount, currency }) => (*amount, currency.clone()),
-        Some(Value::Number(n)) => (*n, None),
-        Some(Value::Integer(n)) => (*n as f64, None),
+        Some(Value::Money(m)) => Some(m.clone()),
+        Some(Value::Number(n)) => Money::from_major(*n, None),
+        Some(Value::Integer(n)) => Money::from_major(*n as f64, None),
         Some(_) => return Err(ActionError::invalid(slot, "it is not an amount of money")),
     };
-    if !amount.is_finite() || amount <= 0.0 {
+    let m = m.ok_or_else(|| ActionError::invalid(slot, "that is not an amount I can pay"))?;
+    if m.minor <= 0 {
         return Err(ActionError::invalid(slot, "the amount must be more than zero"));
     }
-    let cents = (amount * 100.0).round();
-    if cents > MAX_CENTS as f64 {
-        return Err(ActionError::invalid(slot, format!("the most I can move at once is {}", fmt_money(MAX_CENTS, "USD"))));
+    // An app may build any Money: a huge exponent must not overflow here.
+    let cap = 10i64.checked_pow(m.exponent.into()).map_or(i64::MAX, |unit| MAX_MAJOR.saturating_mul(unit));
+    if m.minor > cap {
+        let cur = m.currency.as_deref().unwrap_or("USD");
+        return Err(ActionError::invalid(slot, format!("the most I can move at once is {}", fmt_money(MAX_MAJOR * 10i64.pow(exponent(cur).into()), cur))));
     }
-    Ok(Some((cents.max(1.0) as i64, currency)))
+    Ok(Some(m))
 }
 
-/// "$42.00", "Rp 50,000.00", "12.50 EUR".
-pub fn fmt_money(cents: i64, currency: &str) -> String {
-    let units = cents / 100;
+/// ISO 4217's minor-unit digits for a ledger currency (2 if hush does not
+/// know it).
+fn exponent(currency: &str) -> u8 {
+    hush_nlu::exponent_of(currency).unwrap_or(2)
+}
+
+/// `m` in the minor units of an account in `currency`: its own currency
+/// must be that one (or unsaid); an amount finer than the account's unit
+/// is refused, never rounded.
+fn in_account(m: &Money, currency: &str, account: &str) -> Result<i64, ActionError> {
+    if let Some(c) = m.currency.as_deref().filter(|c| *c != currency) {
+        return Err(ActionError::rejected(format!("Your {account} account is in {currency}; I can't pay in {c}.")));
+    }
+    m.minor_at(exponent(currency)).ok_or_else(|| ActionError::invalid("amount", format!("{currency} has no amounts that small")))
+}
+
+/// `minor` units of `currency` for people: "$42.00", "Rp 50,000.00",
+/// "¥1,000" for yen, "200.00 CNY".
+pub fn fmt_money(minor: i64, currency: &str) -> String {
+    let plain = hush_nlu::decimal(minor, exponent(currency));
+    let (units, frac) = plain.split_once('.').map_or((plain.as_str(), None), |(u, f)| (u, Some(f)));
+    let (sign, digits) = units.strip_prefix('-').map_or(("", units), |d| ("-", d));
     let mut grouped = String::new();
-    for (i, c) in units.to_string().chars().rev().enumerate() {
+    for (i, c) in digits.chars().rev().enumerate() {
         if i > 0 && i % 3 == 0 {
             grouped.push(',');
         }
         grouped.push(c);
     }
-    let amount = format!("{}.{:02}", grouped.chars().rev().collect::<String>(), cents % 100);
+    let amount = format!("{sign}{}{}", grouped.chars().rev().collect::<String>(), frac.map(|f| format!(".{f}")).unwrap_or_default());
     match currency {
         "USD" => format!("${amount}"),
         "EUR" => format!("€{amount}"),
         "GBP" => format!("£{amount}"),
         "IDR" => format!("Rp {amount}"),
+        "JPY" => format!("¥{amount}"),
+        "INR" => format!("₹{amount}"),
         other => format!("{amount} {other}"),
     }
 }
@@ -120,8 +146,8 @@ impl Payments {
         Payments { ledger, duplicate_window: DUPLICATE_WINDOW }
     }
 
-    /// Pays `cents` (or what is due) to `payee` from `account`, once per key.
-    fn pay(&self, ctx: &ActionContext, kind: &str, payee: &str, cents: Option<i64>, currency: Option<String>, account: &str) -> Result<Outcome, ActionError> {
+    /// Pays `amount` (or what is due) to `payee` from `account`, once per key.
+    fn pay(&self, ctx: &ActionContext, kind: &str, payee: &str, amount: Option<&Money>, account: &str) -> Result<Outcome, ActionError> {
         if !ctx.confirmed {
             return Err(ActionError::rejected("Payments need your confirmation first."));
         }
@@ -129,14 +155,14 @@ impl Payments {
         self.ledger.write(|tx| {
             let earlier: Option<(i64, i64, String)> = tx
                 .query_row(
-                    "SELECT id, amount_cents, currency FROM payments WHERE key = ?1 AND at_ms >= ?2 ORDER BY id LIMIT 1",
+                    "SELECT id, amount_minor, currency FROM payments WHERE key = ?1 AND at_ms >= ?2 ORDER BY id LIMIT 1",
                     params![ctx.idempotency_key, since],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                 )
                 .optional()
                 .map_err(LedgerError::from)?;
-            if let Some((id, cents, cur)) = earlier {
-                return Ok(Outcome::new(Status::AlreadyDone, format!("Already done: that {} to {payee} went through a moment ago.", fmt_money(cents, &cur)))
+            if let Some((id, minor, cur)) = earlier {
+                return Ok(Outcome::new(Status::AlreadyDone, format!("Already done: that {} to {payee} went through a moment ago.", fmt_money(minor, &cur)))
                     .with_data(json!({"payment_id": id})));
             }
             let Some(acct) = ledger::account(tx, account).map_err(LedgerError::from)? else {
@@ -150,37 +176,34 @@ impl Payments {
             } else {
                 None
             };
-            if let Some(c) = currency.as_deref().filter(|c| *c != acct.currency) {
-                return Err(ActionError::rejected(format!("Your {account} account is in {}; I can't pay in {c}.", acct.currency)));
-            }
-            let cents = match (cents, &bill) {
-                (_, Some(b)) if b.due_cents == 0 => return Err(ActionError::rejected(format!("Your {payee} bill is already paid."))),
-                (Some(c), _) => c,
-                (None, Some(b)) => b.due_cents,
+            let minor = match (amount, &bill) {
+                (_, Some(b)) if b.due_minor == 0 => return Err(ActionError::rejected(format!("Your {payee} bill is already paid."))),
+                (Some(m), _) => in_account(m, &acct.currency, account)?,
+                (None, Some(b)) => b.due_minor,
                 (None, None) => return Err(ActionError::MissingSlot("amount".into())),
             };
-            if cents > acct.balance_cents {
+            if minor > acct.balance_minor {
                 return Err(ActionError::rejected(format!(
                     "Your {account} account has {}, not enough for {}.",
-                    fmt_money(acct.balance_cents, &acct.currency),
-                    fmt_money(cents, &acct.currency)
+                    fmt_money(acct.balance_minor, &acct.currency),
+                    fmt_money(minor, &acct.currency)
                 )));
             }
-            tx.execute("UPDATE accounts SET balance_cents = balance_cents - ?1 WHERE name = ?2", params![cents, account]).map_err(LedgerError::from)?;
+            tx.execute("UPDATE accounts SET balance_minor = balance_minor - ?1 WHERE name = ?2", params![minor, account]).map_err(LedgerError::from)?;
             if bill.is_some() {
-                tx.execute("UPDATE bills SET due_cents = max(due_cents - ?1, 0) WHERE biller = ?2", params![cents, payee]).map_err(LedgerError::from)?;
+                tx.execute("UPDATE bills SET due_minor = max(due_minor - ?1, 0) WHERE biller = ?2", params![minor, payee]).map_err(LedgerError::from)?;
             }
             tx.execute(
-                "INSERT INTO payments (key, kind, payee, amount_cents, currency, account, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![ctx.idempotency_key, kind, payee, cents, acct.currency, account, now_ms()],
+                "INSERT INTO payments (key, kind, payee, amount_minor, currency, account, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![ctx.idempotency_key, kind, payee, minor, acct.currency, account, now_ms()],
             )
             .map_err(LedgerError::from)?;
             let id = tx.last_insert_rowid();
-            let left = fmt_money(acct.balance_cents - cents, &acct.currency);
+            let left = fmt_money(acct.balance_minor - minor, &acct.currency);
             let what = match kind {
-                "bill" => format!("Paid {} for your {payee} bill", fmt_money(cents, &acct.currency)),
-                "canteen" => format!("Added {} to {payee}'s canteen account", fmt_money(cents, &acct.currency)),
-                _ => format!("Sent {} to {payee}", fmt_money(cents, &acct.currency)),
+                "bill" => format!("Paid {} for your {payee} bill", fmt_money(minor, &acct.currency)),
+                "canteen" => format!("Added {} to {payee}'s canteen account", fmt_money(minor, &acct.currency)),
+                _ => format!("Sent {} to {payee}", fmt_money(minor, &acct.currency)),
             };
             Ok(Outcome::done(format!("{what}. {left} left in your {account} account.")).with_data(json!({"payment_id": id})))
         })
@@ -189,31 +212,38 @@ impl Payments {
     fn balance(&self, intent: &Intent) -> Result<Outcome, ActionError> {
         let name = text(intent, "account").unwrap_or("main");
         match self.ledger.account(name)? {
-            Some(a) => Ok(Outcome::done(format!("Your {name} account has {}.", fmt_money(a.balance_cents, &a.currency)))),
+            Some(a) => Ok(Outcome::done(format!("Your {name} account has {}.", fmt_money(a.balance_minor, &a.currency)))),
             None => Err(ActionError::invalid("account", format!("you have no {name} account"))),
         }
     }
 
     fn describe(&self, intent: &Intent) -> Option<String> {
         let amount = money(intent, "amount").ok().flatten();
-        let shown = |cents: i64, cur: &Option<String>| fmt_money(cents, cur.as_deref().unwrap_or("USD"));
+        // What will be paid, as pay() will count it: an unsaid currency is
+        // the account's.
+        let account = text(intent, "account").unwrap_or("main");
+        let account_currency = self.ledger.account(account).ok().flatten().map_or_else(|| "USD".to_owned(), |a| a.currency);
+        let shown = |m: &Money| {
+            let cur = m.currency.clone().unwrap_or_else(|| account_currency.clone());
+            m.minor_at(exponent(&cur)).map_or_else(|| m.to_string(), |minor| fmt_money(minor, &cur))
+        };
         let from = text(intent, "account").map(|a| format!(" from your {a} account")).unwrap_or_default();
         Some(match intent.name.as_str() {
             "pay_bill" => {
                 let biller = text(intent, "biller")?;
                 let cents = amount
                     .as_ref()
-                    .map(|(c, cur)| shown(*c, cur))
-                    .or_else(|| self.ledger.bill(biller).ok().flatten().filter(|b| b.due_cents > 0).map(|b| fmt_money(b.due_cents, &b.currency)));
+                    .map(shown)
+                    .or_else(|| self.ledger.bill(biller).ok().flatten().filter(|b| b.due_minor > 0).map(|b| fmt_money(b.due_minor, &b.currency)));
                 match cents {
                     Some(c) => format!("Pay {c} for your {biller} bill{from}?"),
                     None => format!("Pay your {biller} bill{from}?"),
                 }
             }
-            "transfer_money" => format!("Send {} to {}{from}?", amount.map(|(c, cur)| shown(c, &cur))?, text(intent, "recipient")?),
+            "transfer_money" => format!("Send {} to {}{from}?", amount.as_ref().map(shown)?, text(intent, "recipient")?),
             "top_up_canteen" => {
                 let who = text(intent, "student").map(|s| format!(" for {s}")).unwrap_or_default();
-                format!("Add {} to the canteen account{who}?", amount.map(|(c, cur)| shown(c, &cur))?)
+                format!("Add {} to the canteen account{who}?", amount.as_ref().map(shown)?)
             }
             _ => return None,
         })
@@ -236,19 +266,17 @@ impl Action for Payments {
             "check_balance" => self.balance(intent),
             "pay_bill" => {
                 let biller = required_text(intent, "biller")?;
-                let amount = money(intent, "amount")?;
-                let (cents, cur) = amount.map_or((None, None), |(c, cur)| (Some(c), cur));
-                self.pay(ctx, "bill", biller, cents, cur, account)
+                self.pay(ctx, "bill", biller, money(intent, "amount")?.as_ref(), account)
             }
             "transfer_money" => {
                 let recipient = required_text(intent, "recipient")?;
-                let (cents, cur) = money(intent, "amount")?.ok_or_else(|| ActionError::MissingSlot("amount".into()))?;
-                self.pay(ctx, "transfer", recipient, Some(cents), cur, account)
+                let amount = money(intent, "amount")?.ok_or_else(|| ActionError::MissingSlot("amount".into()))?;
+                self.pay(ctx, "transfer", recipient, Some(&amount), account)
             }
             "top_up_canteen" => {
                 let student = text(intent, "student").unwrap_or("the student");
-                let (cents, cur) = money(intent, "amount")?.ok_or_else(|| ActionError::MissingSlot("amount".into()))?;
-                self.pay(ctx, "canteen", student, Some(cents), cur, account)
+                let amount = money(intent, "amount")?.ok_or_else(|| ActionError::MissingSlot("amount".into()))?;
+                self.pay(ctx, "canteen", student, Some(&amount), account)
             }
             other => Err(ActionError::rejected(format!("Payments can't do {other}."))),
         }

@@ -47,6 +47,7 @@ impl Ledger {
     }
 
     fn init(conn: Connection) -> Result<Ledger, LedgerError> {
+        migrate(&conn)?;
         conn.execute_batch(SCHEMA)?;
         let seeded: i64 = conn.query_row("SELECT count(*) FROM accounts", [], |r| r.get(0))?;
         if seeded == 0 {
@@ -111,13 +112,13 @@ impl Ledger {
     }
 
     pub fn payments(&self) -> Result<Vec<Payment>, LedgerError> {
-        self.all("SELECT id, key, kind, payee, amount_cents, currency, account, at_ms FROM payments ORDER BY id", |r| {
+        self.all("SELECT id, key, kind, payee, amount_minor, currency, account, at_ms FROM payments ORDER BY id", |r| {
             Ok(Payment {
                 id: r.get(0)?,
                 key: r.get(1)?,
                 kind: r.get(2)?,
                 payee: r.get(3)?,
-                amount_cents: r.get(4)?,
+                amount_minor: r.get(4)?,
                 currency: r.get(5)?,
                 account: r.get(6)?,
                 at_ms: r.get(7)?,
@@ -142,14 +143,14 @@ impl Ledger {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Account {
     pub name: String,
-    pub balance_cents: i64,
+    pub balance_minor: i64,
     pub currency: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bill {
     pub biller: String,
-    pub due_cents: i64,
+    pub due_minor: i64,
     pub currency: String,
     pub due_date: String,
 }
@@ -161,7 +162,7 @@ pub struct Payment {
     /// `bill`, `transfer` or `canteen`.
     pub kind: String,
     pub payee: String,
-    pub amount_cents: i64,
+    pub amount_minor: i64,
     pub currency: String,
     pub account: String,
     pub at_ms: i64,
@@ -234,15 +235,29 @@ pub(crate) fn order_row(r: &rusqlite::Row) -> rusqlite::Result<FoodOrder> {
     })
 }
 
-const ACCOUNT_COLUMNS: &str = "SELECT name, balance_cents, currency FROM accounts";
-const BILL_COLUMNS: &str = "SELECT biller, due_cents, currency, due_date FROM bills";
+/// Ledgers written before amounts were kept in each currency's minor units
+/// named the columns `*_cents`; the values (USD cents) are the same
+/// numbers, so renaming keeps every balance and payment.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, old, new) in [("accounts", "balance_cents", "balance_minor"), ("bills", "due_cents", "due_minor"), ("payments", "amount_cents", "amount_minor")]
+    {
+        let has_old: bool = conn.query_row(&format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = '{old}'"), [], |r| r.get::<_, i64>(0))? > 0;
+        if has_old {
+            conn.execute_batch(&format!("ALTER TABLE {table} RENAME COLUMN {old} TO {new}"))?;
+        }
+    }
+    Ok(())
+}
+
+const ACCOUNT_COLUMNS: &str = "SELECT name, balance_minor, currency FROM accounts";
+const BILL_COLUMNS: &str = "SELECT biller, due_minor, currency, due_date FROM bills";
 
 fn account_row(r: &rusqlite::Row) -> rusqlite::Result<Account> {
-    Ok(Account { name: r.get(0)?, balance_cents: r.get(1)?, currency: r.get(2)? })
+    Ok(Account { name: r.get(0)?, balance_minor: r.get(1)?, currency: r.get(2)? })
 }
 
 fn bill_row(r: &rusqlite::Row) -> rusqlite::Result<Bill> {
-    Ok(Bill { biller: r.get(0)?, due_cents: r.get(1)?, currency: r.get(2)?, due_date: r.get(3)? })
+    Ok(Bill { biller: r.get(0)?, due_minor: r.get(1)?, currency: r.get(2)?, due_date: r.get(3)? })
 }
 
 pub(crate) fn account(c: &Connection, name: &str) -> rusqlite::Result<Option<Account>> {

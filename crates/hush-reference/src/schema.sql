@@ -1,12 +1,13 @@
--- The reference actions' ledger. Money is in integer cents.
+-- The reference actions' ledger. Money is an integer count of the
+-- currency's minor units (ISO 4217: cents for USD, whole yen for JPY).
 CREATE TABLE IF NOT EXISTS accounts (
     name TEXT PRIMARY KEY,
-    balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0),
+    balance_minor INTEGER NOT NULL CHECK (balance_minor >= 0),
     currency TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS bills (
     biller TEXT PRIMARY KEY,
-    due_cents INTEGER NOT NULL CHECK (due_cents >= 0),
+    due_minor INTEGER NOT NULL CHECK (due_minor >= 0),
     currency TEXT NOT NULL,
     due_date TEXT NOT NULL
 );
@@ -15,7 +16,7 @@ CREATE TABLE IF NOT EXISTS payments (
     key TEXT NOT NULL,
     kind TEXT NOT NULL,
     payee TEXT NOT NULL,
-    amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
     currency TEXT NOT NULL,
     account TEXT NOT NULL,
     at_ms INTEGER NOT NULL

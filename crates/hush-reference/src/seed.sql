@@ -1,10 +1,10 @@
 -- A fresh ledger: three accounts and the bills on file. Billers not listed
 -- here (tv, insurance, school fees) are "unknown" to the reference actions.
-INSERT INTO accounts (name, balance_cents, currency) VALUES
+INSERT INTO accounts (name, balance_minor, currency) VALUES
     ('main', 125000, 'USD'),
     ('savings', 540000, 'USD'),
     ('wallet', 8550, 'USD');
-INSERT INTO bills (biller, due_cents, currency, due_date) VALUES
+INSERT INTO bills (biller, due_minor, currency, due_date) VALUES
     ('electricity', 4200, 'USD', '2026-12-05'),
     ('water', 1875, 'USD', '2026-12-08'),
     ('internet', 3500, 'USD', '2026-12-10'),

@@ -3,7 +3,7 @@
 //! no random input makes them panic.
 
 use hush_actions::{idempotency_key, Action, ActionContext, Outcome, Registry, Status};
-use hush_nlu::{Evidence, Intent, Slot, Value};
+use hush_nlu::{Evidence, Intent, Money, Slot, Value};
 use hush_reference::ledger::now_ms;
 use hush_reference::{ride_state, Food, Ledger, LedgerError, Payments, Rides, Simulation};
 use proptest::prelude::*;
@@ -27,7 +27,7 @@ fn text(s: &str) -> Value {
 }
 
 fn usd(x: f64) -> Value {
-    Value::Money { amount: x, currency: Some("USD".into()) }
+    Value::Money(Money { minor: (x * 100.0).round() as i64, exponent: 2, currency: Some("USD".into()) })
 }
 
 fn setup(sim: Simulation) -> (Arc<Ledger>, Registry) {
@@ -50,13 +50,13 @@ async fn paying_a_bill_moves_exact_money_once() {
     let out = run(&r, &pay).await;
     assert_eq!(out.status, Status::Done, "{out:?}");
     assert_eq!(out.say, "Paid $42.00 for your electricity bill. $1,208.00 left in your main account.");
-    assert_eq!(ledger.account("main").unwrap().unwrap().balance_cents, 125000 - 4200);
-    assert_eq!(ledger.bill("electricity").unwrap().unwrap().due_cents, 0);
+    assert_eq!(ledger.account("main").unwrap().unwrap().balance_minor, 125000 - 4200);
+    assert_eq!(ledger.bill("electricity").unwrap().unwrap().due_minor, 0);
     // The same request again (a retry, or said twice) pays nothing more.
     let again = run(&r, &pay).await;
     assert_eq!(again.status, Status::AlreadyDone, "{again:?}");
     assert_eq!(ledger.payments().unwrap().len(), 1);
-    assert_eq!(ledger.account("main").unwrap().unwrap().balance_cents, 125000 - 4200);
+    assert_eq!(ledger.account("main").unwrap().unwrap().balance_minor, 125000 - 4200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -81,8 +81,8 @@ async fn a_hundred_concurrent_replays_pay_once() {
     assert_eq!(done, 1);
     let payments = ledger.payments().unwrap();
     assert_eq!(payments.len(), 1);
-    assert_eq!(payments[0].amount_cents, 1875);
-    assert_eq!(ledger.account("main").unwrap().unwrap().balance_cents, 125000 - 1875);
+    assert_eq!(payments[0].amount_minor, 1875);
+    assert_eq!(ledger.account("main").unwrap().unwrap().balance_minor, 125000 - 1875);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -97,7 +97,10 @@ async fn refusals_are_speakable_and_change_nothing() {
         ),
         (intent("transfer_money", vec![("recipient", text("mom")), ("amount", usd(-5.0))]), "I can't use that amount: the amount must be more than zero."),
         (
-            intent("transfer_money", vec![("recipient", text("mom")), ("amount", Value::Money { amount: 5.0, currency: Some("IDR".into()) })]),
+            intent(
+                "transfer_money",
+                vec![("recipient", text("mom")), ("amount", Value::Money(Money { minor: 500, exponent: 2, currency: Some("IDR".into()) }))],
+            ),
             "Your main account is in USD; I can't pay in IDR.",
         ),
         (intent("transfer_money", vec![("recipient", text("mom"))]), "I need the amount for that."),
@@ -109,7 +112,7 @@ async fn refusals_are_speakable_and_change_nothing() {
         assert_eq!(out.say, want);
     }
     assert!(ledger.payments().unwrap().is_empty());
-    assert_eq!(ledger.account("main").unwrap().unwrap().balance_cents, 125000);
+    assert_eq!(ledger.account("main").unwrap().unwrap().balance_minor, 125000);
     // Unconfirmed payments are refused even if an app calls the action directly.
     let p = Payments::new(ledger.clone());
     let pay = intent("pay_bill", vec![("biller", text("gas"))]);
@@ -180,12 +183,12 @@ fn ledger_persists_and_resets() {
     let path = dir.path().join("sub/ledger.sqlite");
     {
         let l = Ledger::open(&path).unwrap();
-        l.write(|tx| tx.execute("UPDATE accounts SET balance_cents = 1 WHERE name = 'main'", []).map_err(LedgerError::from)).unwrap();
+        l.write(|tx| tx.execute("UPDATE accounts SET balance_minor = 1 WHERE name = 'main'", []).map_err(LedgerError::from)).unwrap();
     }
     let l = Ledger::open(&path).unwrap();
-    assert_eq!(l.account("main").unwrap().unwrap().balance_cents, 1, "kept across opens, not reseeded");
+    assert_eq!(l.account("main").unwrap().unwrap().balance_minor, 1, "kept across opens, not reseeded");
     l.reset().unwrap();
-    assert_eq!(l.account("main").unwrap().unwrap().balance_cents, 125000);
+    assert_eq!(l.account("main").unwrap().unwrap().balance_minor, 125000);
     assert!(now_ms() > 0);
     let bad = Ledger::open(dir.path());
     assert!(bad.is_err(), "a folder is not a ledger");
@@ -198,8 +201,8 @@ fn any_value() -> impl Strategy<Value = Value> {
         "[a-z ]{0,12}".prop_map(Value::Text),
         any::<i64>().prop_map(Value::Integer),
         any::<f64>().prop_map(Value::Number),
-        (any::<f64>(), proptest::option::of("[A-Z]{3}")).prop_map(|(amount, currency)| Value::Money { amount, currency }),
-        (-1e12f64..1e12).prop_map(|amount| Value::Money { amount, currency: Some("USD".into()) }),
+        (any::<i64>(), any::<u8>(), proptest::option::of("[A-Z]{3}")).prop_map(|(minor, exponent, currency)| Value::Money(Money { minor, exponent, currency })),
+        (-100_000_000_000i64..100_000_000_000).prop_map(|minor| Value::Money(Money { minor, exponent: 2, currency: Some("USD".into()) })),
         (0u64..100_000).prop_map(|seconds| Value::Duration { seconds }),
         any::<u32>().prop_map(Value::Ordinal),
     ]
@@ -240,8 +243,62 @@ fn ten_thousand_random_intents_never_panic() {
         })
         .unwrap();
     // Money only ever left accounts through recorded payments.
-    let paid: i64 = ledger.payments().unwrap().iter().filter(|p| p.account == "main").map(|p| p.amount_cents).sum();
-    assert_eq!(ledger.account("main").unwrap().unwrap().balance_cents, 125000 - paid);
-    assert!(ledger.accounts().unwrap().iter().all(|a| a.balance_cents >= 0));
+    let paid: i64 = ledger.payments().unwrap().iter().filter(|p| p.account == "main").map(|p| p.amount_minor).sum();
+    assert_eq!(ledger.account("main").unwrap().unwrap().balance_minor, 125000 - paid);
+    assert!(ledger.accounts().unwrap().iter().all(|a| a.balance_minor >= 0));
     drop((Rides::new(ledger.clone(), Simulation::default()), Food::new(ledger, Simulation::default())));
+}
+
+/// Amounts move as integers in each account's own minor units: yen have
+/// none below one, so an amount said without a currency is counted in the
+/// account's units and a fraction of a yen is refused, not rounded; the
+/// question asks for exactly what is then paid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn money_moves_in_the_account_s_minor_units() {
+    let (ledger, r) = setup(Simulation::default());
+    ledger.write(|tx| tx.execute("INSERT INTO accounts (name, balance_minor, currency) VALUES ('yen', 50000, 'JPY')", []).map_err(LedgerError::from)).unwrap();
+    let money = |minor, exponent, currency: Option<&str>| Value::Money(Money { minor, exponent, currency: currency.map(Into::into) });
+    let send = |amount| intent("transfer_money", vec![("recipient", text("aiko")), ("amount", amount), ("account", text("yen"))]);
+
+    let yen = send(money(1_000, 0, Some("JPY")));
+    assert_eq!(r.confirmation(&yen), "Send ¥1,000 to aiko from your yen account?");
+    assert_eq!(run(&r, &yen).await.say, "Sent ¥1,000 to aiko. ¥49,000 left in your yen account.");
+    // "pay forty two": 42.00 with no currency is 42 yen here.
+    let bare = send(money(4_200, 2, None));
+    assert_eq!(r.confirmation(&bare), "Send ¥42 to aiko from your yen account?");
+    assert_eq!(run(&r, &bare).await.status, Status::Done);
+    assert_eq!(ledger.account("yen").unwrap().unwrap().balance_minor, 50_000 - 1_000 - 42);
+    let fraction = run(&r, &send(money(4_250, 2, None))).await;
+    assert_eq!((fraction.status, fraction.say.as_str()), (Status::Rejected, "I can't use that amount: JPY has no amounts that small."));
+    let yuan = run(&r, &send(money(20_000, 2, Some("CNY")))).await;
+    assert_eq!(yuan.say, "Your yen account is in JPY; I can't pay in CNY.");
+    let payments = ledger.payments().unwrap();
+    assert_eq!(payments.iter().map(|p| (p.amount_minor, p.currency.as_str())).collect::<Vec<_>>(), [(1_000, "JPY"), (42, "JPY")]);
+}
+
+/// A ledger written before amounts were named in minor units (`*_cents`
+/// columns) opens with every balance, bill and payment kept.
+#[test]
+fn an_old_ledger_is_migrated_without_losing_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE accounts (name TEXT PRIMARY KEY, balance_cents INTEGER NOT NULL CHECK (balance_cents >= 0), currency TEXT NOT NULL);
+             CREATE TABLE bills (biller TEXT PRIMARY KEY, due_cents INTEGER NOT NULL CHECK (due_cents >= 0), currency TEXT NOT NULL, due_date TEXT NOT NULL);
+             CREATE TABLE payments (id INTEGER PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL, payee TEXT NOT NULL,
+                 amount_cents INTEGER NOT NULL CHECK (amount_cents > 0), currency TEXT NOT NULL, account TEXT NOT NULL, at_ms INTEGER NOT NULL);
+             INSERT INTO accounts VALUES ('main', 120800, 'USD');
+             INSERT INTO bills VALUES ('electricity', 0, 'USD', '2026-12-05');
+             INSERT INTO payments VALUES (1, 'k', 'bill', 'electricity', 4200, 'USD', 'main', 1);",
+        )
+        .unwrap();
+    }
+    let l = Ledger::open(&path).unwrap();
+    assert_eq!(l.account("main").unwrap().unwrap().balance_minor, 120_800);
+    assert_eq!(l.bill("electricity").unwrap().unwrap().due_minor, 0);
+    assert_eq!(l.payments().unwrap()[0].amount_minor, 4200);
+    drop(l);
+    assert_eq!(Ledger::open(&path).unwrap().account("main").unwrap().unwrap().balance_minor, 120_800, "opens again");
 }
