@@ -165,7 +165,7 @@ bench-compare: models
 # memory fails. CI runs this; `make fuzz-long` is the million-input run of
 # docs/RELIABILITY.md. Each target is NAME:LONGEST-INPUT (compiling intent
 # files is kept to 1 KB so that a run stays cheap).
-FUZZ_TARGETS := wav:8192 intents:8192 compile:1024 template:8192 parse:8192 values:8192 import:8192 ct2:8192 gguf:8192 ffi_config:8192 dialogue:8192
+FUZZ_TARGETS := wav:8192 intents:8192 compile:1024 template:8192 parse:8192 values:8192 import:8192 ct2:8192 ggml:8192 gguf:8192 ffi_config:8192 dialogue:8192
 FUZZ_SECONDS ?= 20
 FUZZ_RUNS ?= 1000000
 # `make fuzz` (CI) mutates from a fixed seed, so a CI run explores the same

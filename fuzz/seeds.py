@@ -57,6 +57,13 @@ ct2 += s16("decoder/embeddings/weight") + bytes([2]) + struct.pack("<II", 4, 2) 
 ct2 += struct.pack("<I", 1) + s16("decoder/num_heads") + s16("encoder/num_heads")
 put("ct2", "tiny", ct2)
 
+# A tiny whisper.cpp file: tiny.en's hparams, 2 mel filters of 2, two
+# tokens, one f32 tensor (the reader checks; the import checks the rest).
+gm = struct.pack("<I", 0x67676D6C) + struct.pack("<11i", 51864, 1500, 384, 6, 4, 448, 384, 6, 4, 2, 1)
+gm += struct.pack("<ii", 2, 2) + bytes(16) + struct.pack("<i", 2) + struct.pack("<i", 1) + b"a" + struct.pack("<i", 2) + b"bc"
+gm += struct.pack("<iii", 1, 15, 0) + struct.pack("<i", 2) + b"decoder.ln.bias" + bytes(8)
+put("ggml", "tiny", gm)
+
 g = struct.pack("<IIQQ", 0x46554747, 3, 1, 1) + struct.pack("<Q", 17) + b"general.alignment" + struct.pack("<II", 4, 32)
 g += struct.pack("<Q", 1) + b"w" + struct.pack("<I", 1) + struct.pack("<Q", 32) + struct.pack("<I", 8) + struct.pack("<Q", 0)
 g += bytes(-len(g) % 32) + bytes(34)

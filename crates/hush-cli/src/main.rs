@@ -102,15 +102,37 @@ enum ModelsCommand {
         #[arg(long, default_value = "python3", env = "HUSH_PYTHON")]
         python: String,
     },
-    /// Convert a fetched CTranslate2 model to safetensors (fetches first if needed).
+    /// Convert a fetched model to safetensors (fetches first if needed), or,
+    /// with --from, import a Whisper model you already have.
     Import {
-        #[arg(default_value = "tiny.en")]
-        name: String,
+        /// The manifest's model, or the name to give an imported one
+        /// (default: from the file or folder name).
+        name: Option<String>,
+        /// A Hugging Face Whisper folder (config.json, model.safetensors,
+        /// tokenizer.json), a whisper.cpp ggml-*.bin file (f16/f32), or a
+        /// CTranslate2 folder (model.bin, as faster-whisper uses).
+        #[arg(long, value_name = "PATH")]
+        from: Option<PathBuf>,
+        /// For a ggml file: a folder with the tokenizer.json and config.json
+        /// of the same vocabulary (default: the installed models).
+        #[arg(long, value_name = "DIR")]
+        vocabulary: Vec<PathBuf>,
         #[arg(long, default_value = "python3", env = "HUSH_PYTHON")]
         python: String,
         /// Convert again even if the output exists.
         #[arg(long)]
         force: bool,
+    },
+    /// Write an installed model for other tools: a Hugging Face folder or a
+    /// whisper.cpp ggml file.
+    Export {
+        name: String,
+        /// Write a Hugging Face folder here.
+        #[arg(long, value_name = "DIR", required_unless_present = "ggml", conflicts_with = "ggml")]
+        hf: Option<PathBuf>,
+        /// Write a whisper.cpp ggml file here.
+        #[arg(long, value_name = "FILE")]
+        ggml: Option<PathBuf>,
     },
     /// Write a quantised GGUF copy of an imported model.
     Quantize {

