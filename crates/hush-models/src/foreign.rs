@@ -293,42 +293,64 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// whisper.cpp's (OpenAI's) tensor names → hush's (Hugging Face's).
-fn hf_name(ggml: &str) -> Option<String> {
-    let fixed = match ggml {
-        "encoder.conv1.weight" | "encoder.conv1.bias" | "encoder.conv2.weight" | "encoder.conv2.bias" => return Some(format!("model.{ggml}")),
-        "encoder.positional_embedding" => "model.encoder.embed_positions.weight",
-        "encoder.ln_post.weight" => "model.encoder.layer_norm.weight",
-        "encoder.ln_post.bias" => "model.encoder.layer_norm.bias",
-        "decoder.token_embedding.weight" => "model.decoder.embed_tokens.weight",
-        "decoder.positional_embedding" => "model.decoder.embed_positions.weight",
-        "decoder.ln.weight" => "model.decoder.layer_norm.weight",
-        "decoder.ln.bias" => "model.decoder.layer_norm.bias",
-        _ => "",
-    };
-    if !fixed.is_empty() {
-        return Some(fixed.to_owned());
+/// Tensors outside the layers: hush's (Hugging Face's) name under
+/// `model.`, whisper.cpp's (OpenAI's) name.
+const FIXED_NAMES: &[(&str, &str)] = &[
+    ("encoder.conv1.weight", "encoder.conv1.weight"),
+    ("encoder.conv1.bias", "encoder.conv1.bias"),
+    ("encoder.conv2.weight", "encoder.conv2.weight"),
+    ("encoder.conv2.bias", "encoder.conv2.bias"),
+    ("encoder.embed_positions.weight", "encoder.positional_embedding"),
+    ("encoder.layer_norm.weight", "encoder.ln_post.weight"),
+    ("encoder.layer_norm.bias", "encoder.ln_post.bias"),
+    ("decoder.embed_tokens.weight", "decoder.token_embedding.weight"),
+    ("decoder.embed_positions.weight", "decoder.positional_embedding"),
+    ("decoder.layer_norm.weight", "decoder.ln.weight"),
+    ("decoder.layer_norm.bias", "decoder.ln.bias"),
+];
+
+/// A layer's modules: hush's name, whisper.cpp's.
+const LAYER_MODULES: &[(&str, &str)] = &[
+    ("self_attn.q_proj", "attn.query"),
+    ("self_attn.k_proj", "attn.key"),
+    ("self_attn.v_proj", "attn.value"),
+    ("self_attn.out_proj", "attn.out"),
+    ("self_attn_layer_norm", "attn_ln"),
+    ("encoder_attn.q_proj", "cross_attn.query"),
+    ("encoder_attn.k_proj", "cross_attn.key"),
+    ("encoder_attn.v_proj", "cross_attn.value"),
+    ("encoder_attn.out_proj", "cross_attn.out"),
+    ("encoder_attn_layer_norm", "cross_attn_ln"),
+    ("fc1", "mlp.0"),
+    ("fc2", "mlp.2"),
+    ("final_layer_norm", "mlp_ln"),
+];
+
+/// Renames a tensor between the two conventions: `hf_side` says which
+/// side of the tables `name` is on. Layers are `model.{side}.layers.{i}`
+/// in one and `{side}.blocks.{i}` in the other.
+fn rename(name: &str, hf_side: bool) -> Option<String> {
+    let from = |pair: &(&'static str, &'static str)| if hf_side { (pair.0, pair.1) } else { (pair.1, pair.0) };
+    let (bare, layers_from, layers_to) = if hf_side { (name.strip_prefix("model.")?, ".layers.", ".blocks.") } else { (name, ".blocks.", ".layers.") };
+    let prefix = if hf_side { "" } else { "model." };
+    if let Some(pair) = FIXED_NAMES.iter().find(|p| from(p).0 == bare) {
+        return Some(format!("{prefix}{}", from(pair).1));
     }
-    let (side, rest) = ggml.split_once(".blocks.")?;
+    let (side, rest) = bare.split_once(layers_from)?;
     let (layer, rest) = rest.split_once('.')?;
     let (module, param) = rest.rsplit_once('.')?;
-    let module = match module {
-        "attn.query" => "self_attn.q_proj",
-        "attn.key" => "self_attn.k_proj",
-        "attn.value" => "self_attn.v_proj",
-        "attn.out" => "self_attn.out_proj",
-        "attn_ln" => "self_attn_layer_norm",
-        "cross_attn.query" => "encoder_attn.q_proj",
-        "cross_attn.key" => "encoder_attn.k_proj",
-        "cross_attn.value" => "encoder_attn.v_proj",
-        "cross_attn.out" => "encoder_attn.out_proj",
-        "cross_attn_ln" => "encoder_attn_layer_norm",
-        "mlp.0" => "fc1",
-        "mlp.2" => "fc2",
-        "mlp_ln" => "final_layer_norm",
-        _ => return None,
-    };
-    Some(format!("model.{side}.layers.{layer}.{module}.{param}"))
+    let module = LAYER_MODULES.iter().find(|p| from(p).0 == module).map(|p| from(p).1)?;
+    Some(format!("{prefix}{side}{layers_to}{layer}.{module}.{param}"))
+}
+
+/// whisper.cpp's (OpenAI's) tensor names → hush's (Hugging Face's).
+fn hf_name(ggml: &str) -> Option<String> {
+    rename(ggml, false)
+}
+
+/// hush's tensor names → whisper.cpp's; the tied output projection has none.
+fn ggml_name(hf: &str) -> Option<String> {
+    rename(hf, true)
 }
 
 /// The hparams of a ggml file, in the order it stores them.
@@ -533,46 +555,6 @@ pub fn write_ggml(model: &Path, mel_filters: &[f32], n_fft: usize, out: &Path) -
         b.extend(raw);
     }
     std::fs::write(out, b).map_err(io_err(out))
-}
-
-/// hush's (Hugging Face's) tensor names → whisper.cpp's; the tied output
-/// projection has none.
-fn ggml_name(hf: &str) -> Option<String> {
-    let rest = hf.strip_prefix("model.")?;
-    let fixed = match rest {
-        "encoder.embed_positions.weight" => "encoder.positional_embedding",
-        "encoder.layer_norm.weight" => "encoder.ln_post.weight",
-        "encoder.layer_norm.bias" => "encoder.ln_post.bias",
-        "decoder.embed_tokens.weight" => "decoder.token_embedding.weight",
-        "decoder.embed_positions.weight" => "decoder.positional_embedding",
-        "decoder.layer_norm.weight" => "decoder.ln.weight",
-        "decoder.layer_norm.bias" => "decoder.ln.bias",
-        r if r.starts_with("encoder.conv") => r,
-        _ => "",
-    };
-    if !fixed.is_empty() {
-        return Some(fixed.to_owned());
-    }
-    let (side, rest) = rest.split_once(".layers.")?;
-    let (layer, rest) = rest.split_once('.')?;
-    let (module, param) = rest.rsplit_once('.')?;
-    let module = match module {
-        "self_attn.q_proj" => "attn.query",
-        "self_attn.k_proj" => "attn.key",
-        "self_attn.v_proj" => "attn.value",
-        "self_attn.out_proj" => "attn.out",
-        "self_attn_layer_norm" => "attn_ln",
-        "encoder_attn.q_proj" => "cross_attn.query",
-        "encoder_attn.k_proj" => "cross_attn.key",
-        "encoder_attn.v_proj" => "cross_attn.value",
-        "encoder_attn.out_proj" => "cross_attn.out",
-        "encoder_attn_layer_norm" => "cross_attn_ln",
-        "fc1" => "mlp.0",
-        "fc2" => "mlp.2",
-        "final_layer_norm" => "mlp_ln",
-        _ => return None,
-    };
-    Some(format!("{side}.blocks.{layer}.{module}.{param}"))
 }
 
 #[cfg(test)]
