@@ -151,9 +151,9 @@ pub(crate) fn money(words: &[&str]) -> Option<Amount> {
         currency = Some(if words[i] == "us" { "USD" } else { "SGD" });
         i += 2;
     } else if let Some(c) = words.get(i).and_then(|w| currency_word(w).or_else(|| currency_symbol(w))) {
-        // "¥200 yen": Whisper writes ¥ for yuan and yen alike; the word
+        // "¥200 yen": Whisper writes ¥ for yuan and yen alike; "yen"
         // decides. Any other pair must agree ("$5 euros" stops at "$5").
-        if currency.is_none() || currency == Some(c) || (currency == Some("CNY") && words[0] == "¥") {
+        if currency.is_none() || currency == Some(c) || (c == "JPY" && words[0] == "¥") {
             currency = Some(c);
             i += 1;
         }

@@ -470,6 +470,8 @@ mod tests {
         assert_eq!(read(Builtin::Money, "$4.255"), None);
         assert_eq!(read(Builtin::Money, "¥1000.5 yen"), None);
         assert_eq!(read(Builtin::Money, "10000000000000 dollars"), None);
+        // Only "yen" overrides ¥'s yuan; other words after a sign must agree.
+        assert_eq!(read(Builtin::Money, "¥200 dollars"), Some((2, money_of(20_000, "CNY"))));
     }
 
     #[test]
