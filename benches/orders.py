@@ -29,7 +29,8 @@ def run(bins, threads, seed):
     results, figures = {}, {}
     env = dict(os.environ, RUSTC_BOOTSTRAP="1")
     for exe, cwd, name in bins:
-        args = [exe, "-Z", "unstable-options", f"--shuffle-seed={seed}", "--show-output"]
+        # The dev-data tests too (`make test-dev`'s, marked ignored).
+        args = [exe, "-Z", "unstable-options", f"--shuffle-seed={seed}", "--show-output", "--include-ignored"]
         if threads != "default":
             args.append(f"--test-threads={threads}")
         p = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
