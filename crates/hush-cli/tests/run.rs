@@ -1,35 +1,13 @@
 //! `hush run`, `hush chat` and `hush ledger` end to end, and what they leave
 //! on disk (needs the default model: `make models`).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+mod common;
+use common::hush_in;
 
 const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-
-/// Runs hush with a private HOME, so every file it writes lands under `home`.
-fn hush_in(home: &Path, args: &[&str], stdin: &str) -> (bool, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hush"))
-        .args(args)
-        .current_dir(ROOT)
-        .env("HOME", home)
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("HUSH_LEDGER")
-        // The models stay where `make models` put them.
-        .env("HUSH_CACHE", std::env::var_os("HUSH_CACHE").map(PathBuf::from).unwrap_or_else(|| dirs_home().join(".cache/hush")))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("hush runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
-}
-
-fn dirs_home() -> PathBuf {
-    PathBuf::from(std::env::var_os("HOME").expect("HOME is set"))
-}
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -2,29 +2,17 @@
 //! run, chat, listen, understand and parse, turns, events and errors alike.
 //! Needs the default model (`make models`).
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
+mod common;
 #[path = "../../../tests/support/schema.rs"]
 mod schema;
+use common::hush_in;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
-
-/// Runs `hush args` in the repository root with `stdin`; every stdout line,
+/// Runs `hush args` with `stdin` and a private HOME; every stdout line,
 /// each checked against the schema.
 fn lines(args: &[&str], stdin: &str) -> Vec<serde_json::Value> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hush"))
-        .args(args)
-        .current_dir(ROOT)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("hush runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!stdout.trim().is_empty(), "{args:?} printed nothing: {}", String::from_utf8_lossy(&out.stderr));
+    let home = tempfile::tempdir().unwrap();
+    let (_, stdout, stderr) = hush_in(home.path(), args, stdin);
+    assert!(!stdout.trim().is_empty(), "{args:?} printed nothing: {stderr}");
     stdout
         .lines()
         .map(|l| {
