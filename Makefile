@@ -98,7 +98,10 @@ C_EXAMPLE := target/c/ride
 $(C_EXAMPLE): examples/c/ride.c include/hush.h ffi
 	mkdir -p $(dir $@)
 	$(CC) -std=c99 -pedantic -O2 -Wall -Wextra -Werror -Iinclude -o $@ examples/c/ride.c $(FFI_LIB) -lpthread -ldl -lm -lrt -lutil
-	$(CXX) -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/hush.h
+	@# The header also compiles as C++ where a C++ compiler is installed (CI installs g++).
+	@if command -v $(CXX) >/dev/null 2>&1; then echo "$(CXX) -std=c++11 -fsyntax-only -x c++ include/hush.h"; \
+	  $(CXX) -std=c++11 -Wall -Wextra -Werror -fsyntax-only -x c++ include/hush.h; \
+	else echo "note: no C++ compiler ($(CXX)): include/hush.h not checked as C++ here (CI checks it)"; fi
 
 c-example: models $(C_EXAMPLE)
 	$(C_EXAMPLE) examples/audio/book_ride.wav | tee target/c/ride.out
