@@ -69,8 +69,9 @@ pub fn vocabulary_prompt(set: &IntentSet, max_chars: usize) -> String {
 const DRAWS: usize = 16;
 
 /// `per_template` sentences from every template of `set`, reproducible
-/// for a given seed, each drawn again (up to [`DRAWS`] times) while it
-/// reads badly (see [`faults`]).
+/// for a given seed, each drawn again (up to 16 times) while it reads
+/// badly: a word twice in a row, an article that does not fit the next
+/// word, two determiners, a slot said twice.
 pub fn sample(set: &IntentSet, per_template: usize, seed: u64) -> Vec<Sample> {
     let mut rng = StdRng::seed_from_u64(seed);
     let mut out = Vec::new();
