@@ -44,9 +44,12 @@ impl Money {
         }
         let scaled = amount * 10f64.powi(exponent.into());
         let minor = scaled.round();
-        // Decimal words and digits land within float noise of a whole
-        // number of minor units; anything further is a finer amount.
-        ((scaled - minor).abs() < 1e-6 * scaled.abs().max(1.0)).then(|| Money { minor: minor as i64, exponent, currency: currency.map(str::to_owned) })
+        // Decimal words and digits land within a few ulps of a whole number
+        // of minor units; anything further is a finer amount. The bound is
+        // in units, not relative: a relative one let half a cent through
+        // on large amounts ($100,000,000.005).
+        let noise = (scaled.abs() * 8.0 * f64::EPSILON).max(1e-9);
+        ((scaled - minor).abs() <= noise).then(|| Money { minor: minor as i64, exponent, currency: currency.map(str::to_owned) })
     }
 
     /// The same amount counted with `exponent` digits after the point

@@ -468,6 +468,9 @@ mod tests {
         assert_eq!(read(Builtin::Money, "dollars"), None);
         // Finer than the currency's unit, or beyond any voice payment: not money.
         assert_eq!(read(Builtin::Money, "$4.255"), None);
+        assert_eq!(read(Builtin::Money, "$100000000.005"), None, "half a cent on a large amount");
+        assert_eq!(read(Builtin::Money, "$100000000.01"), Some((2, money_of(10_000_000_001, "USD"))));
+        assert_eq!(read(Builtin::Money, "$0.07"), Some((2, money_of(7, "USD"))));
         assert_eq!(read(Builtin::Money, "¥1000.5 yen"), None);
         assert_eq!(read(Builtin::Money, "10000000000000 dollars"), None);
         // Only "yen" overrides ¥'s yuan; other words after a sign must agree.
