@@ -5,6 +5,7 @@
 use crate::automaton::{eliminate_epsilons, Label, ListIndex, Nfa, Phrases, SlotMove, SlotRef, StartIndex, TypeIndex, NONE, START};
 use crate::fuzzy::{sound_key, Fuzzy};
 use crate::matcher::{Matcher, NEXT_MATCHER_ID};
+use crate::numbers::number_forms;
 use crate::spec::{IntentSet, SlotType};
 use crate::template::Expr;
 use crate::words::SWAPPABLE;
@@ -86,7 +87,8 @@ impl Matcher {
         let index = match ty {
             SlotType::List(i) => {
                 let list = &self.set.lists[*i];
-                let max_words = list.values.iter().flat_map(|v| &v.phrases).map(|p| crate::normalize::words(p).len()).max().unwrap_or(1);
+                let max_words =
+                    list.values.iter().flat_map(|v| &v.phrases).flat_map(|p| number_forms(crate::normalize::words(p))).map(|w| w.len()).max().unwrap_or(1);
                 TypeIndex::List(ListIndex { list: *i as u32, max_words, open: list.open.unwrap_or(0) })
             }
             &SlotType::Builtin { ty, min, max, max_words } => TypeIndex::Builtin { ty, min, max, max_words },
@@ -103,23 +105,28 @@ impl Matcher {
             for (vi, v) in list.values.iter().enumerate() {
                 let id = (li as u32, vi as u32);
                 for phrase in &v.phrases {
-                    let w = crate::normalize::words(phrase);
-                    p.max_words = p.max_words.max(w.len());
-                    let squashed: String = w.concat();
-                    for text in [w.join(" "), squashed.clone()] {
-                        for (i, _) in text.char_indices().skip(1) {
-                            p.prefixes.insert(text[..i].to_string());
+                    // Only the phrase as written sounds like anything: its
+                    // digits would make "21 degree" spelt like "degree".
+                    for (k, w) in number_forms(crate::normalize::words(phrase)).into_iter().enumerate() {
+                        p.max_words = p.max_words.max(w.len());
+                        let squashed: String = w.concat();
+                        for text in [w.join(" "), squashed.clone()] {
+                            for (i, _) in text.char_indices().skip(1) {
+                                p.prefixes.insert(text[..i].to_string());
+                            }
+                            p.prefixes.insert(text);
                         }
-                        p.prefixes.insert(text);
-                    }
-                    for (map, key) in [(&mut p.exact, w.join(" ")), (&mut p.squashed, squashed.clone())] {
-                        let ids = map.entry(key).or_default();
-                        if !ids.iter().any(|x| x.0 == id.0) {
-                            ids.push(id);
+                        for (map, key) in [(&mut p.exact, w.join(" ")), (&mut p.squashed, squashed.clone())] {
+                            let ids = map.entry(key).or_default();
+                            if !ids.iter().any(|x| x.0 == id.0) {
+                                ids.push(id);
+                            }
+                        }
+                        if k == 0 {
+                            p.fuzzy.insert(&squashed, &sound_key(&self.metaphone, &squashed));
+                            p.fuzzy_value.push(id);
                         }
                     }
-                    p.fuzzy.insert(&squashed, &sound_key(&self.metaphone, &squashed));
-                    p.fuzzy_value.push(id);
                 }
             }
         }

@@ -13,6 +13,7 @@
 
 use crate::automaton::{Label, TypeIndex, NONE};
 use crate::normalize::words;
+use crate::numbers::number_forms;
 use crate::values::{parse_builtin, Builtin};
 use crate::words::{NOT_FIRST, NOT_INSIDE, NOT_LAST};
 use foldhash::{HashMap, HashMapExt, HashSet};
@@ -96,8 +97,7 @@ impl GrammarType {
             TypeIndex::List(ref l) => {
                 let mut next: HashMap<String, Vec<String>> = HashMap::new();
                 let mut whole = HashSet::default();
-                for phrase in lists[l.list as usize].values.iter().flat_map(|v| &v.phrases) {
-                    let w = words(phrase);
+                for w in lists[l.list as usize].values.iter().flat_map(|v| &v.phrases).flat_map(|p| number_forms(words(p))) {
                     for i in 0..w.len() {
                         let after = next.entry(w[..i].join(" ")).or_default();
                         if !after.contains(&w[i]) {
@@ -423,8 +423,8 @@ fn joins(partial: &str, piece: &str) -> bool {
     match last {
         None => true,
         Some(l) if l.is_alphanumeric() || l == '\'' => true,
-        // A hyphen inside a word ("mid-term", as "mid term").
-        Some('-') => before.is_some_and(char::is_alphabetic) && first.is_alphabetic(),
+        // A hyphen inside a word ("mid-term", as "mid term"; "20-ounce").
+        Some('-') => before.is_some_and(char::is_alphanumeric) && first.is_alphabetic(),
         // Digits after a separator inside a number, or a currency sign.
         Some(l) => first.is_ascii_digit() && ("$€£¥₹".contains(l) || (".,:".contains(l) && before.is_some_and(|b| b.is_ascii_digit()))),
     }
@@ -443,6 +443,7 @@ lists:
       - {value: home}
     open: 3
   drink: [latte, flat white, americano]
+  setting: [twenty one degree, 18 degree, fog lights]
 intents:
   order_ride:
     slots: {destination: place}
@@ -453,6 +454,9 @@ intents:
   send_message:
     slots: {contact: place, message: wildcard}
     templates: ["text {contact} saying {message}"]
+  set_climate:
+    slots: {setting: setting}
+    templates: ["set it to a {setting}"]
 "#;
 
     fn grammar() -> crate::Grammar {
@@ -539,6 +543,30 @@ intents:
         g.expected(&g.start(), &mut next);
         for w in [" a", " one", " latte", " flat", " book", " text"] {
             assert!(next.iter().any(|n| n == w), "{w} in {next:?}");
+        }
+    }
+
+    #[test]
+    fn list_phrases_with_numbers_in_either_form() {
+        let g = grammar();
+        for pieces in [
+            &[" set", " it", " to", " a", " 21", "-", "degree", "."][..],
+            &[" set", " it", " to", " a", " twenty", "-", "one", " degree"],
+            &[" set", " it", " to", " a", " 18", " degree"],
+            &[" set", " it", " to", " a", " eighteen", "-", "degree"],
+        ] {
+            let s = walk(&g, pieces).unwrap_or_else(|| panic!("{pieces:?} refused"));
+            assert_eq!(g.complete(&s), Some("set_climate"), "{pieces:?}");
+            assert_eq!(g.free_words(&s), 0, "{pieces:?}");
+        }
+        assert!(walk(&g, &[" set", " it", " to", " a", " 22", " degree"]).is_none(), "22 is not listed");
+        let set = IntentSet::from_sources(&[("t.yaml", YAML)]).unwrap();
+        let m = Matcher::new(set, MatchParams::default());
+        for text in ["Set it to a 21-degree.", "set it to a twenty-one degree", "Set it to a eighteen degree"] {
+            let got = m.parse(text).unwrap_or_else(|| panic!("{text} not understood"));
+            assert_eq!(got.name, "set_climate", "{text}");
+            let want = if text.contains("eighteen") { "18 degree" } else { "twenty one degree" };
+            assert_eq!(got.slot("setting").map(|s| s.value.to_string()).as_deref(), Some(want), "{text}");
         }
     }
 }

@@ -160,6 +160,101 @@ pub fn parse_number(words: &[&str]) -> Option<Number> {
     Some(Number { value, words: used })
 }
 
+/// A phrase's words as written and, where it holds numbers, in the other
+/// way of writing them: Whisper writes "a 20-ounce latte" where a list says
+/// "twenty ounce", and "twenty one" where it says "21". Number words become
+/// digits, digits become words; everything else stays.
+pub(crate) fn number_forms(words: Vec<String>) -> Vec<Vec<String>> {
+    let mut as_digits = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let rest: Vec<&str> = words[i..].iter().map(String::as_str).collect();
+        // Only runs that start with a number word: "a" and "oh" alone are
+        // not numbers in a phrase, and a numeral is already digits.
+        let spoken = unit(rest[0]).or(tens(rest[0])).is_some() && rest[0] != "a";
+        match parse_number(&rest).filter(|n| spoken && n.value.fract() == 0.0 && n.value < 1e9) {
+            Some(n) => {
+                as_digits.push((n.value as u64).to_string());
+                i += n.words;
+            }
+            None => {
+                as_digits.push(words[i].clone());
+                i += 1;
+            }
+        }
+    }
+    let as_words: Vec<String> = words
+        .iter()
+        .flat_map(|w| match w.parse::<u64>() {
+            Ok(n) if n < 1_000_000_000 && (w == "0" || !w.starts_with('0')) => say(n).split(' ').map(str::to_owned).collect(),
+            _ => vec![w.clone()],
+        })
+        .collect();
+    let mut forms = vec![words];
+    for f in [as_digits, as_words] {
+        if !forms.contains(&f) {
+            forms.push(f);
+        }
+    }
+    forms
+}
+
+/// `n` in words, as it is said without "and" ("one hundred five").
+fn say(n: u64) -> String {
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    let below_thousand = |n: u64, out: &mut Vec<&str>| {
+        if n >= 100 {
+            out.extend([UNITS[(n / 100) as usize], "hundred"]);
+        }
+        match n % 100 {
+            0 => {}
+            r if r < 20 => out.push(UNITS[r as usize]),
+            r => {
+                out.push(TENS[(r / 10) as usize]);
+                if r % 10 != 0 {
+                    out.push(UNITS[(r % 10) as usize]);
+                }
+            }
+        }
+    };
+    if n == 0 {
+        return "zero".into();
+    }
+    let mut out = Vec::new();
+    for (scale, name) in [(1_000_000, "million"), (1_000, "thousand"), (1, "")] {
+        let part = n / scale % 1000;
+        if part > 0 {
+            below_thousand(part, &mut out);
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+    }
+    out.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +313,22 @@ mod tests {
         assert_eq!(p(&hundreds), None);
         assert_eq!(p("one hundred hundred"), Some((10_000.0, 3)));
         assert_eq!(p("ninety nine billion"), Some((99e9, 3)));
+    }
+
+    fn forms(s: &str) -> Vec<String> {
+        number_forms(s.split(' ').map(str::to_owned).collect()).into_iter().map(|f| f.join(" ")).collect()
+    }
+
+    #[test]
+    fn phrases_in_both_number_forms() {
+        assert_eq!(forms("twenty ounce"), ["twenty ounce", "20 ounce"]);
+        assert_eq!(forms("21 degrees"), ["21 degrees", "twenty one degrees"]);
+        assert_eq!(forms("set to twenty one degree"), ["set to twenty one degree", "set to 21 degree"]);
+        assert_eq!(forms("one hundred and five"), ["one hundred and five", "105"]);
+        assert_eq!(forms("route 1250"), ["route 1250", "route one thousand two hundred fifty"]);
+        assert_eq!(forms("classic rock"), ["classic rock"]);
+        assert_eq!(forms("a cup"), ["a cup"], "an article is not one");
+        assert_eq!(forms("007"), ["007"], "a code with leading zeros is not a number");
+        assert_eq!(forms("2000000"), ["2000000", "two million"]);
     }
 }
