@@ -51,13 +51,35 @@ pub struct GrammarParams {
     /// Otherwise the grammar sentence wins when its mean token
     /// log-probability is at most this much below free decoding's.
     pub margin: f32,
+    /// The margin instead when the free text is no sentence of
+    /// the grammar and the grammar's sentence took no free text: Whisper
+    /// heard a command, but wrote one word of it wrong ("open the rear
+    /// life", "switch to sports top").
+    pub closed_margin: f32,
+    /// ... provided the grammar's sentence is not itself unlikely (mean
+    /// token log-probability at least this): out-of-domain noise can read
+    /// as a listed sentence, but only a strained one.
+    pub closed_floor: f32,
     /// Hypotheses kept by the constrained beam.
     pub beam: usize,
 }
 
+impl GrammarParams {
+    /// Whether `auto` keeps the grammar's whole sentence (where `sentence`
+    /// left the grammar, its mean token log-probability `logprob`) over
+    /// free decoding's text (and its mean).
+    fn grammar_wins(&self, grammar: &Grammar, sentence: &GrammarState, logprob: f32, free: (&str, f32)) -> bool {
+        let closed = logprob >= self.closed_floor
+            && grammar.free_words(sentence) == 0
+            && grammar.feed(&grammar.start(), &format!(" {}", free.0.trim())).is_none_or(|s| grammar.complete(&s).is_none());
+        let margin = if closed { self.closed_margin.max(self.margin) } else { self.margin };
+        logprob >= free.1 - margin
+    }
+}
+
 impl Default for GrammarParams {
     fn default() -> Self {
-        GrammarParams { free_word_cost: 1.5, accept_regret: 3.0, margin: 0.6, beam: 4 }
+        GrammarParams { free_word_cost: 1.5, accept_regret: 3.0, margin: 0.6, closed_margin: 1.2, closed_floor: -2.4, beam: 4 }
     }
 }
 
@@ -72,6 +94,10 @@ pub struct Heard {
     pub intent: Option<String>,
     /// What the grammar cost Whisper (see [`GrammarParams::accept_regret`]).
     pub regret: Option<f32>,
+    /// The other decoding's reading, when `auto` decoded both ways and
+    /// the grammar's was a whole sentence: what the chosen one was weighed
+    /// against.
+    pub other: Option<Transcript>,
 }
 
 /// A decoding choice with what it needs (a prompt, a grammar), for
@@ -130,13 +156,13 @@ impl Hearing {
     /// can turn a "no" into a "yes".
     pub fn hear_as_said(&self, rec: &Recognizer, samples: &[f32]) -> Result<Heard, AsrError> {
         let t = rec.transcribe_with(samples, &rec.params().decode)?;
-        Ok(Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None })
+        Ok(Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None, other: None })
     }
 
     /// Transcribes 16 kHz mono `samples` the chosen way.
     pub fn hear(&self, rec: &Recognizer, samples: &[f32]) -> Result<Heard, AsrError> {
         let opts = rec.params().decode.clone();
-        let free = |t: Transcript| Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None };
+        let free = |t: Transcript| Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None, other: None };
         let Some(grammar) = &self.grammar else {
             let opts = DecodeOptions { prompt: self.prompt.clone().or(opts.prompt), ..opts };
             return rec.transcribe_with(samples, &opts).map(free);
@@ -150,8 +176,13 @@ impl Hearing {
         let guided_opts = DecodeOptions { beam: self.params.beam.max(opts.beam), ..opts.clone() };
         let c = rec.decode_guided(&enc, &guided_opts, &guide)?;
         let fits = c.state.as_ref().and_then(|s| grammar.complete(s)).map(str::to_owned);
-        let constrained =
-            |c: hush_asr::Guided<GrammarState>| Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits.clone(), regret: Some(c.regret) };
+        let constrained = |c: hush_asr::Guided<GrammarState>| Heard {
+            transcript: c.transcript,
+            by: HeardBy::Grammar,
+            intent: fits.clone(),
+            regret: Some(c.regret),
+            other: None,
+        };
         if fits.is_some() && (self.decoding == Decoding::Constrained || c.regret <= self.params.accept_regret) {
             return Ok(constrained(c));
         }
@@ -159,13 +190,52 @@ impl Hearing {
         // The second decoding's time counts; the encoding was shared.
         f.timings.decode += c.transcript.timings.decode;
         f.timings.decode_steps += c.transcript.timings.decode_steps;
-        let grammar_wins = fits.is_some() && c.transcript.avg_logprob >= f.avg_logprob - self.params.margin;
+        let grammar_wins =
+            fits.is_some() && c.state.as_ref().is_some_and(|s| self.params.grammar_wins(grammar, s, c.transcript.avg_logprob, (&f.text, f.avg_logprob)));
         Ok(if grammar_wins {
             let mut heard = constrained(c);
-            heard.transcript.timings = f.timings;
+            heard.transcript.timings = f.timings.clone();
+            heard.other = Some(f);
             heard
         } else {
-            free(f)
+            let grammar = fits.is_some().then_some(c.transcript);
+            Heard { other: grammar, ..free(f) }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_sentence_beats_free_text_outside_the_grammar_by_a_wider_margin() {
+        let yaml = r#"
+intents:
+  open_window:
+    slots: {window: window}
+    templates: ["open the {window} window", "open the {window}"]
+  play:
+    slots: {station: station}
+    templates: ["play {station}"]
+lists:
+  window: [rear left, rear right, driver]
+  station: {values: [jazz], open: 3}
+"#;
+        let set = hush_nlu::IntentSet::from_sources(&[("t.yaml", yaml)]).unwrap();
+        let grammar = hush_nlu::Matcher::new(set, hush_nlu::MatchParams::default()).grammar();
+        let p = GrammarParams::default();
+        let walk = |text: &str| grammar.feed(&grammar.start(), text).unwrap();
+        let listed = walk(" open the rear left");
+        // 0.9 below free decoding's text, which is no command: a word misheard.
+        assert!(p.grammar_wins(&grammar, &listed, -1.0, (" Open the rear life.", -0.1)));
+        assert!(!p.grammar_wins(&grammar, &listed, -1.5, (" Open the rear life.", -0.1)), "beyond the wider margin");
+        assert!(!p.grammar_wins(&grammar, &listed, -2.5, (" Open the rear life.", -1.6)), "a strained sentence keeps the narrow margin");
+        // Free text that is a command itself keeps the narrow margin.
+        assert!(!p.grammar_wins(&grammar, &listed, -1.0, (" Open the driver window.", -0.1)));
+        assert!(p.grammar_wins(&grammar, &listed, -0.6, (" Open the driver window.", -0.1)));
+        // A sentence with unlisted words is weaker evidence: the narrow margin.
+        let unlisted = walk(" play smooth radio");
+        assert!(!p.grammar_wins(&grammar, &unlisted, -1.0, (" Pay smooth radio.", -0.1)));
     }
 }

@@ -131,7 +131,7 @@ pub(crate) fn condition(snr: Option<f64>) -> String {
 }
 
 /// One clip through one run's recogniser: a line of `items/<run>.jsonl`.
-#[derive(Serialize, Deserialize, Clone)]
+#[derive(Serialize, Deserialize, Clone, Default)]
 pub(crate) struct Item {
     key: String,
     hypothesis: String,
@@ -152,6 +152,12 @@ pub(crate) struct Item {
     /// sentence; "free" otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     heard_by: Option<hush::parts::HeardBy>,
+    /// Mean token log-probability of the transcript, and the other
+    /// decoding's text and mean when auto weighed two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    logprob: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    other: Option<(String, f32)>,
 }
 
 /// What a run measured besides its items: `items/<run>.json`.
@@ -363,6 +369,8 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, matcher: &hush_nlu
         let heard = hearing.hear(&rec, audio.samples()).with_context(|| format!("transcribing {}", clip.path.display()))?;
         let tr = heard.transcript;
         let item = Item {
+            logprob: Some(tr.avg_logprob),
+            other: heard.other.map(|o| (o.text, o.avg_logprob)),
             key: clip.key.clone(),
             hypothesis: tr.text,
             audio_seconds: audio.duration().as_secs_f64(),
@@ -426,21 +434,7 @@ fn external(path: &Path, clips: &[Clip]) -> Result<(String, RunMeta, BTreeMap<St
         .into_iter()
         .map(|i| {
             let key = format!("{}\t{}", i.audio, i.reference);
-            (
-                key.clone(),
-                Item {
-                    key,
-                    hypothesis: i.hypothesis,
-                    audio_seconds: i.audio_seconds,
-                    asr: i.latency_ms,
-                    read: 0.0,
-                    mel: 0.0,
-                    encode: 0.0,
-                    decode: 0.0,
-                    decode_steps: 0,
-                    heard_by: None,
-                },
-            )
+            (key.clone(), Item { key, hypothesis: i.hypothesis, audio_seconds: i.audio_seconds, asr: i.latency_ms, ..Item::default() })
         })
         .collect();
     let missing = clips.iter().filter(|c| !items.contains_key(&c.key)).count();

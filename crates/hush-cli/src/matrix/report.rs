@@ -91,6 +91,13 @@ pub struct NluScores {
     /// not scored.
     #[serde(default)]
     pub exact_frame_by_condition: BTreeMap<String, f64>,
+    /// Percent of in-scope clips answered with a wrong intent or slot (not
+    /// rejected), by condition; worse for a user than a rejection.
+    #[serde(default)]
+    pub wrong_by_condition: BTreeMap<String, f64>,
+    /// Percent of out-of-scope clips accepted, by condition.
+    #[serde(default)]
+    pub false_accepts_by_condition: BTreeMap<String, f64>,
     /// Percent of all scored clips not understood.
     pub rejected: f64,
     /// Percent of out-of-scope clips accepted as some intent.
@@ -143,21 +150,7 @@ pub(crate) fn build(a: &MatrixArgs, clips: &[Clip], runs: &[(String, RunMeta, BT
             nlu,
         });
     }
-    let perfect: Vec<Item> = clips
-        .iter()
-        .map(|c| Item {
-            key: c.key.clone(),
-            hypothesis: c.text.clone(),
-            audio_seconds: 0.0,
-            read: 0.0,
-            mel: 0.0,
-            encode: 0.0,
-            decode: 0.0,
-            asr: 0.0,
-            decode_steps: 0,
-            heard_by: None,
-        })
-        .collect();
+    let perfect: Vec<Item> = clips.iter().map(|c| Item { key: c.key.clone(), hypothesis: c.text.clone(), ..Item::default() }).collect();
     let perfect: Vec<(&Clip, &Item)> = clips.iter().zip(&perfect).collect();
     Ok(Report {
         reference_nlu: readers.modes.iter().filter_map(|&mode| score_nlu(readers, mode, &perfect)).collect(),
@@ -179,6 +172,8 @@ fn score_nlu(r: &Readers, mode: NluMode, items: &[(&Clip, &Item)]) -> Option<Nlu
     let mut pairs: Vec<(Frame, Frame)> = Vec::new();
     let mut by_condition: BTreeMap<String, Vec<(Frame, Frame)>> = BTreeMap::new();
     let (mut rejected, mut out_of_scope, mut false_accepts) = (0usize, 0usize, 0usize);
+    // Per condition: (in-scope answered, out-of-scope clips, accepted).
+    let mut answered: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     let (mut latency, mut turn) = (Vec::new(), Vec::new());
     for (clip, item, gold) in labelled.iter().copied() {
         let t = Instant::now();
@@ -188,12 +183,22 @@ fn score_nlu(r: &Readers, mode: NluMode, items: &[(&Clip, &Item)]) -> Option<Nlu
         turn.push(item.asr + ms);
         rejected += usize::from(predicted.intent.is_none());
         let gold_intent = gold.intent.as_deref().unwrap_or("");
+        let said = usize::from(predicted.intent.is_some());
+        for k in [clip.condition(), "all".into()] {
+            let a = answered.entry(k).or_default();
+            if r.in_scope(mode, gold_intent) {
+                a.0 += said;
+            } else {
+                a.1 += 1;
+                a.2 += said;
+            }
+        }
         if r.in_scope(mode, gold_intent) {
             by_condition.entry(clip.condition()).or_default().push((gold.clone(), predicted.clone()));
             pairs.push((gold.clone(), predicted));
         } else {
             out_of_scope += 1;
-            false_accepts += usize::from(predicted.intent.is_some());
+            false_accepts += said;
         }
     }
     let same = |g: &str, p: &str| r.same(g, p);
@@ -207,6 +212,18 @@ fn score_nlu(r: &Readers, mode: NluMode, items: &[(&Clip, &Item)]) -> Option<Nlu
         exact_frame_by_condition.insert("all".into(), 100.0 * all.exact_frame);
     }
     let pct = |n: usize, d: usize| 100.0 * n as f64 / d.max(1) as f64;
+    let in_scope_of = |k: &str| if k == "all" { pairs.len() } else { by_condition.get(k).map_or(0, Vec::len) };
+    // Answered but not exact: an exact frame is always an answered one.
+    let wrong_by_condition = if slots {
+        answered
+            .iter()
+            .filter(|(k, _)| in_scope_of(k) > 0)
+            .map(|(k, a)| (k.clone(), pct(a.0, in_scope_of(k)) - exact_frame_by_condition.get(k).copied().unwrap_or(0.0)))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    let false_accepts_by_condition = answered.iter().filter(|(_, a)| a.1 > 0).map(|(k, a)| (k.clone(), pct(a.2, a.1))).collect();
     Some(NluScores {
         mode,
         in_scope: pairs.len(),
@@ -216,6 +233,8 @@ fn score_nlu(r: &Readers, mode: NluMode, items: &[(&Clip, &Item)]) -> Option<Nlu
         slu_f1: slots.then_some(all.slu_f1),
         exact_frame: slots.then_some(100.0 * all.exact_frame),
         exact_frame_by_condition,
+        wrong_by_condition,
+        false_accepts_by_condition,
         rejected: pct(rejected, labelled.len()),
         false_accepts: (out_of_scope > 0).then(|| pct(false_accepts, out_of_scope)),
         latency_ms: Stats::of(latency),
@@ -318,10 +337,29 @@ pub fn markdown(r: &Report, baseline: Option<&Report>) -> String {
         let mut head = "| run | NLU |".to_owned();
         head.push_str(&per_condition(r, |c| c.to_owned()));
         let _ = writeln!(s, "{head}\n{}", separator(&head));
-        for (id, n) in accepting {
+        for (id, n) in &accepting {
             let _ = write!(s, "| {} | {} |", id, mode_name(n.mode));
             s.push_str(&per_condition(r, |c| opt(n.exact_frame_by_condition.get(c).copied(), 2)));
             s.push('\n');
+        }
+        for (title, cells) in [
+            (
+                "Wrong answers (% of commands answered with a wrong intent or slot)",
+                (|n: &NluScores| &n.wrong_by_condition) as fn(&NluScores) -> &BTreeMap<String, f64>,
+            ),
+            ("False accepts (% of out-of-scope clips answered)", |n| &n.false_accepts_by_condition),
+        ] {
+            let rows: Vec<_> = accepting.iter().filter(|(_, n)| !cells(n).is_empty()).collect();
+            if rows.is_empty() {
+                continue;
+            }
+            let _ = writeln!(s, "\n## {title}\n");
+            let _ = writeln!(s, "{head}\n{}", separator(&head));
+            for (id, n) in rows {
+                let _ = write!(s, "| {} | {} |", id, mode_name(n.mode));
+                s.push_str(&per_condition(r, |c| opt(cells(n).get(c).copied(), 2)));
+                s.push('\n');
+            }
         }
     }
     if let Some(old) = baseline {
