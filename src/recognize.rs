@@ -194,7 +194,7 @@ impl Hearing {
             fits.is_some() && c.state.as_ref().is_some_and(|s| self.params.grammar_wins(grammar, s, c.transcript.avg_logprob, (&f.text, f.avg_logprob)));
         Ok(if grammar_wins {
             let mut heard = constrained(c);
-            heard.transcript.timings = f.timings.clone();
+            heard.transcript.timings = f.timings;
             heard.other = Some(f);
             heard
         } else {
