@@ -269,4 +269,17 @@ intents:
         assert_eq!(nb[0].name, "order_ride");
         assert!(nb.windows(2).all(|w| w[0].cost <= w[1].cost));
     }
+
+    #[test]
+    fn two_word_phrases_heard_as_three_sound_alike_words() {
+        let yaml =
+            "lists:\n  feature: [heated seat, fog lights]\nintents:\n  turn_on:\n    slots: {feature: feature}\n    templates: [\"turn on the {feature}\"]\n";
+        let m = Matcher::new(IntentSet::from_sources(&[("car.yaml", yaml)]).unwrap(), MatchParams::default());
+        for (heard, meant) in [("turn on the heat it seat", "heated seat"), ("Turn on the frog lights.", "fog lights")] {
+            let i = m.parse(heard).unwrap_or_else(|| panic!("{heard}: not understood"));
+            assert_eq!(text(&i, "feature").as_deref(), Some(meant), "{heard}");
+            assert!(i.cost > 0.0, "{heard}: a sound-alike is not free");
+        }
+        assert!(m.parse("turn on the heat").is_none());
+    }
 }

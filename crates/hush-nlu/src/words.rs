@@ -26,8 +26,9 @@ pub(crate) const NOT_LAST: &[&str] = &[
 /// Words said before an unlisted value ("to grand indonesia").
 pub(crate) const UNLISTED_LEAD: &[&str] = &["um", "uh", "oh", "to", "at", "from", "the"];
 
-/// Longest stretch of words matched to a list phrase by sound or spelling.
-pub(crate) const FUZZY_SPAN: usize = 2;
+/// Longest stretch of words matched to a list phrase by sound or spelling:
+/// three, so a two-word phrase heard as three ("heat it seat") is found.
+pub(crate) const FUZZY_SPAN: usize = 3;
 
 /// Cost of hearing one short function word for another ("to" for "a").
 pub(crate) const FUNCTION_SWAP_COST: f32 = 0.5;
