@@ -69,9 +69,7 @@ impl GrammarParams {
     /// left the grammar, its mean token log-probability `logprob`) over
     /// free decoding's text (and its mean).
     fn grammar_wins(&self, grammar: &Grammar, sentence: &GrammarState, logprob: f32, free: (&str, f32)) -> bool {
-        let closed = logprob >= self.closed_floor
-            && grammar.free_words(sentence) == 0
-            && grammar.feed(&grammar.start(), &format!(" {}", free.0.trim())).is_none_or(|s| grammar.complete(&s).is_none());
+        let closed = logprob >= self.closed_floor && grammar.free_words(sentence) == 0 && sentence_of(grammar, free.0).is_none();
         let margin = if closed { self.closed_margin.max(self.margin) } else { self.margin };
         logprob >= free.1 - margin
     }
@@ -90,7 +88,8 @@ pub struct Heard {
     pub transcript: Transcript,
     /// Which decoding it came from.
     pub by: HeardBy,
-    /// The intent whose template the grammar sentence is.
+    /// The intent whose template the transcript is a sentence of (the
+    /// grammar's, or free decoding's when it wrote one).
     pub intent: Option<String>,
     /// What the grammar cost Whisper (see [`GrammarParams::accept_regret`]).
     pub regret: Option<f32>,
@@ -172,36 +171,50 @@ impl Hearing {
             Err(AsrError::TooLong { .. }) => return rec.transcribe_with(samples, &opts).map(free),
             r => r?,
         };
+        // Auto decodes freely first: when Whisper's own text is a sentence
+        // of the grammar there is nothing to steer (a third of commands,
+        // at free decoding's cost).
+        let first = if self.decoding == Decoding::Auto {
+            let f = rec.decode_guided(&enc, &opts, &Unguided)?.transcript;
+            if let Some(intent) = sentence_of(grammar, &f.text) {
+                return Ok(Heard { intent: Some(intent.to_owned()), ..free(f) });
+            }
+            Some(f)
+        } else {
+            None
+        };
         let guide = IntentGuide { grammar, free_word_cost: self.params.free_word_cost };
         let guided_opts = DecodeOptions { beam: self.params.beam.max(opts.beam), ..opts.clone() };
-        let c = rec.decode_guided(&enc, &guided_opts, &guide)?;
+        let mut c = rec.decode_guided(&enc, &guided_opts, &guide)?;
         let fits = c.state.as_ref().and_then(|s| grammar.complete(s)).map(str::to_owned);
-        let constrained = |c: hush_asr::Guided<GrammarState>| Heard {
-            transcript: c.transcript,
-            by: HeardBy::Grammar,
-            intent: fits.clone(),
-            regret: Some(c.regret),
-            other: None,
-        };
         if fits.is_some() && (self.decoding == Decoding::Constrained || c.regret <= self.params.accept_regret) {
-            return Ok(constrained(c));
+            if let Some(f) = &first {
+                c.transcript.timings.decode += f.timings.decode;
+                c.transcript.timings.decode_steps += f.timings.decode_steps;
+            }
+            return Ok(Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits, regret: Some(c.regret), other: first });
         }
-        let mut f = rec.decode_guided(&enc, &opts, &Unguided)?.transcript;
-        // The second decoding's time counts; the encoding was shared.
+        let mut f = match first {
+            Some(f) => f,
+            None => rec.decode_guided(&enc, &opts, &Unguided)?.transcript,
+        };
+        // Both decodings' time counts; the encoding was shared.
         f.timings.decode += c.transcript.timings.decode;
         f.timings.decode_steps += c.transcript.timings.decode_steps;
         let grammar_wins =
             fits.is_some() && c.state.as_ref().is_some_and(|s| self.params.grammar_wins(grammar, s, c.transcript.avg_logprob, (&f.text, f.avg_logprob)));
         Ok(if grammar_wins {
-            let mut heard = constrained(c);
-            heard.transcript.timings = f.timings;
-            heard.other = Some(f);
-            heard
+            c.transcript.timings = f.timings;
+            Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits, regret: Some(c.regret), other: Some(f) }
         } else {
-            let grammar = fits.is_some().then_some(c.transcript);
-            Heard { other: grammar, ..free(f) }
+            Heard { other: fits.is_some().then_some(c.transcript), ..free(f) }
         })
     }
+}
+
+/// The intent `text` (a whole transcript) is a sentence of, if any.
+fn sentence_of<'g>(grammar: &'g Grammar, text: &str) -> Option<&'g str> {
+    grammar.feed(&grammar.start(), &format!(" {}", text.trim())).and_then(|s| grammar.complete(&s))
 }
 
 #[cfg(test)]

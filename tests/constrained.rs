@@ -105,6 +105,32 @@ fn auto_falls_back_to_free_text_outside_the_grammar() {
     assert!(auto.transcript.timings.decode_steps > 0 && auto.transcript.timings.encode > std::time::Duration::ZERO);
 }
 
+/// Where free decoding already wrote a sentence of the templates, auto
+/// keeps it without running the grammar's beam: one decoding's cost.
+#[test]
+fn auto_keeps_free_text_that_is_already_a_command() {
+    let rec = load("tiny.en-q8_0", AsrParams::default());
+    let matcher = builtin();
+    let grammar = matcher.grammar();
+    let auto = Hearing::new(Decoding::Auto, GrammarParams::default(), &matcher);
+    let mut kept = 0;
+    for name in ["book_ride", "pay_bill", "navigate_home", "grades", "confirm", "weather"] {
+        let audio = samples(&clip(name));
+        let free = rec.transcribe(&audio).unwrap();
+        let sentence = grammar.feed(&grammar.start(), &format!(" {}", free.text)).and_then(|s| grammar.complete(&s).map(str::to_owned));
+        let heard = auto.hear(&rec, &audio).unwrap();
+        if let Some(intent) = sentence {
+            assert_eq!((heard.by, heard.transcript.text.as_str()), (HeardBy::Free, free.text.as_str()), "{name}");
+            assert_eq!(heard.intent.as_deref(), Some(intent.as_str()), "{name}");
+            assert_eq!(heard.transcript.timings.decode_steps, free.timings.decode_steps, "{name}: one decoding");
+            kept += 1;
+        } else {
+            assert!(heard.transcript.timings.decode_steps > free.timings.decode_steps, "{name}: the grammar's beam ran too");
+        }
+    }
+    assert!((1..6).contains(&kept), "{kept} of 6 clips were commands as Whisper wrote them");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_engine_that_decodes_with_its_intents() {
     let e = Engine::builder().model("tiny.en-q8_0").decoding(Decoding::Auto).fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
