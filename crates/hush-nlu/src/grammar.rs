@@ -171,7 +171,14 @@ impl Grammar {
 
     /// The intent whose template the text so far says whole, if any.
     pub fn complete<'a>(&'a self, state: &GrammarState) -> Option<&'a str> {
-        self.settled(state)?.iter().filter(|c| self.is_accepting(c)).min_by_key(|c| c.free).map(|c| self.template_intent[self.accept_of(c) as usize].as_str())
+        self.sentence(state).map(|(intent, _)| intent)
+    }
+
+    /// The intent whose template the text so far says whole, if any, and
+    /// the words that reading takes as free text (its fewest).
+    pub fn sentence<'a>(&'a self, state: &GrammarState) -> Option<(&'a str, usize)> {
+        let best = self.settled(state)?.iter().filter(|c| self.is_accepting(c)).min_by_key(|c| c.free).cloned()?;
+        Some((self.template_intent[self.accept_of(&best) as usize].as_str(), best.free as usize))
     }
 
     /// Fewest words any reading of the text so far takes as free text.
@@ -513,6 +520,9 @@ intents:
         let s = walk(&g, &[" get", " a", " ride", " to", " grand", " indonesia"]).unwrap();
         assert_eq!(g.complete(&s), Some("order_ride"));
         assert_eq!(g.free_words(&s), 2);
+        assert_eq!(g.sentence(&s), Some(("order_ride", 2)));
+        assert_eq!(g.sentence(&walk(&g, &[" get", " a", " ride", " to", " home"]).unwrap()), Some(("order_ride", 0)));
+        assert_eq!(g.sentence(&walk(&g, &[" get", " a", " ride", " to"]).unwrap()), None);
         assert!(walk(&g, &[" get", " a", " ride", " to", " one", " two", " three", " four"]).is_none());
         // A wildcard, then the end.
         let s = walk(&g, &[" Text", " home", " saying", " I'm", " running", " late", "."]).unwrap();
