@@ -77,7 +77,7 @@ impl GrammarParams {
 
 impl Default for GrammarParams {
     fn default() -> Self {
-        GrammarParams { free_word_cost: 1.5, accept_regret: 3.0, margin: 0.6, closed_margin: 1.2, closed_floor: -2.4, beam: 4 }
+        GrammarParams { free_word_cost: 1.5, accept_regret: 3.0, margin: 0.6, closed_margin: 1.3, closed_floor: -2.4, beam: 4 }
     }
 }
 
