@@ -110,6 +110,10 @@ fn matrix_reports_resumes_and_repeats() {
         assert!(nlu["false_accepts"].as_f64().unwrap() < 50.0, "{nlu}");
         assert_eq!(nlu["exact_frame_by_condition"]["all"], nlu["exact_frame"], "command acceptance by condition: {nlu}");
         assert!(nlu["exact_frame_by_condition"]["clean"].as_f64().is_some(), "{nlu}");
+        // Answered wrongly: answered, in scope, not exact; never more than what was not accepted.
+        let wrong = nlu["wrong_by_condition"]["all"].as_f64().unwrap();
+        assert!((0.0..=100.0 - nlu["exact_frame"].as_f64().unwrap() + 1e-9).contains(&wrong), "{nlu}");
+        assert_eq!(nlu["false_accepts_by_condition"]["all"], nlu["false_accepts"], "{nlu}");
     }
     assert_eq!(runs[1]["beam"], 2);
     let perfect = &r["reference_nlu"][0];
@@ -200,4 +204,6 @@ fn matrix_errors_are_clear() {
     let (ok, _, stderr) = hush(&["bench", "matrix", "--manifest", &m, "--format", "hush", "--quants", "q8_0,q6_k", "--out", &out]);
     assert!(!ok && stderr.contains("hush models quantize tiny.en --type q6_k"), "a missing quantisation says how to make it: {stderr}");
     assert!(!Path::new(&out).join("items/tiny.en-q8_0.trim-on.beam-1.jsonl").exists(), "nothing measured before the matrix is known to run");
+    let (ok, _, stderr) = hush(&["bench", "matrix", "--manifest", &m, "--format", "hush", "--decoding", "auto", "--closed-margins", "1.3,-1", "--out", &out]);
+    assert!(!ok && stderr.contains("--closed-margins: margins are log-probabilities"), "{stderr}");
 }

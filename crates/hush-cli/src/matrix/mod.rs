@@ -49,6 +49,12 @@ pub struct MatrixArgs {
     /// Decoding: free, biased (primed with the built-in domains' words), or both.
     #[arg(long = "decoding", value_delimiter = ',', default_value = "free", value_parser = crate::by_name::<hush::Decoding>)]
     decoding: Vec<hush::Decoding>,
+    /// auto's closed margins to compare (`GrammarParams::closed_margin`:
+    /// how far below free decoding's mean a sentence of listed words may be
+    /// and still beat free text that is no command; 0.6, the plain margin,
+    /// is the lever off); default: the engine's.
+    #[arg(long, value_delimiter = ',')]
+    closed_margins: Vec<f32>,
     /// NLU modes reading every transcript: templates, learned, fused.
     #[arg(long, value_delimiter = ',', default_value = "templates")]
     nlu: Vec<NluMode>,
@@ -186,6 +192,7 @@ pub(crate) struct RunMeta {
 struct Cell {
     id: String,
     model: ModelArgs,
+    grammar: hush::parts::GrammarParams,
     meta: RunMeta,
 }
 
@@ -197,15 +204,22 @@ fn cells(a: &MatrixArgs) -> Result<Vec<Cell>> {
             for &trim in &a.trim {
                 for &beam in &a.beams {
                     anyhow::ensure!((1..=16).contains(&beam), "--beams {beam}: widths are 1 to 16");
-                    settings.extend(a.decoding.iter().map(|&decode| (name, quant, trim == OnOff::On, beam, decode)));
+                    for &decode in &a.decoding {
+                        let margins: Vec<Option<f32>> =
+                            if a.closed_margins.is_empty() { vec![None] } else { a.closed_margins.iter().copied().map(Some).collect() };
+                        settings.extend(margins.into_iter().map(|margin| (name, quant, trim == OnOff::On, beam, decode, margin)));
+                    }
                 }
             }
         }
     }
     let mut out = Vec::new();
-    for (name, quant, trim, beam, decode) in settings {
+    for (name, quant, trim, beam, decode, closed_margin) in settings {
+        anyhow::ensure!(closed_margin.is_none_or(|m| m.is_finite() && m >= 0.0), "--closed-margins: margins are log-probabilities, 0 or more");
         let id_model = if quant == "f32" { name.clone() } else { format!("{name}-{quant}") };
         let model = ModelArgs { model: id_model, no_trim: !trim, beam, decode, compute: a.device.unwrap_or(a.model.compute), ..a.model.clone() };
+        let defaults = hush::parts::GrammarParams::default();
+        let grammar = hush::parts::GrammarParams { closed_margin: closed_margin.unwrap_or(defaults.closed_margin), ..defaults };
         let params = model.params();
         let device = params.device.to_string();
         let weights = if quant == "f32" { "f32".to_owned() } else { format!("{:?}", params.weight_mode).to_lowercase() };
@@ -218,6 +232,9 @@ fn cells(a: &MatrixArgs) -> Result<Vec<Cell>> {
                 id = format!("{id}.{value}");
             }
         }
+        if grammar.closed_margin != defaults.closed_margin {
+            id = format!("{id}.closed-{}", grammar.closed_margin);
+        }
         let meta = RunMeta {
             engine: "hush".into(),
             model: name.clone(),
@@ -229,7 +246,7 @@ fn cells(a: &MatrixArgs) -> Result<Vec<Cell>> {
             device,
             ..RunMeta::default()
         };
-        out.push(Cell { id, model, meta });
+        out.push(Cell { id, model, grammar, meta });
     }
     Ok(out)
 }
@@ -352,7 +369,7 @@ pub fn matrix(a: &MatrixArgs) -> Result<()> {
 /// Transcribes `missing` clips with one cell's model, appending each result.
 fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, matcher: &hush_nlu::Matcher) -> Result<RunMeta> {
     let (rec, load, weights) = cell.model.load()?;
-    let hearing = cell.model.hearing(matcher);
+    let hearing = hush::parts::Hearing::new(cell.model.decoding(), cell.grammar, matcher);
     // A line an interruption cut short is dropped, so appends start on a line of their own.
     if let Ok(text) = std::fs::read(items_path) {
         if !text.is_empty() && !text.ends_with(b"\n") {
