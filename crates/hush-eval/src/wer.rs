@@ -1,6 +1,8 @@
 //! Word error rate with the text normalisation used for the dev sets:
 //! lower case, punctuation removed, digits written as words.
 
+use hush_nlu::cardinal;
+
 /// Normalises a transcript or reference for scoring.
 pub fn normalize(text: &str) -> Vec<String> {
     let lower = text.to_lowercase();
@@ -67,50 +69,6 @@ fn spoken_number(w: &str) -> Option<String> {
         return Some(format!("{} point {}", cardinal(a), frac.join(" ")));
     }
     digits.parse::<u64>().ok().map(cardinal)
-}
-
-#[rustfmt::skip]
-const ONES: [&str; 20] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
-];
-const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-
-/// Cardinal number in words, without "and" ("one hundred five").
-pub fn cardinal(n: u64) -> String {
-    match n {
-        0..=19 => ONES[n as usize].to_owned(),
-        20..=99 => {
-            let t = TENS[(n / 10) as usize];
-            if n.is_multiple_of(10) {
-                t.to_owned()
-            } else {
-                format!("{t} {}", ONES[(n % 10) as usize])
-            }
-        }
-        100..=999 => {
-            let rest = n % 100;
-            let h = format!("{} hundred", ONES[(n / 100) as usize]);
-            if rest == 0 {
-                h
-            } else {
-                format!("{h} {}", cardinal(rest))
-            }
-        }
-        _ => {
-            let (unit, name) = [(1_000_000_000_000u64, "trillion"), (1_000_000_000, "billion"), (1_000_000, "million"), (1_000, "thousand")]
-                .into_iter()
-                .find(|(u, _)| n >= *u)
-                .expect("n >= 1000");
-            let rest = n % unit;
-            let head = format!("{} {name}", cardinal(n / unit));
-            if rest == 0 {
-                head
-            } else {
-                format!("{head} {}", cardinal(rest))
-            }
-        }
-    }
 }
 
 fn ordinal(n: u64) -> String {

@@ -36,7 +36,7 @@ pub use intent::{Evidence, Intent, MatchParams, Slot};
 pub use matcher::Matcher;
 pub use money::{decimal, exponent_of, Money};
 pub use normalize::{capitalise, tokenize, words, Token};
-pub use numbers::{parse_number, Number};
+pub use numbers::{cardinal, parse_number, Number};
 pub use sample::{sample, vocabulary_prompt, Sample};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};
 pub use template::{parse as parse_template, Expr, SyntaxError};

@@ -165,14 +165,15 @@ pub fn parse_number(words: &[&str]) -> Option<Number> {
 /// "twenty ounce", and "twenty one" where it says "21". Number words become
 /// digits, digits become words; everything else stays.
 pub(crate) fn number_forms(words: Vec<String>) -> Vec<Vec<String>> {
+    let all: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut as_digits = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
-        let rest: Vec<&str> = words[i..].iter().map(String::as_str).collect();
+        let rest = &all[i..];
         // Only runs that start with a number word: "a" and "oh" alone are
         // not numbers in a phrase, and a numeral is already digits.
         let spoken = unit(rest[0]).or(tens(rest[0])).is_some() && rest[0] != "a";
-        match parse_number(&rest).filter(|n| spoken && n.value.fract() == 0.0 && n.value < 1e9) {
+        match parse_number(rest).filter(|n| spoken && n.value.fract() == 0.0 && n.value < 1e9) {
             Some(n) => {
                 as_digits.push((n.value as u64).to_string());
                 i += n.words;
@@ -186,7 +187,7 @@ pub(crate) fn number_forms(words: Vec<String>) -> Vec<Vec<String>> {
     let as_words: Vec<String> = words
         .iter()
         .flat_map(|w| match w.parse::<u64>() {
-            Ok(n) if n < 1_000_000_000 && (w == "0" || !w.starts_with('0')) => say(n).split(' ').map(str::to_owned).collect(),
+            Ok(n) if n < 1_000_000_000 && (w == "0" || !w.starts_with('0')) => cardinal(n).split(' ').map(str::to_owned).collect(),
             _ => vec![w.clone()],
         })
         .collect();
@@ -199,60 +200,48 @@ pub(crate) fn number_forms(words: Vec<String>) -> Vec<Vec<String>> {
     forms
 }
 
-/// `n` in words, as it is said without "and" ("one hundred five").
-fn say(n: u64) -> String {
-    const UNITS: [&str; 20] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
-    let below_thousand = |n: u64, out: &mut Vec<&str>| {
-        if n >= 100 {
-            out.extend([UNITS[(n / 100) as usize], "hundred"]);
-        }
-        match n % 100 {
-            0 => {}
-            r if r < 20 => out.push(UNITS[r as usize]),
-            r => {
-                out.push(TENS[(r / 10) as usize]);
-                if r % 10 != 0 {
-                    out.push(UNITS[(r % 10) as usize]);
-                }
+#[rustfmt::skip]
+const ONES: [&str; 20] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
+    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+];
+const TENS: [&str; 10] = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+
+/// Cardinal number in words, without "and" ("one hundred five").
+pub fn cardinal(n: u64) -> String {
+    match n {
+        0..=19 => ONES[n as usize].to_owned(),
+        20..=99 => {
+            let t = TENS[(n / 10) as usize];
+            if n.is_multiple_of(10) {
+                t.to_owned()
+            } else {
+                format!("{t} {}", ONES[(n % 10) as usize])
             }
         }
-    };
-    if n == 0 {
-        return "zero".into();
-    }
-    let mut out = Vec::new();
-    for (scale, name) in [(1_000_000, "million"), (1_000, "thousand"), (1, "")] {
-        let part = n / scale % 1000;
-        if part > 0 {
-            below_thousand(part, &mut out);
-            if !name.is_empty() {
-                out.push(name);
+        100..=999 => {
+            let rest = n % 100;
+            let h = format!("{} hundred", ONES[(n / 100) as usize]);
+            if rest == 0 {
+                h
+            } else {
+                format!("{h} {}", cardinal(rest))
+            }
+        }
+        _ => {
+            let (unit, name) = [(1_000_000_000_000u64, "trillion"), (1_000_000_000, "billion"), (1_000_000, "million"), (1_000, "thousand")]
+                .into_iter()
+                .find(|(u, _)| n >= *u)
+                .expect("n >= 1000");
+            let rest = n % unit;
+            let head = format!("{} {name}", cardinal(n / unit));
+            if rest == 0 {
+                head
+            } else {
+                format!("{head} {}", cardinal(rest))
             }
         }
     }
-    out.join(" ")
 }
 
 #[cfg(test)]
