@@ -8,7 +8,7 @@ DEV := ../shared/data/audio-dev/manifest.jsonl
 SLURP := ../shared/data/slurp/devel.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
-.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix demo test test-dev bench bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
+.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix intents-model demo test test-dev bench bench-paraphrases bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
 
 # Sound-card capture (hush listen, hush devices) needs ALSA's headers on
 # Linux; without them hush builds without it and says how to get it.
@@ -48,7 +48,7 @@ models-matrix: models models-base models-minilm
 # asks, the next clip says yes), and an out-of-domain request declined.
 DEMO_LEDGER := target/demo/ledger.sqlite
 DEMO_CLIPS := examples/audio/book_ride.wav examples/audio/pay_bill.wav examples/audio/confirm.wav examples/audio/weather.wav
-demo: models
+demo: models models-minilm
 	$(HUSH) ledger reset --ledger $(DEMO_LEDGER)
 	$(HUSH) run --model $(MODEL)-$(QUANT) --ledger $(DEMO_LEDGER) $(DEMO_CLIPS)
 	$(HUSH) ledger payments --ledger $(DEMO_LEDGER)
@@ -116,10 +116,26 @@ c-example-valgrind: models $(C_EXAMPLE)
 bench: models
 	$(HUSH) bench asr --manifest $(DEV) --compare $(MODEL)-$(QUANT) --json target/bench/asr.json
 	$(HUSH) bench nlu --data $(SLURP) --format slurp --json target/bench/nlu.json
+	$(MAKE) bench-paraphrases
 	$(HUSH) bench turn --manifest $(DEV) --json target/bench/turn.json
 	$(HUSH) bench live --json target/bench/live.json
 	$(CARGO) bench --bench asr --bench nlu --bench turn
 	$(CARGO) bench -p hush-ffi --bench boundary
+
+# The built-in domains' learned model, committed in intents/learned and
+# compiled into hush: retrain it after changing intents/*.yaml or the
+# paraphrases (about 10 minutes on 2 cores; its out-of-domain sentences
+# come from ../shared).
+PARA := target/bench/paraphrases
+intents-model: build models-minilm
+	python3 benches/paraphrases/build.py --out $(PARA)
+	$(HUSH) train --intents intents --per-template 4 --data $(PARA)/train.jsonl --epochs 6 --out intents/learned
+
+# Paraphrases of the built-in domains (benches/paraphrases): the held-out
+# half read by the templates, the learned model and their fusion.
+bench-paraphrases: build models-minilm
+	python3 benches/paraphrases/build.py --out $(PARA)
+	$(HUSH) bench nlu --data $(PARA)/held.jsonl --modes templates,learned,fused --json $(PARA)/held.json
 
 # The learned intent model the matrix reads with: trained on SLURP devel
 # without the sentences of the dev clips (--holdout), so they stay unseen.

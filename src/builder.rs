@@ -12,7 +12,7 @@ use hush_asr::{AsrParams, ModelPaths, Recognizer};
 use hush_audio::AudioLimits;
 use hush_learn::{LearnError, LearnedModel};
 use hush_nlu::{IntentErrors, IntentSet, MatchParams, Matcher};
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -33,6 +33,7 @@ pub struct EngineBuilder {
     intent_set: Option<IntentSet>,
     matching: MatchParams,
     learned: Option<(PathBuf, f32)>,
+    builtin_model: bool,
     actions: Vec<Arc<dyn Action>>,
     fallback: Vec<Arc<dyn Action>>,
     dialogue: DialogueParams,
@@ -53,6 +54,7 @@ impl Default for EngineBuilder {
             intent_set: None,
             matching: MatchParams::default(),
             learned: None,
+            builtin_model: true,
             actions: Vec::new(),
             fallback: Vec::new(),
             dialogue: DialogueParams::default(),
@@ -118,6 +120,19 @@ impl EngineBuilder {
     /// [`EngineBuilder::learned_model`] with its own confidence threshold.
     pub fn learned_model_with_threshold(mut self, dir: impl Into<PathBuf>, threshold: f32) -> Self {
         self.learned = Some((dir.into(), threshold));
+        self
+    }
+
+    /// Whether the built-in domains are also read by their own learned
+    /// model, so that paraphrases no template covers are understood
+    /// ("wire twenty bucks to sarah") and near-misses are rejected ("pay
+    /// attention to the road"). On by default; it applies only with the
+    /// built-in domains and no [`EngineBuilder::learned_model`], and needs
+    /// the sentence encoder in the model cache (`hush models import
+    /// minilm`): without it the engine reads with the templates alone and
+    /// logs that once.
+    pub fn builtin_model(mut self, on: bool) -> Self {
+        self.builtin_model = on;
         self
     }
 
@@ -189,6 +204,7 @@ impl EngineBuilder {
             Some(ModelChoice::Id(id)) => Some(Recognizer::load(&model_paths(&id)?, self.asr)?),
             Some(ModelChoice::Paths(p)) => Some(Recognizer::load(&p, self.asr)?),
         };
+        let builtin = self.intent_set.is_none() && self.intents.is_empty();
         let set = match (self.intent_set, self.intents.is_empty()) {
             (Some(set), _) => set,
             (None, true) => IntentSet::builtin()?,
@@ -209,6 +225,10 @@ impl EngineBuilder {
             }
             let model = load_learned(&dir).map_err(|source| EngineError::Learned { path: dir, source })?;
             understanding = understanding.with_model(model, threshold);
+        } else if builtin && self.builtin_model {
+            if let Some(model) = builtin_learned()? {
+                understanding = understanding.with_model(model, LEARNED_THRESHOLD);
+            }
         }
         let hearing = Hearing::new(self.decoding, self.grammar, understanding.matcher());
         let shared = Arc::new(Shared {
@@ -252,6 +272,49 @@ fn load_intents(dirs: &[PathBuf]) -> Result<IntentSet, IntentErrors> {
 pub fn model_paths(id: &str) -> Result<ModelPaths, hush_models::ModelError> {
     let f = hush_models::Cache::default().resolve(id)?;
     Ok(ModelPaths { config: f.config, tokenizer: f.tokenizer, weights: f.weights })
+}
+
+/// The built-in domains' learned model (`intents/learned`, trained by
+/// `make intents-model` from the templates and `benches/paraphrases`),
+/// loaded once per process and shared by the engines that use it; `None`
+/// when its encoder is not installed.
+pub fn builtin_learned() -> Result<Option<Arc<LearnedModel>>, EngineError> {
+    static LOADED: Mutex<std::sync::Weak<LearnedModel>> = Mutex::new(std::sync::Weak::new());
+    let mut loaded = LOADED.lock();
+    if let Some(model) = loaded.upgrade() {
+        return Ok(Some(model));
+    }
+    let cache = hush_models::Cache::default();
+    let dir = Path::new("intents/learned");
+    let saved = hush_learn::Saved {
+        dir,
+        meta: include_bytes!("../intents/learned/model.json"),
+        adapters: include_bytes!("../intents/learned/adapters.safetensors"),
+        heads: include_bytes!("../intents/learned/heads.safetensors"),
+    };
+    let mut missing = None;
+    let model = LearnedModel::from_parts(&saved, |id| {
+        let encoder = cache.model_dir(id);
+        if !encoder.join("model.safetensors").is_file() {
+            missing = Some(id.to_owned());
+        }
+        encoder
+    });
+    match (model, missing) {
+        (Ok(model), _) => {
+            let model = Arc::new(model);
+            *loaded = Arc::downgrade(&model);
+            Ok(Some(model))
+        }
+        (Err(_), Some(id)) => {
+            static ONCE: std::sync::Once = std::sync::Once::new();
+            ONCE.call_once(|| {
+                tracing::info!(encoder = %id, "the built-in domains read with their templates alone: paraphrases need the sentence encoder (`hush models import {id}`)")
+            });
+            Ok(None)
+        }
+        (Err(source), None) => Err(EngineError::Learned { path: dir.to_owned(), source }),
+    }
 }
 
 /// A model folder written by `hush train`, with its encoder from the model

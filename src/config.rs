@@ -34,6 +34,9 @@ pub struct EngineConfig {
     pub intents: Vec<PathBuf>,
     /// A model trained with `hush train`.
     pub learned_model: Option<PathBuf>,
+    /// Whether the built-in domains also read with their own learned
+    /// model (default true; see [`EngineBuilder::builtin_model`]).
+    pub builtin_model: Option<bool>,
     /// The learned model's confidence threshold, 0 to 1 (default
     /// [`LEARNED_THRESHOLD`]).
     pub learned_threshold: Option<f32>,
@@ -194,6 +197,9 @@ impl EngineConfig {
         }
         for dir in &self.intents {
             b = b.intents(dir);
+        }
+        if let Some(on) = self.builtin_model {
+            b = b.builtin_model(on);
         }
         if let Some(dir) = &self.learned_model {
             b = b.learned_model_with_threshold(dir, self.learned_threshold.unwrap_or(LEARNED_THRESHOLD));

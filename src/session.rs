@@ -119,7 +119,15 @@ impl Session {
     pub(crate) async fn understand_and_act(&self, transcript: String, mut timings: TurnTimings, start: Instant) -> Turn {
         let sh = &self.shared;
         let t = Instant::now();
-        let reading = sh.understanding.read(&transcript);
+        // The answer to "shall I pay?" is read by the templates alone: the
+        // learned model guesses a new request in what is a question or a
+        // hedge ("what was the amount?"), and a new request drops the
+        // pending one.
+        let reading = if self.dialogue.lock().awaiting_confirmation() {
+            sh.understanding.read_templates(&transcript)
+        } else {
+            sh.understanding.read(&transcript)
+        };
         let source = reading.as_ref().map(|r| r.source);
         let parsed = reading.map(|r| r.intent);
         let routes = sh.routes();

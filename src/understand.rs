@@ -5,7 +5,9 @@
 //! their own phrasings best); otherwise the more confident of a fuzzy
 //! template parse (above the matcher's threshold) and the learned model
 //! (above its own threshold) answers, both confidences being calibrated
-//! probabilities; otherwise nothing was understood.
+//! probabilities; otherwise nothing was understood. A model trained with
+//! out-of-domain sentences (`hush_learn::OUT_OF_DOMAIN`) that confidently
+//! calls a sentence out of domain overrules a fuzzy template parse.
 
 use hush_learn::{LearnedModel, Prediction};
 use hush_nlu::{Evidence, Intent, Matcher, Slot, SlotAnswers, Value};
@@ -33,13 +35,22 @@ pub struct Understood {
     pub source: ReadBy,
 }
 
+/// What the learned model made of a sentence.
+enum Learned {
+    Intent(Intent),
+    /// Confidently none of the app's intents.
+    OutOfDomain,
+    /// Below its threshold (or no model, or it failed).
+    Unsure,
+}
+
 /// Answer readers per (intent, slot): one slot's lists and parsers.
 type Answers = HashMap<(String, String), Option<Arc<SlotAnswers>>>;
 
 /// The template matcher, optionally fused with a learned model.
 pub struct Understanding {
     matcher: Matcher,
-    learned: Option<(LearnedModel, f32)>,
+    learned: Option<(Arc<LearnedModel>, f32)>,
     answers: Mutex<Answers>,
 }
 
@@ -50,8 +61,8 @@ impl Understanding {
     }
 
     /// Adds a learned model that answers above `threshold`.
-    pub fn with_model(mut self, model: LearnedModel, threshold: f32) -> Understanding {
-        self.learned = Some((model, threshold));
+    pub fn with_model(mut self, model: impl Into<Arc<LearnedModel>>, threshold: f32) -> Understanding {
+        self.learned = Some((model.into(), threshold));
         self
     }
 
@@ -62,29 +73,52 @@ impl Understanding {
 
     /// The learned model, if any.
     pub fn model(&self) -> Option<&LearnedModel> {
-        self.learned.as_ref().map(|(m, _)| m)
+        self.learned.as_ref().map(|(m, _)| &**m)
     }
 
     /// Reads `text` under the fusion rules (see the module's doc).
     pub fn read(&self, text: &str) -> Option<Understood> {
-        let template = self.matcher.parse(text);
-        let Some((model, threshold)) = &self.learned else {
-            return template.map(|intent| Understood { intent, source: ReadBy::Template });
-        };
-        if template.as_ref().is_some_and(|t| t.cost == 0.0) {
-            return template.map(|intent| Understood { intent, source: ReadBy::Template });
+        let template = self.read_templates(text);
+        if self.learned.is_none() || template.as_ref().is_some_and(|t| t.intent.cost == 0.0) {
+            return template;
         }
-        let learned = match model.predict(&[text]) {
-            Ok(mut p) => p.pop().filter(|p| p.confidence >= *threshold).map(|p| self.intent(p, text)),
+        match (template, self.learned(text)) {
+            // The model learned the near-misses the templates' fuzzy
+            // matching lets through ("the phone bill was higher than i
+            // expected").
+            (_, Learned::OutOfDomain) => None,
+            (Some(t), Learned::Intent(l)) if t.intent.confidence >= l.confidence => Some(t),
+            (_, Learned::Intent(l)) => Some(Understood { intent: l, source: ReadBy::Learned }),
+            (t, Learned::Unsure) => t,
+        }
+    }
+
+    /// Reads `text` with the templates alone.
+    pub fn read_templates(&self, text: &str) -> Option<Understood> {
+        self.matcher.parse(text).map(|intent| Understood { intent, source: ReadBy::Template })
+    }
+
+    /// Reads `text` with the learned model alone (for comparing readers):
+    /// `None` without a model, below its threshold, or out of its domain.
+    pub fn read_learned(&self, text: &str) -> Option<Understood> {
+        match self.learned(text) {
+            Learned::Intent(intent) => Some(Understood { intent, source: ReadBy::Learned }),
+            Learned::OutOfDomain | Learned::Unsure => None,
+        }
+    }
+
+    fn learned(&self, text: &str) -> Learned {
+        let Some((model, threshold)) = &self.learned else { return Learned::Unsure };
+        match model.predict(&[text]) {
+            Ok(mut p) => match p.pop().filter(|p| p.confidence >= *threshold) {
+                Some(p) if p.intent == hush_learn::OUT_OF_DOMAIN => Learned::OutOfDomain,
+                Some(p) => Learned::Intent(self.intent(p, text)),
+                None => Learned::Unsure,
+            },
             Err(e) => {
                 tracing::warn!(error = %e, "the learned model failed; using the templates alone");
-                None
+                Learned::Unsure
             }
-        };
-        match (template, learned) {
-            (Some(t), Some(l)) if t.confidence >= l.confidence => Some(Understood { intent: t, source: ReadBy::Template }),
-            (_, Some(l)) => Some(Understood { intent: l, source: ReadBy::Learned }),
-            (t, None) => t.map(|intent| Understood { intent, source: ReadBy::Template }),
         }
     }
 
@@ -106,6 +140,18 @@ impl Understanding {
                 None => Some(Slot { name: s.slot, value: Value::Text(s.text.clone()), raw: s.text, sensitive: false }),
             };
             slots.extend(slot);
+        }
+        // Values the model did not tag but the templates' closest parse of
+        // the same intent found: values the words imply ("it's too loud"
+        // means down) and slots of a sentence close to a template.
+        if spec.is_some() {
+            if let Some(t) = self.matcher.parse_nbest(text, 8).into_iter().find(|t| t.name == p.intent) {
+                for s in t.slots {
+                    if slots.iter().all(|x| x.name != s.name) {
+                        slots.push(s);
+                    }
+                }
+            }
         }
         let missing = spec.map(|spec| spec.required.iter().filter(|r| slots.iter().all(|s| s.name != **r)).cloned().collect()).unwrap_or_default();
         let words = hush_nlu::words(text).len();

@@ -16,6 +16,10 @@ pub struct IntentArgs {
     /// Confidence below which a parse is "not understood".
     #[arg(long, default_value_t = MatchParams::default().threshold)]
     threshold: f32,
+    /// Read with the templates alone: without the built-in domains'
+    /// learned model, which the engine adds by default.
+    #[arg(long)]
+    templates_only: bool,
 }
 
 impl IntentArgs {
@@ -25,8 +29,26 @@ impl IntentArgs {
     }
 
     /// The templates alone.
-    pub fn understanding(&self) -> Result<Understanding> {
+    pub fn templates(&self) -> Result<Understanding> {
         Ok(Understanding::new(self.matcher()?))
+    }
+
+    /// Whether these are the built-in domains.
+    pub fn builtin(&self) -> bool {
+        self.intents.is_none()
+    }
+
+    /// As the engine reads: the built-in domains with their learned model
+    /// (when its encoder is installed), other intent files with templates.
+    pub fn understanding(&self) -> Result<Understanding> {
+        let u = self.templates()?;
+        if !self.builtin() || self.templates_only {
+            return Ok(u);
+        }
+        Ok(match hush::parts::builtin_learned()? {
+            Some(model) => u.with_model(model, LEARNED_THRESHOLD),
+            None => u,
+        })
     }
 }
 
@@ -102,6 +124,16 @@ pub struct NluBenchArgs {
     learned: Option<PathBuf>,
     #[command(flatten)]
     intents: IntentArgs,
+    /// Score these readers on a paraphrase set (`benches/paraphrases`:
+    /// intents with slot words, null for out of domain): intent accuracy,
+    /// slot exactness and false accepts, by intent and by part. learned
+    /// and fused read with --learned DIR.
+    #[arg(long, value_delimiter = ',')]
+    modes: Vec<crate::matrix::NluMode>,
+    /// With --modes: the calibrated confidence the learned model needs to
+    /// answer (or to call a sentence out of domain).
+    #[arg(long, default_value_t = LEARNED_THRESHOLD)]
+    learned_threshold: f32,
     /// Print this many misparsed sentences.
     #[arg(long, default_value_t = 0)]
     show_misses: usize,
@@ -126,12 +158,14 @@ pub struct ShowArgs {
 
 /// Prints each sentence's parses; whether any was understood.
 pub fn parse(a: &ParseArgs) -> Result<bool> {
-    let mut u = a.intents.understanding()?;
-    if let Some(dir) = &a.learned {
-        anyhow::ensure!((0.0..=1.0).contains(&a.learned_threshold), "--learned-threshold must be within 0..1");
-        let model = hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
-        u = u.with_model(model, a.learned_threshold);
-    }
+    let u = match &a.learned {
+        Some(dir) => {
+            anyhow::ensure!((0.0..=1.0).contains(&a.learned_threshold), "--learned-threshold must be within 0..1");
+            let model = hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
+            a.intents.templates()?.with_model(model, a.learned_threshold)
+        }
+        None => a.intents.understanding()?,
+    };
     let mut understood = false;
     for text in &a.text {
         if a.show.json {
@@ -338,6 +372,9 @@ pub fn intents(cmd: &IntentsCommand) -> Result<()> {
 }
 
 pub fn bench(a: &NluBenchArgs) -> Result<()> {
+    if !a.modes.is_empty() {
+        return bench_readers(a);
+    }
     if let Some(model) = &a.learned {
         let format = match a.format.as_str() {
             "slurp" => hush_learn::Format::Slurp,
@@ -381,6 +418,113 @@ pub fn bench(a: &NluBenchArgs) -> Result<()> {
     }
     if let Some(path) = &a.json {
         std::fs::write(path, serde_json::to_string_pretty(&r)?).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `hush bench nlu --modes ...`: each reader on a paraphrase set.
+fn bench_readers(a: &NluBenchArgs) -> Result<()> {
+    use crate::matrix::NluMode;
+    use hush_eval::frames::{ratio, read_sentences, score, FrameReport};
+    let text = std::fs::read_to_string(&a.data).with_context(|| format!("reading {}", a.data.display()))?;
+    let data = read_sentences(&text).map_err(|e| anyhow::anyhow!("{}: {e}", a.data.display()))?;
+    anyhow::ensure!(!data.is_empty(), "{}: no sentences", a.data.display());
+    let templates = a.intents.templates()?;
+    let needs_model = a.modes.iter().any(|m| *m != NluMode::Templates);
+    anyhow::ensure!((0.0..=1.0).contains(&a.learned_threshold), "--learned-threshold must be within 0..1");
+    let model = match &a.learned {
+        Some(dir) if needs_model => Some(hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?.into()),
+        None if needs_model && a.intents.builtin() => hush::parts::builtin_learned()?,
+        _ => None,
+    };
+    let fused = model.map(|m| a.intents.templates().map(|u| u.with_model(m, a.learned_threshold))).transpose()?;
+    anyhow::ensure!(
+        !needs_model || fused.is_some(),
+        "the learned and fused modes need a learned model: --learned DIR (from `hush train`), or the built-in domains' (needs `hush models import minilm`)"
+    );
+    let m = templates.matcher();
+    let mut reports: Vec<(NluMode, FrameReport)> = Vec::new();
+    for &mode in &a.modes {
+        let u = fused.as_ref();
+        let r = score(m, &data, |text| {
+            let reading = match mode {
+                NluMode::Templates => templates.read(text),
+                NluMode::Learned => u.and_then(|u| u.read_learned(text)),
+                NluMode::Fused => u.and_then(|u| u.read(text)),
+            };
+            reading.map(|r| r.intent)
+        });
+        reports.push((mode, r));
+    }
+    let pct = |a: usize, b: usize| ratio(a, b) * 100.0;
+    let first = &reports[0].1;
+    println!(
+        "{}: {} sentences ({} in domain, {} with labelled slots; {} out of domain)",
+        a.data.display(),
+        data.len(),
+        first.in_domain.sentences,
+        first.in_domain.slots_labelled,
+        first.out_of_domain
+    );
+    println!("  {:<10} {:>8} {:>8} {:>14} {:>10} {:>10}", "reader", "intent", "slots", "false accepts", "p50 ms", "p95 ms");
+    for (mode, r) in &reports {
+        println!(
+            "  {:<10} {:>7.2}% {:>7.2}% {:>6} ({:>5.2}%) {:>10.3} {:>10.3}",
+            format!("{mode:?}").to_lowercase(),
+            r.intent_accuracy() * 100.0,
+            r.slot_exactness() * 100.0,
+            r.false_accepts,
+            r.false_accept_rate() * 100.0,
+            r.latency_us.0 / 1e3,
+            r.latency_us.1 / 1e3
+        );
+    }
+    let header: Vec<String> = reports.iter().map(|(m, _)| format!("{:>22}", format!("{m:?}").to_lowercase())).collect();
+    println!("  by intent (intent % / slots % / read wrongly as it):\n  {:<16} {:>4} {}", "intent", "n", header.join(""));
+    for name in first.per_intent.keys() {
+        let cells: Vec<String> = reports
+            .iter()
+            .map(|(_, r)| {
+                let t = r.per_intent.get(name).cloned().unwrap_or_default();
+                format!("{:>22}", format!("{:.0} / {:.0} / {}", pct(t.intent_right, t.sentences), pct(t.slots_exact, t.slots_labelled), t.wrongly_read_as))
+            })
+            .collect();
+        println!("  {:<16} {:>4} {}", name, first.per_intent[name].sentences, cells.join(""));
+    }
+    println!("  by part (right %: intent for in-domain, rejected for out-of-domain):");
+    for part in first.per_part.keys() {
+        let cells: Vec<String> = reports
+            .iter()
+            .map(|(_, r)| {
+                let t = r.per_part.get(part).cloned().unwrap_or_default();
+                format!("{:>22}", format!("{:.1}", pct(t.intent_right, t.sentences)))
+            })
+            .collect();
+        println!("  {:<16} {:>4} {}", part, first.per_part[part].sentences, cells.join(""));
+    }
+    let mut unreadable = first.unreadable_gold.clone();
+    unreadable.sort();
+    unreadable.dedup();
+    if !unreadable.is_empty() {
+        println!("  note: {} labelled slot values do not read as their slot's type (compared as words): {}", unreadable.len(), unreadable.join("; "));
+    }
+    for (mode, r) in &reports {
+        for miss in r.misses.iter().take(a.show_misses) {
+            println!(
+                "  {:?} miss [{}]: \"{}\" gold {} read {} {}",
+                mode,
+                miss.part,
+                miss.text,
+                miss.gold.as_deref().unwrap_or("-"),
+                miss.read.as_deref().unwrap_or("-"),
+                miss.slots.join(" ")
+            );
+        }
+    }
+    if let Some(path) = &a.json {
+        let v: serde_json::Map<String, serde_json::Value> =
+            reports.iter().map(|(m, r)| Ok((format!("{m:?}").to_lowercase(), serde_json::to_value(r)?))).collect::<Result<_>>()?;
+        std::fs::write(path, serde_json::to_string_pretty(&v)?).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }

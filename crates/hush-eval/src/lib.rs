@@ -4,6 +4,8 @@
 //! - [`wer`]: word error rate with the dev sets' text normalisation;
 //! - [`nlu`]: intent accuracy, SLU-F1 and calibration of the matcher on
 //!   labelled sentences (SLURP's mapping to hush's built-in types);
+//! - [`frames`]: a reader's intents and slot values on labelled
+//!   paraphrases, by intent and by how each sentence was written;
 //! - [`mix`]: clips stitched into long recordings, noise mixed in at an
 //!   SNR, and where speech truly is.
 //!
@@ -11,6 +13,7 @@
 //! embeds hush does not carry its own lab. The learned model's validation
 //! score stays in `hush-learn`, whose training uses it.
 
+pub mod frames;
 pub mod mix;
 pub mod nlu;
 pub mod wer;

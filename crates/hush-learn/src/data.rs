@@ -39,7 +39,8 @@ pub enum Format {
     Slurp,
     /// `{text, intent, slots: [{slot, start_char, end_char}]}`
     Snips,
-    /// `{text, intent, slots: [{name, start, end}]}` (the SNIPS keys also work)
+    /// `{text, intent, slots: [{name, start, end}]}` (the SNIPS keys also
+    /// work); `"intent": null` is out of domain ([`crate::OUT_OF_DOMAIN`]).
     Hush,
 }
 
@@ -81,7 +82,12 @@ fn example(row: &serde_json::Value, format: Format) -> Result<Example, String> {
     if text.trim().is_empty() {
         return Err("empty \"text\"".into());
     }
-    let intent = row.get("intent").and_then(|v| v.as_str()).filter(|s| !s.is_empty()).ok_or("no \"intent\" string")?.to_owned();
+    let intent = match row.get("intent") {
+        // hush's own files mark a sentence the app does not serve with a
+        // null intent; the model learns it as a class of its own.
+        Some(serde_json::Value::Null) if format == Format::Hush => crate::OUT_OF_DOMAIN.to_owned(),
+        v => v.and_then(|v| v.as_str()).filter(|s| !s.is_empty()).ok_or("no \"intent\" string")?.to_owned(),
+    };
     let (list, name_keys, start_keys, end_keys): (&str, &[&str], &[&str], &[&str]) = match format {
         Format::Slurp => ("entities", &["type"], &["start_char"], &["end_char"]),
         Format::Snips => ("slots", &["slot"], &["start_char"], &["end_char"]),
@@ -202,6 +208,13 @@ mod tests {
             assert!(e.to_string().starts_with("data.jsonl:3: ") && e.message.contains(want), "{e}");
         }
         assert_eq!(parse("empty.jsonl", "\n", Format::Snips).unwrap_err().message, "no examples");
+    }
+
+    #[test]
+    fn a_null_intent_is_out_of_domain_in_hush_files_only() {
+        let row = r#"{"text": "pay attention to the road", "intent": null, "slots": null}"#;
+        assert_eq!(parse("a", row, Format::Hush).unwrap()[0].intent, crate::OUT_OF_DOMAIN);
+        assert!(parse("b", row, Format::Snips).unwrap_err().message.contains("no \"intent\""));
     }
 
     #[test]

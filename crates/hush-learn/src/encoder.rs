@@ -44,9 +44,10 @@ impl Encoder {
         Ok(Encoder { bert, tokenizer, adapters, rank, device })
     }
 
-    /// Replaces the adapters' weights with those saved in `path`.
-    pub fn load_adapters(&mut self, path: &Path) -> Result<(), LearnError> {
-        self.adapters.load(path).map_err(|e| LearnError::Weights { path: path.to_owned(), detail: e.to_string() })?;
+    /// Replaces the adapters' weights with safetensors `bytes` (read from
+    /// `path`, which names them in errors).
+    pub fn set_adapters(&mut self, bytes: &[u8], path: &Path) -> Result<(), LearnError> {
+        crate::model::set_vars(&self.adapters, bytes, &self.device, path)?;
         self.bert.forget_merged();
         Ok(())
     }

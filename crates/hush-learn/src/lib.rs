@@ -16,9 +16,14 @@ pub mod model;
 pub use data::{CharSpan, DataError, Example, Format, Prediction, TaggedSlot};
 pub use encoder::Encoder;
 pub use eval::{score, Scores};
-pub use model::{Labels, LearnedModel, Progress, TrainParams, TrainReport};
+pub use model::{Labels, LearnedModel, Progress, Saved, TrainParams, TrainReport};
 
 use std::path::PathBuf;
+
+/// The class a model learns from sentences that mean none of its intents
+/// (rows with `"intent": null`): a prediction of it is a rejection, not an
+/// intent.
+pub const OUT_OF_DOMAIN: &str = "out_of_domain";
 
 /// The calibrated confidence the learned model needs to answer in the
 /// engine (see `hush::Understanding`). On the held-out 20 % of SLURP

@@ -117,7 +117,7 @@ impl LearnedModel {
     pub fn new(encoder_dir: &Path, labels: Labels, rank: usize, seed: u64) -> Result<Self, LearnError> {
         let encoder = Encoder::load(encoder_dir, rank)?;
         encoder.bert.reseed(seed);
-        let mut model = Self::with_heads(encoder, labels, None)?;
+        let mut model = Self::with_heads(encoder, labels)?;
         model.encoder_id = encoder_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // candle's CPU initialiser cannot be seeded: draw the start weights
         // (PyTorch's Linear default range; adapters' B stays zero) from our
@@ -139,15 +139,12 @@ impl LearnedModel {
         Ok(model)
     }
 
-    fn with_heads(encoder: Encoder, labels: Labels, weights: Option<&Path>) -> Result<Self, LearnError> {
-        let mut heads = VarMap::new();
+    fn with_heads(encoder: Encoder, labels: Labels) -> Result<Self, LearnError> {
+        let heads = VarMap::new();
         let vb = VarBuilder::from_varmap(&heads, DType::F32, &encoder.device);
         let h = encoder.bert.config().hidden_size;
         let intent_head = linear(h, labels.intents.len(), vb.pp("intent"))?;
         let tag_head = linear(h, labels.tags.len(), vb.pp("tags"))?;
-        if let Some(w) = weights {
-            heads.load(w).map_err(|e| LearnError::Weights { path: w.to_owned(), detail: e.to_string() })?;
-        }
         Ok(LearnedModel { encoder, encoder_id: String::new(), heads, intent_head, tag_head, labels })
     }
 
@@ -413,17 +410,63 @@ impl LearnedModel {
     /// Loads a folder written by [`LearnedModel::save`]; `encoder_dir`
     /// maps the encoder's model id to its folder (e.g. the model cache's).
     pub fn load(dir: &Path, encoder_dir: impl FnOnce(&str) -> PathBuf) -> Result<Self, LearnError> {
-        let path = dir.join("model.json");
-        let text = std::fs::read_to_string(&path).map_err(|source| LearnError::Io { path: path.clone(), source })?;
-        let meta: Meta = serde_json::from_str(&text).map_err(|e| LearnError::Config { path, detail: e.to_string() })?;
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read(&path).map_err(|source| LearnError::Io { path, source })
+        };
+        let meta = read("model.json")?;
+        let adapters = if dir.join("adapters.safetensors").exists() { read("adapters.safetensors")? } else { Vec::new() };
+        Self::from_parts(&Saved { dir, meta: &meta, adapters: &adapters, heads: &read("heads.safetensors")? }, encoder_dir)
+    }
+
+    /// A model from the three files [`LearnedModel::save`] writes, already
+    /// in memory (a model compiled into a program); `saved.dir` only
+    /// names them in errors.
+    pub fn from_parts(saved: &Saved, encoder_dir: impl FnOnce(&str) -> PathBuf) -> Result<Self, LearnError> {
+        let meta: Meta =
+            serde_json::from_slice(saved.meta).map_err(|e| LearnError::Config { path: saved.dir.join("model.json"), detail: e.to_string() })?;
         let mut encoder = Encoder::load(&encoder_dir(&meta.encoder), meta.rank)?;
         if meta.rank > 0 {
-            encoder.load_adapters(&dir.join("adapters.safetensors"))?;
+            encoder.set_adapters(saved.adapters, &saved.dir.join("adapters.safetensors"))?;
         }
-        let mut model = Self::with_heads(encoder, meta.labels, Some(&dir.join("heads.safetensors")))?;
-        model.encoder_id = meta.encoder;
-        Ok(model)
+        let model = Self::with_heads(encoder, meta.labels)?;
+        set_vars(&model.heads, saved.heads, &model.encoder.device, &saved.dir.join("heads.safetensors"))?;
+        Ok(LearnedModel { encoder_id: meta.encoder, ..model })
     }
+}
+
+/// A saved model's files, in memory.
+pub struct Saved<'a> {
+    /// Where they came from (for errors).
+    pub dir: &'a Path,
+    /// `model.json`.
+    pub meta: &'a [u8],
+    /// `adapters.safetensors` (empty for a model of rank 0).
+    pub adapters: &'a [u8],
+    /// `heads.safetensors`.
+    pub heads: &'a [u8],
+}
+
+/// Sets every variable of `vars` from safetensors `bytes`: each must be
+/// there with its shape, and nothing else may be (a file of another
+/// model's labels or rank is refused, not half-loaded).
+pub(crate) fn set_vars(vars: &VarMap, bytes: &[u8], device: &candle_core::Device, path: &Path) -> Result<(), LearnError> {
+    let bad = |detail: String| LearnError::Weights { path: path.to_owned(), detail };
+    let tensors = candle_core::safetensors::load_buffer(bytes, device).map_err(|e| bad(e.to_string()))?;
+    let data = vars.data().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(extra) = tensors.keys().find(|k| !data.contains_key(*k)) {
+        return Err(bad(format!("unexpected tensor {extra}")));
+    }
+    for (name, var) in data.iter() {
+        let t = tensors.get(name).ok_or_else(|| bad(format!("no tensor {name}")))?;
+        if t.shape() != var.shape() {
+            return Err(bad(format!("{name} is {:?}, the model needs {:?}", t.shape(), var.shape())));
+        }
+    }
+    for (name, var) in data.iter() {
+        var.set(&tensors[name].to_dtype(var.dtype())?)?;
+    }
+    Ok(())
 }
 
 /// A rayon pool of one thread, for reading one utterance.
@@ -454,4 +497,39 @@ fn batches_by_length(train: &[Example], size: usize, rng: &mut rand::rngs::StdRn
     let mut batches: Vec<Vec<usize>> = order.chunks(size).map(<[usize]>::to_vec).collect();
     batches.shuffle(rng);
     batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn saved(tensors: &[(&str, Tensor)]) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.safetensors");
+        candle_core::safetensors::save(&tensors.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(), &path).unwrap();
+        std::fs::read(path).unwrap()
+    }
+
+    #[test]
+    fn weights_of_another_shape_or_name_are_refused_whole() {
+        let dev = candle_core::Device::Cpu;
+        let vars = VarMap::new();
+        let vb = VarBuilder::from_varmap(&vars, DType::F32, &dev);
+        let _ = linear(4, 3, vb.pp("intent")).unwrap();
+        let path = Path::new("heads.safetensors");
+        let w = |r, c| Tensor::ones((r, c), DType::F32, &dev).unwrap();
+        let b = |n| Tensor::ones(n, DType::F32, &dev).unwrap();
+        let fits = saved(&[("intent.weight", w(3, 4)), ("intent.bias", b(3))]);
+        set_vars(&vars, &fits, &dev, path).unwrap();
+        let cases = [
+            (saved(&[("intent.weight", w(5, 4)), ("intent.bias", b(3))]), "the model needs"),
+            (saved(&[("intent.weight", w(3, 4))]), "no tensor intent.bias"),
+            (saved(&[("intent.weight", w(3, 4)), ("intent.bias", b(3)), ("tags.bias", b(2))]), "unexpected tensor tags.bias"),
+            (b"not safetensors".to_vec(), ""),
+        ];
+        for (bytes, want) in cases {
+            let e = set_vars(&vars, &bytes, &dev, path).unwrap_err().to_string();
+            assert!(e.starts_with("heads.safetensors") && e.contains(want), "{e}");
+        }
+    }
 }

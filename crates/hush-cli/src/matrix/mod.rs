@@ -494,12 +494,12 @@ pub(crate) struct Readers {
 
 impl Readers {
     fn load(a: &MatrixArgs) -> Result<Readers> {
-        let templates = a.intents.understanding()?;
+        let templates = a.intents.templates()?;
         let template_intents = templates.matcher().intents().intents.iter().map(|i| i.name.clone()).collect();
         let fused = match (&a.learned, a.nlu.iter().any(|m| *m != NluMode::Templates)) {
             (Some(dir), true) => {
                 let model = hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
-                Some(a.intents.understanding()?.with_model(model, LEARNED_THRESHOLD))
+                Some(a.intents.templates()?.with_model(model, LEARNED_THRESHOLD))
             }
             _ => None,
         };
@@ -540,19 +540,7 @@ impl Readers {
         match (mode, &self.fused) {
             (NluMode::Templates, _) => from_reading(self.templates.read(text)),
             (NluMode::Fused, Some(u)) => from_reading(u.read(text)),
-            (NluMode::Learned, Some(u)) => {
-                let Some(model) = u.model() else { return Frame::default() };
-                match model.predict(&[text]) {
-                    Ok(mut p) => p.pop().filter(|p| p.confidence >= LEARNED_THRESHOLD).map_or_else(Frame::default, |p| Frame {
-                        intent: Some(p.intent),
-                        slots: p.slots.iter().map(|s| (s.slot.clone(), words(&s.text))).collect(),
-                    }),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "the learned model failed");
-                        Frame::default()
-                    }
-                }
-            }
+            (NluMode::Learned, Some(u)) => from_reading(u.read_learned(text)),
             (_, None) => Frame::default(),
         }
     }

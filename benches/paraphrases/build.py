@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Builds the paraphrase set of the built-in intents (issue 26); see
+README.md beside it for the parts, the halves and what is trained on.
+
+Output rows (hush format): text, intent (null = out of domain), slots
+[{slot, text, start, end}] (no start/end for an implied value) or null
+(not labelled), part, half, source.
+
+    python3 benches/paraphrases/build.py --out target/bench/paraphrases
+"""
+import argparse
+import json
+import random
+import re
+import zlib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parent.parent.parent / "shared" / "data"
+
+# SLURP intents that mean a built-in intent (as hush_eval::nlu::SLURP_TO_BUILTIN).
+SLURP_TO_BUILTIN = {
+    "transport_taxi": "order_ride",
+    "takeaway_order": "order_food",
+    "play_music": "play_media",
+    "play_radio": "play_media",
+    "play_podcasts": "play_media",
+    "play_audiobook": "play_media",
+    "audio_volume_up": "adjust_volume",
+    "audio_volume_down": "adjust_volume",
+    "audio_volume_mute": "adjust_volume",
+}
+# SLURP scenarios with nothing built in (their sentences are out of domain).
+SLURP_OUT = {"alarm", "calendar", "cooking", "datetime", "email", "general", "iot", "lists", "news", "qa", "recommendation", "social", "weather"}
+SNIPS_TO_BUILTIN = {"PlayMusic": "play_media"}
+# SNIPS intents hush does not serve; BookRestaurant and AddToPlaylist are
+# near-misses of order_food and play_media.
+SNIPS_OUT = {"GetWeather", "BookRestaurant", "RateBook", "SearchCreativeWork", "SearchScreeningEvent", "AddToPlaylist"}
+
+# Their entity types that are our slots, for the training rows (words of
+# other types are tagged as no slot).
+SLURP_SLOTS = {
+    "artist_name": "artist", "music_genre": "media", "song_name": "media", "radio_name": "media",
+    "audiobook_name": "media", "podcast_name": "media", "playlist_name": "media", "media_type": "media_type",
+    "place_name": "destination", "time": "time", "date": "date", "food_type": "dish", "business_name": "restaurant",
+}
+SNIPS_SLOTS = {"artist": "artist", "track": "media", "album": "media", "playlist": "media", "genre": "media", "music_item": "media_type"}
+
+FILLERS = ["um", "uh", "er", "so", "okay"]
+DROPPABLE = {"the", "a", "my", "to", "please", "can", "you", "me", "for", "some", "of"}
+SOUND_ALIKES = {
+    "to": "two", "for": "four", "the": "a", "right": "write", "hear": "here", "there": "their",
+    "your": "you're", "know": "no", "way": "weigh", "by": "buy", "i": "eye", "want": "wont",
+    "some": "sum", "in": "inn", "be": "bee", "our": "are", "too": "to", "it": "at", "and": "an",
+    "call": "cool", "text": "test", "pay": "play", "send": "sent", "bill": "build",
+}
+CONTRACTIONS = {
+    "what's": "what is", "i'm": "i am", "don't": "do not", "it's": "it is", "where's": "where is",
+    "i'd": "i would", "can't": "cannot", "i'll": "i will", "let's": "let us", "isn't": "is not",
+    "want to": "wanna", "going to": "gonna", "let me": "lemme",
+}
+
+
+def parse_written(path):
+    rows = []
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        intent, sep, marked = line.partition("|")
+        if not sep:
+            raise SystemExit(f"{path}:{n}: expected `intent | sentence`")
+        intent, marked = intent.strip(), marked.strip()
+        rows.append((None if intent == "none" else intent, marked, n))
+    return rows
+
+
+def unmark(marked):
+    """`pay {amount:ten dollars} now` -> text and [(slot, start, end)];
+    `{slot=value}` (a value the words imply, "it's too loud" means down)
+    -> (slot, value, None)."""
+    implied = [(m.group(1), m.group(2), None) for m in re.finditer(r"\{(\w+)=([^}]+)\}", marked)]
+    marked = re.sub(r" *\{\w+=[^}]+\}", "", marked)
+    text, slots, pos = "", [], 0
+    for m in re.finditer(r"\{(\w+):([^}]+)\}", marked):
+        text += marked[pos:m.start()]
+        slots.append((m.group(1), len(text), len(text) + len(m.group(2))))
+        text += m.group(2)
+        pos = m.end()
+    text += marked[pos:]
+    return text, slots + implied
+
+
+def crc(text):
+    return zlib.crc32(text.encode())
+
+
+def slip(marked, seed):
+    """One ASR-style slip of a marked sentence, outside its slots."""
+    pieces = re.split(r"(\{\w+[:=][^}]+\})", marked)
+    # Words outside slots, as (piece index, word index).
+    words = [p.split(" ") if not p.startswith("{") else None for p in pieces]
+    free = [(i, j) for i, ws in enumerate(words) if ws is not None for j, w in enumerate(ws) if w]
+    rng = random.Random(seed)
+    ops = ["filler", "drop", "alike", "contract"]
+    rng.shuffle(ops)
+    for op in ops:
+        if op == "filler":
+            i, j = free[0] if free and rng.random() < 0.5 else (None, None)
+            out = list(pieces)
+            if i is None:
+                out.insert(0, rng.choice(FILLERS) + " ")
+            else:
+                ws = list(words[i])
+                ws.insert(j + 1, rng.choice(FILLERS))
+                out[i] = " ".join(ws)
+            return "".join(out), "filler"
+        if op == "drop":
+            cands = [(i, j) for i, j in free if words[i][j] in DROPPABLE]
+            if cands and len(free) > 2:
+                i, j = rng.choice(cands)
+                ws = list(words[i])
+                del ws[j]
+                out = list(pieces)
+                out[i] = " ".join(ws)
+                return re.sub(r"  +", " ", "".join(out)).strip(), "drop"
+        if op == "alike":
+            cands = [(i, j) for i, j in free if words[i][j] in SOUND_ALIKES]
+            if cands:
+                i, j = rng.choice(cands)
+                ws = list(words[i])
+                ws[j] = SOUND_ALIKES[ws[j]]
+                out = list(pieces)
+                out[i] = " ".join(ws)
+                return "".join(out), "alike"
+        if op == "contract":
+            for i, p in enumerate(pieces):
+                if words[i] is None:
+                    continue
+                for a, b in list(CONTRACTIONS.items()) + [(b, a) for a, b in CONTRACTIONS.items()]:
+                    if re.search(rf"(^| ){re.escape(a)}( |$)", p):
+                        out = list(pieces)
+                        out[i] = re.sub(rf"(^| ){re.escape(a)}( |$)", rf"\g<1>{b}\g<2>", p, count=1)
+                        return "".join(out), "contract"
+    return None, None
+
+
+def row(text, intent, slots, part, half, source=None):
+    r = {"text": text, "intent": intent, "part": part, "half": half}
+    if slots is not None:
+        r["slots"] = [{"slot": s, "text": text[a:b], "start": a, "end": b} if b is not None else {"slot": s, "text": a} for s, a, b in slots]
+    else:
+        r["slots"] = None
+    if source:
+        r["source"] = source
+    return r
+
+
+def written_rows(path):
+    out = []
+    for intent, marked, n in parse_written(path):
+        text, slots = unmark(marked)
+        half = half_of(text)
+        out.append(row(text, intent, slots, "written", half, f"written.txt:{n}"))
+        slipped, kind = slip(marked, crc(text))
+        if slipped:
+            t, s = unmark(slipped)
+            out.append(row(t, intent, s, f"slip:{kind}", half, f"written.txt:{n}"))
+    return out
+
+
+def half_of(text):
+    return "held" if crc(text) % 2 else "tune"
+
+
+def shared_rows(seed):
+    """(eval rows, training rows) from ../shared/data. Training rows come
+    from the tune half only and are never scored: out-of-domain sentences
+    (the model's out-of-domain class) and in-domain ones with their
+    entities as our slots."""
+    rng = random.Random(seed)
+    out, train = [], []
+    slurp = SHARED / "slurp" / "devel.jsonl"
+    if slurp.is_file():
+        rows = [json.loads(l) for l in slurp.read_text().splitlines() if l.strip()]
+        outside = [r for r in rows if r["scenario"] in SLURP_OUT]
+        rng.shuffle(outside)
+        for r in rows:
+            if r["intent"] not in SLURP_TO_BUILTIN:
+                continue
+            intent, half = SLURP_TO_BUILTIN[r["intent"]], half_of(r["text"])
+            if half == "held":
+                out.append(row(r["text"], intent, None, "slurp", half, f"slurp:{r['id']}"))
+            else:
+                slots = [(SLURP_SLOTS[e["type"]], e["start_char"], e["end_char"]) for e in r["entities"] if e["type"] in SLURP_SLOTS]
+                train.append(row(r["text"], intent, slots, "slurp", half, f"slurp:{r['id']}"))
+        for k, r in enumerate(outside):
+            if k < 240:
+                out.append(row(r["text"], None, None, "slurp", half_of(r["text"]), f"slurp:{r['id']}"))
+            elif half_of(r["text"]) == "tune":
+                train.append(row(r["text"], None, [], "slurp", "tune", f"slurp:{r['id']}"))
+    snips = SHARED / "snips" / "train.jsonl"
+    if snips.is_file():
+        rows = [json.loads(l) for l in snips.read_text().splitlines() if l.strip()]
+        rng.shuffle(rows)
+        taken = {}
+        for r in rows:
+            intent = r["intent"]
+            if intent not in SNIPS_TO_BUILTIN and intent not in SNIPS_OUT:
+                continue
+            k = taken.get(intent, 0)
+            taken[intent] = k + 1
+            text = r["text"].lower()
+            cap = 60 if intent in SNIPS_TO_BUILTIN else 20
+            if k < cap:
+                out.append(row(text, SNIPS_TO_BUILTIN.get(intent), None, "snips", half_of(text), f"snips:{intent}"))
+            elif k < cap + 80 and half_of(text) == "tune":
+                slots = [(SNIPS_SLOTS[e["slot"]], e["start_char"], e["end_char"]) for e in r["slots"] if e["slot"] in SNIPS_SLOTS]
+                train.append(row(text, SNIPS_TO_BUILTIN.get(intent), slots, "snips", "tune", f"snips:{intent}"))
+    return out, train
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--seed", type=int, default=26)
+    a = ap.parse_args()
+    a.out.mkdir(parents=True, exist_ok=True)
+    written = written_rows(HERE / "written.txt")
+    shared, shared_train = shared_rows(a.seed)
+    every = written + shared
+    for half in ["tune", "held"]:
+        with open(a.out / f"{half}.jsonl", "w") as f:
+            for r in every:
+                if r["half"] == half:
+                    f.write(json.dumps(r) + "\n")
+    # What the default learned model trains on: the tune half of our own
+    # sentences (slots with spans only), and out-of-domain sentences of
+    # ../shared's tune half.
+    with open(a.out / "train.jsonl", "w") as f:
+        for r in [r for r in written if r["half"] == "tune"] + shared_train:
+            spanned = dict(r, slots=[x for x in r["slots"] if "start" in x])
+            f.write(json.dumps(spanned) + "\n")
+    print("train:", len([r for r in written if r["half"] == "tune"]), "written and slips,", len(shared_train), "from ../shared")
+    counts = {}
+    for r in every:
+        k = (r["half"], r["part"].split(":")[0], "in" if r["intent"] else "out")
+        counts[k] = counts.get(k, 0) + 1
+    for k in sorted(counts):
+        print(" ".join(k), counts[k])
+    if not shared:
+        print(f"note: {SHARED} is not here; the set has the written sentences and their slips only")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+//! The built-in domains understand paraphrases out of the box: the engine
+//! reads them with the learned model shipped in `intents/learned` (needs
+//! the encoder: `make models-minilm`), scored here on the held-out half of
+//! `benches/paraphrases/written.txt` (sentences whose CRC-32 is odd, as
+//! `benches/paraphrases/build.py` splits them).
+
+use hush::parts::ReadBy;
+use hush::{Engine, Value};
+
+const WRITTEN: &str = include_str!("../benches/paraphrases/written.txt");
+
+/// (gold intent or None for out of domain, sentence) of the held-out half.
+fn held_out() -> Vec<(Option<&'static str>, String)> {
+    let mut out = Vec::new();
+    for line in WRITTEN.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let (intent, marked) = line.split_once('|').expect("intent | sentence");
+        // `{slot:words}` is said; `{slot=value}` is only implied.
+        let mut text = String::new();
+        let mut rest = marked.trim();
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let close = open + rest[open..].find('}').expect("a closed slot");
+            if let Some((_, words)) = rest[open + 1..close].split_once(':') {
+                text.push_str(words);
+            }
+            rest = &rest[close + 1..];
+        }
+        text.push_str(rest);
+        let text = text.trim().to_owned();
+        if crc32fast::hash(text.as_bytes()) % 2 == 1 {
+            let intent = intent.trim();
+            out.push(((intent != "none").then_some(intent), text));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_default_engine_understands_paraphrases_and_rejects_near_misses() {
+    let e = Engine::builder().build().unwrap();
+    let held = held_out();
+    let (mut right, mut inside, mut accepted, mut outside, mut misses) = (0, 0, 0, 0, Vec::new());
+    for (gold, text) in &held {
+        let t = e.session().process_text(text).await.unwrap();
+        match gold {
+            Some(g) => {
+                inside += 1;
+                right += usize::from(t.intent.as_deref() == Some(*g));
+            }
+            None => {
+                outside += 1;
+                accepted += usize::from(t.intent.is_some());
+            }
+        }
+        if t.intent.as_deref() != *gold {
+            misses.push(format!("{text:?}: {gold:?} read {:?}", t.intent));
+        }
+    }
+    let accuracy = right as f64 / inside as f64;
+    let false_accepts = accepted as f64 / outside as f64;
+    println!("measured: held-out written paraphrases: intent accuracy {:.2} % of {inside}, false accepts {:.2} % of {outside}", accuracy * 100.0, false_accepts * 100.0);
+    assert!(inside > 100 && outside > 30, "the held-out half has {inside} + {outside} sentences");
+    assert!(accuracy >= 0.85, "{misses:#?}");
+    assert!(false_accepts <= 0.10, "{misses:#?}");
+    // The templates alone understand far fewer of them.
+    let templates = Engine::builder().builtin_model(false).build().unwrap();
+    let mut by_templates = 0;
+    for (gold, text) in held.iter().filter(|(g, _)| g.is_some()) {
+        by_templates += usize::from(templates.session().process_text(text).await.unwrap().intent.as_deref() == *gold);
+    }
+    assert!(by_templates + inside / 10 < right, "templates {by_templates}, fused {right} of {inside}");
+}
+
+#[tokio::test]
+async fn a_payment_the_model_understood_still_asks_first() {
+    let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
+    let t = e.process_text("wire twenty bucks to sarah for lunch").await.unwrap();
+    assert_eq!((t.intent.as_deref(), t.source), (Some("transfer_money"), Some(ReadBy::Learned)), "{t:?}");
+    assert!(t.prompt.is_some() && t.outcome.is_none(), "money moves only after a yes: {t:?}");
+    let amount = t.slots.iter().find(|s| s.name == "amount").map(|s| &s.value);
+    assert!(matches!(amount, Some(Value::Money(m)) if m.minor == 2000), "{:?}", t.slots);
+    // A question back is not a yes, and no new request either.
+    let t = e.process_text("what was the amount").await.unwrap();
+    assert!(t.outcome.is_none() && t.prompt.is_some(), "{t:?}");
+    let t = e.process_text("no").await.unwrap();
+    assert_eq!(t.outcome.map(|o| o.status), Some(hush::Status::Aborted));
+}
+
+#[test]
+fn the_shipped_model_knows_exactly_the_built_in_intents() {
+    let model = hush::parts::builtin_learned().unwrap().expect("the encoder is installed (make models-minilm)");
+    let mut want: Vec<String> = hush::parts::IntentSet::builtin().unwrap().intents.iter().map(|i| i.name.clone()).collect();
+    want.push(hush::parts::learn::OUT_OF_DOMAIN.to_owned());
+    want.sort();
+    assert_eq!(model.labels.intents, want, "retrain it: make intents-model");
+}
