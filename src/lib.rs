@@ -55,7 +55,7 @@ pub use turn::Turn;
 /// builder's finer settings take. Tools (the `hush` CLI, benchmarks) use
 /// them; an app that only builds an engine does not need them.
 pub mod parts {
-    pub use crate::builder::{builtin_learned, load_learned, model_paths};
+    pub use crate::builder::{builtin_learned, load_learned, model_paths, BUILTIN_THRESHOLD};
     pub use crate::recognize::{GrammarParams, Heard, HeardBy, Hearing, PROMPT_CHARS};
     pub use crate::turn::TurnTimings;
     pub use crate::understand::{ReadBy, Understanding, Understood};

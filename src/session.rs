@@ -123,11 +123,8 @@ impl Session {
         // learned model guesses a new request in what is a question or a
         // hedge ("what was the amount?"), and a new request drops the
         // pending one.
-        let reading = if self.dialogue.lock().awaiting_confirmation() {
-            sh.understanding.read_templates(&transcript)
-        } else {
-            sh.understanding.read(&transcript)
-        };
+        let reading =
+            if self.dialogue.lock().awaiting_confirmation() { sh.understanding.read_templates(&transcript) } else { sh.understanding.read(&transcript) };
         let source = reading.as_ref().map(|r| r.source);
         let parsed = reading.map(|r| r.intent);
         let routes = sh.routes();

@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use hush::parts::{ReadBy, Understanding, LEARNED_THRESHOLD};
 use hush_eval::nlu::{evaluate, read_labeled, SLURP_TO_BUILTIN};
 use hush_nlu::{IntentSet, MatchParams, Matcher};
+use serde::{Deserialize, Serialize};
 
 #[derive(Args, Clone)]
 pub struct IntentArgs {
@@ -46,7 +47,7 @@ impl IntentArgs {
             return Ok(u);
         }
         Ok(match hush::parts::builtin_learned()? {
-            Some(model) => u.with_model(model, LEARNED_THRESHOLD),
+            Some(model) => u.with_model(model, hush::parts::BUILTIN_THRESHOLD),
             None => u,
         })
     }
@@ -129,11 +130,12 @@ pub struct NluBenchArgs {
     /// slot exactness and false accepts, by intent and by part. learned
     /// and fused read with --learned DIR.
     #[arg(long, value_delimiter = ',')]
-    modes: Vec<crate::matrix::NluMode>,
+    modes: Vec<NluMode>,
     /// With --modes: the calibrated confidence the learned model needs to
-    /// answer (or to call a sentence out of domain).
-    #[arg(long, default_value_t = LEARNED_THRESHOLD)]
-    learned_threshold: f32,
+    /// answer (or to call a sentence out of domain); default 0.5 for
+    /// --learned DIR, 0.7 for the built-in domains' model (as the engine).
+    #[arg(long)]
+    learned_threshold: Option<f32>,
     /// Print this many misparsed sentences.
     #[arg(long, default_value_t = 0)]
     show_misses: usize,
@@ -424,20 +426,20 @@ pub fn bench(a: &NluBenchArgs) -> Result<()> {
 
 /// `hush bench nlu --modes ...`: each reader on a paraphrase set.
 fn bench_readers(a: &NluBenchArgs) -> Result<()> {
-    use crate::matrix::NluMode;
     use hush_eval::frames::{ratio, read_sentences, score, FrameReport};
     let text = std::fs::read_to_string(&a.data).with_context(|| format!("reading {}", a.data.display()))?;
     let data = read_sentences(&text).map_err(|e| anyhow::anyhow!("{}: {e}", a.data.display()))?;
     anyhow::ensure!(!data.is_empty(), "{}: no sentences", a.data.display());
     let templates = a.intents.templates()?;
     let needs_model = a.modes.iter().any(|m| *m != NluMode::Templates);
-    anyhow::ensure!((0.0..=1.0).contains(&a.learned_threshold), "--learned-threshold must be within 0..1");
+    let threshold = a.learned_threshold.unwrap_or(if a.learned.is_some() { LEARNED_THRESHOLD } else { hush::parts::BUILTIN_THRESHOLD });
+    anyhow::ensure!((0.0..=1.0).contains(&threshold), "--learned-threshold must be within 0..1");
     let model = match &a.learned {
         Some(dir) if needs_model => Some(hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?.into()),
         None if needs_model && a.intents.builtin() => hush::parts::builtin_learned()?,
         _ => None,
     };
-    let fused = model.map(|m| a.intents.templates().map(|u| u.with_model(m, a.learned_threshold))).transpose()?;
+    let fused = model.map(|m| a.intents.templates().map(|u| u.with_model(m, threshold))).transpose()?;
     anyhow::ensure!(
         !needs_model || fused.is_some(),
         "the learned and fused modes need a learned model: --learned DIR (from `hush train`), or the built-in domains' (needs `hush models import minilm`)"
@@ -527,4 +529,16 @@ fn bench_readers(a: &NluBenchArgs) -> Result<()> {
         std::fs::write(path, serde_json::to_string_pretty(&v)?).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
+}
+
+/// Who turns a transcript into an intent.
+#[derive(ValueEnum, Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NluMode {
+    /// The intent files' templates alone.
+    Templates,
+    /// The learned model alone, above its calibrated threshold.
+    Learned,
+    /// The engine's fusion of both (`hush::parts::Understanding`).
+    Fused,
 }

@@ -111,6 +111,7 @@ impl FrameReport {
     }
 }
 
+/// a / b, 0 when b is 0.
 pub fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0

@@ -2,6 +2,7 @@
 //! intents it knows, how often it rejects what it does not know, how well
 //! its confidence is calibrated, and how fast it parses.
 
+use crate::frames::ratio;
 use hush_nlu::{Evidence, Matcher};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -118,14 +119,6 @@ fn reliability(items: &[&Item]) -> Vec<Bin> {
 fn expected_calibration_error(bins: &[Bin]) -> f64 {
     let n: usize = bins.iter().map(|b| b.count).sum();
     bins.iter().map(|b| b.count as f64 * (b.mean_confidence as f64 - b.accuracy as f64).abs()).sum::<f64>() / n.max(1) as f64
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
 }
 
 /// Parses every sentence and scores the answers.

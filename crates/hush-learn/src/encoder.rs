@@ -47,7 +47,7 @@ impl Encoder {
     /// Replaces the adapters' weights with safetensors `bytes` (read from
     /// `path`, which names them in errors).
     pub fn set_adapters(&mut self, bytes: &[u8], path: &Path) -> Result<(), LearnError> {
-        crate::model::set_vars(&self.adapters, bytes, &self.device, path)?;
+        set_vars(&self.adapters, bytes, &self.device, path)?;
         self.bert.forget_merged();
         Ok(())
     }
@@ -79,4 +79,26 @@ impl Encoder {
         let pooled = mean_pool(&self.bert.forward(&ids, &mask, false)?, &mask)?;
         Ok(pooled.broadcast_div(&pooled.sqr()?.sum_keepdim(1)?.sqrt()?)?)
     }
+}
+
+/// Sets every variable of `vars` from safetensors `bytes`: each must be
+/// there with its shape, and nothing else may be (a file of another
+/// model's labels or rank is refused, not half-loaded).
+pub(crate) fn set_vars(vars: &VarMap, bytes: &[u8], device: &candle_core::Device, path: &Path) -> Result<(), LearnError> {
+    let bad = |detail: String| LearnError::Weights { path: path.to_owned(), detail };
+    let tensors = candle_core::safetensors::load_buffer(bytes, device).map_err(|e| bad(e.to_string()))?;
+    let data = vars.data().lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(extra) = tensors.keys().find(|k| !data.contains_key(*k)) {
+        return Err(bad(format!("unexpected tensor {extra}")));
+    }
+    for (name, var) in data.iter() {
+        let t = tensors.get(name).ok_or_else(|| bad(format!("no tensor {name}")))?;
+        if t.shape() != var.shape() {
+            return Err(bad(format!("{name} is {:?}, the model needs {:?}", t.shape(), var.shape())));
+        }
+    }
+    for (name, var) in data.iter() {
+        var.set(&tensors[name].to_dtype(var.dtype())?)?;
+    }
+    Ok(())
 }

@@ -415,6 +415,8 @@ impl LearnedModel {
             std::fs::read(&path).map_err(|source| LearnError::Io { path, source })
         };
         let meta = read("model.json")?;
+        // A broken model.json is the error to report, before missing weights.
+        serde_json::from_slice::<Meta>(&meta).map_err(|e| LearnError::Config { path: dir.join("model.json"), detail: e.to_string() })?;
         let adapters = if dir.join("adapters.safetensors").exists() { read("adapters.safetensors")? } else { Vec::new() };
         Self::from_parts(&Saved { dir, meta: &meta, adapters: &adapters, heads: &read("heads.safetensors")? }, encoder_dir)
     }
@@ -423,14 +425,13 @@ impl LearnedModel {
     /// in memory (a model compiled into a program); `saved.dir` only
     /// names them in errors.
     pub fn from_parts(saved: &Saved, encoder_dir: impl FnOnce(&str) -> PathBuf) -> Result<Self, LearnError> {
-        let meta: Meta =
-            serde_json::from_slice(saved.meta).map_err(|e| LearnError::Config { path: saved.dir.join("model.json"), detail: e.to_string() })?;
+        let meta: Meta = serde_json::from_slice(saved.meta).map_err(|e| LearnError::Config { path: saved.dir.join("model.json"), detail: e.to_string() })?;
         let mut encoder = Encoder::load(&encoder_dir(&meta.encoder), meta.rank)?;
         if meta.rank > 0 {
             encoder.set_adapters(saved.adapters, &saved.dir.join("adapters.safetensors"))?;
         }
         let model = Self::with_heads(encoder, meta.labels)?;
-        set_vars(&model.heads, saved.heads, &model.encoder.device, &saved.dir.join("heads.safetensors"))?;
+        crate::encoder::set_vars(&model.heads, saved.heads, &model.encoder.device, &saved.dir.join("heads.safetensors"))?;
         Ok(LearnedModel { encoder_id: meta.encoder, ..model })
     }
 }
@@ -445,28 +446,6 @@ pub struct Saved<'a> {
     pub adapters: &'a [u8],
     /// `heads.safetensors`.
     pub heads: &'a [u8],
-}
-
-/// Sets every variable of `vars` from safetensors `bytes`: each must be
-/// there with its shape, and nothing else may be (a file of another
-/// model's labels or rank is refused, not half-loaded).
-pub(crate) fn set_vars(vars: &VarMap, bytes: &[u8], device: &candle_core::Device, path: &Path) -> Result<(), LearnError> {
-    let bad = |detail: String| LearnError::Weights { path: path.to_owned(), detail };
-    let tensors = candle_core::safetensors::load_buffer(bytes, device).map_err(|e| bad(e.to_string()))?;
-    let data = vars.data().lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(extra) = tensors.keys().find(|k| !data.contains_key(*k)) {
-        return Err(bad(format!("unexpected tensor {extra}")));
-    }
-    for (name, var) in data.iter() {
-        let t = tensors.get(name).ok_or_else(|| bad(format!("no tensor {name}")))?;
-        if t.shape() != var.shape() {
-            return Err(bad(format!("{name} is {:?}, the model needs {:?}", t.shape(), var.shape())));
-        }
-    }
-    for (name, var) in data.iter() {
-        var.set(&tensors[name].to_dtype(var.dtype())?)?;
-    }
-    Ok(())
 }
 
 /// A rayon pool of one thread, for reading one utterance.
@@ -502,6 +481,7 @@ fn batches_by_length(train: &[Example], size: usize, rng: &mut rand::rngs::StdRn
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::encoder::set_vars;
 
     fn saved(tensors: &[(&str, Tensor)]) -> Vec<u8> {
         let dir = tempfile::tempdir().unwrap();

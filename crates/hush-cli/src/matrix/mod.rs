@@ -19,6 +19,7 @@ use hush_learn::eval::Frame;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
+use crate::nlu::NluMode;
 use crate::ModelArgs;
 use hush_learn::Format;
 
@@ -100,18 +101,6 @@ pub struct MatrixArgs {
 pub enum OnOff {
     On,
     Off,
-}
-
-/// Who turns a transcript into an intent.
-#[derive(ValueEnum, Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NluMode {
-    /// The intent files' templates alone.
-    Templates,
-    /// The learned model alone, above its calibrated threshold.
-    Learned,
-    /// The engine's fusion of both (`hush::parts::Understanding`).
-    Fused,
 }
 
 /// One clip of the manifest.
