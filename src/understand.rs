@@ -63,8 +63,8 @@ impl Understanding {
     /// Adds a learned model that answers above `threshold`.
     pub fn with_model(mut self, model: impl Into<Arc<LearnedModel>>, threshold: f32) -> Understanding {
         let model = model.into();
-        // The first prediction sets up the one-thread pool and the
-        // kernels' buffers (~100 ms against ~13 ms after): paid here, not on
+        // The first prediction sets up the utterance thread pool and the
+        // kernels' buffers (~100 ms against ~10 ms after): paid here, not on
         // the first command. A failure shows again, logged, where it reads.
         let _ = model.predict(&["hello"]);
         self.learned = Some((model, threshold));
