@@ -63,8 +63,8 @@ impl Understanding {
     /// Adds a learned model that answers above `threshold`.
     pub fn with_model(mut self, model: impl Into<Arc<LearnedModel>>, threshold: f32) -> Understanding {
         let model = model.into();
-        // The first prediction sets up the utterance thread pool and the
-        // kernels' buffers (~100 ms against ~10 ms after): paid here, not on
+        // The first prediction sets up the one-thread pool and the
+        // kernels' buffers (~100 ms against ~12 ms after): paid here, not on
         // the first command. A failure shows again, logged, where it reads.
         let _ = model.predict(&["hello"]);
         self.learned = Some((model, threshold));
@@ -150,7 +150,11 @@ impl Understanding {
         // the same intent found: values the words imply ("it's too loud"
         // means down) and slots of a sentence close to a template.
         if spec.is_some() {
-            if let Some(t) = self.matcher.parse_nbest(text, 8).into_iter().find(|t| t.name == p.intent) {
+            // Only from a parse the matcher would accept: a weak one fills
+            // slots with stray words ("transfer money" → recipient
+            // "transfer").
+            let threshold = self.matcher.params().threshold;
+            if let Some(t) = self.matcher.parse_nbest(text, 8).into_iter().find(|t| t.name == p.intent && t.confidence >= threshold) {
                 for s in t.slots {
                     if slots.iter().all(|x| x.name != s.name) {
                         slots.push(s);

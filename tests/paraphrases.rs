@@ -90,6 +90,10 @@ async fn a_payment_the_model_understood_still_asks_first() {
     assert!(t.outcome.is_none() && t.prompt.is_some(), "{t:?}");
     let t = e.process_text("no").await.unwrap();
     assert_eq!(t.outcome.map(|o| o.status), Some(hush::Status::Aborted));
+    // A weak template parse lends no slots: "transfer" is not the recipient.
+    let t = e.process_text("transfer money").await.unwrap();
+    assert_eq!(t.intent.as_deref(), Some("transfer_money"), "{t:?}");
+    assert!(t.slots.iter().all(|s| s.name != "recipient") && t.prompt.is_some(), "{t:?}");
 }
 
 #[test]
