@@ -181,11 +181,22 @@ bench-spread: models
 test-orders: models models-base models-minilm
 	python3 benches/orders.py
 
-# hush and faster-whisper int8 on the same manifest, scored by the same code.
+# hush beside its peers on the same manifest, scored by the same code:
+# faster-whisper int8, and whisper.cpp (pywhispercpp's bundled build) on
+# hush's own tiny.en q8_0 weights written to ggml, full window and trimmed
+# like hush (capped at hush's 12 tokens per second). Each peer has a venv
+# of its own; OpenMP workers wait passively on this shared machine.
+WCPP_VENV ?= $(HOME)/.cache/hush/venv-wcpp
+WCPP_GGML := target/bench/ggml-$(MODEL)-q8_0.bin
 bench-compare: models
 	test -x $(FW_VENV)/bin/python || (python3 -m venv $(FW_VENV) && $(FW_VENV)/bin/pip install -q faster-whisper)
+	test -x $(WCPP_VENV)/bin/python || (python3 -m venv $(WCPP_VENV) && $(WCPP_VENV)/bin/pip install -q pywhispercpp==1.5.1)
 	$(FW_VENV)/bin/python benches/compare/faster_whisper.py --manifest $(DEV) --out target/bench/faster_whisper.json
-	$(HUSH) bench asr --manifest $(DEV) --compare $(MODEL)-$(QUANT) --external target/bench/faster_whisper.json --json target/bench/compare.json
+	$(HUSH) models export $(MODEL) --ggml $(WCPP_GGML) --type q8_0
+	OMP_WAIT_POLICY=PASSIVE $(WCPP_VENV)/bin/python benches/compare/whisper_cpp.py --manifest $(DEV) --ggml $(WCPP_GGML) --out target/bench/whisper_cpp.json
+	OMP_WAIT_POLICY=PASSIVE $(WCPP_VENV)/bin/python benches/compare/whisper_cpp.py --manifest $(DEV) --ggml $(WCPP_GGML) --trimmed --tokens-per-second 12 --out target/bench/whisper_cpp_trimmed.json
+	$(HUSH) bench asr --manifest $(DEV) --compare $(MODEL)-$(QUANT) --external target/bench/faster_whisper.json \
+		--external target/bench/whisper_cpp.json --external target/bench/whisper_cpp_trimmed.json --json target/bench/compare.json
 
 # Every fuzz target (fuzz/, cargo-fuzz on nightly) for FUZZ_SECONDS each,
 # seeded from the repo's fixtures; a crash, a hang (> 5 s) or 2 GB of

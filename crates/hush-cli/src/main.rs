@@ -133,6 +133,10 @@ enum ModelsCommand {
         /// Write a whisper.cpp ggml file here.
         #[arg(long, value_name = "FILE")]
         ggml: Option<PathBuf>,
+        /// Quantise the ggml file's matrices: q8_0 (the values hush's q8_0
+        /// model holds, for running the same weights in whisper.cpp).
+        #[arg(long = "type", value_name = "TYPE", requires = "ggml", value_parser = ["q8_0"])]
+        qtype: Option<String>,
     },
     /// Write a quantised GGUF copy of an imported model.
     Quantize {

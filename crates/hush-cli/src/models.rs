@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Result;
+use hush_models::foreign::GgmlWeights;
 use hush_models::{Cache, Manifest};
 
 use crate::ModelsCommand;
@@ -71,7 +72,7 @@ pub(crate) fn models(command: ModelsCommand) -> Result<()> {
                 t.elapsed().as_secs_f64()
             );
         }
-        ModelsCommand::Export { name, hf, ggml } => {
+        ModelsCommand::Export { name, hf, ggml, qtype } => {
             let dir = cache.resolve(&name).map(|f| f.config.parent().map(Path::to_path_buf).unwrap_or_default())?;
             anyhow::ensure!(Cache::split_id(&name).1.is_none(), "export the full-precision model ({}), not a quantised copy", Cache::split_id(&name).0);
             if let Some(out) = hf {
@@ -83,8 +84,9 @@ pub(crate) fn models(command: ModelsCommand) -> Result<()> {
                 // Whisper's 25 ms window at 16 kHz; whisper.cpp reads the filters from the file.
                 let (n_mel, n_fft) = (config["num_mel_bins"].as_u64().unwrap_or(80) as usize, 400);
                 let filters = hush_asr::mel::slaney_filterbank(n_mel, n_fft, hush_asr::SAMPLE_RATE as f64);
-                hush_models::foreign::write_ggml(&dir, &filters, n_fft / 2 + 1, &out)?;
-                println!("{name} → {} (whisper.cpp ggml)", out.display());
+                let weights = if qtype.is_some() { GgmlWeights::Q8_0 } else { GgmlWeights::AsStored };
+                hush_models::foreign::write_ggml(&dir, &filters, n_fft / 2 + 1, weights, &out)?;
+                println!("{name} → {} (whisper.cpp ggml{})", out.display(), qtype.map(|q| format!(", {q}")).unwrap_or_default());
             }
         }
         ModelsCommand::Quantize { name, qtype, force } => {

@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use candle_core::quantized::{GgmlDType, QTensor};
 use candle_core::{DType, Device, Tensor};
 use serde_json::{json, Value};
 
@@ -493,15 +494,33 @@ fn import_ggml(src: &Path, out: &Path, vocabulary: &[PathBuf]) -> Result<(), Mod
     copy(&donor.join("tokenizer.json"), &out.join("tokenizer.json"))
 }
 
+/// How the weight matrices of a ggml file are stored: as the model holds
+/// them (f16 or f32), or quantised to q8_0 as whisper.cpp's `quantize`
+/// would, so whisper.cpp can run the very weights hush's q8_0 model holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GgmlWeights {
+    AsStored,
+    Q8_0,
+}
+
 /// Writes `model` (a hush model folder) as a whisper.cpp ggml file, with
 /// `mel_filters` (`n_mel` rows of `n_fft` weights) as whisper.cpp expects
-/// them (hush-asr's front end holds them).
-pub fn write_ggml(model: &Path, mel_filters: &[f32], n_fft: usize, out: &Path) -> Result<(), ModelError> {
+/// them (hush-asr's front end holds them). Tensor types follow whisper.cpp's
+/// converter, which its loader checks: vectors, conv biases and positions
+/// f32; convolutions f16 unless the file is f32; matrices the file's type.
+pub fn write_ggml(model: &Path, mel_filters: &[f32], n_fft: usize, weights: GgmlWeights, out: &Path) -> Result<(), ModelError> {
     let config = read_json(&model.join("config.json"))?;
     let tokenizer = read_json(&model.join("tokenizer.json"))?;
     let tensors = candle_core::safetensors::load(model.join("model.safetensors"), &Device::Cpu)?;
     let bad = |detail: String| ModelError::Foreign { path: model.to_owned(), detail };
     let get = |k: &str| config[k].as_u64().map(|v| v as i32).ok_or_else(|| bad(format!("config.json has no {k}")));
+    let f32_file = tensors.get("model.decoder.embed_tokens.weight").is_some_and(|t| t.dtype() == DType::F32);
+    // ggml's file types: 0 all f32, 1 mostly f16, 7 mostly q8_0.
+    let ftype = match (weights, f32_file) {
+        (GgmlWeights::Q8_0, _) => 7,
+        (GgmlWeights::AsStored, true) => 0,
+        (GgmlWeights::AsStored, false) => 1,
+    };
     let mut b: Vec<u8> = Vec::new();
     let put = |b: &mut Vec<u8>, v: i32| b.extend(v.to_le_bytes());
     b.extend(GGML_MAGIC.to_le_bytes());
@@ -517,7 +536,7 @@ pub fn write_ggml(model: &Path, mel_filters: &[f32], n_fft: usize, out: &Path) -
         get("decoder_attention_heads")?,
         get("decoder_layers")?,
         get("num_mel_bins")?,
-        1,
+        ftype,
     ] {
         put(&mut b, v);
     }
@@ -540,12 +559,17 @@ pub fn write_ggml(model: &Path, mel_filters: &[f32], n_fft: usize, out: &Path) -
     for (hf, ggml) in names {
         let t = &tensors[hf];
         let mut dims: Vec<usize> = t.dims().to_vec();
-        if ggml.ends_with("conv1.bias") || ggml.ends_with("conv2.bias") {
+        let conv_bias = ggml.ends_with("conv1.bias") || ggml.ends_with("conv2.bias");
+        if conv_bias {
             dims.push(1);
         }
-        let (ty, raw): (i32, Vec<u8>) = match t.dtype() {
-            DType::F16 => (1, t.flatten_all()?.to_vec1::<half::f16>()?.iter().flat_map(|x| x.to_le_bytes()).collect()),
-            _ => (0, t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?.iter().flat_map(|x| x.to_le_bytes()).collect()),
+        // Tensor types: 0 f32, 1 f16, 8 q8_0.
+        let (ty, raw): (i32, Vec<u8>) = if ftype == 0 || t.rank() < 2 || conv_bias || ggml.ends_with("positional_embedding") {
+            (0, t.to_dtype(DType::F32)?.flatten_all()?.to_vec1::<f32>()?.iter().flat_map(|x| x.to_le_bytes()).collect())
+        } else if ftype == 7 && t.rank() == 2 {
+            (8, QTensor::quantize(&t.to_dtype(DType::F32)?, GgmlDType::Q8_0)?.data()?.into_owned())
+        } else {
+            (1, t.to_dtype(DType::F16)?.flatten_all()?.to_vec1::<half::f16>()?.iter().flat_map(|x| x.to_le_bytes()).collect())
         };
         put(&mut b, dims.len() as i32);
         put(&mut b, ggml.len() as i32);
@@ -622,5 +646,62 @@ mod tests {
         }
         let e = import(dir.path(), &out, &[]).unwrap_err().to_string();
         assert!(e.contains("neither model.safetensors"), "{e}");
+    }
+
+    /// A ggml file takes the types whisper.cpp's loader checks: f32
+    /// vectors and positions, f16 convolutions, matrices f16 or q8_0 (the
+    /// bytes candle's quantiser makes, so whisper.cpp runs hush's values).
+    #[test]
+    fn ggml_files_take_whisper_cpp_types() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = 32;
+        let config = json!({"vocab_size": 51864, "max_source_positions": 8, "d_model": d, "encoder_attention_heads": 2, "encoder_layers": 1,
+            "max_target_positions": 8, "decoder_attention_heads": 2, "decoder_layers": 1, "num_mel_bins": 2, "eos_token_id": 2});
+        std::fs::write(dir.path().join("config.json"), config.to_string()).unwrap();
+        std::fs::write(dir.path().join("tokenizer.json"), r#"{"model": {"vocab": {"a": 0, "b": 1}}}"#).unwrap();
+        let ramp = |shape: &[usize]| {
+            let n: usize = shape.iter().product();
+            Tensor::arange(0f32, n as f32, &Device::Cpu).unwrap().affine(0.01, -1.0).unwrap().reshape(shape).unwrap().to_dtype(DType::F16).unwrap()
+        };
+        let tensors: HashMap<String, Tensor> = [
+            ("model.decoder.embed_tokens.weight", ramp(&[4, d])),
+            ("model.decoder.embed_positions.weight", ramp(&[8, d])),
+            ("model.decoder.layers.0.fc1.bias", ramp(&[d])),
+            ("model.encoder.conv1.weight", ramp(&[d, 2, 3])),
+            ("model.encoder.conv1.bias", ramp(&[d])),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        candle_core::safetensors::save(&tensors, dir.path().join("model.safetensors")).unwrap();
+        let filters = vec![0.5f32; 2 * 3];
+        let write = |weights, name: &str| {
+            let out = dir.path().join(name);
+            write_ggml(dir.path(), &filters, 3, weights, &out).unwrap();
+            std::fs::read(out).unwrap()
+        };
+        let ftype = |b: &[u8]| i32::from_le_bytes(b[44..48].try_into().unwrap());
+
+        let f16 = write(GgmlWeights::AsStored, "f16.bin");
+        assert_eq!(ftype(&f16), 1);
+        let parsed = parse_ggml(&f16).unwrap().tensors;
+        let dtype = |k: &str| parsed[k].dtype();
+        assert_eq!(dtype("model.decoder.embed_tokens.weight"), DType::F16);
+        assert_eq!(dtype("model.encoder.conv1.weight"), DType::F16);
+        for k in ["model.decoder.embed_positions.weight", "model.decoder.layers.0.fc1.bias", "model.encoder.conv1.bias"] {
+            assert_eq!(dtype(k), DType::F32, "{k}");
+        }
+
+        let q8 = write(GgmlWeights::Q8_0, "q8.bin");
+        assert_eq!(ftype(&q8), 7);
+        let blocks = QTensor::quantize(&tensors["model.decoder.embed_tokens.weight"].to_dtype(DType::F32).unwrap(), GgmlDType::Q8_0).unwrap();
+        let blocks = blocks.data().unwrap();
+        let name = b"decoder.token_embedding.weight";
+        let at = q8.windows(name.len()).position(|w| w == name).expect("the matrix is there");
+        assert_eq!(i32::from_le_bytes(q8[at - 12..at - 8].try_into().unwrap()), 8, "stored as ggml type q8_0");
+        assert_eq!(&q8[at + name.len()..at + name.len() + blocks.len()], &blocks[..]);
+        // Only that matrix changed: 4 rows of 32 f16 became one 34-byte block each.
+        assert_eq!(f16.len() - q8.len(), 4 * d * 2 - blocks.len());
+        assert!(parse_ggml(&q8).err().is_some_and(|e| e.contains("quantised")));
     }
 }
