@@ -8,7 +8,7 @@ DEV := ../shared/data/audio-dev/manifest.jsonl
 SLURP := ../shared/data/slurp/devel.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
-.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix intents-model demo test test-dev bench bench-paraphrases bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
+.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix intents-model demo test test-dev bench bench-paraphrases bench-check bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
 
 # Sound-card capture (hush listen, hush devices) needs ALSA's headers on
 # Linux; without them hush builds without it and says how to get it.
@@ -170,6 +170,15 @@ bench-intents: models
 		--decoding free,biased,constrained,auto --nlu templates --out target/bench/intents $(MATRIX_ARGS)
 	$(HUSH) bench matrix --manifest $(SPOKEN)/rhino_car/manifest.jsonl --format hush --intents $(SPOKEN)/rhino_car/intents \
 		--models tiny.en --quants q8_0 --decoding free,constrained,auto --nlu templates --out target/bench/intents-rhino $(MATRIX_ARGS)
+
+# Instruction counts of hush's stages under callgrind (benches/counts.rs:
+# mel, encoder, decoder step, decoding, the grammar's beam, template and
+# learned parses, a text turn) against the baselines in benches/counts.json;
+# fails when one rose more than 5 %. Counts, unlike times on this shared
+# machine, repeat. About 4 minutes.
+bench-check: models models-minilm
+	python3 benches/counts.py measure --out target/bench/counts.json
+	python3 benches/counts.py compare --measured target/bench/counts.json
 
 # How the model tests' figures move with the int8 kernel (AVX-512 VNNI or
 # AVX2) and the thread count (issue 27; docs/BENCHMARKS.md), ~25 min.

@@ -3,7 +3,7 @@
 //! (grammar-constrained decoding), with a fallback to free text for
 //! what the templates do not cover.
 
-use hush_asr::{AsrError, DecodeOptions, Guide, Recognizer, Transcript, Unguided};
+use hush_asr::{AsrError, DecodeOptions, Encoded, Guide, Recognizer, Transcript, Unguided};
 use hush_nlu::{Grammar, GrammarState};
 use serde::Serialize;
 
@@ -162,20 +162,31 @@ impl Hearing {
     pub fn hear(&self, rec: &Recognizer, samples: &[f32]) -> Result<Heard, AsrError> {
         let opts = rec.params().decode.clone();
         let free = |t: Transcript| Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None, other: None };
-        let Some(grammar) = &self.grammar else {
+        if self.grammar.is_none() {
             let opts = DecodeOptions { prompt: self.prompt.clone().or(opts.prompt), ..opts };
             return rec.transcribe_with(samples, &opts).map(free);
-        };
+        }
         // Commands fit one window; longer audio is dictation, heard freely.
-        let enc = match rec.encode_window(samples, &opts) {
-            Err(AsrError::TooLong { .. }) => return rec.transcribe_with(samples, &opts).map(free),
-            r => r?,
+        match rec.encode_window(samples, &opts) {
+            Err(AsrError::TooLong { .. }) => rec.transcribe_with(samples, &opts).map(free),
+            r => self.hear_encoded(rec, &r?),
+        }
+    }
+
+    /// Decodes one encoded window the chosen way (an encoding can be
+    /// decoded again, another way, without encoding again).
+    pub fn hear_encoded(&self, rec: &Recognizer, enc: &Encoded) -> Result<Heard, AsrError> {
+        let opts = rec.params().decode.clone();
+        let free = |t: Transcript| Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None, other: None };
+        let Some(grammar) = &self.grammar else {
+            let opts = DecodeOptions { prompt: self.prompt.clone().or(opts.prompt), ..opts };
+            return rec.decode_guided(enc, &opts, &Unguided).map(|g| free(g.transcript));
         };
         // Auto decodes freely first: when Whisper's own text is a sentence
         // of the grammar there is nothing to steer (a quarter of commands,
         // at free decoding's cost).
         let first = if self.decoding == Decoding::Auto {
-            let f = rec.decode_guided(&enc, &opts, &Unguided)?.transcript;
+            let f = rec.decode_guided(enc, &opts, &Unguided)?.transcript;
             // Only a sentence of listed words: free text inside an open
             // list or a wildcard is where the beam finds better readings.
             if let Some((intent, 0)) = sentence_of(grammar, &f.text) {
@@ -187,7 +198,7 @@ impl Hearing {
         };
         let guide = IntentGuide { grammar, free_word_cost: self.params.free_word_cost };
         let guided_opts = DecodeOptions { beam: self.params.beam.max(opts.beam), ..opts.clone() };
-        let mut c = rec.decode_guided(&enc, &guided_opts, &guide)?;
+        let mut c = rec.decode_guided(enc, &guided_opts, &guide)?;
         let fits = c.state.as_ref().and_then(|s| grammar.complete(s)).map(str::to_owned);
         if fits.is_some() && (self.decoding == Decoding::Constrained || c.regret <= self.params.accept_regret) {
             if let Some(f) = &first {
@@ -198,7 +209,7 @@ impl Hearing {
         }
         let mut f = match first {
             Some(f) => f,
-            None => rec.decode_guided(&enc, &opts, &Unguided)?.transcript,
+            None => rec.decode_guided(enc, &opts, &Unguided)?.transcript,
         };
         // Both decodings' time counts; the encoding was shared.
         f.timings.decode += c.transcript.timings.decode;

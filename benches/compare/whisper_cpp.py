@@ -72,8 +72,6 @@ def main():
     ap.add_argument("--out", required=True, help="report JSON to write")
     args = ap.parse_args()
 
-    import importlib.metadata
-
     import pywhispercpp
     from pywhispercpp.model import Model
 
@@ -120,7 +118,7 @@ def main():
     window = "audio_ctx trimmed" if args.trimmed else "full window"
     cap = f", {args.tokens_per_second:g} tokens/s cap" if args.tokens_per_second > 0 else ""
     report = {
-        "engine": f"whisper.cpp {version} (pywhispercpp {importlib.metadata.version('pywhispercpp')})",
+        "engine": f"whisper.cpp {version}",
         "model": Path(args.ggml).stem.removeprefix("ggml-"),
         "settings": f"greedy, {window}{cap}",
         "threads": args.threads,

@@ -22,6 +22,21 @@ pub struct Encoded {
     pub timings: Timings,
 }
 
+impl Encoded {
+    /// Encoder output computed before (kept from an earlier
+    /// [`Recognizer::encode_window`] of `samples` samples), to decode again
+    /// without encoding again.
+    pub fn from_states(audio: Tensor, samples: usize) -> Encoded {
+        let frames = audio.dims().get(1).map_or(0, |n| n * 2);
+        Encoded { audio, samples, frames, timings: Timings::default() }
+    }
+
+    /// The encoder's output: (1, positions, width).
+    pub fn states(&self) -> &Tensor {
+        &self.audio
+    }
+}
+
 /// A loaded model, ready to transcribe.
 pub struct Recognizer {
     pub(crate) model: Whisper,
