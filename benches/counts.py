@@ -56,10 +56,12 @@ def bench_binary():
     sys.exit("cargo built no counts bench")
 
 
-def instructions(binary, stage, reps):
+def instructions(binary, stage, reps, cpu=0):
+    # One core each, so that pools sized by the cores available (the
+    # learned model's) have one thread, like rayon's global pool here.
     env = dict(os.environ, RAYON_NUM_THREADS="1")
     proc = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", binary, stage, str(reps)],
+        ["taskset", "-c", str(cpu), "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", binary, stage, str(reps)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -79,8 +81,9 @@ def measure(args):
     # Valgrind runs a program on one core: the runs go side by side, one a
     # core (the counts do not depend on what else runs).
     runs = [(stage, reps) for stage in stages for reps in (0, STAGES[stage])]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        found = dict(zip(runs, pool.map(lambda r: instructions(binary, *r), runs)))
+    cpus = sorted(os.sched_getaffinity(0))
+    with ThreadPoolExecutor(max_workers=len(cpus)) as pool:
+        found = dict(zip(runs, pool.map(lambda i: instructions(binary, *runs[i], cpus[i % len(cpus)]), range(len(runs)))))
     counts = {}
     for stage in stages:
         reps = STAGES[stage]

@@ -88,17 +88,24 @@ impl Dense {
 
     fn forward(&self, x: &Tensor, train: bool) -> Result<Tensor> {
         let Some((a, b)) = &self.lora else { return self.base.forward(x) };
-        let mut merged = self.merged.lock();
         if train {
-            *merged = None;
+            *self.merged.lock() = None;
             let low = x.broadcast_matmul(&a.t()?)?.broadcast_matmul(&b.t()?)?;
             return self.base.forward(x)? + (low * LORA_SCALE)?;
         }
-        if merged.is_none() {
-            let w = (self.base.weight() + (b.matmul(a)? * LORA_SCALE)?)?.detach();
-            *merged = Some(Linear::new(w, self.base.bias().cloned()));
-        }
-        merged.as_ref().map_or_else(|| self.base.forward(x), |m| m.forward(x))
+        // The lock is never held while multiplying: a rayon worker waiting
+        // inside a product may pick up another reading of this layer,
+        // which would then wait on the lock forever.
+        let cached = self.merged.lock().clone();
+        let merged = match cached {
+            Some(m) => m,
+            None => {
+                let w = (self.base.weight() + (b.matmul(a)? * LORA_SCALE)?)?.detach();
+                let m = Linear::new(w, self.base.bias().cloned());
+                self.merged.lock().get_or_insert(m).clone()
+            }
+        };
+        merged.forward(x)
     }
 }
 

@@ -338,9 +338,10 @@ impl LearnedModel {
     /// Reads sentences: intent, calibrated confidence, tagged slots.
     pub fn predict(&self, texts: &[&str]) -> Result<Vec<Prediction>, LearnError> {
         if texts.len() == 1 {
-            // One utterance is too small to split across cores: handing
-            // each small op to another thread costs more than it saves.
-            return single_thread().install(|| self.predict_batches(texts));
+            // One utterance is too small for many cores (handing each
+            // small op around costs more than it saves), but two halve
+            // the big matrix products.
+            return utterance_pool().install(|| self.predict_batches(texts));
         }
         self.predict_batches(texts)
     }
@@ -448,11 +449,13 @@ pub struct Saved<'a> {
     pub heads: &'a [u8],
 }
 
-/// A rayon pool of one thread, for reading one utterance.
-fn single_thread() -> &'static rayon::ThreadPool {
+/// A rayon pool of at most two threads (one on a one-core machine), for
+/// reading one utterance.
+fn utterance_pool() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
-        rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().build().expect("a rayon pool"))
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap_or_else(|_| rayon::ThreadPoolBuilder::new().build().expect("a rayon pool"))
     })
 }
 
