@@ -64,3 +64,33 @@ fn the_same_seed_trains_the_same_model() {
     assert_eq!(a, run(5));
     assert_ne!(a, run(6));
 }
+
+/// Readers sharing a model on two-thread pools: a layer merging its
+/// adapters on first use once held a lock across a matrix product, and a
+/// rayon worker waiting inside it stole another first reading, which then
+/// waited on that lock forever. Each round is a fresh model read by three
+/// threads, started a little apart (the steal needs the second reading to
+/// arrive while the first is inside a product); a reading that does not
+/// come back fails the test instead of hanging it.
+#[test]
+fn first_readings_at_once_never_deadlock() {
+    use std::sync::{mpsc, Arc};
+    use std::time::Duration;
+    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny.jsonl");
+    let labels = Labels::from_examples(&data::read(fixture.as_ref(), Format::Snips).unwrap());
+    for round in 0..32u64 {
+        let model = Arc::new(LearnedModel::new(&minilm(), labels.clone(), 8, round).unwrap());
+        let (done, finished) = mpsc::channel();
+        for (i, text) in ["book a ride to the airport", "pay the water bill", "what's the weather"].into_iter().enumerate() {
+            let (model, done) = (model.clone(), done.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_micros(i as u64 * round * 400));
+                done.send(model.predict(&[text]).map(|p| p.len())).unwrap();
+            });
+        }
+        for _ in 0..3 {
+            let read = finished.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("round {round}: a reading never came back"));
+            assert_eq!(read.unwrap(), 1);
+        }
+    }
+}
