@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+from peer import read_rows
+
 
 def main():
     cache = Path(os.environ.get("HUSH_CACHE", Path.home() / ".cache" / "hush"))
@@ -42,11 +44,7 @@ def main():
     from faster_whisper import WhisperModel
 
     manifest = Path(args.manifest)
-    rows = [json.loads(l) for l in manifest.read_text().splitlines() if l.strip()]
-    if args.clean_only:
-        rows = [r for r in rows if r.get("snr_db") is None]
-    if args.limit:
-        rows = rows[: args.limit]
+    rows = read_rows(manifest, args.clean_only, args.limit)
 
     t = time.perf_counter()
     model = WhisperModel(args.model_dir, device="cpu", compute_type=args.compute_type, cpu_threads=args.threads)

@@ -31,6 +31,7 @@ import wave
 from pathlib import Path
 
 import numpy as np
+from peer import read_rows
 
 SAMPLE_RATE = 16000
 HOP = 160
@@ -81,11 +82,7 @@ def main():
     version = found[0] if found else "unknown"
 
     manifest = Path(args.manifest)
-    rows = [json.loads(l) for l in manifest.read_text().splitlines() if l.strip()]
-    if args.clean_only:
-        rows = [r for r in rows if r.get("snr_db") is None]
-    if args.limit:
-        rows = rows[: args.limit]
+    rows = read_rows(manifest, args.clean_only, args.limit)
 
     t = time.perf_counter()
     model = Model(args.ggml, n_threads=args.threads, redirect_whispercpp_logs_to=None, print_progress=False)
