@@ -137,7 +137,19 @@ impl Guide for IntentGuide<'_> {
     }
 }
 
+/// Whisper's own text, with no intent read into it.
+fn heard_freely(transcript: Transcript) -> Heard {
+    Heard { transcript, by: HeardBy::Free, intent: None, regret: None, other: None }
+}
+
 impl Hearing {
+    /// Free decoding's options: the recogniser's, with the vocabulary
+    /// prompt when biased.
+    fn free_options(&self, rec: &Recognizer) -> DecodeOptions {
+        let opts = rec.params().decode.clone();
+        DecodeOptions { prompt: self.prompt.clone().or(opts.prompt), ..opts }
+    }
+
     /// `matcher`'s intents heard the `decoding` way.
     pub fn new(decoding: Decoding, params: GrammarParams, matcher: &hush_nlu::Matcher) -> Hearing {
         let prompt = (decoding == Decoding::Biased).then(|| hush_nlu::vocabulary_prompt(matcher.intents(), PROMPT_CHARS));
@@ -154,34 +166,28 @@ impl Hearing {
     /// An answer to a confirmation is heard this way, so that no template
     /// can turn a "no" into a "yes".
     pub fn hear_as_said(&self, rec: &Recognizer, samples: &[f32]) -> Result<Heard, AsrError> {
-        let t = rec.transcribe_with(samples, &rec.params().decode)?;
-        Ok(Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None, other: None })
+        rec.transcribe_with(samples, &rec.params().decode).map(heard_freely)
     }
 
     /// Transcribes 16 kHz mono `samples` the chosen way.
     pub fn hear(&self, rec: &Recognizer, samples: &[f32]) -> Result<Heard, AsrError> {
-        let opts = rec.params().decode.clone();
-        let free = |t: Transcript| Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None, other: None };
-        if self.grammar.is_none() {
-            let opts = DecodeOptions { prompt: self.prompt.clone().or(opts.prompt), ..opts };
-            return rec.transcribe_with(samples, &opts).map(free);
+        if self.grammar.is_some() {
+            // Commands fit one window; longer audio is dictation, heard freely.
+            match rec.encode_window(samples, &rec.params().decode) {
+                Err(AsrError::TooLong { .. }) => {}
+                r => return self.hear_encoded(rec, &r?),
+            }
         }
-        // Commands fit one window; longer audio is dictation, heard freely.
-        match rec.encode_window(samples, &opts) {
-            Err(AsrError::TooLong { .. }) => rec.transcribe_with(samples, &opts).map(free),
-            r => self.hear_encoded(rec, &r?),
-        }
+        rec.transcribe_with(samples, &self.free_options(rec)).map(heard_freely)
     }
 
     /// Decodes one encoded window the chosen way (an encoding can be
     /// decoded again, another way, without encoding again).
     pub fn hear_encoded(&self, rec: &Recognizer, enc: &Encoded) -> Result<Heard, AsrError> {
-        let opts = rec.params().decode.clone();
-        let free = |t: Transcript| Heard { transcript: t, by: HeardBy::Free, intent: None, regret: None, other: None };
         let Some(grammar) = &self.grammar else {
-            let opts = DecodeOptions { prompt: self.prompt.clone().or(opts.prompt), ..opts };
-            return rec.decode_guided(enc, &opts, &Unguided).map(|g| free(g.transcript));
+            return rec.decode_guided(enc, &self.free_options(rec), &Unguided).map(|g| heard_freely(g.transcript));
         };
+        let opts = rec.params().decode.clone();
         // Auto decodes freely first: when Whisper's own text is a sentence
         // of the grammar there is nothing to steer (a quarter of commands,
         // at free decoding's cost).
@@ -190,7 +196,7 @@ impl Hearing {
             // Only a sentence of listed words: free text inside an open
             // list or a wildcard is where the beam finds better readings.
             if let Some((intent, 0)) = sentence_of(grammar, &f.text) {
-                return Ok(Heard { intent: Some(intent.to_owned()), ..free(f) });
+                return Ok(Heard { intent: Some(intent.to_owned()), ..heard_freely(f) });
             }
             Some(f)
         } else {
@@ -220,7 +226,7 @@ impl Hearing {
             c.transcript.timings = f.timings;
             Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits, regret: Some(c.regret), other: Some(f) }
         } else {
-            Heard { other: fits.is_some().then_some(c.transcript), ..free(f) }
+            Heard { other: fits.is_some().then_some(c.transcript), ..heard_freely(f) }
         })
     }
 }
