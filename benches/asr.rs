@@ -1,6 +1,7 @@
 //! criterion benches of the recogniser's stages on a real dev clip:
-//! mel front end, encoder (trimmed vs full window), one decoder step.
-//! Needs the model in the cache (`make models`).
+//! mel front end, encoder (trimmed vs full window), one decoder step, and
+//! the endpointer per 20 ms frame with each voice-activity detector.
+//! Needs the models in the cache (`make models models-vad`).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use hush::parts::asr::Trim;
@@ -27,6 +28,23 @@ fn stages(c: &mut Criterion) {
     for (name, frames) in [("trimmed", trimmed), ("full 30 s", 3000)] {
         let m = mel(frames);
         g.bench_function(name, |b| b.iter(|| rec.install(|| rec.model().encoder.forward(&m).expect("encode"))));
+    }
+    g.finish();
+
+    // Per frame: the clip endpointed in 20 ms pushes, as a live stream is.
+    let mut g = c.benchmark_group("endpointer per 20 ms frame");
+    let frames = samples.len() / hush_audio::vad::FRAME;
+    g.throughput(criterion::Throughput::Elements(frames as u64));
+    let weights = hush_models::Cache::default().resolve_weights("silero-vad").expect("run `make models-vad` first");
+    let silero = hush_audio::Detector::silero(hush_audio::SileroModel::load(&weights).expect("silero loads"));
+    for detector in [hush_audio::Detector::Energy, silero] {
+        let params = hush_audio::VadParams { detector: detector.clone(), ..Default::default() };
+        g.bench_function(detector.name(), |b| {
+            b.iter(|| {
+                let mut e = hush_audio::Endpointer::new(params.clone());
+                samples.chunks(hush_audio::vad::FRAME).map(|f| e.push(f).len()).sum::<usize>()
+            })
+        });
     }
     g.finish();
 

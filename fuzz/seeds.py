@@ -57,6 +57,18 @@ ct2 += s16("decoder/embeddings/weight") + bytes([2]) + struct.pack("<II", 4, 2) 
 ct2 += struct.pack("<I", 1) + s16("decoder/num_heads") + s16("encoder/num_heads")
 put("ct2", "tiny", ct2)
 
+# A tiny ONNX model: a node the reader skips and two float initializers,
+# one with packed dims (protobuf by hand: key, length, bytes).
+def pb(field, data):
+    n, out = len(data), b""
+    while n >= 0x80:
+        out += bytes([(n & 0x7f) | 0x80])
+        n >>= 7
+    return bytes([field << 3 | 2]) + out + bytes([n]) + data
+w = bytes([1 << 3, 2, 1 << 3, 3, 2 << 3, 1]) + pb(8, b"w") + pb(9, struct.pack("<6f", 1, 2, 3, 4, 5, 6))
+b = pb(1, bytes([2])) + bytes([2 << 3, 1]) + pb(8, b"b") + pb(9, struct.pack("<2f", 0.5, 0.25))
+put("onnx", "tiny", bytes([8, 8]) + pb(7, pb(1, b"node") + pb(5, w) + pb(5, b)))
+
 # A tiny whisper.cpp file: tiny.en's hparams, 2 mel filters of 2, two
 # tokens, one f32 tensor (the reader checks; the import checks the rest).
 gm = struct.pack("<I", 0x67676D6C) + struct.pack("<11i", 51864, 1500, 384, 6, 4, 448, 384, 6, 4, 2, 1)

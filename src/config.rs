@@ -89,7 +89,23 @@ pub struct ListenConfig {
     pub end_silence_ms: Option<u64>,
     /// The longest utterance, 500 to 120,000 ms.
     pub max_utterance_ms: Option<u64>,
+    /// What tells speech from noise: `energy` (the default; no model) or
+    /// `silero` (the Silero VAD model, `hush models import silero-vad`).
+    pub vad: Option<VadKind>,
 }
+
+/// The voice-activity detectors [`ListenConfig::vad`] can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VadKind {
+    /// Frame energy against an adaptive noise floor.
+    Energy,
+    /// The Silero VAD model's speech probability.
+    Silero,
+}
+
+/// The cache's name of the Silero VAD model.
+pub const SILERO_MODEL: &str = "silero-vad";
 
 /// Bounds of the configuration's numbers: the CLI's beam cap, more threads
 /// than any head unit has cores, an action timeout of ten minutes.
@@ -161,7 +177,8 @@ impl EngineConfig {
     }
 
     /// The listener's settings.
-    pub fn listen_params(&self) -> ListenParams {
+    /// Loads the Silero model from the cache when `vad` names it.
+    pub fn listen_params(&self) -> Result<ListenParams, EngineError> {
         let mut listen = ListenParams::default();
         let c = &self.listen;
         if let Some(mode) = c.mode {
@@ -182,7 +199,11 @@ impl EngineConfig {
         if let Some(ms) = c.max_utterance_ms {
             listen.vad.max_utterance = Duration::from_millis(ms);
         }
-        listen
+        if c.vad == Some(VadKind::Silero) {
+            let weights = hush_models::Cache::default().resolve_weights(SILERO_MODEL)?;
+            listen.vad.detector = hush_audio::Detector::silero(hush_audio::SileroModel::load(&weights)?);
+        }
+        Ok(listen)
     }
 
     /// A builder with these settings, after [`EngineConfig::check`].

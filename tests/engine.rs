@@ -282,7 +282,7 @@ async fn an_engine_from_its_configuration() {
     let c: hush::EngineConfig = serde_json::from_str(json).unwrap();
     assert_eq!(serde_json::from_value::<hush::EngineConfig>(serde_json::to_value(&c).unwrap()).unwrap(), c);
     assert_eq!(c.asr_params().decode.beam, 3);
-    assert_eq!(c.listen_params().vad.end_silence, Duration::from_millis(400));
+    assert_eq!(c.listen_params().unwrap().vad.end_silence, Duration::from_millis(400));
     let e = c.builder().unwrap().build().unwrap();
     assert_eq!(e.decoding(), hush::Decoding::Biased);
     assert_eq!(e.process_text("navigate home").await.unwrap().intent.as_deref(), Some("navigate_to"));

@@ -7,7 +7,8 @@
 //! nothing here panics on input.
 //!
 //! [`Endpointer`] finds where utterances start and end in a stream (voice
-//! activity detection with an adaptive noise floor).
+//! activity detection by frame energy against an adaptive noise floor, or
+//! by the Silero VAD model run in plain Rust: [`Silero`]).
 //!
 //! Live audio comes from a [`Source`]: a WAV file replayed at real-time
 //! speed or faster, or (feature `microphone`, off by default) a sound card
@@ -21,6 +22,7 @@ pub mod capture;
 #[cfg(feature = "microphone")]
 mod microphone;
 mod resample;
+pub mod silero;
 mod source;
 pub mod vad;
 mod wav;
@@ -29,8 +31,9 @@ pub use capture::{capture, Capture, CaptureWriter, Read};
 #[cfg(feature = "microphone")]
 pub use microphone::{input_devices, open_microphone, InputDevice};
 pub use resample::{resample, StreamResampler};
+pub use silero::{Silero, SileroModel};
 pub use source::{replay, Pace, Source, SourceInfo};
-pub use vad::{Endpointer, Segment, VadParams};
+pub use vad::{Detector, Endpointer, Segment, VadParams};
 pub use wav::{decode_wav, downmix, read_wav, read_wav_frames, WavInfo};
 
 use std::path::PathBuf;
@@ -169,6 +172,8 @@ pub enum AudioError {
     Resample(String),
     #[error("audio device: {0}")]
     Device(String),
+    #[error("{path}: not a usable Silero VAD model: {detail}")]
+    VadModel { path: PathBuf, detail: String },
     #[error("no input device named {name:?} (available: {})", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
     NoDevice { name: String, available: Vec<String> },
 }

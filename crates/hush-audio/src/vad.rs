@@ -1,26 +1,80 @@
 //! Voice activity detection and endpointing on a stream of 16 kHz samples.
 //!
-//! Each 20 ms frame is pre-emphasised (which takes most of a car's rumble,
-//! below 300 Hz, out of the picture) and its energy compared with an
+//! Each 20 ms frame is judged speech or not by a [`Detector`]. The energy
+//! detector pre-emphasises the frame (which takes most of a car's rumble,
+//! below 300 Hz, out of the picture) and compares its energy with an
 //! adaptive noise floor: the floor follows quiet frames down at once and
 //! creeps up slowly, so it settles on the background whatever its level.
-//! Speech starts after a few loud frames in a row (a click does not start
-//! one) and keeps a pre-roll so that the first syllable is not lost; it
-//! ends after a stretch of quiet (the end-of-speech silence) or at the
-//! maximum utterance length.
+//! The Silero detector reads a trained model's speech probability, with
+//! hysteresis (a higher bar to start than to go on). Either way, speech
+//! starts after a few speech frames in a row (a click does not start one)
+//! and keeps a pre-roll so that the first syllable is not lost; it ends
+//! after a stretch of quiet (the end-of-speech silence) or at the maximum
+//! utterance length.
 
+use crate::silero::{Silero, SileroModel};
 use crate::SAMPLE_RATE;
 use std::collections::VecDeque;
+use std::sync::Arc;
 use std::time::Duration;
 use zeroize::Zeroize;
 
 /// Samples per analysis frame (20 ms).
 pub const FRAME: usize = SAMPLE_RATE as usize / 50;
 
+/// What decides that a frame is speech.
+#[derive(Clone, Default)]
+pub enum Detector {
+    /// Frame energy against an adaptive noise floor (`threshold_db`); needs
+    /// no model.
+    #[default]
+    Energy,
+    /// Silero VAD: speech starts when its probability reaches `threshold`
+    /// and goes on while it stays above `threshold - 0.15` (Silero's own
+    /// hysteresis).
+    Silero { model: Arc<SileroModel>, threshold: f32 },
+}
+
+impl Detector {
+    /// Silero at its authors' default threshold.
+    pub fn silero(model: Arc<SileroModel>) -> Detector {
+        Detector::Silero { model, threshold: 0.5 }
+    }
+
+    /// "energy" or "silero".
+    pub fn name(&self) -> &'static str {
+        match self {
+            Detector::Energy => "energy",
+            Detector::Silero { .. } => "silero",
+        }
+    }
+}
+
+impl std::fmt::Debug for Detector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Detector::Energy => f.write_str("Energy"),
+            Detector::Silero { threshold, .. } => write!(f, "Silero {{ threshold: {threshold} }}"),
+        }
+    }
+}
+
+impl PartialEq for Detector {
+    fn eq(&self, other: &Detector) -> bool {
+        match (self, other) {
+            (Detector::Energy, Detector::Energy) => true,
+            (Detector::Silero { model: a, threshold: x }, Detector::Silero { model: b, threshold: y }) => Arc::ptr_eq(a, b) && x == y,
+            _ => false,
+        }
+    }
+}
+
 /// Endpointing settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VadParams {
-    /// A frame is speech when its energy is this far above the noise floor.
+    pub detector: Detector,
+    /// With the energy detector, a frame is speech when its energy is this
+    /// far above the noise floor.
     pub threshold_db: f32,
     /// Speech frames in a row that start an utterance.
     pub start_frames: usize,
@@ -37,6 +91,7 @@ pub struct VadParams {
 impl Default for VadParams {
     fn default() -> Self {
         VadParams {
+            detector: Detector::Energy,
             // Tuned on the dev clips at 10 and 5 dB SNR (tests/vad.rs).
             threshold_db: 5.0,
             start_frames: 3,
@@ -97,6 +152,7 @@ pub struct Endpointer {
     /// The utterance being heard.
     current: Option<Segment>,
     quiet_frames: usize,
+    silero: Option<Silero>,
 }
 
 impl Endpointer {
@@ -104,7 +160,11 @@ impl Endpointer {
         // The pre-roll buffer never grows past this, so it is never
         // reallocated (which would free a copy of the audio unwiped).
         let recent = VecDeque::with_capacity(Self::keep(&params));
-        Endpointer { params, pending: Vec::new(), last: 0.0, at: 0, floor_db: None, run: 0, recent, current: None, quiet_frames: 0 }
+        let silero = match &params.detector {
+            Detector::Silero { model, .. } => Some(Silero::new(model.clone())),
+            Detector::Energy => None,
+        };
+        Endpointer { params, pending: Vec::new(), last: 0.0, at: 0, floor_db: None, run: 0, recent, current: None, quiet_frames: 0, silero }
     }
 
     /// Samples kept while not in speech: the pre-roll and the starting run.
@@ -174,11 +234,20 @@ impl Endpointer {
         self.last = prev;
         let db = (10.0 * (energy / FRAME as f64 + 1e-12).log10()) as f32;
         let floor = *self.floor_db.get_or_insert(db);
-        let loud = db > p.min_level_db && db > floor + p.threshold_db;
+        let loud_energy = db > floor + p.threshold_db;
+        let speech = match (&p.detector, self.silero.as_mut()) {
+            (Detector::Silero { threshold, .. }, Some(vad)) => {
+                vad.push(frame);
+                let bar = if self.current.is_some() { threshold - 0.15 } else { *threshold };
+                vad.probability() >= bar
+            }
+            _ => loud_energy,
+        };
+        let loud = db > p.min_level_db && speech;
         // Down at once, up slowly (0.1 dB per quiet frame, a tenth of that
         // during speech, so that a long sentence does not lift the floor
         // into itself).
-        self.floor_db = Some(if db < floor { db } else { floor + (db - floor).min(if loud { 0.01 } else { 0.1 }) });
+        self.floor_db = Some(if db < floor { db } else { floor + (db - floor).min(if loud_energy { 0.01 } else { 0.1 }) });
         self.at += FRAME as u64;
         let end = self.at;
 

@@ -1,7 +1,7 @@
 //! Endpointing on synthetic audio and on the dev clips mixed with noise.
 
 use hush_audio::vad::FRAME;
-use hush_audio::{read_wav, Endpointer, Segment, VadParams};
+use hush_audio::{read_wav, Detector, Endpointer, Segment, SileroModel, VadParams};
 
 const RATE: f64 = 16_000.0;
 
@@ -27,6 +27,11 @@ fn run(samples: &[f32], chunk: usize, params: VadParams) -> Vec<Segment> {
     }
     out.extend(e.finish());
     out
+}
+
+fn silero() -> VadParams {
+    let weights = hush_models::Cache::default().resolve_weights("silero-vad").expect("run `make models-vad` first");
+    VadParams { detector: Detector::silero(SileroModel::load(&weights).expect("silero loads")), ..VadParams::default() }
 }
 
 fn secs(samples: u64) -> f64 {
@@ -69,6 +74,44 @@ fn a_click_is_not_speech_and_a_monologue_is_cut() {
     assert!(secs(segs[0].samples.len() as u64) <= 5.02, "{segs:?}");
 }
 
+/// Spoken replies (the committed fixtures) between stretches of synthetic
+/// noise: Silero finds each as one utterance around its speech, whatever
+/// the size of the pieces fed; a steady tone, which the energy detector
+/// takes for speech, is not speech to it.
+#[test]
+fn silero_finds_spoken_replies_and_ignores_a_tone() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/replies");
+    let mut audio = synthetic(1.0, &[]);
+    let mut spans = Vec::new();
+    for name in ["yes_please", "not_sure", "no"] {
+        let (clip, _) = read_wav(root.join(format!("{name}.wav")), &Default::default()).unwrap();
+        let truth = hush_eval::mix::speech_frames(clip.samples());
+        let (first, last) = (truth.iter().position(|&t| t).unwrap(), truth.iter().rposition(|&t| t).unwrap());
+        spans.push((audio.len() + first * FRAME, audio.len() + (last + 1) * FRAME));
+        audio.extend(clip.samples());
+        audio.extend(synthetic(1.5, &[]));
+    }
+    let key = |s: &Vec<Segment>| s.iter().map(|x| (x.start, x.speech_start, x.speech_end)).collect::<Vec<_>>();
+    // "yes, please" pauses 300 ms between its words: an end silence of
+    // 300 ms cuts it in two, 400 ms keeps it whole.
+    let short = run(&audio, 1000, silero());
+    assert_eq!(short.len(), 4, "{short:?}");
+    let params = VadParams { end_silence: std::time::Duration::from_millis(400), ..silero() };
+    let segs = run(&audio, 1000, params.clone());
+    assert_eq!(segs.len(), 3, "{segs:?}");
+    for (s, (a, b)) in segs.iter().zip(&spans) {
+        // The utterance handed on holds all the speech.
+        assert!(s.start <= *a as u64 && s.start + s.samples.len() as u64 >= *b as u64, "{s:?} vs speech {a}..{b}");
+        assert!(secs(s.speech_start) >= secs(*a as u64) - 0.15 && secs(s.speech_end) <= secs(*b as u64) + 0.3, "{s:?} vs speech {a}..{b}");
+    }
+    for chunk in [7, FRAME, 4096] {
+        assert_eq!(key(&run(&audio, chunk, params.clone())), key(&segs), "chunk {chunk}");
+    }
+    let tone = synthetic(4.0, &[(1.0, 3.0)]);
+    assert_eq!(run(&tone, 1000, VadParams::default()).len(), 1);
+    assert!(run(&tone, 1000, silero()).is_empty());
+}
+
 /// Frame-level precision and recall on the noisy dev copies (10 and 5 dB),
 /// the clean original telling where speech is (frames within 40 dB of its
 /// loudest frame, as the set's README defines active speech), and how many
@@ -78,7 +121,8 @@ fn a_click_is_not_speech_and_a_monologue_is_cut() {
 fn dev_clips_in_noise() {
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/audio-dev"));
     let manifest = std::fs::read_to_string(dir.join("manifest.jsonl")).expect("../shared/data/audio-dev");
-    for snr in [10.0, 5.0] {
+    for (params, snr) in [(VadParams::default(), 10.0), (VadParams::default(), 5.0), (silero(), 10.0), (silero(), 5.0)] {
+        let name = params.detector.name();
         let (mut tp, mut fp, mut fn_, mut clips, mut one) = (0usize, 0usize, 0usize, 0usize, 0usize);
         for line in manifest.lines() {
             let row: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -88,7 +132,7 @@ fn dev_clips_in_noise() {
             let (noisy, _) = read_wav(dir.join(row["audio"].as_str().unwrap()), &Default::default()).unwrap();
             let (clean, _) = read_wav(dir.join(row["clean_audio"].as_str().unwrap()), &Default::default()).unwrap();
             let truth = hush_eval::mix::speech_frames(clean.samples());
-            let segs = run(noisy.samples(), 1600, VadParams::default());
+            let segs = run(noisy.samples(), 1600, params.clone());
             let said = |i: usize| {
                 let (a, b) = ((i * FRAME) as u64, ((i + 1) * FRAME) as u64);
                 segs.iter().any(|s| a < s.speech_end && b > s.speech_start)
@@ -109,27 +153,40 @@ fn dev_clips_in_noise() {
             }
         }
         let (p, r) = (tp as f64 / (tp + fp) as f64, tp as f64 / (tp + fn_) as f64);
-        eprintln!("{snr} dB: {clips} clips, frame precision {:.3}, recall {:.3}, one whole utterance {one}/{clips}", p, r);
+        eprintln!("{name}, {snr} dB: {clips} clips, frame precision {:.3}, recall {:.3}, one whole utterance {one}/{clips}", p, r);
         assert_eq!(clips, 80);
         // Measured at the defaults: 10 dB 0.912 / 0.969, 79 of 80 whole;
         // 5 dB 0.915 / 0.917, 69 of 80.
-        let (min_p, min_r, min_one) = if snr == 10.0 { (0.9, 0.95, 78) } else { (0.9, 0.9, 66) };
-        assert!(p >= min_p && r >= min_r && one >= min_one, "{snr} dB: precision {p}, recall {r}, whole {one}");
+        let (min_p, min_r, min_one) = match (name, snr == 10.0) {
+            ("energy", true) => (0.9, 0.95, 78),
+            ("energy", false) => (0.9, 0.9, 66),
+            // Silero at 10 dB: 0.870 / 0.974, 80 of 80 whole; at 5 dB
+            // 0.860 / 0.971, 80 of 80. Its lower frame precision is speech
+            // held a little past the words' end (thresholds 0.4 to 0.7 move
+            // it by under 0.01).
+            (_, true) => (0.85, 0.96, 79),
+            (_, false) => (0.84, 0.95, 78),
+        };
+        assert!(p >= min_p && r >= min_r && one >= min_one, "{name}, {snr} dB: precision {p}, recall {r}, whole {one}");
     }
 }
 
 /// Utterances "heard" in the noise recordings alone. Steady noise (a car,
-/// street traffic) is learnt as the floor; a kitchen's clatter is not, and
-/// is left for the wake phrase or push-to-talk to reject.
+/// street traffic) is learnt as the energy detector's floor; a kitchen's
+/// clatter is not, and is left for the wake phrase or push-to-talk to
+/// reject. Silero hears none of the three as speech (measured: 0 each).
 #[test]
 #[ignore = "needs ../shared/data: make test-dev"]
 fn noise_alone() {
     let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/noise"));
-    for (name, most) in [("car_interior_60mph", 2), ("street_traffic_potsdam", 0), ("kitchen", 45)] {
+    for (name, most, most_silero) in [("car_interior_60mph", 2, 0), ("street_traffic_potsdam", 0, 0), ("kitchen", 45, 2)] {
         let (audio, _) = read_wav(dir.join(format!("{name}.wav")), &Default::default()).unwrap();
-        let segs = run(audio.samples(), 1600, VadParams::default());
-        let flagged: f64 = segs.iter().map(|s| secs(s.speech_end - s.speech_start)).sum::<f64>().abs();
-        eprintln!("{name}: {:.0} s, {} segments, {flagged:.1} s flagged", audio.duration().as_secs_f64(), segs.len());
-        assert!(segs.len() <= most, "{name}: {} segments", segs.len());
+        for (params, most) in [(VadParams::default(), most), (silero(), most_silero)] {
+            let segs = run(audio.samples(), 1600, params.clone());
+            let flagged: f64 = segs.iter().map(|s| secs(s.speech_end - s.speech_start)).sum::<f64>().abs();
+            let vad = params.detector.name();
+            eprintln!("{name}, {vad}: {:.0} s, {} segments, {flagged:.1} s flagged", audio.duration().as_secs_f64(), segs.len());
+            assert!(segs.len() <= most, "{name}, {vad}: {} segments", segs.len());
+        }
     }
 }

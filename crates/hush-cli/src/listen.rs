@@ -5,7 +5,7 @@
 use crate::run::{runtime, EngineArgs, Heard};
 use anyhow::{Context, Result};
 use clap::Args;
-use hush::config::ListenConfig;
+use hush::config::{ListenConfig, VadKind};
 use hush::listen::ListenParams;
 use hush::listen::{Event, Ignored, LiveTurn, Mode};
 use hush::EngineConfig;
@@ -44,6 +44,10 @@ pub struct ListenArgs {
     /// Quiet (ms) after speech that ends an utterance.
     #[arg(long, default_value_t = 300)]
     end_silence_ms: u64,
+    /// What tells speech from noise: frame energy, or the Silero VAD model
+    /// (`hush models import silero-vad`).
+    #[arg(long, default_value = "energy", value_parser = crate::run::vad_kind)]
+    vad: VadKind,
     /// Speech while an action runs does not cancel it.
     #[arg(long)]
     no_barge_in: bool,
@@ -63,7 +67,7 @@ pub struct DevicesArgs {
 const CHUNK: usize = SAMPLE_RATE as usize / 10;
 
 impl ListenArgs {
-    fn params(&self) -> ListenParams {
+    fn params(&self) -> Result<ListenParams> {
         let mode = if self.continuous {
             Mode::Continuous
         } else if self.ptt {
@@ -77,11 +81,12 @@ impl ListenArgs {
             wake_threshold: Some(self.wake_threshold),
             end_silence_ms: Some(self.end_silence_ms),
             barge_in: Some(!self.no_barge_in),
+            vad: Some(self.vad),
             ..ListenConfig::default()
         };
-        let mut params = EngineConfig { listen, ..EngineConfig::default() }.listen_params();
+        let mut params = EngineConfig { listen, ..EngineConfig::default() }.listen_params()?;
         params.keep_audio = self.engine.keeps_audio();
-        params
+        Ok(params)
     }
 
     fn open(&self) -> Result<(hush_audio::Source, Capture)> {
@@ -111,7 +116,7 @@ pub fn listen(a: &ListenArgs) -> Result<()> {
     let (source, capture) = a.open()?;
     let rt = runtime()?;
     let _inside = rt.enter();
-    let params = a.params();
+    let params = a.params()?;
     let mut listener = engine.session().listen(params.clone())?;
     if !a.engine.json() {
         let i = &source.info;

@@ -38,6 +38,9 @@ pub struct LiveBenchArgs {
     idle_s: f64,
     #[arg(long, default_value = "tiny.en-q8_0")]
     model: String,
+    /// The voice-activity detector (`energy` or `silero`).
+    #[arg(long, default_value = "energy", value_parser = crate::run::vad_kind)]
+    vad: hush::config::VadKind,
     /// Write the results here as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -166,8 +169,9 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
     anyhow::ensure!(!wake.is_empty(), "{}: no wake-phrase clips", a.wake_clips.display());
     let engine = engine(&a.model)?;
     let rt = runtime()?;
-    let continuous = ListenParams { mode: Mode::Continuous, ..ListenParams::default() };
-    let wake_mode = ListenParams { mode: Mode::WakePhrase, wake: WakeParams::default(), ..ListenParams::default() };
+    let base = hush::EngineConfig { listen: hush::config::ListenConfig { vad: Some(a.vad), ..Default::default() }, ..Default::default() }.listen_params()?;
+    let continuous = ListenParams { mode: Mode::Continuous, ..base.clone() };
+    let wake_mode = ListenParams { mode: Mode::WakePhrase, wake: WakeParams::default(), ..base.clone() };
     let listen = |params: &ListenParams, samples: &[f32]| -> Result<Vec<Event>> {
         rt.block_on(async {
             let mut l = engine.session().listen(params.clone())?;
@@ -200,7 +204,7 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
             .collect();
         let speech: Vec<_> = spans.iter().map(|s| at(s.start)..at(s.end)).collect();
         // The audio an utterance hands on: pre-roll before, end silence after.
-        let vad = hush_audio::VadParams::default();
+        let vad = &base.vad;
         let kept: Vec<_> = spans.iter().map(|s| at(s.start).saturating_sub(at(vad.pre_roll))..at(s.end + vad.end_silence)).collect();
         let score = score_segments(&s, &speech, &kept);
         for &i in &score.not_whole {

@@ -56,7 +56,7 @@ pub(crate) fn models(command: ModelsCommand) -> Result<()> {
             let name = name.unwrap_or_else(|| "tiny.en".into());
             let spec = manifest.get(&name)?;
             let src = hush_models::fetch(spec, &cache, &python, true)?;
-            if !force && cache.resolve(&name).is_ok() {
+            if !force && cache.is_imported(spec) {
                 println!("{name}: already imported in {} (--force converts again)", cache.model_dir(&name).display());
                 return Ok(());
             }

@@ -243,6 +243,15 @@ fn keep_audio(dir: &Path, samples: &[f32], stem: &str, n: usize) -> Result<()> {
     Ok(())
 }
 
+/// `--vad`'s values.
+pub(crate) fn vad_kind(s: &str) -> Result<hush::config::VadKind, String> {
+    match s {
+        "energy" => Ok(hush::config::VadKind::Energy),
+        "silero" => Ok(hush::config::VadKind::Silero),
+        _ => Err("energy or silero".into()),
+    }
+}
+
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_time().build()?)
 }

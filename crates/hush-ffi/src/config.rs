@@ -44,7 +44,7 @@ pub fn check_config(json: &str) -> Result<(), String> {
 pub(crate) fn build(json: &str) -> Result<hush_engine, Error> {
     let c = config(json)?;
     let b = c.engine.builder()?.fallback_actions(reference_actions(c.ledger.as_deref(), c.reference_actions)?);
-    let listen = c.engine.listen_params();
+    let listen = c.engine.listen_params()?;
     let engine = b.build().map_err(|e| match e {
         // Loading the model is the only recognition work at build time.
         EngineError::Asr(e) => Error { code: HUSH_ERR_MODEL, message: e.to_string() },

@@ -105,6 +105,25 @@ impl Cache {
         Ok(files)
     }
 
+    /// The checked weights of a model that has nothing else (a voice-activity
+    /// model: no tokenizer, no config).
+    pub fn resolve_weights(&self, name: &str) -> Result<PathBuf, ModelError> {
+        let weights = self.model_dir(name).join("model.safetensors");
+        if !weights.is_file() {
+            return Err(ModelError::NotInstalled { id: name.to_owned(), base: name.to_owned(), quant: String::new() });
+        }
+        crate::integrity::check(&weights, false)?;
+        Ok(weights)
+    }
+
+    /// Whether a manifest model is converted and unchanged in the cache.
+    pub fn is_imported(&self, spec: &crate::ModelSpec) -> bool {
+        match spec.family.as_str() {
+            "silero-vad" => self.resolve_weights(&spec.name).is_ok(),
+            _ => self.resolve(&spec.name).is_ok(),
+        }
+    }
+
     /// Every runnable model in the cache, sorted by id.
     pub fn installed(&self) -> Vec<Installed> {
         let mut out = Vec::new();

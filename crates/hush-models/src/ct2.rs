@@ -189,7 +189,8 @@ pub fn convert_bytes(bytes: &[u8]) -> Result<usize, String> {
 #[derive(Debug)]
 pub struct ImportReport {
     pub weights: PathBuf,
-    pub config: PathBuf,
+    /// Every file written, the weights included.
+    pub files: Vec<PathBuf>,
     pub tensors: usize,
     pub parameters: usize,
 }
@@ -224,7 +225,7 @@ pub fn import_whisper(src_dir: &Path, out_dir: &Path, progress: bool) -> Result<
     let tok_dst = out_dir.join("tokenizer.json");
     std::fs::copy(&tok_src, &tok_dst).map_err(io_err(&tok_src))?;
     bar.finish_and_clear();
-    Ok(ImportReport { weights, config: config_path, tensors: tensors.len(), parameters })
+    Ok(ImportReport { files: vec![weights.clone(), config_path, tok_dst], weights, tensors: tensors.len(), parameters })
 }
 
 /// Renames, splits and checks the variables; builds the HF config.

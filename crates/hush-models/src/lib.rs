@@ -11,7 +11,9 @@
 //!   nothing done when already present.
 //! - [`ct2`]: CTranslate2 Whisper `model.bin` → Hugging Face–named
 //!   safetensors + `config.json`; [`import`] picks the conversion a model's
-//!   family needs (BERT encoders are already safetensors and are copied).
+//!   family needs (BERT encoders and Silero VAD are already safetensors and
+//!   are copied).
+//! - [`onnx`]: an ONNX model's weights (Silero VAD's), for `import`.
 //! - [`quantize`]: safetensors → GGUF (`q8_0`, `q4_0`, `q4_k`, ...).
 //!
 //! It does not run models: that is `hush-asr`. It talks to the network only
@@ -26,6 +28,8 @@ mod fetch;
 pub mod foreign;
 pub mod integrity;
 mod manifest;
+#[cfg(feature = "supply")]
+pub mod onnx;
 #[cfg(feature = "supply")]
 pub mod quantize;
 
@@ -43,32 +47,58 @@ use std::path::{Path, PathBuf};
 pub fn import(spec: &ModelSpec, src: &Path, out: &Path, progress: bool) -> Result<ct2::ImportReport, ModelError> {
     let report = match spec.family.as_str() {
         "whisper" => ct2::import_whisper(src, out, progress),
-        "bert" => import_safetensors(src, out),
+        "bert" => import_safetensors(src, out, &["config.json", "tokenizer.json"]),
+        "silero-vad" => import_onnx_weights(&src.join("silero_vad.onnx"), out),
         other => Err(ModelError::Manifest(format!("model {}: no importer for family '{other}'", spec.name))),
     }?;
-    for f in [&report.weights, &report.config, &out.join("tokenizer.json")] {
+    for f in &report.files {
         integrity::record(f)?;
     }
     Ok(report)
 }
 
-/// Checks that the weights load, then copies weights, config and tokenizer.
+/// Checks that the weights load, then copies them and the model's other
+/// files (`also`).
 #[cfg(feature = "supply")]
-fn import_safetensors(src: &Path, out: &Path) -> Result<ct2::ImportReport, ModelError> {
+fn import_safetensors(src: &Path, out: &Path, also: &[&str]) -> Result<ct2::ImportReport, ModelError> {
     let weights = src.join("model.safetensors");
     let tensors = candle_core::safetensors::load(&weights, &candle_core::Device::Cpu)
         .map_err(|e| ModelError::Ct2 { path: weights.clone(), detail: format!("not loadable safetensors: {e}") })?;
     std::fs::create_dir_all(out).map_err(|source| ModelError::Io { path: out.to_owned(), source })?;
-    for name in ["model.safetensors", "config.json", "tokenizer.json"] {
+    let mut files = Vec::new();
+    for name in std::iter::once(&"model.safetensors").chain(also) {
         let (from, to) = (src.join(name), out.join(name));
         std::fs::copy(&from, &to).map_err(|source| ModelError::Io { path: from.clone(), source })?;
+        files.push(to);
     }
-    Ok(ct2::ImportReport {
-        weights: out.join("model.safetensors"),
-        config: out.join("config.json"),
-        tensors: tensors.len(),
-        parameters: tensors.values().map(|t| t.elem_count()).sum(),
-    })
+    Ok(ct2::ImportReport { weights: out.join("model.safetensors"), files, tensors: tensors.len(), parameters: tensors.values().map(|t| t.elem_count()).sum() })
+}
+
+/// An ONNX model's weights (its float initializers, names kept) as
+/// safetensors: a voice-activity model, whose graph hush-audio implements
+/// itself and whose shapes it checks when it loads them.
+#[cfg(feature = "supply")]
+fn import_onnx_weights(onnx: &Path, out: &Path) -> Result<ct2::ImportReport, ModelError> {
+    // Silero's file is ~1.3 MB; a larger one is not a VAD.
+    const MAX_BYTES: u64 = 64 << 20;
+    let bad = |detail: String| ModelError::Foreign { path: onnx.to_owned(), detail };
+    let len = std::fs::metadata(onnx).map_err(io_err(onnx))?.len();
+    if len > MAX_BYTES {
+        return Err(bad(format!("{len} bytes, over the {MAX_BYTES}-byte limit for a weights-only import")));
+    }
+    let bytes = std::fs::read(onnx).map_err(io_err(onnx))?;
+    let mut tensors = std::collections::HashMap::new();
+    for t in onnx::initializers(&bytes).map_err(bad)? {
+        let tensor = candle_core::Tensor::from_vec(t.data, t.dims, &candle_core::Device::Cpu)?;
+        tensors.insert(t.name, tensor);
+    }
+    if tensors.is_empty() {
+        return Err(bad("no weights".into()));
+    }
+    std::fs::create_dir_all(out).map_err(io_err(out))?;
+    let weights = out.join("model.safetensors");
+    candle_core::safetensors::save(&tensors, &weights)?;
+    Ok(ct2::ImportReport { files: vec![weights.clone()], weights, tensors: tensors.len(), parameters: tensors.values().map(|t| t.elem_count()).sum() })
 }
 
 /// Where a model folder's files came from, one line, kept beside them
