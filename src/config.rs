@@ -4,7 +4,7 @@
 use crate::builder::EngineBuilder;
 use crate::engine::Engine;
 use crate::error::EngineError;
-use crate::listen::{ListenParams, Mode};
+use crate::listen::{EndOfCommand, ListenParams, Mode};
 use crate::parts::LEARNED_THRESHOLD;
 use crate::recognize::Decoding;
 use hush_asr::{AsrParams, Compute, ModelPaths, Trim, WeightMode};
@@ -92,6 +92,11 @@ pub struct ListenConfig {
     /// What tells speech from noise: `energy` (the default; no model) or
     /// `silero` (the Silero VAD model, `hush models import silero-vad`).
     pub vad: Option<VadKind>,
+    /// End a pause sooner after a whole command and later after the start
+    /// of one, as the templates read the words so far (default false: it
+    /// needs audio fed in real time; see
+    /// [`EndOfCommand`]).
+    pub end_of_command: Option<bool>,
 }
 
 /// The voice-activity detectors [`ListenConfig::vad`] can name.
@@ -198,6 +203,9 @@ impl EngineConfig {
         }
         if let Some(ms) = c.max_utterance_ms {
             listen.vad.max_utterance = Duration::from_millis(ms);
+        }
+        if c.end_of_command == Some(true) {
+            listen.end_of_command = Some(EndOfCommand::default());
         }
         if c.vad == Some(VadKind::Silero) {
             let weights = hush_models::Cache::default().resolve_weights(SILERO_MODEL)?;

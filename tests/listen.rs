@@ -209,6 +209,33 @@ async fn silero_cuts_a_conversation_in_road_noise() {
     assert_eq!(heard[3].turn.intent.as_deref(), Some("navigate_to"));
 }
 
+/// End of command: the words read ahead in a pause decide its length. With
+/// a long end silence (2 s) to make the difference plain: after "Yes, go
+/// ahead." (a whole sentence no template goes on from) the pause ends at
+/// 200 ms, or as soon as the reading is in; after the weather question (outside the templates)
+/// hush waits the full 2 s; with end of command off, 2 s for both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_whole_command_ends_its_pause_sooner() {
+    let engine = engine();
+    let long = hush_audio::VadParams { end_silence: Duration::from_secs(2), ..Default::default() };
+    let params = |eoc| ListenParams { vad: long.clone(), end_of_command: eoc, ..continuous() };
+    let mut s = Stitch::new();
+    s.pause(1.0);
+    s.clip(&demo("confirm"));
+    s.pause(3.0);
+    s.clip(&demo("weather"));
+    s.pause(3.0);
+    s.noise(&road_noise(12.0, 5), 20.0, 3);
+    let silences = |events: &[Event]| turns(events).iter().map(|t| t.latency.endpoint_silence).collect::<Vec<_>>();
+    let on = silences(&listen(&engine, params(Some(hush::listen::EndOfCommand::default())), s.samples()).await);
+    let off = silences(&listen(&engine, params(None), s.samples()).await);
+    assert_eq!((on.len(), off.len()), (2, 2), "{on:?} {off:?}");
+    // The reading takes Whisper's time on this machine: far less than 1.5 s.
+    assert!(on[0] >= Duration::from_millis(200) && on[0] < Duration::from_millis(1500), "{on:?}");
+    assert!(on[1] >= Duration::from_millis(1980), "{on:?}");
+    assert!(off.iter().all(|d| *d >= Duration::from_millis(1980)), "{off:?}");
+}
+
 /// Push-to-talk: only what is said while the control is held is a command.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn push_to_talk_takes_only_what_is_held() {

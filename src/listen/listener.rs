@@ -2,9 +2,11 @@
 //! to the worker, events out.
 
 use super::types::*;
-use super::worker::{Job, Worker};
+use super::worker::{Endings, Job, Worker};
 use crate::{EngineError, Session};
 use hush_audio::{Endpointer, Segment, SAMPLE_RATE};
+use hush_nlu::Ending;
+use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,6 +19,9 @@ pub struct Listener {
     mode: Mode,
     barge_in: bool,
     read_ahead: Option<Duration>,
+    /// End-of-command endpointing: its settings, the default end silence,
+    /// and how the words read ahead end (the worker writes it).
+    end_of_command: Option<(EndOfCommand, Duration, Endings)>,
     vad: Endpointer,
     session: Session,
     /// Samples fed so far.
@@ -50,6 +55,9 @@ impl Listener {
         let (jobs, rx) = mpsc::unbounded_channel();
         let (events_tx, events) = mpsc::unbounded_channel();
         let busy = Arc::new(AtomicUsize::new(0));
+        let read_ahead = params.read_ahead.filter(|d| *d < params.vad.end_silence);
+        let end_of_command = params.end_of_command.filter(|_| read_ahead.is_some()).map(|e| (e, params.vad.end_silence, Arc::new(Mutex::new(None))));
+        let endings = end_of_command.as_ref().map(|(_, _, out)| (session.shared.understanding.matcher().grammar(), out.clone()));
         let worker = Worker {
             busy: busy.clone(),
             session: session.clone(),
@@ -59,12 +67,14 @@ impl Listener {
             events: events_tx.clone(),
             awake_until: None,
             ahead: None,
+            endings,
         };
         let worker = handle.spawn(worker.run(rx));
         Ok(Listener {
             mode: params.mode,
             barge_in: params.barge_in,
-            read_ahead: params.read_ahead.filter(|d| *d < params.vad.end_silence),
+            read_ahead,
+            end_of_command,
             vad: Endpointer::new(params.vad),
             session,
             fed: 0,
@@ -106,10 +116,28 @@ impl Listener {
                 if quiet >= after && quiet < after + Duration::from_millis(20) {
                     if let Some(heard) = self.vad.heard() {
                         self.submit(heard, false, true);
+                        // Held until the words are read.
+                        if let Some((eoc, _, _)) = &self.end_of_command {
+                            self.vad.end_pause_after(eoc.unfinished);
+                        }
                     }
                 }
+                self.end_by_words();
             }
         }
+    }
+
+    /// Ends the pause going on by how the words read ahead in it end, once
+    /// that reading is in.
+    fn end_by_words(&mut self) {
+        let (Some((eoc, default, endings)), Some((start, end))) = (&self.end_of_command, self.vad.speech()) else { return };
+        let span = Span { start: at(start), end: at(end) };
+        let Some((_, ending)) = endings.lock().take_if(|(s, _)| *s == span) else { return };
+        self.vad.end_pause_after(match ending {
+            Ending::Complete => eoc.complete,
+            Ending::Unfinished => eoc.unfinished,
+            Ending::Open => *default,
+        });
     }
 
     /// Presses (`true`) or releases the push-to-talk control. Audio fed

@@ -19,5 +19,5 @@ mod wake;
 mod worker;
 
 pub use listener::Listener;
-pub use types::{Event, Ignored, Latency, ListenParams, LiveTurn, Mode, Span, WakeParams, WAKE_THRESHOLD};
+pub use types::{EndOfCommand, Event, Ignored, Latency, ListenParams, LiveTurn, Mode, Span, WakeParams, WAKE_THRESHOLD};
 pub use wake::{read_wake_phrase, wake_score};

@@ -68,6 +68,32 @@ pub struct ListenParams {
     /// soon as the endpoint is decided; if they do, the reading is thrown
     /// away. `None` waits for the endpoint.
     pub read_ahead: Option<Duration>,
+    /// With `read_ahead`: end silences chosen by the words read during
+    /// the pause. `None` (the default) keeps `vad.end_silence` whatever was
+    /// said. Only for audio that arrives in real time (a microphone, or
+    /// [`Listener::feed_recorded`](super::Listener::feed_recorded)): the
+    /// pause is held until Whisper has read the words, and audio fed
+    /// faster than that would find every pause held.
+    pub end_of_command: Option<EndOfCommand>,
+}
+
+/// End silences chosen by what was said so far, as the templates' grammar
+/// reads the words the read-ahead heard: "navigate home" is done, "book me
+/// a ride to" is not. Until that reading is in, the pause is held (up to
+/// `unfinished`); after words the grammar cannot judge (a value that may
+/// run on, text outside it) the end silence is `vad.end_silence`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EndOfCommand {
+    /// After a whole command.
+    pub complete: Duration,
+    /// After the start of one.
+    pub unfinished: Duration,
+}
+
+impl Default for EndOfCommand {
+    fn default() -> Self {
+        EndOfCommand { complete: Duration::from_millis(200), unfinished: Duration::from_millis(1000) }
+    }
 }
 
 impl Default for ListenParams {
@@ -79,6 +105,7 @@ impl Default for ListenParams {
             barge_in: true,
             keep_audio: false,
             read_ahead: Some(Duration::from_millis(100)),
+            end_of_command: None,
         }
     }
 }

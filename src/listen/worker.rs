@@ -5,6 +5,8 @@ use super::types::*;
 use super::wake::{has_words, letters, read_wake_phrase, without_phrase};
 use crate::{EngineError, Session};
 use hush_audio::{Segment, SAMPLE_RATE};
+use hush_nlu::{Ending, Grammar};
+use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,7 +36,14 @@ pub(crate) struct Worker {
     pub(crate) awake_until: Option<Duration>,
     /// A reading done ahead, during an utterance's end silence.
     pub(crate) ahead: Option<(Span, Result<Recognition, String>)>,
+    /// With end-of-command endpointing: the templates' grammar, and where
+    /// the listener finds how the words read ahead end.
+    pub(crate) endings: Option<(Grammar, Endings)>,
 }
+
+/// How the words read ahead in a pause end, for the utterance whose speech
+/// they are: the worker writes it, the listener takes it.
+pub(crate) type Endings = Arc<Mutex<Option<(Span, Ending)>>>;
 
 /// Whisper's reading of an utterance.
 pub(crate) enum Recognition {
@@ -53,6 +62,13 @@ impl Worker {
             if job.ahead {
                 // Only kept if the utterance ends as it is now.
                 let reading = self.read(job.segment, speech, job.addressed).await.map_err(|e| e.to_string());
+                if let Some((grammar, out)) = &self.endings {
+                    let ending = match &reading {
+                        Ok(Recognition::Heard { text, .. } | Recognition::AfterPhrase { text, .. }) if has_words(text) => grammar.ending(text),
+                        _ => Ending::Open,
+                    };
+                    *out.lock() = Some((speech, ending));
+                }
                 self.ahead = Some((speech, reading));
                 self.busy.fetch_sub(1, Ordering::AcqRel);
                 continue;

@@ -152,6 +152,9 @@ pub struct Endpointer {
     /// The utterance being heard.
     current: Option<Segment>,
     quiet_frames: usize,
+    /// The end silence for the pause going on now, instead of the
+    /// params' (see [`Endpointer::end_pause_after`]).
+    pause_end: Option<Duration>,
     silero: Option<Silero>,
 }
 
@@ -164,7 +167,7 @@ impl Endpointer {
             Detector::Silero { model, .. } => Some(Silero::new(model.clone())),
             Detector::Energy => None,
         };
-        Endpointer { params, pending: Vec::new(), last: 0.0, at: 0, floor_db: None, run: 0, recent, current: None, quiet_frames: 0, silero }
+        Endpointer { params, pending: Vec::new(), last: 0.0, at: 0, floor_db: None, run: 0, recent, current: None, quiet_frames: 0, pause_end: None, silero }
     }
 
     /// Samples kept while not in speech: the pre-roll and the starting run.
@@ -180,6 +183,23 @@ impl Endpointer {
     /// While an utterance is being heard: the quiet since its last speech.
     pub fn quiet(&self) -> Option<Duration> {
         self.current.as_ref().map(|_| Duration::from_millis(20 * self.quiet_frames as u64))
+    }
+
+    /// While an utterance is being heard: where its speech started and
+    /// where its last speech frame ended (stream samples).
+    pub fn speech(&self) -> Option<(u64, u64)> {
+        self.current.as_ref().map(|c| (c.speech_start, c.speech_end))
+    }
+
+    /// Ends the pause going on now after `quiet` instead of the params' end
+    /// silence (at once if it has already lasted that long); speech that
+    /// resumes goes back to the params'. For a caller that knows more than
+    /// the audio: that the words so far are a whole command, or only the
+    /// start of one.
+    pub fn end_pause_after(&mut self, quiet: Duration) {
+        if self.current.is_some() {
+            self.pause_end = Some(quiet);
+        }
     }
 
     /// A copy of the utterance heard so far, as if it ended now (for work
@@ -255,16 +275,19 @@ impl Endpointer {
             crate::extend_wiping(&mut seg.samples, frame);
             if loud {
                 self.quiet_frames = 0;
+                self.pause_end = None;
                 seg.speech_end = end;
             } else {
                 self.quiet_frames += 1;
             }
             let quiet = Duration::from_millis(20 * self.quiet_frames as u64);
             let long = Duration::from_secs_f64((end - seg.start) as f64 / SAMPLE_RATE as f64);
-            if quiet >= p.end_silence || long >= p.max_utterance {
+            let end_silence = self.pause_end.unwrap_or(p.end_silence);
+            if quiet >= end_silence || long >= p.max_utterance {
                 let mut seg = self.current.take().expect("in speech");
-                seg.truncated = quiet < p.end_silence;
+                seg.truncated = quiet < end_silence;
                 self.quiet_frames = 0;
+                self.pause_end = None;
                 return Some(seg);
             }
             return None;

@@ -54,6 +54,40 @@ fn bursts_are_found_with_pre_roll_and_ended_after_the_silence() {
     }
 }
 
+/// A caller that knows the words so far can lengthen a pause (two bursts
+/// 500 ms apart stay one utterance) or shorten it (the first burst ends
+/// 100 ms after its speech); speech that resumes goes back to the default.
+#[test]
+fn a_pause_can_be_ended_sooner_or_later() {
+    let audio = synthetic(5.0, &[(1.0, 2.0), (2.5, 3.0)]);
+    let mut e = Endpointer::new(VadParams::default());
+    let (mut segs, mut asked) = (Vec::new(), false);
+    for f in audio.chunks(FRAME) {
+        segs.extend(e.push(f));
+        if e.quiet() == Some(std::time::Duration::from_millis(100)) && !asked {
+            e.end_pause_after(std::time::Duration::from_millis(800));
+            asked = true;
+        }
+    }
+    segs.extend(e.finish());
+    assert_eq!(segs.len(), 1, "{segs:?}");
+    assert!((secs(segs[0].speech_end) - 3.0).abs() <= 0.04, "{segs:?}");
+
+    let mut e = Endpointer::new(VadParams::default());
+    let mut segs = Vec::new();
+    for f in audio.chunks(FRAME) {
+        segs.extend(e.push(f));
+        if e.quiet() == Some(std::time::Duration::from_millis(60)) {
+            e.end_pause_after(std::time::Duration::from_millis(100));
+        }
+    }
+    assert_eq!(segs.len(), 2, "{segs:?}");
+    for (s, end) in segs.iter().zip([2.0, 3.0]) {
+        let kept_until = secs(s.start) + s.samples.len() as f64 / RATE;
+        assert!((kept_until - (end + 0.1)).abs() <= 0.03, "{s:?} kept until {kept_until}");
+    }
+}
+
 #[test]
 fn chunk_sizes_do_not_change_the_segments() {
     let audio = synthetic(6.0, &[(1.0, 2.0), (3.5, 4.2)]);

@@ -48,6 +48,11 @@ pub struct ListenArgs {
     /// (`hush models import silero-vad`).
     #[arg(long, default_value = "energy", value_parser = crate::run::vad_kind)]
     vad: VadKind,
+    /// Always wait the end silence, whatever the words so far (by default a
+    /// pause ends sooner after a whole command, later after the start of
+    /// one: the audio here comes in real time).
+    #[arg(long)]
+    no_end_of_command: bool,
     /// Speech while an action runs does not cancel it.
     #[arg(long)]
     no_barge_in: bool,
@@ -82,6 +87,7 @@ impl ListenArgs {
             end_silence_ms: Some(self.end_silence_ms),
             barge_in: Some(!self.no_barge_in),
             vad: Some(self.vad),
+            end_of_command: Some(!self.no_end_of_command),
             ..ListenConfig::default()
         };
         let mut params = EngineConfig { listen, ..EngineConfig::default() }.listen_params()?;

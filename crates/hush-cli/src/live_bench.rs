@@ -41,6 +41,14 @@ pub struct LiveBenchArgs {
     /// The voice-activity detector (`energy` or `silero`).
     #[arg(long, default_value = "energy", value_parser = crate::run::vad_kind)]
     vad: hush::config::VadKind,
+    /// Endpoint by the end silence alone, not by the words so far.
+    #[arg(long)]
+    no_end_of_command: bool,
+    /// A pause of this many ms put inside every command, at its quietest
+    /// 40 ms in the middle third (a gap between words): a speaker drawing
+    /// breath, which the endpointer must not take for the end.
+    #[arg(long, default_value_t = 0)]
+    inner_pause_ms: u64,
     /// Write the results here as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -63,6 +71,26 @@ fn load(path: &Path) -> Result<Vec<f32>> {
     Ok(audio.samples().to_vec())
 }
 
+/// `samples` with `ms` of silence put in at the quietest 40 ms of the
+/// middle third of its speech.
+fn with_pause(samples: Vec<f32>, ms: u64) -> Vec<f32> {
+    if ms == 0 {
+        return samples;
+    }
+    let speech = hush_eval::mix::speech_frames(&samples);
+    let frame = hush_audio::vad::FRAME;
+    let first = speech.iter().position(|&s| s).unwrap_or(0) * frame;
+    let last = speech.iter().rposition(|&s| s).map_or(samples.len(), |i| ((i + 1) * frame).min(samples.len()));
+    let (window, hop) = (SAMPLE_RATE as usize / 25, SAMPLE_RATE as usize / 100);
+    let energy = |at: usize| samples[at..at + window].iter().map(|x| x * x).sum::<f32>();
+    let (from, to) = (first + (last - first) / 3, first + (last - first) * 2 / 3);
+    let at = (from..to.saturating_sub(window).max(from)).step_by(hop).min_by(|a, b| energy(*a).total_cmp(&energy(*b))).unwrap_or(from) + window / 2;
+    let mut out = samples[..at].to_vec();
+    out.extend(std::iter::repeat_n(0.0, (ms * SAMPLE_RATE as u64 / 1000) as usize));
+    out.extend_from_slice(&samples[at..]);
+    out
+}
+
 fn commands(a: &LiveBenchArgs) -> Result<Vec<Command>> {
     let text = std::fs::read_to_string(&a.manifest).with_context(|| a.manifest.display().to_string())?;
     let dir = a.manifest.parent().unwrap_or(Path::new("."));
@@ -78,7 +106,8 @@ fn commands(a: &LiveBenchArgs) -> Result<Vec<Command>> {
     let mut out = Vec::new();
     for r in rows.iter().step_by(step).take(a.clips) {
         let audio = r["audio"].as_str().context("manifest row without audio")?;
-        out.push(Command { samples: at_level(&load(&dir.join(audio))?, LEVEL), text: r["text"].as_str().unwrap_or("").to_owned() });
+        let samples = with_pause(at_level(&load(&dir.join(audio))?, LEVEL), a.inner_pause_ms);
+        out.push(Command { samples, text: r["text"].as_str().unwrap_or("").to_owned() });
     }
     for (file, said) in [
         ("book_ride", "book me a ride to the airport"),
@@ -86,7 +115,8 @@ fn commands(a: &LiveBenchArgs) -> Result<Vec<Command>> {
         ("grades", "what did i get in maths"),
         ("weather", "what's the weather like in paris tomorrow"),
     ] {
-        out.push(Command { samples: at_level(&load(&Path::new("examples/audio").join(format!("{file}.wav")))?, LEVEL), text: said.into() });
+        let samples = with_pause(at_level(&load(&Path::new("examples/audio").join(format!("{file}.wav")))?, LEVEL), a.inner_pause_ms);
+        out.push(Command { samples, text: said.into() });
     }
     Ok(out)
 }
@@ -169,7 +199,11 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
     anyhow::ensure!(!wake.is_empty(), "{}: no wake-phrase clips", a.wake_clips.display());
     let engine = engine(&a.model)?;
     let rt = runtime()?;
-    let base = hush::EngineConfig { listen: hush::config::ListenConfig { vad: Some(a.vad), ..Default::default() }, ..Default::default() }.listen_params()?;
+    let base = hush::EngineConfig {
+        listen: hush::config::ListenConfig { vad: Some(a.vad), end_of_command: Some(!a.no_end_of_command), ..Default::default() },
+        ..Default::default()
+    }
+    .listen_params()?;
     let continuous = ListenParams { mode: Mode::Continuous, ..base.clone() };
     let wake_mode = ListenParams { mode: Mode::WakePhrase, wake: WakeParams::default(), ..base.clone() };
     let listen = |params: &ListenParams, samples: &[f32]| -> Result<Vec<Event>> {
@@ -286,7 +320,15 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
     let miss = 1.0 - wake_hits as f64 / wake_total.max(1) as f64;
     let fa_per_hour = false_accepts as f64 / negative_seconds * 3600.0;
 
-    println!("live sessions: {} commands each ({} dev clips of 2-4 s + 4 demo), noise at {} dB SNR", commands.len(), commands.len() - 4, a.snr);
+    println!(
+        "live sessions: {} commands each ({} dev clips of 2-4 s + 4 demo{}), noise at {} dB SNR, {} VAD, end of command {}",
+        commands.len(),
+        commands.len() - 4,
+        if a.inner_pause_ms > 0 { format!(", each with a {} ms pause inside", a.inner_pause_ms) } else { String::new() },
+        a.snr,
+        base.vad.detector.name(),
+        if base.end_of_command.is_some() { "on" } else { "off" }
+    );
     println!(
         "{:<24} {:>7} {:>10} {:>8} {:>9} {:>7} {:>10} {:>6} {:>6}",
         "noise", "seconds", "utterances", "no words", "precision", "recall", "whole", "extra", "WER"

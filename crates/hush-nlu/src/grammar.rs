@@ -15,7 +15,7 @@ use crate::automaton::{Label, TypeIndex, NONE};
 use crate::normalize::words;
 use crate::numbers::number_forms;
 use crate::values::{parse_builtin, Builtin};
-use crate::words::{NOT_FIRST, NOT_INSIDE, NOT_LAST};
+use crate::words::{DANGLING, NOT_FIRST, NOT_INSIDE, NOT_LAST};
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 /// Configurations a state keeps at most: wildcards fork one per word.
@@ -113,6 +113,24 @@ impl GrammarType {
     }
 }
 
+/// How a transcript so far stands against the grammar: what an endpointer
+/// goes by to wait longer after "book me a ride to" than after "navigate
+/// home".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// A whole sentence that no template goes on from, every reading of it
+    /// ending on listed words (no value that could run on): the speaker is
+    /// done.
+    Complete,
+    /// The start of a sentence and not yet one: more is coming.
+    Unfinished,
+    /// Nothing to go by: a sentence ending in a value that may go on (free
+    /// text, an unlisted name, a number: "forty" may become "forty two"),
+    /// or text the grammar does not know (unless it ends on a word no
+    /// sentence ends on, such as "the" or "to": then it is unfinished).
+    Open,
+}
+
 /// Where a text leaves the grammar's walk: every way of reading it so far.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GrammarState {
@@ -179,6 +197,38 @@ impl Grammar {
     pub fn sentence<'a>(&'a self, state: &GrammarState) -> Option<(&'a str, usize)> {
         let best = self.settled(state)?.iter().filter(|c| self.is_accepting(c)).min_by_key(|c| c.free).cloned()?;
         Some((self.template_intent[self.accept_of(&best) as usize].as_str(), best.free as usize))
+    }
+
+    /// How `text` (a whole transcript so far) ends, for endpointing.
+    pub fn ending(&self, text: &str) -> Ending {
+        // Outside the templates, the last word still tells a sentence cut
+        // short ("what is the weather like in the").
+        let dangling = || if words(text).last().is_some_and(|w| DANGLING.contains(&w.as_str())) { Ending::Unfinished } else { Ending::Open };
+        let Some(state) = self.feed(&self.start(), &format!(" {}", text.trim())) else { return dangling() };
+        let Some(configs) = self.settled(&state) else { return dangling() };
+        let mut accepting = configs.iter().filter(|c| self.is_accepting(c)).peekable();
+        if accepting.peek().is_none() {
+            return Ending::Unfinished;
+        }
+        let closed = accepting.all(|c| c.free == 0 && c.fill.as_ref().is_none_or(|f| self.fill_closed(f)));
+        // A sentence that some template goes on from ("what did I get" +
+        // "in maths") may be a speaker drawing breath.
+        let mut next = Vec::new();
+        configs.iter().for_each(|c| self.next_words(c, &mut next));
+        if closed && next.is_empty() && configs.iter().all(|c| c.fill.as_ref().is_none_or(|f| self.fill_closed(f))) {
+            Ending::Complete
+        } else {
+            dangling()
+        }
+    }
+
+    /// A slot said whole that no further word could extend: a listed
+    /// value of a closed list, and no longer value starting with it.
+    fn fill_closed(&self, f: &Fill) -> bool {
+        match self.slot_type(f.slot) {
+            GrammarType::List { next, whole, open } => *open == 0 && whole.contains(&f.words.join(" ")) && !next.contains_key(&f.words.join(" ")),
+            GrammarType::Builtin { .. } => false,
+        }
     }
 
     /// Fewest words any reading of the text so far takes as free text.
@@ -478,6 +528,27 @@ intents:
             s = g.feed(&s, p)?;
         }
         Some(s)
+    }
+
+    #[test]
+    fn endings_tell_a_finished_command_from_one_still_being_said() {
+        use crate::grammar::Ending;
+        let g = grammar();
+        assert_eq!(g.ending("book me a ride to"), Ending::Unfinished);
+        assert_eq!(g.ending("Book me a"), Ending::Unfinished);
+        assert_eq!(g.ending("set it to a fog lights."), Ending::Complete);
+        assert_eq!(g.ending("a latte please"), Ending::Complete);
+        // A closed list's value that a longer one starts with.
+        assert_eq!(g.ending("set it to a twenty one degree"), Ending::Complete);
+        // A sentence a template goes on from.
+        assert_eq!(g.ending("book me a ride to home"), Ending::Open);
+        // Values that may run on: an open list, a wildcard, a number.
+        assert_eq!(g.ending("book me a ride to the airport"), Ending::Open);
+        assert_eq!(g.ending("text home saying I am late"), Ending::Open);
+        assert_eq!(g.ending("what time is it"), Ending::Open);
+        assert_eq!(g.ending("what is the weather like in the"), Ending::Unfinished);
+        assert_eq!(g.ending("text home saying I am at the"), Ending::Unfinished);
+        assert_eq!(g.ending(""), Ending::Unfinished);
     }
 
     #[test]

@@ -31,7 +31,7 @@ mod words;
 mod yaml;
 
 pub use answer::{answer, Answer, SlotAnswers, CANCEL, CONFIRM, DENY};
-pub use grammar::{Grammar, GrammarState};
+pub use grammar::{Ending, Grammar, GrammarState};
 pub use intent::{Evidence, Intent, MatchParams, Slot};
 pub use matcher::Matcher;
 pub use money::{decimal, exponent_of, Money};

@@ -23,6 +23,13 @@ pub(crate) const NOT_LAST: &[&str] = &[
     "any", "by", "again", "now",
 ];
 
+/// Words a sentence does not end on: a speaker who stops after one is
+/// drawing breath ("book me a ride to the ...", "send it to my").
+pub(crate) const DANGLING: &[&str] = &[
+    "the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "to", "of", "for", "from", "at", "with", "and", "or", "but", "by", "into", "than",
+    "because", "if", "um", "uh", "er",
+];
+
 /// Words said before an unlisted value ("to grand indonesia").
 pub(crate) const UNLISTED_LEAD: &[&str] = &["um", "uh", "oh", "to", "at", "from", "the"];
 
