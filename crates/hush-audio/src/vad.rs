@@ -72,6 +72,7 @@ impl PartialEq for Detector {
 /// Endpointing settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VadParams {
+    /// What tells speech from noise.
     pub detector: Detector,
     /// With the energy detector, a frame is speech when its energy is this
     /// far above the noise floor.
