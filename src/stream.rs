@@ -20,8 +20,7 @@ use zeroize::Zeroize;
 /// inside a tokio runtime.
 pub struct Stream {
     listener: Listener,
-    /// The rate frames come at, and the resampler from it (none at 16 kHz).
-    input: Option<(u32, Option<StreamResampler>)>,
+    input: To16k,
     /// Turns ended by one call beyond the one it returned, oldest first.
     ready: VecDeque<Result<Turn, EngineError>>,
 }
@@ -30,7 +29,7 @@ impl Session {
     /// Streams audio into this conversation (see [`Stream`]). Needs a tokio
     /// runtime and a speech model.
     pub fn stream(&self, params: ListenParams) -> Result<Stream, EngineError> {
-        Ok(Stream { listener: self.listen(params)?, input: None, ready: VecDeque::new() })
+        Ok(Stream { listener: self.listen(params)?, input: To16k::default(), ready: VecDeque::new() })
     }
 }
 
@@ -42,24 +41,17 @@ impl Stream {
     /// others wait in [`ready`](Self::ready). Audio with no words (a cough,
     /// a door) ends no turn. The rate may change between calls.
     pub async fn feed(&mut self, frame: &[f32], rate: u32) -> Result<Option<Turn>, EngineError> {
-        if let Some(bad) = frame.iter().position(|s| !s.is_finite()) {
-            return Err(EngineError::Samples(format!("sample {bad} is {}, not a number in [-1, 1]", frame[bad])));
-        }
-        if self.input.as_ref().is_none_or(|(r, _)| *r != rate) {
-            let next = if rate == SAMPLE_RATE { None } else { Some(StreamResampler::new(rate, SAMPLE_RATE)?) };
-            self.flush_input()?;
-            self.input = Some((rate, next));
-        }
-        match &mut self.input {
-            Some((_, Some(r))) => {
-                let mut at16 = r.push(frame)?;
-                self.listener.feed(&at16);
-                at16.zeroize();
-            }
-            _ => self.listener.feed(frame),
-        }
+        self.input.convert(frame, rate, |at16| self.listener.feed(at16))?;
         self.collect().await;
         self.ready.pop_front().transpose()
+    }
+
+    /// What the device plays through its loudspeaker (a prompt, the radio),
+    /// fed as it is handed to the sound output: the listener takes its
+    /// echo out of what the microphone hears, so that it is neither a turn
+    /// nor a barge-in (see [`Playback`](crate::listen::Playback)).
+    pub fn feed_playback(&mut self, frame: &[f32], rate: u32) -> Result<(), EngineError> {
+        self.listener.playback().feed(frame, rate)
     }
 
     /// [`feed`](Self::feed) for 16-bit PCM.
@@ -86,7 +78,7 @@ impl Stream {
     /// Ends the stream: the utterance being heard is ended as it is, and
     /// every turn not yet returned is.
     pub async fn finish(mut self) -> Vec<Result<Turn, EngineError>> {
-        if let Err(e) = self.flush_input() {
+        if let Err(e) = self.input.flush(|tail| self.listener.feed(tail)) {
             self.ready.push_back(Err(e));
         }
         let events = self.listener.finish().await;
@@ -99,21 +91,52 @@ impl Stream {
         self.listener.position()
     }
 
-    /// Feeds the resampler's last samples (its filter's delay) and drops
-    /// it: before the rate changes, and at the end.
-    fn flush_input(&mut self) -> Result<(), EngineError> {
-        if let Some((_, Some(r))) = self.input.take() {
-            let mut tail = r.finish()?;
-            self.listener.feed(&tail);
-            tail.zeroize();
-        }
-        Ok(())
-    }
-
     /// Waits for the utterances ended so far and keeps their turns.
     async fn collect(&mut self) {
         let events = if self.listener.pending() > 0 { self.listener.settle().await } else { self.listener.events() };
         self.ready.extend(events.into_iter().filter_map(turn));
+    }
+}
+
+/// Frames at whatever rate the host delivers them, to 16 kHz.
+#[derive(Default)]
+pub(crate) struct To16k {
+    /// The rate frames come at, and the resampler from it (none at 16 kHz).
+    input: Option<(u32, Option<StreamResampler>)>,
+}
+
+impl To16k {
+    /// Hands `frame` (mono, at `rate`) to `sink` at 16 kHz. The rate may
+    /// change between calls.
+    pub(crate) fn convert(&mut self, frame: &[f32], rate: u32, mut sink: impl FnMut(&[f32])) -> Result<(), EngineError> {
+        if let Some(bad) = frame.iter().position(|s| !s.is_finite()) {
+            return Err(EngineError::Samples(format!("sample {bad} is {}, not a number in [-1, 1]", frame[bad])));
+        }
+        if self.input.as_ref().is_none_or(|(r, _)| *r != rate) {
+            let next = if rate == SAMPLE_RATE { None } else { Some(StreamResampler::new(rate, SAMPLE_RATE)?) };
+            self.flush(&mut sink)?;
+            self.input = Some((rate, next));
+        }
+        match &mut self.input {
+            Some((_, Some(r))) => {
+                let mut at16 = r.push(frame)?;
+                sink(&at16);
+                at16.zeroize();
+            }
+            _ => sink(frame),
+        }
+        Ok(())
+    }
+
+    /// Hands the resampler's last samples (its filter's delay) to `sink`
+    /// and drops it: before the rate changes, and at the end.
+    pub(crate) fn flush(&mut self, mut sink: impl FnMut(&[f32])) -> Result<(), EngineError> {
+        if let Some((_, Some(r))) = self.input.take() {
+            let mut tail = r.finish()?;
+            sink(&tail);
+            tail.zeroize();
+        }
+        Ok(())
     }
 }
 

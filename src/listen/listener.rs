@@ -1,10 +1,12 @@
 //! The listener: audio in, utterances cut by the endpointer and handed
 //! to the worker, events out.
 
+use super::playback::Playback;
 use super::types::*;
 use super::worker::{Endings, Job, Worker};
 use crate::{EngineError, Session};
-use hush_audio::{Endpointer, Segment, SAMPLE_RATE};
+use hush_audio::vad::FRAME;
+use hush_audio::{EchoCanceller, EchoParams, Endpointer, Segment, SAMPLE_RATE};
 use hush_nlu::Ending;
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,8 +25,14 @@ pub struct Listener {
     /// and how the words read ahead end (the worker writes it).
     end_of_command: Option<(EndOfCommand, Duration, Endings)>,
     vad: Endpointer,
+    /// Microphone samples not yet making a whole frame.
+    pending: Vec<f32>,
+    /// What the device plays, and the canceller of its echo (from the
+    /// first playback on).
+    playback: Playback,
+    echo: (EchoParams, Option<EchoCanceller>),
     session: Session,
-    /// Samples fed so far.
+    /// Samples taken in so far.
     fed: u64,
     /// Utterances handed to the worker, and those it has reported on.
     submitted: usize,
@@ -76,6 +84,9 @@ impl Listener {
             read_ahead,
             end_of_command,
             vad: Endpointer::new(params.vad),
+            pending: Vec::new(),
+            playback: Playback::new(),
+            echo: (params.echo, None),
             session,
             fed: 0,
             submitted: 0,
@@ -93,18 +104,24 @@ impl Listener {
     /// Feeds 16 kHz mono samples. Utterances that end here are queued for
     /// the worker; their turns arrive as events.
     pub fn feed(&mut self, samples: &[f32]) {
-        if self.mode == Mode::PushToTalk {
-            if let Some((_, held)) = self.held.as_mut() {
-                hush_audio::extend_wiping(held, samples);
-            }
-            self.fed += samples.len() as u64;
-            return;
-        }
+        hush_audio::extend_wiping(&mut self.pending, samples);
+        let whole = self.pending.len() / FRAME * FRAME;
         // Frame by frame, so that the start of speech is seen where it is.
-        for piece in samples.chunks(hush_audio::vad::FRAME) {
+        for i in (0..whole).step_by(FRAME) {
+            let mut frame: [f32; FRAME] = self.pending[i..i + FRAME].try_into().expect("a whole frame");
+            let playback = self.cancel_echo(&mut frame);
+            if self.mode == Mode::PushToTalk {
+                if let Some((_, held)) = self.held.as_mut() {
+                    hush_audio::extend_wiping(held, &frame);
+                }
+                frame.zeroize();
+                self.fed += FRAME as u64;
+                continue;
+            }
             let was = self.vad.in_speech();
-            let ended = self.vad.push(piece);
-            self.fed += piece.len() as u64;
+            let ended = self.vad.push_frame(&frame, playback);
+            frame.zeroize();
+            self.fed += FRAME as u64;
             for segment in ended {
                 self.submit(segment, false, false);
             }
@@ -125,6 +142,25 @@ impl Listener {
                 self.end_by_words();
             }
         }
+        self.pending[..whole].zeroize();
+        self.pending.drain(..whole);
+    }
+
+    /// Takes the playback's echo out of a frame; whether the frame was only
+    /// playback.
+    fn cancel_echo(&mut self, frame: &mut [f32; FRAME]) -> bool {
+        let (params, canceller) = &mut self.echo;
+        match (self.playback.take(self.fed), canceller) {
+            (Some(played), canceller) => canceller.get_or_insert_with(|| EchoCanceller::new(*params)).process(frame, &played),
+            // The echo of what played last still rings.
+            (None, Some(c)) if !c.idle() => c.process(frame, &[0.0; FRAME]),
+            _ => false,
+        }
+    }
+
+    /// What the device plays, for the echo canceller (see [`Playback`]).
+    pub fn playback(&self) -> Playback {
+        self.playback.clone()
     }
 
     /// Ends the pause going on by how the words read ahead in it end, once
@@ -143,6 +179,13 @@ impl Listener {
     /// Presses (`true`) or releases the push-to-talk control. Audio fed
     /// while it is held is one utterance, handed over on release.
     pub fn push_to_talk(&mut self, pressed: bool) {
+        if let (false, Some((_, held))) = (pressed, self.held.as_mut()) {
+            // The last part-frame belongs to the press.
+            hush_audio::extend_wiping(held, &self.pending);
+            self.fed += self.pending.len() as u64;
+            self.pending.zeroize();
+            self.pending.clear();
+        }
         match (pressed, self.held.take()) {
             (true, None) => {
                 self.held = Some((self.fed, Vec::new()));
@@ -236,6 +279,13 @@ impl Listener {
     /// is handed over, every queued utterance is handled, and all remaining
     /// events are returned.
     pub async fn finish(mut self) -> Vec<Event> {
+        if self.mode != Mode::PushToTalk {
+            let mut tail = std::mem::take(&mut self.pending);
+            for segment in self.vad.push(&tail) {
+                self.submit(segment, false, false);
+            }
+            tail.zeroize();
+        }
         if let Some(segment) = self.vad.finish() {
             self.submit(segment, false, false);
         }
@@ -286,6 +336,7 @@ impl Drop for Listener {
         if let Some((_, held)) = self.held.as_mut() {
             held.zeroize();
         }
+        self.pending.zeroize();
     }
 }
 

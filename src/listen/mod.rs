@@ -14,10 +14,12 @@
 //! transcribed. An answer to the assistant's question never needs the wake
 //! phrase.
 mod listener;
+mod playback;
 mod types;
 mod wake;
 mod worker;
 
 pub use listener::Listener;
+pub use playback::Playback;
 pub use types::{EndOfCommand, Event, Ignored, Latency, ListenParams, LiveTurn, Mode, Span, WakeParams, WAKE_THRESHOLD};
 pub use wake::{read_wake_phrase, wake_score};

@@ -2,7 +2,7 @@
 
 use crate::turn::millis;
 use crate::Turn;
-use hush_audio::VadParams;
+use hush_audio::{EchoParams, VadParams};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -75,6 +75,9 @@ pub struct ListenParams {
     /// pause is held until Whisper has read the words, and audio fed
     /// faster than that would find every pause held.
     pub end_of_command: Option<EndOfCommand>,
+    /// The echo canceller, once playback is fed (see
+    /// [`Listener::playback`](super::Listener::playback)).
+    pub echo: EchoParams,
 }
 
 /// End silences chosen by what was said so far, as the templates' grammar
@@ -106,6 +109,7 @@ impl Default for ListenParams {
             keep_audio: false,
             read_ahead: Some(Duration::from_millis(100)),
             end_of_command: None,
+            echo: EchoParams::default(),
         }
     }
 }

@@ -10,6 +10,9 @@
 //! activity detection by frame energy against an adaptive noise floor, or
 //! by the Silero VAD model run in plain Rust: [`Silero`]).
 //!
+//! [`EchoCanceller`] takes what the device itself plays out of what its
+//! microphone hears.
+//!
 //! Live audio comes from a [`Source`]: a WAV file replayed at real-time
 //! speed or faster, or (feature `microphone`, off by default) a sound card
 //! through cpal. Either feeds a [`Capture`]: downmixed, resampled to 16 kHz
@@ -19,6 +22,7 @@
 //! It never writes audio anywhere; buffers that held audio are zeroed.
 
 pub mod capture;
+pub mod echo;
 #[cfg(feature = "microphone")]
 mod microphone;
 mod resample;
@@ -28,6 +32,7 @@ pub mod vad;
 mod wav;
 
 pub use capture::{capture, Capture, CaptureWriter, Read};
+pub use echo::{EchoCanceller, EchoParams};
 #[cfg(feature = "microphone")]
 pub use microphone::{input_devices, open_microphone, InputDevice};
 pub use resample::{resample, StreamResampler};

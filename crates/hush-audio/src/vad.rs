@@ -221,13 +221,25 @@ impl Endpointer {
         let whole = self.pending.len() / FRAME * FRAME;
         for i in (0..whole).step_by(FRAME) {
             let frame: [f32; FRAME] = self.pending[i..i + FRAME].try_into().expect("a whole frame");
-            if let Some(s) = self.frame(&frame) {
+            if let Some(s) = self.frame(&frame, false) {
                 done.push(s);
             }
         }
         self.pending[..whole].zeroize();
         self.pending.drain(..whole);
         done
+    }
+
+    /// Feeds one whole frame, with whether it was only the device's own
+    /// playback (an [`EchoCanceller`](crate::EchoCanceller)'s verdict):
+    /// such a frame is never speech. Returns the utterances it completed.
+    pub fn push_frame(&mut self, frame: &[f32; FRAME], playback: bool) -> Vec<Segment> {
+        if !self.pending.is_empty() {
+            // A partial frame from `push` goes first, and the frames no
+            // longer line up with the verdicts: judge by the audio alone.
+            return self.push(frame);
+        }
+        self.frame(frame, playback).into_iter().collect()
     }
 
     /// Ends the stream: the utterance being heard, if any.
@@ -243,7 +255,7 @@ impl Endpointer {
         Some(seg)
     }
 
-    fn frame(&mut self, frame: &[f32; FRAME]) -> Option<Segment> {
+    fn frame(&mut self, frame: &[f32; FRAME], playback: bool) -> Option<Segment> {
         let p = &self.params;
         let mut energy = 0.0f64;
         let mut prev = self.last;
@@ -264,7 +276,7 @@ impl Endpointer {
             }
             _ => loud_energy,
         };
-        let loud = db > p.min_level_db && speech;
+        let loud = db > p.min_level_db && speech && !playback;
         // Down at once, up slowly (0.1 dB per quiet frame, a tenth of that
         // during speech, so that a long sentence does not lift the floor
         // into itself).

@@ -77,6 +77,35 @@ pub fn road_noise(seconds: f64, seed: u64) -> Vec<f32> {
     out.into_iter().map(|v| v as f32).collect()
 }
 
+/// What a car's microphone picks up of its loudspeaker: `playback` after
+/// `delay_ms` (the sound output's latency and the distance), at `gain`,
+/// with two early reflections and a reverberant tail that decays 60 dB in
+/// `t60_ms` (four feedback combs in parallel: Schroeder's reverberator, so
+/// that half an hour of playback takes no longer to pass through than to
+/// read). Same length as `playback`.
+pub fn cabin_echo(playback: &[f32], delay_ms: f64, gain: f32, t60_ms: f64) -> Vec<f32> {
+    let rate = hush_audio::SAMPLE_RATE as f64;
+    let delay = (delay_ms * rate / 1000.0) as usize;
+    let reflections = [(0usize, 1.0f32), (37, -0.4), (113, 0.25)];
+    // Mutually prime comb lengths (2.3-3.9 ms) keep the tail from ringing.
+    let combs = [37usize, 43, 53, 61].map(|ms10| ((ms10 as f64 * rate / 10_000.0) as usize, 10f64.powf(-3.0 * (ms10 as f64 / 10.0) / t60_ms) as f32));
+    let mut lines: Vec<Vec<f32>> = combs.iter().map(|(len, _)| vec![0.0; *len]).collect();
+    let mut out = vec![0.0f32; playback.len()];
+    for (n, y) in out.iter_mut().enumerate() {
+        let at = |k: usize| if n >= delay + k { playback[n - delay - k] } else { 0.0 };
+        let direct: f32 = reflections.iter().map(|(k, g)| g * at(*k)).sum();
+        let mut tail = 0.0;
+        for ((len, g), line) in combs.iter().zip(&mut lines) {
+            let slot = &mut line[n % len];
+            let v = at(120) + g * *slot;
+            tail += *slot;
+            *slot = v;
+        }
+        *y = gain * (direct + 0.08 * tail);
+    }
+    out
+}
+
 /// One long recording built clip by clip.
 #[derive(Default)]
 pub struct Stitch {

@@ -1,0 +1,238 @@
+//! Echo cancellation: takes what the device itself is playing (a
+//! navigation prompt, the radio, hush's host app speaking) out of what the
+//! microphone hears, so that playback is not taken for the user.
+//!
+//! The loudspeaker reaches the microphone delayed and filtered by the
+//! cabin. [`EchoCanceller`] learns that path as an adaptive filter over the
+//! playback (a partitioned-block frequency-domain NLMS, the design of
+//! Speex's and WebRTC's cancellers, 20 ms blocks) and subtracts its
+//! estimate. Two copies of the filter keep it stable while the user talks
+//! over the playback: a background filter always adapts, and the one whose
+//! output is used copies it only when it cancels better; one that the
+//! user's voice has pulled off course is reset from the one in use.
+//!
+//! What the filter cannot take out (the path changing, a tail longer than
+//! the filter, loudspeaker distortion) is left to a gate: a frame whose
+//! energy the filter took down by more than [`EchoParams::gate_db`] was
+//! mostly playback, and the endpointer does not count it as speech.
+//! It does not suppress the residual further: the user's words, not a
+//! clean recording, are what matter here.
+
+use crate::vad::FRAME;
+use crate::SAMPLE_RATE;
+use realfft::num_complex::Complex32;
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+use std::sync::Arc;
+use std::time::Duration;
+use zeroize::Zeroize;
+
+/// Echo canceller settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EchoParams {
+    /// The longest echo path the filter models: the output latency of the
+    /// host's sound stack plus the cabin's reverberation.
+    pub tail: Duration,
+    /// A frame the canceller took down by more than this was playback.
+    pub gate_db: f32,
+}
+
+impl Default for EchoParams {
+    fn default() -> Self {
+        // Tuned on `hush bench live --playback` sessions (README).
+        EchoParams { tail: Duration::from_millis(320), gate_db: 10.0 }
+    }
+}
+
+const BINS: usize = FRAME + 1;
+/// Step size of the background filter's update (normalised).
+const STEP: f32 = 1.0;
+
+/// One filter: a spectrum per 20 ms partition of the echo path.
+#[derive(Clone)]
+struct Filter(Vec<Complex32>);
+
+/// Cancels the playback's echo from microphone frames (16 kHz, 20 ms).
+pub struct EchoCanceller {
+    params: EchoParams,
+    partitions: usize,
+    forward: Arc<dyn RealToComplex<f32>>,
+    inverse: Arc<dyn ComplexToReal<f32>>,
+    /// The previous playback frame (the first half of the FFT's window).
+    last: [f32; FRAME],
+    /// Playback spectra, newest first: `partitions` blocks of `BINS`.
+    history: Vec<Complex32>,
+    /// Smoothed playback power per bin (times the partitions).
+    power: Vec<f32>,
+    used: Filter,
+    background: Filter,
+    /// Smoothed residual energies of the two filters.
+    used_energy: f32,
+    background_energy: f32,
+    /// Playback frames since the last one with sound.
+    silent: usize,
+    time: Vec<f32>,
+    spectrum: Vec<Complex32>,
+    scratch: Vec<Complex32>,
+    /// The normalised error spectrum of an update.
+    step: Vec<Complex32>,
+    /// The residuals of the filter in use and of the background one.
+    residual: [[f32; FRAME]; 2],
+}
+
+impl EchoCanceller {
+    pub fn new(params: EchoParams) -> EchoCanceller {
+        let block = Duration::from_secs_f64(FRAME as f64 / SAMPLE_RATE as f64);
+        let partitions = (params.tail.as_secs_f64() / block.as_secs_f64()).ceil().max(1.0) as usize;
+        let mut planner = RealFftPlanner::<f32>::new();
+        let forward = planner.plan_fft_forward(2 * FRAME);
+        let inverse = planner.plan_fft_inverse(2 * FRAME);
+        let scratch = vec![Complex32::default(); forward.get_scratch_len().max(inverse.get_scratch_len())];
+        let zero = Filter(vec![Complex32::default(); partitions * BINS]);
+        EchoCanceller {
+            params,
+            partitions,
+            forward,
+            inverse,
+            last: [0.0; FRAME],
+            history: vec![Complex32::default(); partitions * BINS],
+            power: vec![0.0; BINS],
+            used: zero.clone(),
+            background: zero,
+            used_energy: 0.0,
+            background_energy: 0.0,
+            silent: usize::MAX,
+            time: vec![0.0; 2 * FRAME],
+            spectrum: vec![Complex32::default(); BINS],
+            scratch,
+            step: vec![Complex32::default(); BINS],
+            residual: [[0.0; FRAME]; 2],
+        }
+    }
+
+    /// Whether the playback has been silent for longer than the filter
+    /// reaches: nothing of it can be in the microphone now, and frames
+    /// need not be processed.
+    pub fn idle(&self) -> bool {
+        self.silent > self.partitions
+    }
+
+    /// Takes the echo of `playback` (what the loudspeaker was given over
+    /// the same 20 ms) out of `mic`, in place. Returns whether the frame
+    /// was mostly playback.
+    pub fn process(&mut self, mic: &mut [f32; FRAME], playback: &[f32; FRAME]) -> bool {
+        if playback.iter().any(|&x| x != 0.0) {
+            self.silent = 0;
+        } else {
+            self.silent = self.silent.saturating_add(1);
+        }
+        self.push_playback(playback);
+        let mic_energy = energy(mic);
+        let used = self.cancel(0, mic);
+        let background = self.cancel(1, mic);
+        self.adapt();
+        self.used_energy = 0.7 * self.used_energy + 0.3 * used;
+        self.background_energy = 0.7 * self.background_energy + 0.3 * background;
+        let out = if self.background_energy < 0.5 * self.used_energy {
+            // The background filter cancels 3 dB better: use it.
+            self.used.0.copy_from_slice(&self.background.0);
+            self.used_energy = self.background_energy;
+            1
+        } else {
+            if self.used_energy < 0.25 * self.background_energy {
+                // The user's voice pulled the background filter off course.
+                self.background.0.copy_from_slice(&self.used.0);
+                self.background_energy = self.used_energy;
+            }
+            0
+        };
+        let out_energy = energy(&self.residual[out]);
+        mic.copy_from_slice(&self.residual[out]);
+        self.residual.zeroize();
+        out_energy * 10f32.powf(self.params.gate_db / 10.0) < mic_energy
+    }
+
+    /// Shifts the playback history by one block and adds the new block's
+    /// spectrum (of the last two frames: overlap-save).
+    fn push_playback(&mut self, playback: &[f32; FRAME]) {
+        self.history.copy_within(0..(self.partitions - 1) * BINS, BINS);
+        self.time[..FRAME].copy_from_slice(&self.last);
+        self.time[FRAME..].copy_from_slice(playback);
+        self.last.copy_from_slice(playback);
+        self.forward.process_with_scratch(&mut self.time, &mut self.history[..BINS], &mut self.scratch).expect("buffers sized for the plan");
+        let partitions = self.partitions as f32;
+        for (p, x) in self.power.iter_mut().zip(&self.history[..BINS]) {
+            *p = 0.9 * *p + 0.1 * partitions * x.norm_sqr();
+        }
+    }
+
+    /// The residual of the filter in use (0) or the background one (1),
+    /// into `self.residual[which]`, and its energy.
+    fn cancel(&mut self, which: usize, mic: &[f32; FRAME]) -> f32 {
+        let filter = if which == 1 { &self.background } else { &self.used };
+        self.spectrum.fill(Complex32::default());
+        for (w, x) in filter.0.chunks_exact(BINS).zip(self.history.chunks_exact(BINS)) {
+            for ((y, w), x) in self.spectrum.iter_mut().zip(w).zip(x) {
+                *y += w * x;
+            }
+        }
+        self.inverse_fft();
+        let scale = 1.0 / (2 * FRAME) as f32;
+        for ((r, m), y) in self.residual[which].iter_mut().zip(mic).zip(&self.time[FRAME..]) {
+            *r = m - y * scale;
+        }
+        energy(&self.residual[which])
+    }
+
+    /// One NLMS step of the background filter towards its residual,
+    /// constrained to a linear (not circular)
+    /// convolution.
+    fn adapt(&mut self) {
+        self.time[..FRAME].fill(0.0);
+        self.time[FRAME..].copy_from_slice(&self.residual[1]);
+        self.forward.process_with_scratch(&mut self.time, &mut self.spectrum, &mut self.scratch).expect("buffers sized for the plan");
+        // A quiet bin would otherwise get a huge step from its error.
+        let floor = self.partitions as f32 * (2 * FRAME) as f32 * 1e-7;
+        for ((s, e), p) in self.step.iter_mut().zip(&self.spectrum).zip(&self.power) {
+            *s = e * (STEP / (p + floor));
+        }
+        let scale = 1.0 / (2 * FRAME) as f32;
+        for p in 0..self.partitions {
+            let (w, x) = (&mut self.background.0[p * BINS..(p + 1) * BINS], &self.history[p * BINS..(p + 1) * BINS]);
+            for ((w, x), e) in w.iter_mut().zip(x).zip(&self.step) {
+                *w += x.conj() * e;
+            }
+            // The second half of each partition's impulse response would
+            // wrap around the block: zero it.
+            self.spectrum.copy_from_slice(w);
+            self.inverse_fft();
+            self.time[FRAME..].fill(0.0);
+            self.time[..FRAME].iter_mut().for_each(|t| *t *= scale);
+            let w = &mut self.background.0[p * BINS..(p + 1) * BINS];
+            self.forward.process_with_scratch(&mut self.time, w, &mut self.scratch).expect("buffers sized for the plan");
+        }
+    }
+
+    /// `self.spectrum` to `self.time` (unscaled).
+    fn inverse_fft(&mut self) {
+        // A real signal's spectrum has real DC and Nyquist bins; products
+        // of spectra keep them real up to rounding.
+        self.spectrum[0].im = 0.0;
+        self.spectrum[BINS - 1].im = 0.0;
+        self.inverse.process_with_scratch(&mut self.spectrum, &mut self.time, &mut self.scratch).expect("buffers sized for the plan");
+    }
+}
+
+fn energy(x: &[f32]) -> f32 {
+    x.iter().map(|v| v * v).sum()
+}
+
+impl Drop for EchoCanceller {
+    fn drop(&mut self) {
+        // The residual and the scratch held the user's voice.
+        self.time.zeroize();
+        for buffer in [&mut self.spectrum, &mut self.scratch, &mut self.step] {
+            buffer.iter_mut().for_each(|c| *c = Complex32::default());
+        }
+        self.residual.zeroize();
+    }
+}
