@@ -311,3 +311,58 @@ fn listening_without_a_runtime_or_model_is_an_error() {
     let empty = ListenParams { mode: Mode::WakePhrase, wake: hush::listen::WakeParams { phrase: " ".into(), ..Default::default() }, ..continuous() };
     assert!(matches!(engine.session().listen(empty), Err(hush::EngineError::Wake(_))));
 }
+
+/// Replays `mic` while feeding `played` as the device's playback, 100 ms
+/// at a time as a host would; all events.
+async fn listen_over(engine: &Engine, params: ListenParams, mic: &[f32], played: Option<&[f32]>) -> Vec<Event> {
+    let mut l = engine.session().listen(params).unwrap();
+    let playback = l.playback();
+    let mut events = Vec::new();
+    for (i, chunk) in mic.chunks(1_600).enumerate() {
+        if let Some(p) = played {
+            playback.feed(&p[i * 1_600..(i * 1_600 + chunk.len()).min(p.len())], 16_000).unwrap();
+        }
+        l.feed_recorded(chunk).await;
+        events.extend(l.events());
+    }
+    events.extend(l.settle().await);
+    events.extend(l.finish().await);
+    events
+}
+
+/// The car's own audio: prompts played through the loudspeaker (90 ms late,
+/// as loud at the microphone as the driver, with reflections and a 150 ms
+/// tail) in road noise. Fed as playback, they start no speech and no turn,
+/// and a driver talking over them is heard; not fed, they are taken for
+/// the driver (so the test can tell).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cars_own_playback_is_not_the_driver() {
+    let engine = engine();
+    let mut prompts = Stitch::new();
+    for name in ["weather", "grades", "book_ride", "pay_bill", "weather"] {
+        prompts.pause(0.4);
+        prompts.clip(&demo(name));
+    }
+    prompts.pause(2.0);
+    let played = prompts.samples().to_vec();
+    let echo = hush_eval::mix::cabin_echo(&played, 90.0, 1.0, 150.0);
+    let noise = road_noise(played.len() as f64 / RATE + 1.0, 9);
+    let mut mic: Vec<f32> = echo.iter().zip(&noise).map(|(e, n)| e + 0.03 * n).collect();
+
+    let alone = listen_over(&engine, continuous(), &mic, Some(&played)).await;
+    assert!(!alone.iter().any(|e| matches!(e, Event::SpeechStarted { .. } | Event::Turn(_) | Event::BargeIn { .. })), "{alone:#?}");
+    let unfed = listen_over(&engine, continuous(), &mic, None).await;
+    assert!(turns(&unfed).len() >= 3, "{unfed:#?}");
+
+    // The driver says "navigate home" over the fourth prompt.
+    let said = prompts.clips()[3].start + 8_000;
+    let driver = demo("navigate_home");
+    for (m, d) in mic[said..].iter_mut().zip(&driver) {
+        *m += d;
+    }
+    let over = listen_over(&engine, continuous(), &mic, Some(&played)).await;
+    let heard = turns(&over);
+    assert_eq!(heard.len(), 1, "{over:#?}");
+    assert_eq!(heard[0].turn.intent.as_deref(), Some("navigate_to"), "{:?}", heard[0].turn);
+    assert!(inside(heard[0], &(said..said + driver.len())), "{:?}", heard[0].speech);
+}

@@ -12,9 +12,16 @@
 //! user's voice has pulled off course is reset from the one in use.
 //!
 //! What the filter cannot take out (the path changing, a tail longer than
-//! the filter, loudspeaker distortion) is left to a gate: a frame whose
-//! energy the filter took down by more than [`EchoParams::gate_db`] was
-//! mostly playback, and the endpointer does not count it as speech.
+//! the filter, loudspeaker distortion) is left to a gate: the canceller
+//! measures what it leaves of the echo (as a share of the loudest playback
+//! within the filter's reach) and the background noise, and a frame whose
+//! residual is no more than [`EchoParams::gate_db`] above that was
+//! playback: the endpointer does not count it as speech. While the filter
+//! is still learning the path (the first two seconds of sound played, and
+//! until it takes the echo down by 12 dB) every frame within its reach of
+//! playback is taken as playback: missing the user's first words over the
+//! very first prompt is better than taking the prompt for the user.
+//!
 //! It does not suppress the residual further: the user's words, not a
 //! clean recording, are what matter here.
 
@@ -32,20 +39,31 @@ pub struct EchoParams {
     /// The longest echo path the filter models: the output latency of the
     /// host's sound stack plus the cabin's reverberation.
     pub tail: Duration,
-    /// A frame the canceller took down by more than this was playback.
+    /// A frame whose residual is no more than this above what the filter
+    /// is expected to leave (its measured leak, plus the background noise)
+    /// was playback.
     pub gate_db: f32,
 }
 
 impl Default for EchoParams {
     fn default() -> Self {
-        // Tuned on `hush bench live --playback` sessions (README).
-        EchoParams { tail: Duration::from_millis(320), gate_db: 10.0 }
+        // Chosen on tests/listen.rs's prompts through a simulated cabin;
+        // `hush bench live --playback` measures them on longer sessions.
+        EchoParams { tail: Duration::from_millis(320), gate_db: 6.0 }
     }
 }
 
 const BINS: usize = FRAME + 1;
 /// Step size of the background filter's update (normalised).
 const STEP: f32 = 1.0;
+/// How much of the step goes by each partition's share of the filter
+/// (proportionate NLMS); the rest is spread evenly.
+const PROP: f32 = 0.3;
+/// Frames of sound played before the filter is trusted: at least 2 s, and
+/// until it takes the echo down by 12 dB (at most 10 s: a quiet prompt in
+/// loud noise never gets there, nor matters).
+const LEARNING: usize = 100;
+const TRUSTED_DB: f32 = 12.0;
 
 /// One filter: a spectrum per 20 ms partition of the echo path.
 #[derive(Clone)]
@@ -70,9 +88,26 @@ pub struct EchoCanceller {
     background_energy: f32,
     /// Playback frames since the last one with sound.
     silent: usize,
+    /// Playback frames with sound so far (up to 5 × [`LEARNING`]).
+    learned: usize,
+    /// Microphone and residual energy while playback sounds, decaying
+    /// over a second: how far the filter takes the echo down.
+    reduction: (f32, f32),
+    trusted: bool,
+    /// The residual echo's energy as a share of the loudest playback
+    /// frame within the filter's reach.
+    leak_db: Option<f32>,
+    /// The residual's floor (background noise).
+    noise: f32,
+    /// The energies of the last `partitions` playback frames (a ring), and
+    /// the frames processed.
+    played: Vec<f32>,
+    frames: usize,
     time: Vec<f32>,
     spectrum: Vec<Complex32>,
     scratch: Vec<Complex32>,
+    /// Each background partition's norm, for proportionate steps.
+    norms: Vec<f32>,
     /// The normalised error spectrum of an update.
     step: Vec<Complex32>,
     /// The residuals of the filter in use and of the background one.
@@ -101,9 +136,17 @@ impl EchoCanceller {
             used_energy: 0.0,
             background_energy: 0.0,
             silent: usize::MAX,
+            learned: 0,
+            reduction: (0.0, 0.0),
+            trusted: false,
+            leak_db: None,
+            noise: 0.0,
+            played: vec![0.0; partitions],
+            frames: 0,
             time: vec![0.0; 2 * FRAME],
             spectrum: vec![Complex32::default(); BINS],
             scratch,
+            norms: vec![0.0; partitions],
             step: vec![Complex32::default(); BINS],
             residual: [[0.0; FRAME]; 2],
         }
@@ -122,6 +165,10 @@ impl EchoCanceller {
     pub fn process(&mut self, mic: &mut [f32; FRAME], playback: &[f32; FRAME]) -> bool {
         if playback.iter().any(|&x| x != 0.0) {
             self.silent = 0;
+            // Above -70 dBFS: sound, not dither.
+            if energy(playback) > FRAME as f32 * 1e-7 {
+                self.learned = (self.learned + 1).min(5 * LEARNING);
+            }
         } else {
             self.silent = self.silent.saturating_add(1);
         }
@@ -146,9 +193,42 @@ impl EchoCanceller {
             0
         };
         let out_energy = energy(&self.residual[out]);
+        let echo_energy: f32 = mic.iter().zip(&self.residual[out]).map(|(m, r)| (m - r) * (m - r)).sum();
         mic.copy_from_slice(&self.residual[out]);
         self.residual.zeroize();
-        out_energy * 10f32.powf(self.params.gate_db / 10.0) < mic_energy
+        self.playback_only(energy(playback), mic_energy, echo_energy, out_energy)
+    }
+
+    /// The gate: whether a frame (its playback's energy, and the
+    /// microphone's, the echo estimate's and the residual's) was only
+    /// playback.
+    fn playback_only(&mut self, played: f32, mic: f32, echo: f32, residual: f32) -> bool {
+        // A filter's misadjustment leaves a residual in proportion to the
+        // playback over the whole path, not to this frame's echo: compare
+        // with the loudest playback frame within the filter's reach.
+        self.played[self.frames % self.partitions] = played;
+        self.frames += 1;
+        let reach = self.played.iter().fold(0.0f32, |m, e| m.max(*e));
+        // The background noise, followed down at once and up by 0.1 dB a
+        // frame: a residual at its level is no one talking, and no echo.
+        self.noise = if self.noise == 0.0 || residual < self.noise { residual } else { self.noise * 1.023 };
+        // What the filter leaves above the noise, as a share of the reach
+        // (in dB, averaged over a second; -40 dB where the residual is all
+        // noise): learnt only on frames where the echo dominates, so that
+        // the user's voice over the playback does not move it.
+        if echo > 4.0 * residual && echo > FRAME as f32 * 1e-7 {
+            let ratio = 10.0 * ((residual - self.noise) / reach.max(1e-12)).max(1e-4).log10();
+            self.leak_db = Some(self.leak_db.map_or(ratio, |l| 0.98 * l + 0.02 * ratio));
+        }
+        let sounding = self.silent <= self.partitions;
+        if sounding {
+            self.reduction = (0.98 * self.reduction.0 + mic, 0.98 * self.reduction.1 + residual);
+        }
+        // Once trusted, for good: the user talking over the playback
+        // lowers the reduction measured, not the filter's.
+        self.trusted |= self.learned >= 5 * LEARNING || self.learned >= LEARNING && self.reduction.0 > self.reduction.1 * 10f32.powf(TRUSTED_DB / 10.0);
+        let expected = reach * 10f32.powf(self.leak_db.unwrap_or(0.0) / 10.0) + self.noise;
+        sounding && (!self.trusted || residual < expected * 10f32.powf(self.params.gate_db / 10.0))
     }
 
     /// Shifts the playback history by one block and adds the new block's
@@ -196,10 +276,19 @@ impl EchoCanceller {
             *s = e * (STEP / (p + floor));
         }
         let scale = 1.0 / (2 * FRAME) as f32;
+        // Proportionate steps: an echo path is sparse (nothing before the
+        // output latency, a decaying tail after the direct sound), so the
+        // partitions that already hold most of it learn fastest.
+        for (n, w) in self.norms.iter_mut().zip(self.background.0.chunks_exact(BINS)) {
+            *n = w.iter().map(|c| c.norm_sqr()).sum::<f32>().sqrt();
+        }
+        let total = self.norms.iter().sum::<f32>();
+        let k = self.partitions as f32;
         for p in 0..self.partitions {
+            let share = if total > 0.0 { PROP * k * self.norms[p] / total + (1.0 - PROP) } else { 1.0 };
             let (w, x) = (&mut self.background.0[p * BINS..(p + 1) * BINS], &self.history[p * BINS..(p + 1) * BINS]);
             for ((w, x), e) in w.iter_mut().zip(x).zip(&self.step) {
-                *w += x.conj() * e;
+                *w += x.conj() * e * share;
             }
             // The second half of each partition's impulse response would
             // wrap around the block: zero it.

@@ -105,3 +105,4 @@ fn without_playback_the_microphone_is_untouched() {
     assert!(gated.iter().all(|g| !g));
 }
 
+
