@@ -138,6 +138,18 @@ int hush_session_feed(struct hush_session *session, const int16_t *pcm, size_t n
 // hush_session_feed() for float samples in [-1, 1].
 int hush_session_feed_f32(struct hush_session *session, const float *pcm, size_t n, int sample_rate);
 
+// Feeds `n` mono 16-bit samples of what the device is playing through its
+// loudspeaker (a navigation prompt, the radio, the app speaking), at
+// `sample_rate` Hz, as they are handed to the sound output. hush cancels
+// their echo from what the microphone hears, so that playback starts no
+// turn and no barge-in while the user talking over it is still heard.
+// Never waits for a feed call in progress: call it from the audio output
+// thread. Returns HUSH_OK or an error code.
+int hush_session_feed_playback(struct hush_session *session, const int16_t *pcm, size_t n, int sample_rate);
+
+// hush_session_feed_playback() for float samples in [-1, 1].
+int hush_session_feed_playback_f32(struct hush_session *session, const float *pcm, size_t n, int sample_rate);
+
 // Ends the audio stream: the utterance being heard, if any, becomes a
 // turn as it is. The next feed starts a new stream on the same
 // conversation. Returns the number of turns waiting, or an error code.

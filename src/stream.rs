@@ -54,6 +54,12 @@ impl Stream {
         self.listener.playback().feed(frame, rate)
     }
 
+    /// The playback reference as a handle of its own, for a host that feeds
+    /// it from its sound output's thread.
+    pub fn playback(&self) -> crate::listen::Playback {
+        self.listener.playback()
+    }
+
     /// [`feed`](Self::feed) for 16-bit PCM.
     pub async fn feed_i16(&mut self, frame: &[i16], rate: u32) -> Result<Option<Turn>, EngineError> {
         let mut samples: Vec<f32> = frame.iter().map(|&s| f32::from(s) / 32768.0).collect();

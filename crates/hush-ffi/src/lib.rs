@@ -44,7 +44,7 @@ mod config;
 use callback::{Callback, ReplyJson, ReplyStatus, UserData};
 use config::build;
 pub use config::check_config;
-use hush::listen::{ListenParams, Mode};
+use hush::listen::{ListenParams, Mode, Playback};
 use hush::{Engine, EngineError, Outcome, Status, Stream};
 use parking_lot::{Mutex, MutexGuard};
 use std::cell::{Cell, RefCell};
@@ -106,6 +106,9 @@ pub struct hush_engine {
 pub struct hush_session {
     /// Dropped before the engine it runs on.
     stream: Mutex<Option<Stream>>,
+    /// The stream's playback reference, fed without waiting for the stream
+    /// (a feed call may hold it while a turn is handled).
+    playback: Mutex<Option<Playback>>,
     session: hush::Session,
     turns: Mutex<VecDeque<String>>,
     engine: Arc<hush_engine>,
@@ -313,7 +316,9 @@ impl hush_session {
         let mut slot = self.claim()?;
         if slot.is_none() {
             let _in_runtime = self.engine.runtime().enter();
-            *slot = Some(self.session.stream(self.engine.listen.clone())?);
+            let stream = self.session.stream(self.engine.listen.clone())?;
+            *self.playback.lock() = Some(stream.playback());
+            *slot = Some(stream);
         }
         Ok(slot)
     }
@@ -329,6 +334,22 @@ impl hush_session {
         let mut all: Vec<_> = first.transpose().into_iter().collect();
         all.extend(std::iter::from_fn(|| stream.ready()));
         self.keep(all)
+    }
+
+    fn feed_playback(&self, pcm: Pcm, rate: u32) -> Result<c_int, Error> {
+        let known = self.playback.lock().clone();
+        let playback = match known {
+            Some(p) => p,
+            None => self.open_stream()?.as_ref().expect("opened").playback(),
+        };
+        match pcm {
+            Pcm::I16(p) => {
+                let samples: Vec<f32> = p.iter().map(|&s| f32::from(s) / 32768.0).collect();
+                playback.feed(&samples, rate)?;
+            }
+            Pcm::F32(p) => playback.feed(p, rate)?,
+        }
+        Ok(HUSH_OK)
     }
 }
 
@@ -388,7 +409,7 @@ pub unsafe extern "C" fn hush_engine_free(engine: *mut hush_engine) -> c_int {
 pub unsafe extern "C" fn hush_session_new(engine: *mut hush_engine, err: *mut c_int) -> *mut hush_session {
     guard_ptr(err, || {
         let engine = engine_handle(engine)?;
-        let session = Arc::new(hush_session { stream: Mutex::new(None), session: engine.engine.session(), turns: Mutex::new(VecDeque::new()), engine });
+        let session = Arc::new(hush_session { stream: Mutex::new(None), playback: Mutex::new(None), session: engine.engine.session(), turns: Mutex::new(VecDeque::new()), engine });
         let p = Arc::as_ptr(&session) as *mut hush_session;
         LIVE.lock().insert(p as usize, Live::Session(session));
         Ok(p)
@@ -432,6 +453,32 @@ pub unsafe extern "C" fn hush_session_feed_f32(session: *mut hush_session, pcm: 
         let s = session_handle(session)?;
         let (pcm, rate) = frame(pcm, n, sample_rate)?;
         s.feed(Pcm::F32(pcm), rate)
+    })
+}
+
+/// Feeds `n` mono 16-bit samples of what the device is playing through its
+/// loudspeaker (a navigation prompt, the radio, the app speaking), at
+/// `sample_rate` Hz, as they are handed to the sound output. hush cancels
+/// their echo from what the microphone hears, so that playback starts no
+/// turn and no barge-in while the user talking over it is still heard.
+/// Never waits for a feed call in progress: call it from the audio output
+/// thread. Returns HUSH_OK or an error code.
+#[no_mangle]
+pub unsafe extern "C" fn hush_session_feed_playback(session: *mut hush_session, pcm: *const i16, n: usize, sample_rate: c_int) -> c_int {
+    guard(|| {
+        let s = session_handle(session)?;
+        let (pcm, rate) = frame(pcm, n, sample_rate)?;
+        s.feed_playback(Pcm::I16(pcm), rate)
+    })
+}
+
+/// hush_session_feed_playback() for float samples in [-1, 1].
+#[no_mangle]
+pub unsafe extern "C" fn hush_session_feed_playback_f32(session: *mut hush_session, pcm: *const f32, n: usize, sample_rate: c_int) -> c_int {
+    guard(|| {
+        let s = session_handle(session)?;
+        let (pcm, rate) = frame(pcm, n, sample_rate)?;
+        s.feed_playback(Pcm::F32(pcm), rate)
     })
 }
 

@@ -468,3 +468,46 @@ fn a_timed_out_callback_is_told_and_the_turn_says_so() {
         assert_eq!(hush_engine_free(e), HUSH_OK);
     }
 }
+
+/// The device's own playback (the conversation's commands, played at
+/// 48 kHz through a simulated cabin into the microphone, which the app
+/// feeds at 16 kHz) is no turn once it is fed as playback; bad playback
+/// frames are errors like bad microphone frames.
+#[test]
+fn playback_fed_as_such_is_not_a_turn() {
+    let e = model_engine();
+    let played48: Vec<f32> = conversation().iter().map(|&x| f32::from(x) / 32768.0).collect();
+    let played16 = hush::parts::audio::resample(&played48, 48_000, 16_000).unwrap();
+    let noise = hush_eval::mix::road_noise(played16.len() as f64 / 16_000.0, 3);
+    let mic: Vec<f32> = hush_eval::mix::cabin_echo(&played16, 90.0, 1.0, 150.0).iter().zip(&noise).map(|(e, n)| e + 0.02 * n).collect();
+    let hear = |feed_playback: bool| {
+        let s = session(e);
+        let mut heard = Vec::new();
+        for (i, frame) in mic.chunks(320).enumerate() {
+            if feed_playback {
+                let p = &played48[(i * 960).min(played48.len())..((i + 1) * 960).min(played48.len())];
+                assert_eq!(unsafe { hush_session_feed_playback_f32(s, p.as_ptr(), p.len(), 48_000) }, HUSH_OK, "{}", last_error());
+            }
+            if unsafe { hush_session_feed_f32(s, frame.as_ptr(), frame.len(), 16_000) } > 0 {
+                heard.extend(turns(s));
+            }
+        }
+        unsafe { hush_session_finish(s) };
+        heard.extend(turns(s));
+        unsafe { hush_session_free(s) };
+        heard
+    };
+    assert!(hear(false).len() >= 3, "without the playback fed, the echo is taken for the user");
+    let heard = hear(true);
+    assert!(heard.is_empty(), "{heard:#?}");
+    let s = session(e);
+    let nan = [f32::NAN; 4];
+    unsafe {
+        check(hush_session_feed_playback(s, null(), 480, 48_000), HUSH_ERR_NULL, "pcm is NULL");
+        check(hush_session_feed_playback(s, [0i16; 4].as_ptr(), 4, 0), HUSH_ERR_ARGUMENT, "must be positive");
+        check(hush_session_feed_playback_f32(s, nan.as_ptr(), 4, 16_000), HUSH_ERR_AUDIO, "not a number");
+        let minute = vec![0i16; 16_000 * 60];
+        check(hush_session_feed_playback(s, minute.as_ptr(), minute.len(), 16_000), HUSH_ERR_AUDIO, "ahead of the microphone");
+        hush_session_free(s);
+    }
+}
