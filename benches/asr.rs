@@ -1,6 +1,7 @@
 //! criterion benches of the recogniser's stages on a real dev clip:
 //! mel front end, encoder (trimmed vs full window), one decoder step, and
-//! the endpointer per 20 ms frame with each voice-activity detector.
+//! the endpointer per 20 ms frame with each voice-activity detector, and
+//! the echo canceller per frame.
 //! Needs the models in the cache (`make models models-vad`).
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -46,6 +47,23 @@ fn stages(c: &mut Criterion) {
             })
         });
     }
+    g.finish();
+
+    // The echo canceller: the clip as playback, its echo as the microphone.
+    let mut g = c.benchmark_group("echo canceller per 20 ms frame");
+    g.throughput(criterion::Throughput::Elements(frames as u64));
+    let echo = hush_eval::mix::cabin_echo(samples, 90.0, 0.8, 150.0);
+    g.bench_function("320 ms tail", |b| {
+        b.iter(|| {
+            let mut aec = hush_audio::EchoCanceller::new(hush_audio::EchoParams::default());
+            let mut gated = 0;
+            for (m, p) in echo.chunks_exact(hush_audio::vad::FRAME).zip(samples.chunks_exact(hush_audio::vad::FRAME)) {
+                let mut frame: [f32; hush_audio::vad::FRAME] = m.try_into().expect("a frame");
+                gated += usize::from(aec.process(&mut frame, p.try_into().expect("a frame")));
+            }
+            gated
+        })
+    });
     g.finish();
 
     let audio_states = rec.install(|| rec.model().encoder.forward(&mel(trimmed)).expect("encode"));

@@ -22,8 +22,10 @@
 //! playback is taken as playback: missing the user's first words over the
 //! very first prompt is better than taking the prompt for the user.
 //!
-//! It does not suppress the residual further: the user's words, not a
-//! clean recording, are what matter here.
+//! It does not suppress the residual further (taking gated frames down by
+//! another 20 dB pulled the energy detector's noise floor down with them,
+//! and noise then started three times as many utterances in
+//! `hush bench live`).
 
 use crate::vad::FRAME;
 use crate::SAMPLE_RATE;

@@ -104,5 +104,3 @@ fn without_playback_the_microphone_is_untouched() {
     assert_eq!(out, user[..n]);
     assert!(gated.iter().all(|g| !g));
 }
-
-

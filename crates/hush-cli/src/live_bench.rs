@@ -3,6 +3,7 @@
 //! clips' speech, end-of-speech → dispatch latency, wake-phrase misses and
 //! false accepts, and the CPU that idle listening costs.
 
+use crate::live_playback as playback;
 use crate::run::{percentile, runtime};
 use anyhow::{Context, Result};
 use clap::Args;
@@ -49,6 +50,11 @@ pub struct LiveBenchArgs {
     /// breath, which the endpointer must not take for the end.
     #[arg(long, default_value_t = 0)]
     inner_pause_ms: u64,
+    /// Minutes of speech played through the car's loudspeaker (every
+    /// clean dev clip in turn, echoed through a simulated cabin) with the
+    /// driver silent, fed as playback; 0 skips the playback part.
+    #[arg(long, default_value_t = 30.0)]
+    playback_minutes: f64,
     /// Write the results here as JSON.
     #[arg(long)]
     json: Option<PathBuf>,
@@ -91,16 +97,18 @@ fn with_pause(samples: Vec<f32>, ms: u64) -> Vec<f32> {
     out
 }
 
-fn commands(a: &LiveBenchArgs) -> Result<Vec<Command>> {
+/// The manifest's clean clips (no noise mixed in), and the folder their
+/// paths are relative to.
+fn clean_rows(a: &LiveBenchArgs) -> Result<(Vec<serde_json::Value>, PathBuf)> {
     let text = std::fs::read_to_string(&a.manifest).with_context(|| a.manifest.display().to_string())?;
-    let dir = a.manifest.parent().unwrap_or(Path::new("."));
-    let rows: Vec<serde_json::Value> = text
-        .lines()
-        .map(serde_json::from_str)
-        .collect::<Result<Vec<serde_json::Value>, _>>()?
-        .into_iter()
-        .filter(|r| r["snr_db"].is_null() && (2.0..=4.0).contains(&r["duration_s"].as_f64().unwrap_or(0.0)))
-        .collect();
+    let dir = a.manifest.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let rows: Vec<serde_json::Value> = text.lines().map(serde_json::from_str).collect::<Result<Vec<serde_json::Value>, _>>()?;
+    Ok((rows.into_iter().filter(|r| r["snr_db"].is_null()).collect(), dir))
+}
+
+fn commands(a: &LiveBenchArgs) -> Result<Vec<Command>> {
+    let (rows, dir) = clean_rows(a)?;
+    let rows: Vec<_> = rows.into_iter().filter(|r| (2.0..=4.0).contains(&r["duration_s"].as_f64().unwrap_or(0.0))).collect();
     anyhow::ensure!(!rows.is_empty(), "{}: no clean clips of 2 to 4 s", a.manifest.display());
     let step = (rows.len() / a.clips.max(1)).max(1);
     let mut out = Vec::new();
@@ -314,6 +322,7 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
     }
     bar.finish_and_clear();
 
+    let playback = if a.playback_minutes > 0.0 { Some(playback_part(a, &engine, &rt, &continuous, &commands, &noises)?) } else { None };
     let idle = if a.idle_s > 0.0 { Some(idle_cpu(&engine, &rt, &a.noise_dir, a.idle_s)?) } else { None };
     let cont = latencies(&all_continuous);
     let wk = latencies(&all_wake);
@@ -357,6 +366,35 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
     );
     let missed: Vec<String> = by_clip.iter().filter(|(_, c)| c.0 < c.1).map(|(k, c)| format!("{k} {}/{}", c.1 - c.0, c.1)).collect();
     println!("  misses by wake clip: {}", if missed.is_empty() { "none".into() } else { missed.join(", ") });
+    if let Some((alone, over)) = &playback {
+        let minutes = alone.iter().map(|p| p.seconds).sum::<f64>() / 60.0;
+        let (started, turns) = (alone.iter().map(|p| p.speech_started).sum::<usize>(), alone.iter().map(|p| p.turns).sum::<usize>());
+        let (quiet_started, quiet_turns) = (alone.iter().map(|p| p.noise_speech_started).sum::<usize>(), alone.iter().map(|p| p.noise_turns).sum::<usize>());
+        println!(
+            "playback alone, fed as playback: {minutes:.1} min of speech through the loudspeaker, {started} speech starts (barge-ins), {turns} turns; in the noise alone {quiet_started} and {quiet_turns}"
+        );
+        for p in alone {
+            let c = p.cabin.expect("a cabin");
+            println!(
+                "  {:<24} {:>5.1} min, echo {:.0} ms late at gain {:.1}, tail {:.0} ms: {} speech starts, {} turns (noise alone: {}, {})",
+                p.noise,
+                p.seconds / 60.0,
+                c.delay_ms,
+                c.gain,
+                c.t60_ms,
+                p.speech_started,
+                p.turns,
+                p.noise_speech_started,
+                p.noise_turns
+            );
+        }
+        for (o, plain) in over.iter().zip(&sessions) {
+            println!(
+                "  driver over playback, {:<24} heard {}/{}, WER {:.1}% (without playback {:.1}%)",
+                o.noise, o.heard, o.commands, o.wer_percent, plain.wer_percent
+            );
+        }
+    }
     if let Some(cpu) = idle {
         println!("idle listening (wake mode, car noise, real time, {:.0} s): {cpu:.2}% of one core", a.idle_s);
     }
@@ -367,6 +405,7 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
             "latency": {"continuous": cont, "wake": wk},
             "wake": {"by_clip": by_clip.iter().map(|(k, c)| (k.clone(), serde_json::json!({"heard": c.0, "said": c.1}))).collect::<serde_json::Map<_, _>>(), "missed": wake_total - wake_hits, "total": wake_total, "miss_rate": miss, "false_accepts": false_accepts, "negative_seconds": negative_seconds, "false_accepts_per_hour": fa_per_hour},
             "idle_cpu_percent": idle,
+            "playback": playback.as_ref().map(|(alone, over)| serde_json::json!({"alone": alone, "driver_over": over})),
         });
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
@@ -374,6 +413,51 @@ pub fn bench_live(a: &LiveBenchArgs) -> Result<()> {
         std::fs::write(path, serde_json::to_string_pretty(&v)?)?;
     }
     Ok(())
+}
+
+/// The car's own audio: `playback_minutes` of speech (the manifest's clean
+/// clips) through each noise's cabin with the driver silent, then the
+/// continuous sessions' commands said over more of it.
+fn playback_part(
+    a: &LiveBenchArgs,
+    engine: &Engine,
+    rt: &tokio::runtime::Runtime,
+    params: &ListenParams,
+    commands: &[Command],
+    noises: &[(&str, Vec<f32>)],
+) -> Result<(Vec<playback::Alone>, Vec<playback::Over>)> {
+    let (rows, dir) = clean_rows(a)?;
+    let clips = rows.iter().map(|r| load(&dir.join(r["audio"].as_str().context("manifest row without audio")?))).collect::<Result<Vec<_>>>()?;
+    let clips = playback::leveled(clips, LEVEL);
+    let bar = indicatif::ProgressBar::new(2 * noises.len() as u64).with_message("playback");
+    let (mut alone, mut over) = (Vec::new(), Vec::new());
+    let seconds = a.playback_minutes * 60.0 / noises.len() as f64;
+    for (k, ((name, noise), cabin)) in noises.iter().zip(playback::CABINS).enumerate() {
+        let played = playback::programme(&clips, k * 80, seconds);
+        let mic = playback::microphone(&played, cabin, noise, LEVEL, a.snr);
+        let events = rt.block_on(playback::listen(engine, params, &mic, Some(&played)))?;
+        for e in &events {
+            if let Event::SpeechStarted { at } = e {
+                tracing::info!(noise = name, at = at.as_secs_f64(), "speech started on playback");
+            }
+        }
+        let quiet = playback::microphone(&vec![0.0; played.len()], cabin, noise, LEVEL, a.snr);
+        let control = rt.block_on(playback::listen(engine, params, &quiet, None))?;
+        alone.push(playback::alone(name, &events, &control, seconds, cabin));
+        bar.inc(1);
+
+        // The same commands as the continuous session, over playback.
+        let s = session(commands, k, noise, a.snr, |_, c| c.samples.clone());
+        let played = playback::programme(&clips, k * 80 + 40, s.samples().len() as f64 / SAMPLE_RATE as f64);
+        let echo = hush_eval::mix::cabin_echo(&played, cabin.delay_ms, cabin.gain, cabin.t60_ms);
+        let mic: Vec<f32> = s.samples().iter().zip(&echo).map(|(m, e)| m + e).collect();
+        let events = rt.block_on(playback::listen(engine, params, &mic, Some(&played)))?;
+        let texts: Vec<&str> = commands.iter().map(|c| c.text.as_str()).collect();
+        over.push(playback::over(name, &events, &s, &texts));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok((alone, over))
 }
 
 /// CPU time (user + system) of this process.

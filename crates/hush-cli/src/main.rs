@@ -4,6 +4,7 @@ mod bench;
 mod learn;
 mod listen;
 mod live_bench;
+mod live_playback;
 mod matrix;
 mod models;
 mod nlu;

@@ -409,7 +409,13 @@ pub unsafe extern "C" fn hush_engine_free(engine: *mut hush_engine) -> c_int {
 pub unsafe extern "C" fn hush_session_new(engine: *mut hush_engine, err: *mut c_int) -> *mut hush_session {
     guard_ptr(err, || {
         let engine = engine_handle(engine)?;
-        let session = Arc::new(hush_session { stream: Mutex::new(None), playback: Mutex::new(None), session: engine.engine.session(), turns: Mutex::new(VecDeque::new()), engine });
+        let session = Arc::new(hush_session {
+            stream: Mutex::new(None),
+            playback: Mutex::new(None),
+            session: engine.engine.session(),
+            turns: Mutex::new(VecDeque::new()),
+            engine,
+        });
         let p = Arc::as_ptr(&session) as *mut hush_session;
         LIVE.lock().insert(p as usize, Live::Session(session));
         Ok(p)
