@@ -104,3 +104,47 @@ fn without_playback_the_microphone_is_untouched() {
     assert_eq!(out, user[..n]);
     assert!(gated.iter().all(|g| !g));
 }
+
+/// The gate over a long double-talk session: prompts played at three
+/// levels against the driver's (-3, 0, +3 dB), short replies said over
+/// them, road noise: after the first 5 s, at most 5 % of the driver's
+/// voiced frames are called playback, and at most 1 % of the frames with
+/// only a loud echo are not.
+#[test]
+fn the_gate_tells_the_driver_from_the_echo() {
+    let mut st = hush_eval::mix::Stitch::new();
+    let names = ["weather", "grades", "book_ride", "pay_bill", "navigate_home", "confirm"];
+    for _ in 0..4 {
+        for name in names {
+            st.pause(0.4);
+            st.clip(&hush_eval::mix::at_level(&clip(&format!("examples/audio/{name}.wav")), -20.0));
+        }
+    }
+    let n = st.samples().len() / FRAME * FRAME;
+    let played = &st.samples()[..n];
+    let noise = hush_eval::mix::road_noise(n as f64 / 16_000.0 + 1.0, 9);
+    let mut driver = vec![0.0f32; n];
+    let replies = ["yes_please", "not_sure", "dont_go_ahead", "no_yes", "not_correct"];
+    let mut at = 5 * 16_000;
+    for (i, r) in replies.iter().cycle().take(12).enumerate() {
+        let c = hush_eval::mix::at_level(&clip(&format!("tests/fixtures/replies/{r}.wav")), -20.0);
+        if at + c.len() >= n {
+            break;
+        }
+        driver[at..at + c.len()].copy_from_slice(&c);
+        at += c.len() + 16_000 + (i % 3) * 8_000;
+    }
+    for gain in [0.7f32, 1.0, 1.4] {
+        let echo = cabin(played, gain);
+        let mic: Vec<f32> = (0..n).map(|i| echo[i] + driver[i] + 0.03 * noise[i]).collect();
+        let (_, gated) = run(&mic, played);
+        let frame = |x: &[f32], i: usize| energy(&x[i * FRAME..(i + 1) * FRAME]);
+        let after = 5 * 50..n / FRAME;
+        let voiced: Vec<usize> = after.clone().filter(|&i| frame(&driver, i) > 1e-2).collect();
+        let echo_only: Vec<usize> = after.filter(|&i| frame(&driver, i) < 1e-5 && frame(&echo, i) > 1e-2).collect();
+        let (closed, open) = (voiced.iter().filter(|&&i| gated[i]).count(), echo_only.iter().filter(|&&i| !gated[i]).count());
+        assert!(voiced.len() > 300 && echo_only.len() > 500, "{} {}", voiced.len(), echo_only.len());
+        assert!(closed * 20 <= voiced.len(), "gain {gain}: {closed} of {} voiced frames called playback", voiced.len());
+        assert!(open * 100 <= echo_only.len(), "gain {gain}: {open} of {} echo frames let through", echo_only.len());
+    }
+}
