@@ -92,8 +92,9 @@ pub struct EchoCanceller {
     silent: usize,
     /// Playback frames with sound so far (up to 5 × [`LEARNING`]).
     learned: usize,
-    /// Microphone and residual energy while playback sounds, decaying
-    /// over a second: how far the filter takes the echo down.
+    /// Microphone and residual energy above the noise while playback
+    /// sounds, decaying over ~200 ms: how far the filter takes the echo
+    /// down (the pauses in the user's talk show it).
     reduction: (f32, f32),
     trusted: bool,
     /// The residual echo's energy as a share of the loudest playback
@@ -224,7 +225,8 @@ impl EchoCanceller {
         }
         let sounding = self.silent <= self.partitions;
         if sounding {
-            self.reduction = (0.98 * self.reduction.0 + mic, 0.98 * self.reduction.1 + residual);
+            // Above the noise, which no filter takes out.
+            self.reduction = (0.9 * self.reduction.0 + (mic - self.noise).max(0.0), 0.9 * self.reduction.1 + (residual - self.noise).max(0.0));
         }
         // Once trusted, for good: the user talking over the playback
         // lowers the reduction measured, not the filter's.

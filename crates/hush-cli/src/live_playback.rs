@@ -117,6 +117,7 @@ pub fn over(name: &str, events: &[Event], session: &Stitch, texts: &[&str]) -> O
     for (text, r) in texts.iter().zip(session.clips()) {
         let said: Vec<&str> = turns.iter().filter(|t| at(t.speech.start) < r.end && at(t.speech.end) > r.start).map(|t| t.turn.transcript.as_str()).collect();
         heard += usize::from(!said.is_empty());
+        tracing::info!(noise = name, said = text, heard = said.join(" | "), "command over playback");
         wer.add(text, &said.join(" "));
     }
     Over { noise: name.into(), commands: texts.len(), heard, wer_percent: wer.wer() }
