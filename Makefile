@@ -61,7 +61,9 @@ demo: models models-minilm
 # (fetched once). The dev-data tests show as "ignored" here.
 test: models models-base models-minilm models-vad
 	$(CARGO) test --release --workspace $(MIC)
-	$(CARGO) test --release -p hush-ffi --features reference --test abi
+	@# The C ABI again with the reference actions built in; with the
+	@# workspace's features otherwise, so only hush-ffi is rebuilt.
+	$(CARGO) test --release --workspace $(MIC) --features hush-ffi/reference --test abi
 	$(MAKE) c-example
 
 # The tests on the larger dev data beside the checkout (../shared/data:

@@ -1,5 +1,5 @@
 //! Money moves only on a plain yes, through the whole engine: the reply
-//! tables of `tests/fixtures/replies.rs` typed after "pay my water bill",
+//! tables of `tests/fixtures/replies.rs` (English and Indonesian) typed after "pay my water bill",
 //! with the ledger checked, and spoken replies (espeak-ng clips in
 //! `tests/fixtures/replies/`) heard by the model under every decoding.
 
@@ -8,7 +8,7 @@ use hush_reference::Ledger;
 
 #[path = "fixtures/replies.rs"]
 mod replies;
-use replies::{AFFIRMATIVES, NOT_YES};
+use replies::{AFFIRMATIVES, AFFIRMATIVES_ID, NOT_YES, NOT_YES_ID};
 
 fn status(t: &hush::Turn) -> Option<Status> {
     t.outcome.as_ref().map(|o| o.status)
@@ -20,7 +20,7 @@ async fn no_reply_in_the_table_pays() {
     let path = dir.path().join("ledger.sqlite");
     let e = Engine::builder().fallback_actions(hush_reference::actions_at(&path).unwrap()).build().unwrap();
     let before = Ledger::open(&path).unwrap().accounts().unwrap();
-    for reply in NOT_YES {
+    for reply in NOT_YES.iter().chain(NOT_YES_ID) {
         let s = e.session();
         assert!(s.process_text("pay my water bill").await.unwrap().prompt.is_some());
         let t = s.process_text(reply).await.unwrap();
@@ -38,7 +38,7 @@ async fn no_reply_in_the_table_pays() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_affirmative_in_the_table_pays() {
     let mut missed = Vec::new();
-    for reply in AFFIRMATIVES {
+    for reply in AFFIRMATIVES.iter().chain(AFFIRMATIVES_ID) {
         let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
         assert!(e.process_text("pay my water bill").await.unwrap().prompt.is_some());
         let t = e.process_text(reply).await.unwrap();

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 #[path = "../../../tests/fixtures/replies.rs"]
 mod replies;
-use replies::{AFFIRMATIVES, NOT_YES};
+use replies::{AFFIRMATIVES, AFFIRMATIVES_ID, NOT_YES, NOT_YES_ID};
 
 fn matcher() -> &'static Matcher {
     static M: OnceLock<Matcher> = OnceLock::new();
@@ -65,6 +65,25 @@ fn affirmatives_confirm() {
     }
 }
 
+/// The same rule said in Indonesian: a plain "iya"/"betul"/"oke" pays;
+/// "jangan", "tidak", "bukan", "belum", a hedge or a question never do.
+#[test]
+fn indonesian_replies_follow_the_same_rule() {
+    let wrongly: Vec<&str> = NOT_YES_ID.iter().copied().filter(|r| read(r) == Answer::Yes).collect();
+    assert!(wrongly.is_empty(), "taken as yes: {wrongly:?}");
+    let missed: Vec<&str> = AFFIRMATIVES_ID.iter().copied().filter(|r| read(r) != Answer::Yes).collect();
+    assert!(missed.is_empty(), "not taken as yes: {missed:?}");
+    for r in ["tidak", "jangan bayar", "bukan", "belum", "tidak benar", "batalkan", "tidak boleh"] {
+        assert_eq!(read(r), Answer::No, "{r}");
+    }
+    for r in ["iya tidak", "ya jangan", "tunggu", "Iya?", "mungkin"] {
+        assert_eq!(read(r), Answer::Unclear, "{r}");
+    }
+    for r in NOT_YES_ID {
+        assert!(!matches!(after_asking(r), Step::Run { confirmed: true, .. }), "{r:?} confirmed");
+    }
+}
+
 #[test]
 fn refusals_cancel_and_hedges_ask_again_then_cancel() {
     for r in ["no", "that is not correct", "don't go ahead", "nope", "do not do it", "cancel"] {
@@ -103,16 +122,18 @@ fn a_learned_or_fuzzy_confirm_reading_is_not_enough() {
 /// Negations and hedges, as a transcript may write them.
 const SPOILERS: &[&str] = &[
     "not", "no", "don't", "do not", "never", "wait", "unsure", "not sure", "hold on", "maybe", "cancel", "stop", "nope", "dont", "hang on", "but", "if",
-    "what", "isn't", "no,", "Not", "NO",
+    "what", "isn't", "no,", "Not", "NO", "tidak", "jangan", "bukan", "belum", "nggak", "gak", "tunggu", "mungkin", "tapi", "Jangan,", "batal",
 ];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
-    /// Inserting a negation or hedge anywhere into any affirmative never
-    /// gives a yes, nor a confirmed step.
+    /// Inserting a negation or hedge (English or Indonesian) anywhere into
+    /// any affirmative of either language never gives a yes, nor a
+    /// confirmed step.
     #[test]
-    fn a_negation_anywhere_spoils_any_yes(a in 0..AFFIRMATIVES.len(), s in 0..SPOILERS.len(), at in 0usize..8) {
-        let words: Vec<&str> = AFFIRMATIVES[a].split_whitespace().collect();
+    fn a_negation_anywhere_spoils_any_yes(a in 0..AFFIRMATIVES.len() + AFFIRMATIVES_ID.len(), s in 0..SPOILERS.len(), at in 0usize..8) {
+        let yes = AFFIRMATIVES.get(a).unwrap_or_else(|| &AFFIRMATIVES_ID[a - AFFIRMATIVES.len()]);
+        let words: Vec<&str> = yes.split_whitespace().collect();
         let at = at.min(words.len());
         let mut spoiled = words[..at].to_vec();
         spoiled.push(SPOILERS[s]);

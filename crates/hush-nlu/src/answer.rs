@@ -24,11 +24,17 @@ pub enum Answer {
 
 /// Words that make a reply a refusal (or, with an affirmative beside them,
 /// unclear). Contractions arrive expanded ("don't" is "do not"); the forms
-/// without an apostrophe are listed because transcripts drop it.
+/// without an apostrophe are listed because transcripts drop it. The
+/// Indonesian ones count whatever language the question was asked in: a
+/// word that can only mean no never confirms.
 #[rustfmt::skip]
 const NEGATIONS: &[&str] = &[
     "no", "not", "nope", "nah", "never", "negative", "cancel", "stop", "wrong", "incorrect", "abort", "neither", "nor",
     "dont", "doesnt", "didnt", "isnt", "cant", "wont", "shouldnt", "wouldnt", "nothing", "none",
+    // Indonesian: not, don't, not (a noun), not yet, cancel, wrong, and
+    // their spoken forms ("nggak", "gak", "ndak", "ogah").
+    "tidak", "tak", "nggak", "ngga", "enggak", "engga", "gak", "ga", "ndak", "nda", "kagak", "jangan", "bukan", "belum",
+    "batal", "batalkan", "salah", "ogah", "usah",
 ];
 
 /// Words that make a reply unsure: it is asked again.
@@ -38,6 +44,11 @@ const HEDGES: &[&str] = &[
     "later", "second", "moment", "minute", "but", "if", "unless", "instead", "change", "different", "else", "other",
     "again", "repeat", "what", "why", "which", "how", "who", "huh", "pardon", "sorry", "hmm", "hm", "kind", "sort",
     "only", "except", "first", "before", "check", "really",
+    // Indonesian: wait, a moment, maybe, but, if, change, other, again,
+    // question words, sorry, try, check, first, later, really?
+    "tunggu", "sebentar", "bentar", "mungkin", "kayaknya", "kayanya", "sepertinya", "tapi", "tetapi", "kalau", "kalo",
+    "asal", "kecuali", "ganti", "ubah", "lain", "ulang", "ulangi", "apa", "kenapa", "mengapa", "gimana", "bagaimana",
+    "berapa", "siapa", "mana", "hah", "maaf", "eh", "coba", "cek", "dulu", "nanti", "masa", "yakin", "beneran",
 ];
 
 /// Words of a plain yes. A reply is yes when every word is in
@@ -47,13 +58,19 @@ const AFFIRM_CORE: &[&str] = &[
     "yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright", "correct", "right",
     "confirm", "confirmed", "affirmative", "absolutely", "definitely", "certainly", "exactly", "indeed", "proceed",
     "ahead", "fine", "perfect",
+    // Indonesian: yes, right, true, okay, sure, go on, agreed, of course.
+    "iya", "iyaa", "betul", "benar", "bener", "oke", "sip", "siap", "boleh", "lanjut", "lanjutkan", "setuju", "tentu",
+    "pasti", "silakan", "silahkan",
 ];
 /// The words that answer yes on their own: with a negation beside them
 /// the reply is mixed, not a refusal.
-const YES_WORDS: &[&str] = &["yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright"];
+/// ("benar", like "correct", is not one: "tidak benar" is a refusal.)
+const YES_WORDS: &[&str] = &["yes", "yeah", "yep", "yup", "yea", "ya", "yah", "yess", "sure", "ok", "okay", "okey", "alright", "iya", "iyaa", "oke"];
 const AFFIRM_SUPPORT: &[&str] = &[
     "please", "go", "do", "it", "that", "is", "thats", "thanks", "thank", "you", "sir", "maam", "all", "just", "so", "um", "uh", "er", "erm", "oh", "ah",
     "well", "good", "sounds", "looks", "of", "course", "i", "very", "much", "continue", "hush", "thing",
+    // Indonesian particles, pronouns, thanks and forms of address.
+    "saja", "aja", "dong", "deh", "saya", "aku", "itu", "terima", "kasih", "makasih", "tolong", "bayar", "sekali", "kak", "pak", "bu", "mas", "mbak", "bang",
 ];
 
 /// Reads a reply to a confirmation. This is the one place that decides

@@ -3,6 +3,7 @@
 //! indexed for lookup.
 
 use crate::fuzzy::Fuzzy;
+use crate::language::Language;
 use crate::values::Builtin;
 use foldhash::{HashMap, HashSet, HashSetExt};
 
@@ -56,7 +57,7 @@ pub(crate) struct Phrases {
 #[derive(Debug)]
 pub(crate) enum TypeIndex {
     List(ListIndex),
-    Builtin { ty: Builtin, min: Option<f64>, max: Option<f64>, max_words: usize },
+    Builtin { ty: Builtin, min: Option<f64>, max: Option<f64>, max_words: usize, language: Language },
 }
 
 /// Start-state moves for one word: (target, cost) for templates starting

@@ -91,7 +91,7 @@ impl Matcher {
                     list.values.iter().flat_map(|v| &v.phrases).flat_map(|p| number_forms(crate::normalize::words(p))).map(|w| w.len()).max().unwrap_or(1);
                 TypeIndex::List(ListIndex { list: *i as u32, max_words, open: list.open.unwrap_or(0) })
             }
-            &SlotType::Builtin { ty, min, max, max_words } => TypeIndex::Builtin { ty, min, max, max_words },
+            &SlotType::Builtin { ty, min, max, max_words, language } => TypeIndex::Builtin { ty, min, max, max_words, language },
         };
         cache.push(ty.clone());
         self.types.push(index);

@@ -12,6 +12,7 @@
 //! so "I'm", "$42" and "Book" are "i am", "$ 42" and "book".
 
 use crate::automaton::{Label, TypeIndex, NONE};
+use crate::language::Language;
 use crate::normalize::words;
 use crate::numbers::number_forms;
 use crate::values::{parse_builtin, Builtin};
@@ -52,9 +53,13 @@ const VALUE_MAX_WORDS: usize = 12;
 
 /// Whether a built-in value may contain `w` (`stem`: may contain a word
 /// starting with it).
-fn value_word(w: &str, stem: bool) -> bool {
+fn value_word(w: &str, stem: bool, language: Language) -> bool {
+    let said = match language {
+        Language::English => VALUE_WORDS,
+        Language::Indonesian => crate::indonesian::VALUE_WORDS,
+    };
     w.chars().any(|c| !c.is_alphabetic())
-        || VALUE_WORDS.iter().any(|v| if stem { v.starts_with(w) } else { *v == w })
+        || said.iter().any(|v| if stem { v.starts_with(w) } else { *v == w })
         || (!stem && ["th", "st", "nd", "rd"].iter().any(|s| w.strip_suffix(s).is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))))
 }
 
@@ -88,6 +93,7 @@ pub(crate) enum GrammarType {
         min: Option<f64>,
         max: Option<f64>,
         max_words: usize,
+        language: Language,
     },
 }
 
@@ -108,7 +114,7 @@ impl GrammarType {
                 }
                 GrammarType::List { next, whole, open: l.open }
             }
-            TypeIndex::Builtin { ty, min, max, max_words } => GrammarType::Builtin { ty, min, max, max_words },
+            TypeIndex::Builtin { ty, min, max, max_words, language } => GrammarType::Builtin { ty, min, max, max_words, language },
         }
     }
 }
@@ -388,7 +394,7 @@ impl Grammar {
                 }
             }
             GrammarType::Builtin { ty: Builtin::Wildcard, max_words, .. } => (said.len() < *max_words).then_some(1),
-            GrammarType::Builtin { .. } => (said.len() < VALUE_MAX_WORDS && value_word(w, false)).then_some(0),
+            &GrammarType::Builtin { language, .. } => (said.len() < VALUE_MAX_WORDS && value_word(w, false, language)).then_some(0),
         }
     }
 
@@ -399,9 +405,9 @@ impl Grammar {
                 whole.contains(&f.words.join(" ")) || (f.words.len() <= *open && f.words.last().is_some_and(|w| !NOT_LAST.contains(&w.as_str())))
             }
             GrammarType::Builtin { ty: Builtin::Wildcard, .. } => !f.words.is_empty(),
-            &GrammarType::Builtin { ty, min, max, .. } => {
+            &GrammarType::Builtin { ty, min, max, language, .. } => {
                 let w: Vec<&str> = f.words.iter().map(String::as_str).collect();
-                parse_builtin(ty, &w).is_some_and(|r| r.len == w.len() && r.in_range(min, max))
+                parse_builtin(ty, &w, language).is_some_and(|r| r.len == w.len() && r.in_range(min, max))
             }
         }
     }
@@ -449,7 +455,7 @@ impl Grammar {
         match self.slot_type(slot) {
             GrammarType::List { next, open, .. } => next.get(&said.join(" ")).is_some_and(|n| n.iter().any(|x| x.starts_with(stem))) || said.len() < *open,
             GrammarType::Builtin { ty: Builtin::Wildcard, max_words, .. } => said.len() < *max_words,
-            GrammarType::Builtin { .. } => said.len() < VALUE_MAX_WORDS && value_word(stem, true),
+            &GrammarType::Builtin { language, .. } => said.len() < VALUE_MAX_WORDS && value_word(stem, true, language),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! intent-file format, in the order intents/README.md documents them, so
 //! the format and its checks can be read side by side.
 
+use crate::language::Language;
 use crate::size::{RuleSizes, Shape};
 use crate::spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec, DEFAULT_WILDCARD_WORDS};
 use crate::template::{self, Expr};
@@ -67,13 +68,17 @@ impl IntentSet {
             }
         }
         // Lists and rules first: intents in any file may use them.
+        let mut languages = Vec::with_capacity(docs.len());
         for (name, node) in &docs {
             b.file = name.to_string();
+            b.language = b.file_language(node);
+            languages.push(b.language);
             b.shared(node);
         }
         b.check_rules();
-        for (name, node) in &docs {
+        for ((name, node), &language) in docs.iter().zip(&languages) {
             b.file = name.to_string();
+            b.language = language;
             b.intents(node, name);
         }
         if b.errors.is_empty() {
@@ -100,6 +105,8 @@ struct Builder {
     set_aliases: HashMap<String, SlotType>,
     /// What each rule expands to.
     rule_sizes: HashMap<String, Shape>,
+    /// The language of the file being read (`language:`, English without).
+    language: Language,
     /// Edges of the automaton of all templates so far.
     edges: u64,
 }
@@ -172,6 +179,19 @@ impl Builder {
         }
     }
 
+    /// The file's `language:` (an ISO 639-1 code hush reads); English
+    /// when it has none, and after an error.
+    fn file_language(&mut self, root: &Node) -> Language {
+        let Kind::Map(top) = &root.kind else { return Language::English };
+        let Some(node) = yaml::lookup(top, "language") else { return Language::English };
+        let Some(code) = self.string(node, "`language`") else { return Language::English };
+        Language::from_code(&code).unwrap_or_else(|| {
+            let known: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
+            self.err(node, format!("unknown language '{code}': intent files are read in {}", known.join(", ")));
+            Language::English
+        })
+    }
+
     fn shared(&mut self, root: &Node) {
         let top = self.map(root, "an intent file");
         self.check_keys(top, TOP_KEYS, "an intent file");
@@ -223,7 +243,9 @@ impl Builder {
                         },
                         "range" => return self.range_list(&name, v),
                         "wildcard" => {
-                            return self.alias(&name, SlotType::Builtin { ty: Builtin::Wildcard, min: None, max: None, max_words: DEFAULT_WILDCARD_WORDS })
+                            let language = self.language;
+                            return self
+                                .alias(&name, SlotType::Builtin { ty: Builtin::Wildcard, min: None, max: None, max_words: DEFAULT_WILDCARD_WORDS, language });
                         }
                         other => self.err(k, format!("unknown key '{other}' in a list; expected values, open, range or wildcard")),
                     }
@@ -310,7 +332,8 @@ impl Builder {
         if from > to {
             return self.err(v, format!("an empty range: `from: {from}` is above `to: {to}`"));
         }
-        self.alias(name, SlotType::Builtin { ty: Builtin::Integer, min: Some(from), max: Some(to), max_words: 0 });
+        let language = self.language;
+        self.alias(name, SlotType::Builtin { ty: Builtin::Integer, min: Some(from), max: Some(to), max_words: 0, language });
     }
 
     /// A named list that is really a built-in type (hassil ranges and wildcards).
@@ -375,13 +398,19 @@ impl Builder {
 
     fn slot_type(&mut self, n: &Node, name: &str) -> Option<SlotType> {
         if let Some(t) = self.set_aliases.get(name) {
-            return Some(t.clone());
+            // A range or wildcard named in one file is read in the language
+            // of the file that uses it.
+            let mut t = t.clone();
+            if let SlotType::Builtin { language, .. } = &mut t {
+                *language = self.language;
+            }
+            return Some(t);
         }
         if let Some(i) = self.set.lists.iter().position(|l| l.name == name) {
             return Some(SlotType::List(i));
         }
         if let Some(ty) = Builtin::from_name(name) {
-            return Some(SlotType::Builtin { ty, min: None, max: None, max_words: DEFAULT_WILDCARD_WORDS });
+            return Some(SlotType::Builtin { ty, min: None, max: None, max_words: DEFAULT_WILDCARD_WORDS, language: self.language });
         }
         let builtins: Vec<&str> = Builtin::ALL.iter().map(|(n, _)| *n).collect();
         self.err(n, format!("unknown slot type '{name}': use a built-in ({}) or a list defined under `lists:`", builtins.join(", ")));
@@ -413,6 +442,7 @@ impl Builder {
         let mut spec = IntentSpec {
             name,
             domain,
+            language: self.language,
             description: None,
             confirm: false,
             required: Vec::new(),

@@ -111,11 +111,11 @@ pub fn exponent_of(code: &str) -> Option<u8> {
     CURRENCIES.iter().find(|c| c.0 == code).map(|c| c.1)
 }
 
-fn currency_word(w: &str) -> Option<&'static str> {
+pub(crate) fn currency_word(w: &str) -> Option<&'static str> {
     CURRENCIES.iter().find(|c| c.2.contains(&w)).map(|c| c.0)
 }
 
-fn currency_symbol(w: &str) -> Option<&'static str> {
+pub(crate) fn currency_symbol(w: &str) -> Option<&'static str> {
     CURRENCIES.iter().find(|c| c.3.contains(&w)).map(|c| c.0)
 }
 

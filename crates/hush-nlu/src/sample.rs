@@ -165,23 +165,23 @@ fn expand(set: &IntentSet, intent: &str, e: &Expr, rng: &mut StdRng, s: &mut Sam
                     let phrase = &v.phrases[rng.random_range(0..v.phrases.len())];
                     (phrase.clone(), Value::Text(v.value.clone()))
                 }
-                SlotType::Builtin { ty: Builtin::Wildcard, .. } => {
-                    let phrases = Builtin::Wildcard.samples();
+                &SlotType::Builtin { ty: Builtin::Wildcard, language, .. } => {
+                    let phrases = Builtin::Wildcard.samples(language);
                     let p = phrases[rng.random_range(0..phrases.len())];
                     (p.to_string(), Value::Text(p.to_string()))
                 }
-                &SlotType::Builtin { ty, min, max, .. } => match (min, max) {
+                &SlotType::Builtin { ty, min, max, language, .. } => match (min, max) {
                     (Some(lo), Some(hi)) if lo <= hi => {
                         let n = rng.random_range(lo.ceil() as i64..=hi.floor() as i64);
                         let value = if ty == Builtin::Number { Value::Number(n as f64) } else { Value::Integer(n) };
                         (n.to_string(), value)
                     }
                     _ => {
-                        let phrases = ty.samples();
+                        let phrases = ty.samples(language);
                         let p = phrases[rng.random_range(0..phrases.len())];
                         let w = words(p);
                         let w: Vec<&str> = w.iter().map(String::as_str).collect();
-                        let Some(r) = parse_builtin(ty, &w) else { return };
+                        let Some(r) = parse_builtin(ty, &w, language) else { return };
                         (p.to_string(), r.value)
                     }
                 },

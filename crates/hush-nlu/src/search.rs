@@ -263,9 +263,9 @@ impl<'m> Search<'m> {
                     self.cands.push(Cand { start, len: len as u16, cost: 0.02 * len as f32, value: None });
                 }
             }
-            &TypeIndex::Builtin { ty, min, max, .. } => {
+            &TypeIndex::Builtin { ty, min, max, language, .. } => {
                 let words = &self.words[pos..(pos + 12).min(self.words.len())];
-                if let Some(r) = parse_builtin(ty, words).filter(|r| r.in_range(min, max)) {
+                if let Some(r) = parse_builtin(ty, words, language).filter(|r| r.in_range(min, max)) {
                     self.cands.push(Cand { start, len: r.len as u16, cost: r.cost, value: Some(r.value) });
                 }
             }
@@ -607,10 +607,10 @@ impl<'m> Search<'m> {
 /// A template's fixed value, read as its slot's type when that is a
 /// built-in ("100" for an integer slot is 100, not the text "100").
 pub(crate) fn fixed_value(ty: Option<&SlotType>, v: &str) -> Value {
-    if let Some(&SlotType::Builtin { ty, .. }) = ty {
+    if let Some(&SlotType::Builtin { ty, language, .. }) = ty {
         let w = crate::normalize::words(v);
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
-        if let Some(r) = parse_builtin(ty, &w).filter(|r| r.len == w.len()) {
+        if let Some(r) = parse_builtin(ty, &w, language).filter(|r| r.len == w.len()) {
             return r.value;
         }
     }

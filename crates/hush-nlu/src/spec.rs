@@ -6,6 +6,7 @@
 //! them. Every problem is reported with file, line and column and a hint,
 //! and all problems are reported at once.
 
+use crate::language::Language;
 use crate::template::{self, Expr};
 use crate::values::Builtin;
 use std::collections::HashMap;
@@ -53,7 +54,14 @@ impl fmt::Display for IntentErrors {
 #[derive(Debug, Clone, PartialEq)]
 pub enum SlotType {
     List(usize),
-    Builtin { ty: Builtin, min: Option<f64>, max: Option<f64>, max_words: usize },
+    /// A built-in type, read as `language` says it.
+    Builtin {
+        ty: Builtin,
+        min: Option<f64>,
+        max: Option<f64>,
+        max_words: usize,
+        language: Language,
+    },
 }
 
 /// One value of a list: what the slot returns and the phrases that say it.
@@ -96,6 +104,8 @@ pub struct TemplateSpec {
 pub struct IntentSpec {
     pub name: String,
     pub domain: String,
+    /// The language of the file the intent is written in.
+    pub language: Language,
     pub description: Option<String>,
     /// Not to be executed before the user confirms (payments, transfers).
     pub confirm: bool,
@@ -144,6 +154,7 @@ impl IntentSet {
         let answer = IntentSpec {
             name: slot.name.clone(),
             domain: spec.domain.clone(),
+            language: spec.language,
             description: None,
             confirm: false,
             required: vec![slot.name.clone()],

@@ -5,6 +5,7 @@
 //! Values stay relative ("next friday", "in ten minutes"): the parser has
 //! no clock, the action that uses the value does.
 
+use crate::language::Language;
 use crate::money::Money;
 use crate::numbers::parse_number;
 use serde::Serialize;
@@ -83,8 +84,11 @@ impl Builtin {
         Self::ALL.iter().find(|(_, b)| *b == self).map_or("?", |(n, _)| n)
     }
 
-    /// Phrases that parse as this type, for generating sentences.
-    pub fn samples(self) -> &'static [&'static str] {
+    /// Phrases that parse as this type in `lang`, for generating sentences.
+    pub fn samples(self, lang: Language) -> &'static [&'static str] {
+        if lang == Language::Indonesian {
+            return crate::indonesian::samples(self);
+        }
         match self {
             Builtin::Integer => &["two", "forty two", "3", "one hundred and five", "12"],
             Builtin::Number => &["two point five", "7", "forty two", "19.5"],
@@ -120,9 +124,13 @@ impl ValueMatch {
     }
 }
 
-/// Reads `ty` from the start of `words`; the longest reading, if any.
-/// Wildcards are handled by the matcher (any span is a reading).
-pub fn parse_builtin(ty: Builtin, words: &[&str]) -> Option<ValueMatch> {
+/// Reads `ty`, said in `lang`, from the start of `words`; the longest
+/// reading, if any. Wildcards are handled by the matcher (any span is a
+/// reading).
+pub fn parse_builtin(ty: Builtin, words: &[&str], lang: Language) -> Option<ValueMatch> {
+    if lang == Language::Indonesian {
+        return crate::indonesian::parse(ty, words);
+    }
     match ty {
         Builtin::Integer => parse_number(words).filter(|n| n.value.fract() == 0.0 && n.value.abs() < 1e15).map(|n| ValueMatch {
             len: n.words,
@@ -412,7 +420,7 @@ mod tests {
     fn read(ty: Builtin, s: &str) -> Option<(usize, Value)> {
         let w = words(s);
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
-        parse_builtin(ty, &w).map(|r| (r.len, r.value))
+        parse_builtin(ty, &w, Language::English).map(|r| (r.len, r.value))
     }
 
     fn money_of(minor: i64, cur: &str) -> Value {
@@ -462,7 +470,7 @@ mod tests {
             assert_eq!(read(Builtin::Money, s), Some((len, money_of(minor, cur))), "{s}");
         }
         let w = ["forty", "two"];
-        let r = parse_builtin(Builtin::Money, &w).unwrap();
+        let r = parse_builtin(Builtin::Money, &w, Language::English).unwrap();
         assert_eq!(r.value, Value::Money(Money { minor: 4200, exponent: 2, currency: None }));
         assert!(r.cost > 0.0, "a bare number is a weaker amount");
         assert_eq!(read(Builtin::Money, "dollars"), None);

@@ -27,6 +27,12 @@ fn unknown_slot_type() {
 }
 
 #[test]
+fn unknown_language() {
+    one("language: klingon\nintents:\n  go:\n    templates: [\"go home\"]\n", "app.yaml:1:11", "unknown language 'klingon': intent files are read in en, id");
+    one("language: [id]\nintents:\n  go:\n    templates: [\"go home\"]\n", "app.yaml:1:", "`language`");
+}
+
+#[test]
 fn template_uses_missing_slot_or_rule() {
     one("intents:\n  go:\n    templates:\n      - \"go to {where}\"\n", "app.yaml:4:9", "slot {where}");
     one("intents:\n  go:\n    templates:\n      - \"<polite> go home\"\n", "app.yaml:4:9", "<polite>, which is not defined");
