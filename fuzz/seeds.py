@@ -39,7 +39,9 @@ for p in yamls:
 replies = (ROOT / "tests" / "fixtures" / "replies.rs").read_text()
 sentences.update(re.findall(r'"([^"]*)"', replies))
 sentences.update(["pay my electricity bill of forty two dollars", "wake me at 5:30 p.m. tomorrow", "send Rp50.000 to budi",
-                  "two thousand and twenty four", "set the temperature to twenty one degrees", "one hundred and five point two"])
+                  "two thousand and twenty four", "set the temperature to twenty one degrees", "one hundred and five point two",
+                  "bayar tagihan listrik dua juta setengah rupiah", "jam setengah tujuh pagi", "Rp 1.250.000,00", "tanggal 25 maret",
+                  "kedua puluh satu", "satu jam dan sepuluh menit lagi", "jam tujuh kurang seperempat malam", "50rb goceng 1,5 juta"])
 for i, s in enumerate(sorted(sentences)):
     put("parse", f"s{i}", s)
     put("values", f"s{i}", s)

@@ -1,6 +1,7 @@
-//! The number, money, time and date parsers on arbitrary words.
+//! The number, money, time and date parsers, in every language, on
+//! arbitrary words.
 #![no_main]
-use hush_nlu::{parse_builtin, parse_number, Builtin};
+use hush_nlu::{parse_builtin, parse_number, Builtin, Language};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -10,7 +11,11 @@ fuzz_target!(|data: &[u8]| {
     if let Some(n) = parse_number(&words) {
         assert!(n.value.is_finite() && n.words <= words.len());
     }
-    for (_, ty) in Builtin::ALL {
-        let _ = parse_builtin(ty, &words);
+    for language in Language::ALL {
+        for (_, ty) in Builtin::ALL {
+            if let Some(r) = parse_builtin(ty, &words, language) {
+                assert!(r.len <= words.len(), "{ty:?} read {} of {} words", r.len, words.len());
+            }
+        }
     }
 });
