@@ -39,7 +39,7 @@ pub(crate) fn samples(ty: Builtin) -> &'static [&'static str] {
         Builtin::Date => &["besok", "senin depan", "hari ini", "lusa", "tanggal dua puluh lima"],
         Builtin::Duration => &["sepuluh menit", "satu jam", "setengah jam", "dua jam", "90 detik"],
         Builtin::Ordinal => &["pertama", "kedua", "ketiga", "ke-4"],
-        Builtin::Wildcard => &["saya sudah di depan", "tunggu sebentar ya", "nanti saya telepon"],
+        Builtin::Wildcard => &["saya sudah di depan", "tunggu sebentar lagi sampai", "nanti saya telepon"],
     }
 }
 
@@ -215,8 +215,10 @@ pub(crate) fn number(words: &[&str]) -> Option<(f64, usize)> {
         }
         let Some((g, mut n)) = group(rest) else { break };
         let mut g = g as f64;
-        // "satu setengah juta", "dua setengah".
-        if rest.get(n) == Some(&"setengah") {
+        // "satu setengah juta", "dua setengah"; but in "tanggal dua puluh
+        // lima setengah tujuh" the half begins a time (6:30).
+        let time_follows = rest.get(n + 1).is_some_and(|w| digit(w).is_some() || numeral(w).is_some() || matches!(*w, "sepuluh" | "sebelas"));
+        if rest.get(n) == Some(&"setengah") && !time_follows {
             g += 0.5;
             n += 1;
         }
@@ -273,7 +275,18 @@ fn money(words: &[&str]) -> Option<Amount> {
         }
     }
     // A bare number may not be money at all; said as money, it is rupiah.
-    let cost = if cur.is_some() { 0.0 } else { 0.3 };
+    // Thousands and millions ("50rb", "dua puluh ribu", "goceng") are how
+    // amounts are said, so they are surer than a plain "dua".
+    let said_as_amount = words[..i].iter().any(|w| {
+        scale(w).is_some() || one_scale(w).is_some() || slang(w).is_some() || numeral(w).is_some_and(|_| w.ends_with(|c: char| c.is_ascii_alphabetic()))
+    });
+    let cost = if cur.is_some() {
+        0.0
+    } else if said_as_amount {
+        0.1
+    } else {
+        0.3
+    };
     Some(Amount { len: i, money: Money::from_major(amount, Some(cur.unwrap_or("IDR")))?, cost })
 }
 
@@ -587,6 +600,8 @@ mod tests {
         // Two numbers, not one: "ribu ribu", "dua tiga".
         assert_eq!(number(&["dua", "ribu", "ribu"]), Some((2000.0, 2)));
         assert_eq!(number(&["dua", "tiga"]), Some((2.0, 1)));
+        // "... dua puluh lima setengah tujuh": the half starts a time.
+        assert_eq!(number(&["dua", "puluh", "lima", "setengah", "tujuh"]), Some((25.0, 3)));
         assert_eq!(read(Builtin::Integer, "dua koma lima"), None);
         assert_eq!(read(Builtin::Integer, "tujuh belas"), Some((2, Value::Integer(17))));
     }
@@ -605,6 +620,10 @@ mod tests {
         let r = parse(Builtin::Money, &["dua", "puluh", "ribu"]).unwrap();
         assert!(r.cost > 0.0, "a bare number is a weaker amount than one with its currency");
         assert_eq!(parse(Builtin::Money, &["dua", "puluh", "ribu", "rupiah"]).unwrap().cost, 0.0);
+        let plain = parse(Builtin::Money, &["dua"]).unwrap().cost;
+        for said in [&["50rb"][..], &["goceng"], &["lima", "ribu"]] {
+            assert!(parse(Builtin::Money, said).unwrap().cost < plain, "{said:?} is said as an amount");
+        }
         let usd = Value::Money(Money { minor: 1_000, exponent: 2, currency: Some("USD".into()) });
         assert_eq!(read(Builtin::Money, "sepuluh dolar"), Some((2, usd)));
         assert_eq!(read(Builtin::Money, "rupiah"), None);

@@ -58,9 +58,29 @@ pub const BUILTIN_DOMAINS: &[(&str, &str)] = &[
     ("intents/car.yaml", include_str!("../../../intents/car.yaml")),
 ];
 
+/// The same domains in Bahasa Indonesia (`intents/id/`): the same
+/// intents, slot names and list values, so one action serves both.
+pub const BUILTIN_DOMAINS_ID: &[(&str, &str)] = &[
+    ("intents/id/general.yaml", include_str!("../../../intents/id/general.yaml")),
+    ("intents/id/ride.yaml", include_str!("../../../intents/id/ride.yaml")),
+    ("intents/id/payments.yaml", include_str!("../../../intents/id/payments.yaml")),
+    ("intents/id/food.yaml", include_str!("../../../intents/id/food.yaml")),
+    ("intents/id/school.yaml", include_str!("../../../intents/id/school.yaml")),
+    ("intents/id/communication.yaml", include_str!("../../../intents/id/communication.yaml")),
+    ("intents/id/car.yaml", include_str!("../../../intents/id/car.yaml")),
+];
+
 impl IntentSet {
     /// The built-in domains (see [`BUILTIN_DOMAINS`]).
     pub fn builtin() -> Result<IntentSet, IntentErrors> {
-        IntentSet::from_sources(BUILTIN_DOMAINS)
+        IntentSet::builtin_in(Language::English)
+    }
+
+    /// The built-in domains in `language`.
+    pub fn builtin_in(language: Language) -> Result<IntentSet, IntentErrors> {
+        IntentSet::from_sources(match language {
+            Language::English => BUILTIN_DOMAINS,
+            Language::Indonesian => BUILTIN_DOMAINS_ID,
+        })
     }
 }

@@ -1,0 +1,104 @@
+//! The built-in domains in Bahasa Indonesia (`intents/id/`): the same 24
+//! intents and slot names as English, every template round-trips, and
+//! commands as people say them read with the right slots.
+
+use hush_nlu::{sample, Date, IntentSet, Language, MatchParams, Matcher, Money, Time, Value};
+
+fn matcher() -> Matcher {
+    Matcher::new(IntentSet::builtin_in(Language::Indonesian).unwrap_or_else(|e| panic!("{e}")), MatchParams::default())
+}
+
+fn text(s: &str) -> Value {
+    Value::Text(s.into())
+}
+
+fn rupiah(major: i64) -> Value {
+    Value::Money(Money { minor: major * 100, exponent: 2, currency: Some("IDR".into()) })
+}
+
+#[test]
+fn the_same_intents_and_slots_as_english() {
+    let (en, id) = (IntentSet::builtin().unwrap(), IntentSet::builtin_in(Language::Indonesian).unwrap());
+    let names = |s: &IntentSet| {
+        let mut v: Vec<(String, Vec<String>, bool)> = s
+            .intents
+            .iter()
+            .map(|i| {
+                let mut slots: Vec<String> = i.slots.iter().map(|x| x.name.clone()).collect();
+                slots.sort();
+                (i.name.clone(), slots, i.confirm)
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&en), names(&id));
+    assert!(id.intents.iter().all(|i| i.language == Language::Indonesian));
+    for i in &id.intents {
+        assert!(i.templates.len() >= 10, "{}: {} templates", i.name, i.templates.len());
+    }
+}
+
+#[test]
+fn commands_as_people_say_them() {
+    let m = matcher();
+    #[rustfmt::skip]
+    let table: Vec<(&str, &str, Vec<(&str, Value)>)> = vec![
+        ("pesan ojek ke bandara", "order_ride", vec![("destination", text("airport"))]),
+        ("pesan ojek ke Stasiun Gambir", "order_ride", vec![("destination", text("Stasiun Gambir"))]),
+        ("pesan taksi ke bandara besok jam tujuh pagi", "order_ride", vec![("destination", text("airport")), ("date", Value::Date(Date::Relative { days: 1 })), ("time", Value::Time(Time::At { hour: 7, minute: 0, certain: true }))]),
+        ("batalkan perjalanan", "cancel_ride", vec![]),
+        ("bayar tagihan PLN", "pay_bill", vec![("biller", text("electricity"))]),
+        ("bayar tagihan listrik lima puluh ribu rupiah", "pay_bill", vec![("biller", text("electricity")), ("amount", rupiah(50_000))]),
+        ("kirim lima puluh ribu ke Budi", "transfer_money", vec![("amount", rupiah(50_000)), ("recipient", text("budi"))]),
+        ("cek saldo", "check_balance", vec![]),
+        ("bayar pakai QRIS", "scan_to_pay", vec![]),
+        ("pesan dua nasi goreng", "order_food", vec![("quantity", Value::Integer(2)), ("dish", text("fried rice"))]),
+        ("pesanan saya sudah sampai mana", "track_order", vec![]),
+        ("lihat nilai matematika Ayu", "check_grades", vec![("subject", text("maths")), ("student", text("ayu"))]),
+        ("isi saldo kantin dua puluh ribu", "top_up_canteen", vec![("amount", rupiah(20_000))]),
+        ("telepon Ibu", "call_contact", vec![("contact", text("ibu"))]),
+        ("video call Bapak", "video_call", vec![("contact", text("bapak"))]),
+        ("kirim pesan ke Sari", "send_message", vec![("contact", text("sari"))]),
+        ("arahkan ke rumah", "navigate_to", vec![("destination", text("home"))]),
+        ("cari SPBU terdekat", "find_nearby", vec![("place", text("fuel"))]),
+        ("putar lagu dangdut", "play_media", vec![("media", text("dangdut"))]),
+        ("atur suhu dua puluh derajat", "set_temperature", vec![("temperature", Value::Number(20.0))]),
+        ("kecilkan volume", "adjust_volume", vec![("direction", text("down"))]),
+        ("iya", "confirm", vec![]),
+        ("tidak", "deny", vec![]),
+        ("batal", "cancel", vec![]),
+        ("ulangi", "repeat", vec![]),
+        ("bantuan", "help", vec![]),
+    ];
+    let mut wrong = Vec::new();
+    for (said, intent, slots) in &table {
+        let got = m.parse(said);
+        let ok = got.as_ref().is_some_and(|i| i.name == *intent && slots.iter().all(|(n, v)| i.slots.iter().any(|s| s.name == *n && &s.value == v)));
+        if !ok {
+            wrong.push(format!("{said:?}: wanted {intent} {slots:?}, got {:?}", got.map(|i| (i.name, i.slots))));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_indonesian_template_round_trips() {
+    let m = matcher();
+    let samples = sample(m.intents(), 6, 11);
+    let mut failures = Vec::new();
+    for s in &samples {
+        let got = m.parse(&s.text);
+        let ok = got.as_ref().is_some_and(|i| {
+            let mut slots: Vec<(String, Value)> = i.slots.iter().map(|x| (x.name.clone(), x.value.clone())).collect();
+            let mut want = s.slots.clone();
+            slots.sort_by(|a, b| a.0.cmp(&b.0));
+            want.sort_by(|a, b| a.0.cmp(&b.0));
+            i.name == s.intent && slots == want
+        });
+        if !ok {
+            failures.push(format!("{} #{}: {:?} {:?} → {:?}", s.intent, s.template, s.text, s.slots, got.map(|i| (i.name, i.slots))));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} samples did not round-trip:\n{}", failures.len(), samples.len(), failures.join("\n"));
+}
