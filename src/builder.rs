@@ -11,7 +11,7 @@ use hush_actions::{Action, AuditLog, DialogueParams};
 use hush_asr::{AsrParams, ModelPaths, Recognizer};
 use hush_audio::AudioLimits;
 use hush_learn::{LearnError, LearnedModel};
-use hush_nlu::{IntentErrors, IntentSet, MatchParams, Matcher};
+use hush_nlu::{IntentErrors, IntentSet, Language, MatchParams, Matcher};
 use parking_lot::{Mutex, RwLock};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicU64;
@@ -43,6 +43,7 @@ pub struct EngineBuilder {
     audio: AudioLimits,
     decoding: Decoding,
     grammar: GrammarParams,
+    language: Language,
 }
 
 impl Default for EngineBuilder {
@@ -64,6 +65,7 @@ impl Default for EngineBuilder {
             audio: AudioLimits::default(),
             decoding: Decoding::default(),
             grammar: GrammarParams::default(),
+            language: Language::English,
         }
     }
 }
@@ -197,8 +199,21 @@ impl EngineBuilder {
         self
     }
 
+    /// The language of the built-in domains (English by default): with
+    /// [`Language::Indonesian`] the engine understands "pesan ojek ke
+    /// bandara" with the same intents and slots, and a multilingual Whisper
+    /// model is told the language unless [`AsrParams`] name one. Intent
+    /// files given with [`EngineBuilder::intents`] say their own language.
+    pub fn language(mut self, language: Language) -> Self {
+        self.language = language;
+        self
+    }
+
     /// Loads the model, intents and actions; fails with what is wrong, nothing half-built.
-    pub fn build(self) -> Result<Engine, EngineError> {
+    pub fn build(mut self) -> Result<Engine, EngineError> {
+        if self.language != Language::English && self.asr.decode.language.is_none() {
+            self.asr.decode.language = Some(self.language.code().to_owned());
+        }
         let recognizer = match self.model {
             None => None,
             Some(ModelChoice::Id(id)) => Some(Recognizer::load(&model_paths(&id)?, self.asr)?),
@@ -207,7 +222,7 @@ impl EngineBuilder {
         let builtin = self.intent_set.is_none() && self.intents.is_empty();
         let set = match (self.intent_set, self.intents.is_empty()) {
             (Some(set), _) => set,
-            (None, true) => IntentSet::builtin()?,
+            (None, true) => IntentSet::builtin_in(self.language)?,
             (None, false) => load_intents(&self.intents)?,
         };
         for a in &self.actions {
@@ -225,7 +240,8 @@ impl EngineBuilder {
             }
             let model = load_learned(&dir).map_err(|source| EngineError::Learned { path: dir, source })?;
             understanding = understanding.with_model(model, threshold);
-        } else if builtin && self.builtin_model {
+        } else if builtin && self.builtin_model && self.language == Language::English {
+            // The built-in learned model learned English sentences.
             if let Some(model) = builtin_learned()? {
                 understanding = understanding.with_model(model, BUILTIN_THRESHOLD);
             }

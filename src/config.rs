@@ -8,6 +8,7 @@ use crate::listen::{EndOfCommand, ListenParams, Mode};
 use crate::parts::LEARNED_THRESHOLD;
 use crate::recognize::Decoding;
 use hush_asr::{AsrParams, Compute, ModelPaths, Trim, WeightMode};
+use hush_nlu::Language;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -51,7 +52,9 @@ pub struct EngineConfig {
     pub weights: Option<WeightMode>,
     /// Where Whisper runs: `cpu` (the default), `cuda` or `cuda:N`.
     pub compute: Option<Compute>,
-    /// Language code for a multilingual model (default: detect).
+    /// Language code (ISO 639-1) a multilingual model is told (default:
+    /// detect). A language hush reads (`en`, `id`) also picks the language
+    /// of the built-in domains.
     pub language: Option<String>,
     /// Text Whisper takes as said before each utterance.
     pub prompt: Option<String>,
@@ -223,6 +226,9 @@ impl EngineConfig {
         }
         if let Some(f) = &self.model_files {
             b = b.model_files(f.clone());
+        }
+        if let Some(l) = self.language.as_deref().and_then(Language::from_code) {
+            b = b.language(l);
         }
         for dir in &self.intents {
             b = b.intents(dir);

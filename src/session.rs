@@ -88,6 +88,9 @@ impl Session {
         let (heard, asr) = self.transcribe(audio).await?;
         let mut turn = self.understand_and_act(heard.transcript.text, TurnTimings { asr, ..timings }, start).await;
         turn.heard_by = Some(heard.by);
+        if heard.transcript.language.is_some() {
+            turn.language = heard.transcript.language;
+        }
         Ok(turn)
     }
 
@@ -160,8 +163,10 @@ impl Session {
                 tracing::warn!(error = %e, path = %audit.path().display(), "cannot write the audit log");
             }
         }
+        let language = intent.as_ref().and_then(|i| sh.understanding.matcher().intents().intent(&i.name)).map(|s| s.language.code().to_owned());
         Turn {
             transcript,
+            language,
             confidence: intent.as_ref().map_or(0.0, |i| i.confidence),
             slots: intent.as_ref().map(|i| i.slots.clone()).unwrap_or_default(),
             intent: intent.map(|i| i.name),

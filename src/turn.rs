@@ -19,6 +19,10 @@ pub struct Turn {
     pub source: Option<ReadBy>,
     /// Which decoding the transcript came from (None for typed text).
     pub heard_by: Option<HeardBy>,
+    /// The language of the turn (ISO 639-1): what a multilingual Whisper
+    /// heard or was told, else the language of the intent files that
+    /// understood it; None when neither says.
+    pub language: Option<String>,
     /// Its slots; sensitive values stay here but print as `<redacted>` in
     /// Debug and JSON.
     #[serde(serialize_with = "redacted")]
