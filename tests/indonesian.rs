@@ -8,10 +8,13 @@ use hush_nlu::Money;
 use parking_lot::Mutex;
 use std::sync::Arc;
 
+/// An intent run: its name, its slots, whether the user confirmed it.
+type Run = (String, Vec<(String, Value)>, bool);
+
 /// Pays bills and books rides, remembering what it was asked to do.
 #[derive(Default, Clone)]
 struct Wallet {
-    done: Arc<Mutex<Vec<(String, Vec<(String, Value)>, bool)>>>,
+    done: Arc<Mutex<Vec<Run>>>,
 }
 
 #[async_trait]

@@ -250,6 +250,17 @@ def main():
         print(" ".join(k), counts[k])
     if not shared:
         print(f"note: {SHARED} is not here; the set has the written sentences and their slips only")
+    # Bahasa Indonesia (nothing trains on it; score with --intents
+    # intents/id): the same halves, as id-tune.jsonl and id-held.jsonl.
+    indonesian = []
+    for intent, marked, n in parse_written(HERE / "written_id.txt"):
+        text, slots = unmark(marked)
+        indonesian.append(row(text, intent, slots, "written", half_of(text), f"written_id.txt:{n}"))
+    for half in ["tune", "held"]:
+        with open(a.out / f"id-{half}.jsonl", "w") as f:
+            for r in indonesian:
+                if r["half"] == half:
+                    f.write(json.dumps(r) + "\n")
 
 
 if __name__ == "__main__":

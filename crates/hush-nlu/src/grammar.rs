@@ -15,7 +15,8 @@ use crate::automaton::{Label, TypeIndex, NONE};
 use crate::language::Language;
 use crate::normalize::words;
 use crate::numbers::number_forms;
-use crate::values::{parse_builtin, Builtin};
+use crate::read::parse_builtin;
+use crate::values::Builtin;
 use crate::words::{DANGLING, NOT_FIRST, NOT_INSIDE, NOT_LAST};
 use foldhash::{HashMap, HashMapExt, HashSet};
 

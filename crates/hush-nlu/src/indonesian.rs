@@ -342,9 +342,9 @@ fn duration(words: &[&str]) -> Option<(usize, u64)> {
 /// Minutes said after an hour: "sepuluh", "seperempat", "setengah",
 /// optionally followed by "menit".
 fn minutes(words: &[&str]) -> Option<(u32, usize)> {
-    let (m, n) = match words.first()? {
-        &"seperempat" => (15, 1),
-        &"setengah" => (30, 1),
+    let (m, n) = match *words.first()? {
+        "seperempat" => (15, 1),
+        "setengah" => (30, 1),
         _ => small(words).filter(|&(m, _)| (1..60).contains(&m))?,
     };
     Some((m, n + usize::from(words.get(n) == Some(&"menit"))))

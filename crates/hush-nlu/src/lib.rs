@@ -23,6 +23,7 @@ mod matcher;
 mod money;
 mod normalize;
 mod numbers;
+mod read;
 mod sample;
 mod search;
 mod size;
@@ -40,10 +41,11 @@ pub use matcher::Matcher;
 pub use money::{decimal, exponent_of, Money};
 pub use normalize::{capitalise, tokenize, words, Token};
 pub use numbers::{cardinal, parse_number, Number};
+pub use read::parse_builtin;
 pub use sample::{sample, vocabulary_prompt, Sample};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};
 pub use template::{parse as parse_template, Expr, SyntaxError};
-pub use values::{parse_builtin, Builtin, Date, Time, Value, ValueMatch};
+pub use values::{Builtin, Date, Time, Value, ValueMatch};
 
 /// The built-in domains shipped in `intents/`, compiled into the library
 /// so that an engine needs no files to understand rides, payments, food,

@@ -3,10 +3,11 @@
 //! the learned model.
 
 use crate::normalize::words;
+use crate::read::parse_builtin;
 use crate::search::fixed_value;
 use crate::spec::{IntentSet, SlotType};
 use crate::template::Expr;
-use crate::values::{parse_builtin, Builtin, Value};
+use crate::values::{Builtin, Value};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -166,7 +167,7 @@ fn expand(set: &IntentSet, intent: &str, e: &Expr, rng: &mut StdRng, s: &mut Sam
                     (phrase.clone(), Value::Text(v.value.clone()))
                 }
                 &SlotType::Builtin { ty: Builtin::Wildcard, language, .. } => {
-                    let phrases = Builtin::Wildcard.samples(language);
+                    let phrases = crate::read::samples(Builtin::Wildcard, language);
                     let p = phrases[rng.random_range(0..phrases.len())];
                     (p.to_string(), Value::Text(p.to_string()))
                 }
@@ -177,7 +178,7 @@ fn expand(set: &IntentSet, intent: &str, e: &Expr, rng: &mut StdRng, s: &mut Sam
                         (n.to_string(), value)
                     }
                     _ => {
-                        let phrases = ty.samples(language);
+                        let phrases = crate::read::samples(ty, language);
                         let p = phrases[rng.random_range(0..phrases.len())];
                         let w = words(p);
                         let w: Vec<&str> = w.iter().map(String::as_str).collect();

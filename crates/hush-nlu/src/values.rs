@@ -5,7 +5,6 @@
 //! Values stay relative ("next friday", "in ten minutes"): the parser has
 //! no clock, the action that uses the value does.
 
-use crate::language::Language;
 use crate::money::Money;
 use crate::numbers::parse_number;
 use serde::Serialize;
@@ -84,11 +83,9 @@ impl Builtin {
         Self::ALL.iter().find(|(_, b)| *b == self).map_or("?", |(n, _)| n)
     }
 
-    /// Phrases that parse as this type in `lang`, for generating sentences.
-    pub fn samples(self, lang: Language) -> &'static [&'static str] {
-        if lang == Language::Indonesian {
-            return crate::indonesian::samples(self);
-        }
+    /// Phrases that parse as this type in English, for generating
+    /// sentences (`crate::read::samples` for any language).
+    pub(crate) fn english_samples(self) -> &'static [&'static str] {
         match self {
             Builtin::Integer => &["two", "forty two", "3", "one hundred and five", "12"],
             Builtin::Number => &["two point five", "7", "forty two", "19.5"],
@@ -124,13 +121,9 @@ impl ValueMatch {
     }
 }
 
-/// Reads `ty`, said in `lang`, from the start of `words`; the longest
-/// reading, if any. Wildcards are handled by the matcher (any span is a
-/// reading).
-pub fn parse_builtin(ty: Builtin, words: &[&str], lang: Language) -> Option<ValueMatch> {
-    if lang == Language::Indonesian {
-        return crate::indonesian::parse(ty, words);
-    }
+/// Reads `ty` said in English from the start of `words`; the longest
+/// reading, if any.
+pub(crate) fn english(ty: Builtin, words: &[&str]) -> Option<ValueMatch> {
     match ty {
         Builtin::Integer => parse_number(words).filter(|n| n.value.fract() == 0.0 && n.value.abs() < 1e15).map(|n| ValueMatch {
             len: n.words,
@@ -420,7 +413,7 @@ mod tests {
     fn read(ty: Builtin, s: &str) -> Option<(usize, Value)> {
         let w = words(s);
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
-        parse_builtin(ty, &w, Language::English).map(|r| (r.len, r.value))
+        english(ty, &w).map(|r| (r.len, r.value))
     }
 
     fn money_of(minor: i64, cur: &str) -> Value {
@@ -470,7 +463,7 @@ mod tests {
             assert_eq!(read(Builtin::Money, s), Some((len, money_of(minor, cur))), "{s}");
         }
         let w = ["forty", "two"];
-        let r = parse_builtin(Builtin::Money, &w, Language::English).unwrap();
+        let r = english(Builtin::Money, &w).unwrap();
         assert_eq!(r.value, Value::Money(Money { minor: 4200, exponent: 2, currency: None }));
         assert!(r.cost > 0.0, "a bare number is a weaker amount");
         assert_eq!(read(Builtin::Money, "dollars"), None);

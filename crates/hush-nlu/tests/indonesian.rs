@@ -39,11 +39,14 @@ fn the_same_intents_and_slots_as_english() {
     }
 }
 
+/// A command, the intent it asks for, and slots it must carry.
+type Said = (&'static str, &'static str, Vec<(&'static str, Value)>);
+
 #[test]
 fn commands_as_people_say_them() {
     let m = matcher();
     #[rustfmt::skip]
-    let table: Vec<(&str, &str, Vec<(&str, Value)>)> = vec![
+    let table: Vec<Said> = vec![
         ("pesan ojek ke bandara", "order_ride", vec![("destination", text("airport"))]),
         ("pesan ojek ke Stasiun Gambir", "order_ride", vec![("destination", text("Stasiun Gambir"))]),
         ("pesan taksi ke bandara besok jam tujuh pagi", "order_ride", vec![("destination", text("airport")), ("date", Value::Date(Date::Relative { days: 1 })), ("time", Value::Time(Time::At { hour: 7, minute: 0, certain: true }))]),

@@ -1,0 +1,23 @@
+//! Reading a built-in slot type in the language of the file that uses
+//! it: English (`values.rs`) or Bahasa Indonesia (`indonesian.rs`).
+
+use crate::language::Language;
+use crate::values::{Builtin, ValueMatch};
+
+/// Reads `ty`, said in `language`, from the start of `words`; the longest
+/// reading, if any. Wildcards are handled by the matcher (any span is a
+/// reading).
+pub fn parse_builtin(ty: Builtin, words: &[&str], language: Language) -> Option<ValueMatch> {
+    match language {
+        Language::English => crate::values::english(ty, words),
+        Language::Indonesian => crate::indonesian::parse(ty, words),
+    }
+}
+
+/// Phrases that parse as `ty` in `language`, for generating sentences.
+pub(crate) fn samples(ty: Builtin, language: Language) -> &'static [&'static str] {
+    match language {
+        Language::English => ty.english_samples(),
+        Language::Indonesian => crate::indonesian::samples(ty),
+    }
+}
