@@ -1,8 +1,10 @@
 //! The built-in domains: every template round-trips, and ASR-style damage
 //! is tolerated.
 
+mod common;
+
 use hush_eval::nlu::{evaluate, read_labeled, SLURP_TO_BUILTIN};
-use hush_nlu::{sample, IntentSet, MatchParams, Matcher, Value};
+use hush_nlu::{sample, IntentSet, MatchParams, Matcher};
 
 fn matcher() -> Matcher {
     Matcher::new(IntentSet::builtin().unwrap_or_else(|e| panic!("{e}")), MatchParams::default())
@@ -10,23 +12,7 @@ fn matcher() -> Matcher {
 
 #[test]
 fn every_builtin_template_round_trips() {
-    let m = matcher();
-    let samples = sample(m.intents(), 8, 7);
-    let mut failures = Vec::new();
-    for s in &samples {
-        let got = m.parse(&s.text);
-        let ok = got.as_ref().is_some_and(|i| {
-            let mut slots: Vec<(String, Value)> = i.slots.iter().map(|x| (x.name.clone(), x.value.clone())).collect();
-            let mut want = s.slots.clone();
-            slots.sort_by(|a, b| a.0.cmp(&b.0));
-            want.sort_by(|a, b| a.0.cmp(&b.0));
-            i.name == s.intent && slots == want
-        });
-        if !ok {
-            failures.push(format!("{} #{}: \"{}\" {:?} → {:?}", s.intent, s.template, s.text, s.slots, got.map(|i| (i.name, i.slots, i.confidence))));
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} samples did not round-trip:\n{}", failures.len(), samples.len(), failures.join("\n"));
+    common::assert_every_template_round_trips(&matcher(), 8, 7);
 }
 
 fn check(m: &Matcher, text: &str, intent: &str, slots: &[(&str, &str)]) {

@@ -2,7 +2,9 @@
 //! intents and slot names as English, every template round-trips, and
 //! commands as people say them read with the right slots.
 
-use hush_nlu::{sample, Date, IntentSet, Language, MatchParams, Matcher, Money, Time, Value};
+mod common;
+
+use hush_nlu::{Date, IntentSet, Language, MatchParams, Matcher, Money, Time, Value};
 
 fn matcher() -> Matcher {
     Matcher::new(IntentSet::builtin_in(Language::Indonesian).unwrap_or_else(|e| panic!("{e}")), MatchParams::default())
@@ -87,21 +89,5 @@ fn commands_as_people_say_them() {
 
 #[test]
 fn every_indonesian_template_round_trips() {
-    let m = matcher();
-    let samples = sample(m.intents(), 6, 11);
-    let mut failures = Vec::new();
-    for s in &samples {
-        let got = m.parse(&s.text);
-        let ok = got.as_ref().is_some_and(|i| {
-            let mut slots: Vec<(String, Value)> = i.slots.iter().map(|x| (x.name.clone(), x.value.clone())).collect();
-            let mut want = s.slots.clone();
-            slots.sort_by(|a, b| a.0.cmp(&b.0));
-            want.sort_by(|a, b| a.0.cmp(&b.0));
-            i.name == s.intent && slots == want
-        });
-        if !ok {
-            failures.push(format!("{} #{}: {:?} {:?} → {:?}", s.intent, s.template, s.text, s.slots, got.map(|i| (i.name, i.slots))));
-        }
-    }
-    assert!(failures.is_empty(), "{} of {} samples did not round-trip:\n{}", failures.len(), samples.len(), failures.join("\n"));
+    common::assert_every_template_round_trips(&matcher(), 6, 11);
 }
