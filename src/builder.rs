@@ -7,7 +7,7 @@ use crate::recognize::{Decoding, GrammarParams, Hearing};
 use crate::session::Session;
 use crate::shared::{known_intents, Actions, Shared};
 use crate::understand::Understanding;
-use hush_actions::{Action, AuditLog, DialogueParams};
+use hush_actions::{Action, AuditLog, DialogueParams, Messages, Registry};
 use hush_asr::{AsrParams, ModelPaths, Recognizer};
 use hush_audio::AudioLimits;
 use hush_learn::{LearnError, LearnedModel};
@@ -38,6 +38,7 @@ pub struct EngineBuilder {
     fallback: Vec<Arc<dyn Action>>,
     dialogue: DialogueParams,
     action_timeout: Duration,
+    messages: Vec<(Language, Messages)>,
     audit_log: Option<PathBuf>,
     dry_run: bool,
     audio: AudioLimits,
@@ -60,6 +61,7 @@ impl Default for EngineBuilder {
             fallback: Vec::new(),
             dialogue: DialogueParams::default(),
             action_timeout: hush_actions::DEFAULT_TIMEOUT,
+            messages: Vec::new(),
             audit_log: None,
             dry_run: false,
             audio: AudioLimits::default(),
@@ -161,6 +163,14 @@ impl EngineBuilder {
         self
     }
 
+    /// What hush says in `language` (the dialogue's cancellations and
+    /// repeated questions, an action that failed or hung), in place of its
+    /// own [`Messages::builtin`].
+    pub fn messages(mut self, language: Language, messages: Messages) -> Self {
+        self.messages.push((language, messages));
+        self
+    }
+
     /// How long an action may run before it is stopped (default 10 s).
     pub fn action_timeout(mut self, timeout: Duration) -> Self {
         self.action_timeout = timeout;
@@ -228,7 +238,11 @@ impl EngineBuilder {
         for a in &self.actions {
             known_intents(a.as_ref(), &set)?;
         }
-        let actions = Actions::new(self.actions, self.fallback, self.action_timeout)?;
+        let mut base = Registry::new(self.action_timeout);
+        for (language, messages) in self.messages {
+            base.set_messages(language, messages);
+        }
+        let actions = Actions::new(self.actions, self.fallback, base)?;
         let audit = match self.audit_log {
             Some(path) => Some(AuditLog::open(&path).map_err(|source| EngineError::Audit { path, source })?),
             None => None,

@@ -7,9 +7,11 @@ use crate::error::EngineError;
 use crate::listen::{EndOfCommand, ListenParams, Mode};
 use crate::parts::LEARNED_THRESHOLD;
 use crate::recognize::Decoding;
+use hush_actions::Messages;
 use hush_asr::{AsrParams, Compute, ModelPaths, Trim, WeightMode};
 use hush_nlu::Language;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -71,6 +73,10 @@ pub struct EngineConfig {
     pub action_timeout_ms: Option<u64>,
     /// A JSON-lines audit log (redacted; never audio or transcripts).
     pub audit_log: Option<PathBuf>,
+    /// The app's own sentences in place of hush's, by language code and
+    /// name: `{"id": {"cant_help": "Wah, belum bisa."}}` (the names are
+    /// the fields of [`Messages`]).
+    pub messages: BTreeMap<String, BTreeMap<String, String>>,
     /// How live audio is listened to.
     pub listen: ListenConfig,
 }
@@ -158,7 +164,20 @@ impl EngineConfig {
                 return out(field, v.to_string(), format!("{lo} to {hi}"));
             }
         }
-        Ok(())
+        self.messages().map(drop)
+    }
+
+    /// The sentences `messages` replaces, each language's over hush's own.
+    fn messages(&self) -> Result<Vec<(Language, Messages)>, EngineError> {
+        let mut out = Vec::new();
+        for (code, changes) in &self.messages {
+            let Some(language) = Language::from_code(code) else {
+                return Err(EngineError::Config(format!("messages: unknown language '{code}'; hush speaks {}", Language::codes())));
+            };
+            let messages = Messages::builtin(language).replaced(changes).map_err(|e| EngineError::Config(format!("messages.{code}: {e}")))?;
+            out.push((language, messages));
+        }
+        Ok(out)
     }
 
     /// Whisper's settings.
@@ -244,6 +263,9 @@ impl EngineConfig {
         }
         if let Some(path) = &self.audit_log {
             b = b.audit_log(path);
+        }
+        for (language, messages) in self.messages()? {
+            b = b.messages(language, messages);
         }
         Ok(b)
     }

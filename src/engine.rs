@@ -102,7 +102,7 @@ impl Engine {
         let mut actions = self.shared.actions.write();
         let mut app = actions.app.clone();
         app.push(action);
-        *actions = Actions::new(app, actions.fallback.clone(), actions.routes.timeout())?;
+        *actions = Actions::new(app, actions.fallback.clone(), actions.base.clone())?;
         Ok(())
     }
 

@@ -43,7 +43,7 @@ pub use builder::EngineBuilder;
 pub use config::EngineConfig;
 pub use engine::Engine;
 pub use error::EngineError;
-pub use hush_actions::{async_trait, Action, ActionContext, ActionError, Awaiting, Outcome, Status};
+pub use hush_actions::{async_trait, Action, ActionContext, ActionError, Awaiting, Messages, Outcome, Status};
 pub use hush_nlu::{Intent, Language, Slot, Value};
 pub use recognize::Decoding;
 pub use session::Session;

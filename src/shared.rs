@@ -11,7 +11,6 @@ use hush_nlu::IntentSet;
 use parking_lot::RwLock;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The engine's state, shared by its sessions.
 pub(crate) struct Shared {
@@ -40,11 +39,13 @@ pub(crate) struct Actions {
     /// keeps the routes it started with and no lock is held across an
     /// action's await.
     pub(crate) routes: Arc<Registry>,
+    /// The routes' settings (timeout, messages) before any action.
+    pub(crate) base: Registry,
 }
 
 impl Actions {
-    pub(crate) fn new(app: Vec<Arc<dyn Action>>, fallback: Vec<Arc<dyn Action>>, timeout: Duration) -> Result<Actions, RegistryError> {
-        let mut routes = Registry::new(timeout);
+    pub(crate) fn new(app: Vec<Arc<dyn Action>>, fallback: Vec<Arc<dyn Action>>, base: Registry) -> Result<Actions, RegistryError> {
+        let mut routes = base.clone();
         for a in &app {
             routes.register(a.clone())?;
         }
@@ -54,7 +55,7 @@ impl Actions {
                 routes.register(a.clone())?;
             }
         }
-        Ok(Actions { app, fallback, routes: Arc::new(routes) })
+        Ok(Actions { app, fallback, routes: Arc::new(routes), base })
     }
 }
 

@@ -174,6 +174,7 @@ impl Understanding {
             missing,
             template: String::new(),
             evidence: Evidence { words, matched: 0, free: words, edit_cost: 0.0, skip_cost: 0.0, free_cost: 0.0 },
+            language: spec.map_or(hush_nlu::Language::English, |s| s.language),
         }
     }
 

@@ -88,3 +88,34 @@ fn the_config_language_picks_the_domains_and_tells_whisper() {
     let e = EngineConfig::default().builder().unwrap().build().unwrap();
     assert!(e.intents().intents.iter().all(|i| i.language == Language::English));
 }
+
+/// Spoken to in Indonesian, hush and the reference actions answer in
+/// Indonesian, end to end: the question for a missing slot (the intent
+/// file's), the confirmation, the result; an app's own sentences replace
+/// hush's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_conversation_is_in_indonesian() {
+    // The app's sentence through the configuration, as a C host gives it.
+    let c: EngineConfig = serde_json::from_str(r#"{"language": "id", "messages": {"id": {"cant_help": "Wah, yang itu belum bisa."}}}"#).unwrap();
+    let e = c.builder().unwrap().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
+    let s = e.session();
+    let t = s.process_text("kirim lima puluh ribu ke Budi").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Kirim Rp50.000 ke budi?"), "{t:?}");
+    let t = s.process_text("hmm").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Maaf, tolong jawab ya atau tidak. Kirim Rp50.000 ke budi?"), "{t:?}");
+    let t = s.process_text("iya").await.unwrap();
+    let said = t.outcome.map(|o| o.say).unwrap_or_default();
+    assert_eq!(said, "Rp50.000 sudah dikirim ke budi. Sisa saldo rekening rupiah: Rp2.450.000.");
+    let t = s.process_text("pesan ojek").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Mau ke mana?"), "{t:?}");
+    let t = s.process_text("batal").await.unwrap();
+    assert_eq!(t.outcome.map(|o| o.say).as_deref(), Some("Oke, dibatalkan."));
+    let t = s.process_text("apa kabar dunia hari ini").await.unwrap();
+    assert_eq!(t.outcome.map(|o| o.say).as_deref(), Some("Wah, yang itu belum bisa."));
+    // The builder's table is the same setting, for Rust apps.
+    let mut own = hush::Messages::indonesian();
+    own.cant_help = "Belum bisa.".into();
+    let e = Engine::builder().language(Language::Indonesian).messages(Language::Indonesian, own).build().unwrap();
+    let t = e.process_text("apa kabar dunia hari ini").await.unwrap();
+    assert_eq!(t.outcome.map(|o| o.say).as_deref(), Some("Belum bisa."));
+}

@@ -1,5 +1,6 @@
 //! What an app implements ([`Action`]) and what it gives back ([`Outcome`]).
 
+use crate::messages::{fill, spaced, Messages};
 use async_trait::async_trait;
 use hush_nlu::Intent;
 use serde::Serialize;
@@ -15,11 +16,13 @@ pub trait Action: Send + Sync + 'static {
     /// The intents this action handles (names from the intent files).
     fn intents(&self) -> Vec<&str>;
 
-    /// The question asked before an intent marked `confirm: true` runs. It
-    /// is spoken to the user, so it may say sensitive values; it is never
+    /// The question asked before an intent marked `confirm: true` runs,
+    /// in the user's language (`intent.language`); `None` lets hush ask its
+    /// own ([`default_confirmation`] in [`Messages::confirm`]). It is
+    /// spoken to the user, so it may say sensitive values; it is never
     /// logged.
-    fn confirmation(&self, intent: &Intent) -> String {
-        default_confirmation(intent)
+    fn confirmation(&self, _intent: &Intent) -> Option<String> {
+        None
     }
 
     /// Whether dropping the action's future stops its work. An action whose
@@ -35,15 +38,18 @@ pub trait Action: Send + Sync + 'static {
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError>;
 }
 
-/// "Pay bill: biller electricity, amount 42.00 USD?" for actions that do
-/// not phrase their own question.
+/// "Pay bill: biller electricity, amount 42.00 USD", the request as its
+/// names and values, for actions that do not phrase their own question
+/// (the registry asks it in the user's language, [`Messages::confirm`]).
+///
+/// [`Messages::confirm`]: crate::Messages::confirm
 pub fn default_confirmation(intent: &Intent) -> String {
-    let slots: Vec<String> = intent.slots.iter().map(|s| format!("{} {}", s.name.replace('_', " "), s.value)).collect();
-    let what = intent.name.replace('_', " ");
+    let slots: Vec<String> = intent.slots.iter().map(|s| format!("{} {}", spaced(&s.name), s.value)).collect();
+    let what = hush_nlu::capitalise(&spaced(&intent.name));
     if slots.is_empty() {
-        format!("{}?", hush_nlu::capitalise(&what))
+        what
     } else {
-        format!("{}: {}?", hush_nlu::capitalise(&what), slots.join(", "))
+        format!("{what}: {}", slots.join(", "))
     }
 }
 
@@ -171,15 +177,17 @@ impl ActionError {
         ActionError::InvalidSlot { slot: slot.to_owned(), reason: reason.into() }
     }
 
-    /// The outcome the user gets for this error.
-    pub fn into_outcome(self) -> Outcome {
+    /// The outcome the user gets for this error, said with `says`.
+    pub fn into_outcome(self, says: &Messages) -> Outcome {
         match self {
             ActionError::Rejected { say } => Outcome::new(Status::Rejected, say),
-            ActionError::InvalidSlot { slot, reason } => Outcome::new(Status::Rejected, format!("I can't use that {}: {reason}.", slot.replace('_', " "))),
-            ActionError::MissingSlot(slot) => Outcome::new(Status::Rejected, format!("I need the {} for that.", slot.replace('_', " "))),
+            ActionError::InvalidSlot { slot, reason } => {
+                Outcome::new(Status::Rejected, fill(&says.invalid_slot, &[("slot", &spaced(&slot)), ("reason", &reason)]))
+            }
+            ActionError::MissingSlot(slot) => Outcome::new(Status::Rejected, fill(&says.missing_slot, &[("slot", &spaced(&slot))])),
             ActionError::Failed(e) => {
                 tracing::warn!(error = %e, "action failed");
-                Outcome::new(Status::Failed, "Sorry, that didn't work. Please try again later.")
+                Outcome::new(Status::Failed, says.failed.clone())
             }
         }
     }

@@ -4,8 +4,9 @@
 //! key derived from what was asked.
 
 use crate::action::{Outcome, Status};
+use crate::messages::{fill, spaced};
 use crate::registry::Registry;
-use hush_nlu::{answer, Answer, Intent, Matcher, SlotAnswers, CANCEL, CONFIRM, DENY};
+use hush_nlu::{answer, Answer, Intent, Language, Matcher, SlotAnswers, CANCEL, CONFIRM, DENY};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
@@ -121,22 +122,23 @@ impl Dialogue {
                     let key = idempotency_key(&pending.intent);
                     Step::Run { intent: pending.intent, confirmed: true, key }
                 }
-                Answer::No => Step::Reply(Outcome::new(Status::Aborted, "Okay, cancelled.")),
+                Answer::No => Step::Reply(Outcome::new(Status::Aborted, registry.messages(pending.intent.language).cancelled)),
                 // A new request replaces the unanswered one, which is dropped.
                 Answer::Unclear if parsed.as_ref().is_some_and(|p| ![CONFIRM, DENY, CANCEL].contains(&p.name.as_str())) => {
                     self.fresh(parsed, matcher, registry, None)
                 }
-                Answer::Unclear if pending.unclear >= 1 => {
-                    Step::Reply(Outcome::new(Status::Aborted, "I still didn't hear a clear yes, so I cancelled it. Please ask again."))
-                }
+                Answer::Unclear if pending.unclear >= 1 => Step::Reply(Outcome::new(Status::Aborted, registry.messages(pending.intent.language).still_unclear)),
                 Answer::Unclear => {
-                    let prompt = format!("Sorry, please say yes or no. {}", registry.confirmation(&pending.intent));
+                    let says = registry.messages(pending.intent.language);
+                    let prompt = format!("{} {}", says.say_yes_or_no, registry.confirmation(&pending.intent));
                     let intent = pending.intent.clone();
                     self.pending = Some(Pending { asked: now, unclear: pending.unclear + 1, ..pending });
                     Step::Ask { intent, prompt }
                 }
             },
-            Question::Slot { .. } if answered(&parsed, &[DENY, CANCEL]) => Step::Reply(Outcome::new(Status::Aborted, "Okay, cancelled.")),
+            Question::Slot { .. } if answered(&parsed, &[DENY, CANCEL]) => {
+                Step::Reply(Outcome::new(Status::Aborted, registry.messages(pending.intent.language).cancelled))
+            }
             Question::Slot { name, answers } => {
                 // The request said again in full, now with the slot.
                 if let Some(p) = parsed.as_ref().filter(|p| p.name == pending.intent.name && p.slot(&name).is_some()) {
@@ -162,7 +164,8 @@ impl Dialogue {
                         self.proceed(intent, matcher, registry, now)
                     }
                     None => {
-                        let prompt = format!("Sorry, I didn't get that. {}", slot_prompt(matcher, &pending.intent.name, &name));
+                        let says = registry.messages(pending.intent.language);
+                        let prompt = format!("{} {}", says.didnt_get, slot_prompt(matcher, &pending.intent.name, &name, &says.what));
                         let intent = pending.intent.clone();
                         self.pending = Some(Pending { asked: now, question: Question::Slot { name, answers }, ..pending });
                         Step::Ask { intent, prompt }
@@ -176,13 +179,16 @@ impl Dialogue {
     /// expired, which `expired` names).
     fn fresh(&mut self, parsed: Option<Intent>, matcher: &Matcher, registry: &Registry, expired: Option<&Intent>) -> Step {
         let Some(intent) = parsed else {
-            return Step::Reply(Outcome::new(Status::NotUnderstood, "Sorry, I can't help with that."));
+            // Nothing understood: the language of the loaded intents.
+            let language = matcher.intents().intents.first().map_or(Language::English, |s| s.language);
+            return Step::Reply(Outcome::new(Status::NotUnderstood, registry.messages(language).cant_help));
         };
         if intent.name == CONFIRM || intent.name == DENY || (intent.name == CANCEL && !registry.handles(CANCEL)) {
+            let says = registry.messages(expired.unwrap_or(&intent).language);
             return Step::Reply(match expired {
-                Some(old) => Outcome::new(Status::Expired, format!("That question timed out, so I did not {}. Please ask again.", old.name.replace('_', " "))),
-                None if intent.name == CONFIRM => Outcome::new(Status::NotUnderstood, "There is nothing to confirm."),
-                None => Outcome::new(Status::Aborted, "Okay."),
+                Some(old) => Outcome::new(Status::Expired, fill(&says.expired, &[("intent", &spaced(&old.name))])),
+                None if intent.name == CONFIRM => Outcome::new(Status::NotUnderstood, says.nothing_to_confirm),
+                None => Outcome::new(Status::Aborted, says.okay),
             });
         }
         self.proceed(intent, matcher, registry, Instant::now())
@@ -193,7 +199,7 @@ impl Dialogue {
         let set = matcher.intents();
         if let Some(name) = intent.missing.first().cloned() {
             if let Some(answers) = SlotAnswers::new(matcher, &intent.name, &name) {
-                let prompt = slot_prompt(matcher, &intent.name, &name);
+                let prompt = slot_prompt(matcher, &intent.name, &name, &registry.messages(intent.language).what);
                 let answers = Box::new(answers);
                 self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Slot { name, answers }, unclear: 0 });
                 return Step::Ask { intent, prompt };
@@ -209,9 +215,9 @@ impl Dialogue {
     }
 }
 
-/// The slot's `prompt:`, or a question made from its name.
-fn slot_prompt(matcher: &Matcher, intent: &str, slot: &str) -> String {
-    matcher.intents().intent(intent).and_then(|i| i.slot(slot)).and_then(|s| s.prompt.clone()).unwrap_or_else(|| format!("What {}?", slot.replace('_', " ")))
+/// The slot's `prompt:`, or a question made from its name (`what`).
+fn slot_prompt(matcher: &Matcher, intent: &str, slot: &str, what: &str) -> String {
+    matcher.intents().intent(intent).and_then(|i| i.slot(slot)).and_then(|s| s.prompt.clone()).unwrap_or_else(|| fill(what, &[("slot", &spaced(slot))]))
 }
 
 /// `base` with the slots of `newer` it lacked.

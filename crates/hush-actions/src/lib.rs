@@ -18,11 +18,13 @@
 mod action;
 mod audit;
 mod dialogue;
+mod messages;
 mod registry;
 
 pub use action::{default_confirmation, Action, ActionContext, ActionError, Outcome, Status};
 pub use async_trait::async_trait;
 pub use audit::AuditLog;
 pub use dialogue::{idempotency_key, Awaiting, Dialogue, DialogueParams, Step};
+pub use messages::{fill, Messages};
 pub use registry::{Registry, RegistryError, DEFAULT_TIMEOUT};
 pub use tokio_util::sync::CancellationToken;

@@ -2,16 +2,18 @@
 //! timeout, a cancellation token, and panics caught.
 
 use crate::action::{default_confirmation, Action, ActionContext, Outcome, Status};
-use hush_nlu::Intent;
-use std::collections::HashMap;
+use crate::messages::{fill, spaced, Messages};
+use hush_nlu::{Intent, Language};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Actions by the intents they handle.
+/// Actions by the intents they handle, and what hush says around them.
 #[derive(Clone)]
 pub struct Registry {
     routes: HashMap<String, Arc<dyn Action>>,
     timeout: Duration,
+    messages: BTreeMap<Language, Messages>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -30,13 +32,24 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for Registry {
     fn default() -> Self {
-        Registry { routes: HashMap::new(), timeout: DEFAULT_TIMEOUT }
+        Registry::new(DEFAULT_TIMEOUT)
     }
 }
 
 impl Registry {
     pub fn new(timeout: Duration) -> Self {
-        Registry { routes: HashMap::new(), timeout }
+        Registry { routes: HashMap::new(), timeout, messages: BTreeMap::new() }
+    }
+
+    /// Says `messages` in `language` in place of hush's own sentences
+    /// ([`Messages::builtin`]), in the dialogue and around actions.
+    pub fn set_messages(&mut self, language: Language, messages: Messages) {
+        self.messages.insert(language, messages);
+    }
+
+    /// What hush says in `language`: the app's table, else hush's.
+    pub fn messages(&self, language: Language) -> Messages {
+        self.messages.get(&language).cloned().unwrap_or_else(|| Messages::builtin(language))
     }
 
     /// Routes every intent `action` declares to it. An intent already
@@ -70,20 +83,21 @@ impl Registry {
         self.timeout
     }
 
-    /// The confirmation question of the action for `intent`.
+    /// The confirmation question of the action for `intent`, else hush's.
     pub fn confirmation(&self, intent: &Intent) -> String {
-        match self.routes.get(&intent.name) {
-            Some(a) => a.confirmation(intent),
-            None => default_confirmation(intent),
-        }
+        self.routes
+            .get(&intent.name)
+            .and_then(|a| a.confirmation(intent))
+            .unwrap_or_else(|| fill(&self.messages(intent.language).confirm, &[("request", &default_confirmation(intent))]))
     }
 
     /// Runs the action for `intent`. Whatever the action does — returns,
     /// errs, panics, hangs past the timeout, or is cancelled through
     /// `ctx` — the result is an [`Outcome`].
     pub async fn dispatch(&self, intent: &Intent, ctx: ActionContext) -> Outcome {
+        let says = self.messages(intent.language);
         let Some(action) = self.routes.get(&intent.name).cloned() else {
-            return Outcome::new(Status::Unhandled, format!("I understood \"{}\", but no app here handles that.", intent.name.replace('_', " ")));
+            return Outcome::new(Status::Unhandled, fill(&says.unhandled, &[("intent", &spaced(&intent.name))]));
         };
         let cancel = ctx.cancel_token().clone();
         let stoppable = action.stoppable();
@@ -93,19 +107,19 @@ impl Registry {
             joined = &mut task => return match joined {
                 Ok(Ok(outcome)) => outcome,
                 // An action that gave up because it was told to stop.
-                Ok(Err(_)) if cancel.is_cancelled() => Outcome::new(Status::Cancelled, "Stopped."),
-                Ok(Err(e)) => e.into_outcome(),
+                Ok(Err(_)) if cancel.is_cancelled() => Outcome::new(Status::Cancelled, says.stopped.clone()),
+                Ok(Err(e)) => e.into_outcome(&says),
                 Err(e) if e.is_panic() => {
                     tracing::error!(intent = %intent.name, "action panicked");
-                    Outcome::new(Status::Panicked, "Sorry, something went wrong while doing that.")
+                    Outcome::new(Status::Panicked, says.panicked.clone())
                 }
-                Err(_) => Outcome::new(Status::Cancelled, "Stopped."),
+                Err(_) => Outcome::new(Status::Cancelled, says.stopped.clone()),
             },
             _ = tokio::time::sleep(self.timeout) => {
                 tracing::warn!(intent = %intent.name, timeout_ms = self.timeout.as_millis() as u64, "action timed out");
-                Outcome::new(Status::TimedOut, "Sorry, that is taking too long; I stopped it.")
+                Outcome::new(Status::TimedOut, says.timed_out.clone())
             }
-            _ = cancel.cancelled() => Outcome::new(Status::Cancelled, "Stopped."),
+            _ = cancel.cancelled() => Outcome::new(Status::Cancelled, says.stopped.clone()),
         };
         // Tell a cooperative action to stop and give it a grace period, then
         // say what is true: what it did if it finished after all (a payment
@@ -121,8 +135,8 @@ impl Registry {
             return out;
         }
         let say = match out.status {
-            Status::TimedOut => "Sorry, that is taking too long. I asked it to stop, but it is still running and may yet finish.",
-            _ => "I asked it to stop, but it is still running and may yet finish.",
+            Status::TimedOut => says.timed_out_running,
+            _ => says.still_running,
         };
         Outcome::new(out.status, say).with_data(serde_json::json!({ "still_running": true }))
     }

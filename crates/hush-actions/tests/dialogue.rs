@@ -184,3 +184,37 @@ fn keys_follow_the_request() {
     assert_ne!(k("pay my electricity bill of forty two dollars"), k("pay my electricity bill of forty three dollars"));
     assert_ne!(k("send 20 dollars to mom"), k("send 20 dollars to dad"));
 }
+
+/// The dialogue's own sentences follow the language of the intent files:
+/// Indonesian domains hear Indonesian, and an app may bring its own table.
+#[test]
+fn the_dialogue_speaks_the_language_of_the_intents() {
+    use hush_actions::Messages;
+    use hush_nlu::Language;
+    let id = Matcher::new(IntentSet::builtin_in(Language::Indonesian).unwrap(), MatchParams::default());
+    let say = |d: &mut Dialogue, text: &str| d.step(text, id.parse(text), &id, &registry(), Instant::now());
+    let text = |s: &Step| match s {
+        Step::Ask { prompt, .. } => prompt.clone(),
+        Step::Reply(o) => o.say.clone(),
+        other => panic!("{other:?}"),
+    };
+    let mut d = Dialogue::new(DialogueParams::default());
+    assert_eq!(text(&say(&mut d, "apa kabar dunia")), "Maaf, saya tidak bisa membantu itu.");
+    assert!(matches!(say(&mut d, "bayar tagihan listrik lima puluh ribu"), Step::Ask { .. }));
+    assert!(text(&say(&mut d, "hmm")).starts_with("Maaf, tolong jawab ya atau tidak. "));
+    assert_eq!(text(&say(&mut d, "jangan")), "Oke, dibatalkan.");
+    let s = say(&mut d, "pesan ojek");
+    assert_eq!(text(&s), "Mau ke mana?", "the question of the Indonesian file");
+    assert!(text(&say(&mut d, "")).starts_with("Maaf, saya kurang menangkap. Mau ke mana?"));
+    // English stays English, and an app's own table replaces hush's.
+    let mut en = Dialogue::new(DialogueParams::default());
+    let s = en.step("what is the meaning of life", None, matcher(), &registry(), Instant::now());
+    assert_eq!(text(&s), "Sorry, I can't help with that.");
+    let mut own = Messages::indonesian();
+    own.cant_help = "Wah, belum bisa.".into();
+    let mut routes = registry();
+    routes.set_messages(Language::Indonesian, own);
+    let mut d = Dialogue::new(DialogueParams::default());
+    let s = d.step("apa kabar dunia", None, &id, &routes, Instant::now());
+    assert_eq!(text(&s), "Wah, belum bisa.");
+}

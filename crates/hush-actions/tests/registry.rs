@@ -15,6 +15,7 @@ fn intent(name: &str) -> Intent {
         missing: vec![],
         template: String::new(),
         evidence: Evidence { words: 1, matched: 1, free: 0, edit_cost: 0.0, skip_cost: 0.0, free_cost: 0.0 },
+        language: Default::default(),
     }
 }
 
@@ -123,4 +124,32 @@ fn one_action_per_intent() {
     assert_eq!(r.register(again), Err(RegistryError::Duplicate("ok".into())));
     assert!(r.handles("panic") && !r.handles("pay_bill"));
     assert_eq!(r.intents().len(), 6);
+}
+
+/// What the registry says follows the request's language, and an app's
+/// table replaces hush's for that language only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endings_are_said_in_the_request_s_language() {
+    use hush_actions::{fill, Messages};
+    use hush_nlu::Language;
+    let (mut r, _) = registry(Duration::from_millis(200));
+    let id = |name: &str| Intent { language: Language::Indonesian, ..intent(name) };
+    let cases = [
+        ("fail", "Maaf, tidak berhasil. Silakan coba lagi nanti."),
+        ("panic", "Maaf, ada yang salah saat menjalankannya."),
+        ("hang", "Maaf, terlalu lama; sudah saya hentikan."),
+        ("pay_bill", "Saya mengerti \"pay bill\", tapi belum ada aplikasi yang menanganinya."),
+    ];
+    for (name, want) in cases {
+        assert_eq!(r.dispatch(&id(name), ctx()).await.say, want, "{name}");
+    }
+    assert_eq!(r.confirmation(&id("ok")), "Lanjutkan Ok?");
+    assert_eq!(r.confirmation(&intent("ok")), "Ok?");
+    let mut own = Messages::indonesian();
+    own.failed = "Gagal.".into();
+    r.set_messages(Language::Indonesian, own);
+    assert_eq!(r.dispatch(&id("fail"), ctx()).await.say, "Gagal.");
+    assert_eq!(r.dispatch(&intent("fail"), ctx()).await.say, "Sorry, that didn't work. Please try again later.");
+    // Braces a user said are kept as said; an unknown name stays.
+    assert_eq!(fill("Send to {payee} {x}", &[("payee", "{amount} & co")]), "Send to {amount} & co {x}");
 }

@@ -1,6 +1,7 @@
 //! What a parse finds: an intent, its slots, and the evidence its
 //! confidence is computed from; and how forgiving the matcher is.
 
+use crate::language::Language;
 use crate::values::Value;
 use serde::Serialize;
 use std::fmt;
@@ -63,6 +64,9 @@ pub struct Intent {
     pub template: String,
     /// What the confidence was computed from.
     pub evidence: Evidence,
+    /// The language of the intent file that understood it, so an action
+    /// answers in it.
+    pub language: Language,
 }
 
 /// How well a template explained an utterance.

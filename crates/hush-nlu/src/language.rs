@@ -27,6 +27,11 @@ impl Language {
     pub fn from_code(code: &str) -> Option<Language> {
         Self::ALL.into_iter().find(|l| l.code() == code)
     }
+
+    /// Every code hush reads, for error messages: "en, id".
+    pub fn codes() -> String {
+        Self::ALL.map(Language::code).join(", ")
+    }
 }
 
 impl fmt::Display for Language {

@@ -186,8 +186,7 @@ impl Builder {
         let Some(node) = yaml::lookup(top, "language") else { return Language::English };
         let Some(code) = self.string(node, "`language`") else { return Language::English };
         Language::from_code(&code).unwrap_or_else(|| {
-            let known: Vec<&str> = Language::ALL.iter().map(|l| l.code()).collect();
-            self.err(node, format!("unknown language '{code}': intent files are read in {}", known.join(", ")));
+            self.err(node, format!("unknown language '{code}': intent files are read in {}", Language::codes()));
             Language::English
         })
     }

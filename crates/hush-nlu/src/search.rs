@@ -596,7 +596,7 @@ impl<'m> Search<'m> {
             let missing = spec.required.iter().filter(|r| !slots.iter().any(|s| &s.name == *r)).cloned().collect();
             let template = spec.templates.get(*tidx as usize).map_or(String::new(), |t| t.text.clone());
             let evidence = self.evidence(&end);
-            out.push(Intent { name: spec.name.clone(), slots, confidence: evidence.confidence(), cost, missing, template, evidence });
+            out.push(Intent { name: spec.name.clone(), slots, confidence: evidence.confidence(), cost, missing, template, evidence, language: spec.language });
             if out.len() == n {
                 break;
             }

@@ -4,9 +4,10 @@
 //! states advance with the clock.
 
 use crate::ledger::{self, now_ms, FoodOrder, Ledger, LedgerError, Ride, ORDER_COLUMNS, RIDE_COLUMNS};
+use crate::says::*;
 use async_trait::async_trait;
-use hush_actions::{default_confirmation, Action, ActionContext, ActionError, Outcome, Status};
-use hush_nlu::{Date, Intent, Money, Time, Value};
+use hush_actions::{Action, ActionContext, ActionError, Outcome, Status};
+use hush_nlu::{Intent, Money, Time, Value};
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 use std::sync::Arc;
@@ -62,72 +63,49 @@ fn required_text<'a>(intent: &'a Intent, slot: &str) -> Result<&'a str, ActionEr
     text(intent, slot).ok_or_else(|| ActionError::MissingSlot(slot.to_owned()))
 }
 
-/// Largest amount the reference actions move in one go, in major units
-/// of any currency (a voice payment is not a house purchase).
-const MAX_MAJOR: i64 = 1_000_000;
+/// Largest amount the reference actions move in one go, in major units of
+/// `currency` (a voice payment is not a house purchase): a million, or ten
+/// billion rupiah, whose unit is worth some ten-thousandth of a dollar.
+fn max_major(currency: &str) -> i64 {
+    match currency {
+        "IDR" => 10_000_000_000,
+        _ => 1_000_000,
+    }
+}
 
 /// The amount said for `slot`, checked: more than zero, at most
-/// [`MAX_MAJOR`]. A bare number is money with no currency.
+/// [`max_major`]. A bare number is money with no currency.
 fn money(intent: &Intent, slot: &str) -> Result<Option<Money>, ActionError> {
+    let says = Says(intent.language);
     let m = match intent.slot(slot).map(|s| &s.value) {
         None => return Ok(None),
         Some(Value::Money(m)) => Some(m.clone()),
         Some(Value::Number(n)) => Money::from_major(*n, None),
         Some(Value::Integer(n)) => Money::from_major(*n as f64, None),
-        Some(_) => return Err(ActionError::invalid(slot, "it is not an amount of money")),
+        Some(_) => return Err(ActionError::invalid(slot, says.text(&NOT_MONEY))),
     };
-    let m = m.ok_or_else(|| ActionError::invalid(slot, "that is not an amount I can pay"))?;
+    let m = m.ok_or_else(|| ActionError::invalid(slot, says.text(&NOT_PAYABLE)))?;
     if m.minor <= 0 {
-        return Err(ActionError::invalid(slot, "the amount must be more than zero"));
+        return Err(ActionError::invalid(slot, says.text(&NOT_POSITIVE)));
     }
     // An app may build any Money: a huge exponent must not overflow here.
-    let cap = 10i64.checked_pow(m.exponent.into()).map_or(i64::MAX, |unit| MAX_MAJOR.saturating_mul(unit));
+    let cur = m.currency.as_deref().unwrap_or("USD");
+    let cap = 10i64.checked_pow(m.exponent.into()).map_or(i64::MAX, |unit| max_major(cur).saturating_mul(unit));
     if m.minor > cap {
-        let cur = m.currency.as_deref().unwrap_or("USD");
-        return Err(ActionError::invalid(slot, format!("the most I can move at once is {}", fmt_money(MAX_MAJOR * 10i64.pow(exponent(cur).into()), cur))));
+        let most = says.money(max_major(cur) * 10i64.pow(exponent(cur).into()), cur);
+        return Err(ActionError::invalid(slot, says.line(&TOO_MUCH, &[("amount", &most)])));
     }
     Ok(Some(m))
-}
-
-/// ISO 4217's minor-unit digits for a ledger currency (2 if hush does not
-/// know it).
-fn exponent(currency: &str) -> u8 {
-    hush_nlu::exponent_of(currency).unwrap_or(2)
 }
 
 /// `m` in the minor units of an account in `currency`: its own currency
 /// must be that one (or unsaid); an amount finer than the account's unit
 /// is refused, never rounded.
-fn in_account(m: &Money, currency: &str, account: &str) -> Result<i64, ActionError> {
+fn in_account(says: Says, m: &Money, currency: &str, account: &str) -> Result<i64, ActionError> {
     if let Some(c) = m.currency.as_deref().filter(|c| *c != currency) {
-        return Err(ActionError::rejected(format!("Your {account} account is in {currency}; I can't pay in {c}.")));
+        return Err(ActionError::rejected(says.line(&WRONG_CURRENCY, &[("account", &says.name(account)), ("currency", currency), ("other", c)])));
     }
-    m.minor_at(exponent(currency)).ok_or_else(|| ActionError::invalid("amount", format!("{currency} has no amounts that small")))
-}
-
-/// `minor` units of `currency` for people: "$42.00", "Rp 50,000.00",
-/// "¥1,000" for yen, "200.00 CNY".
-pub fn fmt_money(minor: i64, currency: &str) -> String {
-    let plain = hush_nlu::decimal(minor, exponent(currency));
-    let (units, frac) = plain.split_once('.').map_or((plain.as_str(), None), |(u, f)| (u, Some(f)));
-    let (sign, digits) = units.strip_prefix('-').map_or(("", units), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().rev().enumerate() {
-        if i > 0 && i % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let amount = format!("{sign}{}{}", grouped.chars().rev().collect::<String>(), frac.map(|f| format!(".{f}")).unwrap_or_default());
-    match currency {
-        "USD" => format!("${amount}"),
-        "EUR" => format!("€{amount}"),
-        "GBP" => format!("£{amount}"),
-        "IDR" => format!("Rp {amount}"),
-        "JPY" => format!("¥{amount}"),
-        "INR" => format!("₹{amount}"),
-        other => format!("{amount} {other}"),
-    }
+    m.minor_at(exponent(currency)).ok_or_else(|| ActionError::invalid("amount", says.line(&TOO_FINE, &[("currency", currency)])))
 }
 
 /// A stable small number from a string, for simulated drivers, fares, ETAs.
@@ -146,11 +124,14 @@ impl Payments {
         Payments { ledger, duplicate_window: DUPLICATE_WINDOW }
     }
 
-    /// Pays `amount` (or what is due) to `payee` from `account`, once per key.
-    fn pay(&self, ctx: &ActionContext, kind: &str, payee: &str, amount: Option<&Money>, account: &str) -> Result<Outcome, ActionError> {
+    /// Pays `amount` (or what is due) to `payee` from `account` (said,
+    /// else [`ledger::account_for`] the amount's currency), once per key.
+    fn pay(&self, intent: &Intent, ctx: &ActionContext, kind: &str, payee: &str, amount: Option<&Money>) -> Result<Outcome, ActionError> {
+        let says = Says(intent.language);
         if !ctx.confirmed {
-            return Err(ActionError::rejected("Payments need your confirmation first."));
+            return Err(ActionError::rejected(says.text(&NEED_CONFIRMATION)));
         }
+        let shown_payee = says.name(payee);
         let since = now_ms() - self.duplicate_window.as_millis() as i64;
         self.ledger.write(|tx| {
             let earlier: Option<(i64, i64, String)> = tx
@@ -162,32 +143,40 @@ impl Payments {
                 .optional()
                 .map_err(LedgerError::from)?;
             if let Some((id, minor, cur)) = earlier {
-                return Ok(Outcome::new(Status::AlreadyDone, format!("Already done: that {} to {payee} went through a moment ago.", fmt_money(minor, &cur)))
-                    .with_data(json!({"payment_id": id})));
+                let said = says.line(&ALREADY_PAID, &[("amount", &says.money(minor, &cur)), ("payee", &shown_payee)]);
+                return Ok(Outcome::new(Status::AlreadyDone, said).with_data(json!({"payment_id": id})));
             }
-            let Some(acct) = ledger::account(tx, account).map_err(LedgerError::from)? else {
-                return Err(ActionError::invalid("account", format!("you have no {account} account")));
+            let account = match text(intent, "account") {
+                Some(a) => a.to_owned(),
+                None => ledger::account_for(tx, amount.and_then(|m| m.currency.as_deref())).map_err(LedgerError::from)?,
+            };
+            let shown_account = says.name(&account);
+            let Some(acct) = ledger::account(tx, &account).map_err(LedgerError::from)? else {
+                return Err(ActionError::invalid("account", says.line(&NO_ACCOUNT, &[("account", &shown_account)])));
             };
             let bill = if kind == "bill" {
                 match ledger::bill(tx, payee).map_err(LedgerError::from)? {
                     Some(b) => Some(b),
-                    None => return Err(ActionError::rejected(format!("I don't have a {payee} bill on file, so I can't pay it."))),
+                    None => return Err(ActionError::rejected(says.line(&NO_BILL, &[("payee", &shown_payee)]))),
                 }
             } else {
                 None
             };
             let minor = match (amount, &bill) {
-                (_, Some(b)) if b.due_minor == 0 => return Err(ActionError::rejected(format!("Your {payee} bill is already paid."))),
-                (Some(m), _) => in_account(m, &acct.currency, account)?,
+                (_, Some(b)) if b.due_minor == 0 => return Err(ActionError::rejected(says.line(&BILL_PAID_UP, &[("payee", &shown_payee)]))),
+                // A bill is paid in its own currency, never converted.
+                (_, Some(b)) if b.currency != acct.currency => {
+                    let args = [("payee", shown_payee.as_str()), ("currency", &b.currency), ("other", &acct.currency)];
+                    return Err(ActionError::rejected(says.line(&BILL_CURRENCY, &args)));
+                }
+                (Some(m), _) => in_account(says, m, &acct.currency, &account)?,
                 (None, Some(b)) => b.due_minor,
                 (None, None) => return Err(ActionError::MissingSlot("amount".into())),
             };
+            let amount = says.money(minor, &acct.currency);
             if minor > acct.balance_minor {
-                return Err(ActionError::rejected(format!(
-                    "Your {account} account has {}, not enough for {}.",
-                    fmt_money(acct.balance_minor, &acct.currency),
-                    fmt_money(minor, &acct.currency)
-                )));
+                let args = [("account", shown_account.as_str()), ("balance", &says.money(acct.balance_minor, &acct.currency)), ("amount", &amount)];
+                return Err(ActionError::rejected(says.line(&NOT_ENOUGH, &args)));
             }
             tx.execute("UPDATE accounts SET balance_minor = balance_minor - ?1 WHERE name = ?2", params![minor, account]).map_err(LedgerError::from)?;
             if bill.is_some() {
@@ -199,51 +188,57 @@ impl Payments {
             )
             .map_err(LedgerError::from)?;
             let id = tx.last_insert_rowid();
-            let left = fmt_money(acct.balance_minor - minor, &acct.currency);
-            let what = match kind {
-                "bill" => format!("Paid {} for your {payee} bill", fmt_money(minor, &acct.currency)),
-                "canteen" => format!("Added {} to {payee}'s canteen account", fmt_money(minor, &acct.currency)),
-                _ => format!("Sent {} to {payee}", fmt_money(minor, &acct.currency)),
+            let left = says.money(acct.balance_minor - minor, &acct.currency);
+            let line = match kind {
+                "bill" => &PAID_BILL,
+                "canteen" => &TOPPED_UP,
+                _ => &SENT,
             };
-            Ok(Outcome::done(format!("{what}. {left} left in your {account} account.")).with_data(json!({"payment_id": id})))
+            let said = says.line(line, &[("amount", &amount), ("payee", &shown_payee), ("left", &left), ("account", &shown_account)]);
+            Ok(Outcome::done(said).with_data(json!({"payment_id": id})))
         })
     }
 
     fn balance(&self, intent: &Intent) -> Result<Outcome, ActionError> {
+        let says = Says(intent.language);
         let name = text(intent, "account").unwrap_or("main");
+        let shown = says.name(name);
         match self.ledger.account(name)? {
-            Some(a) => Ok(Outcome::done(format!("Your {name} account has {}.", fmt_money(a.balance_minor, &a.currency)))),
-            None => Err(ActionError::invalid("account", format!("you have no {name} account"))),
+            Some(a) => Ok(Outcome::done(says.line(&BALANCE, &[("account", &shown), ("amount", &says.money(a.balance_minor, &a.currency))]))),
+            None => Err(ActionError::invalid("account", says.line(&NO_ACCOUNT, &[("account", &shown)]))),
         }
     }
 
     fn describe(&self, intent: &Intent) -> Option<String> {
+        let says = Says(intent.language);
         let amount = money(intent, "amount").ok().flatten();
         // What will be paid, as pay() will count it: an unsaid currency is
         // the account's.
-        let account = text(intent, "account").unwrap_or("main");
-        let account_currency = self.ledger.account(account).ok().flatten().map_or_else(|| "USD".to_owned(), |a| a.currency);
+        let said_currency = amount.as_ref().and_then(|m| m.currency.as_deref());
+        let account = match text(intent, "account") {
+            Some(a) => a.to_owned(),
+            None => self.ledger.read(|c| ledger::account_for(c, said_currency)).ok()?,
+        };
+        let account_currency = self.ledger.account(&account).ok().flatten().map_or_else(|| "USD".to_owned(), |a| a.currency);
         let shown = |m: &Money| {
             let cur = m.currency.clone().unwrap_or_else(|| account_currency.clone());
-            m.minor_at(exponent(&cur)).map_or_else(|| m.to_string(), |minor| fmt_money(minor, &cur))
+            m.minor_at(exponent(&cur)).map_or_else(|| m.to_string(), |minor| says.money(minor, &cur))
         };
-        let from = text(intent, "account").map(|a| format!(" from your {a} account")).unwrap_or_default();
+        let from = text(intent, "account").map(|a| says.line(&ASK_FROM, &[("account", &says.name(a))])).unwrap_or_default();
         Some(match intent.name.as_str() {
             "pay_bill" => {
                 let biller = text(intent, "biller")?;
-                let cents = amount
-                    .as_ref()
-                    .map(shown)
-                    .or_else(|| self.ledger.bill(biller).ok().flatten().filter(|b| b.due_minor > 0).map(|b| fmt_money(b.due_minor, &b.currency)));
-                match cents {
-                    Some(c) => format!("Pay {c} for your {biller} bill{from}?"),
-                    None => format!("Pay your {biller} bill{from}?"),
+                let due = || self.ledger.bill(biller).ok().flatten().filter(|b| b.due_minor > 0).map(|b| says.money(b.due_minor, &b.currency));
+                let payee = says.name(biller);
+                match amount.as_ref().map(shown).or_else(due) {
+                    Some(c) => says.line(&ASK_BILL_AMOUNT, &[("amount", &c), ("payee", &payee), ("from", &from)]),
+                    None => says.line(&ASK_BILL, &[("payee", &payee), ("from", &from)]),
                 }
             }
-            "transfer_money" => format!("Send {} to {}{from}?", amount.as_ref().map(shown)?, text(intent, "recipient")?),
+            "transfer_money" => says.line(&ASK_TRANSFER, &[("amount", &amount.as_ref().map(shown)?), ("payee", text(intent, "recipient")?), ("from", &from)]),
             "top_up_canteen" => {
-                let who = text(intent, "student").map(|s| format!(" for {s}")).unwrap_or_default();
-                format!("Add {} to the canteen account{who}?", amount.as_ref().map(shown)?)
+                let who = text(intent, "student").map(|s| says.line(&ASK_CANTEEN_WHO, &[("student", s)])).unwrap_or_default();
+                says.line(&ASK_CANTEEN, &[("amount", &amount.as_ref().map(shown)?), ("who", &who), ("from", &from)])
             }
             _ => return None,
         })
@@ -256,31 +251,36 @@ impl Action for Payments {
         vec!["pay_bill", "transfer_money", "top_up_canteen", "check_balance"]
     }
 
-    fn confirmation(&self, intent: &Intent) -> String {
-        self.describe(intent).unwrap_or_else(|| default_confirmation(intent))
+    fn confirmation(&self, intent: &Intent) -> Option<String> {
+        self.describe(intent)
     }
 
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
-        let account = text(intent, "account").unwrap_or("main");
+        let says = Says(intent.language);
         match intent.name.as_str() {
             "check_balance" => self.balance(intent),
             "pay_bill" => {
                 let biller = required_text(intent, "biller")?;
-                self.pay(ctx, "bill", biller, money(intent, "amount")?.as_ref(), account)
+                self.pay(intent, ctx, "bill", biller, money(intent, "amount")?.as_ref())
             }
             "transfer_money" => {
                 let recipient = required_text(intent, "recipient")?;
                 let amount = money(intent, "amount")?.ok_or_else(|| ActionError::MissingSlot("amount".into()))?;
-                self.pay(ctx, "transfer", recipient, Some(&amount), account)
+                self.pay(intent, ctx, "transfer", recipient, Some(&amount))
             }
             "top_up_canteen" => {
-                let student = text(intent, "student").unwrap_or("the student");
+                let student = text(intent, "student").unwrap_or(says.text(&THE_STUDENT));
                 let amount = money(intent, "amount")?.ok_or_else(|| ActionError::MissingSlot("amount".into()))?;
-                self.pay(ctx, "canteen", student, Some(&amount), account)
+                self.pay(intent, ctx, "canteen", student, Some(&amount))
             }
-            other => Err(ActionError::rejected(format!("Payments can't do {other}."))),
+            other => Err(cant_do(says, &PAYMENTS, other)),
         }
     }
+}
+
+/// A request routed to an action that does not serve it.
+fn cant_do(says: Says, what: &Line, intent: &str) -> ActionError {
+    ActionError::rejected(says.line(&CANT_DO, &[("what", says.text(what)), ("intent", &intent.replace('_', " "))]))
 }
 
 const DRIVERS: &[(&str, &str)] = &[
@@ -311,43 +311,6 @@ pub fn ride_state(ride: &Ride, elapsed_s: i64) -> &'static str {
     }
 }
 
-/// "tomorrow at 5:30 pm", "next friday", "at 7:15", as a person says it.
-fn spoken_when(date: Option<&Value>, time: Option<&Value>) -> String {
-    const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-    const MONTHS: [&str; 12] = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
-    let day = match date {
-        Some(Value::Date(Date::Relative { days: 0 })) => Some("today".to_owned()),
-        Some(Value::Date(Date::Relative { days: 1 })) => Some("tomorrow".to_owned()),
-        Some(Value::Date(Date::Relative { days })) => Some(format!("in {days} days")),
-        Some(Value::Date(Date::Weekday { weekday, next })) => Some(format!("{}{}", if *next { "next " } else { "" }, DAYS[usize::from(*weekday).min(6)])),
-        Some(Value::Date(Date::Calendar { month: Some(m), day })) => Some(format!("{} {day}", MONTHS[usize::from(m.clamp(&1, &12) - 1)])),
-        Some(Value::Date(Date::Calendar { month: None, day })) => Some(format!("the {day}")),
-        _ => None,
-    };
-    let clock = match time {
-        Some(Value::Time(Time::At { hour, minute, certain: true })) => {
-            let h12 = if hour % 12 == 0 { 12 } else { hour % 12 };
-            Some(format!("{h12}:{minute:02} {}", if *hour < 12 { "am" } else { "pm" }))
-        }
-        Some(Value::Time(Time::At { hour, minute, .. })) => Some(format!("{hour}:{minute:02}")),
-        Some(Value::Time(Time::In { seconds })) => Some(format!("in {}", minutes(i64::try_from(*seconds).unwrap_or(i64::MAX / 2)))),
-        _ => None,
-    };
-    match (day, clock) {
-        (Some(d), Some(c)) => format!("{d} at {c}"),
-        (Some(d), None) => d,
-        (None, Some(c)) => c,
-        (None, None) => "later".to_owned(),
-    }
-}
-
-fn minutes(s: i64) -> String {
-    match (s.max(0) + 59) / 60 {
-        0 | 1 => "a minute".to_owned(),
-        m => format!("{m} minutes"),
-    }
-}
-
 /// Rides from a simulated provider: requested → assigned → arriving → on
 /// trip → completed.
 pub struct Rides {
@@ -366,30 +329,36 @@ impl Rides {
         Ok(latest.filter(|r| ride_state(r, self.sim.elapsed_s(r.requested_ms)) != "completed"))
     }
 
-    fn status_line(&self, r: &Ride) -> String {
+    fn status_line(&self, says: Says, r: &Ride) -> String {
         let elapsed = self.sim.elapsed_s(r.requested_ms);
-        let driver = &r.driver;
-        match ride_state(r, elapsed) {
-            "requested" => format!("Looking for a driver for your ride to {}; pickup in about {}.", r.destination, minutes(r.pickup_eta_s - elapsed)),
-            "assigned" => format!("{driver} is on the way in {}, arriving in {}.", r.car, minutes(r.pickup_eta_s - elapsed)),
-            "arriving" => format!("{driver} is almost there: look for {}.", r.car),
-            "on_trip" => format!("You are on your way to {}, about {} to go.", r.destination, minutes(r.pickup_eta_s + r.trip_s - elapsed)),
-            "cancelled" => format!("Your ride to {} was cancelled.", r.destination),
-            "scheduled" => format!("Your ride to {} is scheduled for {}.", r.destination, r.scheduled.as_deref().unwrap_or("later")),
-            _ => format!("Your ride to {} is complete.", r.destination),
-        }
+        let (line, eta) = match ride_state(r, elapsed) {
+            "requested" => (&RIDE_REQUESTED, r.pickup_eta_s - elapsed),
+            "assigned" => (&RIDE_ASSIGNED, r.pickup_eta_s - elapsed),
+            "arriving" => (&RIDE_ARRIVING, 0),
+            "on_trip" => (&RIDE_ON_TRIP, r.pickup_eta_s + r.trip_s - elapsed),
+            "cancelled" => (&RIDE_CANCELLED, 0),
+            "scheduled" => (&RIDE_SCHEDULED, 0),
+            _ => (&RIDE_COMPLETE, 0),
+        };
+        // A scheduled time is stored as it was said when booked.
+        let when = r.scheduled.clone().unwrap_or_else(|| says.when(None, None));
+        let args =
+            [("destination", says.name(&r.destination)), ("driver", r.driver.clone()), ("car", says.name(&r.car)), ("eta", says.minutes(eta)), ("when", when)];
+        says.line(line, &args.each_ref().map(|(k, v)| (*k, v.as_str())))
     }
 
     fn order(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
+        let says = Says(intent.language);
         let destination = required_text(intent, "destination")?;
         let pickup = text(intent, "pickup");
         let ride_type = text(intent, "ride_type").unwrap_or("standard");
         self.ledger.write(|tx| {
             if let Some(r) = self.active(tx).map_err(LedgerError::from)? {
                 if r.key == ctx.idempotency_key {
-                    return Ok(Outcome::new(Status::AlreadyDone, format!("Already booked. {}", self.status_line(&r))).with_data(json!({"ride_id": r.id})));
+                    let said = says.line(&ALREADY_BOOKED, &[("status", &self.status_line(says, &r))]);
+                    return Ok(Outcome::new(Status::AlreadyDone, said).with_data(json!({"ride_id": r.id})));
                 }
-                return Err(ActionError::rejected(format!("You already have a ride to {}. Cancel it first if you want a new one.", r.destination)));
+                return Err(ActionError::rejected(says.line(&RIDE_EXISTS, &[("destination", &says.name(&r.destination))])));
             }
             let (driver, car) = DRIVERS[pick(&ctx.idempotency_key, DRIVERS.len() as u64) as usize];
             // "in twenty minutes" is a later pickup the provider can plan
@@ -397,7 +366,7 @@ impl Rides {
             let (soonest, scheduled) = match (intent.slot("time").map(|s| &s.value), intent.slot("date").map(|s| &s.value)) {
                 (Some(Value::Time(Time::In { seconds })), None) => (i64::try_from(*seconds).unwrap_or(i64::MAX / 2), None),
                 (None, None) => (0, None),
-                (time, date) => (0, Some(spoken_when(date, time))),
+                (time, date) => (0, Some(says.when(date, time))),
             };
             let pickup_eta_s = (180 + pick(destination, 6) as i64 * 60).max(soonest);
             let trip_s = 600 + pick(destination, 30) as i64 * 60;
@@ -416,21 +385,18 @@ impl Rides {
             )
             .map_err(LedgerError::from)?;
             let id = tx.last_insert_rowid();
-            if let Some(when) = scheduled {
-                return Ok(Outcome::done(format!(
-                    "Scheduled a {ride_type} ride to {destination}{} for {when}: fare about {}. A driver will be assigned before pickup.",
-                    pickup.map(|p| format!(" from {p}")).unwrap_or_default(),
-                    fmt_money(fare_cents, "USD"),
-                ))
-                .with_data(json!({"ride_id": id, "state": "scheduled", "fare_cents": fare_cents})));
-            }
-            Ok(Outcome::done(format!(
-                "Booked a {ride_type} ride to {destination}{}: fare about {}, pickup in about {}. I'll tell you when a driver is assigned.",
-                pickup.map(|p| format!(" from {p}")).unwrap_or_default(),
-                fmt_money(fare_cents, "USD"),
-                minutes(pickup_eta_s)
-            ))
-            .with_data(json!({"ride_id": id, "state": "requested", "pickup_eta_s": pickup_eta_s, "fare_cents": fare_cents})))
+            let from = pickup.map(|p| says.line(&FROM_PICKUP, &[("pickup", &says.name(p))])).unwrap_or_default();
+            let (fare, eta) = (says.money(fare_cents, "USD"), says.minutes(pickup_eta_s));
+            let mut args = vec![("ride_type", says.name(ride_type)), ("destination", says.name(destination)), ("from", from), ("fare", fare), ("eta", eta)];
+            let (line, data) = match scheduled {
+                Some(when) => {
+                    args.push(("when", when));
+                    (&RIDE_BOOKED_LATER, json!({"ride_id": id, "state": "scheduled", "fare_cents": fare_cents}))
+                }
+                None => (&RIDE_BOOKED, json!({"ride_id": id, "state": "requested", "pickup_eta_s": pickup_eta_s, "fare_cents": fare_cents})),
+            };
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            Ok(Outcome::done(says.line(line, &args)).with_data(data))
         })
     }
 }
@@ -442,25 +408,28 @@ impl Action for Rides {
     }
 
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
+        let says = Says(intent.language);
         match intent.name.as_str() {
             "order_ride" => self.order(intent, ctx),
             "ride_status" => {
                 let r = self.ledger.read(|c| self.active(c))?;
                 Ok(match r {
                     Some(r) => {
-                        Outcome::done(self.status_line(&r)).with_data(json!({"ride_id": r.id, "state": ride_state(&r, self.sim.elapsed_s(r.requested_ms))}))
+                        let state = ride_state(&r, self.sim.elapsed_s(r.requested_ms));
+                        Outcome::done(self.status_line(says, &r)).with_data(json!({"ride_id": r.id, "state": state}))
                     }
-                    None => Outcome::done("You have no ride booked."),
+                    None => Outcome::done(says.text(&NO_RIDE)),
                 })
             }
             "cancel_ride" => self.ledger.write(|tx| match self.active(tx).map_err(LedgerError::from)? {
                 Some(r) => {
                     tx.execute("UPDATE rides SET cancelled_ms = ?1 WHERE id = ?2", params![now_ms(), r.id]).map_err(LedgerError::from)?;
-                    Ok(Outcome::done(format!("Cancelled your ride to {}.", r.destination)).with_data(json!({"ride_id": r.id})))
+                    let said = says.line(&RIDE_CANCELLED_NOW, &[("destination", &says.name(&r.destination))]);
+                    Ok(Outcome::done(said).with_data(json!({"ride_id": r.id})))
                 }
-                None => Err(ActionError::rejected("You have no ride to cancel.")),
+                None => Err(ActionError::rejected(says.text(&NO_RIDE_TO_CANCEL))),
             }),
-            other => Err(ActionError::rejected(format!("Rides can't do {other}."))),
+            other => Err(cant_do(says, &RIDES, other)),
         }
     }
 }
@@ -500,15 +469,16 @@ impl Action for Food {
     }
 
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
+        let says = Says(intent.language);
         match intent.name.as_str() {
             "order_food" => {
                 let dish = required_text(intent, "dish")?;
                 let quantity = match intent.slot("quantity").map(|s| &s.value) {
                     Some(Value::Integer(n)) if (1..=50).contains(n) => *n,
-                    Some(Value::Integer(_)) => return Err(ActionError::invalid("quantity", "I can order between 1 and 50")),
+                    Some(Value::Integer(_)) => return Err(ActionError::invalid("quantity", says.text(&QUANTITY))),
                     _ => 1,
                 };
-                let restaurant = text(intent, "restaurant").unwrap_or("the nearest restaurant");
+                let restaurant = text(intent, "restaurant").unwrap_or(says.text(&NEAREST_RESTAURANT));
                 let eta_s = 1500 + pick(dish, 20) as i64 * 60;
                 let total_cents = (400 + pick(dish, 1200) as i64) * quantity;
                 self.ledger.write(|tx| {
@@ -517,11 +487,8 @@ impl Action for Food {
                         .optional()
                         .map_err(LedgerError::from)?;
                     if let Some(o) = same.filter(|o| !matches!(order_state(o, self.sim.elapsed_s(o.ordered_ms)), "delivered" | "cancelled")) {
-                        return Ok(Outcome::new(
-                            Status::AlreadyDone,
-                            format!("That order is already placed, arriving in about {}.", minutes(o.eta_s - self.sim.elapsed_s(o.ordered_ms))),
-                        )
-                        .with_data(json!({"order_id": o.id})));
+                        let eta = says.minutes(o.eta_s - self.sim.elapsed_s(o.ordered_ms));
+                        return Ok(Outcome::new(Status::AlreadyDone, says.line(&ORDER_EXISTS, &[("eta", &eta)])).with_data(json!({"order_id": o.id})));
                     }
                     tx.execute(
                         "INSERT INTO food_orders (key, dish, quantity, restaurant, total_cents, eta_s, ordered_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -529,30 +496,29 @@ impl Action for Food {
                     )
                     .map_err(LedgerError::from)?;
                     let id = tx.last_insert_rowid();
-                    Ok(Outcome::done(format!(
-                        "Ordered {quantity} {dish} from {restaurant}: {}, arriving in about {}.",
-                        fmt_money(total_cents, "USD"),
-                        minutes(eta_s)
-                    ))
-                    .with_data(json!({"order_id": id, "state": "placed", "eta_s": eta_s})))
+                    let (total, eta, quantity) = (says.money(total_cents, "USD"), says.minutes(eta_s), quantity.to_string());
+                    let args = [("quantity", quantity.as_str()), ("dish", dish), ("restaurant", restaurant), ("total", &total), ("eta", &eta)];
+                    Ok(Outcome::done(says.line(&ORDERED, &args)).with_data(json!({"order_id": id, "state": "placed", "eta_s": eta_s})))
                 })
             }
             "track_order" => {
                 let o = self
                     .ledger
                     .read(|c| c.query_row(&format!("{ORDER_COLUMNS} WHERE cancelled_ms IS NULL ORDER BY id DESC LIMIT 1"), [], ledger::order_row).optional())?;
-                let Some(o) = o else { return Ok(Outcome::done("You have no food order.")) };
+                let Some(o) = o else { return Ok(Outcome::done(says.text(&NO_FOOD))) };
                 let elapsed = self.sim.elapsed_s(o.ordered_ms);
                 let state = order_state(&o, elapsed);
-                let say = match state {
-                    "placed" => format!("{} has your order of {}.", o.restaurant, o.dish),
-                    "preparing" => format!("Your {} is being prepared, arriving in about {}.", o.dish, minutes(o.eta_s - elapsed)),
-                    "on_the_way" => format!("Your {} is on the way, about {} out.", o.dish, minutes(o.eta_s - elapsed)),
-                    _ => format!("Your {} was delivered.", o.dish),
+                let line = match state {
+                    "placed" => &ORDER_PLACED,
+                    "preparing" => &ORDER_PREPARING,
+                    "on_the_way" => &ORDER_ON_THE_WAY,
+                    _ => &ORDER_DELIVERED,
                 };
+                let eta = says.minutes(o.eta_s - elapsed);
+                let say = says.line(line, &[("restaurant", &says.name(&o.restaurant)), ("dish", &o.dish), ("eta", &eta)]);
                 Ok(Outcome::done(say).with_data(json!({"order_id": o.id, "state": state})))
             }
-            other => Err(ActionError::rejected(format!("Food can't do {other}."))),
+            other => Err(cant_do(says, &FOOD, other)),
         }
     }
 }

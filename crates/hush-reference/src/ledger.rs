@@ -272,3 +272,13 @@ pub(crate) fn bill(c: &Connection, biller: &str) -> rusqlite::Result<Option<Bill
 pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
+
+/// The account a payment of `currency` comes from when none was said:
+/// main, unless main is in another currency and an account is in this one
+/// (a rupiah amount from the rupiah account).
+pub(crate) fn account_for(c: &Connection, currency: Option<&str>) -> rusqlite::Result<String> {
+    let Some(currency) = currency else { return Ok("main".to_owned()) };
+    let found =
+        c.query_row("SELECT name FROM accounts WHERE currency = ?1 ORDER BY name <> 'main', name LIMIT 1", params![currency], |r| r.get(0)).optional()?;
+    Ok(found.unwrap_or_else(|| "main".to_owned()))
+}

@@ -13,9 +13,11 @@
 
 mod actions;
 pub mod ledger;
+mod says;
 
-pub use actions::{fmt_money, order_state, reference_actions, ride_state, Food, Payments, Rides, Simulation, DUPLICATE_WINDOW};
+pub use actions::{order_state, reference_actions, ride_state, Food, Payments, Rides, Simulation, DUPLICATE_WINDOW};
 pub use ledger::{Ledger, LedgerError};
+pub use says::fmt_money;
 
 use hush_actions::Action;
 use std::path::Path;

@@ -1,9 +1,10 @@
--- A fresh ledger: three accounts and the bills on file. Billers not listed
+-- A fresh ledger: four accounts (one in rupiah) and the bills on file. Billers not listed
 -- here (tv, insurance, school fees) are "unknown" to the reference actions.
 INSERT INTO accounts (name, balance_minor, currency) VALUES
     ('main', 125000, 'USD'),
     ('savings', 540000, 'USD'),
-    ('wallet', 8550, 'USD');
+    ('wallet', 8550, 'USD'),
+    ('rupiah', 250000000, 'IDR');
 INSERT INTO bills (biller, due_minor, currency, due_date) VALUES
     ('electricity', 4200, 'USD', '2026-12-05'),
     ('water', 1875, 'USD', '2026-12-08'),

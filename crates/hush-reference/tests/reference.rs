@@ -3,7 +3,7 @@
 //! no random input makes them panic.
 
 use hush_actions::{idempotency_key, Action, ActionContext, Outcome, Registry, Status};
-use hush_nlu::{Evidence, Intent, Money, Slot, Value};
+use hush_nlu::{Evidence, Intent, Language, Money, Slot, Value};
 use hush_reference::ledger::now_ms;
 use hush_reference::{ride_state, Food, Ledger, LedgerError, Payments, Rides, Simulation};
 use proptest::prelude::*;
@@ -19,6 +19,7 @@ fn intent(name: &str, slots: Vec<(&str, Value)>) -> Intent {
         missing: vec![],
         template: String::new(),
         evidence: Evidence { words: 1, matched: 1, free: 0, edit_cost: 0.0, skip_cost: 0.0, free_cost: 0.0 },
+        language: Default::default(),
     }
 }
 
@@ -28,6 +29,10 @@ fn text(s: &str) -> Value {
 
 fn usd(x: f64) -> Value {
     Value::Money(Money { minor: (x * 100.0).round() as i64, exponent: 2, currency: Some("USD".into()) })
+}
+
+fn rupiah(major: i64) -> Value {
+    Value::Money(Money { minor: major * 100, exponent: 2, currency: Some("IDR".into()) })
 }
 
 fn setup(sim: Simulation) -> (Arc<Ledger>, Registry) {
@@ -97,12 +102,12 @@ async fn refusals_are_speakable_and_change_nothing() {
         ),
         (intent("transfer_money", vec![("recipient", text("mom")), ("amount", usd(-5.0))]), "I can't use that amount: the amount must be more than zero."),
         (
-            intent(
-                "transfer_money",
-                vec![("recipient", text("mom")), ("amount", Value::Money(Money { minor: 500, exponent: 2, currency: Some("IDR".into()) }))],
-            ),
+            intent("transfer_money", vec![("recipient", text("mom")), ("amount", rupiah(5)), ("account", text("main"))]),
             "Your main account is in USD; I can't pay in IDR.",
         ),
+        // Unsaid, the account is the one in the amount's currency, and a
+        // bill is paid in its own currency, never converted.
+        (intent("pay_bill", vec![("biller", text("electricity")), ("amount", rupiah(50_000))]), "Your electricity bill is in USD; I can't pay it in IDR."),
         (intent("transfer_money", vec![("recipient", text("mom"))]), "I need the amount for that."),
         (intent("check_balance", vec![("account", text("pension"))]), "I can't use that account: you have no pension account."),
     ];
@@ -301,4 +306,35 @@ fn an_old_ledger_is_migrated_without_losing_anything() {
     assert_eq!(l.payments().unwrap()[0].amount_minor, 4200);
     drop(l);
     assert_eq!(Ledger::open(&path).unwrap().account("main").unwrap().unwrap().balance_minor, 120_800, "opens again");
+}
+
+/// Asked in Indonesian, the actions answer in Indonesian, with Indonesian
+/// amounts ("Rp50.000") and names ("listrik", "bandara"); a rupiah amount
+/// comes from the rupiah account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_indonesian_request_is_answered_in_indonesian() {
+    let (ledger, r) = setup(Simulation::default());
+    let id = |name: &str, slots| Intent { language: Language::Indonesian, ..intent(name, slots) };
+    let send = id("transfer_money", vec![("recipient", text("Budi")), ("amount", rupiah(50_000))]);
+    assert_eq!(r.confirmation(&send), "Kirim Rp50.000 ke Budi?");
+    assert_eq!(run(&r, &send).await.say, "Rp50.000 sudah dikirim ke Budi. Sisa saldo rekening rupiah: Rp2.450.000.");
+    assert_eq!(ledger.account("rupiah").unwrap().unwrap().balance_minor, 250_000_000 - 5_000_000);
+    let bill = id("pay_bill", vec![("biller", text("electricity"))]);
+    assert_eq!(r.confirmation(&bill), "Bayar tagihan listrik US$42,00?");
+    assert_eq!(run(&r, &bill).await.say, "Tagihan listrik sebesar US$42,00 sudah dibayar. Sisa saldo rekening utama: US$1.208,00.");
+    assert_eq!(run(&r, &bill).await.say, "Sudah beres: US$42,00 ke listrik tadi sudah masuk.");
+    let canteen = id("top_up_canteen", vec![("student", text("Ayu")), ("amount", rupiah(20_000))]);
+    assert_eq!(r.confirmation(&canteen), "Isi saldo kantin Ayu Rp20.000?");
+    let too_much = id("transfer_money", vec![("recipient", text("Budi")), ("amount", rupiah(5_000_000))]);
+    assert_eq!(run(&r, &too_much).await.say, "Saldo rekening rupiah Anda Rp2.450.000, tidak cukup untuk Rp5.000.000.");
+    let none = id("transfer_money", vec![("recipient", text("Budi"))]);
+    assert_eq!(run(&r, &none).await.say, "Saya perlu amount untuk itu.");
+    let ride = id("order_ride", vec![("destination", text("airport")), ("ride_type", text("bike"))]);
+    let booked = run(&r, &ride).await.say;
+    assert!(booked.starts_with("Perjalanan motor ke bandara sudah dipesan: tarif sekitar US$"), "{booked}");
+    assert!(booked.ends_with(" menit lagi. Saya kabari kalau pengemudi sudah didapat."), "{booked}");
+    let status = run(&r, &id("ride_status", vec![])).await.say;
+    assert!(status.starts_with("Sedang mencari pengemudi untuk perjalanan ke bandara"), "{status}");
+    assert_eq!(run(&r, &id("cancel_ride", vec![])).await.say, "Perjalanan ke bandara dibatalkan.");
+    assert_eq!(run(&r, &id("track_order", vec![])).await.say, "Anda belum memesan makanan.");
 }
