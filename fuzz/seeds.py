@@ -25,13 +25,14 @@ for p in sorted((ROOT / "examples" / "audio").glob("*.wav")) + sorted((ROOT / "t
 for i, (rate, ch, bits, fmt) in enumerate([(16000, 1, 16, 1), (48000, 2, 16, 1), (8000, 1, 8, 1), (44100, 2, 24, 1), (16000, 1, 32, 3), (22050, 6, 32, 1)]):
     put("wav", f"tiny{i}.wav", wav(rate, ch, bits, fmt, 64))
 
-yamls = sorted((ROOT / "intents").glob("*.yaml")) + sorted((ROOT / "tests" / "fixtures" / "intents").glob("*.yaml"))
+yamls = sorted((ROOT / "intents").rglob("*.yaml")) + sorted((ROOT / "tests" / "fixtures" / "intents").glob("*.yaml"))
 sentences = set()
 for p in yamls:
     src = p.read_text()
-    put("intents", p.name, src)
+    name = f"{p.parent.name}-{p.name}"
+    put("intents", name, src)
     # `compile` runs on 1 KB files: the first kilobyte, cut at a line end.
-    put("compile", p.name, src[:1024].rsplit("\n", 1)[0] + "\n")
+    put("compile", name, src[:1024].rsplit("\n", 1)[0] + "\n")
     for m in re.finditer(r'^\s*-\s+"(.*)"\s*$', src, re.M):
         put("template", f"{p.stem}-{len(list((OUT / 'template').glob('*'))) if (OUT / 'template').exists() else 0}", m.group(1))
     for m in re.finditer(r"examples:\s*\[(.*)\]", src):
@@ -41,7 +42,9 @@ sentences.update(re.findall(r'"([^"]*)"', replies))
 sentences.update(["pay my electricity bill of forty two dollars", "wake me at 5:30 p.m. tomorrow", "send Rp50.000 to budi",
                   "two thousand and twenty four", "set the temperature to twenty one degrees", "one hundred and five point two",
                   "bayar tagihan listrik dua juta setengah rupiah", "jam setengah tujuh pagi", "Rp 1.250.000,00", "tanggal 25 maret",
-                  "kedua puluh satu", "satu jam dan sepuluh menit lagi", "jam tujuh kurang seperempat malam", "50rb goceng 1,5 juta"])
+                  "kedua puluh satu", "satu jam dan sepuluh menit lagi", "jam tujuh kurang seperempat malam", "50rb goceng 1,5 juta",
+                  "付电费五十块", "给王伟转两百元", "一万零五百", "三块五毛钱", "人民币一千元", "明天下午三点半", "下周一", "十分钟后",
+                  "第二十一个", "1.5万", "两百五"])
 for i, s in enumerate(sorted(sentences)):
     put("parse", f"s{i}", s)
     put("values", f"s{i}", s)

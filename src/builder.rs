@@ -211,7 +211,8 @@ impl EngineBuilder {
 
     /// The language of the built-in domains (English by default): with
     /// [`Language::Indonesian`] the engine understands "pesan ojek ke
-    /// bandara" with the same intents and slots, and a multilingual Whisper
+    /// bandara" with the same intents and slots ([`Language::Mandarin`]:
+    /// rides and payments only), and a multilingual Whisper
     /// model is told the language unless [`AsrParams`] name one. Intent
     /// files given with [`EngineBuilder::intents`] say their own language.
     pub fn language(mut self, language: Language) -> Self {

@@ -55,7 +55,7 @@ pub struct EngineConfig {
     /// Where Whisper runs: `cpu` (the default), `cuda` or `cuda:N`.
     pub compute: Option<Compute>,
     /// Language code (ISO 639-1) a multilingual model is told (default:
-    /// detect). A language hush reads (`en`, `id`) also picks the language
+    /// detect). A language hush reads (`en`, `id`, `zh`) also picks the language
     /// of the built-in domains.
     pub language: Option<String>,
     /// Text Whisper takes as said before each utterance.

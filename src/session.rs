@@ -163,7 +163,7 @@ impl Session {
                 tracing::warn!(error = %e, path = %audit.path().display(), "cannot write the audit log");
             }
         }
-        let language = intent.as_ref().and_then(|i| sh.understanding.matcher().intents().intent(&i.name)).map(|s| s.language.code().to_owned());
+        let language = intent.as_ref().map(|i| i.language.code().to_owned());
         Turn {
             transcript,
             language,

@@ -293,7 +293,7 @@ async fn an_engine_from_its_configuration() {
         (r#"{"beam": 0}"#, "beam is 0; it must be 1 to 16"),
         (r#"{"trim_margin_frames": 18446744073709551615}"#, "trim_margin_frames is 18446744073709551615; it must be 0 to 3000"),
         (r#"{"model": "a", "model_files": {"config": "c", "tokenizer": "t", "weights": "w"}}"#, "not both"),
-        (r#"{"messages": {"klingon": {"okay": "Qapla'"}}}"#, "messages: unknown language 'klingon'; hush speaks en, id"),
+        (r#"{"messages": {"klingon": {"okay": "Qapla'"}}}"#, "messages: unknown language 'klingon'; hush speaks en, id, zh"),
         (r#"{"messages": {"en": {"okey": "Fine."}}}"#, "messages.en: unknown message 'okey'; the messages are cancelled, "),
     ] {
         let c: hush::EngineConfig = serde_json::from_str(json).unwrap();

@@ -120,11 +120,36 @@ impl Messages {
         serde_json::from_value(fields.into()).map_err(|e| e.to_string())
     }
 
+    pub fn mandarin() -> Messages {
+        Messages {
+            cancelled: "好的，已取消。".into(),
+            still_unclear: "我还是没听到明确的“是”，所以取消了。请再说一遍。".into(),
+            say_yes_or_no: "抱歉，请回答是或不是。".into(),
+            didnt_get: "抱歉，我没听清。".into(),
+            cant_help: "抱歉，这个我帮不了。".into(),
+            expired: "问题已超时，所以没有执行 {intent}。请再说一遍。".into(),
+            nothing_to_confirm: "没有需要确认的事。".into(),
+            okay: "好的。".into(),
+            what: "{slot} 是什么？".into(),
+            confirm: "确认 {request}？".into(),
+            unhandled: "我听懂了“{intent}”，但这里没有应用能处理。".into(),
+            stopped: "已停止。".into(),
+            panicked: "抱歉，执行时出了问题。".into(),
+            timed_out: "抱歉，时间太长，已经停止。".into(),
+            timed_out_running: "抱歉，时间太长。已经要求停止，但它还在运行，可能仍会完成。".into(),
+            still_running: "已经要求停止，但它还在运行，可能仍会完成。".into(),
+            invalid_slot: "无法使用这个 {slot}：{reason}。".into(),
+            missing_slot: "需要 {slot} 才能做这件事。".into(),
+            failed: "抱歉，没有成功。请稍后再试。".into(),
+        }
+    }
+
     /// hush's own table for `language`.
     pub fn builtin(language: Language) -> Messages {
         match language {
             Language::English => Messages::english(),
             Language::Indonesian => Messages::indonesian(),
+            Language::Mandarin => Messages::mandarin(),
         }
     }
 }

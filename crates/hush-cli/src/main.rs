@@ -198,8 +198,9 @@ pub(crate) struct ModelArgs {
     /// Fewest mel frames encoded when trimming (100 per second).
     #[arg(long, default_value_t = Trim::default().min_frames, hide_short_help = true)]
     trim_min: usize,
-    /// Language code for multilingual models (default: detect); `id` also
-    /// reads with the built-in domains in Bahasa Indonesia.
+    /// Language code for multilingual models (default: detect); `id` and
+    /// `zh` also read with the built-in domains in Bahasa Indonesia or
+    /// the Mandarin rides and payments.
     #[arg(long)]
     language: Option<String>,
     /// Beam width: 1 decodes greedily; more keeps that many hypotheses

@@ -222,7 +222,7 @@ pub fn parse_json(
         intent: best.map(|p| p.name.clone()),
         source,
         heard_by,
-        language: best.and_then(|p| m.intents().intent(&p.name)).map(|s| s.language.code().to_owned()),
+        language: best.map(|p| p.language.code().to_owned()),
         slots: best.map(|p| p.slots.clone()).unwrap_or_default(),
         confidence: best.map_or(0.0, |p| p.confidence),
         prompt: None,

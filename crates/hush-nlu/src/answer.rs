@@ -35,6 +35,9 @@ const NEGATIONS: &[&str] = &[
     // their spoken forms ("nggak", "gak", "ndak", "ogah").
     "tidak", "tak", "nggak", "ngga", "enggak", "engga", "gak", "ga", "ndak", "nda", "kagak", "jangan", "bukan", "belum",
     "batal", "batalkan", "salah", "ogah", "usah",
+    // Mandarin, one character a word: not, don't, have not, wrong, stop,
+    // and the second characters of 取消 (cancel) and 算了 (forget it).
+    "不", "别", "没", "否", "错", "甭", "勿", "莫", "停", "消", "算",
 ];
 
 /// Words that make a reply unsure: it is asked again.
@@ -49,6 +52,11 @@ const HEDGES: &[&str] = &[
     "tunggu", "sebentar", "bentar", "mungkin", "kayaknya", "kayanya", "sepertinya", "tapi", "tetapi", "kalau", "kalo",
     "asal", "kecuali", "ganti", "ubah", "lain", "ulang", "ulangi", "apa", "kenapa", "mengapa", "gimana", "bagaimana",
     "berapa", "siapa", "mana", "hah", "maaf", "eh", "coba", "cek", "dulu", "nanti", "masa", "yakin", "beneran",
+    // Mandarin: wait (等, 稍), question particles (吗, 呢) and words (什么,
+    // 怎么, 为什么, 哪, 谁), maybe (可能, 也许, 大概, 应该), but (但是),
+    // if (如果), again, first, think, change, or, still, 吧 (a reluctant "ok").
+    "等", "稍", "吗", "呢", "什", "怎", "为", "哪", "谁", "能", "许", "概", "应", "但", "如", "再", "先", "想", "觉",
+    "改", "换", "或", "还", "吧", "嗯",
 ];
 
 /// Words of a plain yes. A reply is yes when every word is in
@@ -61,6 +69,8 @@ const AFFIRM_CORE: &[&str] = &[
     // Indonesian: yes, right, true, okay, sure, go on, agreed, of course.
     "iya", "iyaa", "betul", "benar", "bener", "oke", "sip", "siap", "boleh", "lanjut", "lanjutkan", "setuju", "tentu",
     "pasti", "silakan", "silahkan",
+    // Mandarin: is, right, good, fine, confirm (确认), can (可以), go on (继续).
+    "是", "对", "好", "行", "确", "可", "继",
 ];
 /// The words that answer yes on their own: with a negation beside them
 /// the reply is mixed, not a refusal.
@@ -71,6 +81,8 @@ const AFFIRM_SUPPORT: &[&str] = &[
     "well", "good", "sounds", "looks", "of", "course", "i", "very", "much", "continue", "hush", "thing",
     // Indonesian particles, pronouns, thanks and forms of address.
     "saja", "aja", "dong", "deh", "saya", "aku", "itu", "terima", "kasih", "makasih", "tolong", "bayar", "sekali", "kak", "pak", "bu", "mas", "mbak", "bang",
+    // Mandarin: the rest of 的, 可以, 确认, 继续, 谢谢, and pay, transfer.
+    "的", "以", "认", "续", "谢", "请", "我", "付", "款", "支", "转", "账", "啊", "呀", "了", "就", "这", "样",
 ];
 
 /// Reads a reply to a confirmation. This is the one place that decides
@@ -85,7 +97,7 @@ pub fn answer(text: &str, parsed: Option<&Intent>, matcher: &Matcher) -> Answer 
     let phrase = |a: &str, b: &str| words.windows(2).any(|p| p[0] == a && p[1] == b);
     let affirmative_word = has(AFFIRM_CORE);
     // "Yes?" asks rather than answers.
-    if text.contains('?') || has(HEDGES) || phrase("let", "me") {
+    if text.contains(['?', '？']) || has(HEDGES) || phrase("let", "me") {
         return Answer::Unclear;
     }
     let refused = has(NEGATIONS) || parsed.is_some_and(|p| p.name == DENY || p.name == CANCEL);

@@ -13,7 +13,7 @@
 
 use crate::automaton::{Label, TypeIndex, NONE};
 use crate::language::Language;
-use crate::normalize::words;
+use crate::normalize::{is_ideograph, words};
 use crate::numbers::number_forms;
 use crate::read::parse_builtin;
 use crate::values::Builtin;
@@ -58,6 +58,7 @@ fn value_word(w: &str, stem: bool, language: Language) -> bool {
     let said = match language {
         Language::English => VALUE_WORDS,
         Language::Indonesian => crate::indonesian::VALUE_WORDS,
+        Language::Mandarin => crate::chinese::VALUE_WORDS,
     };
     w.chars().any(|c| !c.is_alphabetic())
         || said.iter().any(|v| if stem { v.starts_with(w) } else { *v == w })
@@ -179,10 +180,15 @@ impl Grammar {
         let mut configs = std::borrow::Cow::Borrowed(&state.configs);
         let mut partial = state.partial.clone();
         for c in piece.chars() {
-            if c.is_whitespace() {
+            // A Chinese character is a word of its own, spaced or not.
+            let ideograph = is_ideograph(c);
+            if c.is_whitespace() || ideograph {
                 if !partial.is_empty() {
                     configs = std::borrow::Cow::Owned(self.words_done(&configs, &partial)?);
                     partial.clear();
+                }
+                if ideograph {
+                    configs = std::borrow::Cow::Owned(self.words_done(&configs, c.encode_utf8(&mut [0; 4]))?);
                 }
             } else {
                 partial.push(c);
@@ -656,5 +662,24 @@ intents:
             let want = if text.contains("eighteen") { "18 degree" } else { "twenty one degree" };
             assert_eq!(got.slot("setting").map(|s| s.value.to_string()).as_deref(), Some(want), "{text}");
         }
+    }
+
+    /// Chinese arrives without spaces, a character or a few per piece:
+    /// each character is a word, as in the matcher.
+    #[test]
+    fn characters_are_words() {
+        use crate::grammar::Ending;
+        use crate::Language;
+        let g = Matcher::new(IntentSet::builtin_in(Language::Mandarin).unwrap(), MatchParams::default()).grammar();
+        let s = walk(&g, &["打", "车去", "机场"]).unwrap();
+        assert_eq!(g.complete(&s), Some("order_ride"));
+        let s = walk(&g, &["给王伟", "转", "两百", "元"]).unwrap();
+        assert_eq!(g.complete(&s), Some("transfer_money"));
+        assert_eq!(g.complete(&walk(&g, &["查", "余额"]).unwrap()), Some("check_balance"));
+        for said in [&["查", "余额", "吃"][..], &["付", "电费", "吃"], &["扫码", "付款", "吃"]] {
+            assert!(walk(&g, said).is_none(), "no template goes on with 吃: {said:?}");
+        }
+        assert_eq!(g.ending("打车去"), Ending::Unfinished);
+        assert_ne!(g.ending("打车去机场"), Ending::Unfinished);
     }
 }

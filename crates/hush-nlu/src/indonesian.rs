@@ -12,22 +12,10 @@
 //! lone dot that does not group thousands is read as a decimal point.
 
 use crate::money::{currency_symbol, currency_word, Amount, Money};
-use crate::values::{Builtin, Date, Time, Value, ValueMatch};
+use crate::values::{Builtin, Date, Readers, Time, Value, ValueMatch};
 
-/// Reads `ty` in Indonesian from the start of `words` (lower-case words).
-pub(crate) fn parse(ty: Builtin, words: &[&str]) -> Option<ValueMatch> {
-    let plain = |len, value| Some(ValueMatch { len, value, cost: 0.0 });
-    match ty {
-        Builtin::Integer => number(words).filter(|&(v, _)| v.fract() == 0.0 && v.abs() < 1e15).and_then(|(v, len)| plain(len, Value::Integer(v as i64))),
-        Builtin::Number => number(words).and_then(|(v, len)| plain(len, Value::Number(v))),
-        Builtin::Money => money(words).map(|m| ValueMatch { len: m.len, value: Value::Money(m.money), cost: m.cost }),
-        Builtin::Time => time(words),
-        Builtin::Date => date(words),
-        Builtin::Duration => duration(words).and_then(|(len, seconds)| plain(len, Value::Duration { seconds })),
-        Builtin::Ordinal => ordinal(words).and_then(|(len, n)| plain(len, Value::Ordinal(n))),
-        Builtin::Wildcard => None,
-    }
-}
+/// Reads the built-in types in Indonesian.
+pub(crate) const READERS: Readers = Readers { number, money, time, date, duration, ordinal };
 
 /// Phrases that parse as each type, for generating sentences.
 pub(crate) fn samples(ty: Builtin) -> &'static [&'static str] {
@@ -561,7 +549,7 @@ mod tests {
     fn read(ty: Builtin, s: &str) -> Option<(usize, Value)> {
         let w = words(s);
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
-        parse(ty, &w).map(|r| (r.len, r.value))
+        READERS.read(ty, &w).map(|r| (r.len, r.value))
     }
 
     fn rupiah(major: i64) -> Value {
@@ -617,12 +605,12 @@ mod tests {
         for &(s, len, major) in table {
             assert_eq!(read(Builtin::Money, s), Some((len, rupiah(major))), "{s}");
         }
-        let r = parse(Builtin::Money, &["dua", "puluh", "ribu"]).unwrap();
+        let r = READERS.read(Builtin::Money, &["dua", "puluh", "ribu"]).unwrap();
         assert!(r.cost > 0.0, "a bare number is a weaker amount than one with its currency");
-        assert_eq!(parse(Builtin::Money, &["dua", "puluh", "ribu", "rupiah"]).unwrap().cost, 0.0);
-        let plain = parse(Builtin::Money, &["dua"]).unwrap().cost;
+        assert_eq!(READERS.read(Builtin::Money, &["dua", "puluh", "ribu", "rupiah"]).unwrap().cost, 0.0);
+        let plain = READERS.read(Builtin::Money, &["dua"]).unwrap().cost;
         for said in [&["50rb"][..], &["goceng"], &["lima", "ribu"]] {
-            assert!(parse(Builtin::Money, said).unwrap().cost < plain, "{said:?} is said as an amount");
+            assert!(READERS.read(Builtin::Money, said).unwrap().cost < plain, "{said:?} is said as an amount");
         }
         let usd = Value::Money(Money { minor: 1_000, exponent: 2, currency: Some("USD".into()) });
         assert_eq!(read(Builtin::Money, "sepuluh dolar"), Some((2, usd)));
@@ -660,7 +648,7 @@ mod tests {
         for (s, len, v) in table {
             assert_eq!(read(Builtin::Time, s), Some((len, v)), "{s}");
         }
-        assert!(parse(Builtin::Time, &["lima"]).unwrap().cost > 0.0, "a bare number is a time only weakly");
+        assert!(READERS.read(Builtin::Time, &["lima"]).unwrap().cost > 0.0, "a bare number is a time only weakly");
         assert_eq!(read(Builtin::Time, "jam 25.00"), None);
         assert_eq!(read(Builtin::Time, "ke bandara"), None);
         assert_eq!(read(Builtin::Time, "sepuluh menit"), None, "a duration without lagi is not a time");
@@ -735,7 +723,7 @@ mod tests {
             for s in samples(ty) {
                 let w = words(s);
                 let w: Vec<&str> = w.iter().map(String::as_str).collect();
-                let r = parse(ty, &w).unwrap_or_else(|| panic!("{name} sample {s:?} does not parse"));
+                let r = READERS.read(ty, &w).unwrap_or_else(|| panic!("{name} sample {s:?} does not parse"));
                 assert_eq!(r.len, w.len(), "{name} sample {s:?} parses only in part");
                 for word in &w {
                     let ok = word.chars().any(|c| !c.is_alphabetic()) || VALUE_WORDS.contains(word);

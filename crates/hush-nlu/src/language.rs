@@ -10,16 +10,20 @@ pub enum Language {
     #[default]
     English,
     Indonesian,
+    /// Mandarin Chinese, written in characters without spaces: each
+    /// character is a word to the matcher (see `chinese.rs`).
+    Mandarin,
 }
 
 impl Language {
-    pub const ALL: [Language; 2] = [Language::English, Language::Indonesian];
+    pub const ALL: [Language; 3] = [Language::English, Language::Indonesian, Language::Mandarin];
 
     /// The ISO 639-1 code ("en", "id"), as Whisper names languages.
     pub fn code(self) -> &'static str {
         match self {
             Language::English => "en",
             Language::Indonesian => "id",
+            Language::Mandarin => "zh",
         }
     }
 
@@ -28,7 +32,7 @@ impl Language {
         Self::ALL.into_iter().find(|l| l.code() == code)
     }
 
-    /// Every code hush reads, for error messages: "en, id".
+    /// Every code hush reads, for error messages: "en, id, zh".
     pub fn codes() -> String {
         Self::ALL.map(Language::code).join(", ")
     }

@@ -10,6 +10,7 @@
 
 mod answer;
 mod automaton;
+mod chinese;
 mod compile;
 mod confidence;
 mod fuzzy;
@@ -72,6 +73,14 @@ pub const BUILTIN_DOMAINS_ID: &[(&str, &str)] = &[
     ("intents/id/car.yaml", include_str!("../../../intents/id/car.yaml")),
 ];
 
+/// A small Mandarin set (`intents/zh/`): rides and payments, and the
+/// general yes/no/cancel, with the English intent and slot names.
+pub const BUILTIN_DOMAINS_ZH: &[(&str, &str)] = &[
+    ("intents/zh/general.yaml", include_str!("../../../intents/zh/general.yaml")),
+    ("intents/zh/ride.yaml", include_str!("../../../intents/zh/ride.yaml")),
+    ("intents/zh/payments.yaml", include_str!("../../../intents/zh/payments.yaml")),
+];
+
 impl IntentSet {
     /// The built-in domains (see [`BUILTIN_DOMAINS`]).
     pub fn builtin() -> Result<IntentSet, IntentErrors> {
@@ -83,6 +92,7 @@ impl IntentSet {
         IntentSet::from_sources(match language {
             Language::English => BUILTIN_DOMAINS,
             Language::Indonesian => BUILTIN_DOMAINS_ID,
+            Language::Mandarin => BUILTIN_DOMAINS_ZH,
         })
     }
 }

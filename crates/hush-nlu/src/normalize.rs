@@ -82,6 +82,15 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut pieces: Vec<(usize, &str)> = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {
+        // Chinese and Japanese are written without spaces: each ideograph
+        // is a word of its own ("打车去机场" is five).
+        if is_ideograph(c) {
+            if let Some(s) = start.take() {
+                pieces.push((s, &text[s..i]));
+            }
+            pieces.push((i, &text[i..i + c.len_utf8()]));
+            continue;
+        }
         let sep = c.is_whitespace() || ((c == '-' || c == '/' || c == '–' || c == '—') && !is_numeric_dash(text, i, c));
         match (sep, start) {
             (true, Some(s)) => {
@@ -100,6 +109,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         push_piece(&mut out, offset, piece, next_capitalised);
     }
     out
+}
+
+/// A CJK unified ideograph (the common block and extension A), or the
+/// ideographic zero.
+pub(crate) fn is_ideograph(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '〇')
 }
 
 /// A dash inside a number range or a date ("10-20", "12/25") stays.
@@ -249,6 +264,9 @@ mod tests {
         assert_eq!(w("twenty-five"), "twenty five");
         assert_eq!(w("on 12/25"), "on 12/25");
         assert_eq!(w("“Hello,” she said…"), "hello she said");
+        assert_eq!(w("打车去机场，谢谢！"), "打 车 去 机 场 谢 谢");
+        assert_eq!(w("付电费50块"), "付 电 费 50 块");
+        assert_eq!(w("转200元给王伟"), "转 200 元 给 王 伟");
     }
 
     #[test]

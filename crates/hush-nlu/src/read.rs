@@ -1,5 +1,6 @@
 //! Reading a built-in slot type in the language of the file that uses
-//! it: English (`values.rs`) or Bahasa Indonesia (`indonesian.rs`).
+//! it: English (`values.rs`), Bahasa Indonesia (`indonesian.rs`) or
+//! Mandarin (`chinese.rs`).
 
 use crate::language::Language;
 use crate::values::{Builtin, ValueMatch};
@@ -10,7 +11,8 @@ use crate::values::{Builtin, ValueMatch};
 pub fn parse_builtin(ty: Builtin, words: &[&str], language: Language) -> Option<ValueMatch> {
     match language {
         Language::English => crate::values::english(ty, words),
-        Language::Indonesian => crate::indonesian::parse(ty, words),
+        Language::Indonesian => crate::indonesian::READERS.read(ty, words),
+        Language::Mandarin => crate::chinese::READERS.read(ty, words),
     }
 }
 
@@ -19,5 +21,6 @@ pub(crate) fn samples(ty: Builtin, language: Language) -> &'static [&'static str
     match language {
         Language::English => ty.english_samples(),
         Language::Indonesian => crate::indonesian::samples(ty),
+        Language::Mandarin => crate::chinese::samples(ty),
     }
 }

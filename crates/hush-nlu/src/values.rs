@@ -5,7 +5,7 @@
 //! Values stay relative ("next friday", "in ten minutes"): the parser has
 //! no clock, the action that uses the value does.
 
-use crate::money::Money;
+use crate::money::{Amount, Money};
 use crate::numbers::parse_number;
 use serde::Serialize;
 use std::fmt;
@@ -123,6 +123,39 @@ impl ValueMatch {
 
 /// Reads `ty` said in English from the start of `words`; the longest
 /// reading, if any.
+/// A language's readers of the built-in types other than English's, each
+/// from the start of some words.
+pub(crate) struct Readers {
+    /// A number and the words it took.
+    pub number: fn(&[&str]) -> Option<(f64, usize)>,
+    pub money: fn(&[&str]) -> Option<Amount>,
+    pub time: fn(&[&str]) -> Option<ValueMatch>,
+    pub date: fn(&[&str]) -> Option<ValueMatch>,
+    /// The words taken and the seconds.
+    pub duration: fn(&[&str]) -> Option<(usize, u64)>,
+    /// The words taken and the ordinal.
+    pub ordinal: fn(&[&str]) -> Option<(usize, u32)>,
+}
+
+impl Readers {
+    /// Reads `ty` from the start of `words`.
+    pub(crate) fn read(&self, ty: Builtin, words: &[&str]) -> Option<ValueMatch> {
+        let plain = |len, value| Some(ValueMatch { len, value, cost: 0.0 });
+        match ty {
+            Builtin::Integer => {
+                (self.number)(words).filter(|&(v, _)| v.fract() == 0.0 && v.abs() < 1e15).and_then(|(v, len)| plain(len, Value::Integer(v as i64)))
+            }
+            Builtin::Number => (self.number)(words).and_then(|(v, len)| plain(len, Value::Number(v))),
+            Builtin::Money => (self.money)(words).map(|m| ValueMatch { len: m.len, value: Value::Money(m.money), cost: m.cost }),
+            Builtin::Time => (self.time)(words),
+            Builtin::Date => (self.date)(words),
+            Builtin::Duration => (self.duration)(words).and_then(|(len, seconds)| plain(len, Value::Duration { seconds })),
+            Builtin::Ordinal => (self.ordinal)(words).and_then(|(len, n)| plain(len, Value::Ordinal(n))),
+            Builtin::Wildcard => None,
+        }
+    }
+}
+
 pub(crate) fn english(ty: Builtin, words: &[&str]) -> Option<ValueMatch> {
     match ty {
         Builtin::Integer => parse_number(words).filter(|n| n.value.fract() == 0.0 && n.value.abs() < 1e15).map(|n| ValueMatch {

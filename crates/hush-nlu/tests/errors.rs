@@ -28,7 +28,11 @@ fn unknown_slot_type() {
 
 #[test]
 fn unknown_language() {
-    one("language: klingon\nintents:\n  go:\n    templates: [\"go home\"]\n", "app.yaml:1:11", "unknown language 'klingon': intent files are read in en, id");
+    one(
+        "language: klingon\nintents:\n  go:\n    templates: [\"go home\"]\n",
+        "app.yaml:1:11",
+        "unknown language 'klingon': intent files are read in en, id, zh",
+    );
     one("language: [id]\nintents:\n  go:\n    templates: [\"go home\"]\n", "app.yaml:1:", "`language`");
 }
 

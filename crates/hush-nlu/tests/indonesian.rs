@@ -41,14 +41,11 @@ fn the_same_intents_and_slots_as_english() {
     }
 }
 
-/// A command, the intent it asks for, and slots it must carry.
-type Said = (&'static str, &'static str, Vec<(&'static str, Value)>);
-
 #[test]
 fn commands_as_people_say_them() {
     let m = matcher();
     #[rustfmt::skip]
-    let table: Vec<Said> = vec![
+    let table: Vec<common::Said> = vec![
         ("pesan ojek ke bandara", "order_ride", vec![("destination", text("airport"))]),
         ("pesan ojek ke Stasiun Gambir", "order_ride", vec![("destination", text("Stasiun Gambir"))]),
         ("pesan taksi ke bandara besok jam tujuh pagi", "order_ride", vec![("destination", text("airport")), ("date", Value::Date(Date::Relative { days: 1 })), ("time", Value::Time(Time::At { hour: 7, minute: 0, certain: true }))]),
@@ -76,15 +73,7 @@ fn commands_as_people_say_them() {
         ("ulangi", "repeat", vec![]),
         ("bantuan", "help", vec![]),
     ];
-    let mut wrong = Vec::new();
-    for (said, intent, slots) in &table {
-        let got = m.parse(said);
-        let ok = got.as_ref().is_some_and(|i| i.name == *intent && slots.iter().all(|(n, v)| i.slots.iter().any(|s| s.name == *n && &s.value == v)));
-        if !ok {
-            wrong.push(format!("{said:?}: wanted {intent} {slots:?}, got {:?}", got.map(|i| (i.name, i.slots))));
-        }
-    }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    common::assert_commands(&m, &table);
 }
 
 #[test]

@@ -1,10 +1,11 @@
--- A fresh ledger: four accounts (one in rupiah) and the bills on file. Billers not listed
+-- A fresh ledger: five accounts (one in rupiah, one in yuan) and the bills on file. Billers not listed
 -- here (tv, insurance, school fees) are "unknown" to the reference actions.
 INSERT INTO accounts (name, balance_minor, currency) VALUES
     ('main', 125000, 'USD'),
     ('savings', 540000, 'USD'),
     ('wallet', 8550, 'USD'),
-    ('rupiah', 250000000, 'IDR');
+    ('rupiah', 250000000, 'IDR'),
+    ('yuan', 500000, 'CNY');
 INSERT INTO bills (biller, due_minor, currency, due_date) VALUES
     ('electricity', 4200, 'USD', '2026-12-05'),
     ('water', 1875, 'USD', '2026-12-08'),
