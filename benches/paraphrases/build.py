@@ -253,9 +253,10 @@ def main():
     # Bahasa Indonesia (nothing trains on it; score with --intents
     # intents/id): the same halves, as id-tune.jsonl and id-held.jsonl.
     indonesian = []
-    for intent, marked, n in parse_written(HERE / "written_id.txt"):
-        text, slots = unmark(marked)
-        indonesian.append(row(text, intent, slots, "written", half_of(text), f"written_id.txt:{n}"))
+    for name, part in [("written_id.txt", "written"), ("written_id_2.txt", "written2")]:
+        for intent, marked, n in parse_written(HERE / name):
+            text, slots = unmark(marked)
+            indonesian.append(row(text, intent, slots, part, half_of(text), f"{name}:{n}"))
     for half in ["tune", "held"]:
         with open(a.out / f"id-{half}.jsonl", "w") as f:
             for r in indonesian:

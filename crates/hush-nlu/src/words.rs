@@ -12,20 +12,22 @@ pub(crate) const NOT_FIRST: &[&str] = &[
     "me", "my", "us", "our", "you", "your", "him", "her", "his", "them", "their", "it", "its", "i", "we", "to", "of", "for", "from", "at", "in", "on", "about",
     "with", "and", "or", "is", "are", "was", "please", "what", "when", "where", "how", "who", "which", "that", "some", "any", "do", "does", "can", "could",
     "would", "will", "should", "not", "so", "if", "by", "off", "out", "again",
-    // Bahasa Indonesia: to, from, for, which, please, by (vehicle), using.
-    "ke", "dari", "untuk", "buat", "yang", "tolong", "dong", "naik", "pakai", "pake", "lewat",
+    // Bahasa Indonesia: to, from, for, which, please, by (vehicle), using,
+    // what, just now.
+    "ke", "dari", "untuk", "buat", "yang", "tolong", "dong", "naik", "pakai", "pake", "lewat", "apa", "tadi",
 ];
 
 /// Words found in no name, place or dish.
-pub(crate) const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please", "ke", "naik", "pakai", "pake", "lewat"];
+pub(crate) const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please", "ke", "naik", "pakai", "pake", "lewat", "tolong", "terdekat"];
 
 /// Words that end no name, place or title.
 pub(crate) const NOT_LAST: &[&str] = &[
     "the", "a", "an", "me", "my", "us", "our", "your", "to", "of", "for", "from", "at", "in", "on", "about", "with", "and", "or", "please", "that", "some",
     "any", "by", "again", "now", // Bahasa Indonesia: not (as a question tag), particles, to, at, from,
-    // for, by (vehicle), using, with.
+    // for, by (vehicle), using, with, how (as a question tag), now, nearest,
+    // just now, only.
     "gak", "nggak", "ngga", "enggak", "dong", "nih", "sih", "deh", "ya", "ke", "di", "dari", "untuk", "buat", "naik", "pakai", "pake", "lewat", "sama",
-    "dengan",
+    "dengan", "gimana", "sekarang", "terdekat", "tadi", "saja", "aja",
 ];
 
 /// Words a sentence does not end on: a speaker who stops after one is
