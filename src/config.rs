@@ -40,8 +40,11 @@ pub struct EngineConfig {
     /// Whether the built-in domains also read with their own learned
     /// model (default true; see [`EngineBuilder::builtin_model`]).
     pub builtin_model: Option<bool>,
-    /// The learned model's confidence threshold, 0 to 1 (default
-    /// [`LEARNED_THRESHOLD`]).
+    /// The learned model's confidence threshold, 0 to 1: of
+    /// `learned_model` (default [`LEARNED_THRESHOLD`]), else of the
+    /// built-in domains' model (default
+    /// [`BUILTIN_THRESHOLD`](crate::parts::BUILTIN_THRESHOLD); see
+    /// [`EngineBuilder::builtin_model_threshold`]).
     pub learned_threshold: Option<f32>,
     /// `free`, `biased`, `constrained` or `auto` (see [`Decoding`]).
     pub decoding: Decoding,
@@ -257,6 +260,8 @@ impl EngineConfig {
         }
         if let Some(dir) = &self.learned_model {
             b = b.learned_model_with_threshold(dir, self.learned_threshold.unwrap_or(LEARNED_THRESHOLD));
+        } else if let Some(t) = self.learned_threshold {
+            b = b.builtin_model_threshold(t);
         }
         if let Some(ms) = self.action_timeout_ms {
             b = b.action_timeout(Duration::from_millis(ms));

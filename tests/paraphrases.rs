@@ -104,3 +104,16 @@ fn the_shipped_model_knows_exactly_the_built_in_intents() {
     want.sort();
     assert_eq!(model.labels.intents, want, "retrain it: make intents-model");
 }
+
+#[tokio::test]
+async fn a_stricter_threshold_rejects_more_near_misses() {
+    let default = Engine::builder().build().unwrap();
+    let strict = Engine::builder().builtin_model_threshold(0.9).build().unwrap();
+    let (mut by_default, mut by_strict) = (0, 0);
+    for (_, text) in held_out().iter().filter(|(g, _)| g.is_none()) {
+        by_default += usize::from(default.process_text(text).await.unwrap().intent.is_some());
+        by_strict += usize::from(strict.process_text(text).await.unwrap().intent.is_some());
+    }
+    assert!(by_strict < by_default, "near-misses accepted: {by_strict} at 0.9, {by_default} at the default");
+    assert!(Engine::builder().builtin_model_threshold(1.5).build().is_err());
+}

@@ -169,6 +169,15 @@ def written_rows(path):
     return out
 
 
+def plain_rows(name, part):
+    """The sentences of a written file as they are (no slips)."""
+    out = []
+    for intent, marked, n in parse_written(HERE / name):
+        text, slots = unmark(marked)
+        out.append(row(text, intent, slots, part, half_of(text), f"{name}:{n}"))
+    return out
+
+
 def half_of(text):
     return "held" if crc(text) % 2 else "tune"
 
@@ -228,7 +237,8 @@ def main():
     a.out.mkdir(parents=True, exist_ok=True)
     written = written_rows(HERE / "written.txt")
     shared, shared_train = shared_rows(a.seed)
-    every = written + shared
+    # Nothing trains on the third pass: its tune half calibrates.
+    every = written + plain_rows("written_3.txt", "written3") + shared
     for half in ["tune", "held"]:
         with open(a.out / f"{half}.jsonl", "w") as f:
             for r in every:
@@ -252,11 +262,7 @@ def main():
         print(f"note: {SHARED} is not here; the set has the written sentences and their slips only")
     # Bahasa Indonesia (nothing trains on it; score with --intents
     # intents/id): the same halves, as id-tune.jsonl and id-held.jsonl.
-    indonesian = []
-    for name, part in [("written_id.txt", "written"), ("written_id_2.txt", "written2")]:
-        for intent, marked, n in parse_written(HERE / name):
-            text, slots = unmark(marked)
-            indonesian.append(row(text, intent, slots, part, half_of(text), f"{name}:{n}"))
+    indonesian = plain_rows("written_id.txt", "written") + plain_rows("written_id_2.txt", "written2")
     for half in ["tune", "held"]:
         with open(a.out / f"id-{half}.jsonl", "w") as f:
             for r in indonesian:

@@ -21,9 +21,11 @@ pub struct EngineArgs {
     /// word for word.
     #[arg(long, value_name = "DIR")]
     learned: Option<PathBuf>,
-    /// Calibrated confidence the learned model needs to answer.
-    #[arg(long, default_value_t = hush::parts::LEARNED_THRESHOLD)]
-    learned_threshold: f32,
+    /// Calibrated confidence the learned model needs to answer or to
+    /// reject: --learned's (default 0.5), else the built-in domains'
+    /// (default 0.7).
+    #[arg(long)]
+    learned_threshold: Option<f32>,
     /// Understand and ask, but run no action (the ledger is not touched).
     #[arg(long)]
     dry_run: bool,
@@ -134,7 +136,7 @@ impl EngineArgs {
         }
         c.intents.extend(self.intents.clone());
         c.learned_model.clone_from(&self.learned);
-        c.learned_threshold = Some(self.learned_threshold);
+        c.learned_threshold = self.learned_threshold;
         c.action_timeout_ms = Some((self.action_timeout * 1000.0).round().max(1.0) as u64);
         c.dry_run = self.dry_run;
         let ledger = self.ledger_path();
