@@ -110,6 +110,10 @@ async fn the_conversation_is_in_indonesian() {
     assert_eq!(t.prompt.as_deref(), Some("Mau ke mana?"), "{t:?}");
     let t = s.process_text("batal").await.unwrap();
     assert_eq!(t.outcome.map(|o| o.say).as_deref(), Some("Oke, dibatalkan."));
+    // A missing message is asked for in Indonesian (it used to name the slot).
+    let t = s.process_text("kirim pesan ke Sari").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Pesannya apa?"), "{t:?}");
+    s.process_text("batal").await.unwrap();
     let t = s.process_text("apa kabar dunia hari ini").await.unwrap();
     assert_eq!(t.outcome.map(|o| o.say).as_deref(), Some("Wah, yang itu belum bisa."));
     // The builder's table is the same setting, for Rust apps.
