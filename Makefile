@@ -142,7 +142,7 @@ intents-model: build models-minilm
 bench-paraphrases: build models-minilm
 	python3 benches/paraphrases/build.py --out $(PARA)
 	$(HUSH) bench nlu --data $(PARA)/held.jsonl --modes templates,learned,fused --json $(PARA)/held.json
-	$(HUSH) bench nlu --data $(PARA)/id-held.jsonl --modes templates --intents intents/id --json $(PARA)/id-held.json
+	$(HUSH) bench nlu --data $(PARA)/id-held.jsonl --modes templates --domains id --json $(PARA)/id-held.json
 
 # The learned intent model the matrix reads with: trained on SLURP devel
 # without the sentences of the dev clips (--holdout), so they stay unseen.

@@ -258,9 +258,10 @@ impl ModelArgs {
     }
 
     /// How a command without `--intents` hears: steered (decodings other
-    /// than free) by the built-in domains.
+    /// than free) by the built-in domains in `--language`'s language.
     pub(crate) fn builtin_hearing(&self) -> Result<hush::parts::Hearing> {
-        let set = if self.decode == hush::Decoding::Free { hush_nlu::IntentSet::default() } else { hush_nlu::IntentSet::builtin()? };
+        let language = self.language.as_deref().and_then(hush_nlu::Language::from_code).unwrap_or_default();
+        let set = if self.decode == hush::Decoding::Free { hush_nlu::IntentSet::default() } else { hush_nlu::IntentSet::builtin_in(language)? };
         Ok(self.hearing(&hush_nlu::Matcher::new(set, Default::default())))
     }
 

@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use hush::parts::{ReadBy, Understanding, LEARNED_THRESHOLD};
 use hush_eval::nlu::{evaluate, read_labeled, SLURP_TO_BUILTIN};
-use hush_nlu::{IntentSet, MatchParams, Matcher};
+use hush_nlu::{IntentSet, Language, MatchParams, Matcher};
 use serde::{Deserialize, Serialize};
 
 #[derive(Args, Clone)]
@@ -21,12 +21,33 @@ pub struct IntentArgs {
     /// learned model, which the engine adds by default.
     #[arg(long)]
     templates_only: bool,
+    /// The built-in domains in this language: en (the default), id or zh.
+    #[arg(long, value_name = "LANGUAGE", conflicts_with = "intents", value_parser = language)]
+    domains: Option<Language>,
+}
+
+fn language(code: &str) -> Result<Language, String> {
+    Language::from_code(code).ok_or_else(|| format!("hush has no built-in domains in {code:?} (it has {})", Language::codes()))
 }
 
 impl IntentArgs {
     pub fn matcher(&self) -> Result<Matcher> {
         anyhow::ensure!((0.0..=1.0).contains(&self.threshold), "--threshold must be within 0..1");
-        Ok(Matcher::new(load(self.intents.as_deref())?, MatchParams { threshold: self.threshold, ..MatchParams::default() }))
+        let set = match &self.intents {
+            Some(dir) => IntentSet::load_dir(dir)?,
+            None => IntentSet::builtin_in(self.domains.unwrap_or_default())?,
+        };
+        Ok(Matcher::new(set, MatchParams { threshold: self.threshold, ..MatchParams::default() }))
+    }
+
+    /// These, with the built-in domains in the language Whisper is told
+    /// (`--language id`) unless intent files or domains are named.
+    pub fn heard_in(&self, code: Option<&str>) -> IntentArgs {
+        let mut out = self.clone();
+        if out.intents.is_none() && out.domains.is_none() {
+            out.domains = code.and_then(Language::from_code);
+        }
+        out
     }
 
     /// The templates alone.
@@ -34,9 +55,10 @@ impl IntentArgs {
         Ok(Understanding::new(self.matcher()?))
     }
 
-    /// Whether these are the built-in domains.
+    /// Whether these are the built-in domains in English, which the
+    /// built-in learned model reads.
     pub fn builtin(&self) -> bool {
-        self.intents.is_none()
+        self.intents.is_none() && self.domains.unwrap_or_default() == Language::English
     }
 
     /// As the engine reads: the built-in domains with their learned model

@@ -74,6 +74,14 @@ fn parse_text_json_and_not_understood() {
     assert_eq!(intents, ["\"call_contact\"", "\"navigate_to\""], "{stdout}");
     let (ok, stdout, _) = hush(&["parse", "--nbest", "3", "cancel my ride"]);
     assert!(ok && stdout.starts_with("1. cancel_ride") && stdout.contains("\n2. "), "{stdout}");
+    // The built-in domains in another language, from any directory.
+    for (code, said) in [("id", "bayar tagihan listrik"), ("zh", "付电费五十块")] {
+        let (ok, stdout, _) = hush(&["parse", "--json", "--domains", code, said]);
+        let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+        assert!(ok && v["intent"] == "pay_bill" && v["language"] == code, "{code}: {v}");
+    }
+    let (ok, _, stderr) = hush(&["parse", "--domains", "fr", "payer"]);
+    assert!(!ok && stderr.contains("en, id, zh"), "{stderr}");
 }
 
 #[test]
