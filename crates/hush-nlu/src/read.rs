@@ -10,7 +10,7 @@ use crate::values::{Builtin, ValueMatch};
 /// reading).
 pub fn parse_builtin(ty: Builtin, words: &[&str], language: Language) -> Option<ValueMatch> {
     match language {
-        Language::English => crate::values::english(ty, words),
+        Language::English => crate::values::ENGLISH.read(ty, words),
         Language::Indonesian => crate::indonesian::READERS.read(ty, words),
         Language::Mandarin => crate::chinese::READERS.read(ty, words),
     }

@@ -121,10 +121,8 @@ impl ValueMatch {
     }
 }
 
-/// Reads `ty` said in English from the start of `words`; the longest
-/// reading, if any.
-/// A language's readers of the built-in types other than English's, each
-/// from the start of some words.
+/// A language's readers of the built-in types, each from the start of
+/// some words; the longest reading, if any.
 pub(crate) struct Readers {
     /// A number and the words it took.
     pub number: fn(&[&str]) -> Option<(f64, usize)>,
@@ -156,22 +154,9 @@ impl Readers {
     }
 }
 
-pub(crate) fn english(ty: Builtin, words: &[&str]) -> Option<ValueMatch> {
-    match ty {
-        Builtin::Integer => parse_number(words).filter(|n| n.value.fract() == 0.0 && n.value.abs() < 1e15).map(|n| ValueMatch {
-            len: n.words,
-            value: Value::Integer(n.value as i64),
-            cost: 0.0,
-        }),
-        Builtin::Number => parse_number(words).map(|n| ValueMatch { len: n.words, value: Value::Number(n.value), cost: 0.0 }),
-        Builtin::Money => crate::money::money(words).map(|m| ValueMatch { len: m.len, value: Value::Money(m.money), cost: m.cost }),
-        Builtin::Time => time(words),
-        Builtin::Date => date(words),
-        Builtin::Duration => duration(words).map(|(len, seconds)| ValueMatch { len, value: Value::Duration { seconds }, cost: 0.0 }),
-        Builtin::Ordinal => ordinal(words).map(|(len, n)| ValueMatch { len, value: Value::Ordinal(n), cost: 0.0 }),
-        Builtin::Wildcard => None,
-    }
-}
+/// Reads the built-in types in English.
+pub(crate) const ENGLISH: Readers =
+    Readers { number: |words| parse_number(words).map(|n| (n.value, n.words)), money: crate::money::money, time, date, duration, ordinal };
 
 fn small_number(words: &[&str]) -> Option<(u32, usize)> {
     let n = parse_number(words)?;
@@ -446,7 +431,7 @@ mod tests {
     fn read(ty: Builtin, s: &str) -> Option<(usize, Value)> {
         let w = words(s);
         let w: Vec<&str> = w.iter().map(String::as_str).collect();
-        english(ty, &w).map(|r| (r.len, r.value))
+        ENGLISH.read(ty, &w).map(|r| (r.len, r.value))
     }
 
     fn money_of(minor: i64, cur: &str) -> Value {
@@ -496,7 +481,7 @@ mod tests {
             assert_eq!(read(Builtin::Money, s), Some((len, money_of(minor, cur))), "{s}");
         }
         let w = ["forty", "two"];
-        let r = english(Builtin::Money, &w).unwrap();
+        let r = ENGLISH.read(Builtin::Money, &w).unwrap();
         assert_eq!(r.value, Value::Money(Money { minor: 4200, exponent: 2, currency: None }));
         assert!(r.cost > 0.0, "a bare number is a weaker amount");
         assert_eq!(read(Builtin::Money, "dollars"), None);
