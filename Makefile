@@ -51,7 +51,7 @@ models-matrix: models models-base models-minilm
 # A spoken session on a fresh demo ledger: order a ride, pay a bill (hush
 # asks, the next clip says yes), and an out-of-domain request declined.
 DEMO_LEDGER := target/demo/ledger.sqlite
-DEMO_CLIPS := examples/audio/book_ride.wav examples/audio/pay_bill.wav examples/audio/confirm.wav examples/audio/weather.wav
+DEMO_CLIPS := examples/audio/book_ride.wav examples/audio/confirm.wav examples/audio/pay_bill.wav examples/audio/confirm.wav examples/audio/weather.wav
 demo: models models-minilm
 	$(HUSH) ledger reset --ledger $(DEMO_LEDGER)
 	$(HUSH) run --model $(MODEL)-$(QUANT) --ledger $(DEMO_LEDGER) $(DEMO_CLIPS)
@@ -110,14 +110,14 @@ $(C_EXAMPLE): examples/c/ride.c include/hush.h ffi
 	else echo "note: no C++ compiler ($(CXX)): include/hush.h not checked as C++ here (CI checks it)"; fi
 
 c-example: models $(C_EXAMPLE)
-	$(C_EXAMPLE) examples/audio/book_ride.wav | tee target/c/ride.out
+	$(C_EXAMPLE) examples/audio/book_ride.wav examples/audio/confirm.wav | tee target/c/ride.out
 	grep -q '"intent":"order_ride"' target/c/ride.out
 	grep -q 'Your driver is on the way' target/c/ride.out
 
 # The C example under valgrind (CI): no memory errors, nothing definitely
 # lost (hush's caches of statics stay reachable by design).
 c-example-valgrind: models $(C_EXAMPLE)
-	valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=3 $(C_EXAMPLE) examples/audio/book_ride.wav
+	valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=3 $(C_EXAMPLE) examples/audio/book_ride.wav examples/audio/confirm.wav
 
 bench: models
 	$(HUSH) bench asr --manifest $(DEV) --compare $(MODEL)-$(QUANT) --json target/bench/asr.json

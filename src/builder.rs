@@ -171,7 +171,8 @@ impl EngineBuilder {
         self
     }
 
-    /// How long a confirmation or a missing-slot question stays open.
+    /// How long a confirmation or a missing-slot question stays open, and
+    /// whether a request heard doubtfully is checked first.
     pub fn dialogue(mut self, params: DialogueParams) -> Self {
         self.dialogue = params;
         self

@@ -7,7 +7,7 @@ use crate::error::EngineError;
 use crate::listen::{EndOfCommand, ListenParams, Mode};
 use crate::parts::LEARNED_THRESHOLD;
 use crate::recognize::Decoding;
-use hush_actions::Messages;
+use hush_actions::{DialogueParams, Messages};
 use hush_asr::{AsrParams, Compute, ModelPaths, Trim, WeightMode};
 use hush_nlu::Language;
 use serde::{Deserialize, Serialize};
@@ -72,6 +72,10 @@ pub struct EngineConfig {
     pub trim_min_frames: Option<usize>,
     /// Understand and ask, but run no action.
     pub dry_run: bool,
+    /// Whether a spoken request read with forgiveness is checked first
+    /// ("Did you say ...?"; default true, see
+    /// [`DialogueParams::check_doubtful`](hush_actions::DialogueParams)).
+    pub check_doubtful: Option<bool>,
     /// How long an action may run, 1 ms to 10 minutes (default 10 s).
     pub action_timeout_ms: Option<u64>,
     /// A JSON-lines audit log (redacted; never audio or transcripts).
@@ -265,6 +269,9 @@ impl EngineConfig {
         }
         if let Some(ms) = self.action_timeout_ms {
             b = b.action_timeout(Duration::from_millis(ms));
+        }
+        if let Some(on) = self.check_doubtful {
+            b = b.dialogue(DialogueParams { check_doubtful: on, ..DialogueParams::default() });
         }
         if let Some(path) = &self.audit_log {
             b = b.audit_log(path);

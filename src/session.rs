@@ -51,7 +51,7 @@ impl Session {
     /// A turn from typed (or already transcribed) text.
     pub async fn process_text(&self, text: &str) -> Result<Turn, EngineError> {
         runtime()?;
-        Ok(self.understand_and_act(text.to_owned(), TurnTimings::default(), Instant::now()).await)
+        Ok(self.understand_and_act(text.to_owned(), false, TurnTimings::default(), Instant::now()).await)
     }
 
     /// Stops the running action, if any, keeping a pending question;
@@ -86,7 +86,7 @@ impl Session {
     async fn process_audio(&self, audio: Audio, start: Instant) -> Result<Turn, EngineError> {
         let timings = TurnTimings { audio: start.elapsed(), ..TurnTimings::default() };
         let (heard, asr) = self.transcribe(audio).await?;
-        let mut turn = self.understand_and_act(heard.transcript.text, TurnTimings { asr, ..timings }, start).await;
+        let mut turn = self.understand_and_act(heard.transcript.text, true, TurnTimings { asr, ..timings }, start).await;
         turn.heard_by = Some(heard.by);
         if heard.transcript.language.is_some() {
             turn.language = heard.transcript.language;
@@ -119,7 +119,9 @@ impl Session {
         Ok((heard, t.elapsed()))
     }
 
-    pub(crate) async fn understand_and_act(&self, transcript: String, mut timings: TurnTimings, start: Instant) -> Turn {
+    /// A turn from `transcript`: `spoken` when it was heard (and so may not
+    /// be what was said), not typed.
+    pub(crate) async fn understand_and_act(&self, transcript: String, spoken: bool, mut timings: TurnTimings, start: Instant) -> Turn {
         let sh = &self.shared;
         let t = Instant::now();
         // The answer to "shall I pay?" is read by the templates alone: the
@@ -129,11 +131,12 @@ impl Session {
         let reading =
             if self.dialogue.lock().awaiting_confirmation() { sh.understanding.read_templates(&transcript) } else { sh.understanding.read(&transcript) };
         let source = reading.as_ref().map(|r| r.source);
+        let doubtful = spoken && reading.as_ref().is_some_and(|r| !r.exact());
         let parsed = reading.map(|r| r.intent);
         let routes = sh.routes();
         let (step, awaiting) = {
             let mut dialogue = self.dialogue.lock();
-            let step = dialogue.step(&transcript, parsed.clone(), sh.understanding.matcher(), &routes, Instant::now());
+            let step = dialogue.step(&transcript, parsed.clone(), doubtful, sh.understanding.matcher(), &routes, Instant::now());
             (step, dialogue.awaiting())
         };
         timings.nlu = t.elapsed();
@@ -184,4 +187,49 @@ impl Session {
 /// panic.
 fn runtime() -> Result<(), EngineError> {
     tokio::runtime::Handle::try_current().map(drop).map_err(|_| EngineError::NoRuntime)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Awaiting, Engine, EngineConfig};
+
+    /// `text` as if Whisper had heard it.
+    async fn hear(s: &Session, text: &str) -> Turn {
+        s.understand_and_act(text.into(), true, TurnTimings::default(), Instant::now()).await
+    }
+
+    fn status(t: &Turn) -> Option<Status> {
+        t.outcome.as_ref().map(|o| o.status)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn speech_read_with_forgiveness_is_checked_first_and_typed_text_is_not() {
+        let engine = Engine::builder().builtin_model(false).dry_run(true).build().unwrap();
+        let s = engine.session();
+        assert_eq!(status(&hear(&s, " Navigate home.").await), Some(Status::DryRun), "heard exactly: done at once");
+
+        let t = hear(&s, " Navigte home.").await;
+        assert_eq!(t.prompt.as_deref(), Some("Did you say \"Navigte home\"?"));
+        assert_eq!(t.awaiting, Some(Awaiting::Confirm("navigate_to".into())));
+        assert_eq!((t.intent.as_deref(), t.outcome.is_none()), (Some("navigate_to"), true));
+        let t = hear(&s, " Yes.").await;
+        assert_eq!((t.intent.as_deref(), status(&t)), (Some("navigate_to"), Some(Status::DryRun)));
+
+        let t = hear(&s, " Navigte home.").await;
+        assert!(t.prompt.is_some());
+        let t = hear(&s, " No.").await;
+        assert_eq!((status(&t), t.reply()), (Some(Status::Aborted), "Okay, please say it again."));
+        assert!(s.pending().is_none());
+
+        let t = s.process_text("navigte home").await.unwrap();
+        assert_eq!(status(&t), Some(Status::DryRun), "typed words are what was meant");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_app_can_act_on_doubtful_speech_at_once() {
+        let config: EngineConfig = serde_json::from_str(r#"{"builtin_model": false, "dry_run": true, "check_doubtful": false}"#).unwrap();
+        let engine = config.builder().unwrap().build().unwrap();
+        assert_eq!(status(&hear(&engine.session(), " Navigte home.").await), Some(Status::DryRun));
+    }
 }

@@ -35,6 +35,16 @@ pub struct Understood {
     pub source: ReadBy,
 }
 
+impl Understood {
+    /// Whether a template matched the words exactly: anything else (an
+    /// edit forgiven, a word skipped, the learned model's reading) may be
+    /// a mishearing read into a request. On the spoken dev sets, few right
+    /// answers and most wrong ones were not exact (docs/BENCHMARKS.md).
+    pub fn exact(&self) -> bool {
+        self.source == ReadBy::Template && self.intent.cost == 0.0
+    }
+}
+
 /// What the learned model made of a sentence.
 enum Learned {
     Intent(Intent),

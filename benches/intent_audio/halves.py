@@ -10,7 +10,10 @@ them (`hush parse`); and the run's recognition latency.
 A command is accepted when its intent and every slot equal the templates'
 reading of the reference sentence; wrong when it is read as another intent
 or with another slot; out-of-domain clips read as any intent are false
-accepts.
+accepts. With --check, a reading that is not an exact template match
+(an edit forgiven, or the learned model's) is "checked": the engine asks
+"Did you say ...?" instead of acting, so it is neither accepted nor wrong
+(nor a false accept).
 """
 import argparse
 import collections
@@ -32,7 +35,8 @@ def readings(hush, intents, texts):
         assert len(lines) == len(chunk), (len(lines), len(chunk))
         for t, line in zip(chunk, lines):
             p = json.loads(line)
-            out[t] = (p.get("intent"), tuple(sorted((s["name"], json.dumps(s.get("value"), sort_keys=True)) for s in p.get("slots") or [])))
+            exact = p.get("source") == "template" and (p.get("parses") or [{}])[0].get("cost") == 0
+            out[t] = (p.get("intent"), tuple(sorted((s["name"], json.dumps(s.get("value"), sort_keys=True)) for s in p.get("slots") or [])), exact)
     return out
 
 
@@ -42,13 +46,15 @@ def main():
     ap.add_argument("--manifest", required=True)
     ap.add_argument("--intents")
     ap.add_argument("--hush", default=str(ROOT / "target" / "release" / "hush"))
+    ap.add_argument("--check", action="store_true", help="readings that are not exact are checked with the user, not acted on")
     args = ap.parse_args()
     manifest = {m["audio"] + "\t" + m["text"].lower(): m for m in map(json.loads, open(args.manifest))}
     items = [json.loads(line) for line in open(args.run)]
     pairs = [(manifest[i["key"].split("\t")[0] + "\t" + i["key"].split("\t", 1)[1].lower()], i) for i in items]
     read = readings(args.hush, args.intents, [m["text"] for m, _ in pairs] + [i["hypothesis"] for _, i in pairs])
     conds = ["clean", "24", "15", "12", "9", "6", "3", "0"]
-    print(f"{Path(args.run).stem}: % of commands accepted / answered wrongly by SNR, false accepts of out-of-domain clips")
+    checked = " / checked" if args.check else ""
+    print(f"{Path(args.run).stem}: % of commands accepted / answered wrongly{checked} by SNR, false accepts of out-of-domain clips")
     for split in ["tune", "held"]:
         count, total = collections.Counter(), collections.Counter()
         for m, i in pairs:
@@ -56,16 +62,18 @@ def main():
                 continue
             cond = "clean" if m["snr_db"] is None else str(m["snr_db"])
             got = read[i["hypothesis"]]
+            asked = args.check and got[0] is not None and not got[2]
             if m["intent"] is None:
                 total["ood"] += 1
-                count["fa"] += got[0] is not None
+                count["fa"] += got[0] is not None and not asked
                 continue
-            outcome = "rejected" if got[0] is None else "ok" if got == read[m["text"]] else "wrong"
+            outcome = "rejected" if got[0] is None else "checked" if asked else "ok" if got[:2] == read[m["text"]][:2] else "wrong"
             for c in [cond, "all"]:
                 total[c] += 1
                 count[(c, outcome)] += 1
         pct = lambda n, d: f"{100 * n / d:.1f}" if d else "-"
-        cells = " | ".join(f"{c} {pct(count[(c, 'ok')], total[c])} / {pct(count[(c, 'wrong')], total[c])}" for c in conds + ["all"])
+        kinds = ["ok", "wrong"] + (["checked"] if args.check else [])
+        cells = " | ".join(f"{c} " + " / ".join(pct(count[(c, k)], total[c]) for k in kinds) for c in conds + ["all"])
         print(f"  {split} ({total['all']} commands, {total['ood']} out-of-domain): {cells} | false accepts {pct(count['fa'], total['ood'])}")
     asr = [i["asr"] for _, i in pairs]
     print(f"  recognition p50 {statistics.median(asr):.0f} ms, p95 {sorted(asr)[int(0.95 * (len(asr) - 1))]:.0f} ms over {len(asr)} clips")

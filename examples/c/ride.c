@@ -1,8 +1,9 @@
 /* Book a ride by voice from C: load the model, plug in the app's ride
- * service as an action, hear a WAV file, print the turn.
+ * service as an action, hear WAV files (one utterance each: a command,
+ * then the answer to any question it raised), print each turn.
  *
  *     make c-example            (builds target/c/ride and runs it)
- *     target/c/ride examples/audio/book_ride.wav
+ *     target/c/ride examples/audio/book_ride.wav examples/audio/confirm.wav
  */
 #include <stdio.h>
 #include "hush.h"
@@ -21,8 +22,8 @@ static int fail(const char *what) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: %s command.wav\n", argv[0]);
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s command.wav [answer.wav ...]\n", argv[0]);
         return 2;
     }
     printf("hush %s\n", hush_version());
@@ -35,11 +36,13 @@ int main(int argc, char **argv) {
     hush_session *session = hush_session_new(engine, &err);
     if (!session)
         return fail("session");
-    if (hush_process_wav(session, argv[1]) < 0)
-        return fail(argv[1]);
-    char *turn = hush_session_result_json(session);
-    printf("turn: %s\n", turn);
-    hush_string_free(turn);
+    for (int i = 1; i < argc; i++) {
+        if (hush_process_wav(session, argv[i]) < 0)
+            return fail(argv[i]);
+        char *turn = hush_session_result_json(session);
+        printf("turn: %s\n", turn);
+        hush_string_free(turn);
+    }
     hush_session_free(session);
     hush_engine_free(engine);
     return rides == 1 ? 0 : 1;

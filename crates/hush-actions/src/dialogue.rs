@@ -17,11 +17,15 @@ pub struct DialogueParams {
     pub confirm_timeout: Duration,
     /// A question for a missing slot not answered within this is dropped.
     pub fill_timeout: Duration,
+    /// Ask "Did you say ...?" before acting on a request heard doubtfully
+    /// (see [`Dialogue::step`]). On the spoken dev sets this turned most
+    /// wrong answers into questions (docs/BENCHMARKS.md).
+    pub check_doubtful: bool,
 }
 
 impl Default for DialogueParams {
     fn default() -> Self {
-        DialogueParams { confirm_timeout: Duration::from_secs(30), fill_timeout: Duration::from_secs(60) }
+        DialogueParams { confirm_timeout: Duration::from_secs(30), fill_timeout: Duration::from_secs(60), check_doubtful: true }
     }
 }
 
@@ -42,6 +46,10 @@ struct Pending {
 
 enum Question {
     Confirm,
+    /// "Did you say ...?" (the question, said again after an unclear
+    /// answer): a new request heard doubtfully, checked before anything
+    /// else is asked or done.
+    Heard(String),
     /// The slot asked for, and the reader of a bare answer to it.
     Slot {
         name: String,
@@ -86,15 +94,16 @@ impl Dialogue {
     /// What the pending question waits for, if one is pending.
     pub fn awaiting(&self) -> Option<Awaiting> {
         self.pending.as_ref().map(|p| match &p.question {
-            Question::Confirm => Awaiting::Confirm(p.intent.name.clone()),
+            Question::Confirm | Question::Heard(_) => Awaiting::Confirm(p.intent.name.clone()),
             Question::Slot { name, .. } => Awaiting::Slot(name.clone()),
         })
     }
 
-    /// Whether the pending question is a confirmation: its answer should be
-    /// heard as said (free decoding), not fitted to a template.
+    /// Whether the pending question wants a yes or no (a confirmation, or
+    /// a check of what was heard): its answer should be heard as said (free
+    /// decoding), not fitted to a template.
     pub fn awaiting_confirmation(&self) -> bool {
-        self.pending.as_ref().is_some_and(|p| matches!(p.question, Question::Confirm))
+        self.pending.as_ref().is_some_and(|p| matches!(p.question, Question::Confirm | Question::Heard(_)))
     }
 
     /// Drops any pending question (the user pressed cancel, barged in).
@@ -103,38 +112,40 @@ impl Dialogue {
     }
 
     /// Decides what an utterance means given what was asked before.
-    /// `parsed` is the matcher's reading of `text` (None if not understood).
-    pub fn step(&mut self, text: &str, parsed: Option<Intent>, matcher: &Matcher, registry: &Registry, now: Instant) -> Step {
+    /// `parsed` is the matcher's reading of `text` (None if not understood);
+    /// `doubtful` when `text` may not be what was said (speech read with
+    /// forgiveness): a new request is then checked with the user ("Did you
+    /// say ...?") before it is acted on.
+    pub fn step(&mut self, text: &str, parsed: Option<Intent>, doubtful: bool, matcher: &Matcher, registry: &Registry, now: Instant) -> Step {
         let answered = |p: &Option<Intent>, names: &[&str]| p.as_ref().is_some_and(|i| names.contains(&i.name.as_str()));
+        let heard = (doubtful && self.params.check_doubtful).then_some(text);
         let Some(pending) = self.pending.take() else {
-            return self.fresh(parsed, matcher, registry, None);
+            return self.fresh(parsed, heard, matcher, registry, None, now);
         };
         let limit = match pending.question {
-            Question::Confirm => self.params.confirm_timeout,
+            Question::Confirm | Question::Heard(_) => self.params.confirm_timeout,
             Question::Slot { .. } => self.params.fill_timeout,
         };
         if now.saturating_duration_since(pending.asked) > limit {
-            return self.fresh(parsed, matcher, registry, Some(&pending.intent));
+            return self.fresh(parsed, heard, matcher, registry, Some(&pending.intent), now);
         }
         match pending.question {
-            Question::Confirm => match answer(text, parsed.as_ref(), matcher) {
+            Question::Confirm | Question::Heard(_) => match answer(text, parsed.as_ref(), matcher) {
+                Answer::Yes if matches!(pending.question, Question::Heard(_)) => self.proceed(pending.intent, matcher, registry, now),
                 Answer::Yes => {
                     let key = idempotency_key(&pending.intent);
                     Step::Run { intent: pending.intent, confirmed: true, key }
                 }
-                Answer::No => Step::Reply(Outcome::new(Status::Aborted, registry.messages(pending.intent.language).cancelled)),
-                // A new request replaces the unanswered one, which is dropped.
-                Answer::Unclear if parsed.as_ref().is_some_and(|p| ![CONFIRM, DENY, CANCEL].contains(&p.name.as_str())) => {
-                    self.fresh(parsed, matcher, registry, None)
-                }
-                Answer::Unclear if pending.unclear >= 1 => Step::Reply(Outcome::new(Status::Aborted, registry.messages(pending.intent.language).still_unclear)),
-                Answer::Unclear => {
+                Answer::No => {
                     let says = registry.messages(pending.intent.language);
-                    let prompt = format!("{} {}", says.say_yes_or_no, registry.confirmation(&pending.intent));
-                    let intent = pending.intent.clone();
-                    self.pending = Some(Pending { asked: now, unclear: pending.unclear + 1, ..pending });
-                    Step::Ask { intent, prompt }
+                    Step::Reply(Outcome::new(Status::Aborted, if matches!(pending.question, Question::Heard(_)) { says.say_again } else { says.cancelled }))
                 }
+                // A new request (or the doubtful one said again) replaces
+                // the unanswered one, which is dropped.
+                Answer::Unclear if parsed.as_ref().is_some_and(|p| ![CONFIRM, DENY, CANCEL].contains(&p.name.as_str())) => {
+                    self.fresh(parsed, heard, matcher, registry, None, now)
+                }
+                Answer::Unclear => self.ask_again(pending, registry, now),
             },
             Question::Slot { .. } if answered(&parsed, &[DENY, CANCEL]) => {
                 Step::Reply(Outcome::new(Status::Aborted, registry.messages(pending.intent.language).cancelled))
@@ -152,7 +163,7 @@ impl Dialogue {
                     _ => false,
                 };
                 if other_wins {
-                    return self.fresh(parsed, matcher, registry, None);
+                    return self.fresh(parsed, heard, matcher, registry, None, now);
                 }
                 let slot = answers.slot_of(answer);
                 let slot = slot.or_else(|| if parsed.is_none() { answers.unlisted(matcher, text) } else { None });
@@ -175,9 +186,27 @@ impl Dialogue {
         }
     }
 
+    /// A yes-or-no question asked again after an unclear answer; a second
+    /// unclear answer drops it.
+    fn ask_again(&mut self, pending: Pending, registry: &Registry, now: Instant) -> Step {
+        let says = registry.messages(pending.intent.language);
+        if pending.unclear >= 1 {
+            return Step::Reply(Outcome::new(Status::Aborted, says.still_unclear));
+        }
+        let question = match &pending.question {
+            Question::Heard(question) => question.clone(),
+            _ => registry.confirmation(&pending.intent),
+        };
+        let prompt = format!("{} {question}", says.say_yes_or_no);
+        let intent = pending.intent.clone();
+        self.pending = Some(Pending { asked: now, unclear: pending.unclear + 1, ..pending });
+        Step::Ask { intent, prompt }
+    }
+
     /// An utterance with nothing pending (or after the pending question
-    /// expired, which `expired` names).
-    fn fresh(&mut self, parsed: Option<Intent>, matcher: &Matcher, registry: &Registry, expired: Option<&Intent>) -> Step {
+    /// expired, which `expired` names); `heard`, the words as heard when
+    /// they may not be what was said.
+    fn fresh(&mut self, parsed: Option<Intent>, heard: Option<&str>, matcher: &Matcher, registry: &Registry, expired: Option<&Intent>, now: Instant) -> Step {
         let Some(intent) = parsed else {
             // Nothing understood: the language of the loaded intents.
             let language = matcher.intents().intents.first().map_or(Language::English, |s| s.language);
@@ -191,7 +220,16 @@ impl Dialogue {
                 None => Outcome::new(Status::Aborted, says.okay),
             });
         }
-        self.proceed(intent, matcher, registry, Instant::now())
+        // A request that asks for confirmation anyway is checked by that
+        // question, which says what was understood.
+        let confirms = matcher.intents().intent(&intent.name).is_some_and(|s| s.confirm);
+        if let Some(heard) = heard.filter(|_| !confirms) {
+            let says = registry.messages(intent.language);
+            let prompt = fill(&says.did_you_say, &[("heard", as_said(heard))]);
+            self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Heard(prompt.clone()), unclear: 0 });
+            return Step::Ask { intent, prompt };
+        }
+        self.proceed(intent, matcher, registry, now)
     }
 
     /// Asks for the first missing slot, then for confirmation, then runs.
@@ -213,6 +251,11 @@ impl Dialogue {
         let key = idempotency_key(&intent);
         Step::Run { intent, confirmed: false, key }
     }
+}
+
+/// Words as heard, to quote: without Whisper's closing punctuation.
+fn as_said(heard: &str) -> &str {
+    heard.trim().trim_end_matches(['.', '!', '?', ',', '。', '！', '？', '，'])
 }
 
 /// The slot's `prompt:`, or a question made from its name (`what`).

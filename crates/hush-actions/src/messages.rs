@@ -20,6 +20,11 @@ pub struct Messages {
     pub say_yes_or_no: String,
     /// Said before a slot question when it is asked again.
     pub didnt_get: String,
+    /// A request heard doubtfully, checked before anything is done
+    /// (`{heard}`: the words as heard).
+    pub did_you_say: String,
+    /// A no to that check.
+    pub say_again: String,
     /// Nothing understood.
     pub cant_help: String,
     /// A yes or no after the question expired (`{intent}`).
@@ -61,6 +66,8 @@ impl Messages {
             still_unclear: "I still didn't hear a clear yes, so I cancelled it. Please ask again.".into(),
             say_yes_or_no: "Sorry, please say yes or no.".into(),
             didnt_get: "Sorry, I didn't get that.".into(),
+            did_you_say: "Did you say \"{heard}\"?".into(),
+            say_again: "Okay, please say it again.".into(),
             cant_help: "Sorry, I can't help with that.".into(),
             expired: "That question timed out, so I did not {intent}. Please ask again.".into(),
             nothing_to_confirm: "There is nothing to confirm.".into(),
@@ -85,6 +92,8 @@ impl Messages {
             still_unclear: "Saya belum mendengar jawaban ya yang jelas, jadi saya batalkan. Silakan minta lagi.".into(),
             say_yes_or_no: "Maaf, tolong jawab ya atau tidak.".into(),
             didnt_get: "Maaf, saya kurang menangkap.".into(),
+            did_you_say: "Maksudnya \"{heard}\"?".into(),
+            say_again: "Oke, silakan ulangi.".into(),
             cant_help: "Maaf, saya tidak bisa membantu itu.".into(),
             expired: "Pertanyaannya sudah kedaluwarsa, jadi {intent} tidak saya jalankan. Silakan minta lagi.".into(),
             nothing_to_confirm: "Tidak ada yang perlu dikonfirmasi.".into(),
@@ -126,6 +135,8 @@ impl Messages {
             still_unclear: "我还是没听到明确的“是”，所以取消了。请再说一遍。".into(),
             say_yes_or_no: "抱歉，请回答是或不是。".into(),
             didnt_get: "抱歉，我没听清。".into(),
+            did_you_say: "您是说“{heard}”吗？".into(),
+            say_again: "好的，请再说一遍。".into(),
             cant_help: "抱歉，这个我帮不了。".into(),
             expired: "问题已超时，所以没有执行 {intent}。请再说一遍。".into(),
             nothing_to_confirm: "没有需要确认的事。".into(),

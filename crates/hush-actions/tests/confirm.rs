@@ -35,9 +35,9 @@ fn registry() -> Registry {
 fn after_asking(reply: &str) -> Step {
     let (m, r) = (matcher(), registry());
     let mut d = Dialogue::new(DialogueParams::default());
-    let ask = d.step("pay my water bill", m.parse("pay my water bill"), m, &r, Instant::now());
+    let ask = d.step("pay my water bill", m.parse("pay my water bill"), false, m, &r, Instant::now());
     assert!(matches!(ask, Step::Ask { .. }), "{ask:?}");
-    d.step(reply, m.parse(reply), m, &r, Instant::now())
+    d.step(reply, m.parse(reply), false, m, &r, Instant::now())
 }
 
 #[test]
@@ -96,13 +96,13 @@ fn refusals_cancel_and_hedges_ask_again_then_cancel() {
     // Two unclear answers in a row cancel instead of asking forever.
     let (m, r) = (matcher(), registry());
     let mut d = Dialogue::new(DialogueParams::default());
-    d.step("pay my water bill", m.parse("pay my water bill"), m, &r, Instant::now());
-    let again = d.step("not sure", m.parse("not sure"), m, &r, Instant::now());
+    d.step("pay my water bill", m.parse("pay my water bill"), false, m, &r, Instant::now());
+    let again = d.step("not sure", m.parse("not sure"), false, m, &r, Instant::now());
     assert!(matches!(again, Step::Ask { ref prompt, .. } if prompt.starts_with("Sorry, please say yes or no.")), "{again:?}");
-    let gone = d.step("hold on", m.parse("hold on"), m, &r, Instant::now());
+    let gone = d.step("hold on", m.parse("hold on"), false, m, &r, Instant::now());
     assert!(matches!(gone, Step::Reply(ref o) if o.status == hush_actions::Status::Aborted), "{gone:?}");
     assert!(d.pending().is_none());
-    let late = d.step("yes", m.parse("yes"), m, &r, Instant::now());
+    let late = d.step("yes", m.parse("yes"), false, m, &r, Instant::now());
     assert!(!matches!(late, Step::Run { .. }), "{late:?}");
 }
 

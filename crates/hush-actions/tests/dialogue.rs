@@ -31,8 +31,17 @@ impl Talk {
     }
 
     fn say(&mut self, text: &str) -> Step {
+        self.step(text, false)
+    }
+
+    /// `text` as speech read with forgiveness: maybe not what was said.
+    fn hear(&mut self, text: &str) -> Step {
+        self.step(text, true)
+    }
+
+    fn step(&mut self, text: &str, doubtful: bool) -> Step {
         let parsed = matcher().parse(text);
-        self.d.step(text, parsed, matcher(), &self.r, self.now)
+        self.d.step(text, parsed, doubtful, matcher(), &self.r, self.now)
     }
 
     fn wait(&mut self, d: Duration) {
@@ -115,6 +124,77 @@ fn a_new_request_replaces_the_question() {
     assert_eq!(reply(&t.say("yes")), Status::NotUnderstood, "the payment question is gone");
 }
 
+fn ran(s: &Step) -> &str {
+    match s {
+        Step::Run { intent, .. } => &intent.name,
+        other => panic!("expected a run, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_doubtful_request_is_checked_before_it_runs() {
+    let mut t = Talk::new();
+    let s = t.hear(" Play some jazz.");
+    assert_eq!(prompt(&s), "Did you say \"Play some jazz\"?");
+    assert_eq!(t.d.awaiting(), Some(hush_actions::Awaiting::Confirm("play_media".into())));
+    assert!(t.d.awaiting_confirmation(), "the answer is heard as said");
+    assert_eq!(ran(&t.say("yes")), "play_media");
+    assert!(t.d.pending().is_none());
+    // Heard clearly, the same words run at once.
+    assert_eq!(ran(&t.say("play some jazz")), "play_media");
+}
+
+#[test]
+fn a_no_or_a_hedge_to_the_check_runs_nothing() {
+    let mut t = Talk::new();
+    t.hear("play some jazz");
+    let s = t.say("no");
+    assert_eq!(reply(&s), Status::Aborted);
+    let Step::Reply(o) = s else { unreachable!() };
+    assert_eq!(o.say, "Okay, please say it again.");
+    assert_eq!(reply(&t.say("yes")), Status::NotUnderstood, "nothing is left to confirm");
+
+    t.hear("play some jazz");
+    let again = t.say("yes but not that");
+    assert_eq!(prompt(&again), "Sorry, please say yes or no. Did you say \"play some jazz\"?");
+    assert_eq!(reply(&t.say("maybe")), Status::Aborted, "a second unclear answer drops it");
+    assert!(t.d.pending().is_none());
+}
+
+#[test]
+fn the_request_said_again_replaces_the_check() {
+    let mut t = Talk::new();
+    t.hear("play some jass");
+    assert_eq!(ran(&t.say("navigate home")), "navigate_to");
+    // Heard doubtfully again: checked again.
+    t.hear("play some jass");
+    assert!(prompt(&t.hear("navigate home")).starts_with("Did you say \"navigate home"));
+}
+
+#[test]
+fn a_doubtful_payment_is_checked_by_its_confirmation_alone() {
+    let mut t = Talk::new();
+    let s = t.hear("pay my water bill");
+    assert!(!prompt(&s).starts_with("Did you say"), "{}", prompt(&s));
+    assert_eq!(prompt(&s), t.r.confirmation(t.d.pending().unwrap()));
+    let Step::Run { confirmed, .. } = t.say("yes") else { panic!("a yes pays") };
+    assert!(confirmed);
+}
+
+#[test]
+fn a_checked_request_still_asks_for_what_it_lacks_and_expires() {
+    let mut t = Talk::new();
+    assert!(prompt(&t.hear("book me a ride")).starts_with("Did you say"));
+    assert_eq!(t.d.awaiting(), Some(hush_actions::Awaiting::Confirm("order_ride".into())));
+    t.say("yes");
+    assert_eq!(t.d.awaiting(), Some(hush_actions::Awaiting::Slot("destination".into())));
+
+    let mut t = Talk::new();
+    t.hear("play some jazz");
+    t.wait(DialogueParams::default().confirm_timeout + Duration::from_secs(1));
+    assert_eq!(reply(&t.say("yes")), Status::Expired, "a late yes runs nothing");
+}
+
 #[test]
 fn missing_destination_is_asked_for() {
     for answer in ["the airport", "to the airport please", "airport", "um to the airport"] {
@@ -192,7 +272,7 @@ fn the_dialogue_speaks_the_language_of_the_intents() {
     use hush_actions::Messages;
     use hush_nlu::Language;
     let id = Matcher::new(IntentSet::builtin_in(Language::Indonesian).unwrap(), MatchParams::default());
-    let say = |d: &mut Dialogue, text: &str| d.step(text, id.parse(text), &id, &registry(), Instant::now());
+    let say = |d: &mut Dialogue, text: &str| d.step(text, id.parse(text), false, &id, &registry(), Instant::now());
     let text = |s: &Step| match s {
         Step::Ask { prompt, .. } => prompt.clone(),
         Step::Reply(o) => o.say.clone(),
@@ -208,13 +288,13 @@ fn the_dialogue_speaks_the_language_of_the_intents() {
     assert!(text(&say(&mut d, "")).starts_with("Maaf, saya kurang menangkap. Mau ke mana?"));
     // English stays English, and an app's own table replaces hush's.
     let mut en = Dialogue::new(DialogueParams::default());
-    let s = en.step("what is the meaning of life", None, matcher(), &registry(), Instant::now());
+    let s = en.step("what is the meaning of life", None, false, matcher(), &registry(), Instant::now());
     assert_eq!(text(&s), "Sorry, I can't help with that.");
     let mut own = Messages::indonesian();
     own.cant_help = "Wah, belum bisa.".into();
     let mut routes = registry();
     routes.set_messages(Language::Indonesian, own);
     let mut d = Dialogue::new(DialogueParams::default());
-    let s = d.step("apa kabar dunia", None, &id, &routes, Instant::now());
+    let s = d.step("apa kabar dunia", None, false, &id, &routes, Instant::now());
     assert_eq!(text(&s), "Wah, belum bisa.");
 }

@@ -23,7 +23,11 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-const CLIPS: [&str; 4] = ["examples/audio/book_ride.wav", "examples/audio/pay_bill.wav", "examples/audio/confirm.wav", "examples/audio/weather.wav"];
+/// The demo's session: a ride (free decoding hears "book me to ride", which
+/// only a forgiving reading understands, so hush checks it), yes, a bill,
+/// yes, the weather.
+const CLIPS: [&str; 5] =
+    ["examples/audio/book_ride.wav", "examples/audio/confirm.wav", "examples/audio/pay_bill.wav", "examples/audio/confirm.wav", "examples/audio/weather.wav"];
 
 #[test]
 fn spoken_session_books_pays_after_yes_and_declines_the_weather() {
@@ -33,20 +37,22 @@ fn spoken_session_books_pays_after_yes_and_declines_the_weather() {
     let (ok, stdout, stderr) = hush_in(home.path(), &args, "");
     assert!(ok, "{stderr}");
     let turns: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(turns.len(), 4, "{stdout}");
+    assert_eq!(turns.len(), 5, "{stdout}");
     assert_eq!(turns[0]["intent"], "order_ride");
-    assert_eq!(turns[0]["outcome"]["status"], "done");
-    assert_eq!(turns[1]["intent"], "pay_bill");
-    assert_eq!(turns[1]["prompt"], "Pay $42.00 for your electricity bill?");
-    assert_eq!(turns[1]["awaiting"], serde_json::json!({"confirm": "pay_bill"}), "{}", turns[1]);
-    assert!(turns[1]["outcome"].is_null());
-    assert_eq!(turns[2]["outcome"]["status"], "done", "{}", turns[2]);
-    assert_eq!(turns[3]["outcome"]["status"], "not_understood");
+    assert_eq!(turns[0]["prompt"], "Did you say \"Book me to ride to the airport\"?", "{}", turns[0]);
+    assert!(turns[0]["outcome"].is_null());
+    assert_eq!((&turns[1]["intent"], &turns[1]["outcome"]["status"]), (&"order_ride".into(), &"done".into()), "{}", turns[1]);
+    assert_eq!(turns[2]["intent"], "pay_bill");
+    assert_eq!(turns[2]["prompt"], "Pay $42.00 for your electricity bill?");
+    assert_eq!(turns[2]["awaiting"], serde_json::json!({"confirm": "pay_bill"}), "{}", turns[2]);
+    assert!(turns[2]["outcome"].is_null());
+    assert_eq!(turns[3]["outcome"]["status"], "done", "{}", turns[3]);
+    assert_eq!(turns[4]["outcome"]["status"], "not_understood");
     for t in &turns {
         assert!(t["timings"]["asr"].as_f64().unwrap() > 0.0);
     }
     // The amount is redacted in the turn's slots.
-    assert_eq!(turns[1]["slots"][1]["value"], "<redacted>");
+    assert_eq!(turns[2]["slots"][1]["value"], "<redacted>");
 
     // The ledger holds the ride and the one payment.
     let (ok, stdout, _) = hush_in(home.path(), &["ledger", "--json"], "");
@@ -62,7 +68,7 @@ fn spoken_session_books_pays_after_yes_and_declines_the_weather() {
     let names: Vec<String> = written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["audit.jsonl", "ledger.sqlite"], "{written:?}");
     let audit = std::fs::read_to_string(written.iter().find(|p| p.ends_with("audit.jsonl")).unwrap()).unwrap();
-    assert_eq!(audit.lines().count(), 4);
+    assert_eq!(audit.lines().count(), 5);
     // Timestamps aside (one may well contain "42").
     let audit: Vec<serde_json::Value> = audit
         .lines()
@@ -89,7 +95,7 @@ fn keep_flags_write_audio_and_transcripts_only_when_asked() {
     let kept = home.path().join("kept");
     let transcripts = home.path().join("transcripts.jsonl");
     let (ok, _, stderr) =
-        hush_in(home.path(), &["run", "--dry-run", "--keep-audio", kept.to_str().unwrap(), "--keep-transcripts", transcripts.to_str().unwrap(), CLIPS[3]], "");
+        hush_in(home.path(), &["run", "--dry-run", "--keep-audio", kept.to_str().unwrap(), "--keep-transcripts", transcripts.to_str().unwrap(), CLIPS[4]], "");
     assert!(ok, "{stderr}");
     let wavs = files_under(&kept);
     assert_eq!(wavs.len(), 1);
@@ -201,8 +207,8 @@ fn bench_turn_times_every_stage() {
     assert!(v["summary"]["added_p50"].as_f64().unwrap() > 0.0);
 }
 
-/// The demo's four clips in one recording, with noisy pauses between them,
-/// replayed through `hush listen`: four utterances, in order, each a turn.
+/// The demo's five clips in one recording, with noisy pauses between them,
+/// replayed through `hush listen`: five utterances, in order, each a turn.
 #[test]
 fn listen_cuts_a_recording_into_turns() {
     let home = tempfile::tempdir().unwrap();
@@ -234,20 +240,22 @@ fn listen_cuts_a_recording_into_turns() {
     let events: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let turns: Vec<&serde_json::Value> = events.iter().filter(|e| e["type"] == "turn").collect();
     assert_eq!(turns.len(), events.len(), "nothing but turns: {stdout}");
-    assert_eq!(turns.len(), 4, "{stdout}");
+    assert_eq!(turns.len(), 5, "{stdout}");
     assert_eq!(turns[0]["intent"], "order_ride");
-    assert_eq!(turns[1]["prompt"], "Pay $42.00 for your electricity bill?");
-    assert!(turns[0]["awaiting"].is_null() && turns[0]["live"]["latency"]["to_dispatch"].as_f64().is_some(), "{}", turns[0]);
-    assert_eq!(turns[1]["awaiting"], serde_json::json!({"confirm": "pay_bill"}), "{}", turns[1]);
-    assert_eq!(turns[2]["outcome"]["status"], "done", "{}", turns[2]);
-    assert_eq!(turns[3]["outcome"]["status"], "not_understood");
+    assert_eq!(turns[0]["awaiting"], serde_json::json!({"confirm": "order_ride"}), "{}", turns[0]);
+    assert!(turns[0]["live"]["latency"]["to_dispatch"].as_f64().is_some(), "{}", turns[0]);
+    assert_eq!(turns[1]["outcome"]["status"], "done", "{}", turns[1]);
+    assert_eq!(turns[2]["prompt"], "Pay $42.00 for your electricity bill?");
+    assert_eq!(turns[2]["awaiting"], serde_json::json!({"confirm": "pay_bill"}), "{}", turns[2]);
+    assert_eq!(turns[3]["outcome"]["status"], "done", "{}", turns[3]);
+    assert_eq!(turns[4]["outcome"]["status"], "not_understood");
     assert!(turns[0]["input"].as_str().unwrap().starts_with("utterance 1: speech 0.5"), "{}", turns[0]["input"]);
 
     // For people: what was heard, with no --keep-audio (it was printed only
     // when the audio was kept); a typed turn times no audio stage.
     let (ok, stdout, stderr) = hush_in(home.path(), &["listen", "--continuous", "--input", wav.to_str().unwrap(), "--no-audit", "--dry-run"], "");
     assert!(ok, "{stderr}");
-    assert_eq!(stdout.matches("  heard    \"").count(), 4, "{stdout}");
+    assert_eq!(stdout.matches("  heard    \"").count(), 5, "{stdout}");
     assert!(stdout.contains("timings  audio "), "{stdout}");
     let (_, stdout, _) = hush_in(home.path(), &["run", "--dry-run", "--text", "navigate home"], "");
     assert!(stdout.contains("timings  nlu ") && !stdout.contains("asr"), "{stdout}");

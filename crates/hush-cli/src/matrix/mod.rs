@@ -153,6 +153,9 @@ pub(crate) struct Item {
     logprob: Option<f32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     other: Option<(String, f32)>,
+    /// What the grammar cost Whisper, when its sentence was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    regret: Option<f32>,
 }
 
 /// What a run measured besides its items: `items/<run>.json`.
@@ -377,6 +380,7 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, matcher: &hush_nlu
         let item = Item {
             logprob: Some(tr.avg_logprob),
             other: heard.other.map(|o| (o.text, o.avg_logprob)),
+            regret: heard.regret,
             key: clip.key.clone(),
             hypothesis: tr.text,
             audio_seconds: audio.duration().as_secs_f64(),
