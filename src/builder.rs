@@ -240,16 +240,27 @@ impl EngineBuilder {
         if self.language != Language::English && self.asr.decode.language.is_none() {
             self.asr.decode.language = Some(self.language.code().to_owned());
         }
-        let recognizer = match self.model {
-            None => None,
-            Some(ModelChoice::Id(id)) => Some(Recognizer::load(&model_paths(&id)?, self.asr)?),
-            Some(ModelChoice::Paths(p)) => Some(Recognizer::load(&p, self.asr)?),
-        };
         let builtin = self.intent_set.is_none() && self.intents.is_empty();
         let set = match (self.intent_set, self.intents.is_empty()) {
             (Some(set), _) => set,
             (None, true) => IntentSet::builtin_in(self.language)?,
             (None, false) => load_intents(&self.intents)?,
+        };
+        // Whisper detects only among the languages the intents are in (and
+        // a model that cannot hear them is refused here).
+        let decode = &mut self.asr.decode;
+        if decode.language.is_none() && decode.languages.is_empty() {
+            for spec in &set.intents {
+                let code = spec.language.code().to_owned();
+                if !decode.languages.contains(&code) {
+                    decode.languages.push(code);
+                }
+            }
+        }
+        let recognizer = match self.model {
+            None => None,
+            Some(ModelChoice::Id(id)) => Some(Recognizer::load(&model_paths(&id)?, self.asr)?),
+            Some(ModelChoice::Paths(p)) => Some(Recognizer::load(&p, self.asr)?),
         };
         for a in &self.actions {
             known_intents(a.as_ref(), &set)?;

@@ -89,6 +89,46 @@ fn the_config_language_picks_the_domains_and_tells_whisper() {
     assert!(e.intents().intents.iter().all(|i| i.language == Language::English));
 }
 
+/// A language the model cannot hear is refused when the engine is built,
+/// naming the fix, not at the first utterance; English on tiny.en and
+/// Indonesian on base build.
+#[test]
+fn a_language_the_model_cannot_hear_is_refused_at_build() {
+    let build = |json: &str| serde_json::from_str::<EngineConfig>(json).unwrap().builder().unwrap().build().map(drop);
+    let err = build(r#"{"model": "tiny.en-q8_0", "language": "id"}"#).unwrap_err().to_string();
+    assert!(err.contains("English only") && err.contains("'id'") && err.contains("multilingual"), "{err}");
+    let err = build(r#"{"model": "base", "language": "xx"}"#).unwrap_err().to_string();
+    assert!(err.contains("unknown language 'xx'"), "{err}");
+    build(r#"{"model": "tiny.en-q8_0", "language": "en"}"#).unwrap();
+    build(r#"{"model": "base", "language": "id"}"#).unwrap();
+}
+
+/// Whisper's language detection chooses only among the languages asked
+/// for: English speech detected freely is English; limited to Indonesian,
+/// it is heard as Indonesian. An engine limits it to its intents'
+/// languages.
+#[test]
+fn detection_is_limited_to_the_languages_given() {
+    use hush::parts::{model_paths, AsrParams, Recognizer};
+    let clip = hush::parts::read_wav(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/audio/book_ride.wav"), &Default::default()).unwrap().0;
+    let heard_in = |languages: &[&str]| {
+        let mut params = AsrParams::default();
+        params.decode.languages = languages.iter().map(|l| l.to_string()).collect();
+        let rec = Recognizer::load(&model_paths("base").unwrap(), params).unwrap();
+        rec.transcribe(clip.samples()).unwrap().language
+    };
+    assert_eq!(heard_in(&[]).as_deref(), Some("en"));
+    assert_eq!(heard_in(&["id"]).as_deref(), Some("id"));
+    assert!(matches!(heard_in(&["id", "zh"]).as_deref(), Some("id" | "zh")));
+    let err = Recognizer::load(
+        &model_paths("tiny.en-q8_0").unwrap(),
+        AsrParams { decode: hush::parts::DecodeOptions { languages: vec!["id".into()], ..Default::default() }, ..Default::default() },
+    )
+    .err()
+    .unwrap();
+    assert!(err.to_string().contains("English only"), "{err}");
+}
+
 /// Spoken to in Indonesian, hush and the reference actions answer in
 /// Indonesian, end to end: the question for a missing slot (the intent
 /// file's), the confirmation, the result; an app's own sentences replace

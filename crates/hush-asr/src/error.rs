@@ -19,6 +19,8 @@ pub enum AsrError {
     TooLong { seconds: f32 },
     #[error("unknown language '{0}' for this model")]
     UnknownLanguage(String),
+    #[error("{path}: this model hears English only; language '{language}' needs a multilingual model (e.g. base-q8_0)")]
+    EnglishOnly { path: PathBuf, language: String },
     #[error("inference failed: {0}")]
     Inference(String),
 }

@@ -43,6 +43,10 @@ pub struct DecodeOptions {
     pub tokens_per_second: f32,
     /// Language code for multilingual models; `None` detects it.
     pub language: Option<String>,
+    /// When detecting, the languages to choose among (codes; empty: any
+    /// the model knows), e.g. those an app has intents in: a command is
+    /// never heard as a language nothing would understand.
+    pub languages: Vec<String>,
     /// A window is empty when P(no speech) exceeds this and the mean token
     /// log-probability is below `logprob_threshold` (Whisper's rule).
     pub no_speech_threshold: f32,
@@ -66,6 +70,7 @@ impl Default for DecodeOptions {
             max_tokens: 224,
             tokens_per_second: 12.0,
             language: None,
+            languages: Vec::new(),
             no_speech_threshold: 0.6,
             logprob_threshold: -1.0,
             beam: 1,

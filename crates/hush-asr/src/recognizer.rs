@@ -64,6 +64,13 @@ impl Recognizer {
         };
         let text = std::fs::read_to_string(&paths.config).map_err(|e| AsrError::io(&paths.config, e))?;
         let config: Config = serde_json::from_str(&text).map_err(|e| AsrError::Config { path: paths.config.clone(), detail: e.to_string() })?;
+        // A language the model cannot hear is a mistake in the settings:
+        // said at load, not at the first utterance (an English-only model
+        // would otherwise write English words for Indonesian speech).
+        let wanted: Vec<&String> = params.decode.language.iter().chain(&params.decode.languages).collect();
+        if let Some(code) = wanted.iter().find(|c| !config.is_multilingual() && **c != "en") {
+            return Err(AsrError::EnglishOnly { path: paths.config.clone(), language: code.to_string() });
+        }
         let threads = params.threads.max(1);
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().map_err(|e| AsrError::Inference(format!("thread pool: {e}")))?;
         // Parsing tokenizer.json (50k merges) takes as long as reading the
@@ -77,6 +84,9 @@ impl Recognizer {
             (tokenizer, model)
         });
         let (tokenizer, model) = (tokenizer?, model?);
+        if let Some(code) = wanted.iter().find(|c| config.is_multilingual() && tokenizer.language_id(c).is_none()) {
+            return Err(AsrError::UnknownLanguage(code.to_string()));
+        }
         tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "tokenizer and weights loaded");
         let t = Instant::now();
         // Text mode: only text tokens and end-of-text may be emitted; every
@@ -276,10 +286,14 @@ impl Recognizer {
                 Some(code) => tok.language_id(code).ok_or_else(|| AsrError::UnknownLanguage(code.clone()))?,
                 None => {
                     let logits = dec.step(&mut state, &prompt, 1)?.squeeze(0)?.to_vec1::<f32>()?;
-                    let best = tok.languages.iter().map(|l| l.1).filter(|&i| (i as usize) < logits.len());
+                    let allowed = |code: &String| opts.languages.is_empty() || opts.languages.contains(code);
+                    let best = tok.languages.iter().filter(|l| allowed(&l.0)).map(|l| l.1).filter(|&i| (i as usize) < logits.len());
                     let id = best.max_by(|a, b| logits[*a as usize].total_cmp(&logits[*b as usize]));
                     sot_logits = Some(logits);
-                    id.ok_or_else(|| AsrError::Inference("the tokenizer lists no languages".into()))?
+                    id.ok_or_else(|| match opts.languages.first() {
+                        Some(code) => AsrError::UnknownLanguage(code.clone()),
+                        None => AsrError::Inference("the tokenizer lists no languages".into()),
+                    })?
                 }
             };
             language = tok.language_of(lang).map(str::to_owned);
