@@ -290,7 +290,13 @@ impl EngineBuilder {
                 understanding = understanding.with_model(model, self.builtin_threshold);
             }
         }
-        let hearing = Hearing::new(self.decoding, self.grammar, understanding.matcher());
+        // A sentence kept only to be asked about would be acted on by a
+        // dialogue that asks nothing: then it is not kept.
+        let mut grammar = self.grammar;
+        if !self.dialogue.check_doubtful {
+            grammar.ask_margin = 0.0;
+        }
+        let hearing = Hearing::new(self.decoding, grammar, understanding.matcher());
         let shared = Arc::new(Shared {
             recognizer: recognizer.map(Arc::new),
             hearing,

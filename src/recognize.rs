@@ -62,6 +62,13 @@ pub struct GrammarParams {
     pub closed_floor: f32,
     /// Hypotheses kept by the constrained beam.
     pub beam: usize,
+    /// Beyond the margins, a grammar sentence still this close to free
+    /// decoding's mean, and not below `ask_floor`, is kept as a question
+    /// ("Did you say ...?", [`Heard::doubtful`]) when the free text is no
+    /// command: a rejection becomes a yes-or-no. Below `margin` it is off.
+    pub ask_margin: f32,
+    /// See `ask_margin`.
+    pub ask_floor: f32,
 }
 
 impl GrammarParams {
@@ -73,11 +80,27 @@ impl GrammarParams {
         let margin = if closed { self.closed_margin.max(self.margin) } else { self.margin };
         logprob >= free.1 - margin
     }
+
+    /// Whether a grammar sentence that lost to free decoding's text is
+    /// still worth asking about: the free text is no command, and the
+    /// sentence is within `ask_margin` of it and above `ask_floor`.
+    fn worth_asking(&self, grammar: &Grammar, logprob: f32, free: (&str, f32)) -> bool {
+        self.ask_margin > self.margin && logprob >= self.ask_floor && logprob >= free.1 - self.ask_margin && sentence_of(grammar, free.0).is_none()
+    }
 }
 
 impl Default for GrammarParams {
     fn default() -> Self {
-        GrammarParams { free_word_cost: 1.5, accept_regret: 3.0, margin: 0.6, closed_margin: 1.3, closed_floor: -2.4, beam: 4 }
+        GrammarParams {
+            free_word_cost: 1.5,
+            accept_regret: 3.0,
+            margin: 0.6,
+            closed_margin: 1.3,
+            closed_floor: -2.4,
+            beam: 4,
+            ask_margin: 2.0,
+            ask_floor: -3.0,
+        }
     }
 }
 
@@ -97,6 +120,9 @@ pub struct Heard {
     /// the grammar's was a whole sentence: what the chosen one was weighed
     /// against.
     pub other: Option<Transcript>,
+    /// The grammar's sentence kept only to be asked about (see
+    /// [`GrammarParams::ask_margin`]): not to be acted on without a yes.
+    pub doubtful: bool,
 }
 
 /// A decoding choice with what it needs (a prompt, a grammar), for
@@ -139,7 +165,7 @@ impl Guide for IntentGuide<'_> {
 
 /// Whisper's own text, with no intent read into it.
 fn heard_freely(transcript: Transcript) -> Heard {
-    Heard { transcript, by: HeardBy::Free, intent: None, regret: None, other: None }
+    Heard { transcript, by: HeardBy::Free, intent: None, regret: None, other: None, doubtful: false }
 }
 
 impl Hearing {
@@ -160,6 +186,11 @@ impl Hearing {
     /// How speech is decoded.
     pub fn decoding(&self) -> Decoding {
         self.decoding
+    }
+
+    /// The knobs of grammar-constrained decoding.
+    pub fn params(&self) -> &GrammarParams {
+        &self.params
     }
 
     /// Transcribes 16 kHz mono `samples` as said: free and unprompted.
@@ -211,7 +242,7 @@ impl Hearing {
                 c.transcript.timings.decode += f.timings.decode;
                 c.transcript.timings.decode_steps += f.timings.decode_steps;
             }
-            return Ok(Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits, regret: Some(c.regret), other: first });
+            return Ok(Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits, regret: Some(c.regret), other: first, doubtful: false });
         }
         let mut f = match first {
             Some(f) => f,
@@ -220,11 +251,12 @@ impl Hearing {
         // Both decodings' time counts; the encoding was shared.
         f.timings.decode += c.transcript.timings.decode;
         f.timings.decode_steps += c.transcript.timings.decode_steps;
-        let grammar_wins =
-            fits.is_some() && c.state.as_ref().is_some_and(|s| self.params.grammar_wins(grammar, s, c.transcript.avg_logprob, (&f.text, f.avg_logprob)));
-        Ok(if grammar_wins {
+        let free = (f.text.as_str(), f.avg_logprob);
+        let grammar_wins = fits.is_some() && c.state.as_ref().is_some_and(|s| self.params.grammar_wins(grammar, s, c.transcript.avg_logprob, free));
+        let doubtful = !grammar_wins && fits.is_some() && self.params.worth_asking(grammar, c.transcript.avg_logprob, free);
+        Ok(if grammar_wins || doubtful {
             c.transcript.timings = f.timings;
-            Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits, regret: Some(c.regret), other: Some(f) }
+            Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits, regret: Some(c.regret), other: Some(f), doubtful }
         } else {
             Heard { other: fits.is_some().then_some(c.transcript), ..heard_freely(f) }
         })
@@ -270,5 +302,12 @@ lists:
         // A sentence with unlisted words is weaker evidence: the narrow margin.
         let unlisted = walk(" play smooth radio");
         assert!(!p.grammar_wins(&grammar, &unlisted, -1.0, (" Pay smooth radio.", -0.1)));
+
+        // Lost, but close enough to ask about, when the free text is no command.
+        assert!(p.worth_asking(&grammar, -1.9, (" Open the rear life.", -0.1)));
+        assert!(!p.worth_asking(&grammar, -2.2, (" Open the rear life.", -0.1)), "beyond the ask margin");
+        assert!(!p.worth_asking(&grammar, -3.1, (" Open the rear life.", -1.5)), "below the ask floor");
+        assert!(!p.worth_asking(&grammar, -1.0, (" Open the driver window.", -0.1)), "the free text is a command");
+        assert!(!GrammarParams { ask_margin: 0.0, ..p }.worth_asking(&grammar, -0.9, (" Open the rear life.", -0.1)), "off");
     }
 }

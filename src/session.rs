@@ -51,7 +51,7 @@ impl Session {
     /// A turn from typed (or already transcribed) text.
     pub async fn process_text(&self, text: &str) -> Result<Turn, EngineError> {
         runtime()?;
-        Ok(self.understand_and_act(text.to_owned(), false, TurnTimings::default(), Instant::now()).await)
+        Ok(self.understand_and_act(text.to_owned(), Said::Typed, TurnTimings::default(), Instant::now()).await)
     }
 
     /// Stops the running action, if any, keeping a pending question;
@@ -86,7 +86,8 @@ impl Session {
     async fn process_audio(&self, audio: Audio, start: Instant) -> Result<Turn, EngineError> {
         let timings = TurnTimings { audio: start.elapsed(), ..TurnTimings::default() };
         let (heard, asr) = self.transcribe(audio).await?;
-        let mut turn = self.understand_and_act(heard.transcript.text, true, TurnTimings { asr, ..timings }, start).await;
+        let said = Said::Heard { doubtful: heard.doubtful };
+        let mut turn = self.understand_and_act(heard.transcript.text, said, TurnTimings { asr, ..timings }, start).await;
         turn.heard_by = Some(heard.by);
         if heard.transcript.language.is_some() {
             turn.language = heard.transcript.language;
@@ -119,9 +120,8 @@ impl Session {
         Ok((heard, t.elapsed()))
     }
 
-    /// A turn from `transcript`: `spoken` when it was heard (and so may not
-    /// be what was said), not typed.
-    pub(crate) async fn understand_and_act(&self, transcript: String, spoken: bool, mut timings: TurnTimings, start: Instant) -> Turn {
+    /// A turn from `transcript`, typed or heard.
+    pub(crate) async fn understand_and_act(&self, transcript: String, said: Said, mut timings: TurnTimings, start: Instant) -> Turn {
         let sh = &self.shared;
         let t = Instant::now();
         // The answer to "shall I pay?" is read by the templates alone: the
@@ -131,7 +131,12 @@ impl Session {
         let reading =
             if self.dialogue.lock().awaiting_confirmation() { sh.understanding.read_templates(&transcript) } else { sh.understanding.read(&transcript) };
         let source = reading.as_ref().map(|r| r.source);
-        let doubtful = spoken && reading.as_ref().is_some_and(|r| !r.exact());
+        // Speech may not be what was said: a reading that needed forgiving
+        // is asked about before it is acted on.
+        let doubtful = match said {
+            Said::Typed => false,
+            Said::Heard { doubtful } => doubtful || reading.as_ref().is_some_and(|r| !r.exact()),
+        };
         let parsed = reading.map(|r| r.intent);
         let routes = sh.routes();
         let (step, awaiting) = {
@@ -183,6 +188,16 @@ impl Session {
     }
 }
 
+/// Where a turn's words came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Said {
+    /// Typed (or transcribed elsewhere): what was meant.
+    Typed,
+    /// Heard by Whisper; `doubtful` when recognition itself only offers it
+    /// as a question.
+    Heard { doubtful: bool },
+}
+
 /// Actions and recognition run on tokio tasks; without a runtime they would
 /// panic.
 fn runtime() -> Result<(), EngineError> {
@@ -196,7 +211,7 @@ mod tests {
 
     /// `text` as if Whisper had heard it.
     async fn hear(s: &Session, text: &str) -> Turn {
-        s.understand_and_act(text.into(), true, TurnTimings::default(), Instant::now()).await
+        s.understand_and_act(text.into(), Said::Heard { doubtful: false }, TurnTimings::default(), Instant::now()).await
     }
 
     fn status(t: &Turn) -> Option<Status> {
@@ -224,6 +239,11 @@ mod tests {
 
         let t = s.process_text("navigte home").await.unwrap();
         assert_eq!(status(&t), Some(Status::DryRun), "typed words are what was meant");
+
+        // A sentence recognition offers only as a question is asked about,
+        // though the templates read it exactly.
+        let t = s.understand_and_act(" Navigate home.".into(), Said::Heard { doubtful: true }, TurnTimings::default(), Instant::now()).await;
+        assert_eq!(t.prompt.as_deref(), Some("Did you say \"Navigate home\"?"));
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -231,5 +251,9 @@ mod tests {
         let config: EngineConfig = serde_json::from_str(r#"{"builtin_model": false, "dry_run": true, "check_doubtful": false}"#).unwrap();
         let engine = config.builder().unwrap().build().unwrap();
         assert_eq!(status(&hear(&engine.session(), " Navigte home.").await), Some(Status::DryRun));
+        // Nor does recognition keep sentences only to ask about them.
+        assert_eq!(engine.shared.hearing.params().ask_margin, 0.0);
+        let checking = Engine::builder().build().unwrap();
+        assert!(checking.shared.hearing.params().ask_margin > checking.shared.hearing.params().margin);
     }
 }

@@ -11,9 +11,10 @@ A command is accepted when its intent and every slot equal the templates'
 reading of the reference sentence; wrong when it is read as another intent
 or with another slot; out-of-domain clips read as any intent are false
 accepts. With --check, a reading that is not an exact template match
-(an edit forgiven, or the learned model's) is "checked": the engine asks
-"Did you say ...?" instead of acting, so it is neither accepted nor wrong
-(nor a false accept).
+(an edit forgiven, or the learned model's), or a grammar sentence auto
+offered only as a question (the item's "asked"), is "checked": the engine
+asks "Did you say ...?" instead of acting, so it is neither accepted nor
+wrong (nor a false accept).
 """
 import argparse
 import collections
@@ -51,7 +52,7 @@ def main():
     manifest = {m["audio"] + "\t" + m["text"].lower(): m for m in map(json.loads, open(args.manifest))}
     items = [json.loads(line) for line in open(args.run)]
     pairs = [(manifest[i["key"].split("\t")[0] + "\t" + i["key"].split("\t", 1)[1].lower()], i) for i in items]
-    read = readings(args.hush, args.intents, [m["text"] for m, _ in pairs] + [i["hypothesis"] for _, i in pairs])
+    read = readings(args.hush, args.intents, [m["text"] for m, _ in pairs] + [i["hypothesis"] for _, i in pairs] + [i["asked"] for _, i in pairs if i.get("asked")])
     conds = ["clean", "24", "15", "12", "9", "6", "3", "0"]
     checked = " / checked" if args.check else ""
     print(f"{Path(args.run).stem}: % of commands accepted / answered wrongly{checked} by SNR, false accepts of out-of-domain clips")
@@ -61,12 +62,17 @@ def main():
             if m.get("split") != split:
                 continue
             cond = "clean" if m["snr_db"] is None else str(m["snr_db"])
-            got = read[i["hypothesis"]]
-            asked = args.check and got[0] is not None and not got[2]
+            if args.check and i.get("asked"):
+                got, asked = read[i["asked"]], True
+            else:
+                got = read[i["hypothesis"]]
+                asked = args.check and got[0] is not None and not got[2]
             if m["intent"] is None:
                 total["ood"] += 1
                 count["fa"] += got[0] is not None and not asked
+                count["ood asked"] += asked
                 continue
+            count["checks right"] += asked and got[:2] == read[m["text"]][:2]
             outcome = "rejected" if got[0] is None else "checked" if asked else "ok" if got[:2] == read[m["text"]][:2] else "wrong"
             for c in [cond, "all"]:
                 total[c] += 1
@@ -74,7 +80,8 @@ def main():
         pct = lambda n, d: f"{100 * n / d:.1f}" if d else "-"
         kinds = ["ok", "wrong"] + (["checked"] if args.check else [])
         cells = " | ".join(f"{c} " + " / ".join(pct(count[(c, k)], total[c]) for k in kinds) for c in conds + ["all"])
-        print(f"  {split} ({total['all']} commands, {total['ood']} out-of-domain): {cells} | false accepts {pct(count['fa'], total['ood'])}")
+        asks = f" | checks naming the right command {count['checks right']}, out-of-domain clips asked about {count['ood asked']}" if args.check else ""
+        print(f"  {split} ({total['all']} commands, {total['ood']} out-of-domain): {cells} | false accepts {pct(count['fa'], total['ood'])}{asks}")
     asr = [i["asr"] for _, i in pairs]
     print(f"  recognition p50 {statistics.median(asr):.0f} ms, p95 {sorted(asr)[int(0.95 * (len(asr) - 1))]:.0f} ms over {len(asr)} clips")
 

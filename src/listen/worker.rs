@@ -3,6 +3,7 @@
 
 use super::types::*;
 use super::wake::{has_words, letters, read_wake_phrase, without_phrase};
+use crate::session::Said;
 use crate::{EngineError, Session};
 use hush_audio::{Segment, SAMPLE_RATE};
 use hush_nlu::{Ending, Grammar};
@@ -47,8 +48,9 @@ pub(crate) type Endings = Arc<Mutex<Option<(Span, Ending)>>>;
 
 /// Whisper's reading of an utterance.
 pub(crate) enum Recognition {
-    /// A command as heard (and how long recognition took).
-    Heard { text: String, asr: Duration, by: crate::parts::HeardBy },
+    /// A command as heard (and how long recognition took; whether it is
+    /// only to be asked about, [`crate::parts::Heard::doubtful`]).
+    Heard { text: String, asr: Duration, by: crate::parts::HeardBy, doubtful: bool },
     /// The wake check failed.
     NotForUs { score: f32, took: Duration },
     /// The wake check passed; what followed the phrase.
@@ -99,7 +101,7 @@ impl Worker {
                 (rest, distance) if self.mode == Mode::WakePhrase && distance * 2 <= letters(&self.wake.phrase) => rest,
                 _ => heard.transcript.text,
             };
-            return Ok(Recognition::Heard { text, asr, by: heard.by });
+            return Ok(Recognition::Heard { text, asr, by: heard.by, doubtful: heard.doubtful });
         }
         // The wake check and the transcription in one pass: Whisper scores
         // the phrase and, if it is there, goes on to read what follows it.
@@ -136,11 +138,11 @@ impl Worker {
             }
             _ => self.read(segment, speech, addressed).await?,
         };
-        let (text, asr, score, by) = match reading {
+        let (text, asr, score, by, doubtful) = match reading {
             Recognition::Heard { text, asr, .. } if !has_words(&text) => {
                 return Ok(Event::Ignored { speech, reason: Ignored::NoWords, wake_score: None, check: asr });
             }
-            Recognition::Heard { text, asr, by } => (text, asr, None, by),
+            Recognition::Heard { text, asr, by, doubtful } => (text, asr, None, by, doubtful),
             Recognition::NotForUs { score, took } => {
                 return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: took });
             }
@@ -149,7 +151,7 @@ impl Worker {
                     self.awake_until = Some(speech.end + self.wake.follow_up);
                     return Ok(Event::Woke { speech, wake_score: score });
                 }
-                (text, took, Some(score), crate::parts::HeardBy::Free)
+                (text, took, Some(score), crate::parts::HeardBy::Free, false)
             }
         };
         self.awake_until = None;
@@ -158,7 +160,7 @@ impl Worker {
         // clock starts where that work did, so its total is never less than
         // its recognition time.
         let started = if latency.read_ahead { picked.checked_sub(asr).unwrap_or(picked) } else { picked };
-        let mut turn = self.session.understand_and_act(text, true, timings, started).await;
+        let mut turn = self.session.understand_and_act(text, Said::Heard { doubtful }, timings, started).await;
         turn.heard_by = Some(by);
         latency.to_dispatch = decided.elapsed();
         Ok(Event::Turn(Box::new(LiveTurn { speech, wake_score: score, latency, turn, audio: kept })))

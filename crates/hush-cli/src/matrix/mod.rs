@@ -156,6 +156,11 @@ pub(crate) struct Item {
     /// What the grammar cost Whisper, when its sentence was kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     regret: Option<f32>,
+    /// The grammar's sentence auto offers only as a question ("Did you
+    /// say ...?"); the hypothesis is then the free text, as an engine that
+    /// asks nothing reads it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    asked: Option<String>,
 }
 
 /// What a run measured besides its items: `items/<run>.json`.
@@ -376,11 +381,15 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, matcher: &hush_nlu
         let (audio, _) = hush_audio::read_wav(&clip.path, &Default::default()).with_context(|| clip.path.display().to_string())?;
         let read = t.elapsed();
         let heard = hearing.hear(&rec, audio.samples()).with_context(|| format!("transcribing {}", clip.path.display()))?;
-        let tr = heard.transcript;
+        let (tr, other, asked) = match heard.other {
+            Some(free) if heard.doubtful => (free, Some(heard.transcript.clone()), Some(heard.transcript.text)),
+            other => (heard.transcript, other, None),
+        };
         let item = Item {
             logprob: Some(tr.avg_logprob),
-            other: heard.other.map(|o| (o.text, o.avg_logprob)),
+            other: other.map(|o| (o.text, o.avg_logprob)),
             regret: heard.regret,
+            asked,
             key: clip.key.clone(),
             hypothesis: tr.text,
             audio_seconds: audio.duration().as_secs_f64(),
@@ -390,7 +399,7 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, matcher: &hush_nlu
             decode: ms(tr.timings.decode),
             asr: ms(t.elapsed()),
             decode_steps: tr.timings.decode_steps,
-            heard_by: Some(heard.by),
+            heard_by: Some(if heard.doubtful { hush::parts::HeardBy::Free } else { heard.by }),
         };
         writeln!(file, "{}", serde_json::to_string(&item)?)?;
     }
