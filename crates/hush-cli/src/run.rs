@@ -29,6 +29,10 @@ pub struct EngineArgs {
     /// Understand and ask, but run no action (the ledger is not touched).
     #[arg(long)]
     dry_run: bool,
+    /// Act at once on speech read with forgiveness, instead of asking
+    /// "Did you say ...?" first.
+    #[arg(long)]
+    no_check: bool,
     /// The reference actions' SQLite ledger [default: $HUSH_LEDGER or
     /// ~/.local/share/hush/ledger.sqlite].
     #[arg(long)]
@@ -139,6 +143,7 @@ impl EngineArgs {
         c.learned_threshold = self.learned_threshold;
         c.action_timeout_ms = Some((self.action_timeout * 1000.0).round().max(1.0) as u64);
         c.dry_run = self.dry_run;
+        c.check_doubtful = self.no_check.then_some(false);
         let ledger = self.ledger_path();
         if !self.dry_run && !self.no_audit {
             c.audit_log = Some(self.audit_log.clone().unwrap_or_else(|| ledger.with_file_name("audit.jsonl")));

@@ -89,6 +89,17 @@ fn spoken_session_books_pays_after_yes_and_declines_the_weather() {
     }
 }
 
+/// `--no-check`: the misheard ride is acted on at once, as an app that
+/// turned the check off would.
+#[test]
+fn no_check_acts_on_doubtful_speech_at_once() {
+    let home = tempfile::tempdir().unwrap();
+    let (ok, stdout, stderr) = hush_in(home.path(), &["run", "--json", "--dry-run", "--no-check", CLIPS[0]], "");
+    assert!(ok, "{stderr}");
+    let turn: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!((&turn["intent"], &turn["outcome"]["status"], &turn["prompt"]), (&"order_ride".into(), &"dry_run".into(), &serde_json::Value::Null), "{turn}");
+}
+
 #[test]
 fn keep_flags_write_audio_and_transcripts_only_when_asked() {
     let home = tempfile::tempdir().unwrap();
