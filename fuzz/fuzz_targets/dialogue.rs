@@ -68,14 +68,17 @@ fuzz_target!(|data: &[u8]| {
     let mut d = Dialogue::new(DialogueParams::default());
     let now = Instant::now();
     // Each line is a turn: a known phrase (a byte below 0x80 picks one),
-    // or the line itself as text.
+    // or the line itself as text; heard doubtfully when the byte (or the
+    // line's first) has 0x40 set, so a "Did you say ...?" can be answered
+    // by anything that follows.
     for line in data.split(|&b| b == b'\n').take(16) {
         let text = match line.first() {
             Some(&b) if b < 0x80 && line.len() == 1 => SAID[b as usize % SAID.len()].to_owned(),
             _ => String::from_utf8_lossy(line).into_owned(),
         };
+        let doubtful = line.first().is_some_and(|&b| b & 0x40 != 0);
         let parsed = w.matcher.parse(&text);
-        let step = d.step(&text, parsed, &w.matcher, &w.registry, now);
+        let step = d.step(&text, parsed, doubtful, &w.matcher, &w.registry, now);
         let Step::Run { intent, confirmed, key } = step else { continue };
         let before = money(w);
         let _ = w.rt.block_on(w.registry.dispatch(&intent, ActionContext::new(key, confirmed)));
