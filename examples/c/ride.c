@@ -6,6 +6,7 @@
  *     target/c/ride examples/audio/book_ride.wav examples/audio/confirm.wav
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include "hush.h"
 
 /* The app's ride service. hush calls it on one of its threads with the
@@ -28,7 +29,9 @@ int main(int argc, char **argv) {
     }
     printf("hush %s\n", hush_version());
     int err, rides = 0;
-    hush_engine *engine = hush_engine_new("{\"model\": \"tiny.en-q8_0\"}", &err);
+    /* The engine's JSON config: $HUSH_CONFIG, or the default model. */
+    const char *config = getenv("HUSH_CONFIG");
+    hush_engine *engine = hush_engine_new(config ? config : "{\"model\": \"tiny.en-q8_0\"}", &err);
     if (!engine)
         return fail("engine");
     if (hush_register_action(engine, "order_ride", order_ride, &rides) != HUSH_OK)
