@@ -130,22 +130,22 @@ impl Dialogue {
             return self.fresh(parsed, heard, matcher, registry, Some(&pending.intent), now);
         }
         match pending.question {
-            Question::Confirm | Question::Heard(_) => match answer(text, parsed.as_ref(), matcher) {
-                Answer::Yes if matches!(pending.question, Question::Heard(_)) => self.proceed(pending.intent, matcher, registry, now),
-                Answer::Yes => {
+            Question::Confirm | Question::Heard(_) => match (answer(text, parsed.as_ref(), matcher), matches!(pending.question, Question::Heard(_))) {
+                (Answer::Yes, true) => self.proceed(pending.intent, matcher, registry, now),
+                (Answer::Yes, false) => {
                     let key = idempotency_key(&pending.intent);
                     Step::Run { intent: pending.intent, confirmed: true, key }
                 }
-                Answer::No => {
+                (Answer::No, checking) => {
                     let says = registry.messages(pending.intent.language);
-                    Step::Reply(Outcome::new(Status::Aborted, if matches!(pending.question, Question::Heard(_)) { says.say_again } else { says.cancelled }))
+                    Step::Reply(Outcome::new(Status::Aborted, if checking { says.say_again } else { says.cancelled }))
                 }
                 // A new request (or the doubtful one said again) replaces
                 // the unanswered one, which is dropped.
-                Answer::Unclear if parsed.as_ref().is_some_and(|p| ![CONFIRM, DENY, CANCEL].contains(&p.name.as_str())) => {
+                (Answer::Unclear, _) if parsed.as_ref().is_some_and(|p| ![CONFIRM, DENY, CANCEL].contains(&p.name.as_str())) => {
                     self.fresh(parsed, heard, matcher, registry, None, now)
                 }
-                Answer::Unclear => self.ask_again(pending, registry, now),
+                (Answer::Unclear, _) => self.ask_again(pending, registry, now),
             },
             Question::Slot { .. } if answered(&parsed, &[DENY, CANCEL]) => {
                 Step::Reply(Outcome::new(Status::Aborted, registry.messages(pending.intent.language).cancelled))
@@ -222,8 +222,7 @@ impl Dialogue {
         }
         // A request that asks for confirmation anyway is checked by that
         // question, which says what was understood.
-        let confirms = matcher.intents().intent(&intent.name).is_some_and(|s| s.confirm);
-        if let Some(heard) = heard.filter(|_| !confirms) {
+        if let Some(heard) = heard.filter(|_| !confirms(matcher, &intent.name)) {
             let says = registry.messages(intent.language);
             let prompt = fill(&says.did_you_say, &[("heard", as_said(heard))]);
             self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Heard(prompt.clone()), unclear: 0 });
@@ -234,7 +233,6 @@ impl Dialogue {
 
     /// Asks for the first missing slot, then for confirmation, then runs.
     fn proceed(&mut self, intent: Intent, matcher: &Matcher, registry: &Registry, now: Instant) -> Step {
-        let set = matcher.intents();
         if let Some(name) = intent.missing.first().cloned() {
             if let Some(answers) = SlotAnswers::new(matcher, &intent.name, &name) {
                 let prompt = slot_prompt(matcher, &intent.name, &name, &registry.messages(intent.language).what);
@@ -243,7 +241,7 @@ impl Dialogue {
                 return Step::Ask { intent, prompt };
             }
         }
-        if set.intent(&intent.name).is_some_and(|s| s.confirm) {
+        if confirms(matcher, &intent.name) {
             let prompt = registry.confirmation(&intent);
             self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Confirm, unclear: 0 });
             return Step::Ask { intent, prompt };
@@ -251,6 +249,11 @@ impl Dialogue {
         let key = idempotency_key(&intent);
         Step::Run { intent, confirmed: false, key }
     }
+}
+
+/// Whether `intent` waits for a yes before it runs (`confirm: true`).
+fn confirms(matcher: &Matcher, intent: &str) -> bool {
+    matcher.intents().intent(intent).is_some_and(|s| s.confirm)
 }
 
 /// Words as heard, to quote: without Whisper's closing punctuation.
