@@ -168,6 +168,18 @@ fn heard_freely(transcript: Transcript) -> Heard {
     Heard { transcript, by: HeardBy::Free, intent: None, regret: None, other: None, doubtful: false }
 }
 
+impl Heard {
+    /// Free decoding's text in place of a grammar sentence kept only to be
+    /// asked about: an answer to a question (a slot's value) is read as
+    /// said, since "Did you say ...?" does not fit there.
+    pub(crate) fn as_said(self) -> Heard {
+        match self {
+            Heard { doubtful: true, other: Some(free), transcript, .. } => Heard { other: Some(transcript), ..heard_freely(free) },
+            heard => heard,
+        }
+    }
+}
+
 impl Hearing {
     /// Free decoding's options: the recogniser's, with the vocabulary
     /// prompt when biased.
@@ -272,6 +284,39 @@ fn sentence_of<'g>(grammar: &'g Grammar, text: &str) -> Option<(&'g str, usize)>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn transcript(text: &str) -> Transcript {
+        let t = hush_asr::Timings::default();
+        Transcript {
+            text: text.into(),
+            language: None,
+            tokens: vec![],
+            avg_logprob: -1.0,
+            no_speech_prob: 0.0,
+            stop: hush_asr::Stop::EndOfText,
+            encoder_frames: 0,
+            timings: t,
+        }
+    }
+
+    #[test]
+    fn an_answer_is_read_as_said_not_as_the_sentence_kept_to_ask_about() {
+        let kept = Heard {
+            transcript: transcript(" play jazz"),
+            by: HeardBy::Grammar,
+            intent: Some("play".into()),
+            regret: Some(2.0),
+            other: Some(transcript(" the airport")),
+            doubtful: true,
+        };
+        let answer = kept.as_said();
+        assert_eq!((answer.transcript.text.as_str(), answer.by, answer.intent, answer.doubtful), (" the airport", HeardBy::Free, None, false));
+        assert_eq!(answer.other.unwrap().text, " play jazz");
+        // A sentence the grammar won with stays.
+        let won =
+            Heard { transcript: transcript(" play jazz"), by: HeardBy::Grammar, intent: Some("play".into()), regret: Some(0.1), other: None, doubtful: false };
+        assert_eq!(won.as_said().transcript.text, " play jazz");
+    }
 
     #[test]
     fn a_listed_sentence_beats_free_text_outside_the_grammar_by_a_wider_margin() {

@@ -5,7 +5,7 @@ use crate::error::EngineError;
 use crate::recognize::Heard;
 use crate::shared::Shared;
 use crate::turn::{Turn, TurnTimings};
-use hush_actions::{ActionContext, CancellationToken, Dialogue, Outcome, Status, Step};
+use hush_actions::{ActionContext, Awaiting, CancellationToken, Dialogue, Outcome, Status, Step};
 use hush_asr::Recognizer;
 use hush_audio::Audio;
 use hush_nlu::Intent;
@@ -102,7 +102,10 @@ impl Session {
         let audio = audio.into();
         let t = Instant::now();
         let shared = self.shared.clone();
-        let as_said = self.dialogue.lock().awaiting_confirmation();
+        let (as_said, answering) = {
+            let dialogue = self.dialogue.lock();
+            (dialogue.awaiting_confirmation(), matches!(dialogue.awaiting(), Some(Awaiting::Slot(_))))
+        };
         // Whisper is CPU-bound: keep it off the async workers. `audio` is
         // zeroed when the closure drops it.
         let heard =
@@ -117,6 +120,7 @@ impl Session {
             )
             .await
             .map_err(|e| EngineError::Worker(e.to_string()))??;
+        let heard = if answering { heard.as_said() } else { heard };
         Ok((heard, t.elapsed()))
     }
 

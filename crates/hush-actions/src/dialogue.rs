@@ -151,10 +151,11 @@ impl Dialogue {
                 Step::Reply(Outcome::new(Status::Aborted, registry.messages(pending.intent.language).cancelled))
             }
             Question::Slot { name, answers } => {
-                // The request said again in full, now with the slot.
+                // The request said again in full, now with the slot: a new
+                // request like any other, checked when maybe misheard.
                 if let Some(p) = parsed.as_ref().filter(|p| p.name == pending.intent.name && p.slot(&name).is_some()) {
                     let merged = merge(pending.intent, p);
-                    return self.proceed(merged, matcher, registry, now);
+                    return self.fresh(Some(merged), heard, matcher, registry, None, now);
                 }
                 let answer = answers.parse(text);
                 let other_wins = match (&parsed, &answer) {

@@ -234,6 +234,18 @@ fn the_full_request_said_again_fills_the_slot() {
 }
 
 #[test]
+fn the_full_request_misheard_while_a_slot_is_asked_is_checked() {
+    let mut t = Talk::new();
+    prompt(&t.say("book me a ride"));
+    let s = t.hear("book me a ride to the station");
+    assert!(prompt(&s).starts_with("Did you say \"book me a ride to the station"), "{}", prompt(&s));
+    match t.say("yes") {
+        Step::Run { intent, .. } => assert_eq!(intent.slot("destination").unwrap().value, Value::Text("station".into())),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn filling_then_confirming() {
     let mut t = Talk::new();
     assert_eq!(prompt(&t.say("pay my bill")), "Which bill should I pay?");
