@@ -172,7 +172,7 @@ impl Heard {
     /// Free decoding's text in place of a grammar sentence kept only to be
     /// asked about: an answer to a question (a slot's value) is read as
     /// said, since "Did you say ...?" does not fit there.
-    pub(crate) fn as_said(self) -> Heard {
+    pub(crate) fn into_answer(self) -> Heard {
         match self {
             Heard { doubtful: true, other: Some(free), transcript, .. } => Heard { other: Some(transcript), ..heard_freely(free) },
             heard => heard,
@@ -309,13 +309,13 @@ mod tests {
             other: Some(transcript(" the airport")),
             doubtful: true,
         };
-        let answer = kept.as_said();
+        let answer = kept.into_answer();
         assert_eq!((answer.transcript.text.as_str(), answer.by, answer.intent, answer.doubtful), (" the airport", HeardBy::Free, None, false));
         assert_eq!(answer.other.unwrap().text, " play jazz");
         // A sentence the grammar won with stays.
         let won =
             Heard { transcript: transcript(" play jazz"), by: HeardBy::Grammar, intent: Some("play".into()), regret: Some(0.1), other: None, doubtful: false };
-        assert_eq!(won.as_said().transcript.text, " play jazz");
+        assert_eq!(won.into_answer().transcript.text, " play jazz");
     }
 
     #[test]

@@ -120,7 +120,7 @@ impl Session {
             )
             .await
             .map_err(|e| EngineError::Worker(e.to_string()))??;
-        let heard = if answering { heard.as_said() } else { heard };
+        let heard = if answering { heard.into_answer() } else { heard };
         Ok((heard, t.elapsed()))
     }
 
