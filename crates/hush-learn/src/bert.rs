@@ -80,20 +80,23 @@ struct Merged {
     /// (out × in), row-major.
     weight: Vec<f32>,
     bias: Option<Vec<f32>>,
-    out: usize,
+    /// (out, in).
+    size: (usize, usize),
 }
 
 impl Merged {
     fn new(weight: &Tensor, bias: Option<&Tensor>) -> Result<Self> {
-        let out = weight.dim(0)?;
-        let weight = weight.flatten_all()?.to_vec1::<f32>()?;
+        let size = weight.dims2()?;
         let bias = bias.map(|b| b.to_vec1::<f32>()).transpose()?;
-        Ok(Merged { weight, bias, out })
+        if size.0 == 0 || size.1 == 0 || bias.as_ref().is_some_and(|b| b.len() != size.0) {
+            candle_core::bail!("dense layer of {size:?} weights, {:?} biases", bias.as_ref().map(Vec::len));
+        }
+        Ok(Merged { weight: weight.flatten_all()?.to_vec1::<f32>()?, bias, size })
     }
 
     /// `x · Wᵀ + b` over the last dimension of `x`.
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let (n, k) = (self.out, self.weight.len() / self.out);
+        let (n, k) = self.size;
         let mut dims = x.dims().to_vec();
         if dims.last() != Some(&k) || x.dtype() != DType::F32 {
             candle_core::bail!("dense layer of {k} inputs given {:?} {:?}", x.dtype(), x.dims());
@@ -147,7 +150,7 @@ fn product(dst: &mut [f32], lhs: &[f32], rhs: &[f32], (m, n, k): (usize, usize, 
 /// `a · b` (or `a · bᵀ`) for each matrix of the leading dimensions, for
 /// reading (see [`Merged`]): attention's per-head products.
 fn batched_product(a: &Tensor, b: &Tensor, transpose_b: bool) -> Result<Tensor> {
-    let (lead, [m, k]) = a.dims().split_at(a.rank() - 2) else { candle_core::bail!("batched product of {:?}", a.dims()) };
+    let (lead, [m, k]) = a.dims().split_at(a.rank().saturating_sub(2)) else { candle_core::bail!("batched product of {:?}", a.dims()) };
     let n = if transpose_b { b.dim(D::Minus2)? } else { b.dim(D::Minus1)? };
     let count: usize = lead.iter().product();
     if b.elem_count() != count * k * n {
@@ -395,7 +398,7 @@ mod tests {
         let w = Tensor::randn(0f32, 1.0, (24, 48), &dev).unwrap();
         let b = Tensor::randn(0f32, 1.0, 24, &dev).unwrap();
         let dense = Merged::new(&w, Some(&b)).unwrap().forward(&x).unwrap();
-        assert!(close(&dense, &Linear::new(w.clone(), Some(b)).forward(&x).unwrap()) < 1e-4);
+        assert!(close(&dense, &Linear::new(w.clone(), Some(b.clone())).forward(&x).unwrap()) < 1e-4);
         assert!(close(&Merged::new(&w, None).unwrap().forward(&x).unwrap(), &x.broadcast_matmul(&w.t().unwrap()).unwrap()) < 1e-4);
         assert!(Merged::new(&w, None).unwrap().forward(&Tensor::zeros((3, 24), DType::F32, &dev).unwrap()).is_err(), "24 inputs where the layer takes 48");
 
@@ -407,5 +410,7 @@ mod tests {
         let probs = Tensor::randn(0f32, 1.0, (2, 3, 5, 5), &dev).unwrap();
         assert!(close(&batched_product(&probs, &k, false).unwrap(), &probs.matmul(&k).unwrap()) < 1e-4);
         assert!(batched_product(&q, &probs, true).is_err(), "mismatched inner sizes");
+        assert!(batched_product(&b, &b, false).is_err(), "a vector is no batch of matrices");
+        assert!(Merged::new(&Tensor::zeros((0, 48), DType::F32, &dev).unwrap(), None).is_err(), "a layer without outputs");
     }
 }
