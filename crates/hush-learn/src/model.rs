@@ -54,6 +54,52 @@ impl Labels {
     fn tag(&self, name: &str) -> Option<u32> {
         self.tags.iter().position(|t| t == name).map(|i| i as u32)
     }
+
+    /// The most likely tags of a sentence's words that read as BIO: an
+    /// "I-slot" only after "B-slot" or "I-slot". Taking each word's best
+    /// tag alone splits a value the tagger is unsure of ("taylor" B-artist,
+    /// "swift" I-media) into two; Viterbi over the words' log-probabilities
+    /// keeps it whole under the slot the two words together favour.
+    fn best_path(&self, words: &[&[f32]]) -> Vec<usize> {
+        let n = self.tags.len().min(words.iter().map(|w| w.len()).min().unwrap_or(0));
+        if n == 0 {
+            return Vec::new();
+        }
+        let slot = |t: usize| self.tags[t].split_once('-');
+        // For each "I-" tag, the tags it may follow; None: any.
+        let after: Vec<Option<Vec<usize>>> = (0..n)
+            .map(|t| match slot(t) {
+                Some(("I", s)) => Some((0..n).filter(|&p| slot(p).is_some_and(|(_, q)| q == s)).collect()),
+                _ => None,
+            })
+            .collect();
+        let mut score: Vec<f32> = (0..n).map(|t| if after[t].is_some() { f32::NEG_INFINITY } else { words[0][t] }).collect();
+        let mut back: Vec<Vec<usize>> = Vec::with_capacity(words.len());
+        for w in &words[1..] {
+            let best = argmax(&score);
+            let mut from = vec![best; n];
+            let mut next = vec![0.0; n];
+            for t in 0..n {
+                // An "I-" tag's own list holds itself, so it is never empty.
+                let p = match &after[t] {
+                    None => best,
+                    Some(prev) => prev.iter().copied().max_by(|&a, &b| score[a].total_cmp(&score[b])).unwrap_or(t),
+                };
+                from[t] = p;
+                next[t] = score[p] + w[t];
+            }
+            back.push(from);
+            score = next;
+        }
+        let mut t = argmax(&score);
+        let mut path = vec![t];
+        for from in back.iter().rev() {
+            t = from[t];
+            path.push(t);
+        }
+        path.reverse();
+        path
+    }
 }
 
 /// Training settings.
@@ -351,41 +397,42 @@ impl LearnedModel {
         for chunk in texts.chunks(32) {
             let (logits, enc, tags) = self.intent_logits(chunk)?;
             let probs = candle_nn::ops::softmax_last_dim(&(logits / self.labels.temperature as f64)?)?.to_vec2::<f32>()?;
-            let tag_ids: Vec<Vec<u32>> = tags.argmax(D::Minus1)?.to_vec2()?;
-            for ((text, p), (en, t)) in chunk.iter().zip(probs).zip(enc.iter().zip(tag_ids)) {
-                let (best, conf) = p.iter().enumerate().fold((0, f32::MIN), |acc, (i, &x)| if x > acc.1 { (i, x) } else { acc });
+            let tag_scores: Vec<Vec<Vec<f32>>> = candle_nn::ops::log_softmax(&tags, D::Minus1)?.to_vec3()?;
+            for ((text, p), (en, t)) in chunk.iter().zip(probs).zip(enc.iter().zip(tag_scores)) {
+                let best = argmax(&p);
+                let conf = p[best];
                 out.push(Prediction { intent: self.labels.intents[best].clone(), confidence: conf, slots: self.spans(text, en, &t) });
             }
         }
         Ok(out)
     }
 
-    /// BIO tags of each word's first piece → slots in character offsets,
-    /// whole words. An I- tag that does not continue its slot starts a new
-    /// one.
-    fn spans(&self, text: &str, enc: &Encoding, tags: &[u32]) -> Vec<TaggedSlot> {
+    /// Slots in character offsets, whole words, from the tag scores of
+    /// each word's first piece (the rest of a word goes where its first
+    /// piece went).
+    fn spans(&self, text: &str, enc: &Encoding, scores: &[Vec<f32>]) -> Vec<TaggedSlot> {
+        // (start, end, scores) of each word.
+        let mut words: Vec<(usize, usize, &[f32])> = Vec::new();
+        for ((first, &(a, b)), (&special, s)) in first_pieces(enc).into_iter().zip(enc.get_offsets()).zip(enc.get_special_tokens_mask().iter().zip(scores)) {
+            if special == 1 || a == b {
+                continue;
+            }
+            match words.last_mut() {
+                Some(word) if !first => word.1 = b,
+                _ => words.push((a, b, s)),
+            }
+        }
+        let scores: Vec<&[f32]> = words.iter().map(|w| w.2).collect();
         let mut out: Vec<TaggedSlot> = Vec::new();
         let mut open = false;
-        for ((first, &(a, b)), (&special, &t)) in first_pieces(enc).into_iter().zip(enc.get_offsets()).zip(enc.get_special_tokens_mask().iter().zip(tags)) {
-            if special == 1 || a == b {
-                open = false;
-                continue;
-            }
-            if !first {
-                // The rest of a word belongs where its first piece went.
-                if let (true, Some(last)) = (open, out.last_mut()) {
-                    last.end = b;
-                }
-                continue;
-            }
-            let tag = self.labels.tags.get(t as usize).map(String::as_str).unwrap_or("O");
-            let Some((bio, slot)) = tag.split_once('-') else {
+        for ((a, b, _), t) in words.iter().zip(self.labels.best_path(&scores)) {
+            let Some((bio, slot)) = self.labels.tags.get(t).and_then(|tag| tag.split_once('-')) else {
                 open = false;
                 continue;
             };
             match out.last_mut() {
-                Some(last) if open && bio == "I" && last.slot == slot => last.end = b,
-                _ => out.push(TaggedSlot { slot: slot.to_owned(), start: a, end: b, text: String::new() }),
+                Some(last) if open && bio == "I" && last.slot == slot => last.end = *b,
+                _ => out.push(TaggedSlot { slot: slot.to_owned(), start: *a, end: *b, text: String::new() }),
             }
             open = true;
         }
@@ -460,6 +507,10 @@ fn utterance_pool() -> &'static rayon::ThreadPool {
 }
 
 /// Whether each word piece starts a word (false for [CLS] and [SEP]).
+fn argmax(xs: &[f32]) -> usize {
+    xs.iter().enumerate().fold((0, f32::NEG_INFINITY), |acc, (i, &x)| if x > acc.1 { (i, x) } else { acc }).0
+}
+
 fn first_pieces(enc: &Encoding) -> Vec<bool> {
     let words = enc.get_word_ids();
     (0..words.len()).map(|i| words[i].is_some() && (i == 0 || words[i] != words[i - 1])).collect()
@@ -514,5 +565,30 @@ mod tests {
             let e = set_vars(&vars, &bytes, &dev, path).unwrap_err().to_string();
             assert!(e.starts_with("heads.safetensors") && e.contains(want), "{e}");
         }
+    }
+
+    #[test]
+    fn tags_are_read_as_whole_values() {
+        let tags = ["O", "B-artist", "I-artist", "B-media", "I-media"];
+        let labels = Labels { intents: vec![], tags: tags.iter().map(|t| t.to_string()).collect(), temperature: 1.0 };
+        let ln = |p: [f32; 5]| p.map(f32::ln);
+        let read = |words: &[[f32; 5]]| -> Vec<&str> {
+            let refs: Vec<&[f32]> = words.iter().map(|w| &w[..]).collect();
+            labels.best_path(&refs).into_iter().map(|t| tags[t]).collect()
+        };
+        // "play taylor swift": alone, "swift" is best I-media after a
+        // B-artist; together the two read as one artist.
+        let play = ln([0.9, 0.05, 0.0, 0.05, 0.0]);
+        let taylor = ln([0.05, 0.6, 0.0, 0.35, 0.0]);
+        let swift = ln([0.1, 0.0, 0.4, 0.0, 0.5]);
+        assert_eq!(read(&[play, taylor, swift]), ["O", "B-artist", "I-artist"]);
+        // Where the continuation is weak, the second word is its own.
+        let stray = ln([0.1, 0.0, 0.05, 0.8, 0.05]);
+        assert_eq!(read(&[play, taylor, stray]), ["O", "B-artist", "B-media"]);
+        // A sentence cannot open on "I-": its best other reading is taken.
+        assert_eq!(read(&[ln([0.1, 0.3, 0.6, 0.0, 0.0])]), ["B-artist"]);
+        // Tags that agree are read as they are.
+        assert_eq!(read(&[play, ln([0.0, 0.0, 0.0, 0.9, 0.1]), ln([0.0, 0.0, 0.0, 0.0, 1.0])]), ["O", "B-media", "I-media"]);
+        assert!(read(&[]).is_empty());
     }
 }
