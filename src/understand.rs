@@ -165,8 +165,13 @@ impl Understanding {
             // "transfer").
             let threshold = self.matcher.params().threshold;
             if let Some(t) = self.matcher.parse_nbest(text, 8).into_iter().find(|t| t.name == p.intent && t.confidence >= threshold) {
+                // A word fills one slot: the template's reading of words
+                // the model tagged as another slot ("put on adele": artist
+                // tagged, media parsed) is the same words said twice.
+                let said = hush_nlu::words(text);
+                let tagged: Vec<String> = slots.iter().flat_map(|x| hush_nlu::words(&x.raw)).collect();
                 for s in t.slots {
-                    if slots.iter().all(|x| x.name != s.name) {
+                    if slots.iter().all(|x| x.name != s.name) && !said_twice(&said, &tagged, &hush_nlu::words(&s.raw)) {
                         slots.push(s);
                     }
                 }
@@ -196,5 +201,28 @@ impl Understanding {
             cache.entry(key).or_insert_with(|| SlotAnswers::new(&self.matcher, intent, slot).map(Arc::new)).clone()
         }?;
         answers.read(&self.matcher, text)
+    }
+}
+/// Whether `more` words, read beside `taken` ones, would use some word
+/// more often than the sentence `said` holds it: the same words given to
+/// two slots (a word said twice may go to both).
+fn said_twice(said: &[String], taken: &[String], more: &[String]) -> bool {
+    let count = |ws: &[String], w: &String| ws.iter().filter(|x| *x == w).count();
+    more.iter().any(|w| count(taken, w) + count(more, w) > count(said, w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::said_twice;
+
+    #[test]
+    fn a_word_fills_one_slot_unless_said_twice() {
+        let w = |s: &str| hush_nlu::words(s);
+        let said = w("tell my boss that my car broke down");
+        assert!(!said_twice(&said, &w("my boss"), &w("my car broke down")));
+        assert!(said_twice(&said, &w("my boss"), &w("boss")));
+        assert!(said_twice(&w("put on adele"), &w("adele"), &w("adele")));
+        // A value the template fixes has no words.
+        assert!(!said_twice(&w("it's too loud"), &w(""), &w("")));
     }
 }

@@ -117,3 +117,14 @@ async fn a_stricter_threshold_rejects_more_near_misses() {
     assert!(by_strict < by_default, "near-misses accepted: {by_strict} at 0.9, {by_default} at the default");
     assert!(Engine::builder().builtin_model_threshold(1.5).build().is_err());
 }
+
+#[tokio::test]
+async fn words_the_model_tagged_are_not_given_to_a_second_slot() {
+    let e = Engine::builder().build().unwrap();
+    // The model tags "adele" as the artist; the templates' closest parse
+    // reads the same word as the media: one word, one slot.
+    let t = e.process_text("put on adele").await.unwrap();
+    assert_eq!((t.intent.as_deref(), t.source), (Some("play_media"), Some(ReadBy::Learned)), "{t:?}");
+    let slots: Vec<(&str, &str)> = t.slots.iter().map(|s| (s.name.as_str(), s.raw.as_str())).collect();
+    assert_eq!(slots, [("artist", "adele")]);
+}
