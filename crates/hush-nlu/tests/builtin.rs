@@ -45,6 +45,20 @@ fn asr_errors_are_tolerated() {
 }
 
 #[test]
+fn values_the_words_imply() {
+    let m = matcher();
+    check(&m, "cool it down a bit", "set_temperature", &[("direction", "cooler")]);
+    check(&m, "bump the temperature up", "set_temperature", &[("direction", "warmer")]);
+    check(&m, "heat up the passenger side", "set_temperature", &[("direction", "warmer"), ("zone", "passenger")]);
+    check(&m, "it's stuffy in here", "set_temperature", &[("direction", "cooler")]);
+    check(&m, "the music is too quiet", "adjust_volume", &[("direction", "up")]);
+    check(&m, "that's way too loud", "adjust_volume", &[("direction", "down")]);
+    check(&m, "i can barely hear it", "adjust_volume", &[("direction", "up")]);
+    check(&m, "kill the sound", "adjust_volume", &[("direction", "mute")]);
+    check(&m, "shh", "adjust_volume", &[("direction", "mute")]);
+}
+
+#[test]
 fn whisper_number_formats() {
     let m = matcher();
     check(&m, "Pay $42.50 for my water bill.", "pay_bill", &[("biller", "water"), ("amount", "42.50 USD")]);
