@@ -76,6 +76,26 @@ pub(crate) fn without_phrase(text: &str, phrase: &str) -> (String, usize) {
     (rest.trim().to_owned(), best.0)
 }
 
+/// `text` without the wake phrase said again at its end: primed with the
+/// phrase, Whisper sometimes repeats it after the command ("book me a ride
+/// to the airport. Hey hush"). Only a whole-word, letter-exact repeat is
+/// taken off.
+pub(crate) fn without_trailing_phrase<'a>(text: &'a str, phrase: &str) -> &'a str {
+    let target: Vec<char> = phrase.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).rev().collect();
+    let mut seen: Vec<char> = Vec::new();
+    for (i, ch) in text.char_indices().rev() {
+        if !ch.is_alphanumeric() {
+            continue;
+        }
+        seen.extend(ch.to_lowercase());
+        if seen.len() >= target.len() {
+            let whole_word = !text[..i].ends_with(char::is_alphanumeric);
+            return if seen == target && whole_word && has_words(&text[..i]) { text[..i].trim_end() } else { text };
+        }
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +110,17 @@ mod tests {
         assert_eq!(rest(""), "");
         assert_eq!(without_phrase("Hey Hush, yes.", "hey hush").1, 0);
         assert!(without_phrase("Yes, go ahead.", "hey hush").1 > 2);
+    }
+
+    #[test]
+    fn the_phrase_said_again_at_the_end_is_taken_off() {
+        let cut = |t: &'static str| without_trailing_phrase(t, "hey hush");
+        assert_eq!(cut("book me to ride to the airport. Hey hush"), "book me to ride to the airport.");
+        assert_eq!(cut("navigate home, hey, hush!"), "navigate home,");
+        assert_eq!(cut("navigate home"), "navigate home");
+        assert_eq!(cut("they hush"), "they hush");
+        assert_eq!(cut("Hey hush."), "Hey hush.");
+        assert_eq!(cut("play hey hush puppy"), "play hey hush puppy");
+        assert_eq!(cut(""), "");
     }
 }

@@ -2,7 +2,7 @@
 //! order while audio keeps coming in.
 
 use super::types::*;
-use super::wake::{has_words, letters, read_wake_phrase, without_phrase};
+use super::wake::{has_words, letters, read_wake_phrase, without_phrase, without_trailing_phrase};
 use crate::session::Said;
 use crate::{EngineError, Session};
 use hush_audio::{Segment, SAMPLE_RATE};
@@ -122,7 +122,10 @@ impl Worker {
         Ok(match transcript {
             None => Recognition::NotForUs { score, took },
             // The text after the phrase starts with its comma, if any.
-            Some(t) => Recognition::AfterPhrase { score, text: t.text.trim_start_matches(|c: char| !c.is_alphanumeric()).to_owned(), took },
+            Some(t) => {
+                let text = without_trailing_phrase(t.text.trim_start_matches(|c: char| !c.is_alphanumeric()), &self.wake.phrase);
+                Recognition::AfterPhrase { score, text: text.to_owned(), took }
+            }
         })
     }
 
