@@ -28,6 +28,7 @@ impl Matcher {
             vocab: Fuzzy::new(),
             word_sound: Vec::new(),
             word_del: Vec::new(),
+            fillers: HashSet::new(),
             word_near: Vec::new(),
             swappable: Vec::new(),
             ln1p: (0..=130).map(|k| (1.0 + k as f32).ln()).collect(),
@@ -53,6 +54,7 @@ impl Matcher {
             id: NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         m.skip = m.set.skip_words.iter().cloned().collect();
+        m.fillers = m.set.intents.iter().flat_map(|i| crate::words::fillers(i.language)).copied().collect();
         m.index_phrases();
         m.compile();
         m.word_near = (0..m.word_text.len())

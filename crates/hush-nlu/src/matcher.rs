@@ -19,7 +19,7 @@ use crate::fuzzy::{sound_key, Fuzzy};
 use crate::grammar::{Grammar, GrammarType};
 use crate::spec::{IntentSet, SlotType};
 use crate::values::Value;
-use crate::words::{FILLERS, UNLISTED_LEAD};
+use crate::words::UNLISTED_LEAD;
 use crate::{MatchParams, Slot};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use rphonetic::DoubleMetaphone;
@@ -35,6 +35,8 @@ pub struct Matcher {
     pub(crate) word_sound: Vec<String>,
     /// Cost of a template word not being said.
     pub(crate) word_del: Vec<f32>,
+    /// The fillers of the languages the intents are in.
+    pub(crate) fillers: HashSet<&'static str>,
     /// Per known word: it is one of [`SWAPPABLE`].
     pub(crate) swappable: Vec<bool>,
     /// ln(1 + k) for k matched words, for bounding confidences.
@@ -137,7 +139,7 @@ impl Matcher {
     }
 
     pub(crate) fn is_filler(&self, w: &str) -> bool {
-        FILLERS.contains(&w)
+        self.fillers.contains(w)
     }
 
     pub(crate) fn del_cost(&self, w: u32) -> f32 {

@@ -1,10 +1,28 @@
 //! The word lists and costs the matcher and the grammar share: fillers,
 //! words that begin, end or sit inside no name, and what each edit costs.
 
-pub(crate) const FILLERS: &[&str] = &[
-    "um", "uh", "erm", "hmm", "ah", "oh", "the", "a", "an", "please", "just", "like", "so", "okay", "ok", "hey", "now", "then", "me", "my", "some", "can",
-    "you", "could", "would", "i", "of", "and", "is", "it", "that", "there", "well", "actually", "kindly",
-];
+use crate::Language;
+
+/// Words said in passing (hesitations, politeness, function words, particles)
+/// in `language`: cheap to add to a sentence or to leave out of a template.
+pub(crate) fn fillers(language: Language) -> &'static [&'static str] {
+    match language {
+        Language::English => &[
+            "um", "uh", "erm", "hmm", "ah", "oh", "the", "a", "an", "please", "just", "like", "so", "okay", "ok", "hey", "now", "then", "me", "my", "some",
+            "can", "you", "could", "would", "i", "of", "and", "is", "it", "that", "there", "well", "actually", "kindly",
+        ],
+        // Hesitations, the particles colloquial speech scatters ("dong",
+        // "sih", "nih"), politeness ("tolong", "coba"), I/me and you, this
+        // and that, the loanwords "oke" and "please".
+        Language::Indonesian => &[
+            "eh", "ehm", "em", "hmm", "anu", "nah", "ya", "yah", "sih", "dong", "deh", "nih", "tuh", "kok", "kan", "lah", "loh", "lho", "tolong", "coba",
+            "aku", "saya", "gue", "gua", "kamu", "ini", "itu", "yang", "dan", "juga", "aja", "saja", "dulu", "oke", "ok", "okay", "please",
+        ],
+        // Hesitations and sentence-final particles, one character each (a
+        // character is a word to the matcher).
+        Language::Mandarin => &["嗯", "啊", "呃", "哦", "吧", "呢"],
+    }
+}
 
 /// Words that begin no name, place or title ("me", "about", "to"...):
 /// they belong to the sentence around the slot.

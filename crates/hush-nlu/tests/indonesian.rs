@@ -105,3 +105,16 @@ fn colloquial_forms() {
 fn every_indonesian_template_round_trips() {
     common::assert_every_template_round_trips(&matcher(), 6, 11);
 }
+
+#[test]
+fn indonesian_fillers_cost_less_than_other_words() {
+    let m = matcher();
+    let conf = |s: &str| m.parse(s).filter(|p| p.name == "order_ride").map_or(0.0, |p| p.confidence);
+    // "anu" (a hesitation) is a filler in Indonesian; "the" is one in
+    // English only, and "kucing" (cat) is none.
+    let (filler, english, other) = (conf("pesan anu ojek ke bandara"), conf("pesan the ojek ke bandara"), conf("pesan kucing ojek ke bandara"));
+    assert!(filler > english && filler > other, "anu {filler}, the {english}, kucing {other}");
+    let en = Matcher::new(IntentSet::builtin().unwrap(), MatchParams::default());
+    let conf_en = |s: &str| en.parse(s).filter(|p| p.name == "order_ride").map_or(0.0, |p| p.confidence);
+    assert!(conf_en("book me the a ride to the airport") > conf_en("book me anu a ride to the airport"));
+}
