@@ -506,11 +506,12 @@ fn utterance_pool() -> &'static rayon::ThreadPool {
     })
 }
 
-/// Whether each word piece starts a word (false for [CLS] and [SEP]).
+/// The index of the largest value (the first of equals; 0 when empty).
 fn argmax(xs: &[f32]) -> usize {
     xs.iter().enumerate().fold((0, f32::NEG_INFINITY), |acc, (i, &x)| if x > acc.1 { (i, x) } else { acc }).0
 }
 
+/// Whether each word piece starts a word (false for [CLS] and [SEP]).
 fn first_pieces(enc: &Encoding) -> Vec<bool> {
     let words = enc.get_word_ids();
     (0..words.len()).map(|i| words[i].is_some() && (i == 0 || words[i] != words[i - 1])).collect()
