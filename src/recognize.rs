@@ -251,8 +251,7 @@ impl Hearing {
         let fits = c.state.as_ref().and_then(|s| grammar.complete(s)).map(str::to_owned);
         if fits.is_some() && (self.decoding == Decoding::Constrained || c.regret <= self.params.accept_regret) {
             if let Some(f) = &first {
-                c.transcript.timings.decode += f.timings.decode;
-                c.transcript.timings.decode_steps += f.timings.decode_steps;
+                c.transcript.timings.add_decoding(&f.timings);
             }
             return Ok(Heard { transcript: c.transcript, by: HeardBy::Grammar, intent: fits, regret: Some(c.regret), other: first, doubtful: false });
         }
@@ -261,8 +260,7 @@ impl Hearing {
             None => rec.decode_guided(enc, &opts, &Unguided)?.transcript,
         };
         // Both decodings' time counts; the encoding was shared.
-        f.timings.decode += c.transcript.timings.decode;
-        f.timings.decode_steps += c.transcript.timings.decode_steps;
+        f.timings.add_decoding(&c.transcript.timings);
         let free = (f.text.as_str(), f.avg_logprob);
         let grammar_wins = fits.is_some() && c.state.as_ref().is_some_and(|s| self.params.grammar_wins(grammar, s, c.transcript.avg_logprob, free));
         let doubtful = !grammar_wins && fits.is_some() && self.params.worth_asking(grammar, c.transcript.avg_logprob, free);

@@ -143,6 +143,7 @@ impl Recognizer {
             let last: Vec<u32> = next.iter().map(|n| n.1[n.1.len() - 1]).collect();
             let logits = self.model.decoder.step_many(&mut states, &last)?.to_vec2::<f32>()?;
             timings.decode_steps += 1;
+            timings.decode_rows += last.len();
             live = next
                 .into_iter()
                 .zip(states)

@@ -21,7 +21,21 @@ pub struct Timings {
     pub encode: Duration,
     #[serde(serialize_with = "ms")]
     pub decode: Duration,
+    /// Decoder passes (a beam's hypotheses step together in one).
     pub decode_steps: usize,
+    /// Hypotheses stepped, summed over the passes: the work a wider beam
+    /// adds, which its wall time shows only on a quiet machine.
+    pub decode_rows: usize,
+}
+
+impl Timings {
+    /// Adds another decoding's cost of the same audio (its encoding was
+    /// shared, so mel and encode stay).
+    pub fn add_decoding(&mut self, other: &Timings) {
+        self.decode += other.decode;
+        self.decode_steps += other.decode_steps;
+        self.decode_rows += other.decode_rows;
+    }
 }
 
 fn ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {

@@ -119,10 +119,6 @@ fn matrix_reports_resumes_and_repeats() {
     let perfect = &r["reference_nlu"][0];
     assert_eq!(perfect["mode"], "templates");
     assert!(perfect["intent_accuracy"]["all"].as_f64().unwrap() >= 100.0, "the templates read the reference texts right: {perfect}");
-    assert!(
-        runs[1]["latency_ms"]["decode"]["mean"].as_f64().unwrap() > runs[0]["latency_ms"]["decode"]["mean"].as_f64().unwrap(),
-        "a beam of 2 decodes two hypotheses"
-    );
 
     // The Markdown table says what the JSON says.
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
@@ -150,6 +146,9 @@ fn matrix_reports_resumes_and_repeats() {
     let lines = |p: &Path| std::fs::read_to_string(p).unwrap().lines().map(str::to_owned).collect::<Vec<_>>();
     let (full1, full2) = (lines(&beam1), lines(&beam2));
     assert_eq!((full1.len(), full2.len()), (7, 7));
+    // Counted, not timed: wall time says the same only on a quiet machine.
+    let rows = |ls: &[String]| ls.iter().map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["decode_rows"].as_u64().unwrap()).sum::<u64>();
+    assert!(rows(&full2) > rows(&full1), "a beam of 2 decodes two hypotheses");
     std::fs::write(&beam1, full1[..6].join("\n") + "\n").unwrap();
     std::fs::write(&beam2, full2[..6].join("\n") + "\n" + &full2[6][..20]).unwrap();
     let (ok, _, stderr) = hush(&args);

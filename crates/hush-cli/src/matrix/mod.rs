@@ -143,6 +143,8 @@ pub(crate) struct Item {
     asr: f64,
     #[serde(default)]
     decode_steps: usize,
+    #[serde(default)]
+    decode_rows: usize,
     /// "grammar" when a constrained or auto decoding kept the grammar's
     /// sentence; "free" otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -399,6 +401,7 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, matcher: &hush_nlu
             decode: ms(tr.timings.decode),
             asr: ms(t.elapsed()),
             decode_steps: tr.timings.decode_steps,
+            decode_rows: tr.timings.decode_rows,
             heard_by: Some(if heard.doubtful { hush::parts::HeardBy::Free } else { heard.by }),
         };
         writeln!(file, "{}", serde_json::to_string(&item)?)?;
