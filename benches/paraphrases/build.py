@@ -245,13 +245,18 @@ def main():
                 if r["half"] == half:
                     f.write(json.dumps(r) + "\n")
     # What the default learned model trains on: the tune half of our own
-    # sentences (slots with spans only), and out-of-domain sentences of
-    # ../shared's tune half.
+    # sentences (slots with spans only), the near-misses written for
+    # training (all of them: none is scored), and out-of-domain sentences
+    # of ../shared's tune half.
+    near = plain_rows("near_misses.txt", "near")
+    scored = {r["text"] for r in every}
+    if clash := [r["source"] for r in near if r["text"] in scored]:
+        raise SystemExit(f"near-misses that a scored set holds (take them out): {clash}")
     with open(a.out / "train.jsonl", "w") as f:
-        for r in [r for r in written if r["half"] == "tune"] + shared_train:
+        for r in [r for r in written if r["half"] == "tune"] + near + shared_train:
             spanned = dict(r, slots=[x for x in r["slots"] if "start" in x])
             f.write(json.dumps(spanned) + "\n")
-    print("train:", len([r for r in written if r["half"] == "tune"]), "written and slips,", len(shared_train), "from ../shared")
+    print("train:", len([r for r in written if r["half"] == "tune"]), "written and slips,", len(near), "near-misses,", len(shared_train), "from ../shared")
     counts = {}
     for r in every:
         k = (r["half"], r["part"].split(":")[0], "in" if r["intent"] else "out")
