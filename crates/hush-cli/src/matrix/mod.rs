@@ -491,7 +491,7 @@ pub(crate) struct Readers {
     /// Intent names each mode can answer with.
     template_intents: HashSet<String>,
     learned_intents: HashSet<String>,
-    /// SLURP intent → built-in intent, for scoring templates on SLURP labels.
+    /// SLURP intent → built-in intent, for scoring built-in readers on SLURP labels.
     map: Vec<(String, String)>,
     /// Slot names of the labels match the templates' own (hush manifests).
     hush_labels: bool,
@@ -521,11 +521,14 @@ impl Readers {
 
     /// Whether `mode` can answer `gold` at all (else it should reject it).
     fn in_scope(&self, mode: NluMode, gold: &str) -> bool {
-        let templates = || self.template_intents.contains(gold) || self.map.iter().any(|(s, h)| s == gold && self.template_intents.contains(h));
+        // A SLURP intent is in scope for a reader that knows the built-in
+        // intent it maps to (the built-in domains' learned model as well as
+        // their templates).
+        let knows = |names: &HashSet<String>| names.contains(gold) || self.map.iter().any(|(s, h)| s == gold && names.contains(h));
         match mode {
-            NluMode::Templates => templates(),
-            NluMode::Learned => self.learned_intents.contains(gold),
-            NluMode::Fused => templates() || self.learned_intents.contains(gold),
+            NluMode::Templates => knows(&self.template_intents),
+            NluMode::Learned => knows(&self.learned_intents),
+            NluMode::Fused => knows(&self.template_intents) || knows(&self.learned_intents),
         }
     }
 
@@ -548,5 +551,36 @@ impl Readers {
             (NluMode::Learned, Some(u)) => from_reading(u.read_learned(text)),
             (_, None) => Frame::default(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hush_nlu::{IntentSet, MatchParams, Matcher};
+
+    #[test]
+    fn slurp_intents_are_in_scope_for_every_reader_of_the_builtin_intents() {
+        let names = |ns: &[&str]| ns.iter().map(|n| n.to_string()).collect::<HashSet<_>>();
+        let builtin = || Understanding::new(Matcher::new(IntentSet::builtin().unwrap(), MatchParams::default()));
+        let map = vec![("transport_taxi".to_owned(), "order_ride".to_owned())];
+        let readers = |learned: &[&str]| Readers {
+            modes: Vec::new(),
+            templates: builtin(),
+            fused: None,
+            template_intents: names(&["order_ride"]),
+            learned_intents: names(learned),
+            map: map.clone(),
+            hush_labels: false,
+        };
+        let r = readers(&["order_ride", "out_of_domain"]);
+        for mode in [NluMode::Templates, NluMode::Learned, NluMode::Fused] {
+            assert!(r.in_scope(mode, "transport_taxi") && r.in_scope(mode, "order_ride"), "{mode:?}");
+            assert!(!r.in_scope(mode, "weather_query"), "{mode:?}");
+        }
+        // A model of SLURP's own intents knows them by name only.
+        let r = readers(&["weather_query"]);
+        assert!(r.in_scope(NluMode::Learned, "weather_query") && !r.in_scope(NluMode::Learned, "transport_taxi"));
+        assert!(r.in_scope(NluMode::Fused, "transport_taxi"), "the templates know it");
     }
 }
