@@ -112,7 +112,7 @@ async fn a_long_session_in_car_noise_is_cut_heard_and_acted_on_in_order() {
     assert!(heard.iter().any(|t| t.latency.read_ahead), "the default reads ahead");
     eprintln!("measured: endpoint silences {:?}", heard.iter().map(|t| t.latency.endpoint_silence).collect::<Vec<_>>());
     let by_name = |n: &str| heard[said.iter().position(|s| s.1 == Some(n)).unwrap()];
-    assert_eq!(by_name("book_ride").turn.intent.as_deref(), Some("order_ride"));
+    assert!(a_ride_or_asked(&by_name("book_ride").turn), "{:?}", by_name("book_ride").turn);
     assert_eq!(by_name("pay_bill").turn.prompt.as_deref(), Some("Pay $42.00 for your electricity bill?"));
     let paid = by_name("confirm").turn.outcome.clone().unwrap();
     assert_eq!(paid.status, Status::Done, "{paid:?}");
@@ -187,6 +187,16 @@ async fn noise_alone_wakes_nothing() {
     assert!(ignored > 0, "the kitchen's clatter reaches the wake check (and is turned down)");
 }
 
+/// "Book me a ride to the airport" in noise: Whisper may hear "book me to
+/// write to the airport", which the templates read as a ride and the
+/// learned model (by its training's seed) as a navigation; read as the
+/// latter, the doubtful free transcript is asked about ("Did you say
+/// ...?") before anything is done.
+fn a_ride_or_asked(t: &hush::Turn) -> bool {
+    let asked = t.intent.as_deref() == Some("navigate_to") && t.outcome.is_none() && t.prompt.as_deref().is_some_and(|p| p.starts_with("Did you say"));
+    t.intent.as_deref() == Some("order_ride") || asked
+}
+
 /// The Silero detector, chosen as the C ABI's JSON chooses it: the demo's
 /// conversation in synthetic road noise at 10 dB is cut into exactly its
 /// four commands and carried out (the payment confirmed by the "yes").
@@ -210,13 +220,7 @@ async fn silero_cuts_a_conversation_in_road_noise() {
     for ((t, range), name) in heard.iter().zip(s.clips()).zip(names) {
         assert!(inside(t, range), "{name} heard at {:?}, said at {range:?}", t.speech);
     }
-    // In this noise Whisper may hear "book me to write to the airport":
-    // read as a ride, or (the learned model's reading varies with its
-    // training) as a doubtful navigation the engine asks about first.
-    let first = &heard[0].turn;
-    let asked =
-        first.intent.as_deref() == Some("navigate_to") && first.outcome.is_none() && first.prompt.as_deref().is_some_and(|p| p.starts_with("Did you say"));
-    assert!(first.intent.as_deref() == Some("order_ride") || asked, "{first:?}");
+    assert!(a_ride_or_asked(&heard[0].turn), "{:?}", heard[0].turn);
     assert!(heard[2].turn.outcome.as_ref().unwrap().say.starts_with("Paid $42.00"), "{:?}", heard[2].turn);
     assert_eq!(heard[3].turn.intent.as_deref(), Some("navigate_to"));
 }
