@@ -252,11 +252,12 @@ def main():
     scored = {r["text"] for r in every}
     if clash := [r["source"] for r in near if r["text"] in scored]:
         raise SystemExit(f"near-misses that a scored set holds (take them out): {clash}")
+    tune = [r for r in written if r["half"] == "tune"]
     with open(a.out / "train.jsonl", "w") as f:
-        for r in [r for r in written if r["half"] == "tune"] + near + shared_train:
+        for r in tune + near + shared_train:
             spanned = dict(r, slots=[x for x in r["slots"] if "start" in x])
             f.write(json.dumps(spanned) + "\n")
-    print("train:", len([r for r in written if r["half"] == "tune"]), "written and slips,", len(near), "near-misses,", len(shared_train), "from ../shared")
+    print("train:", len(tune), "written and slips,", len(near), "near-misses,", len(shared_train), "from ../shared")
     counts = {}
     for r in every:
         k = (r["half"], r["part"].split(":")[0], "in" if r["intent"] else "out")
