@@ -8,7 +8,7 @@ use crate::turn::{Turn, TurnTimings};
 use hush_actions::{ActionContext, Awaiting, CancellationToken, Dialogue, Outcome, Status, Step};
 use hush_asr::Recognizer;
 use hush_audio::Audio;
-use hush_nlu::Intent;
+use hush_nlu::{Intent, Language};
 use parking_lot::Mutex;
 use std::path::Path;
 use std::sync::atomic::Ordering;
@@ -86,7 +86,8 @@ impl Session {
     async fn process_audio(&self, audio: Audio, start: Instant) -> Result<Turn, EngineError> {
         let timings = TurnTimings { audio: start.elapsed(), ..TurnTimings::default() };
         let (heard, asr) = self.transcribe(audio).await?;
-        let said = Said::Heard { doubtful: heard.doubtful };
+        let language = heard.transcript.language.as_deref().and_then(Language::from_code);
+        let said = Said::Heard { doubtful: heard.doubtful, language };
         let mut turn = self.understand_and_act(heard.transcript.text, said, TurnTimings { asr, ..timings }, start).await;
         turn.heard_by = Some(heard.by);
         if heard.transcript.language.is_some() {
@@ -132,19 +133,27 @@ impl Session {
         // learned model guesses a new request in what is a question or a
         // hedge ("what was the amount?"), and a new request drops the
         // pending one.
-        let reading =
-            if self.dialogue.lock().awaiting_confirmation() { sh.understanding.read_templates(&transcript) } else { sh.understanding.read(&transcript) };
+        let language = match said {
+            Said::Typed => None,
+            Said::Heard { language, .. } => language,
+        };
+        let reading = if self.dialogue.lock().awaiting_confirmation() {
+            sh.understanding.read_templates(&transcript)
+        } else {
+            sh.understanding.read_in(&transcript, language)
+        };
         let source = reading.as_ref().map(|r| r.source);
         // Speech may not be what was said: a reading that needed forgiving
         // is asked about before it is acted on.
         let doubtful = match said {
             Said::Typed => false,
-            Said::Heard { doubtful } => doubtful || reading.as_ref().is_some_and(|r| !r.exact()),
+            Said::Heard { doubtful, .. } => doubtful || reading.as_ref().is_some_and(|r| !r.exact()),
         };
         let parsed = reading.map(|r| r.intent);
         let routes = sh.routes();
         let (step, awaiting) = {
             let mut dialogue = self.dialogue.lock();
+            dialogue.hear_in(language);
             let step = dialogue.step(&transcript, parsed.clone(), doubtful, sh.understanding.matcher(), &routes, Instant::now());
             (step, dialogue.awaiting())
         };
@@ -198,8 +207,8 @@ pub(crate) enum Said {
     /// Typed (or transcribed elsewhere): what was meant.
     Typed,
     /// Heard by Whisper; `doubtful` when recognition itself only offers it
-    /// as a question.
-    Heard { doubtful: bool },
+    /// as a question; `language`, the one a multilingual model heard.
+    Heard { doubtful: bool, language: Option<Language> },
 }
 
 /// Actions and recognition run on tokio tasks; without a runtime they would
@@ -215,7 +224,7 @@ mod tests {
 
     /// `text` as if Whisper had heard it.
     async fn hear(s: &Session, text: &str) -> Turn {
-        s.understand_and_act(text.into(), Said::Heard { doubtful: false }, TurnTimings::default(), Instant::now()).await
+        s.understand_and_act(text.into(), Said::Heard { doubtful: false, language: None }, TurnTimings::default(), Instant::now()).await
     }
 
     fn status(t: &Turn) -> Option<Status> {
@@ -246,7 +255,7 @@ mod tests {
 
         // A sentence recognition offers only as a question is asked about,
         // though the templates read it exactly.
-        let t = s.understand_and_act(" Navigate home.".into(), Said::Heard { doubtful: true }, TurnTimings::default(), Instant::now()).await;
+        let t = s.understand_and_act(" Navigate home.".into(), Said::Heard { doubtful: true, language: None }, TurnTimings::default(), Instant::now()).await;
         assert_eq!(t.prompt.as_deref(), Some("Did you say \"Navigate home\"?"));
     }
 

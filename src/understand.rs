@@ -10,7 +10,7 @@
 //! calls a sentence out of domain overrules a fuzzy template parse.
 
 use hush_learn::{LearnedModel, Prediction};
-use hush_nlu::{Evidence, Intent, Matcher, Slot, SlotAnswers, Value};
+use hush_nlu::{Evidence, Intent, Language, Matcher, Slot, SlotAnswers, Value};
 use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -54,20 +54,22 @@ enum Learned {
     Unsure,
 }
 
-/// Answer readers per (intent, slot): one slot's lists and parsers.
-type Answers = HashMap<(String, String), Option<Arc<SlotAnswers>>>;
+/// Answer readers per (intent, language, slot): one slot's lists and parsers.
+type Answers = HashMap<(String, Language, String), Option<Arc<SlotAnswers>>>;
 
 /// The template matcher, optionally fused with a learned model.
 pub struct Understanding {
     matcher: Matcher,
     learned: Option<(Arc<LearnedModel>, f32)>,
+    /// The one language the learned model reads, if it reads only one.
+    model_language: Option<Language>,
     answers: Mutex<Answers>,
 }
 
 impl Understanding {
     /// Templates only; add a learned model with [`Understanding::with_model`].
     pub fn new(matcher: Matcher) -> Understanding {
-        Understanding { matcher, learned: None, answers: Mutex::new(HashMap::new()) }
+        Understanding { matcher, learned: None, model_language: None, answers: Mutex::new(HashMap::new()) }
     }
 
     /// Adds a learned model that answers above `threshold`.
@@ -78,6 +80,15 @@ impl Understanding {
         // the first command. A failure shows again, logged, where it reads.
         let _ = model.predict(&["hello"]);
         self.learned = Some((model, threshold));
+        self
+    }
+
+    /// The learned model reads sentences in `language` only: in an engine
+    /// of several languages, a sentence heard or parsed in another is read
+    /// by the templates alone (a model of English sentences reads
+    /// "pesan ojek ke bandara" as noise, and could call it out of domain).
+    pub fn model_reads(mut self, language: Language) -> Understanding {
+        self.model_language = Some(language);
         self
     }
 
@@ -93,8 +104,18 @@ impl Understanding {
 
     /// Reads `text` under the fusion rules (see the module's doc).
     pub fn read(&self, text: &str) -> Option<Understood> {
+        self.read_in(text, None)
+    }
+
+    /// [`Understanding::read`] of a sentence heard in `language` (when
+    /// the recogniser said): the learned model reads it only in its own
+    /// language. Without a language, the template parse's language
+    /// decides; with neither, the model reads it.
+    pub fn read_in(&self, text: &str, language: Option<Language>) -> Option<Understood> {
         let template = self.read_templates(text);
-        if self.learned.is_none() || template.as_ref().is_some_and(|t| t.intent.cost == 0.0) {
+        let said_in = language.or(template.as_ref().map(|t| t.intent.language));
+        let foreign = self.model_language.zip(said_in).is_some_and(|(m, s)| m != s);
+        if self.learned.is_none() || foreign || template.as_ref().is_some_and(|t| t.intent.cost == 0.0) {
             return template;
         }
         match (template, self.learned(text)) {
@@ -144,14 +165,17 @@ impl Understanding {
     /// required slots left unfilled are missing (the dialogue asks for
     /// them). Intents the files do not know keep their slots as text.
     fn intent(&self, p: Prediction, text: &str) -> Intent {
-        let spec = self.matcher.intents().intent(&p.intent);
+        let spec = match self.model_language {
+            Some(l) => self.matcher.intents().intent_in(&p.intent, l),
+            None => self.matcher.intents().intent(&p.intent),
+        };
         let mut slots: Vec<Slot> = Vec::new();
         for s in p.slots {
             if slots.iter().any(|x| x.name == s.slot) {
                 continue;
             }
             let slot = match spec {
-                Some(_) => self.read_slot(&p.intent, &s.slot, &s.text),
+                Some(spec) => self.read_slot(&p.intent, spec.language, &s.slot, &s.text),
                 None => Some(Slot { name: s.slot, value: Value::Text(s.text.clone()), raw: s.text, sensitive: false }),
             };
             slots.extend(slot);
@@ -189,16 +213,16 @@ impl Understanding {
             missing,
             template: String::new(),
             evidence: Evidence { words, matched: 0, free: words, edit_cost: 0.0, skip_cost: 0.0, free_cost: 0.0 },
-            language: spec.map_or(hush_nlu::Language::English, |s| s.language),
+            language: spec.map_or(Language::English, |s| s.language),
         }
     }
 
     /// `text` as a value of `intent`'s slot `slot`, if it reads as one.
-    fn read_slot(&self, intent: &str, slot: &str, text: &str) -> Option<Slot> {
+    fn read_slot(&self, intent: &str, language: Language, slot: &str, text: &str) -> Option<Slot> {
         let answers = {
             let mut cache = self.answers.lock();
-            let key = (intent.to_owned(), slot.to_owned());
-            cache.entry(key).or_insert_with(|| SlotAnswers::new(&self.matcher, intent, slot).map(Arc::new)).clone()
+            let key = (intent.to_owned(), language, slot.to_owned());
+            cache.entry(key).or_insert_with(|| SlotAnswers::new(&self.matcher, intent, language, slot).map(Arc::new)).clone()
         }?;
         answers.read(&self.matcher, text)
     }

@@ -163,7 +163,7 @@ impl Worker {
         // clock starts where that work did, so its total is never less than
         // its recognition time.
         let started = if latency.read_ahead { picked.checked_sub(asr).unwrap_or(picked) } else { picked };
-        let mut turn = self.session.understand_and_act(text, Said::Heard { doubtful }, timings, started).await;
+        let mut turn = self.session.understand_and_act(text, Said::Heard { doubtful, language: None }, timings, started).await;
         turn.heard_by = Some(by);
         latency.to_dispatch = decided.elapsed();
         Ok(Event::Turn(Box::new(LiveTurn { speech, wake_score: score, latency, turn, audio: kept })))

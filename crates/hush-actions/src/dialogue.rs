@@ -33,6 +33,8 @@ impl Default for DialogueParams {
 pub struct Dialogue {
     params: DialogueParams,
     pending: Option<Pending>,
+    /// The language the utterance being stepped was heard in, if known.
+    heard_in: Option<Language>,
 }
 
 struct Pending {
@@ -83,7 +85,7 @@ pub enum Step {
 
 impl Dialogue {
     pub fn new(params: DialogueParams) -> Self {
-        Dialogue { params, pending: None }
+        Dialogue { params, pending: None, heard_in: None }
     }
 
     /// The intent waiting for an answer, if any.
@@ -109,6 +111,13 @@ impl Dialogue {
     /// Drops any pending question (the user pressed cancel, barged in).
     pub fn reset(&mut self) {
         self.pending = None;
+    }
+
+    /// The language the next utterances are heard in (a multilingual
+    /// recogniser says): what is not understood is answered in it. `None`:
+    /// the language of the loaded intents.
+    pub fn hear_in(&mut self, language: Option<Language>) {
+        self.heard_in = language;
     }
 
     /// Decides what an utterance means given what was asked before.
@@ -177,7 +186,7 @@ impl Dialogue {
                     }
                     None => {
                         let says = registry.messages(pending.intent.language);
-                        let prompt = format!("{} {}", says.didnt_get, slot_prompt(matcher, &pending.intent.name, &name, &says.what));
+                        let prompt = format!("{} {}", says.didnt_get, slot_prompt(matcher, &pending.intent, &name, &says.what));
                         let intent = pending.intent.clone();
                         self.pending = Some(Pending { asked: now, question: Question::Slot { name, answers }, ..pending });
                         Step::Ask { intent, prompt }
@@ -209,8 +218,9 @@ impl Dialogue {
     /// they may not be what was said.
     fn fresh(&mut self, parsed: Option<Intent>, heard: Option<&str>, matcher: &Matcher, registry: &Registry, expired: Option<&Intent>, now: Instant) -> Step {
         let Some(intent) = parsed else {
-            // Nothing understood: the language of the loaded intents.
-            let language = matcher.intents().intents.first().map_or(Language::English, |s| s.language);
+            // Nothing understood: the language it was heard in, else the
+            // language of the loaded intents.
+            let language = self.heard_in.or(matcher.intents().intents.first().map(|s| s.language)).unwrap_or_default();
             return Step::Reply(Outcome::new(Status::NotUnderstood, registry.messages(language).cant_help));
         };
         if intent.name == CONFIRM || intent.name == DENY || (intent.name == CANCEL && !registry.handles(CANCEL)) {
@@ -235,8 +245,8 @@ impl Dialogue {
     /// Asks for the first missing slot, then for confirmation, then runs.
     fn proceed(&mut self, intent: Intent, matcher: &Matcher, registry: &Registry, now: Instant) -> Step {
         if let Some(name) = intent.missing.first().cloned() {
-            if let Some(answers) = SlotAnswers::new(matcher, &intent.name, &name) {
-                let prompt = slot_prompt(matcher, &intent.name, &name, &registry.messages(intent.language).what);
+            if let Some(answers) = SlotAnswers::new(matcher, &intent.name, intent.language, &name) {
+                let prompt = slot_prompt(matcher, &intent, &name, &registry.messages(intent.language).what);
                 let answers = Box::new(answers);
                 self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Slot { name, answers }, unclear: 0 });
                 return Step::Ask { intent, prompt };
@@ -263,8 +273,13 @@ fn as_said(heard: &str) -> &str {
 }
 
 /// The slot's `prompt:`, or a question made from its name (`what`).
-fn slot_prompt(matcher: &Matcher, intent: &str, slot: &str, what: &str) -> String {
-    matcher.intents().intent(intent).and_then(|i| i.slot(slot)).and_then(|s| s.prompt.clone()).unwrap_or_else(|| fill(what, &[("slot", &spaced(slot))]))
+fn slot_prompt(matcher: &Matcher, intent: &Intent, slot: &str, what: &str) -> String {
+    matcher
+        .intents()
+        .intent_in(&intent.name, intent.language)
+        .and_then(|i| i.slot(slot))
+        .and_then(|s| s.prompt.clone())
+        .unwrap_or_else(|| fill(what, &[("slot", &spaced(slot))]))
 }
 
 /// `base` with the slots of `newer` it lacked.

@@ -7,7 +7,7 @@
 //! types (`hush_nlu::SlotAnswers`), so "twenty bucks" and "$20" are the
 //! same amount, and answers are compared as values.
 
-use hush_nlu::{Intent, Matcher, SlotAnswers, Value};
+use hush_nlu::{Intent, Language, Matcher, SlotAnswers, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -138,7 +138,7 @@ fn comparable(v: &Value) -> String {
 pub fn score(matcher: &Matcher, data: &[Sentence], mut read: impl FnMut(&str) -> Option<Intent>) -> FrameReport {
     let mut r = FrameReport::default();
     let mut latencies = Vec::with_capacity(data.len());
-    let mut answers: BTreeMap<(String, String), Option<SlotAnswers>> = BTreeMap::new();
+    let mut answers: BTreeMap<(String, Language, String), Option<SlotAnswers>> = BTreeMap::new();
     for s in data {
         let t = Instant::now();
         let reading = read(&s.text);
@@ -163,7 +163,8 @@ pub fn score(matcher: &Matcher, data: &[Sentence], mut read: impl FnMut(&str) ->
             (Some(labelled), Some(reading)) if right => {
                 let mut want: Vec<(String, String)> = Vec::new();
                 for (slot, said) in labelled {
-                    let reader = answers.entry((gold.clone(), slot.clone())).or_insert_with(|| SlotAnswers::new(matcher, gold, slot));
+                    let key = (gold.clone(), reading.language, slot.clone());
+                    let reader = answers.entry(key).or_insert_with(|| SlotAnswers::new(matcher, gold, reading.language, slot));
                     let value = match reader.as_ref().and_then(|a| a.read(matcher, said)) {
                         Some(v) => comparable(&v.value),
                         None => {

@@ -4,7 +4,7 @@
 //!
 //! Parsing only: what to do with the answer is the dialogue's (hush-actions).
 
-use crate::{Intent, Matcher, Slot};
+use crate::{Intent, Language, Matcher, Slot};
 
 /// Intents of the general domain that answer a question.
 pub const CONFIRM: &str = "confirm";
@@ -119,15 +119,17 @@ pub fn answer(text: &str, parsed: Option<&Intent>, matcher: &Matcher) -> Answer 
 /// of their own, and the intent's unlisted values.
 pub struct SlotAnswers {
     intent: String,
+    language: Language,
     slot: String,
     answers: Matcher,
 }
 
 impl SlotAnswers {
-    /// None when `matcher`'s intents have no such slot.
-    pub fn new(matcher: &Matcher, intent: &str, slot: &str) -> Option<SlotAnswers> {
-        let set = matcher.intents().answer_set(intent, slot)?;
-        Some(SlotAnswers { intent: intent.to_owned(), slot: slot.to_owned(), answers: Matcher::new(set, matcher.params()) })
+    /// None when `matcher`'s intents have no such slot. `language`: the
+    /// one the question is asked in, whose lists read the answer.
+    pub fn new(matcher: &Matcher, intent: &str, language: Language, slot: &str) -> Option<SlotAnswers> {
+        let set = matcher.intents().answer_set(intent, language, slot)?;
+        Some(SlotAnswers { intent: intent.to_owned(), language, slot: slot.to_owned(), answers: Matcher::new(set, matcher.params()) })
     }
 
     /// The answer templates' reading of `text`, to weigh against a reading
@@ -144,7 +146,7 @@ impl SlotAnswers {
     /// A value the slot's lists do not name but its type allows, read from
     /// the whole of `text` by `matcher` (the engine's).
     pub fn unlisted(&self, matcher: &Matcher, text: &str) -> Option<Slot> {
-        matcher.unlisted_value(&self.intent, &self.slot, text)
+        matcher.unlisted_value(&self.intent, self.language, &self.slot, text)
     }
 
     /// `text` as the slot's value, listed or not.

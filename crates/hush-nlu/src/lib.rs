@@ -89,10 +89,21 @@ impl IntentSet {
 
     /// The built-in domains in `language`.
     pub fn builtin_in(language: Language) -> Result<IntentSet, IntentErrors> {
-        IntentSet::from_sources(match language {
-            Language::English => BUILTIN_DOMAINS,
-            Language::Indonesian => BUILTIN_DOMAINS_ID,
-            Language::Mandarin => BUILTIN_DOMAINS_ZH,
-        })
+        IntentSet::builtin_for(&[language])
+    }
+
+    /// The built-in domains in each of `languages`, as one set: each
+    /// intent once per language, in the order given.
+    pub fn builtin_for(languages: &[Language]) -> Result<IntentSet, IntentErrors> {
+        let sources: Vec<(&str, &str)> = languages
+            .iter()
+            .flat_map(|l| match l {
+                Language::English => BUILTIN_DOMAINS,
+                Language::Indonesian => BUILTIN_DOMAINS_ID,
+                Language::Mandarin => BUILTIN_DOMAINS_ZH,
+            })
+            .copied()
+            .collect();
+        IntentSet::from_sources(&sources)
     }
 }

@@ -57,35 +57,115 @@ impl IntentSet {
     /// Reads intent files given as (name, text) pairs; the name is used in
     /// error messages and, without a `domain:` key, as the domain.
     pub fn from_sources(sources: &[(&str, &str)]) -> Result<IntentSet, IntentErrors> {
-        let mut b = Builder::default();
+        let mut errors = Vec::new();
         let mut docs = Vec::new();
         for &(name, src) in sources {
             match yaml::parse(src) {
                 Ok(node) => docs.push((name, node)),
-                Err(e) => b
-                    .errors
-                    .push(IntentError { at: Loc { file: name.to_string(), line: e.line, col: e.col }, message: format!("not valid YAML: {}", e.message) }),
+                Err(e) => {
+                    errors.push(IntentError { at: Loc { file: name.to_string(), line: e.line, col: e.col }, message: format!("not valid YAML: {}", e.message) })
+                }
             }
         }
-        // Lists and rules first: intents in any file may use them.
-        let mut languages = Vec::with_capacity(docs.len());
-        for (name, node) in &docs {
-            b.file = name.to_string();
-            b.language = b.file_language(node);
-            languages.push(b.language);
-            b.shared(node);
+        let mut probe = Builder::default();
+        let languages: Vec<Language> = docs
+            .iter()
+            .map(|(name, node)| {
+                probe.file = name.to_string();
+                probe.file_language(node)
+            })
+            .collect();
+        errors.append(&mut probe.errors);
+        // Each language is a namespace of its own: the same intent, list
+        // and rule names may be written once per language, so that one
+        // action serves "book me a ride" and "pesan ojek".
+        let mut order: Vec<Language> = Vec::new();
+        for &l in &languages {
+            if !order.contains(&l) {
+                order.push(l);
+            }
         }
-        b.check_rules();
-        for ((name, node), &language) in docs.iter().zip(&languages) {
-            b.file = name.to_string();
-            b.language = language;
-            b.intents(node, name);
+        let mut set = IntentSet::default();
+        let mut edges = 0;
+        for language in order {
+            let mut b = Builder { language, edges, ..Builder::default() };
+            let group: Vec<&(&str, Node)> = docs.iter().zip(&languages).filter(|(_, &l)| l == language).map(|(d, _)| d).collect();
+            // Lists and rules first: intents in any file may use them.
+            for (name, node) in &group {
+                b.file = name.to_string();
+                b.shared(node);
+            }
+            b.check_rules();
+            for (name, node) in &group {
+                b.file = name.to_string();
+                b.intents(node, name);
+            }
+            edges = b.edges;
+            errors.append(&mut b.errors);
+            if errors.is_empty() {
+                errors.extend(set.merge(b.set, language));
+            }
         }
-        if b.errors.is_empty() {
-            Ok(b.set)
+        if errors.is_empty() {
+            Ok(set)
         } else {
-            Err(IntentErrors(b.errors))
+            Err(IntentErrors(errors))
         }
+    }
+
+    /// Adds the intents of another language to the set: its lists after
+    /// ours, its rules renamed where a name is taken. An intent written in
+    /// both languages must declare the same slots and the same `confirm`
+    /// (one action serves both; a payment confirms in every language).
+    fn merge(&mut self, other: IntentSet, language: Language) -> Vec<IntentError> {
+        let mut errors = Vec::new();
+        let offset = self.lists.len();
+        let renamed: HashMap<String, String> =
+            other.rules.keys().filter(|name| self.rules.contains_key(*name)).map(|name| (name.clone(), format!("{name}@{language}"))).collect();
+        let rename = |e: &mut Expr| e.rename_rules(&renamed);
+        for (name, mut body) in other.rules {
+            rename(&mut body);
+            self.rules.insert(renamed.get(&name).cloned().unwrap_or(name), body);
+        }
+        self.lists.extend(other.lists);
+        for w in other.skip_words {
+            if !self.skip_words.contains(&w) {
+                self.skip_words.push(w);
+            }
+        }
+        for mut spec in other.intents {
+            for slot in &mut spec.slots {
+                if let SlotType::List(i) = &mut slot.ty {
+                    *i += offset;
+                }
+            }
+            for t in &mut spec.templates {
+                rename(&mut t.expr);
+            }
+            if let Some(first) = self.intent(&spec.name) {
+                let names = |s: &IntentSpec| {
+                    let mut v: Vec<&str> = s.slots.iter().map(|x| x.name.as_str()).collect();
+                    v.sort_unstable();
+                    v.join(", ")
+                };
+                let (ours, theirs) = (names(first), names(&spec));
+                if ours != theirs {
+                    let message = format!(
+                        "intent '{}' has slots [{theirs}] here and [{ours}] in {} (at {}): an intent written in two languages has the same slots",
+                        spec.name, first.language, first.at
+                    );
+                    errors.push(IntentError { at: spec.at.clone(), message });
+                } else if first.confirm != spec.confirm {
+                    let message = format!(
+                        "intent '{}' says `confirm: {}` here and `confirm: {}` in {} (at {}): it confirms in every language or in none",
+                        spec.name, spec.confirm, first.confirm, first.language, first.at
+                    );
+                    errors.push(IntentError { at: spec.at.clone(), message });
+                }
+            }
+            self.intents.push(spec);
+        }
+        errors
     }
 }
 

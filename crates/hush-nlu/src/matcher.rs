@@ -20,7 +20,7 @@ use crate::grammar::{Grammar, GrammarType};
 use crate::spec::{IntentSet, SlotType};
 use crate::values::Value;
 use crate::words::UNLISTED_LEAD;
-use crate::{MatchParams, Slot};
+use crate::{Language, MatchParams, Slot};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use rphonetic::DoubleMetaphone;
 
@@ -160,8 +160,8 @@ impl Matcher {
     /// A value for an open list slot (places, contacts) that the list does
     /// not know, taken as said: "grand indonesia" for "Where to?". `None`
     /// for other slots, or more words than the list allows.
-    pub fn unlisted_value(&self, intent: &str, slot: &str, text: &str) -> Option<Slot> {
-        let spec = self.set.intent(intent)?.slot(slot)?;
+    pub fn unlisted_value(&self, intent: &str, language: Language, slot: &str, text: &str) -> Option<Slot> {
+        let spec = self.set.intent_in(intent, language)?.slot(slot)?;
         let SlotType::List(list) = spec.ty else { return None };
         let limit = self.set.lists.get(list)?.open?;
         let words = crate::words(text);

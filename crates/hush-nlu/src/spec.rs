@@ -141,13 +141,20 @@ impl IntentSet {
         self.intents.iter().find(|i| i.name == name)
     }
 
+    /// The intent as written in `language`, or in the first language that
+    /// has it (a set may hold one intent in several languages).
+    pub fn intent_in(&self, name: &str, language: Language) -> Option<&IntentSpec> {
+        self.intents.iter().find(|i| i.name == name && i.language == language).or_else(|| self.intent(name))
+    }
+
     /// An intent set that reads a bare answer to a question about one slot
     /// of an intent ("Where to?" — "the airport", "to the airport please"),
     /// with the same lists, built-in parsers and tolerance for mishearing
-    /// as full commands. Its one intent is named after the slot. `None` if
-    /// the intent or the slot is unknown.
-    pub fn answer_set(&self, intent: &str, slot: &str) -> Option<IntentSet> {
-        let spec = self.intent(intent)?;
+    /// as full commands, in `language`'s words where the intent is written
+    /// in it. Its one intent is named after the slot. `None` if the intent
+    /// or the slot is unknown.
+    pub fn answer_set(&self, intent: &str, language: Language, slot: &str) -> Option<IntentSet> {
+        let spec = self.intent_in(intent, language)?;
         let slot = spec.slot(slot)?.clone();
         let text = format!("{ANSWER_LEAD} {{{}}} [please|thanks|thank you]", slot.name);
         let expr = template::parse(&text).ok()?;

@@ -181,6 +181,20 @@ impl Expr {
             _ => {}
         }
     }
+
+    /// Renames the rules `to` names, wherever they are used.
+    pub(crate) fn rename_rules(&mut self, to: &std::collections::HashMap<String, String>) {
+        match self {
+            Expr::Rule(name) => {
+                if let Some(new) = to.get(name) {
+                    name.clone_from(new);
+                }
+            }
+            Expr::Seq(v) | Expr::Alt(v) => v.iter_mut().for_each(|e| e.rename_rules(to)),
+            Expr::Opt(e) => e.rename_rules(to),
+            Expr::Word(_) | Expr::Slot { .. } => {}
+        }
+    }
 }
 
 #[cfg(test)]
