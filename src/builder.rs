@@ -45,7 +45,7 @@ pub struct EngineBuilder {
     audio: AudioLimits,
     decoding: Decoding,
     grammar: GrammarParams,
-    language: Language,
+    languages: Vec<Language>,
 }
 
 impl Default for EngineBuilder {
@@ -69,7 +69,7 @@ impl Default for EngineBuilder {
             audio: AudioLimits::default(),
             decoding: Decoding::default(),
             grammar: GrammarParams::default(),
-            language: Language::English,
+            languages: vec![Language::English],
         }
     }
 }
@@ -231,19 +231,41 @@ impl EngineBuilder {
     /// model is told the language unless [`AsrParams`] name one. Intent
     /// files given with [`EngineBuilder::intents`] say their own language.
     pub fn language(mut self, language: Language) -> Self {
-        self.language = language;
+        self.languages = vec![language];
+        self
+    }
+
+    /// The built-in domains in each of `languages`, in one engine: "book
+    /// me a ride" and "pesan ojek" are both `order_ride`, served by one
+    /// action and answered in the language they were said in. A
+    /// multilingual Whisper model detects among these languages only (the
+    /// default English model hears English alone: name `base-q8_0`). The
+    /// built-in learned model reads the English sentences; the others are
+    /// read by their templates. None named: English.
+    pub fn languages(mut self, languages: &[Language]) -> Self {
+        self.languages = vec![];
+        for &l in languages {
+            if !self.languages.contains(&l) {
+                self.languages.push(l);
+            }
+        }
+        if self.languages.is_empty() {
+            self.languages.push(Language::English);
+        }
         self
     }
 
     /// Loads the model, intents and actions; fails with what is wrong, nothing half-built.
     pub fn build(mut self) -> Result<Engine, EngineError> {
-        if self.language != Language::English && self.asr.decode.language.is_none() {
-            self.asr.decode.language = Some(self.language.code().to_owned());
+        if let ([only], None) = (&self.languages[..], &self.asr.decode.language) {
+            if *only != Language::English {
+                self.asr.decode.language = Some(only.code().to_owned());
+            }
         }
         let builtin = self.intent_set.is_none() && self.intents.is_empty();
         let set = match (self.intent_set, self.intents.is_empty()) {
             (Some(set), _) => set,
-            (None, true) => IntentSet::builtin_in(self.language)?,
+            (None, true) => IntentSet::builtin_for(&self.languages)?,
             (None, false) => load_intents(&self.intents)?,
         };
         // Whisper detects only among the languages the intents are in (and
@@ -281,13 +303,13 @@ impl EngineBuilder {
             }
             let model = load_learned(&dir).map_err(|source| EngineError::Learned { path: dir, source })?;
             understanding = understanding.with_model(model, threshold);
-        } else if builtin && self.builtin_model && self.language == Language::English {
+        } else if builtin && self.builtin_model && self.languages.contains(&Language::English) {
             if !(0.0..=1.0).contains(&self.builtin_threshold) {
                 return Err(EngineError::Threshold(self.builtin_threshold));
             }
             // The built-in learned model learned English sentences.
             if let Some(model) = builtin_learned()? {
-                understanding = understanding.with_model(model, self.builtin_threshold);
+                understanding = understanding.with_model(model, self.builtin_threshold).model_reads(Language::English);
             }
         }
         // A sentence kept only to be asked about would be acted on by a

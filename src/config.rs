@@ -61,6 +61,10 @@ pub struct EngineConfig {
     /// detect). A language hush reads (`en`, `id`, `zh`) also picks the language
     /// of the built-in domains.
     pub language: Option<String>,
+    /// The built-in domains in each of these languages, in one engine
+    /// (`["en", "id"]`): a multilingual model detects among them and each
+    /// turn is answered in its own. Overrides `language`'s domains.
+    pub languages: Vec<String>,
     /// Text Whisper takes as said before each utterance.
     pub prompt: Option<String>,
     /// Encode full 30 s windows instead of the audio plus a margin.
@@ -255,6 +259,15 @@ impl EngineConfig {
         }
         if let Some(l) = self.language.as_deref().and_then(Language::from_code) {
             b = b.language(l);
+        }
+        if !self.languages.is_empty() {
+            let mut languages = Vec::new();
+            for code in &self.languages {
+                let l = Language::from_code(code)
+                    .ok_or_else(|| EngineError::Config(format!("languages: hush has no built-in domains in '{code}' (it has {})", Language::codes())))?;
+                languages.push(l);
+            }
+            b = b.languages(&languages);
         }
         for dir in &self.intents {
             b = b.intents(dir);

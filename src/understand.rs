@@ -110,10 +110,11 @@ impl Understanding {
     /// [`Understanding::read`] of a sentence heard in `language` (when
     /// the recogniser said): the learned model reads it only in its own
     /// language. Without a language, the template parse's language
-    /// decides; with neither, the model reads it.
+    /// decides, else the language its words lean to
+    /// ([`Matcher::language_of`]); with none of these, the model reads it.
     pub fn read_in(&self, text: &str, language: Option<Language>) -> Option<Understood> {
         let template = self.read_templates(text);
-        let said_in = language.or(template.as_ref().map(|t| t.intent.language));
+        let said_in = language.or(template.as_ref().map(|t| t.intent.language)).or_else(|| self.matcher.language_of(text));
         let foreign = self.model_language.zip(said_in).is_some_and(|(m, s)| m != s);
         if self.learned.is_none() || foreign || template.as_ref().is_some_and(|t| t.intent.cost == 0.0) {
             return template;

@@ -163,3 +163,93 @@ async fn the_conversation_is_in_indonesian() {
     let t = e.process_text("apa kabar dunia hari ini").await.unwrap();
     assert_eq!(t.outcome.map(|o| o.say).as_deref(), Some("Belum bisa."));
 }
+
+/// English and Indonesian in one engine (`"languages": ["en", "id"]`):
+/// one action serves both, each conversation is held in the language
+/// its request was made in, slot questions are answered with that
+/// language's lists, and the English learned model leaves Indonesian
+/// sentences to their templates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn english_and_indonesian_in_one_engine() {
+    let c: EngineConfig = serde_json::from_str(r#"{"languages": ["en", "id"]}"#).unwrap();
+    let e = c.builder().unwrap().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
+    let count = |l| e.intents().intents.iter().filter(|i| i.language == l).count();
+    assert_eq!((count(Language::English), count(Language::Indonesian)), (24, 24));
+    let s = e.session();
+    let t = s.process_text("kirim lima puluh ribu ke Budi").await.unwrap();
+    assert_eq!((t.prompt.as_deref(), t.language.as_deref()), (Some("Kirim Rp50.000 ke budi?"), Some("id")), "{t:?}");
+    let t = s.process_text("iya").await.unwrap();
+    assert_eq!(t.outcome.map(|o| o.say).as_deref(), Some("Rp50.000 sudah dikirim ke budi. Sisa saldo rekening rupiah: Rp2.450.000."));
+    let t = s.process_text("send forty two dollars to Budi").await.unwrap();
+    assert_eq!(t.language.as_deref(), Some("en"), "{t:?}");
+    let prompt = t.prompt.unwrap_or_default();
+    assert!(prompt.starts_with("Send $42.00 to budi"), "{prompt}");
+    // A refusal in either language refuses; the reply keeps the request's.
+    let t = s.process_text("tidak").await.unwrap();
+    assert_eq!(t.outcome.map(|o| (o.status, o.say)), Some((Status::Aborted, "Okay, cancelled.".into())));
+    let t = s.process_text("pesan ojek").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Mau ke mana?"), "{t:?}");
+    let t = s.process_text("ke bandara").await.unwrap();
+    assert_eq!((t.intent.as_deref(), t.language.as_deref()), (Some("order_ride"), Some("id")), "{t:?}");
+    assert!(t.slots.iter().any(|x| x.name == "destination" && x.value == Value::Text("airport".into())), "{t:?}");
+    let t = s.process_text("book a ride").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Where to?"), "{t:?}");
+    s.process_text("cancel").await.unwrap();
+    // Not understood: answered in the language the words lean to.
+    let t = s.process_text("apa kabar dunia hari ini").await.unwrap();
+    assert_eq!(t.outcome.map(|o| o.say).as_deref(), Some("Maaf, saya tidak bisa membantu itu."));
+    let t = s.process_text("what is the meaning of life").await.unwrap();
+    assert_eq!(t.outcome.map(|o| o.say).as_deref(), Some("Sorry, I can't help with that."));
+    // The Indonesian paraphrases read as the Indonesian engine reads them:
+    // the English model (built in, read beside the English templates) does
+    // not overrule or answer them.
+    let both = Engine::builder().languages(&[Language::English, Language::Indonesian]).dry_run(true).build().unwrap();
+    let id = Engine::builder().language(Language::Indonesian).dry_run(true).build().unwrap();
+    let (mut same, mut read) = (0, 0);
+    for line in include_str!("../benches/paraphrases/written_id.txt").lines().filter(|l| l.contains(" | ") && !l.starts_with('#')) {
+        let text = as_said(line.split_once(" | ").unwrap().1);
+        let a = both.session().process_text(&text).await.unwrap();
+        let b = id.session().process_text(&text).await.unwrap();
+        read += 1;
+        same += usize::from(a.intent == b.intent && a.slots == b.slots);
+    }
+    assert!(read >= 250, "{read} sentences");
+    assert!(same * 100 >= read * 97, "{same} of {read} read alike");
+}
+
+/// A labelled paraphrase as it was said: `{slot:words}` is the words,
+/// `{slot=value}` (a value the words imply) is nothing.
+fn as_said(labelled: &str) -> String {
+    let mut out = String::new();
+    let mut rest = labelled;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
+        let inner = &rest[open + 1..close];
+        if let Some((_, words)) = inner.split_once(':') {
+            out.push_str(words);
+        }
+        rest = rest.get(close + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Speech to an engine of two languages: multilingual Whisper detects
+/// between them, and an English command is heard, read and asked about
+/// in English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn english_speech_to_an_engine_of_two_languages() {
+    let c: EngineConfig = serde_json::from_str(r#"{"model": "base", "languages": ["en", "id"]}"#).unwrap();
+    let e = c.builder().unwrap().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
+    let t = e.process_wav(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/audio/pay_bill.wav")).await.unwrap();
+    assert_eq!((t.intent.as_deref(), t.language.as_deref()), (Some("pay_bill"), Some("en")), "{t:?}");
+    assert_eq!(t.prompt.as_deref(), Some("Pay $42.00 for your electricity bill?"), "{t:?}");
+    // The English model cannot hear Indonesian: refused at build.
+    let c: EngineConfig = serde_json::from_str(r#"{"model": "tiny.en-q8_0", "languages": ["en", "id"]}"#).unwrap();
+    let err = c.builder().unwrap().build().map(drop).unwrap_err().to_string();
+    assert!(err.contains("English only") && err.contains("'id'"), "{err}");
+    let c: EngineConfig = serde_json::from_str(r#"{"languages": ["en", "xx"]}"#).unwrap();
+    let err = c.builder().map(drop).unwrap_err().to_string();
+    assert!(err.contains("no built-in domains in 'xx'"), "{err}");
+}

@@ -129,14 +129,14 @@ impl Dialogue {
         let answered = |p: &Option<Intent>, names: &[&str]| p.as_ref().is_some_and(|i| names.contains(&i.name.as_str()));
         let heard = (doubtful && self.params.check_doubtful).then_some(text);
         let Some(pending) = self.pending.take() else {
-            return self.fresh(parsed, heard, matcher, registry, None, now);
+            return self.fresh(text, parsed, heard, matcher, registry, None, now);
         };
         let limit = match pending.question {
             Question::Confirm | Question::Heard(_) => self.params.confirm_timeout,
             Question::Slot { .. } => self.params.fill_timeout,
         };
         if now.saturating_duration_since(pending.asked) > limit {
-            return self.fresh(parsed, heard, matcher, registry, Some(&pending.intent), now);
+            return self.fresh(text, parsed, heard, matcher, registry, Some(&pending.intent), now);
         }
         match pending.question {
             Question::Confirm | Question::Heard(_) => match (answer(text, parsed.as_ref(), matcher), matches!(pending.question, Question::Heard(_))) {
@@ -152,7 +152,7 @@ impl Dialogue {
                 // A new request (or the doubtful one said again) replaces
                 // the unanswered one, which is dropped.
                 (Answer::Unclear, _) if parsed.as_ref().is_some_and(|p| ![CONFIRM, DENY, CANCEL].contains(&p.name.as_str())) => {
-                    self.fresh(parsed, heard, matcher, registry, None, now)
+                    self.fresh(text, parsed, heard, matcher, registry, None, now)
                 }
                 (Answer::Unclear, _) => self.ask_again(pending, registry, now),
             },
@@ -164,7 +164,7 @@ impl Dialogue {
                 // request like any other, checked when maybe misheard.
                 if let Some(p) = parsed.as_ref().filter(|p| p.name == pending.intent.name && p.slot(&name).is_some()) {
                     let merged = merge(pending.intent, p);
-                    return self.fresh(Some(merged), heard, matcher, registry, None, now);
+                    return self.fresh(text, Some(merged), heard, matcher, registry, None, now);
                 }
                 let answer = answers.parse(text);
                 let other_wins = match (&parsed, &answer) {
@@ -173,7 +173,7 @@ impl Dialogue {
                     _ => false,
                 };
                 if other_wins {
-                    return self.fresh(parsed, heard, matcher, registry, None, now);
+                    return self.fresh(text, parsed, heard, matcher, registry, None, now);
                 }
                 let slot = answers.slot_of(answer);
                 let slot = slot.or_else(|| if parsed.is_none() { answers.unlisted(matcher, text) } else { None });
@@ -213,14 +213,24 @@ impl Dialogue {
         Step::Ask { intent, prompt }
     }
 
-    /// An utterance with nothing pending (or after the pending question
-    /// expired, which `expired` names); `heard`, the words as heard when
-    /// they may not be what was said.
-    fn fresh(&mut self, parsed: Option<Intent>, heard: Option<&str>, matcher: &Matcher, registry: &Registry, expired: Option<&Intent>, now: Instant) -> Step {
+    /// An utterance, `text`, with nothing pending (or after the pending
+    /// question expired, which `expired` names); `heard`, the words as
+    /// heard when they may not be what was said.
+    #[allow(clippy::too_many_arguments)]
+    fn fresh(
+        &mut self,
+        text: &str,
+        parsed: Option<Intent>,
+        heard: Option<&str>,
+        matcher: &Matcher,
+        registry: &Registry,
+        expired: Option<&Intent>,
+        now: Instant,
+    ) -> Step {
         let Some(intent) = parsed else {
             // Nothing understood: the language it was heard in, else the
-            // language of the loaded intents.
-            let language = self.heard_in.or(matcher.intents().intents.first().map(|s| s.language)).unwrap_or_default();
+            // one its words lean to, else that of the first intents.
+            let language = self.heard_in.or_else(|| matcher.language_of(text)).or(matcher.intents().intents.first().map(|s| s.language)).unwrap_or_default();
             return Step::Reply(Outcome::new(Status::NotUnderstood, registry.messages(language).cant_help));
         };
         if intent.name == CONFIRM || intent.name == DENY || (intent.name == CANCEL && !registry.handles(CANCEL)) {

@@ -310,3 +310,38 @@ fn the_dialogue_speaks_the_language_of_the_intents() {
     let s = d.step("apa kabar dunia", None, false, &id, &routes, Instant::now());
     assert_eq!(text(&s), "Wah, belum bisa.");
 }
+
+/// With English and Indonesian loaded together, each request is asked
+/// about in its own language, a missing slot is read with that language's
+/// lists, and what was not understood is answered in the language heard.
+#[test]
+fn two_languages_in_one_dialogue() {
+    use hush_nlu::Language;
+    let both = Matcher::new(IntentSet::builtin_for(&[Language::English, Language::Indonesian]).unwrap(), MatchParams::default());
+    let say = |d: &mut Dialogue, text: &str| d.step(text, both.parse(text), false, &both, &registry(), Instant::now());
+    let text = |s: &Step| match s {
+        Step::Ask { prompt, .. } => prompt.clone(),
+        Step::Reply(o) => o.say.clone(),
+        other => panic!("{other:?}"),
+    };
+    let mut d = Dialogue::new(DialogueParams::default());
+    assert_eq!(text(&say(&mut d, "pesan ojek")), "Mau ke mana?");
+    match say(&mut d, "ke bandara") {
+        Step::Run { intent, .. } => {
+            assert_eq!(intent.language, Language::Indonesian);
+            assert_eq!(intent.slots.iter().find(|s| s.name == "destination").map(|s| s.value.clone()), Some(hush_nlu::Value::Text("airport".into())));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(text(&say(&mut d, "book a ride")), "Where to?");
+    assert!(matches!(say(&mut d, "to the airport"), Step::Run { .. }));
+    // Typed: the language its words lean to; neither: the first loaded.
+    assert_eq!(text(&say(&mut d, "apa kabar dunia")), "Maaf, saya tidak bisa membantu itu.");
+    assert_eq!(text(&say(&mut d, "what is the meaning of life")), "Sorry, I can't help with that.");
+    assert_eq!(text(&say(&mut d, "xyzzy")), "Sorry, I can't help with that.");
+    // Heard: the language the recogniser heard.
+    d.hear_in(Some(Language::Indonesian));
+    assert_eq!(text(&say(&mut d, "xyzzy")), "Maaf, saya tidak bisa membantu itu.");
+    d.hear_in(Some(Language::English));
+    assert_eq!(text(&say(&mut d, "apa kabar dunia")), "Sorry, I can't help with that.");
+}

@@ -203,6 +203,11 @@ pub(crate) struct ModelArgs {
     /// the Mandarin rides and payments.
     #[arg(long)]
     language: Option<String>,
+    /// The built-in domains in several languages in one engine (`en,id`):
+    /// a multilingual model detects among them, and each command is
+    /// answered in its own language.
+    #[arg(long, value_delimiter = ',')]
+    languages: Vec<String>,
     /// Beam width: 1 decodes greedily; more keeps that many hypotheses
     /// (slower by about that factor in the decoder).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=16))]
@@ -242,6 +247,7 @@ impl ModelArgs {
             trim_margin_frames: Some(self.trim_margin),
             trim_min_frames: Some(self.trim_min),
             language: self.language.clone(),
+            languages: self.languages.clone(),
             beam: Some(usize::from(self.beam)),
             prompt: self.prompt.clone(),
             decoding: self.decode,

@@ -21,9 +21,10 @@ pub struct IntentArgs {
     /// learned model, which the engine adds by default.
     #[arg(long)]
     templates_only: bool,
-    /// The built-in domains in this language: en (the default), id or zh.
-    #[arg(long, value_name = "LANGUAGE", conflicts_with = "intents", value_parser = language)]
-    domains: Option<Language>,
+    /// The built-in domains in these languages (en, the default; id; zh;
+    /// several as one engine: `en,id`).
+    #[arg(long, value_name = "LANGUAGES", value_delimiter = ',', conflicts_with = "intents", value_parser = language)]
+    domains: Vec<Language>,
 }
 
 fn language(code: &str) -> Result<Language, String> {
@@ -35,7 +36,7 @@ impl IntentArgs {
         anyhow::ensure!((0.0..=1.0).contains(&self.threshold), "--threshold must be within 0..1");
         let set = match &self.intents {
             Some(dir) => IntentSet::load_dir(dir)?,
-            None => IntentSet::builtin_in(self.domains.unwrap_or_default())?,
+            None => IntentSet::builtin_for(&self.languages())?,
         };
         Ok(Matcher::new(set, MatchParams { threshold: self.threshold, ..MatchParams::default() }))
     }
@@ -44,10 +45,19 @@ impl IntentArgs {
     /// (`--language id`) unless intent files or domains are named.
     pub fn heard_in(&self, code: Option<&str>) -> IntentArgs {
         let mut out = self.clone();
-        if out.intents.is_none() && out.domains.is_none() {
-            out.domains = code.and_then(Language::from_code);
+        if out.intents.is_none() && out.domains.is_empty() {
+            out.domains.extend(code.and_then(Language::from_code));
         }
         out
+    }
+
+    /// The languages of the built-in domains read.
+    fn languages(&self) -> Vec<Language> {
+        if self.domains.is_empty() {
+            vec![Language::English]
+        } else {
+            self.domains.clone()
+        }
     }
 
     /// The templates alone.
@@ -55,10 +65,10 @@ impl IntentArgs {
         Ok(Understanding::new(self.matcher()?))
     }
 
-    /// Whether these are the built-in domains in English, which the
-    /// built-in learned model reads.
+    /// Whether these are the built-in domains with English among them,
+    /// whose sentences the built-in learned model reads.
     pub fn builtin(&self) -> bool {
-        self.intents.is_none() && self.domains.unwrap_or_default() == Language::English
+        self.intents.is_none() && self.languages().contains(&Language::English)
     }
 
     /// As the engine reads: the built-in domains with their learned model
@@ -69,7 +79,7 @@ impl IntentArgs {
             return Ok(u);
         }
         Ok(match hush::parts::builtin_learned()? {
-            Some(model) => u.with_model(model, hush::parts::BUILTIN_THRESHOLD),
+            Some(model) => u.with_model(model, hush::parts::BUILTIN_THRESHOLD).model_reads(Language::English),
             None => u,
         })
     }
@@ -462,7 +472,15 @@ fn bench_readers(a: &NluBenchArgs) -> Result<()> {
         None if needs_model && a.intents.builtin() => hush::parts::builtin_learned()?,
         _ => None,
     };
-    let fused = model.map(|m| a.intents.templates().map(|u| u.with_model(m, threshold))).transpose()?;
+    let fused = model
+        .map(|m| {
+            // The built-in model reads English sentences (as in the engine).
+            a.intents.templates().map(|u| match a.learned {
+                Some(_) => u.with_model(m, threshold),
+                None => u.with_model(m, threshold).model_reads(Language::English),
+            })
+        })
+        .transpose()?;
     anyhow::ensure!(
         !needs_model || fused.is_some(),
         "the learned and fused modes need a learned model: --learned DIR (from `hush train`), or the built-in domains' (needs `hush models import minilm`)"

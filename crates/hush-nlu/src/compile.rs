@@ -4,7 +4,7 @@
 
 use crate::automaton::{eliminate_epsilons, Label, ListIndex, Nfa, Phrases, SlotMove, SlotRef, StartIndex, TypeIndex, NONE, START};
 use crate::fuzzy::{sound_key, Fuzzy};
-use crate::matcher::{Matcher, NEXT_MATCHER_ID};
+use crate::matcher::{language_bit, Matcher, NEXT_MATCHER_ID};
 use crate::numbers::number_forms;
 use crate::spec::{IntentSet, SlotType};
 use crate::template::Expr;
@@ -27,6 +27,7 @@ impl Matcher {
             word_text: Vec::new(),
             vocab: Fuzzy::new(),
             word_sound: Vec::new(),
+            word_languages: Vec::new(),
             word_del: Vec::new(),
             fillers: HashSet::new(),
             word_near: Vec::new(),
@@ -77,6 +78,7 @@ impl Matcher {
         let key = self.sound(w);
         self.vocab.insert(w, &key);
         self.word_sound.push(key);
+        self.word_languages.push(0);
         self.word_del.push(if self.is_filler(w) { 0.4 } else { 0.9 });
         self.swappable.push(SWAPPABLE.contains(&w));
         id
@@ -207,6 +209,7 @@ impl Matcher {
         match e {
             Expr::Word(w) => {
                 let id = self.word_id(w);
+                self.word_languages[id as usize] |= language_bit(self.set.intents[ctx.intent as usize].language);
                 nfa.states[from as usize].edges.push((Label::Word(id), to));
             }
             Expr::Seq(items) => {

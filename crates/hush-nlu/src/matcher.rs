@@ -33,6 +33,9 @@ pub struct Matcher {
     /// Known words, with their sound keys, for misheard ones.
     pub(crate) vocab: Fuzzy,
     pub(crate) word_sound: Vec<String>,
+    /// Per known word: the languages whose templates say it (bits by
+    /// [`language_bit`]).
+    pub(crate) word_languages: Vec<u8>,
     /// Cost of a template word not being said.
     pub(crate) word_del: Vec<f32>,
     /// The fillers of the languages the intents are in.
@@ -91,6 +94,29 @@ impl Matcher {
             types: self.types.iter().map(|t| GrammarType::from_index(t, &self.set.lists)).collect(),
             template_intent: self.templates.iter().map(|t| self.set.intents[t.0 as usize].name.clone()).collect(),
             skip: self.skip.clone(),
+        }
+    }
+
+    /// The language `text` is most likely in, judged by the templates'
+    /// words it uses ("saya mau ke bandara" is Indonesian to a set of
+    /// English and Indonesian intents): for a sentence no template reads,
+    /// typed or heard by a recogniser that did not say. `None` when no
+    /// known word leans one way.
+    pub fn language_of(&self, text: &str) -> Option<Language> {
+        let mut counts = [0usize; Language::ALL.len()];
+        for w in crate::words(text) {
+            let Some(&id) = self.words.get(&w) else { continue };
+            let bits = self.word_languages[id as usize];
+            // A word of every loaded language says nothing.
+            if bits.count_ones() == 1 {
+                counts[bits.trailing_zeros() as usize] += 1;
+            }
+        }
+        let best = *counts.iter().max()?;
+        let mut leaders = Language::ALL.into_iter().zip(counts).filter(|&(_, c)| c == best && c > 0);
+        match (leaders.next(), leaders.next()) {
+            (Some((l, _)), None) => Some(l),
+            _ => None,
         }
     }
 
@@ -173,6 +199,11 @@ impl Matcher {
         let value = value.join(" ");
         Some(Slot { name: slot.to_owned(), value: Value::Text(value.clone()), raw: value, sensitive: spec.sensitive })
     }
+}
+
+/// `language`'s bit in [`Matcher::word_languages`].
+pub(crate) fn language_bit(language: Language) -> u8 {
+    1 << Language::ALL.iter().position(|&l| l == language).unwrap_or(0)
 }
 
 /// Most sound keys (and neighbour lists) remembered per thread.
