@@ -274,6 +274,16 @@ def main():
             for r in indonesian:
                 if r["half"] == half:
                     f.write(json.dumps(r) + "\n")
+    # An Indonesian model's training rows: the tune halves and the
+    # Indonesian near-misses.
+    near_id = plain_rows("near_misses_id.txt", "near")
+    scored_id = {r["text"] for r in indonesian}
+    if clash := [r["source"] for r in near_id if r["text"] in scored_id]:
+        raise SystemExit(f"near-misses that a scored set holds (take them out): {clash}")
+    with open(a.out / "id-train.jsonl", "w") as f:
+        for r in [r for r in indonesian if r["half"] == "tune"] + near_id:
+            f.write(json.dumps(dict(r, slots=[x for x in r["slots"] if "start" in x])) + "\n")
+    print("id-train:", sum(r["half"] == "tune" for r in indonesian), "written,", len(near_id), "near-misses")
 
 
 if __name__ == "__main__":
