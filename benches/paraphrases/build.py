@@ -145,8 +145,8 @@ def slip(marked, seed):
     return None, None
 
 
-def row(text, intent, slots, part, half, source=None):
-    r = {"text": text, "intent": intent, "part": part, "half": half}
+def row(text, intent, slots, part, half, source=None, language="en"):
+    r = {"text": text, "intent": intent, "part": part, "half": half, "language": language}
     if slots is not None:
         r["slots"] = [{"slot": s, "text": text[a:b], "start": a, "end": b} if b is not None else {"slot": s, "text": a} for s, a, b in slots]
     else:
@@ -169,12 +169,12 @@ def written_rows(path):
     return out
 
 
-def plain_rows(name, part):
+def plain_rows(name, part, language="en"):
     """The sentences of a written file as they are (no slips)."""
     out = []
     for intent, marked, n in parse_written(HERE / name):
         text, slots = unmark(marked)
-        out.append(row(text, intent, slots, part, half_of(text), f"{name}:{n}"))
+        out.append(row(text, intent, slots, part, half_of(text), f"{name}:{n}", language))
     return out
 
 
@@ -268,15 +268,20 @@ def main():
         print(f"note: {SHARED} is not here; the set has the written sentences and their slips only")
     # Bahasa Indonesia (nothing trains on it; score with --intents
     # intents/id): the same halves, as id-tune.jsonl and id-held.jsonl.
-    indonesian = plain_rows("written_id.txt", "written") + plain_rows("written_id_2.txt", "written2")
+    indonesian = plain_rows("written_id.txt", "written", "id") + plain_rows("written_id_2.txt", "written2", "id")
     for half in ["tune", "held"]:
         with open(a.out / f"id-{half}.jsonl", "w") as f:
             for r in indonesian:
                 if r["half"] == half:
                     f.write(json.dumps(r) + "\n")
+        # Both languages, for an engine of both (`--domains en,id`).
+        with open(a.out / f"en-id-{half}.jsonl", "w") as f:
+            for r in every + indonesian:
+                if r["half"] == half:
+                    f.write(json.dumps(r) + "\n")
     # An Indonesian model's training rows: the tune halves and the
     # Indonesian near-misses.
-    near_id = plain_rows("near_misses_id.txt", "near")
+    near_id = plain_rows("near_misses_id.txt", "near", "id")
     scored_id = {r["text"] for r in indonesian}
     if clash := [r["source"] for r in near_id if r["text"] in scored_id]:
         raise SystemExit(f"near-misses that a scored set holds (take them out): {clash}")

@@ -545,6 +545,26 @@ fn bench_readers(a: &NluBenchArgs) -> Result<()> {
             .collect();
         println!("  {:<16} {:>4} {}", part, first.per_part[part].sentences, cells.join(""));
     }
+    if first.per_language.keys().any(|l| !l.is_empty()) {
+        println!("  by language (intent % / slots % / false accepts):");
+        for (language, l) in &first.per_language {
+            let cells: Vec<String> = reports
+                .iter()
+                .map(|(_, r)| {
+                    let t = r.per_language.get(language).cloned().unwrap_or_default();
+                    let cell = format!(
+                        "{:.1} / {:.1} / {}",
+                        pct(t.in_domain.intent_right, t.in_domain.sentences),
+                        pct(t.in_domain.slots_exact, t.in_domain.slots_labelled),
+                        t.false_accepts
+                    );
+                    format!("{cell:>22}")
+                })
+                .collect();
+            let name = if language.is_empty() { "(not said)" } else { language };
+            println!("  {:<16} {:>4} {}  (of {} out of domain)", name, l.in_domain.sentences + l.out_of_domain, cells.join(""), l.out_of_domain);
+        }
+    }
     let mut unreadable = first.unreadable_gold.clone();
     unreadable.sort();
     unreadable.dedup();

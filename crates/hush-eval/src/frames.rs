@@ -22,9 +22,11 @@ pub struct Sentence {
     pub slots: Option<Vec<(String, String)>>,
     /// Where it came from (`written`, `slip:drop`, `slurp`, ...).
     pub part: String,
+    /// The language it is written in (`en`, `id`), if the set says.
+    pub language: Option<String>,
 }
 
-/// Reads `{text, intent, slots: [{slot, text}] | null, part}` lines.
+/// Reads `{text, intent, slots: [{slot, text}] | null, part, language?}` lines.
 pub fn read_sentences(jsonl: &str) -> Result<Vec<Sentence>, String> {
     let mut out = Vec::new();
     for (i, line) in jsonl.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
@@ -48,7 +50,8 @@ pub fn read_sentences(jsonl: &str) -> Result<Vec<Sentence>, String> {
             Some(_) => return Err(at("\"slots\" must be a list or null")),
         };
         let part = row.get("part").and_then(|v| v.as_str()).unwrap_or("").to_owned();
-        out.push(Sentence { text, gold, slots, part });
+        let language = row.get("language").and_then(|v| v.as_str()).map(str::to_owned);
+        out.push(Sentence { text, gold, slots, part, language });
     }
     Ok(out)
 }
@@ -66,6 +69,14 @@ pub struct Tally {
     pub slots_exact: usize,
     /// Other sentences (out of domain included) read as it.
     pub wrongly_read_as: usize,
+}
+
+/// How a reader did on the sentences of one language.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LanguageTally {
+    pub in_domain: Tally,
+    pub out_of_domain: usize,
+    pub false_accepts: usize,
 }
 
 /// A sentence read wrong, for reading.
@@ -92,6 +103,8 @@ pub struct FrameReport {
     pub unreadable_gold: Vec<String>,
     pub per_intent: BTreeMap<String, Tally>,
     pub per_part: BTreeMap<String, Tally>,
+    /// By the sentences' `language` (empty when a set does not say).
+    pub per_language: BTreeMap<String, LanguageTally>,
     /// Reading time per sentence in µs: p50 and p95 of all sentences.
     pub latency_us: (f64, f64),
     pub misses: Vec<Miss>,
@@ -145,11 +158,14 @@ pub fn score(matcher: &Matcher, data: &[Sentence], mut read: impl FnMut(&str) ->
         latencies.push(t.elapsed().as_secs_f64() * 1e6);
         let read_as = reading.as_ref().map(|i| i.name.clone());
         let part = r.per_part.entry(s.part.split(':').next().unwrap_or("").to_owned()).or_default();
+        let language = r.per_language.entry(s.language.clone().unwrap_or_default()).or_default();
         let Some(gold) = &s.gold else {
             part.sentences += 1;
             r.out_of_domain += 1;
+            language.out_of_domain += 1;
             if let Some(name) = &read_as {
                 r.false_accepts += 1;
+                language.false_accepts += 1;
                 part.wrongly_read_as += 1;
                 r.per_intent.entry(name.clone()).or_default().wrongly_read_as += 1;
                 r.misses.push(Miss { text: s.text.clone(), part: s.part.clone(), gold: None, read: read_as, slots: vec![] });
@@ -182,7 +198,7 @@ pub fn score(matcher: &Matcher, data: &[Sentence], mut read: impl FnMut(&str) ->
             (Some(_), _) => Some(false),
             (None, _) => None,
         };
-        for tally in [&mut r.in_domain, r.per_intent.entry(gold.clone()).or_default(), part] {
+        for tally in [&mut r.in_domain, r.per_intent.entry(gold.clone()).or_default(), part, &mut language.in_domain] {
             tally.sentences += 1;
             tally.intent_right += usize::from(right);
             tally.slots_labelled += usize::from(exact.is_some());
@@ -231,6 +247,30 @@ mod tests {
         assert_eq!((r.per_part["written"].sentences, r.per_part["written"].intent_right), (2, 1));
         assert_eq!(r.misses.len(), 2);
         assert!(r.unreadable_gold.is_empty());
+    }
+
+    /// Sentences of two languages are tallied apart, their slot words
+    /// read by the language the reading is in.
+    #[test]
+    fn each_language_is_tallied_apart() {
+        let set = hush_nlu::IntentSet::builtin_for(&[Language::English, Language::Indonesian]).unwrap();
+        let m = Matcher::new(set, Default::default());
+        let data = read_sentences(concat!(
+            r#"{"text": "kirim lima puluh ribu ke budi", "intent": "transfer_money", "slots": [{"slot": "amount", "text": "lima puluh ribu"}, {"slot": "recipient", "text": "budi"}], "language": "id"}"#,
+            "\n",
+            r#"{"text": "tagihan listrik bulan lalu mahal", "intent": null, "slots": null, "language": "id"}"#,
+            "\n",
+            r#"{"text": "send twenty dollars to budi", "intent": "transfer_money", "slots": [{"slot": "amount", "text": "twenty dollars"}, {"slot": "recipient", "text": "budi"}], "language": "en"}"#,
+        ))
+        .unwrap();
+        let r = score(&m, &data, |text| match text {
+            "tagihan listrik bulan lalu mahal" => m.parse("bayar tagihan listrik"),
+            t => m.parse(t),
+        });
+        let (id, en) = (&r.per_language["id"], &r.per_language["en"]);
+        assert_eq!((id.in_domain.sentences, id.in_domain.slots_exact, id.out_of_domain, id.false_accepts), (1, 1, 1, 1));
+        assert_eq!((en.in_domain.sentences, en.in_domain.slots_exact, en.out_of_domain, en.false_accepts), (1, 1, 0, 0));
+        assert!(r.unreadable_gold.is_empty(), "{:?}", r.unreadable_gold);
     }
 
     #[test]
