@@ -1,9 +1,9 @@
 //! Intent files: what they hold (`load` reads and checks them; `size`
 //! bounds what a template may expand to).
 //!
-//! A directory of `*.yaml` files is one [`IntentSet`]: lists, rules and
-//! skip words are shared by every file, intent names must be unique across
-//! them. Every problem is reported with file, line and column and a hint,
+//! A directory of `*.yaml` files is one [`IntentSet`]: lists and rules
+//! are shared by the files of one language, intent names are unique among
+//! them, and skip words are shared by all. Every problem is reported with file, line and column and a hint,
 //! and all problems are reported at once.
 
 use crate::language::Language;
