@@ -86,13 +86,9 @@ impl Session {
     async fn process_audio(&self, audio: Audio, start: Instant) -> Result<Turn, EngineError> {
         let timings = TurnTimings { audio: start.elapsed(), ..TurnTimings::default() };
         let (heard, asr) = self.transcribe(audio).await?;
-        let language = heard.transcript.language.as_deref().and_then(Language::from_code);
-        let said = Said::Heard { doubtful: heard.doubtful, language };
+        let said = Said::Heard { doubtful: heard.doubtful, language: heard.transcript.language };
         let mut turn = self.understand_and_act(heard.transcript.text, said, TurnTimings { asr, ..timings }, start).await;
         turn.heard_by = Some(heard.by);
-        if heard.transcript.language.is_some() {
-            turn.language = heard.transcript.language;
-        }
         Ok(turn)
     }
 
@@ -133,10 +129,11 @@ impl Session {
         // learned model guesses a new request in what is a question or a
         // hedge ("what was the amount?"), and a new request drops the
         // pending one.
-        let language = match said {
+        let heard_in = match &said {
             Said::Typed => None,
-            Said::Heard { language, .. } => language,
+            Said::Heard { language, .. } => language.clone(),
         };
+        let language = heard_in.as_deref().and_then(Language::from_code);
         let reading = if self.dialogue.lock().awaiting_confirmation() {
             sh.understanding.read_templates(&transcript)
         } else {
@@ -184,7 +181,8 @@ impl Session {
                 tracing::warn!(error = %e, path = %audit.path().display(), "cannot write the audit log");
             }
         }
-        let language = intent.as_ref().map(|i| i.language.code().to_owned());
+        // The language heard, else the language of the intent understood.
+        let language = heard_in.or(intent.as_ref().map(|i| i.language.code().to_owned()));
         Turn {
             transcript,
             language,
@@ -202,13 +200,14 @@ impl Session {
 }
 
 /// Where a turn's words came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Said {
     /// Typed (or transcribed elsewhere): what was meant.
     Typed,
     /// Heard by Whisper; `doubtful` when recognition itself only offers it
-    /// as a question; `language`, the one a multilingual model heard.
-    Heard { doubtful: bool, language: Option<Language> },
+    /// as a question; `language`, the one a multilingual model heard
+    /// (its ISO 639-1 code).
+    Heard { doubtful: bool, language: Option<String> },
 }
 
 /// Actions and recognition run on tokio tasks; without a runtime they would

@@ -384,3 +384,23 @@ async fn the_cars_own_playback_is_not_the_driver() {
     assert_eq!(heard[0].turn.intent.as_deref(), Some("navigate_to"), "{:?}", heard[0].turn);
     assert!(inside(heard[0], &(said..said + driver.len())), "{:?}", heard[0].speech);
 }
+
+/// Live turns carry the language a multilingual model heard, understood or
+/// not: an engine of English and Indonesian, Whisper base, a command it
+/// serves and one it does not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_turn_says_the_language_heard() {
+    let config: hush::EngineConfig = serde_json::from_str(r#"{"model": "base", "languages": ["id", "en"]}"#).unwrap();
+    let engine = config.builder().unwrap().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
+    let mut session = vec![0.0; 8_000];
+    for name in ["weather", "navigate_home"] {
+        session.extend(demo(name));
+        session.extend(std::iter::repeat_n(0.0, 24_000));
+    }
+    let events = listen(&engine, continuous(), &session).await;
+    let turns = turns(&events);
+    assert_eq!(turns.len(), 2, "{events:?}");
+    let (weather, home) = (&turns[0].turn, &turns[1].turn);
+    assert_eq!((weather.intent.as_deref(), weather.language.as_deref()), (None, Some("en")), "{weather:?}");
+    assert_eq!((home.intent.as_deref(), home.language.as_deref()), (Some("navigate_to"), Some("en")), "{home:?}");
+}

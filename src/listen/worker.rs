@@ -49,12 +49,13 @@ pub(crate) type Endings = Arc<Mutex<Option<(Span, Ending)>>>;
 /// Whisper's reading of an utterance.
 pub(crate) enum Recognition {
     /// A command as heard (and how long recognition took; whether it is
-    /// only to be asked about, [`crate::parts::Heard::doubtful`]).
-    Heard { text: String, asr: Duration, by: crate::parts::HeardBy, doubtful: bool },
+    /// only to be asked about, [`crate::parts::Heard::doubtful`]; the
+    /// language a multilingual model heard).
+    Heard { text: String, asr: Duration, by: crate::parts::HeardBy, doubtful: bool, language: Option<String> },
     /// The wake check failed.
     NotForUs { score: f32, took: Duration },
     /// The wake check passed; what followed the phrase.
-    AfterPhrase { score: f32, text: String, took: Duration },
+    AfterPhrase { score: f32, text: String, took: Duration, language: Option<String> },
 }
 
 impl Worker {
@@ -97,11 +98,12 @@ impl Worker {
             let (heard, asr) = self.session.transcribe(samples).await?;
             // Said anyway (an answer with the phrase before it): only a close
             // likeness is taken off.
+            let language = heard.transcript.language;
             let text = match without_phrase(&heard.transcript.text, &self.wake.phrase) {
                 (rest, distance) if self.mode == Mode::WakePhrase && distance * 2 <= letters(&self.wake.phrase) => rest,
                 _ => heard.transcript.text,
             };
-            return Ok(Recognition::Heard { text, asr, by: heard.by, doubtful: heard.doubtful });
+            return Ok(Recognition::Heard { text, asr, by: heard.by, doubtful: heard.doubtful, language });
         }
         // The wake check and the transcription in one pass: Whisper scores
         // the phrase and, if it is there, goes on to read what follows it.
@@ -124,7 +126,7 @@ impl Worker {
             // The text after the phrase starts with its comma, if any.
             Some(t) => {
                 let text = without_trailing_phrase(t.text.trim_start_matches(|c: char| !c.is_alphanumeric()), &self.wake.phrase);
-                Recognition::AfterPhrase { score, text: text.to_owned(), took }
+                Recognition::AfterPhrase { score, text: text.to_owned(), took, language: t.language }
             }
         })
     }
@@ -141,20 +143,20 @@ impl Worker {
             }
             _ => self.read(segment, speech, addressed).await?,
         };
-        let (text, asr, score, by, doubtful) = match reading {
+        let (text, asr, score, by, doubtful, language) = match reading {
             Recognition::Heard { text, asr, .. } if !has_words(&text) => {
                 return Ok(Event::Ignored { speech, reason: Ignored::NoWords, wake_score: None, check: asr });
             }
-            Recognition::Heard { text, asr, by, doubtful } => (text, asr, None, by, doubtful),
+            Recognition::Heard { text, asr, by, doubtful, language } => (text, asr, None, by, doubtful, language),
             Recognition::NotForUs { score, took } => {
                 return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: took });
             }
-            Recognition::AfterPhrase { score, text, took } => {
+            Recognition::AfterPhrase { score, text, took, language } => {
                 if speech.end - speech.start <= self.wake.phrase_alone || !has_words(&text) {
                     self.awake_until = Some(speech.end + self.wake.follow_up);
                     return Ok(Event::Woke { speech, wake_score: score });
                 }
-                (text, took, Some(score), crate::parts::HeardBy::Free, false)
+                (text, took, Some(score), crate::parts::HeardBy::Free, false, language)
             }
         };
         self.awake_until = None;
@@ -163,7 +165,7 @@ impl Worker {
         // clock starts where that work did, so its total is never less than
         // its recognition time.
         let started = if latency.read_ahead { picked.checked_sub(asr).unwrap_or(picked) } else { picked };
-        let mut turn = self.session.understand_and_act(text, Said::Heard { doubtful, language: None }, timings, started).await;
+        let mut turn = self.session.understand_and_act(text, Said::Heard { doubtful, language }, timings, started).await;
         turn.heard_by = Some(by);
         latency.to_dispatch = decided.elapsed();
         Ok(Event::Turn(Box::new(LiveTurn { speech, wake_score: score, latency, turn, audio: kept })))
