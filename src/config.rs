@@ -210,6 +210,10 @@ impl EngineConfig {
         });
         p.decode.beam = self.beam.unwrap_or(p.decode.beam);
         p.decode.language.clone_from(&self.language);
+        if p.decode.language.is_none() {
+            // Detection among the languages the engine reads.
+            p.decode.languages.clone_from(&self.languages);
+        }
         p.decode.prompt.clone_from(&self.prompt);
         p
     }

@@ -172,6 +172,7 @@ async fn the_conversation_is_in_indonesian() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn english_and_indonesian_in_one_engine() {
     let c: EngineConfig = serde_json::from_str(r#"{"languages": ["en", "id"]}"#).unwrap();
+    assert_eq!((c.asr_params().decode.language, c.asr_params().decode.languages), (None, vec!["en".to_owned(), "id".to_owned()]));
     let e = c.builder().unwrap().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
     let count = |l| e.intents().intents.iter().filter(|i| i.language == l).count();
     assert_eq!((count(Language::English), count(Language::Indonesian)), (24, 24));

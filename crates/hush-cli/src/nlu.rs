@@ -41,12 +41,14 @@ impl IntentArgs {
         Ok(Matcher::new(set, MatchParams { threshold: self.threshold, ..MatchParams::default() }))
     }
 
-    /// These, with the built-in domains in the language Whisper is told
-    /// (`--language id`) unless intent files or domains are named.
-    pub fn heard_in(&self, code: Option<&str>) -> IntentArgs {
+    /// These, with the built-in domains in the languages Whisper is told
+    /// (`--language id`) or detects among (`--languages en,id`) unless
+    /// intent files or domains are named.
+    pub fn heard_in(&self, code: Option<&str>, codes: &[String]) -> IntentArgs {
         let mut out = self.clone();
         if out.intents.is_none() && out.domains.is_empty() {
             out.domains.extend(code.and_then(Language::from_code));
+            out.domains.extend(codes.iter().filter_map(|c| Language::from_code(c)).filter(|l| Some(l.code()) != code));
         }
         out
     }

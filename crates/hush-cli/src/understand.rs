@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use crate::{ms, nlu, ModelArgs};
 
 pub(crate) fn understand(files: &[PathBuf], model: &ModelArgs, intents: &nlu::IntentArgs, show: &nlu::ShowArgs) -> Result<()> {
-    let understanding = intents.heard_in(model.language.as_deref()).understanding()?;
+    let understanding = intents.heard_in(model.language.as_deref(), &model.languages).understanding()?;
     let (rec, _, _) = model.load()?;
     let hearing = model.hearing(understanding.matcher());
     let mut failed = 0;
