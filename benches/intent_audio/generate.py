@@ -184,7 +184,7 @@ def main():
             speech = reverberate(speech, rng)
         speech = speech * 10 ** (rng.uniform(-12, -2) / 20) / max(1e-9, float(np.abs(speech).max()))
         write_wav(out / "clean" / f"{name}.wav", speech)
-        base = dict(row, voice=voice, room=room, split=half(row["text"]))
+        base = dict(row, voice=voice, room=room, split=half(row["text"]), language=args.language)
         manifest.append(dict(base, audio=f"clean/{name}.wav", snr_db=None))
         noise_name = rng.choice(sorted(noises))
         noise = noises[noise_name]

@@ -113,11 +113,17 @@ pub(crate) struct Clip {
     snr_db: Option<f64>,
     /// `None` when the manifest gives no intent.
     gold: Option<Frame>,
+    /// The clip's language, when the manifest holds several: its
+    /// conditions are then reported per language ("id 6dB").
+    language: Option<String>,
 }
 
 impl Clip {
     fn condition(&self) -> String {
-        condition(self.snr_db)
+        match &self.language {
+            Some(l) => format!("{l} {}", condition(self.snr_db)),
+            None => condition(self.snr_db),
+        }
     }
 }
 
@@ -163,6 +169,9 @@ pub(crate) struct Item {
     /// asks nothing reads it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     asked: Option<String>,
+    /// The language a multilingual model heard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    language: Option<String>,
 }
 
 /// What a run measured besides its items: `items/<run>.json`.
@@ -278,9 +287,14 @@ fn read_manifest(a: &MatrixArgs) -> Result<Vec<Clip>> {
             Some(serde_json::Value::Null) if a.format == Format::Hush => Some(Frame::default()),
             _ => None,
         };
-        clips.push(Clip { key: format!("{audio}\t{text}"), path: base.join(&audio), audio, text, snr_db, gold });
+        let language = field("language");
+        clips.push(Clip { key: format!("{audio}\t{text}"), path: base.join(&audio), audio, text, snr_db, gold, language });
     }
     clips.truncate(a.limit.unwrap_or(usize::MAX));
+    // One language is no grouping: its conditions keep their plain names.
+    if clips.iter().all(|c| c.language == clips[0].language) {
+        clips.iter_mut().for_each(|c| c.language = None);
+    }
     anyhow::ensure!(!clips.is_empty(), "{file}: no clips");
     let mut seen = HashSet::new();
     for c in &clips {
@@ -383,6 +397,7 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, matcher: &hush_nlu
         let (audio, _) = hush_audio::read_wav(&clip.path, &Default::default()).with_context(|| clip.path.display().to_string())?;
         let read = t.elapsed();
         let heard = hearing.hear(&rec, audio.samples()).with_context(|| format!("transcribing {}", clip.path.display()))?;
+        let language = heard.transcript.language.clone();
         let (tr, other, asked) = match heard.other {
             Some(free) if heard.doubtful => (free, Some(heard.transcript.clone()), Some(heard.transcript.text)),
             other => (heard.transcript, other, None),
@@ -403,6 +418,7 @@ fn measure(cell: &Cell, missing: &[&Clip], items_path: &Path, matcher: &hush_nlu
             decode_steps: tr.timings.decode_steps,
             decode_rows: tr.timings.decode_rows,
             heard_by: Some(if heard.doubtful { hush::parts::HeardBy::Free } else { heard.by }),
+            language,
         };
         writeln!(file, "{}", serde_json::to_string(&item)?)?;
     }
@@ -538,7 +554,8 @@ impl Readers {
     }
 
     /// Reads a transcript; the frame's intent is `None` when rejected.
-    fn read(&self, mode: NluMode, text: &str) -> Frame {
+    /// `language`: the one the recogniser heard, if it said.
+    fn read(&self, mode: NluMode, text: &str, language: Option<&str>) -> Frame {
         let from_reading = |r: Option<hush::parts::Understood>| {
             r.map_or_else(Frame::default, |r| Frame {
                 slots: r.intent.slots.iter().map(|s| (s.name.clone(), if s.raw.is_empty() { words(&s.value.to_string()) } else { words(&s.raw) })).collect(),
@@ -547,7 +564,7 @@ impl Readers {
         };
         match (mode, &self.fused) {
             (NluMode::Templates, _) => from_reading(self.templates.read(text)),
-            (NluMode::Fused, Some(u)) => from_reading(u.read(text)),
+            (NluMode::Fused, Some(u)) => from_reading(u.read_in(text, language.and_then(hush_nlu::Language::from_code))),
             (NluMode::Learned, Some(u)) => from_reading(u.read_learned(text)),
             (_, None) => Frame::default(),
         }
@@ -582,5 +599,30 @@ mod tests {
         let r = readers(&["weather_query"]);
         assert!(r.in_scope(NluMode::Learned, "weather_query") && !r.in_scope(NluMode::Learned, "transport_taxi"));
         assert!(r.in_scope(NluMode::Fused, "transport_taxi"), "the templates know it");
+    }
+
+    /// A manifest of two languages is reported by language and condition;
+    /// one of a single language keeps the plain condition names.
+    #[test]
+    fn conditions_are_per_language_when_the_manifest_mixes_them() {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            matrix: MatrixArgs,
+        }
+        let dir = std::env::temp_dir().join(format!("hush-matrix-languages-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let conditions = |rows: &[&str]| {
+            let manifest = dir.join("manifest.jsonl");
+            std::fs::write(&manifest, rows.join("\n")).unwrap();
+            let cli = <Cli as clap::Parser>::parse_from(["matrix", "--manifest", manifest.to_str().unwrap(), "--format", "hush"]);
+            read_manifest(&cli.matrix).unwrap().iter().map(Clip::condition).collect::<Vec<_>>()
+        };
+        let en = r#"{"audio": "a.wav", "text": "navigate home", "language": "en"}"#;
+        let id = r#"{"audio": "b.wav", "text": "arahkan ke rumah", "language": "id"}"#;
+        let id_noisy = r#"{"audio": "c.wav", "text": "arahkan ke rumah", "language": "id", "snr_db": 6}"#;
+        assert_eq!(conditions(&[en, id, id_noisy]), ["en clean", "id clean", "id 6dB"]);
+        assert_eq!(conditions(&[id, id_noisy]), ["clean", "6dB"]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

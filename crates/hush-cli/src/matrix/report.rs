@@ -108,10 +108,11 @@ pub struct NluScores {
 }
 
 fn conditions(clips: &[Clip]) -> Vec<String> {
-    let mut c: Vec<(bool, i64, String)> = clips.iter().map(|c| (c.snr_db.is_some(), -(c.snr_db.unwrap_or(0.0) * 100.0) as i64, c.condition())).collect();
+    let mut c: Vec<(Option<String>, bool, i64, String)> =
+        clips.iter().map(|c| (c.language.clone(), c.snr_db.is_some(), -(c.snr_db.unwrap_or(0.0) * 100.0) as i64, c.condition())).collect();
     c.sort();
     c.dedup();
-    c.into_iter().map(|x| x.2).collect()
+    c.into_iter().map(|x| x.3).collect()
 }
 
 pub(crate) fn build(a: &MatrixArgs, clips: &[Clip], runs: &[(String, RunMeta, BTreeMap<String, Item>)], readers: &Readers) -> Result<Report> {
@@ -177,7 +178,7 @@ fn score_nlu(r: &Readers, mode: NluMode, items: &[(&Clip, &Item)]) -> Option<Nlu
     let (mut latency, mut turn) = (Vec::new(), Vec::new());
     for (clip, item, gold) in labelled.iter().copied() {
         let t = Instant::now();
-        let predicted = r.read(mode, &item.hypothesis);
+        let predicted = r.read(mode, &item.hypothesis, item.language.as_deref());
         let ms = t.elapsed().as_secs_f64() * 1e3;
         latency.push(ms);
         turn.push(item.asr + ms);
