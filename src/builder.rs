@@ -309,7 +309,7 @@ impl EngineBuilder {
             }
             // The built-in learned model learned English sentences.
             if let Some(model) = builtin_learned()? {
-                understanding = understanding.with_model(model, self.builtin_threshold).model_reads(Language::English);
+                understanding = understanding.with_builtin_model(model, self.builtin_threshold);
             }
         }
         // A sentence kept only to be asked about would be acted on by a

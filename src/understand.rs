@@ -83,13 +83,13 @@ impl Understanding {
         self
     }
 
-    /// The learned model reads sentences in `language` only: in an engine
+    /// Adds the built-in domains' model ([`crate::parts::builtin_learned`]),
+    /// which learned English sentences and reads those only: in an engine
     /// of several languages, a sentence heard or parsed in another is read
-    /// by the templates alone (a model of English sentences reads
-    /// "pesan ojek ke bandara" as noise, and could call it out of domain).
-    pub fn model_reads(mut self, language: Language) -> Understanding {
-        self.model_language = Some(language);
-        self
+    /// by the templates alone (the model reads "pesan ojek ke bandara" as
+    /// noise, and could call it out of domain).
+    pub fn with_builtin_model(self, model: impl Into<Arc<LearnedModel>>, threshold: f32) -> Understanding {
+        Understanding { model_language: Some(Language::English), ..self.with_model(model, threshold) }
     }
 
     /// The template matcher.
@@ -114,9 +114,7 @@ impl Understanding {
     /// ([`Matcher::language_of`]); with none of these, the model reads it.
     pub fn read_in(&self, text: &str, language: Option<Language>) -> Option<Understood> {
         let template = self.read_templates(text);
-        let said_in = language.or(template.as_ref().map(|t| t.intent.language)).or_else(|| self.matcher.language_of(text));
-        let foreign = self.model_language.zip(said_in).is_some_and(|(m, s)| m != s);
-        if self.learned.is_none() || foreign || template.as_ref().is_some_and(|t| t.intent.cost == 0.0) {
+        if self.learned.is_none() || template.as_ref().is_some_and(|t| t.intent.cost == 0.0) || self.foreign(text, language, template.as_ref()) {
             return template;
         }
         match (template, self.learned(text)) {
@@ -128,6 +126,14 @@ impl Understanding {
             (_, Learned::Intent(l)) => Some(Understood { intent: l, source: ReadBy::Learned }),
             (t, Learned::Unsure) => t,
         }
+    }
+
+    /// Whether `text` (heard in `heard`, if known) is in a language other
+    /// than the one the model reads.
+    fn foreign(&self, text: &str, heard: Option<Language>, template: Option<&Understood>) -> bool {
+        let Some(reads) = self.model_language else { return false };
+        let said_in = heard.or(template.map(|t| t.intent.language)).or_else(|| self.matcher.language_of(text));
+        said_in.is_some_and(|s| s != reads)
     }
 
     /// Reads `text` with the templates alone.

@@ -277,6 +277,15 @@ fn keys_follow_the_request() {
     assert_ne!(k("send 20 dollars to mom"), k("send 20 dollars to dad"));
 }
 
+/// What hush says at a step: its question or its reply.
+fn text(s: &Step) -> String {
+    match s {
+        Step::Ask { prompt, .. } => prompt.clone(),
+        Step::Reply(o) => o.say.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// The dialogue's own sentences follow the language of the intent files:
 /// Indonesian domains hear Indonesian, and an app may bring its own table.
 #[test]
@@ -285,11 +294,6 @@ fn the_dialogue_speaks_the_language_of_the_intents() {
     use hush_nlu::Language;
     let id = Matcher::new(IntentSet::builtin_in(Language::Indonesian).unwrap(), MatchParams::default());
     let say = |d: &mut Dialogue, text: &str| d.step(text, id.parse(text), false, &id, &registry(), Instant::now());
-    let text = |s: &Step| match s {
-        Step::Ask { prompt, .. } => prompt.clone(),
-        Step::Reply(o) => o.say.clone(),
-        other => panic!("{other:?}"),
-    };
     let mut d = Dialogue::new(DialogueParams::default());
     assert_eq!(text(&say(&mut d, "apa kabar dunia")), "Maaf, saya tidak bisa membantu itu.");
     assert!(matches!(say(&mut d, "bayar tagihan listrik lima puluh ribu"), Step::Ask { .. }));
@@ -319,11 +323,6 @@ fn two_languages_in_one_dialogue() {
     use hush_nlu::Language;
     let both = Matcher::new(IntentSet::builtin_for(&[Language::English, Language::Indonesian]).unwrap(), MatchParams::default());
     let say = |d: &mut Dialogue, text: &str| d.step(text, both.parse(text), false, &both, &registry(), Instant::now());
-    let text = |s: &Step| match s {
-        Step::Ask { prompt, .. } => prompt.clone(),
-        Step::Reply(o) => o.say.clone(),
-        other => panic!("{other:?}"),
-    };
     let mut d = Dialogue::new(DialogueParams::default());
     assert_eq!(text(&say(&mut d, "pesan ojek")), "Mau ke mana?");
     match say(&mut d, "ke bandara") {

@@ -81,7 +81,7 @@ impl IntentArgs {
             return Ok(u);
         }
         Ok(match hush::parts::builtin_learned()? {
-            Some(model) => u.with_model(model, hush::parts::BUILTIN_THRESHOLD).model_reads(Language::English),
+            Some(model) => u.with_builtin_model(model, hush::parts::BUILTIN_THRESHOLD),
             None => u,
         })
     }
@@ -475,13 +475,7 @@ fn bench_readers(a: &NluBenchArgs) -> Result<()> {
         _ => None,
     };
     let fused = model
-        .map(|m| {
-            // The built-in model reads English sentences (as in the engine).
-            a.intents.templates().map(|u| match a.learned {
-                Some(_) => u.with_model(m, threshold),
-                None => u.with_model(m, threshold).model_reads(Language::English),
-            })
-        })
+        .map(|m| a.intents.templates().map(|u| if a.learned.is_some() { u.with_model(m, threshold) } else { u.with_builtin_model(m, threshold) }))
         .transpose()?;
     anyhow::ensure!(
         !needs_model || fused.is_some(),
