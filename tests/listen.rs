@@ -170,6 +170,47 @@ async fn the_wake_phrase_decides_what_is_a_command() {
     assert_eq!(heard[4].turn.outcome.as_ref().unwrap().status, Status::Done, "{:?}", heard[4].turn);
 }
 
+/// The wake-phrase model checks each utterance before Whisper does: the
+/// phrase said by every fixture voice passes it, commands without the
+/// phrase do not (so Whisper never reads them), and a phrase the model was
+/// not trained on is left to Whisper alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wake_model_spares_whisper_what_does_not_start_with_the_phrase() {
+    let model = hush::listen::builtin_wake_model().unwrap();
+    assert_eq!(model.meta().phrase, "hey hush");
+    let gate = hush::listen::WakeParams::default().gate.expect("the built-in model gates by default");
+    let lead = |s: &[f32]| [vec![0.0; 1_600], trimmed(s).to_vec()].concat();
+    let mut passed = Vec::new();
+    for voice in (0..8).flat_map(|i| [format!("piper-{i}"), format!("espeak-{i}")]) {
+        let said = lead(&woken(&voice, &demo("navigate_home")));
+        passed.push((voice, model.probability(&said).unwrap() >= gate));
+    }
+    let missed: Vec<&String> = passed.iter().filter(|(_, ok)| !ok).map(|(v, _)| v).collect();
+    assert!(missed.len() <= 1, "missed {missed:?}");
+    let commands: Vec<(&str, f32)> = ["book_ride", "navigate_home", "grades", "weather", "pay_bill", "confirm"].into_iter().map(|n| (n, model.probability(&lead(&demo(n))).unwrap())).collect();
+    // A filter: a command that starts like the phrase may go on to Whisper.
+    assert!(commands.iter().filter(|(_, p)| *p < gate).count() >= 5, "{commands:?}");
+
+    let mut s = Stitch::new();
+    s.pause(1.0);
+    s.clip(&demo("pay_bill"));
+    s.pause(1.2);
+    s.clip(&demo("grades"));
+    s.pause(1.0);
+    s.noise(&road_noise(30.0, 2), 15.0, 0);
+    let engine = engine();
+    let wake = ListenParams { mode: Mode::WakePhrase, ..ListenParams::default() };
+    let checks = |events: &[Event]| -> Vec<Option<f32>> {
+        events.iter().filter_map(|e| if let Event::Ignored { wake_score, .. } = e { Some(*wake_score) } else { None }).collect()
+    };
+    let gated = checks(&listen(&engine, wake.clone(), s.samples()).await);
+    assert_eq!(gated, [None, None], "ignored without Whisper's score");
+    let mut other = wake.clone();
+    other.wake.phrase = "okay car".into();
+    let whisper = checks(&listen(&engine, other, s.samples()).await);
+    assert!(whisper.len() == 2 && whisper.iter().all(Option::is_some), "{whisper:?}");
+}
+
 /// The noise recordings alone (2.5 minutes of car, street and kitchen) wake
 /// nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -30,6 +30,12 @@ pub struct WakeParams {
     pub phrase_alone: Duration,
     /// How long after the phrase alone the next utterance may start.
     pub follow_up: Duration,
+    /// The wake-phrase model's probability an utterance needs before
+    /// Whisper checks it (see [`builtin_wake_model`](super::builtin_wake_model));
+    /// `None` has Whisper check every utterance. Only for the phrase the
+    /// model was trained on ("hey hush"): another phrase is checked by
+    /// Whisper alone.
+    pub gate: Option<f32>,
 }
 
 impl Default for WakeParams {
@@ -42,6 +48,7 @@ impl Default for WakeParams {
             threshold: WAKE_THRESHOLD,
             phrase_alone: Duration::from_millis(1_300),
             follow_up: Duration::from_secs(8),
+            gate: super::builtin_wake_model().ok().map(|m| m.meta().threshold),
         }
     }
 }

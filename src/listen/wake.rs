@@ -2,10 +2,33 @@
 //! what was heard.
 
 use crate::EngineError;
+use hush_asr::WakeModel;
+use std::sync::OnceLock;
+
+/// The built-in "hey hush" model (`models/wake`, trained by `make
+/// wake-model` on synthetic voices; see docs/BENCHMARKS.md), loaded once.
+pub fn builtin_wake_model() -> Result<&'static WakeModel, EngineError> {
+    static MODEL: OnceLock<Result<WakeModel, String>> = OnceLock::new();
+    MODEL
+        .get_or_init(|| {
+            WakeModel::from_bytes(include_bytes!("../../models/wake/model.json"), include_bytes!("../../models/wake/weights.safetensors")).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| EngineError::Wake(e.clone()))
+}
+
+/// The model that checks `params.phrase` before Whisper does, if any.
+pub(crate) fn gate(params: &super::WakeParams) -> Option<(&'static WakeModel, f32)> {
+    let threshold = params.gate?;
+    let model = builtin_wake_model().ok()?;
+    let words = |s: &str| s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+    (words(&params.phrase) == words(&model.meta().phrase)).then_some((model, threshold))
+}
 
 /// The wake check, and what follows the phrase when it passes: Whisper
 /// scores the phrase at the start of `samples` (see [`wake_score`]) and, at
-/// or above `threshold`, transcribes the rest in the same pass.
+/// or above `threshold`, transcribes the rest in the same pass. (The
+/// listener first asks the wake-phrase model, [`super::WakeParams::gate`].)
 pub fn read_wake_phrase(rec: &hush_asr::Recognizer, samples: &[f32], phrase: &str, threshold: f32) -> Result<(f32, Option<hush_asr::Transcript>), EngineError> {
     let words: Vec<&str> = phrase.split_whitespace().collect();
     let plain = hush_nlu::capitalise(&words.join(" "));

@@ -2,7 +2,7 @@
 //! order while audio keeps coming in.
 
 use super::types::*;
-use super::wake::{has_words, letters, read_wake_phrase, without_phrase, without_trailing_phrase};
+use super::wake::{gate, has_words, letters, read_wake_phrase, without_phrase, without_trailing_phrase};
 use crate::session::Said;
 use crate::{EngineError, Session};
 use hush_audio::{Segment, SAMPLE_RATE};
@@ -52,8 +52,9 @@ pub(crate) enum Recognition {
     /// only to be asked about, [`crate::parts::Heard::doubtful`]; the
     /// language a multilingual model heard).
     Heard { text: String, asr: Duration, by: crate::parts::HeardBy, doubtful: bool, language: Option<String> },
-    /// The wake check failed.
-    NotForUs { score: f32, took: Duration },
+    /// The wake check failed (Whisper's score, when the model let it
+    /// through to Whisper).
+    NotForUs { score: Option<f32>, took: Duration },
     /// The wake check passed; what followed the phrase.
     AfterPhrase { score: f32, text: String, took: Duration, language: Option<String> },
 }
@@ -112,17 +113,26 @@ impl Worker {
         let mut samples = segment.samples.split_off(from);
         let rec = self.session.recognizer()?;
         let (phrase, threshold) = (self.wake.phrase.clone(), self.wake.threshold);
+        let gate = gate(&self.wake);
         let t = Instant::now();
-        let (score, transcript) = tokio::task::spawn_blocking(move || {
-            let r = read_wake_phrase(&rec, &samples, &phrase, threshold);
+        let checked = tokio::task::spawn_blocking(move || {
+            // The model first: Whisper only hears what may start with the phrase.
+            let r = match gate.map(|(model, at)| model.probability(&samples).map(|p| p >= at)) {
+                Some(Ok(false)) => Ok(None),
+                Some(Err(e)) => Err(EngineError::Asr(e)),
+                _ => read_wake_phrase(&rec, &samples, &phrase, threshold).map(Some),
+            };
             samples.zeroize();
             r
         })
         .await
         .map_err(|e| EngineError::Worker(e.to_string()))??;
         let took = t.elapsed();
+        let Some((score, transcript)) = checked else {
+            return Ok(Recognition::NotForUs { score: None, took });
+        };
         Ok(match transcript {
-            None => Recognition::NotForUs { score, took },
+            None => Recognition::NotForUs { score: Some(score), took },
             // The text after the phrase starts with its comma, if any.
             Some(t) => {
                 let text = without_trailing_phrase(t.text.trim_start_matches(|c: char| !c.is_alphanumeric()), &self.wake.phrase);
@@ -149,7 +159,7 @@ impl Worker {
             }
             Recognition::Heard { text, asr, by, doubtful, language } => (text, asr, None, by, doubtful, language),
             Recognition::NotForUs { score, took } => {
-                return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: Some(score), check: took });
+                return Ok(Event::Ignored { speech, reason: Ignored::NoWakePhrase, wake_score: score, check: took });
             }
             Recognition::AfterPhrase { score, text, took, language } => {
                 if speech.end - speech.start <= self.wake.phrase_alone || !has_words(&text) {

@@ -25,6 +25,7 @@ mod phrase;
 mod recognizer;
 mod tokenizer;
 mod transcript;
+pub mod wake;
 
 pub use error::AsrError;
 pub use guards::repetition_cut;
@@ -36,6 +37,7 @@ pub use phrase::PhraseReading;
 pub use recognizer::{Encoded, Recognizer};
 pub use tokenizer::WhisperTokenizer;
 pub use transcript::{Stop, Timings, Transcript};
+pub use wake::{WakeMeta, WakeModel};
 
 /// Whisper's audio: 16 kHz mono, hence hush_audio's resampling target (the
 /// facade asserts that the two agree).

@@ -35,6 +35,11 @@ pub struct ListenArgs {
     /// Wake-check score needed (higher: fewer false wakes, more misses).
     #[arg(long, default_value_t = hush::listen::WAKE_THRESHOLD, allow_hyphen_values = true)]
     wake_threshold: f32,
+    /// The wake-phrase model's probability needed before Whisper checks
+    /// the phrase (0: Whisper checks every utterance; default: the model's
+    /// own threshold; only for "hey hush", the phrase it knows).
+    #[arg(long)]
+    wake_gate: Option<f32>,
     /// Push-to-talk: press Enter to start talking, Enter again to stop.
     #[arg(long, conflicts_with = "continuous")]
     ptt: bool,
@@ -84,6 +89,7 @@ impl ListenArgs {
             mode: Some(mode),
             wake_phrase: Some(self.wake.clone()),
             wake_threshold: Some(self.wake_threshold),
+            wake_gate: self.wake_gate,
             end_silence_ms: Some(self.end_silence_ms),
             barge_in: Some(!self.no_barge_in),
             vad: Some(self.vad),

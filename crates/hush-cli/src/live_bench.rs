@@ -65,14 +65,14 @@ pub struct LiveBenchArgs {
 /// make the session's SNR a lottery per clip.
 const LEVEL: f32 = -20.0;
 
-const NOISES: [&str; 3] = ["car_interior_60mph", "street_traffic_potsdam", "kitchen"];
+pub(crate) const NOISES: [&str; 3] = ["car_interior_60mph", "street_traffic_potsdam", "kitchen"];
 
 struct Command {
     samples: Vec<f32>,
     text: String,
 }
 
-fn load(path: &Path) -> Result<Vec<f32>> {
+pub(crate) fn load(path: &Path) -> Result<Vec<f32>> {
     let (audio, _) = read_wav(path, &AudioLimits::default()).with_context(|| path.display().to_string())?;
     Ok(audio.samples().to_vec())
 }

@@ -11,6 +11,7 @@ mod nlu;
 mod run;
 mod transcribe;
 mod understand;
+mod wake;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -81,6 +82,8 @@ enum Command {
     Ledger(run::LedgerArgs),
     /// Train the learned intent and slot model on labelled sentences.
     Train(learn::TrainArgs),
+    /// Train the wake-phrase model on spoken clips (benches/wake/generate.py).
+    TrainWake(wake::TrainWakeArgs),
     /// Check, sample and import intent files.
     Intents {
         #[command(subcommand)]
@@ -170,6 +173,9 @@ enum BenchCommand {
     /// segmentation, end-of-speech → dispatch latency, wake-phrase misses
     /// and false accepts, idle CPU.
     Live(live_bench::LiveBenchArgs),
+    /// The wake-phrase checks on the held half of benches/wake's clips:
+    /// misses by voice family and SNR, false accepts per hour.
+    Wake(wake::WakeBenchArgs),
     /// The research matrix: models × weights × decoding options over a
     /// labelled manifest, read by each NLU mode; WER, CER, intent accuracy,
     /// slot scores, latency per stage, RTF, memory. Resumes an interrupted
@@ -346,12 +352,14 @@ fn run(cli: Cli) -> Result<Found> {
         Command::Bench { command: BenchCommand::Nlu(args) } => nlu::bench(&args),
         Command::Bench { command: BenchCommand::Turn(args) } => run::bench_turn(&args),
         Command::Bench { command: BenchCommand::Live(args) } => live_bench::bench_live(&args),
+        Command::Bench { command: BenchCommand::Wake(args) } => wake::bench_wake(&args),
         Command::Bench { command: BenchCommand::Matrix(args) } => matrix::matrix(&args),
         Command::Parse(args) => return Ok(if nlu::parse(&args)? { Found::Yes } else { Found::Nothing }),
         Command::Understand { files, model, intents, show } => understand::understand(&files, &model, &intents, &show),
         Command::Intents { command } => nlu::intents(&command),
         Command::Run(args) => run::run(&args),
         Command::Train(args) => learn::train(&args),
+        Command::TrainWake(args) => wake::train_wake(&args),
         Command::Chat(args) => run::chat(&args),
         Command::Listen(args) => listen::listen(&args),
         Command::Devices(args) => listen::devices(&args),

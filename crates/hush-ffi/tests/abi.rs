@@ -96,6 +96,7 @@ fn bad_configurations_are_errors_with_reasons() {
         (r#"{"action_timeout_ms": 0}"#, HUSH_ERR_CONFIG, "action_timeout_ms"),
         (r#"{"listen": {"end_silence_ms": 18446744073709551615}}"#, HUSH_ERR_CONFIG, "end_silence_ms"),
         (r#"{"listen": {"max_utterance_ms": 1}}"#, HUSH_ERR_CONFIG, "max_utterance_ms"),
+        (r#"{"listen": {"wake_gate": 1.5}}"#, HUSH_ERR_CONFIG, "listen.wake_gate is 1.5; it must be 0 to 1"),
     ] {
         assert!(unsafe { hush_engine_new(c(config).as_ptr(), &mut err) }.is_null(), "{config}");
         check(err, code, says);
