@@ -187,7 +187,10 @@ async fn the_wake_model_spares_whisper_what_does_not_start_with_the_phrase() {
     }
     let missed: Vec<&String> = passed.iter().filter(|(_, ok)| !ok).map(|(v, _)| v).collect();
     assert!(missed.len() <= 1, "missed {missed:?}");
-    let commands: Vec<(&str, f32)> = ["book_ride", "navigate_home", "grades", "weather", "pay_bill", "confirm"].into_iter().map(|n| (n, model.probability(&lead(&demo(n))).unwrap())).collect();
+    let commands: Vec<(&str, f32)> = ["book_ride", "navigate_home", "grades", "weather", "pay_bill", "confirm"]
+        .into_iter()
+        .map(|n| (n, model.probability(&lead(&demo(n))).unwrap()))
+        .collect();
     // A filter: a command that starts like the phrase may go on to Whisper.
     assert!(commands.iter().filter(|(_, p)| *p < gate).count() >= 5, "{commands:?}");
 

@@ -11,7 +11,8 @@ pub fn builtin_wake_model() -> Result<&'static WakeModel, EngineError> {
     static MODEL: OnceLock<Result<WakeModel, String>> = OnceLock::new();
     MODEL
         .get_or_init(|| {
-            WakeModel::from_bytes(include_bytes!("../../models/wake/model.json"), include_bytes!("../../models/wake/weights.safetensors")).map_err(|e| e.to_string())
+            WakeModel::from_bytes(include_bytes!("../../models/wake/model.json"), include_bytes!("../../models/wake/weights.safetensors"))
+                .map_err(|e| e.to_string())
         })
         .as_ref()
         .map_err(|e| EngineError::Wake(e.clone()))

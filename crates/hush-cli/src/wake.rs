@@ -234,7 +234,14 @@ pub fn train_wake(a: &TrainWakeArgs) -> Result<()> {
         }
         let p = probabilities(&net, &vx)?;
         let right = p.iter().zip(&vy).filter(|(p, y)| (**p >= 0.5) == (**y > 0.5)).count();
-        bar.suspend(|| println!("epoch {}: loss {:.4}, validation {:.2} % right at 0.5", epoch + 1, total / items.len().div_ceil(64) as f64, 100.0 * right as f64 / vy.len() as f64));
+        bar.suspend(|| {
+            println!(
+                "epoch {}: loss {:.4}, validation {:.2} % right at 0.5",
+                epoch + 1,
+                total / items.len().div_ceil(64) as f64,
+                100.0 * right as f64 / vy.len() as f64
+            )
+        });
         bar.inc(1);
     }
     bar.finish_and_clear();
@@ -452,7 +459,14 @@ pub fn bench_wake(a: &WakeBenchArgs) -> Result<()> {
         rows.push(row);
     };
     let header: Vec<String> = misses.iter().map(|(snr, family, _, _)| format!("{family} {snr} dB")).collect();
-    println!("held half: {} utterances cut from {:.2} h of speech without the phrase ({:?} noise at {} dB), VAD {:?}", negatives.len(), hours, crate::live_bench::NOISES, a.negative_snr, a.vad);
+    println!(
+        "held half: {} utterances cut from {:.2} h of speech without the phrase ({:?} noise at {} dB), VAD {:?}",
+        negatives.len(),
+        hours,
+        crate::live_bench::NOISES,
+        a.negative_snr,
+        a.vad
+    );
     println!("misses % by voice family and SNR; false accepts over the negatives\n");
     println!("| detector | {} | false accepts | of them without a near-phrase |", header.join(" | "));
     println!("|---|{}---|---|", "---|".repeat(header.len()));
