@@ -344,9 +344,13 @@ fn poisson_95(k: usize) -> (f64, f64) {
 }
 
 pub fn bench_wake(a: &WakeBenchArgs) -> Result<()> {
+    let trained;
     let model = match &a.wake_model {
-        Some(dir) => hush_asr::WakeModel::from_bytes(&std::fs::read(dir.join("model.json"))?, &std::fs::read(dir.join("weights.safetensors"))?)?,
-        None => hush_asr::WakeModel::from_bytes(include_bytes!("../../../models/wake/model.json"), include_bytes!("../../../models/wake/weights.safetensors"))?,
+        Some(dir) => {
+            trained = hush_asr::WakeModel::from_bytes(&std::fs::read(dir.join("model.json"))?, &std::fs::read(dir.join("weights.safetensors"))?)?;
+            &trained
+        }
+        None => hush::listen::builtin_wake_model()?,
     };
     let gate = model.meta().threshold;
     let phrase = model.meta().phrase.clone();
