@@ -56,6 +56,8 @@ pub(crate) fn noise_half(dir: &Path, second: bool) -> Result<Vec<Vec<f32>>> {
     let mut out = Vec::new();
     for name in crate::live_bench::NOISES {
         let all = load(&dir.join(format!("{name}.wav")))?;
+        // Noise is looped by index modulo its length.
+        anyhow::ensure!(all.len() >= 2 * SAMPLE_RATE as usize, "{name}.wav: under 2 s of noise, too short to halve");
         let mid = all.len() / 2;
         out.push(if second { all[mid..].to_vec() } else { all[..mid].to_vec() });
     }
