@@ -196,6 +196,16 @@ impl Understanding {
             // "transfer").
             let threshold = self.matcher.params().threshold;
             if let Some(t) = self.matcher.parse_nbest(text, 8).into_iter().find(|t| t.name == p.intent && t.confidence >= threshold) {
+                // The tagger sometimes ends an open value early ("hear
+                // hotel california" tagged "hotel"): the template's value
+                // that goes on from the tagged words is the whole one. Only
+                // on: a fuzzy parse that starts earlier has taken in a word
+                // before the value ("pay back lisa" → "back lisa").
+                for s in &mut slots {
+                    if let Some(whole) = t.slots.iter().find(|w| w.name == s.name && goes_on(&hush_nlu::words(&w.raw), &hush_nlu::words(&s.raw))) {
+                        *s = whole.clone();
+                    }
+                }
                 // A word fills one slot: the template's reading of words
                 // the model tagged as another slot ("put on adele": artist
                 // tagged, media parsed) is the same words said twice.
@@ -234,6 +244,11 @@ impl Understanding {
         answers.read(&self.matcher, text)
     }
 }
+/// Whether `whole` is `part`'s words and more after them.
+fn goes_on(whole: &[String], part: &[String]) -> bool {
+    !part.is_empty() && part.len() < whole.len() && whole.starts_with(part)
+}
+
 /// Whether `more` words, read beside `taken` ones, would use some word
 /// more often than the sentence `said` holds it: the same words given to
 /// two slots (a word said twice may go to both).
@@ -244,7 +259,16 @@ fn said_twice(said: &[String], taken: &[String], more: &[String]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::said_twice;
+    use super::{goes_on, said_twice};
+
+    #[test]
+    fn a_whole_value_goes_on_from_the_tagged_words() {
+        let w = |s: &str| hush_nlu::words(s);
+        assert!(goes_on(&w("hotel california"), &w("hotel")));
+        assert!(!goes_on(&w("back lisa"), &w("lisa")), "starts before the tagged words");
+        assert!(!goes_on(&w("hotel"), &w("hotel")), "no longer");
+        assert!(!goes_on(&w("hotel"), &w("")));
+    }
 
     #[test]
     fn a_word_fills_one_slot_unless_said_twice() {

@@ -128,3 +128,19 @@ async fn words_the_model_tagged_are_not_given_to_a_second_slot() {
     let slots: Vec<(&str, &str)> = t.slots.iter().map(|s| (s.name.as_str(), s.raw.as_str())).collect();
     assert_eq!(slots, [("artist", "adele")]);
 }
+
+#[tokio::test]
+async fn a_value_the_tagger_ended_early_is_read_whole_from_the_template() {
+    let e = Engine::builder().build().unwrap();
+    let raw = |t: &hush::Turn, name: &str| t.slots.iter().find(|s| s.name == name).map(|s| s.raw.clone());
+    // The model tags "hotel" alone; the template's value goes on from it.
+    let t = e.process_text("i'd like to hear hotel california").await.unwrap();
+    assert_eq!((t.intent.as_deref(), t.source), (Some("play_media"), Some(ReadBy::Learned)), "{t:?}");
+    assert_eq!(raw(&t, "media").as_deref(), Some("hotel california"));
+    let t = e.process_text("text john i'm on my way").await.unwrap();
+    assert_eq!(raw(&t, "message").as_deref(), Some("i'm on my way"), "{t:?}");
+    // A fuzzy parse that took in the word before the name ("back lisa")
+    // does not replace the tagged one.
+    let t = e.process_text("can you pay back lisa seven dollars").await.unwrap();
+    assert_eq!((t.intent.as_deref(), raw(&t, "recipient").as_deref()), (Some("transfer_money"), Some("lisa")), "{t:?}");
+}
