@@ -218,6 +218,9 @@ impl Understanding {
                 }
             }
         }
+        if let Some(spec) = spec {
+            self.listed_phrases(spec, text, &mut slots);
+        }
         let missing = spec.map(|spec| spec.required.iter().filter(|r| slots.iter().all(|s| s.name != **r)).cloned().collect()).unwrap_or_default();
         let words = hush_nlu::words(text).len();
         Intent {
@@ -231,6 +234,34 @@ impl Understanding {
             template: String::new(),
             evidence: Evidence { words, matched: 0, free: words, edit_cost: 0.0, skip_cost: 0.0, free_cost: 0.0 },
             language: spec.map_or(Language::English, |s| s.language),
+        }
+    }
+
+    /// Fills a listed slot neither the model nor a template filled from
+    /// a phrase of its list said in `text` ("the car needs fuel",
+    /// "warm up the car"): the longest such phrase whose words no other
+    /// slot took, when the phrases found all name one value.
+    fn listed_phrases(&self, spec: &hush_nlu::IntentSpec, text: &str, slots: &mut Vec<Slot>) {
+        let said = hush_nlu::words(text);
+        for slot in &spec.slots {
+            let hush_nlu::SlotType::List(i) = slot.ty else { continue };
+            let Some(list) = self.matcher.intents().lists.get(i) else { continue };
+            if slots.iter().any(|s| s.name == slot.name) {
+                continue;
+            }
+            let taken: Vec<String> = slots.iter().flat_map(|x| hush_nlu::words(&x.raw)).collect();
+            let mut found: Vec<(&str, Vec<String>)> = Vec::new();
+            for v in &list.values {
+                for phrase in v.phrases.iter().map(|p| hush_nlu::words(p)) {
+                    if !phrase.is_empty() && said.windows(phrase.len()).any(|w| w == phrase) && !said_twice(&said, &taken, &phrase) {
+                        found.push((&v.value, phrase));
+                    }
+                }
+            }
+            let Some((value, longest)) = found.iter().max_by_key(|f| f.1.len()) else { continue };
+            if found.iter().all(|f| f.0 == *value) {
+                slots.extend(self.read_slot(&spec.name, spec.language, &slot.name, &longest.join(" ")));
+            }
         }
     }
 

@@ -144,3 +144,15 @@ async fn a_value_the_tagger_ended_early_is_read_whole_from_the_template() {
     let t = e.process_text("can you pay back lisa seven dollars").await.unwrap();
     assert_eq!((t.intent.as_deref(), raw(&t, "recipient").as_deref()), (Some("transfer_money"), Some("lisa")), "{t:?}");
 }
+
+#[tokio::test]
+async fn a_listed_phrase_fills_a_slot_neither_reader_filled() {
+    let e = Engine::builder().build().unwrap();
+    let value = |t: &hush::Turn, name: &str| t.slots.iter().find(|s| s.name == name).map(|s| s.value.clone());
+    // The model reads the intents but tags no slot in these.
+    let t = e.process_text("warm up the car").await.unwrap();
+    assert_eq!((t.intent.as_deref(), t.source), (Some("set_temperature"), Some(ReadBy::Learned)), "{t:?}");
+    assert_eq!(value(&t, "direction"), Some(Value::Text("warmer".into())));
+    let t = e.process_text("the car needs fuel").await.unwrap();
+    assert_eq!((t.intent.as_deref(), value(&t, "place")), (Some("find_nearby"), Some(Value::Text("fuel".into()))), "{t:?}");
+}
