@@ -64,12 +64,14 @@ pub struct Understanding {
     /// The one language the learned model reads, if it reads only one.
     model_language: Option<Language>,
     answers: Mutex<Answers>,
+    /// Per list index, its phrases' words ([`Understanding::list_words`]).
+    list_words: Mutex<HashMap<usize, Arc<[(String, Vec<String>)]>>>,
 }
 
 impl Understanding {
     /// Templates only; add a learned model with [`Understanding::with_model`].
     pub fn new(matcher: Matcher) -> Understanding {
-        Understanding { matcher, learned: None, model_language: None, answers: Mutex::new(HashMap::new()) }
+        Understanding { matcher, learned: None, model_language: None, answers: Mutex::new(HashMap::new()), list_words: Mutex::new(HashMap::new()) }
     }
 
     /// Adds a learned model that answers above `threshold`.
@@ -245,19 +247,15 @@ impl Understanding {
         let said = hush_nlu::words(text);
         for slot in &spec.slots {
             let hush_nlu::SlotType::List(i) = slot.ty else { continue };
-            let Some(list) = self.matcher.intents().lists.get(i) else { continue };
             if slots.iter().any(|s| s.name == slot.name) {
                 continue;
             }
             let taken: Vec<String> = slots.iter().flat_map(|x| hush_nlu::words(&x.raw)).collect();
-            let mut found: Vec<(&str, Vec<String>)> = Vec::new();
-            for v in &list.values {
-                for phrase in v.phrases.iter().map(|p| hush_nlu::words(p)) {
-                    if !phrase.is_empty() && said.windows(phrase.len()).any(|w| w == phrase) && !said_twice(&said, &taken, &phrase) {
-                        found.push((&v.value, phrase));
-                    }
-                }
-            }
+            let phrases = self.list_words(i);
+            let found: Vec<&(String, Vec<String>)> = phrases
+                .iter()
+                .filter(|(_, phrase)| !phrase.is_empty() && said.windows(phrase.len()).any(|w| w == phrase.as_slice()) && !said_twice(&said, &taken, phrase))
+                .collect();
             let Some((value, longest)) = found.iter().max_by_key(|f| f.1.len()) else { continue };
             if found.iter().all(|f| f.0 == *value) {
                 slots.extend(self.read_slot(&spec.name, spec.language, &slot.name, &longest.join(" ")));
@@ -274,7 +272,21 @@ impl Understanding {
         }?;
         answers.read(&self.matcher, text)
     }
+
+    /// The words of every phrase of list `i`, with the value each names
+    /// (tokenised once: an app's list may hold thousands of names).
+    fn list_words(&self, i: usize) -> Arc<[(String, Vec<String>)]> {
+        let mut cache = self.list_words.lock();
+        cache
+            .entry(i)
+            .or_insert_with(|| {
+                let list = self.matcher.intents().lists.get(i);
+                list.into_iter().flat_map(|l| &l.values).flat_map(|v| v.phrases.iter().map(|p| (v.value.clone(), hush_nlu::words(p)))).collect()
+            })
+            .clone()
+    }
 }
+
 /// Whether `whole` is `part`'s words and more after them.
 fn goes_on(whole: &[String], part: &[String]) -> bool {
     !part.is_empty() && part.len() < whole.len() && whole.starts_with(part)
