@@ -57,6 +57,9 @@ enum Learned {
 /// Answer readers per (intent, language, slot): one slot's lists and parsers.
 type Answers = HashMap<(String, Language, String), Option<Arc<SlotAnswers>>>;
 
+/// A list's phrases as words, each with the value it names.
+type ListWords = Arc<[(String, Vec<String>)]>;
+
 /// The template matcher, optionally fused with a learned model.
 pub struct Understanding {
     matcher: Matcher,
@@ -65,7 +68,7 @@ pub struct Understanding {
     model_language: Option<Language>,
     answers: Mutex<Answers>,
     /// Per list index, its phrases' words ([`Understanding::list_words`]).
-    list_words: Mutex<HashMap<usize, Arc<[(String, Vec<String>)]>>>,
+    list_words: Mutex<HashMap<usize, ListWords>>,
 }
 
 impl Understanding {
@@ -275,7 +278,7 @@ impl Understanding {
 
     /// The words of every phrase of list `i`, with the value each names
     /// (tokenised once: an app's list may hold thousands of names).
-    fn list_words(&self, i: usize) -> Arc<[(String, Vec<String>)]> {
+    fn list_words(&self, i: usize) -> ListWords {
         let mut cache = self.list_words.lock();
         cache
             .entry(i)
