@@ -23,18 +23,28 @@ impl Recognizer {
         Ok(!next_text.is_empty() && first_word.starts_with(&next_text))
     }
 
-    /// [`repetition_cut`] over the tokens as they are (catching loops of
-    /// symbols, "$ $ $ $") and over their words alone (punctuation skipped,
-    /// catching "year. What ... year? What ..."), as a length of `tokens`.
+    /// [`loop_cut`] with this recogniser's token tables.
     pub(crate) fn loop_cut(&self, tokens: &[u32]) -> Option<usize> {
-        if let Some(keep) = repetition_cut(tokens) {
-            return Some(keep);
-        }
-        let words: Vec<(usize, u32)> =
-            tokens.iter().enumerate().filter(|(_, &t)| !self.punctuation.get(t as usize).copied().unwrap_or(false)).map(|(i, &t)| (i, t)).collect();
-        let ids: Vec<u32> = words.iter().map(|w| w.1).collect();
-        repetition_cut(&ids).map(|keep| words[keep].0)
+        loop_cut(tokens, &self.punctuation, &self.words)
     }
+}
+
+/// [`repetition_cut`] over the tokens as they are (catching loops of
+/// symbols, "$ $ $ $") and over their words alone (`punctuation` skipped,
+/// each token as its `words` id, case ignored: catching "year. What ...
+/// year? What ..." and "Okay, okay, Okay, okay"), as a length of `tokens`.
+fn loop_cut(tokens: &[u32], punctuation: &[bool], words: &[u32]) -> Option<usize> {
+    if let Some(keep) = repetition_cut(tokens) {
+        return Some(keep);
+    }
+    let said: Vec<(usize, u32)> = tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, &t)| !punctuation.get(t as usize).copied().unwrap_or(false))
+        .map(|(i, &t)| (i, words.get(t as usize).copied().unwrap_or(t)))
+        .collect();
+    let ids: Vec<u32> = said.iter().map(|w| w.1).collect();
+    repetition_cut(&ids).map(|keep| said[keep].0)
 }
 
 /// When the end of `tokens` is one pattern repeated back to back — a
@@ -79,5 +89,16 @@ mod tests {
         let twice: Vec<u32> = sentence.iter().chain(&sentence).copied().collect();
         assert_eq!(repetition_cut(&twice), Some(7));
         assert_eq!(repetition_cut(&twice[..13]), None);
+    }
+
+    #[test]
+    fn a_loop_that_alternates_case_and_punctuation_is_cut() {
+        // 1 is ",", 2 " Okay", 3 " okay" (the same word), 4 " go".
+        let punctuation = [false, true, false, false, false];
+        let words = [0, 1, 2, 2, 4];
+        let okays = [2, 1, 3, 1, 2, 1, 3, 1];
+        assert_eq!(loop_cut(&okays, &punctuation, &words), Some(2), "Okay, okay, Okay, okay,");
+        assert_eq!(loop_cut(&okays, &punctuation, &[0, 1, 2, 3, 4]), None, "as tokens they alternate");
+        assert_eq!(loop_cut(&[2, 1, 3, 1, 4], &punctuation, &words), None, "Okay, okay, go");
     }
 }

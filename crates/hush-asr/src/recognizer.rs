@@ -49,6 +49,9 @@ pub struct Recognizer {
     /// Ids whose text is only punctuation or spaces; the repetition guard
     /// looks through them ("year. What ... year? What ...").
     pub(crate) punctuation: Vec<bool>,
+    /// Per token id, the first id of the same word in another case or
+    /// without its leading space: the repetition guard compares these.
+    pub(crate) words: Vec<u32>,
     pub(crate) device: Device,
     /// Each token's text, for guided decoding (built on first use).
     pub(crate) pieces: std::sync::OnceLock<Vec<String>>,
@@ -102,6 +105,8 @@ impl Recognizer {
             }
         }
         let punctuation = (0..config.vocab_size as u32).map(|id| tokenizer.is_punctuation(id)).collect();
+        let mut first_of: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        let words = (0..config.vocab_size as u32).map(|id| tokenizer.word_key(id).map_or(id, |k| *first_of.entry(k).or_insert(id))).collect();
         let front_end = MelFrontEnd::new(config.num_mel_bins);
         tracing::debug!(ms = t.elapsed().as_secs_f64() * 1e3, "tables built");
         Ok(Self {
@@ -112,6 +117,7 @@ impl Recognizer {
             pool,
             suppress,
             punctuation,
+            words,
             device,
             pieces: Default::default(),
             first_tokens: Default::default(),

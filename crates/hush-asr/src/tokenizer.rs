@@ -63,6 +63,13 @@ impl WhisperTokenizer {
         self.languages.iter().find(|l| l.1 == id).map(|l| l.0.as_str())
     }
 
+    /// A token's text as a word, whatever its case or leading space
+    /// ("ĠOkay", "okay" → "okay"): what a loop repeats when it alternates
+    /// "Okay, okay, Okay".
+    pub fn word_key(&self, id: u32) -> Option<String> {
+        self.inner.id_to_token(id).map(|t| t.trim_start_matches('Ġ').to_lowercase())
+    }
+
     /// Whether a token's text holds no letters or digits (byte-level BPE
     /// marks a leading space as `Ġ`).
     pub fn is_punctuation(&self, id: u32) -> bool {
