@@ -570,11 +570,12 @@ fn bench_readers(a: &NluBenchArgs) -> Result<()> {
     for (mode, r) in &reports {
         for miss in r.misses.iter().take(a.show_misses) {
             println!(
-                "  {:?} miss [{}]: \"{}\" gold {} read {} {}",
+                "  {:?} miss [{}]: \"{}\" gold {}{} read {} {}",
                 mode,
                 miss.part,
                 miss.text,
                 miss.gold.as_deref().unwrap_or("-"),
+                if miss.labelled.is_empty() { String::new() } else { format!(" ({})", miss.labelled.join(" ")) },
                 miss.read.as_deref().unwrap_or("-"),
                 miss.slots.join(" ")
             );

@@ -88,6 +88,8 @@ pub struct Miss {
     pub read: Option<String>,
     /// The answer's slots as `name=value`, when the intent was right.
     pub slots: Vec<String>,
+    /// The labelled slots as `name=value`, when they were compared.
+    pub labelled: Vec<String>,
 }
 
 /// How a reader did on a set.
@@ -168,13 +170,14 @@ pub fn score(matcher: &Matcher, data: &[Sentence], mut read: impl FnMut(&str) ->
                 language.false_accepts += 1;
                 part.wrongly_read_as += 1;
                 r.per_intent.entry(name.clone()).or_default().wrongly_read_as += 1;
-                r.misses.push(Miss { text: s.text.clone(), part: s.part.clone(), gold: None, read: read_as, slots: vec![] });
+                r.misses.push(Miss { text: s.text.clone(), part: s.part.clone(), gold: None, read: read_as, slots: vec![], labelled: vec![] });
             } else {
                 part.intent_right += 1;
             }
             continue;
         };
         let right = read_as.as_deref() == Some(gold.as_str());
+        let mut labelled_values: Vec<String> = Vec::new();
         let exact = match (&s.slots, &reading) {
             (Some(labelled), Some(reading)) if right => {
                 let mut want: Vec<(String, String)> = Vec::new();
@@ -193,6 +196,7 @@ pub fn score(matcher: &Matcher, data: &[Sentence], mut read: impl FnMut(&str) ->
                 let mut got: Vec<(String, String)> = reading.slots.iter().map(|x| (x.name.clone(), comparable(&x.value))).collect();
                 want.sort();
                 got.sort();
+                labelled_values = want.iter().map(|(n, v)| format!("{n}={v}")).collect();
                 Some(want == got)
             }
             (Some(_), _) => Some(false),
@@ -209,7 +213,7 @@ pub fn score(matcher: &Matcher, data: &[Sentence], mut read: impl FnMut(&str) ->
         }
         if !right || exact == Some(false) {
             let slots = reading.iter().flat_map(|i| i.slots.iter().map(|x| format!("{}={}", x.name, comparable(&x.value)))).collect();
-            r.misses.push(Miss { text: s.text.clone(), part: s.part.clone(), gold: s.gold.clone(), read: read_as, slots });
+            r.misses.push(Miss { text: s.text.clone(), part: s.part.clone(), gold: s.gold.clone(), read: read_as, slots, labelled: labelled_values });
         }
     }
     latencies.sort_by(f64::total_cmp);
@@ -246,6 +250,9 @@ mod tests {
         assert_eq!((r.per_part["slip"].sentences, r.per_part["slip"].slots_exact), (1, 0));
         assert_eq!((r.per_part["written"].sentences, r.per_part["written"].intent_right), (2, 1));
         assert_eq!(r.misses.len(), 2);
+        // The contact misheard: the miss says what was labelled beside what was read.
+        let call = r.misses.iter().find(|x| x.text == "call mom").unwrap();
+        assert_eq!((call.labelled.join(" "), call.slots.join(" ")), ("contact=text:mom".into(), "contact=text:dad".into()));
         assert!(r.unreadable_gold.is_empty());
     }
 
