@@ -245,7 +245,8 @@ impl Understanding {
     /// Fills a listed slot neither the model nor a template filled from
     /// a phrase of its list said in `text` ("the car needs fuel",
     /// "warm up the car"): the longest such phrase whose words no other
-    /// slot took, when the phrases found all name one value.
+    /// slot took, when the phrases found all name one value. A phrase of
+    /// fillers alone ("me", a student in "show me") names nothing here.
     fn listed_phrases(&self, spec: &hush_nlu::IntentSpec, text: &str, slots: &mut Vec<Slot>) {
         let said = hush_nlu::words(text);
         for slot in &spec.slots {
@@ -257,7 +258,8 @@ impl Understanding {
             let phrases = self.list_words(i);
             let found: Vec<&(String, Vec<String>)> = phrases
                 .iter()
-                .filter(|(_, phrase)| !phrase.is_empty() && said.windows(phrase.len()).any(|w| w == phrase.as_slice()) && !said_twice(&said, &taken, phrase))
+                .filter(|(_, phrase)| phrase.iter().any(|w| !hush_nlu::is_filler(spec.language, w)))
+                .filter(|(_, phrase)| said.windows(phrase.len()).any(|w| w == phrase.as_slice()) && !said_twice(&said, &taken, phrase))
                 .collect();
             let Some((value, longest)) = found.iter().max_by_key(|f| f.1.len()) else { continue };
             if found.iter().all(|f| f.0 == *value) {

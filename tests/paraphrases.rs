@@ -156,3 +156,15 @@ async fn a_listed_phrase_fills_a_slot_neither_reader_filled() {
     let t = e.process_text("the car needs fuel").await.unwrap();
     assert_eq!((t.intent.as_deref(), value(&t, "place")), (Some("find_nearby"), Some(Value::Text("fuel".into()))), "{t:?}");
 }
+
+#[test]
+fn a_filler_alone_fills_no_slot() {
+    use hush::parts::{builtin_learned, nlu, Understanding, BUILTIN_THRESHOLD};
+    let matcher = nlu::Matcher::new(nlu::IntentSet::builtin().unwrap(), nlu::MatchParams::default());
+    let u = Understanding::new(matcher).with_builtin_model(builtin_learned().unwrap().unwrap(), BUILTIN_THRESHOLD);
+    // "me" is a value of the school's student list, but here it is only
+    // the one who wants to see.
+    let read = u.read("let me see aisha's results").unwrap();
+    assert_eq!(read.intent.name, "check_grades");
+    assert!(read.intent.slots.iter().all(|s| s.raw != "me"), "{:?}", read.intent.slots);
+}

@@ -24,6 +24,12 @@ pub(crate) fn fillers(language: Language) -> &'static [&'static str] {
     }
 }
 
+/// Whether `word` is one of `language`'s fillers: said in passing, so a
+/// list phrase made only of them ("me") names nothing on its own.
+pub fn is_filler(language: Language, word: &str) -> bool {
+    fillers(language).contains(&word)
+}
+
 /// Words that begin no name, place or title ("me", "about", "to"...):
 /// they belong to the sentence around the slot.
 pub(crate) const NOT_FIRST: &[&str] = &[
