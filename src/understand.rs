@@ -67,8 +67,8 @@ pub struct Understanding {
     /// The one language the learned model reads, if it reads only one.
     model_language: Option<Language>,
     answers: Mutex<Answers>,
-    /// Per list index, its phrases' words ([`Understanding::list_words`]).
-    list_words: Mutex<HashMap<usize, ListWords>>,
+    /// Per list index and language, its phrases' words ([`Understanding::list_words`]).
+    list_words: Mutex<HashMap<(usize, Language), ListWords>>,
 }
 
 impl Understanding {
@@ -255,12 +255,9 @@ impl Understanding {
                 continue;
             }
             let taken: Vec<String> = slots.iter().flat_map(|x| hush_nlu::words(&x.raw)).collect();
-            let phrases = self.list_words(i);
-            let found: Vec<&(String, Vec<String>)> = phrases
-                .iter()
-                .filter(|(_, phrase)| phrase.iter().any(|w| !hush_nlu::is_filler(spec.language, w)))
-                .filter(|(_, phrase)| said.windows(phrase.len()).any(|w| w == phrase.as_slice()) && !said_twice(&said, &taken, phrase))
-                .collect();
+            let phrases = self.list_words(i, spec.language);
+            let found: Vec<&(String, Vec<String>)> =
+                phrases.iter().filter(|(_, phrase)| said.windows(phrase.len()).any(|w| w == phrase.as_slice()) && !said_twice(&said, &taken, phrase)).collect();
             let Some((value, longest)) = found.iter().max_by_key(|f| f.1.len()) else { continue };
             if found.iter().all(|f| f.0 == *value) {
                 slots.extend(self.read_slot(&spec.name, spec.language, &slot.name, &longest.join(" ")));
@@ -278,15 +275,20 @@ impl Understanding {
         answers.read(&self.matcher, text)
     }
 
-    /// The words of every phrase of list `i`, with the value each names
-    /// (tokenised once: an app's list may hold thousands of names).
-    fn list_words(&self, i: usize) -> ListWords {
+    /// The words of every phrase of list `i` that says more than
+    /// `language`'s fillers, with the value each names (worked out once: an
+    /// app's list may hold thousands of names).
+    fn list_words(&self, i: usize, language: Language) -> ListWords {
         let mut cache = self.list_words.lock();
         cache
-            .entry(i)
+            .entry((i, language))
             .or_insert_with(|| {
                 let list = self.matcher.intents().lists.get(i);
-                list.into_iter().flat_map(|l| &l.values).flat_map(|v| v.phrases.iter().map(|p| (v.value.clone(), hush_nlu::words(p)))).collect()
+                list.into_iter()
+                    .flat_map(|l| &l.values)
+                    .flat_map(|v| v.phrases.iter().map(|p| (v.value.clone(), hush_nlu::words(p))))
+                    .filter(|(_, phrase)| phrase.iter().any(|w| !hush_nlu::is_filler(language, w)))
+                    .collect()
             })
             .clone()
     }
