@@ -81,6 +81,24 @@ fn stages(c: &mut Criterion) {
             criterion::BatchSize::SmallInput,
         )
     });
+    // A beam's hypotheses step together (`step_many`): what a row costs
+    // beside the weights read once per step.
+    let mut g = c.benchmark_group("decoder step, hypotheses side by side");
+    for rows in [1usize, 4, 5] {
+        g.bench_function(format!("{rows}"), |b| {
+            b.iter_batched(
+                || {
+                    let dec = &rec.model().decoder;
+                    let mut state = dec.start(&audio_states).expect("start");
+                    rec.install(|| dec.step(&mut state, &prompt, 1).expect("prompt"));
+                    vec![state; rows]
+                },
+                |mut states| rec.install(|| rec.model().decoder.step_many(&mut states, &vec![tok.eot - 1; rows]).expect("step")),
+                criterion::BatchSize::SmallInput,
+            )
+        });
+    }
+    g.finish();
 }
 
 criterion_group!(benches, stages);

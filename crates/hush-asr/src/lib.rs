@@ -22,6 +22,7 @@ pub mod model;
 mod options;
 mod pauses;
 mod phrase;
+mod q8;
 mod recognizer;
 mod tokenizer;
 mod transcript;

@@ -12,6 +12,7 @@ use candle_core::{DType, Device, Module, Tensor};
 use candle_nn::LayerNorm;
 use serde::Deserialize;
 
+use crate::q8::Q8Matrix;
 use crate::AsrError;
 
 /// The fields of a Hugging Face Whisper `config.json` we use.
@@ -101,11 +102,17 @@ impl Weights {
         }
     }
 
-    fn matmul(&mut self, name: &str, keep_quantized: bool) -> candle_core::Result<QMatMul> {
+    fn matmul(&mut self, name: &str, keep_quantized: bool) -> candle_core::Result<Matrix> {
         match &self.source {
-            Source::Safetensors(_) => Ok(QMatMul::Tensor(self.tensor(name)?)),
-            Source::Gguf { .. } if keep_quantized => QMatMul::from_qtensor(self.qtensor(name)?),
-            Source::Gguf { .. } => Ok(QMatMul::Tensor(self.tensor(name)?)),
+            Source::Safetensors(_) => Ok(Matrix::Candle(QMatMul::Tensor(self.tensor(name)?))),
+            Source::Gguf { .. } if keep_quantized => {
+                let q = self.qtensor(name)?;
+                match Q8Matrix::from_qtensor(&q) {
+                    Some(m) if self.device.is_cpu() => Ok(Matrix::Q8(m?)),
+                    _ => Ok(Matrix::Candle(QMatMul::from_qtensor(q)?)),
+                }
+            }
+            Source::Gguf { .. } => Ok(Matrix::Candle(QMatMul::Tensor(self.tensor(name)?))),
         }
     }
 
@@ -120,8 +127,53 @@ impl Weights {
     }
 }
 
+/// A weight matrix `W` for `x · Wᵀ`: q8_0 weights on the CPU in hush's own
+/// kernel (a beam's rows share one pass over them), the rest in candle's.
+enum Matrix {
+    Q8(Q8Matrix),
+    Candle(QMatMul),
+}
+
+impl Matrix {
+    fn forward(&self, x: &Tensor) -> candle_core::Result<Tensor> {
+        match self {
+            Self::Candle(m) => m.forward(x),
+            Self::Q8(m) => {
+                let mut dims = x.dims().to_vec();
+                let k = dims.last().copied().unwrap_or(0);
+                let rows = x.elem_count().checked_div(k).unwrap_or(0);
+                let y = m.matmul(&x.flatten_all()?.to_vec1::<f32>()?, rows)?;
+                if let Some(last) = dims.last_mut() {
+                    *last = m.rows();
+                }
+                Tensor::from_vec(y, dims, x.device())
+            }
+        }
+    }
+
+    /// `(1, n)` token ids → `(1, n, d)` rows of the matrix.
+    fn embedding(&self, tokens: &[u32], device: &Device) -> candle_core::Result<Tensor> {
+        match self {
+            Self::Candle(m) => m.embedding(&Tensor::new(tokens, device)?.unsqueeze(0)?),
+            Self::Q8(m) => {
+                let rows = m.embedding(tokens)?;
+                let d = rows.len() / tokens.len().max(1);
+                Tensor::from_vec(rows, (1, tokens.len(), d), device)
+            }
+        }
+    }
+
+    fn rows(&self) -> candle_core::Result<usize> {
+        match self {
+            Self::Q8(m) => Ok(m.rows()),
+            Self::Candle(QMatMul::QTensor(t)) => t.shape().dims2().map(|d| d.0),
+            Self::Candle(QMatMul::Tensor(t) | QMatMul::TensorF16(t)) => t.dim(0),
+        }
+    }
+}
+
 struct Linear {
-    w: QMatMul,
+    w: Matrix,
     b: Option<Tensor>,
 }
 
@@ -237,7 +289,7 @@ struct DecoderLayer {
 
 pub struct Decoder {
     /// Token embedding, also the output projection (tied).
-    embed: QMatMul,
+    embed: Matrix,
     positions: Tensor,
     layers: Vec<DecoderLayer>,
     ln: LayerNorm,
@@ -279,8 +331,7 @@ impl Decoder {
     pub fn step(&self, state: &mut DecoderState, tokens: &[u32], logit_rows: usize) -> candle_core::Result<Tensor> {
         let n = tokens.len();
         let device = self.positions.device();
-        let ids = Tensor::new(tokens, device)?.unsqueeze(0)?;
-        let mut x = self.embed.embedding(&ids)?.broadcast_add(&self.positions.narrow(0, state.len, n)?)?;
+        let mut x = self.embed.embedding(tokens, device)?.broadcast_add(&self.positions.narrow(0, state.len, n)?)?;
         let mask = if n > 1 {
             // Position i (absolute state.len + i) sees keys 0..=state.len + i.
             let past = state.len;
@@ -327,9 +378,8 @@ impl Decoder {
             return self.step(&mut states[0], tokens, 1);
         }
         let device = self.positions.device();
-        let ids = Tensor::new(tokens, device)?.unsqueeze(0)?;
         // (1, b, d): the hypotheses side by side, all at position `len`.
-        let mut x = self.embed.embedding(&ids)?.broadcast_add(&self.positions.narrow(0, len, 1)?)?;
+        let mut x = self.embed.embedding(tokens, device)?.broadcast_add(&self.positions.narrow(0, len, 1)?)?;
         for (i, layer) in self.layers.iter().enumerate() {
             let h = layer.self_ln.forward(&x)?;
             let a = &layer.self_attn;
@@ -453,10 +503,7 @@ impl Whisper {
 
 impl Decoder {
     fn embed_vocab(&self) -> candle_core::Result<usize> {
-        match &self.embed {
-            QMatMul::QTensor(t) => t.shape().dims2().map(|d| d.0),
-            QMatMul::Tensor(t) | QMatMul::TensorF16(t) => t.dim(0),
-        }
+        self.embed.rows()
     }
 }
 
