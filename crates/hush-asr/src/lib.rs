@@ -22,7 +22,6 @@ pub mod model;
 mod options;
 mod pauses;
 mod phrase;
-mod q8;
 mod recognizer;
 mod tokenizer;
 mod transcript;

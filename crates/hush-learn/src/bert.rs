@@ -298,7 +298,10 @@ impl Layer {
         let ctx = if train { probs.matmul(&v)? } else { batched_product(&probs, &v, false)? };
         let ctx = ctx.transpose(1, 2)?.reshape((b, s, h))?;
         let x = self.attn_norm.forward(&(dropout(&self.attn_out.forward(&ctx, train)?, p, rng)? + x)?, train)?;
-        let inner = self.intermediate.forward(&x, train)?.gelu_erf()?;
+        // Training needs candle's op for its gradient; reading takes the
+        // vectorised one.
+        let inner = self.intermediate.forward(&x, train)?;
+        let inner = if train { inner.gelu_erf()? } else { hush_kernels::gelu(&inner)? };
         self.out_norm.forward(&(dropout(&self.output.forward(&inner, train)?, p, rng)? + x)?, train)
     }
 }
