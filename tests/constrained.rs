@@ -20,10 +20,24 @@ fn builtin() -> Matcher {
 
 /// A beam's hypotheses step together (`Decoder::step_many`); each must get
 /// the logits it would get alone, on this step and the next (its own
-/// self-attention cache).
+/// self-attention cache). Alone and together, f32 gemm sums the attention
+/// products in another order (~2e-5 apart); q8_0 weights quantise every
+/// layer's input to int8, and such a difference can tip one value to the
+/// next step, which later layers carry to the logits (0.26 measured). So
+/// the f32 weights are held to 1e-3, q8_0 to the tokens the beam would
+/// pick and 0.5.
 #[test]
 fn batched_beam_step_equals_one_hypothesis_at_a_time() {
-    let rec = load("tiny.en-q8_0", AsrParams::default());
+    let f32_worst = batched_against_alone("tiny.en", 1e-3);
+    let q8_worst = batched_against_alone("tiny.en-q8_0", 0.5);
+    eprintln!("measured: batched and single logits differ by at most {f32_worst:e} (f32), {q8_worst:e} (q8_0)");
+    // Measured 2026-12-03: 3.6e-5 (f32) and 0.26 (q8_0, hush-kernels'
+    // AVX2 kernel); 0 (q8_0) on candle's kernels before, by luck of the
+    // roundings on this clip.
+}
+
+fn batched_against_alone(model: &str, bound: f32) -> f32 {
+    let rec = load(model, AsrParams::default());
     let samples = samples(&clip("book_ride"));
     let (m, tok) = (rec.model(), rec.tokenizer());
     let frames = rec.encoder_frames(samples.len(), Some(Default::default()));
@@ -39,6 +53,12 @@ fn batched_beam_step_equals_one_hypothesis_at_a_time() {
         let second = m.decoder.step(&mut s, &w[1..2], 1).unwrap().to_vec2::<f32>().unwrap();
         alone.push([first.into_iter().next().unwrap(), second.into_iter().next().unwrap()]);
     }
+    let top = |row: &[f32]| -> Vec<usize> {
+        let mut ids: Vec<usize> = (0..row.len()).collect();
+        ids.sort_by(|&a, &b| row[b].total_cmp(&row[a]));
+        ids.truncate(5);
+        ids
+    };
     let mut worst = 0.0f32;
     for step in 0..2 {
         let tokens: Vec<u32> = words.iter().map(|w| w[step]).collect();
@@ -46,21 +66,17 @@ fn batched_beam_step_equals_one_hypothesis_at_a_time() {
         for (h, row) in rows.iter().enumerate() {
             let diff = row.iter().zip(&alone[h][step]).map(|(a, b)| (a - b).abs()).fold(0.0f32, f32::max);
             worst = worst.max(diff);
-            assert!(diff < 2e-3, "hypothesis {h}, step {step}: logits differ by {diff}");
+            assert!(diff < bound, "{model}: hypothesis {h}, step {step}: logits differ by {diff}");
+            assert_eq!(top(row), top(&alone[h][step]), "{model}: hypothesis {h}, step {step}: the five likeliest tokens");
         }
     }
-    eprintln!("measured: batched and single logits differ by at most {worst:e}");
-    // Measured 2026-11-30: 0 (bit for bit, q8_0 on the AVX-512 VNNI kernel,
-    // 1 and 2 test threads); 2e-3 allows a kernel that sums a batch in
-    // another order.
     assert!(together.iter().all(|s| s.len() == start.len() + 2));
     // States of different lengths cannot step together.
     let mut mixed = vec![start.clone(), together[0].clone()];
     assert!(m.decoder.step_many(&mut mixed, &[1, 2]).is_err());
+    worst
 }
 
-/// The demo commands come out as sentences of their templates, with the
-/// intent the grammar ended in, which the templates then read word for word.
 #[test]
 fn constrained_decoding_keeps_commands_inside_the_templates() {
     let rec = load("tiny.en-q8_0", AsrParams::default());
