@@ -164,3 +164,31 @@ async fn an_engine_that_decodes_with_its_intents() {
     // Typed text was not heard at all.
     assert_eq!(e.process_text("navigate home").await.unwrap().heard_by, None);
 }
+
+/// An encoding decoded twice starts the decoder once and reuses the start
+/// only for the same prompt and language: what a second decoding reads is
+/// what a fresh encoding of the same audio would give.
+#[test]
+fn a_kept_decoder_start_gives_what_a_fresh_one_gives() {
+    use hush::parts::asr::Unguided;
+    use hush::parts::DecodeOptions;
+    let rec = load("tiny.en-q8_0", AsrParams::default());
+    let samples = samples(&clip("book_ride"));
+    let plain = rec.params().decode.clone();
+    let prompted = DecodeOptions { prompt: Some("Pay the electricity bill.".into()), ..plain.clone() };
+    let fresh = |opts: &DecodeOptions| {
+        let enc = rec.encode_window(&samples, &plain).unwrap();
+        let t = rec.decode_guided(&enc, opts, &Unguided).unwrap().transcript;
+        (t.text, t.avg_logprob)
+    };
+    let enc = rec.encode_window(&samples, &plain).unwrap();
+    let mut read = |opts: &DecodeOptions| {
+        let t = rec.decode_guided(&enc, opts, &Unguided).unwrap().transcript;
+        (t.text, t.avg_logprob)
+    };
+    let first = read(&plain);
+    assert!(first.0.to_lowercase().contains("airport"), "{first:?}");
+    assert_eq!(read(&plain), first);
+    assert_eq!(read(&prompted), fresh(&prompted));
+    assert_eq!(read(&plain), fresh(&plain));
+}

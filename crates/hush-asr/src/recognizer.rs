@@ -20,6 +20,25 @@ pub struct Encoded {
     pub(crate) samples: usize,
     pub(crate) frames: usize,
     pub timings: Timings,
+    /// The decoder started on this audio (its cross-attention keys and
+    /// values, the prompt fed), kept for the next decoding with the same
+    /// prompt and language: auto decodes a command freely and then with
+    /// its grammar, and starting costs a few milliseconds each time.
+    begun: parking_lot::Mutex<Option<(BeginKey, Begun)>>,
+}
+
+/// What [`Recognizer::begin`] depends on besides the audio.
+#[derive(PartialEq)]
+struct BeginKey {
+    language: Option<String>,
+    languages: Vec<String>,
+    prompt: Option<String>,
+}
+
+impl BeginKey {
+    fn of(opts: &DecodeOptions) -> Self {
+        Self { language: opts.language.clone(), languages: opts.languages.clone(), prompt: opts.prompt.clone() }
+    }
 }
 
 impl Encoded {
@@ -28,7 +47,7 @@ impl Encoded {
     /// without encoding again.
     pub fn from_states(audio: Tensor, samples: usize) -> Encoded {
         let frames = audio.dims().get(1).map_or(0, |n| n * 2);
-        Encoded { audio, samples, frames, timings: Timings::default() }
+        Encoded { audio, samples, frames, timings: Timings::default(), begun: Default::default() }
     }
 
     /// The encoder's output: (1, positions, width).
@@ -209,7 +228,7 @@ impl Recognizer {
         self.pool.install(|| {
             let mut timings = Timings::default();
             let (audio, frames) = self.encode(samples, opts.trim, &mut timings)?;
-            Ok(Encoded { audio, samples: samples.len(), frames, timings })
+            Ok(Encoded { audio, samples: samples.len(), frames, timings, begun: Default::default() })
         })
     }
 
@@ -221,7 +240,7 @@ impl Recognizer {
         self.pool.install(|| {
             let mut timings = enc.timings;
             let t = Instant::now();
-            let Begun { state, logits, language, no_speech_prob, prompt_len } = self.begin(&enc.audio, opts, opts.prompt.as_deref().unwrap_or(""))?;
+            let Begun { state, logits, language, no_speech_prob, prompt_len } = self.begin_once(enc, opts)?;
             let mut d = self.decode_text(state, logits, enc.samples, prompt_len, true, opts, guide, &mut timings)?;
             let avg = if d.tokens.is_empty() { 0.0 } else { d.logprob / d.tokens.len() as f32 };
             if no_speech_prob > opts.no_speech_threshold && avg < opts.logprob_threshold {
@@ -240,6 +259,21 @@ impl Recognizer {
             let transcript = Transcript { text, language, avg_logprob, tokens: d.tokens, no_speech_prob, stop: d.stop, encoder_frames: enc.frames, timings };
             Ok(Guided { transcript, state: d.guide, regret: d.regret })
         })
+    }
+
+    /// [`Recognizer::begin`] on `enc`'s audio, or a copy of the last start
+    /// with the same prompt and language (a copy shares the tensors).
+    fn begin_once(&self, enc: &Encoded, opts: &DecodeOptions) -> Result<Begun, AsrError> {
+        let key = BeginKey::of(opts);
+        let mut kept = enc.begun.lock();
+        if let Some((k, begun)) = kept.as_ref() {
+            if *k == key {
+                return Ok(begun.clone());
+            }
+        }
+        let begun = self.begin(&enc.audio, opts, opts.prompt.as_deref().unwrap_or(""))?;
+        *kept = Some((key, begun.clone()));
+        Ok(begun)
     }
 
     /// Mel frames to encode for a window of `samples` samples.
@@ -338,6 +372,7 @@ impl Recognizer {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct Begun {
     pub(crate) state: DecoderState,
     /// For the first text token.
