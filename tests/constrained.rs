@@ -182,7 +182,7 @@ fn a_kept_decoder_start_gives_what_a_fresh_one_gives() {
         (t.text, t.avg_logprob)
     };
     let enc = rec.encode_window(&samples, &plain).unwrap();
-    let mut read = |opts: &DecodeOptions| {
+    let read = |opts: &DecodeOptions| {
         let t = rec.decode_guided(&enc, opts, &Unguided).unwrap().transcript;
         (t.text, t.avg_logprob)
     };
