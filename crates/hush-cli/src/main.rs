@@ -299,6 +299,16 @@ fn main() {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
+    // candle 0.11 asks for the core count on every f32 matmul and, unless
+    // RAYON_NUM_THREADS is set, counts them in /proc/cpuinfo each time
+    // (~45 µs a call, a tenth of a command's recognition). Its own count,
+    // taken once, goes where it looks first: the same threads, no rereads.
+    if std::env::var_os("RAYON_NUM_THREADS").is_none() {
+        let threads = candle_core::utils::get_num_threads();
+        // SAFETY: no other thread has started yet, so none reads the
+        // environment while it changes.
+        unsafe { std::env::set_var("RAYON_NUM_THREADS", threads.to_string()) };
+    }
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HUSH_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
