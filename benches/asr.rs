@@ -69,14 +69,16 @@ fn stages(c: &mut Criterion) {
     let audio_states = rec.install(|| rec.model().encoder.forward(&mel(trimmed)).expect("encode"));
     let tok = rec.tokenizer();
     let prompt = [tok.sot, tok.no_timestamps];
+    // The decoder started on the clip, its 2-token prompt fed.
+    let started = || {
+        let dec = &rec.model().decoder;
+        let mut state = dec.start(&audio_states).expect("start");
+        rec.install(|| dec.step(&mut state, &prompt, 1).expect("prompt"));
+        state
+    };
     c.bench_function("decoder step (after a 2-token prompt)", |b| {
         b.iter_batched(
-            || {
-                let dec = &rec.model().decoder;
-                let mut state = dec.start(&audio_states).expect("start");
-                rec.install(|| dec.step(&mut state, &prompt, 1).expect("prompt"));
-                state
-            },
+            started,
             |mut state| rec.install(|| rec.model().decoder.step(&mut state, &[tok.eot - 1], 1).expect("step")),
             criterion::BatchSize::SmallInput,
         )
@@ -87,12 +89,7 @@ fn stages(c: &mut Criterion) {
     for rows in [1usize, 4, 5] {
         g.bench_function(format!("{rows}"), |b| {
             b.iter_batched(
-                || {
-                    let dec = &rec.model().decoder;
-                    let mut state = dec.start(&audio_states).expect("start");
-                    rec.install(|| dec.step(&mut state, &prompt, 1).expect("prompt"));
-                    vec![state; rows]
-                },
+                || vec![started(); rows],
                 |mut states| rec.install(|| rec.model().decoder.step_many(&mut states, &vec![tok.eot - 1; rows]).expect("step")),
                 criterion::BatchSize::SmallInput,
             )

@@ -82,9 +82,8 @@ impl Q8Matrix {
         let mut qs = vec![0i8; quads * QUAD * k];
         let mut scales = vec![0f32; quads * QUAD * blocks];
         for (col, row) in data.chunks_exact(blocks * BLOCK_BYTES).enumerate() {
-            let (quad, lane) = (col / QUAD, col % QUAD);
             for (b, block) in row.chunks_exact(BLOCK_BYTES).enumerate() {
-                let at = (quad * blocks + b) * QUAD + lane;
+                let at = slot(col, b, blocks);
                 scales[at] = f16::from_le_bytes([block[0], block[1]]).to_f32();
                 for (q, &v) in qs[at * BLOCK..(at + 1) * BLOCK].iter_mut().zip(&block[2..]) {
                     *q = v as i8;
@@ -107,9 +106,8 @@ impl Q8Matrix {
             if col >= self.n {
                 candle_core::bail!("embedding id {id} outside {} rows", self.n);
             }
-            let (quad, lane) = (col / QUAD, col % QUAD);
             for b in 0..blocks {
-                let at = (quad * blocks + b) * QUAD + lane;
+                let at = slot(col, b, blocks);
                 out.extend(self.qs[at * BLOCK..(at + 1) * BLOCK].iter().map(|&q| q as f32 * self.scales[at]));
             }
         }
@@ -125,9 +123,10 @@ impl Q8Matrix {
         let mut out = vec![0f32; m * self.n];
         let dst = Dst(out.as_mut_ptr());
         let quads = self.n.div_ceil(QUAD);
+        let kernel = Kernel::detect();
         let work = |range: std::ops::Range<usize>| {
             for quad in range {
-                self.quad(quad, &rows, m, &dst);
+                self.quad(quad, &rows, m, &dst, kernel);
             }
         };
         if m * self.n * self.k >= PARALLEL_WORK {
@@ -138,11 +137,15 @@ impl Q8Matrix {
         Ok(out)
     }
 
-    /// Every row's dot products with the four columns of `quad`.
-    fn quad(&self, quad: usize, rows: &Rows, m: usize, dst: &Dst) {
+    /// The values and scales of the four columns of `quad`.
+    fn quad_weights(&self, quad: usize) -> (&[i8], &[f32]) {
         let blocks = self.k / BLOCK;
-        let w = &self.qs[quad * blocks * QUAD * BLOCK..(quad + 1) * blocks * QUAD * BLOCK];
-        let s = &self.scales[quad * blocks * QUAD..(quad + 1) * blocks * QUAD];
+        (&self.qs[quad * blocks * QUAD * BLOCK..(quad + 1) * blocks * QUAD * BLOCK], &self.scales[quad * blocks * QUAD..(quad + 1) * blocks * QUAD])
+    }
+
+    /// Every row's dot products with the four columns of `quad`.
+    fn quad(&self, quad: usize, rows: &Rows, m: usize, dst: &Dst, kernel: Kernel) {
+        let (w, s) = self.quad_weights(quad);
         let cols = QUAD.min(self.n - quad * QUAD);
         let write = |r: usize, dots: &[[f32; QUAD]]| {
             for (i, d) in dots.iter().enumerate() {
@@ -155,11 +158,11 @@ impl Q8Matrix {
         };
         let mut r = 0;
         while r + 1 < m {
-            write(r, &dot_rows::<2>(w, s, [rows.row(r), rows.row(r + 1)]));
+            write(r, &kernel.dot_rows::<2>(w, s, [rows.row(r), rows.row(r + 1)]));
             r += 2;
         }
         if r < m {
-            write(r, &dot_rows::<1>(w, s, [rows.row(r)]));
+            write(r, &kernel.dot_rows::<1>(w, s, [rows.row(r)]));
         }
     }
 }
@@ -170,14 +173,39 @@ struct Dst(*mut f32);
 // SAFETY: workers write disjoint elements (see `Q8Matrix::quad`).
 unsafe impl Sync for Dst {}
 
-/// `R` activation rows dotted with a quad's four columns.
-fn dot_rows<const R: usize>(w: &[i8], s: &[f32], rows: [(&[i8], &[f32]); R]) -> [[f32; QUAD]; R] {
+/// Where column `col`'s block `b` lies in the quad layout, for a matrix of
+/// `blocks` blocks a column.
+fn slot(col: usize, b: usize, blocks: usize) -> usize {
+    ((col / QUAD) * blocks + b) * QUAD + col % QUAD
+}
+
+/// The dot-product code this CPU runs, chosen once per product rather than
+/// per quad.
+#[derive(Clone, Copy)]
+enum Kernel {
     #[cfg(target_arch = "x86_64")]
-    if avx2() {
-        // SAFETY: the CPU has AVX2 and FMA (checked above).
-        return unsafe { avx2::dot_rows::<R>(w, s, rows) };
+    Avx2,
+    Portable,
+}
+
+impl Kernel {
+    fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        if avx2() {
+            return Self::Avx2;
+        }
+        Self::Portable
     }
-    dot_rows_scalar::<R>(w, s, rows)
+
+    /// `R` activation rows dotted with a quad's four columns.
+    fn dot_rows<const R: usize>(self, w: &[i8], s: &[f32], rows: [(&[i8], &[f32]); R]) -> [[f32; QUAD]; R] {
+        match self {
+            // SAFETY: `Avx2` is only chosen where the CPU has AVX2 and FMA.
+            #[cfg(target_arch = "x86_64")]
+            Self::Avx2 => unsafe { avx2::dot_rows::<R>(w, s, rows) },
+            Self::Portable => dot_rows_scalar::<R>(w, s, rows),
+        }
+    }
 }
 
 fn dot_rows_scalar<const R: usize>(w: &[i8], s: &[f32], rows: [(&[i8], &[f32]); R]) -> [[f32; QUAD]; R] {
@@ -292,13 +320,11 @@ mod tests {
                 }
                 // The portable kernel, row by row, gives the same.
                 let rows = Rows::quantize(&x, k);
-                let blocks = k / BLOCK;
                 let mut scalar = Vec::new();
                 for r in 0..m {
                     for quad in 0..n.div_ceil(QUAD) {
-                        let w = &ours.qs[quad * blocks * QUAD * BLOCK..(quad + 1) * blocks * QUAD * BLOCK];
-                        let s = &ours.scales[quad * blocks * QUAD..(quad + 1) * blocks * QUAD];
-                        scalar.extend(dot_rows_scalar::<1>(w, s, [rows.row(r)])[0]);
+                        let (w, s) = ours.quad_weights(quad);
+                        scalar.extend(Kernel::Portable.dot_rows::<1>(w, s, [rows.row(r)])[0]);
                     }
                 }
                 for r in 0..m {
