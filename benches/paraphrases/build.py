@@ -32,6 +32,15 @@ SLURP_TO_BUILTIN = {
 }
 # SLURP scenarios with nothing built in (their sentences are out of domain).
 SLURP_OUT = {"alarm", "calendar", "cooking", "datetime", "email", "general", "iot", "lists", "news", "qa", "recommendation", "social", "weather"}
+# SLURP intents hush does not serve inside the scenarios it does (games,
+# what a song is or whether one is liked, trains and traffic): near-misses
+# of play_media and order_ride, trained as out of domain, never scored.
+# Sentences the dev clips say are left out: issue 24 scores the learned
+# model's rejection on those clips. (music_settings and takeaway_query are
+# not taken: "shuffle the album" is play_media's, and "is my order
+# ready" track_order's.)
+SLURP_NEAR = {"play_game", "music_likeness", "music_query", "transport_query", "transport_ticket", "transport_traffic"}
+DEV_CLIPS = SHARED / "audio-dev" / "manifest.jsonl"
 SNIPS_TO_BUILTIN = {"PlayMusic": "play_media"}
 # SNIPS intents hush does not serve; BookRestaurant and AddToPlaylist are
 # near-misses of order_food and play_media.
@@ -203,6 +212,10 @@ def shared_rows(seed):
             else:
                 slots = [(SLURP_SLOTS[e["type"]], e["start_char"], e["end_char"]) for e in r["entities"] if e["type"] in SLURP_SLOTS]
                 train.append(row(r["text"], intent, slots, "slurp", half, f"slurp:{r['id']}"))
+        spoken = {json.loads(l)["text"] for l in DEV_CLIPS.read_text().splitlines() if l.strip()} if DEV_CLIPS.is_file() else set()
+        for r in rows:
+            if r["intent"] in SLURP_NEAR and r["text"] not in spoken:
+                train.append(row(r["text"], None, [], "slurp", half_of(r["text"]), f"slurp:{r['id']}"))
         for k, r in enumerate(outside):
             if k < 240:
                 out.append(row(r["text"], None, None, "slurp", half_of(r["text"]), f"slurp:{r['id']}"))
