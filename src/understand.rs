@@ -157,6 +157,12 @@ impl Understanding {
 
     fn learned(&self, text: &str) -> Learned {
         let Some((model, threshold)) = &self.learned else { return Learned::Unsure };
+        // A transcript without a word ("...", "?": how Whisper writes a
+        // noise) says nothing, but the model still answers its likeliest
+        // class: the built-in one read such text as `confirm`.
+        if !text.chars().any(char::is_alphanumeric) {
+            return Learned::Unsure;
+        }
         match model.predict(&[text]) {
             Ok(mut p) => match p.pop().filter(|p| p.confidence >= *threshold) {
                 Some(p) if p.intent == hush_learn::OUT_OF_DOMAIN => Learned::OutOfDomain,

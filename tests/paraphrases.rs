@@ -96,6 +96,21 @@ async fn a_payment_the_model_understood_still_asks_first() {
     assert!(t.slots.iter().all(|s| s.name != "recipient") && t.prompt.is_some(), "{t:?}");
 }
 
+/// Whisper writes a noise as punctuation alone; the model would read it
+/// as its likeliest class (it said `confirm` at 0.73-0.80), and a spoken
+/// turn would then ask "Did you say "..."?".
+#[tokio::test]
+async fn text_without_a_word_is_no_request() {
+    let e = Engine::builder().build().unwrap();
+    for text in ["...", "?", ",", "!?", " - "] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!((t.intent.as_deref(), t.source), (None, None), "{text:?}: {t:?}");
+    }
+    // A word among the punctuation is still read.
+    let t = e.session().process_text("yes.").await.unwrap();
+    assert_eq!(t.intent.as_deref(), Some("confirm"), "{t:?}");
+}
+
 #[test]
 fn the_shipped_model_knows_exactly_the_built_in_intents() {
     let model = hush::parts::builtin_learned().unwrap().expect("the encoder is installed (make models-minilm)");
