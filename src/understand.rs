@@ -159,8 +159,9 @@ impl Understanding {
         let Some((model, threshold)) = &self.learned else { return Learned::Unsure };
         // A transcript without a word ("...", "?": how Whisper writes a
         // noise) says nothing, but the model still answers its likeliest
-        // class: the built-in one read such text as `confirm`.
-        if !text.chars().any(char::is_alphanumeric) {
+        // class: the built-in one read such text as `confirm`. Words as
+        // the templates and the slot reading below split them.
+        if hush_nlu::words(text).is_empty() {
             return Learned::Unsure;
         }
         match model.predict(&[text]) {
