@@ -62,6 +62,10 @@ pub struct MatrixArgs {
     /// A model trained with `hush train` (needed by learned and fused).
     #[arg(long)]
     learned: Option<PathBuf>,
+    /// Calibrated confidence the learned model needs to answer (the
+    /// built-in model's engine setting is `BUILTIN_THRESHOLD`, 0.7).
+    #[arg(long, default_value_t = LEARNED_THRESHOLD)]
+    learned_threshold: f32,
     #[command(flatten)]
     intents: crate::nlu::IntentArgs,
     /// ASR threads, device and weight handling shared by every run
@@ -520,7 +524,8 @@ impl Readers {
         let fused = match (&a.learned, a.nlu.iter().any(|m| *m != NluMode::Templates)) {
             (Some(dir), true) => {
                 let model = hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
-                Some(a.intents.templates()?.with_model(model, LEARNED_THRESHOLD))
+                anyhow::ensure!((0.0..=1.0).contains(&a.learned_threshold), "--learned-threshold must be within 0..1");
+                Some(a.intents.templates()?.with_model(model, a.learned_threshold))
             }
             _ => None,
         };
