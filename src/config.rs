@@ -114,8 +114,10 @@ pub struct ListenConfig {
     pub end_silence_ms: Option<u64>,
     /// The longest utterance, 500 to 120,000 ms.
     pub max_utterance_ms: Option<u64>,
-    /// What tells speech from noise: `energy` (the default; no model) or
-    /// `silero` (the Silero VAD model, `hush models import silero-vad`).
+    /// What tells speech from noise: `silero` (the Silero VAD model,
+    /// fetched by `make models` or `hush models import silero-vad`) or
+    /// `energy` (frame energy, no model). Left out: Silero when its model
+    /// is in the cache, else energy with a warning.
     pub vad: Option<VadKind>,
     /// End a pause sooner after a whole command and later after the start
     /// of one, as the templates read the words so far (default false: it
@@ -227,8 +229,12 @@ impl EngineConfig {
     }
 
     /// The listener's settings.
-    /// Loads the Silero model from the cache when `vad` names it.
+    /// Loads the Silero model from the cache unless `vad` is `energy`.
     pub fn listen_params(&self) -> Result<ListenParams, EngineError> {
+        self.listen_params_in(&hush_models::Cache::default())
+    }
+
+    fn listen_params_in(&self, cache: &hush_models::Cache) -> Result<ListenParams, EngineError> {
         let mut listen = ListenParams::default();
         let c = &self.listen;
         if let Some(mode) = c.mode {
@@ -255,8 +261,22 @@ impl EngineConfig {
         if c.end_of_command == Some(true) {
             listen.end_of_command = Some(EndOfCommand::default());
         }
-        if c.vad == Some(VadKind::Silero) {
-            let weights = hush_models::Cache::default().resolve_weights(SILERO_MODEL)?;
+        // Silero by default: in noise it cuts more commands whole and hears
+        // neither clatter nor the car's own playback as speech (issue 25).
+        // An engine that never listens must still build without it, so a
+        // missing model falls back to energy; a damaged one is an error.
+        let weights = match c.vad {
+            Some(VadKind::Energy) => None,
+            Some(VadKind::Silero) => Some(cache.resolve_weights(SILERO_MODEL)?),
+            None => match cache.resolve_weights(SILERO_MODEL) {
+                Err(hush_models::ModelError::NotInstalled { .. }) => {
+                    tracing::warn!("the Silero VAD model is not in the cache (`make models`): listening with the energy detector");
+                    None
+                }
+                w => Some(w?),
+            },
+        };
+        if let Some(weights) = weights {
             listen.vad.detector = hush_audio::Detector::silero(hush_audio::SileroModel::load(&weights)?);
         }
         Ok(listen)
@@ -308,5 +328,40 @@ impl EngineConfig {
             b = b.messages(language, messages);
         }
         Ok(b)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vad(json: &str, cache: &hush_models::Cache) -> Result<&'static str, EngineError> {
+        let c: EngineConfig = serde_json::from_str(json).unwrap();
+        Ok(c.listen_params_in(cache)?.vad.detector.name())
+    }
+
+    /// An engine that never listens builds without the Silero model; one
+    /// that asks for it by name is told it is missing.
+    #[test]
+    fn a_missing_silero_model_falls_back_only_when_not_asked_for() {
+        let empty = tempfile::tempdir().unwrap();
+        let cache = hush_models::Cache::new(empty.path());
+        assert_eq!(vad("{}", &cache).unwrap(), "energy");
+        assert_eq!(vad(r#"{"listen": {"vad": "energy"}}"#, &cache).unwrap(), "energy");
+        let e = vad(r#"{"listen": {"vad": "silero"}}"#, &cache).unwrap_err();
+        assert!(e.to_string().contains(SILERO_MODEL), "{e}");
+    }
+
+    /// A damaged model is an error even when the detector was not named:
+    /// falling back would hide it.
+    #[test]
+    fn a_damaged_silero_model_is_an_error() {
+        let root = tempfile::tempdir().unwrap();
+        let cache = hush_models::Cache::new(root.path());
+        let dir = cache.model_dir(SILERO_MODEL);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("model.safetensors"), b"not a model").unwrap();
+        assert!(vad("{}", &cache).is_err());
+        assert_eq!(vad(r#"{"listen": {"vad": "energy"}}"#, &cache).unwrap(), "energy");
     }
 }

@@ -61,7 +61,11 @@ pub const WAKE_THRESHOLD: f32 = -6.35;
 pub struct ListenParams {
     /// Which utterances are commands.
     pub mode: Mode,
-    /// The voice activity detector and endpointer.
+    /// The voice activity detector and endpointer. Its default detector is
+    /// frame energy, which needs no file;
+    /// [`EngineConfig::listen_params`](crate::EngineConfig::listen_params)
+    /// (how the CLI and the C ABI listen) gives Silero when its model is in
+    /// the cache, as an app can with `hush_audio::Detector::silero`.
     pub vad: VadParams,
     /// The wake phrase, in [`Mode::WakePhrase`].
     pub wake: WakeParams,

@@ -49,10 +49,10 @@ pub struct ListenArgs {
     /// Quiet (ms) after speech that ends an utterance.
     #[arg(long, default_value_t = 300)]
     end_silence_ms: u64,
-    /// What tells speech from noise: frame energy, or the Silero VAD model
-    /// (`hush models import silero-vad`).
-    #[arg(long, default_value = "energy", value_parser = crate::run::vad_kind)]
-    vad: VadKind,
+    /// What tells speech from noise: the Silero VAD model (the default when
+    /// `make models` has fetched it) or frame energy.
+    #[arg(long, value_parser = crate::run::vad_kind)]
+    vad: Option<VadKind>,
     /// Always wait the end silence, whatever the words so far (by default a
     /// pause ends sooner after a whole command, later after the start of
     /// one: the audio here comes in real time).
@@ -92,7 +92,7 @@ impl ListenArgs {
             wake_gate: self.wake_gate,
             end_silence_ms: Some(self.end_silence_ms),
             barge_in: Some(!self.no_barge_in),
-            vad: Some(self.vad),
+            vad: self.vad,
             end_of_command: Some(!self.no_end_of_command),
             ..ListenConfig::default()
         };
@@ -132,7 +132,7 @@ pub fn listen(a: &ListenArgs) -> Result<()> {
     let mut listener = engine.session().listen(params.clone())?;
     if !a.engine.json() {
         let i = &source.info;
-        eprintln!("listening to {} ({} Hz, {} ch, {})", i.name, i.sample_rate, i.channels, i.format);
+        eprintln!("listening to {} ({} Hz, {} ch, {}; {} voice activity)", i.name, i.sample_rate, i.channels, i.format, params.vad.detector.name());
         match params.mode {
             Mode::WakePhrase => eprintln!("say \"{}\" before a command", params.wake.phrase),
             Mode::PushToTalk => eprintln!("press Enter to talk, Enter again when done"),

@@ -39,8 +39,9 @@ pub struct LiveBenchArgs {
     idle_s: f64,
     #[arg(long, default_value = "tiny.en-q8_0")]
     model: String,
-    /// The voice-activity detector (`energy` or `silero`).
-    #[arg(long, default_value = "energy", value_parser = crate::run::vad_kind)]
+    /// The voice-activity detector (`silero`, the listener's default, or
+    /// `energy`); named here so a run never depends on what the cache holds.
+    #[arg(long, default_value = "silero", value_parser = crate::run::vad_kind)]
     vad: hush::config::VadKind,
     /// Endpoint by the end silence alone, not by the words so far.
     #[arg(long)]
