@@ -277,7 +277,9 @@ impl EngineConfig {
             },
         };
         if let Some(weights) = weights {
-            listen.vad.detector = hush_audio::Detector::silero(hush_audio::SileroModel::load(&weights)?);
+            let silero = hush_audio::VadParams::silero(hush_audio::SileroModel::load(&weights)?);
+            listen.vad.detector = silero.detector;
+            listen.vad.min_speech = silero.min_speech;
         }
         Ok(listen)
     }

@@ -65,7 +65,7 @@ pub struct ListenParams {
     /// frame energy, which needs no file;
     /// [`EngineConfig::listen_params`](crate::EngineConfig::listen_params)
     /// (how the CLI and the C ABI listen) gives Silero when its model is in
-    /// the cache, as an app can with `hush_audio::Detector::silero`.
+    /// the cache, as an app can with `hush_audio::VadParams::silero`.
     pub vad: VadParams,
     /// The wake phrase, in [`Mode::WakePhrase`].
     pub wake: WakeParams,

@@ -79,6 +79,12 @@ pub struct VadParams {
     pub threshold_db: f32,
     /// Speech frames in a row that start an utterance.
     pub start_frames: usize,
+    /// Speech an utterance must hold in all (its speech frames, pauses
+    /// not counted) to be one: until then it is not reported as speech
+    /// ([`Endpointer::in_speech`]: no barge-in, no read-ahead), and if it
+    /// ends shorter it is dropped. Its start stays where speech began, so
+    /// a short first word before a pause is kept.
+    pub min_speech: Duration,
     /// Quiet after speech that ends an utterance.
     pub end_silence: Duration,
     /// Audio kept from before the detected start.
@@ -96,11 +102,22 @@ impl Default for VadParams {
             // Tuned on the dev clips at 10 and 5 dB SNR (tests/vad.rs).
             threshold_db: 5.0,
             start_frames: 3,
+            // Zero: the energy detector's start run is its guard.
+            min_speech: Duration::ZERO,
             end_silence: Duration::from_millis(300),
             pre_roll: Duration::from_millis(300),
             max_utterance: Duration::from_secs(12),
             min_level_db: -60.0,
         }
+    }
+}
+
+impl VadParams {
+    /// The Silero detector with the rest at the defaults, and Silero's own
+    /// minimum speech duration (250 ms): its probability jumps on a
+    /// clatter for a few frames.
+    pub fn silero(model: Arc<SileroModel>) -> VadParams {
+        VadParams { detector: Detector::silero(model), min_speech: Duration::from_millis(250), ..VadParams::default() }
     }
 }
 
@@ -152,6 +169,8 @@ pub struct Endpointer {
     recent: VecDeque<f32>,
     /// The utterance being heard.
     current: Option<Segment>,
+    /// Its speech frames so far.
+    speech_frames: usize,
     quiet_frames: usize,
     /// The end silence for the pause going on now, instead of the
     /// params' (see [`Endpointer::end_pause_after`]).
@@ -168,7 +187,20 @@ impl Endpointer {
             Detector::Silero { model, .. } => Some(Silero::new(model.clone())),
             Detector::Energy => None,
         };
-        Endpointer { params, pending: Vec::new(), last: 0.0, at: 0, floor_db: None, run: 0, recent, current: None, quiet_frames: 0, pause_end: None, silero }
+        Endpointer {
+            params,
+            pending: Vec::new(),
+            last: 0.0,
+            at: 0,
+            floor_db: None,
+            run: 0,
+            recent,
+            current: None,
+            speech_frames: 0,
+            quiet_frames: 0,
+            pause_end: None,
+            silero,
+        }
     }
 
     /// Samples kept while not in speech: the pre-roll and the starting run.
@@ -176,20 +208,26 @@ impl Endpointer {
         (p.pre_roll.as_secs_f64() * SAMPLE_RATE as f64) as usize + p.start_frames.max(1) * FRAME
     }
 
+    /// The utterance being heard, once it has held `min_speech`.
+    fn heard_so_far(&self) -> Option<&Segment> {
+        let min = (self.params.min_speech.as_millis() as usize).div_ceil(20);
+        self.current.as_ref().filter(|_| self.speech_frames >= min)
+    }
+
     /// Whether an utterance is being heard now.
     pub fn in_speech(&self) -> bool {
-        self.current.is_some()
+        self.heard_so_far().is_some()
     }
 
     /// While an utterance is being heard: the quiet since its last speech.
     pub fn quiet(&self) -> Option<Duration> {
-        self.current.as_ref().map(|_| Duration::from_millis(20 * self.quiet_frames as u64))
+        self.heard_so_far().map(|_| Duration::from_millis(20 * self.quiet_frames as u64))
     }
 
     /// While an utterance is being heard: where its speech started and
     /// where its last speech frame ended (stream samples).
     pub fn speech(&self) -> Option<(u64, u64)> {
-        self.current.as_ref().map(|c| (c.speech_start, c.speech_end))
+        self.heard_so_far().map(|c| (c.speech_start, c.speech_end))
     }
 
     /// Ends the pause going on now after `quiet` instead of the params' end
@@ -206,7 +244,7 @@ impl Endpointer {
     /// A copy of the utterance heard so far, as if it ended now (for work
     /// that can start before the endpoint is decided).
     pub fn heard(&self) -> Option<Segment> {
-        self.current.as_ref().map(|c| Segment { samples: c.samples.clone(), ..*c })
+        self.heard_so_far().map(|c| Segment { samples: c.samples.clone(), ..*c })
     }
 
     /// The current noise floor (dBFS, pre-emphasised), once known.
@@ -246,7 +284,9 @@ impl Endpointer {
     pub fn finish(&mut self) -> Option<Segment> {
         let tail = std::mem::take(&mut self.pending);
         let mut tail = tail;
-        let Some(mut seg) = self.current.take() else {
+        let Some(mut seg) = self.heard_so_far().is_some().then(|| self.current.take()).flatten() else {
+            // Dropped (and wiped) here if too short to be speech.
+            self.current = None;
             tail.zeroize();
             return None;
         };
@@ -290,6 +330,7 @@ impl Endpointer {
                 self.quiet_frames = 0;
                 self.pause_end = None;
                 seg.speech_end = end;
+                self.speech_frames += 1;
             } else {
                 self.quiet_frames += 1;
             }
@@ -297,11 +338,13 @@ impl Endpointer {
             let long = Duration::from_secs_f64((end - seg.start) as f64 / SAMPLE_RATE as f64);
             let end_silence = self.pause_end.unwrap_or(p.end_silence);
             if quiet >= end_silence || long >= p.max_utterance {
+                let long_enough = self.heard_so_far().is_some();
                 let mut seg = self.current.take().expect("in speech");
                 seg.truncated = quiet < end_silence;
                 self.quiet_frames = 0;
                 self.pause_end = None;
-                return Some(seg);
+                // A blip shorter than `min_speech` is wiped as it drops.
+                return long_enough.then_some(seg);
             }
             return None;
         }
@@ -318,6 +361,7 @@ impl Endpointer {
             wipe(&mut self.recent);
             let speech_start = end - (p.start_frames.max(1) * FRAME) as u64;
             self.current = Some(Segment { start: end - samples.len() as u64, speech_start, speech_end: end, truncated: false, samples });
+            self.speech_frames = p.start_frames.max(1);
             self.quiet_frames = 0;
         }
         None

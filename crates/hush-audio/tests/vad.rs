@@ -31,7 +31,7 @@ fn run(samples: &[f32], chunk: usize, params: VadParams) -> Vec<Segment> {
 
 fn silero() -> VadParams {
     let weights = hush_models::Cache::default().resolve_weights("silero-vad").expect("run `make models-vad` first");
-    VadParams { detector: Detector::silero(SileroModel::load(&weights).expect("silero loads")), ..VadParams::default() }
+    VadParams::silero(SileroModel::load(&weights).expect("silero loads"))
 }
 
 fn secs(samples: u64) -> f64 {
@@ -106,6 +106,30 @@ fn a_click_is_not_speech_and_a_monologue_is_cut() {
     let segs = run(&audio, 512, VadParams { max_utterance: std::time::Duration::from_secs(5), ..VadParams::default() });
     assert!(segs[0].truncated, "{segs:?}");
     assert!(secs(segs[0].samples.len() as u64) <= 5.02, "{segs:?}");
+}
+
+/// With a minimum speech duration (Silero's default, 250 ms), a 100 ms
+/// blip is no utterance and never reported as speech, while a 100 ms word,
+/// a 200 ms pause and more speech are one utterance from the first word.
+#[test]
+fn speech_shorter_than_the_minimum_is_dropped_and_a_short_first_word_kept() {
+    let params = VadParams { min_speech: std::time::Duration::from_millis(250), ..VadParams::default() };
+    let blip = synthetic(3.0, &[(1.0, 1.1)]);
+    assert_eq!(run(&blip, 512, VadParams::default()).len(), 1, "the energy default hears it");
+    let mut e = Endpointer::new(params.clone());
+    let mut segs = Vec::new();
+    for c in blip.chunks(FRAME) {
+        segs.extend(e.push(c));
+        assert!(!e.in_speech() && e.heard().is_none() && e.quiet().is_none());
+    }
+    segs.extend(e.finish());
+    assert!(segs.is_empty(), "{segs:?}");
+
+    let said = synthetic(4.0, &[(1.0, 1.1), (1.3, 2.0)]);
+    let segs = run(&said, 512, params);
+    assert_eq!(segs.len(), 1, "{segs:?}");
+    assert!((secs(segs[0].speech_start) - 1.0).abs() <= 0.04, "{segs:?}");
+    assert!((secs(segs[0].speech_end) - 2.0).abs() <= 0.04, "{segs:?}");
 }
 
 /// Spoken replies (the committed fixtures) between stretches of synthetic
