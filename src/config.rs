@@ -70,7 +70,8 @@ pub struct EngineConfig {
     /// Encode full 30 s windows instead of the audio plus a margin.
     pub full_window: bool,
     /// When trimming: mel frames of silence after the audio, and the
-    /// fewest frames encoded (research settings; defaults 50 and 300).
+    /// fewest frames encoded (research settings; defaults 50, and 300 for
+    /// tiny or 1,500 for base and wider: `Trim::model_min_frames`).
     pub trim_margin_frames: Option<usize>,
     /// See `trim_margin_frames`.
     pub trim_min_frames: Option<usize>,
@@ -214,10 +215,8 @@ impl EngineConfig {
             p.device = c;
         }
         let trim = Trim::default();
-        p.decode.trim = (!self.full_window).then_some(Trim {
-            margin_frames: self.trim_margin_frames.unwrap_or(trim.margin_frames),
-            min_frames: self.trim_min_frames.unwrap_or(trim.min_frames),
-        });
+        p.decode.trim = (!self.full_window)
+            .then_some(Trim { margin_frames: self.trim_margin_frames.unwrap_or(trim.margin_frames), min_frames: self.trim_min_frames.or(trim.min_frames) });
         p.decode.beam = self.beam.unwrap_or(p.decode.beam);
         p.decode.language.clone_from(&self.language);
         if p.decode.language.is_none() {

@@ -192,3 +192,17 @@ fn a_kept_decoder_start_gives_what_a_fresh_one_gives() {
     assert_eq!(read(&prompted), fresh(&prompted));
     assert_eq!(read(&plain), fresh(&plain));
 }
+
+/// The encoder's floor is the model's own: a 1 s clip is encoded as 3 s
+/// with tiny.en and as 15 s with base, which reads short clips worse from
+/// a shorter window (docs/BENCHMARKS.md); a floor asked for is kept.
+#[test]
+fn the_window_floor_is_the_models_own() {
+    let frames = |model: &str, min_frames| {
+        let trim = hush::parts::asr::Trim { min_frames, ..Default::default() };
+        load(model, AsrParams::default()).encoder_frames(16_000, Some(trim))
+    };
+    assert_eq!(frames("tiny.en-q8_0", None), 300);
+    assert_eq!(frames("base", None), 1_500);
+    assert_eq!(frames("base", Some(300)), 300);
+}

@@ -22,12 +22,29 @@ pub struct ModelPaths {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Trim {
     pub margin_frames: usize,
-    pub min_frames: usize,
+    /// The fewest frames encoded; `None`: the model's own
+    /// ([`Trim::model_min_frames`]).
+    pub min_frames: Option<usize>,
 }
 
 impl Default for Trim {
     fn default() -> Self {
-        Self { margin_frames: 50, min_frames: 300 }
+        Self { margin_frames: 50, min_frames: None }
+    }
+}
+
+impl Trim {
+    /// The floor for a model of width `d_model`: 3 s for tiny (384); 15 s
+    /// for base (512) and wider, which reads short clips much worse from a
+    /// short window (docs/BENCHMARKS.md: on 180 clean dev clips base-q8_0
+    /// read 19.08 % WER at 3 s, 17.11 % at 15 s, whisper.cpp's full window
+    /// 17.19 %; tiny.en 18.83 / 18.26 %, not worth 2.5x its time).
+    pub fn model_min_frames(d_model: usize) -> usize {
+        if d_model >= 512 {
+            1_500
+        } else {
+            300
+        }
     }
 }
 

@@ -281,7 +281,8 @@ impl Recognizer {
         match trim {
             None => WINDOW_FRAMES,
             Some(t) => {
-                let n = (samples / HOP).saturating_add(t.margin_frames).max(t.min_frames).min(WINDOW_FRAMES);
+                let min = t.min_frames.unwrap_or_else(|| Trim::model_min_frames(self.model.config.d_model));
+                let n = (samples / HOP).saturating_add(t.margin_frames).max(min).min(WINDOW_FRAMES);
                 n + n % 2
             }
         }

@@ -201,9 +201,11 @@ pub(crate) struct ModelArgs {
     /// Mel frames of silence encoded after the audio when trimming.
     #[arg(long, default_value_t = Trim::default().margin_frames, hide_short_help = true)]
     trim_margin: usize,
-    /// Fewest mel frames encoded when trimming (100 per second).
-    #[arg(long, default_value_t = Trim::default().min_frames, hide_short_help = true)]
-    trim_min: usize,
+    /// Fewest mel frames encoded when trimming (100 per second; default:
+    /// 300 for tiny, 1,500 for base, which reads short clips worse from a
+    /// shorter window).
+    #[arg(long, hide_short_help = true)]
+    trim_min: Option<usize>,
     /// Language code for multilingual models (default: detect); `id` and
     /// `zh` also read with the built-in domains in Bahasa Indonesia or
     /// the Mandarin rides and payments.
@@ -251,7 +253,7 @@ impl ModelArgs {
             compute: Some(self.compute),
             full_window: self.no_trim,
             trim_margin_frames: Some(self.trim_margin),
-            trim_min_frames: Some(self.trim_min),
+            trim_min_frames: self.trim_min,
             language: self.language.clone(),
             languages: self.languages.clone(),
             beam: Some(usize::from(self.beam)),
