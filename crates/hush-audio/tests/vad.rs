@@ -1,7 +1,7 @@
 //! Endpointing on synthetic audio and on the dev clips mixed with noise.
 
 use hush_audio::vad::FRAME;
-use hush_audio::{read_wav, Detector, Endpointer, Segment, SileroModel, VadParams};
+use hush_audio::{read_wav, Endpointer, Segment, SileroModel, VadParams};
 
 const RATE: f64 = 16_000.0;
 
