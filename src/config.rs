@@ -236,6 +236,24 @@ impl EngineConfig {
     fn listen_params_in(&self, cache: &hush_models::Cache) -> Result<ListenParams, EngineError> {
         let mut listen = ListenParams::default();
         let c = &self.listen;
+        // Silero by default: in noise it cuts more commands whole and hears
+        // neither clatter nor the car's own playback as speech (issue 25).
+        // An engine that never listens must still build without it, so a
+        // missing model falls back to energy; a damaged one is an error.
+        let weights = match c.vad {
+            Some(VadKind::Energy) => None,
+            Some(VadKind::Silero) => Some(cache.resolve_weights(SILERO_MODEL)?),
+            None => match cache.resolve_weights(SILERO_MODEL) {
+                Err(hush_models::ModelError::NotInstalled { .. }) => {
+                    tracing::warn!("the Silero VAD model is not in the cache (`make models`): listening with the energy detector");
+                    None
+                }
+                w => Some(w?),
+            },
+        };
+        if let Some(weights) = weights {
+            listen.vad = hush_audio::VadParams::silero(hush_audio::SileroModel::load(&weights)?);
+        }
         if let Some(mode) = c.mode {
             listen.mode = mode;
         }
@@ -259,26 +277,6 @@ impl EngineConfig {
         }
         if c.end_of_command == Some(true) {
             listen.end_of_command = Some(EndOfCommand::default());
-        }
-        // Silero by default: in noise it cuts more commands whole and hears
-        // neither clatter nor the car's own playback as speech (issue 25).
-        // An engine that never listens must still build without it, so a
-        // missing model falls back to energy; a damaged one is an error.
-        let weights = match c.vad {
-            Some(VadKind::Energy) => None,
-            Some(VadKind::Silero) => Some(cache.resolve_weights(SILERO_MODEL)?),
-            None => match cache.resolve_weights(SILERO_MODEL) {
-                Err(hush_models::ModelError::NotInstalled { .. }) => {
-                    tracing::warn!("the Silero VAD model is not in the cache (`make models`): listening with the energy detector");
-                    None
-                }
-                w => Some(w?),
-            },
-        };
-        if let Some(weights) = weights {
-            let silero = hush_audio::VadParams::silero(hush_audio::SileroModel::load(&weights)?);
-            listen.vad.detector = silero.detector;
-            listen.vad.min_speech = silero.min_speech;
         }
         Ok(listen)
     }

@@ -282,7 +282,10 @@ async fn an_engine_from_its_configuration() {
     let c: hush::EngineConfig = serde_json::from_str(json).unwrap();
     assert_eq!(serde_json::from_value::<hush::EngineConfig>(serde_json::to_value(&c).unwrap()).unwrap(), c);
     assert_eq!(c.asr_params().decode.beam, 3);
-    assert_eq!(c.listen_params().unwrap().vad.end_silence, Duration::from_millis(400));
+    // Silero by default (its model is in the cache: `make models`), with
+    // its minimum speech and the configuration's own end silence.
+    let vad = c.listen_params().unwrap().vad;
+    assert_eq!((vad.detector.name(), vad.min_speech, vad.end_silence), ("silero", Duration::from_millis(250), Duration::from_millis(400)));
     // The wake-phrase model gates by default; 0 leaves every utterance to Whisper.
     assert!(c.listen_params().unwrap().wake.gate.is_some());
     let whisper_alone: hush::EngineConfig = serde_json::from_str(r#"{"listen": {"wake_gate": 0}}"#).unwrap();

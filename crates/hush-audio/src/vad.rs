@@ -214,6 +214,13 @@ impl Endpointer {
         self.current.as_ref().filter(|_| self.speech_frames >= min)
     }
 
+    /// Ends the utterance being heard: it, if it held `min_speech`; a blip
+    /// shorter than that is wiped as it drops.
+    fn take_heard(&mut self) -> Option<Segment> {
+        let long_enough = self.heard_so_far().is_some();
+        self.current.take().filter(|_| long_enough)
+    }
+
     /// Whether an utterance is being heard now.
     pub fn in_speech(&self) -> bool {
         self.heard_so_far().is_some()
@@ -284,9 +291,7 @@ impl Endpointer {
     pub fn finish(&mut self) -> Option<Segment> {
         let tail = std::mem::take(&mut self.pending);
         let mut tail = tail;
-        let Some(mut seg) = self.heard_so_far().is_some().then(|| self.current.take()).flatten() else {
-            // Dropped (and wiped) here if too short to be speech.
-            self.current = None;
+        let Some(mut seg) = self.take_heard() else {
             tail.zeroize();
             return None;
         };
@@ -338,13 +343,14 @@ impl Endpointer {
             let long = Duration::from_secs_f64((end - seg.start) as f64 / SAMPLE_RATE as f64);
             let end_silence = self.pause_end.unwrap_or(p.end_silence);
             if quiet >= end_silence || long >= p.max_utterance {
-                let long_enough = self.heard_so_far().is_some();
-                let mut seg = self.current.take().expect("in speech");
-                seg.truncated = quiet < end_silence;
+                let truncated = quiet < end_silence;
                 self.quiet_frames = 0;
                 self.pause_end = None;
-                // A blip shorter than `min_speech` is wiped as it drops.
-                return long_enough.then_some(seg);
+                let mut seg = self.take_heard();
+                if let Some(s) = seg.as_mut() {
+                    s.truncated = truncated;
+                }
+                return seg;
             }
             return None;
         }

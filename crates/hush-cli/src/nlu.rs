@@ -101,7 +101,7 @@ pub struct ParseArgs {
     #[arg(long, value_name = "DIR")]
     learned: Option<PathBuf>,
     /// Calibrated confidence the learned model needs to answer.
-    #[arg(long, default_value_t = LEARNED_THRESHOLD)]
+    #[arg(long, default_value_t = LEARNED_THRESHOLD, value_parser = confidence)]
     learned_threshold: f32,
     #[command(flatten)]
     show: ShowArgs,
@@ -168,7 +168,7 @@ pub struct NluBenchArgs {
     /// With --modes: the calibrated confidence the learned model needs to
     /// answer (or to call a sentence out of domain); default 0.5 for
     /// --learned DIR, 0.7 for the built-in domains' model (as the engine).
-    #[arg(long)]
+    #[arg(long, value_parser = confidence)]
     learned_threshold: Option<f32>,
     /// Print this many misparsed sentences.
     #[arg(long, default_value_t = 0)]
@@ -196,7 +196,6 @@ pub struct ShowArgs {
 pub fn parse(a: &ParseArgs) -> Result<bool> {
     let u = match &a.learned {
         Some(dir) => {
-            anyhow::ensure!((0.0..=1.0).contains(&a.learned_threshold), "--learned-threshold must be within 0..1");
             let model = hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
             a.intents.templates()?.with_model(model, a.learned_threshold)
         }
@@ -468,7 +467,6 @@ fn bench_readers(a: &NluBenchArgs) -> Result<()> {
     let templates = a.intents.templates()?;
     let needs_model = a.modes.iter().any(|m| *m != NluMode::Templates);
     let threshold = a.learned_threshold.unwrap_or(if a.learned.is_some() { LEARNED_THRESHOLD } else { hush::parts::BUILTIN_THRESHOLD });
-    anyhow::ensure!((0.0..=1.0).contains(&threshold), "--learned-threshold must be within 0..1");
     let model = match &a.learned {
         Some(dir) if needs_model => Some(hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?.into()),
         None if needs_model && a.intents.builtin() => hush::parts::builtin_learned()?,
@@ -599,4 +597,9 @@ pub enum NluMode {
     Learned,
     /// The engine's fusion of both (`hush::parts::Understanding`).
     Fused,
+}
+
+/// `--learned-threshold`'s values: a calibrated confidence, 0 to 1.
+pub(crate) fn confidence(s: &str) -> Result<f32, String> {
+    s.parse::<f32>().ok().filter(|t| (0.0..=1.0).contains(t)).ok_or_else(|| "a confidence within 0..1".into())
 }

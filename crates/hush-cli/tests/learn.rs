@@ -73,3 +73,17 @@ fn an_intents_folder_alone_is_enough_to_train() {
     let (ok, _, stderr) = hush(&["parse", "--learned", dir.path().to_str().unwrap(), "hello"]);
     assert!(!ok && stderr.contains("model.json"), "{stderr}");
 }
+
+/// A threshold outside 0..1 is refused by every command that takes one,
+/// before anything is loaded or read.
+#[test]
+fn a_threshold_outside_zero_to_one_is_refused() {
+    for args in [
+        &["parse", "--learned-threshold", "7", "hello"][..],
+        &["bench", "nlu", "--data", "no-such.jsonl", "--learned-threshold=-0.1"],
+        &["bench", "matrix", "--manifest", "no-such.jsonl", "--learned-threshold", "1.5"],
+    ] {
+        let (ok, _, stderr) = hush(args);
+        assert!(!ok && stderr.contains("--learned-threshold") && stderr.contains("within 0..1"), "{args:?}: {stderr}");
+    }
+}

@@ -64,7 +64,7 @@ pub struct MatrixArgs {
     learned: Option<PathBuf>,
     /// Calibrated confidence the learned model needs to answer (the
     /// built-in model's engine setting is `BUILTIN_THRESHOLD`, 0.7).
-    #[arg(long, default_value_t = LEARNED_THRESHOLD)]
+    #[arg(long, default_value_t = LEARNED_THRESHOLD, value_parser = crate::nlu::confidence)]
     learned_threshold: f32,
     #[command(flatten)]
     intents: crate::nlu::IntentArgs,
@@ -524,7 +524,6 @@ impl Readers {
         let fused = match (&a.learned, a.nlu.iter().any(|m| *m != NluMode::Templates)) {
             (Some(dir), true) => {
                 let model = hush::parts::load_learned(dir).with_context(|| format!("loading the learned model {}", dir.display()))?;
-                anyhow::ensure!((0.0..=1.0).contains(&a.learned_threshold), "--learned-threshold must be within 0..1");
                 Some(a.intents.templates()?.with_model(model, a.learned_threshold))
             }
             _ => None,
