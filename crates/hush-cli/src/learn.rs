@@ -28,7 +28,7 @@ pub struct TrainArgs {
     encoder: String,
     /// Share of each intent's sentences held out for validation (early
     /// stopping, calibration, the scores printed at the end).
-    #[arg(long, default_value_t = 0.1)]
+    #[arg(long, default_value_t = 0.1, value_parser = crate::nlu::share)]
     val: f64,
     #[arg(long, default_value_t = TrainParams::default().seed)]
     seed: u64,
@@ -87,7 +87,6 @@ fn keep_freed_memory() {
 
 pub fn train(a: &TrainArgs) -> Result<()> {
     keep_freed_memory();
-    anyhow::ensure!((0.0..1.0).contains(&a.val), "--val must be within 0..1");
     let mut examples = match &a.data {
         Some(file) => data::read(file, a.format)?,
         None => Vec::new(),
@@ -145,9 +144,26 @@ pub fn train(a: &TrainArgs) -> Result<()> {
 }
 
 fn score(model: &LearnedModel, examples: &[hush_learn::Example]) -> Result<hush_learn::Scores> {
+    Ok(hush_learn::score(examples, &predict(model, examples)?))
+}
+
+fn predict(model: &LearnedModel, examples: &[hush_learn::Example]) -> Result<Vec<hush_learn::Prediction>> {
     let texts: Vec<&str> = examples.iter().map(|e| e.text.as_str()).collect();
-    let pred = model.predict(&texts)?;
-    Ok(hush_learn::score(examples, &pred))
+    Ok(model.predict(&texts)?)
+}
+
+/// The first `n` sentences whose frame is not exactly the gold one.
+fn print_misses(examples: &[hush_learn::Example], pred: &[hush_learn::Prediction], n: usize) {
+    let gold_slots = |e: &hush_learn::Example| e.spans.iter().map(|s| format!("{}=\"{}\"", s.slot, e.value(s))).collect::<Vec<_>>();
+    let misses = examples.iter().zip(pred).filter(|(e, p)| {
+        let got: Vec<(&str, usize, usize)> = p.slots.iter().map(|s| (s.slot.as_str(), s.start, s.end)).collect();
+        let want: Vec<(&str, usize, usize)> = e.spans.iter().map(|s| (s.slot.as_str(), s.start, s.end)).collect();
+        e.intent != p.intent || got != want
+    });
+    for (e, p) in misses.take(n) {
+        let got: Vec<String> = p.slots.iter().map(|s| format!("{}=\"{}\"", s.slot, s.text)).collect();
+        println!("  miss: \"{}\" gold {} [{}] read {} [{}] ({:.2})", e.text, e.intent, gold_slots(e).join(" "), p.intent, got.join(" "), p.confidence);
+    }
 }
 
 fn print_scores(what: &str, s: &hush_learn::Scores) {
@@ -163,14 +179,21 @@ fn print_scores(what: &str, s: &hush_learn::Scores) {
     );
 }
 
-/// `hush bench nlu --model DIR`: the learned model over labelled sentences.
-pub fn bench(model_dir: &Path, data_file: &Path, format: Format, json: Option<&Path>) -> Result<()> {
+/// `hush bench nlu --learned DIR`: the learned model over labelled
+/// sentences, or over the validation part `val_split` (share, seed) of them.
+pub fn bench(model_dir: &Path, data_file: &Path, format: Format, val_split: Option<(f64, u64)>, show_misses: usize, json: Option<&Path>) -> Result<()> {
     let model = hush::parts::load_learned(model_dir).with_context(|| format!("loading the learned model {}", model_dir.display()))?;
-    let examples = data::read(data_file, format)?;
+    let mut examples = data::read(data_file, format)?;
+    if let Some((share, seed)) = val_split {
+        examples = data::split(&examples, share, seed).1;
+    }
     let t = std::time::Instant::now();
-    let scores = score(&model, &examples)?;
+    let pred = predict(&model, &examples)?;
+    let elapsed = t.elapsed();
+    let scores = hush_learn::score(&examples, &pred);
     print_scores(&data_file.display().to_string(), &scores);
-    println!("  {:.1} ms per sentence (batches of 32)", t.elapsed().as_secs_f64() * 1e3 / examples.len() as f64);
+    print_misses(&examples, &pred, show_misses);
+    println!("  {:.1} ms per sentence (batches of 32)", elapsed.as_secs_f64() * 1e3 / examples.len() as f64);
     // What the engine sees: one utterance at a time.
     let mut single: Vec<f64> = examples
         .iter()

@@ -157,6 +157,14 @@ pub struct NluBenchArgs {
     /// slot F1, exact frame) instead of the templates.
     #[arg(long, value_name = "DIR")]
     learned: Option<PathBuf>,
+    /// With --learned: score only the sentences `hush train --val SHARE
+    /// --seed SEED` held out of this same file for validation (a model
+    /// trained on --data alone), e.g. to read a model again after a
+    /// decoding change.
+    #[arg(long, value_name = "SHARE", requires = "learned", value_parser = share)]
+    val_split: Option<f64>,
+    #[arg(long, default_value_t = hush_learn::TrainParams::default().seed, requires = "val_split")]
+    seed: u64,
     #[command(flatten)]
     intents: IntentArgs,
     /// Score these readers on a paraphrase set (`benches/paraphrases`:
@@ -417,7 +425,7 @@ pub fn bench(a: &NluBenchArgs) -> Result<()> {
             "snips" => hush_learn::Format::Snips,
             _ => hush_learn::Format::Hush,
         };
-        return crate::learn::bench(model, &a.data, format, a.json.as_deref());
+        return crate::learn::bench(model, &a.data, format, a.val_split.map(|share| (share, a.seed)), a.show_misses, a.json.as_deref());
     }
     anyhow::ensure!(a.format != "snips", "SNIPS intents are not built-in domains: score a trained model with --learned DIR");
     let m = a.intents.matcher()?;
@@ -602,4 +610,9 @@ pub enum NluMode {
 /// `--learned-threshold`'s values: a calibrated confidence, 0 to 1.
 pub(crate) fn confidence(s: &str) -> Result<f32, String> {
     s.parse::<f32>().ok().filter(|t| (0.0..=1.0).contains(t)).ok_or_else(|| "a confidence within 0..1".into())
+}
+
+/// A share of sentences held out: at least 0, less than 1.
+pub(crate) fn share(s: &str) -> Result<f64, String> {
+    s.parse::<f64>().ok().filter(|t| (0.0..1.0).contains(t)).ok_or_else(|| "a share of at least 0 and less than 1".into())
 }

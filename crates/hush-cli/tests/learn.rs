@@ -25,6 +25,13 @@ fn train_then_score() {
     assert!(ok, "{stderr}");
     assert!(stdout.contains("intent accuracy    100.00 %"), "{stdout}");
     assert!(stdout.contains("exact frame        100.00 %"), "{stdout}");
+    // The part `hush train --val 0.25` would have held out: one of each
+    // intent's four sentences.
+    let (ok, stdout, stderr) = hush(&["bench", "nlu", "--learned", out_s, "--data", FIXTURE, "--format", "snips", "--val-split", "0.25"]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains(": 3 sentences"), "{stdout}");
+    let (ok, _, stderr) = hush(&["bench", "nlu", "--learned", out_s, "--data", FIXTURE, "--format", "snips", "--val-split", "1"]);
+    assert!(!ok && stderr.contains("less than 1"), "{stderr}");
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::LearnError;
 use candle_core::{DType, Module, Tensor, D};
 use candle_nn::{linear, Linear, Optimizer, ParamsAdamW, VarBuilder, VarMap};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tokenizers::Encoding;
 
@@ -33,6 +34,11 @@ pub struct Labels {
     /// Softmax temperature fitted on the validation split, so that the
     /// confidence is calibrated.
     pub temperature: f32,
+    /// The slots each intent was trained with: a sentence is tagged only
+    /// with its intent's (SNIPS's `playlist` never belongs to
+    /// `GetWeather`). Empty in models saved before it: any slot.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub slots_of: BTreeMap<String, Vec<String>>,
 }
 
 impl Labels {
@@ -48,7 +54,24 @@ impl Labels {
             tags.push(format!("B-{s}"));
             tags.push(format!("I-{s}"));
         }
-        Labels { intents, tags, temperature: 1.0 }
+        let mut slots_of: BTreeMap<String, Vec<String>> = intents.iter().map(|i| (i.clone(), Vec::new())).collect();
+        for e in examples {
+            let of = slots_of.entry(e.intent.clone()).or_default();
+            of.extend(e.spans.iter().map(|s| s.slot.clone()));
+            of.sort();
+            of.dedup();
+        }
+        Labels { intents, tags, temperature: 1.0, slots_of }
+    }
+
+    /// Which tags a sentence read as `intent` may carry: "O" and its own
+    /// slots'; None where the model does not know (any tag).
+    fn tags_of(&self, intent: &str) -> Option<Vec<bool>> {
+        if self.slots_of.is_empty() {
+            return None;
+        }
+        let own = self.slots_of.get(intent);
+        Some(self.tags.iter().map(|t| t.split_once('-').is_none_or(|(_, s)| own.is_some_and(|o| o.iter().any(|x| x == s)))).collect())
     }
 
     fn tag(&self, name: &str) -> Option<u32> {
@@ -59,12 +82,24 @@ impl Labels {
     /// "I-slot" only after "B-slot" or "I-slot". Taking each word's best
     /// tag alone splits a value the tagger is unsure of ("taylor" B-artist,
     /// "swift" I-media) into two; Viterbi over the words' log-probabilities
-    /// keeps it whole under the slot the two words together favour.
-    fn best_path(&self, words: &[&[f32]]) -> Vec<usize> {
+    /// keeps it whole under the slot the two words together favour. Tags
+    /// not `allowed` (by index) are never taken.
+    fn best_path(&self, words: &[&[f32]], allowed: Option<&[bool]>) -> Vec<usize> {
         let n = self.tags.len().min(words.iter().map(|w| w.len()).min().unwrap_or(0));
         if n == 0 {
             return Vec::new();
         }
+        let masked: Vec<Vec<f32>>;
+        let words: Vec<&[f32]> = match allowed {
+            Some(ok) => {
+                masked = words
+                    .iter()
+                    .map(|w| w.iter().enumerate().map(|(t, &x)| if ok.get(t).copied().unwrap_or(true) { x } else { f32::NEG_INFINITY }).collect())
+                    .collect();
+                masked.iter().map(Vec::as_slice).collect()
+            }
+            None => words.to_vec(),
+        };
         let slot = |t: usize| self.tags[t].split_once('-');
         // For each "I-" tag, the tags it may follow; None: any.
         let after: Vec<Option<Vec<usize>>> = (0..n)
@@ -400,8 +435,9 @@ impl LearnedModel {
             let tag_scores: Vec<Vec<Vec<f32>>> = candle_nn::ops::log_softmax(&tags, D::Minus1)?.to_vec3()?;
             for ((text, p), (en, t)) in chunk.iter().zip(probs).zip(enc.iter().zip(tag_scores)) {
                 let best = argmax(&p);
-                let conf = p[best];
-                out.push(Prediction { intent: self.labels.intents[best].clone(), confidence: conf, slots: self.spans(text, en, &t) });
+                let intent = &self.labels.intents[best];
+                let slots = self.spans(text, en, &t, self.labels.tags_of(intent).as_deref());
+                out.push(Prediction { intent: intent.clone(), confidence: p[best], slots });
             }
         }
         Ok(out)
@@ -409,8 +445,8 @@ impl LearnedModel {
 
     /// Slots in character offsets, whole words, from the tag scores of
     /// each word's first piece (the rest of a word goes where its first
-    /// piece went).
-    fn spans(&self, text: &str, enc: &Encoding, scores: &[Vec<f32>]) -> Vec<TaggedSlot> {
+    /// piece went); only `allowed` tags.
+    fn spans(&self, text: &str, enc: &Encoding, scores: &[Vec<f32>], allowed: Option<&[bool]>) -> Vec<TaggedSlot> {
         // (start, end, scores) of each word.
         let mut words: Vec<(usize, usize, &[f32])> = Vec::new();
         for ((first, &(a, b)), (&special, s)) in first_pieces(enc).into_iter().zip(enc.get_offsets()).zip(enc.get_special_tokens_mask().iter().zip(scores)) {
@@ -425,7 +461,7 @@ impl LearnedModel {
         let scores: Vec<&[f32]> = words.iter().map(|w| w.2).collect();
         let mut out: Vec<TaggedSlot> = Vec::new();
         let mut open = false;
-        for ((a, b, _), t) in words.iter().zip(self.labels.best_path(&scores)) {
+        for ((a, b, _), t) in words.iter().zip(self.labels.best_path(&scores, allowed)) {
             let Some((bio, slot)) = self.labels.tags.get(t).and_then(|tag| tag.split_once('-')) else {
                 open = false;
                 continue;
@@ -571,11 +607,11 @@ mod tests {
     #[test]
     fn tags_are_read_as_whole_values() {
         let tags = ["O", "B-artist", "I-artist", "B-media", "I-media"];
-        let labels = Labels { intents: vec![], tags: tags.iter().map(|t| t.to_string()).collect(), temperature: 1.0 };
+        let labels = Labels { intents: vec![], tags: tags.iter().map(|t| t.to_string()).collect(), temperature: 1.0, slots_of: BTreeMap::new() };
         let ln = |p: [f32; 5]| p.map(f32::ln);
         let read = |words: &[[f32; 5]]| -> Vec<&str> {
             let refs: Vec<&[f32]> = words.iter().map(|w| &w[..]).collect();
-            labels.best_path(&refs).into_iter().map(|t| tags[t]).collect()
+            labels.best_path(&refs, None).into_iter().map(|t| tags[t]).collect()
         };
         // "play taylor swift": alone, "swift" is best I-media after a
         // B-artist; together the two read as one artist.
@@ -591,5 +627,31 @@ mod tests {
         // Tags that agree are read as they are.
         assert_eq!(read(&[play, ln([0.0, 0.0, 0.0, 0.9, 0.1]), ln([0.0, 0.0, 0.0, 0.0, 1.0])]), ["O", "B-media", "I-media"]);
         assert!(read(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_sentence_carries_only_its_intents_slots() {
+        let span = |slot: &str| CharSpan { slot: slot.to_owned(), start: 0, end: 1 };
+        let ex = |intent: &str, slots: &[&str]| Example { text: "x".into(), intent: intent.into(), spans: slots.iter().map(|s| span(s)).collect() };
+        let labels = Labels::from_examples(&[ex("play", &["media"]), ex("play", &["media", "media"]), ex("find", &["artist"]), ex("none", &[])]);
+        assert_eq!(labels.slots_of["play"], ["media"]);
+        assert!(labels.slots_of["none"].is_empty());
+        let tags: Vec<&str> = labels.tags.iter().map(String::as_str).collect();
+        assert_eq!(tags, ["O", "B-artist", "I-artist", "B-media", "I-media"]);
+        let ln = |p: [f32; 5]| p.map(f32::ln);
+        // "play taylor swift": "taylor" alone is best an artist, but `play`
+        // has no artist slot, so the two words are read as its media.
+        let words = [ln([0.9, 0.05, 0.0, 0.05, 0.0]), ln([0.05, 0.6, 0.0, 0.35, 0.0]), ln([0.1, 0.0, 0.6, 0.0, 0.3])];
+        let refs: Vec<&[f32]> = words.iter().map(|w| &w[..]).collect();
+        let read = |intent: &str| -> Vec<&str> { labels.best_path(&refs, labels.tags_of(intent).as_deref()).into_iter().map(|t| tags[t]).collect() };
+        assert_eq!(read("find"), ["O", "B-artist", "I-artist"]);
+        assert_eq!(read("play"), ["O", "B-media", "I-media"]);
+        assert_eq!(read("none"), ["O", "O", "O"]);
+        // A model saved before the map tags as it always did.
+        let old = Labels { slots_of: BTreeMap::new(), ..labels.clone() };
+        assert!(old.tags_of("play").is_none());
+        let json = serde_json::to_string(&old).unwrap();
+        assert!(!json.contains("slots_of"));
+        assert_eq!(serde_json::from_str::<Labels>(&json).unwrap(), old);
     }
 }
