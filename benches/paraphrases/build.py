@@ -274,12 +274,18 @@ def main():
     scored = {r["text"] for r in every}
     if clash := [r["source"] for r in near if r["text"] in scored]:
         raise SystemExit(f"near-misses that a scored set holds (take them out): {clash}")
+    # The fifth pass, written for training only: its short sentences are
+    # often word for word in a scored set ("never mind"), and those stay
+    # scored, not trained on.
+    fifth = plain_rows("train_5.txt", "train5")
+    near += [r for r in fifth if r["text"] not in scored]
+    print("fifth pass:", len(fifth), "written,", len(fifth) - sum(r["text"] not in scored for r in fifth), "left out as scored elsewhere")
     tune = [r for r in written if r["half"] == "tune"]
     with open(a.out / "train.jsonl", "w") as f:
         for r in tune + near + shared_train:
             spanned = dict(r, slots=[x for x in r["slots"] if "start" in x])
             f.write(json.dumps(spanned) + "\n")
-    print("train:", len(tune), "written and slips,", len(near), "near-misses,", len(shared_train), "from ../shared")
+    print("train:", len(tune), "written and slips,", len(near), "near-misses and fifth-pass sentences,", len(shared_train), "from ../shared")
     counts = {}
     for r in every:
         k = (r["half"], r["part"].split(":")[0], "in" if r["intent"] else "out")
