@@ -28,7 +28,7 @@ pub struct TrainArgs {
     encoder: String,
     /// Share of each intent's sentences held out for validation (early
     /// stopping, calibration, the scores printed at the end).
-    #[arg(long, default_value_t = 0.1, value_parser = crate::nlu::share)]
+    #[arg(long, default_value_t = 0.1, value_parser = crate::share)]
     val: f64,
     #[arg(long, default_value_t = TrainParams::default().seed)]
     seed: u64,

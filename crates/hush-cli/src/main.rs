@@ -236,6 +236,12 @@ pub(crate) struct ModelArgs {
     prompt: Option<String>,
 }
 
+/// A share of sentences held out (`--val`, `--val-split`): at least 0,
+/// less than 1.
+pub(crate) fn share(s: &str) -> Result<f64, String> {
+    s.parse::<f64>().ok().filter(|t| (0.0..1.0).contains(t)).ok_or_else(|| "a share of at least 0 and less than 1".into())
+}
+
 /// A library enum as a flag's value, by the name it has in JSON
 /// (`--decode constrained`, `--weights mixed`), so the CLI does not keep
 /// enums of its own that mirror the library's.

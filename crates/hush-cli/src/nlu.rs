@@ -161,7 +161,7 @@ pub struct NluBenchArgs {
     /// --seed SEED` held out of this same file for validation (a model
     /// trained on --data alone), e.g. to read a model again after a
     /// decoding change.
-    #[arg(long, value_name = "SHARE", requires = "learned", value_parser = share)]
+    #[arg(long, value_name = "SHARE", requires = "learned", value_parser = crate::share)]
     val_split: Option<f64>,
     #[arg(long, default_value_t = hush_learn::TrainParams::default().seed, requires = "val_split")]
     seed: u64,
@@ -610,9 +610,4 @@ pub enum NluMode {
 /// `--learned-threshold`'s values: a calibrated confidence, 0 to 1.
 pub(crate) fn confidence(s: &str) -> Result<f32, String> {
     s.parse::<f32>().ok().filter(|t| (0.0..=1.0).contains(t)).ok_or_else(|| "a confidence within 0..1".into())
-}
-
-/// A share of sentences held out: at least 0, less than 1.
-pub(crate) fn share(s: &str) -> Result<f64, String> {
-    s.parse::<f64>().ok().filter(|t| (0.0..1.0).contains(t)).ok_or_else(|| "a share of at least 0 and less than 1".into())
 }
