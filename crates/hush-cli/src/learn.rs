@@ -155,11 +155,7 @@ fn predict(model: &LearnedModel, examples: &[hush_learn::Example]) -> Result<Vec
 /// The first `n` sentences whose frame is not exactly the gold one.
 fn print_misses(examples: &[hush_learn::Example], pred: &[hush_learn::Prediction], n: usize) {
     let gold_slots = |e: &hush_learn::Example| e.spans.iter().map(|s| format!("{}=\"{}\"", s.slot, e.value(s))).collect::<Vec<_>>();
-    let misses = examples.iter().zip(pred).filter(|(e, p)| {
-        let got: Vec<(&str, usize, usize)> = p.slots.iter().map(|s| (s.slot.as_str(), s.start, s.end)).collect();
-        let want: Vec<(&str, usize, usize)> = e.spans.iter().map(|s| (s.slot.as_str(), s.start, s.end)).collect();
-        e.intent != p.intent || got != want
-    });
+    let misses = examples.iter().zip(pred).filter(|(e, p)| !hush_learn::exact_frame(e, p));
     for (e, p) in misses.take(n) {
         let got: Vec<String> = p.slots.iter().map(|s| format!("{}=\"{}\"", s.slot, s.text)).collect();
         println!("  miss: \"{}\" gold {} [{}] read {} [{}] ({:.2})", e.text, e.intent, gold_slots(e).join(" "), p.intent, got.join(" "), p.confidence);

@@ -108,6 +108,18 @@ fn scenario(intent: &str) -> &str {
     intent.split('_').next().unwrap_or(intent)
 }
 
+/// How many predicted slots are gold ones, name and span.
+fn span_hits(g: &Example, p: &Prediction) -> usize {
+    p.slots.iter().filter(|x| g.spans.iter().any(|s| s.slot == x.slot && s.start == x.start && s.end == x.end)).count()
+}
+
+/// Whether a prediction is the gold frame: its intent, and exactly the
+/// gold slots (name and span).
+pub fn exact_frame(g: &Example, p: &Prediction) -> bool {
+    let hits = span_hits(g, p);
+    g.intent == p.intent && hits == g.spans.len() && hits == p.slots.len()
+}
+
 /// Scores predictions (in the order of `gold`).
 pub fn score(gold: &[Example], pred: &[Prediction]) -> Scores {
     let n = gold.len().min(pred.len());
@@ -123,13 +135,11 @@ pub fn score(gold: &[Example], pred: &[Prediction]) -> Scores {
             confident_right += usize::from(g.intent == p.intent);
         }
         scen += usize::from(scenario(&g.intent) == scenario(&p.intent));
-        let gs: Vec<(String, usize, usize)> = g.spans.iter().map(|s| (s.slot.clone(), s.start, s.end)).collect();
-        let ps: Vec<(String, usize, usize)> = p.slots.iter().map(|s| (s.slot.clone(), s.start, s.end)).collect();
-        let hits = ps.iter().filter(|x| gs.contains(x)).count();
+        let hits = span_hits(g, p);
         exact.tp += hits as f64;
-        exact.fp += (ps.len() - hits) as f64;
-        exact.fn_ += (gs.len() - hits) as f64;
-        frame += usize::from(g.intent == p.intent && hits == gs.len() && hits == ps.len());
+        exact.fp += (p.slots.len() - hits) as f64;
+        exact.fn_ += (g.spans.len() - hits) as f64;
+        frame += usize::from(exact_frame(g, p));
         let gv: Vec<(String, String)> = g.spans.iter().map(|s| (s.slot.clone(), g.value(s))).collect();
         let pv: Vec<(String, String)> = p.slots.iter().map(|s| (s.slot.clone(), s.text.clone())).collect();
         add_distance(&mut word, &gv, &pv, true);

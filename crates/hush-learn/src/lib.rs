@@ -15,7 +15,7 @@ pub mod model;
 
 pub use data::{CharSpan, DataError, Example, Format, Prediction, TaggedSlot};
 pub use encoder::Encoder;
-pub use eval::{score, Scores};
+pub use eval::{exact_frame, score, Scores};
 pub use model::{Labels, LearnedModel, Progress, Saved, TrainParams, TrainReport};
 
 use std::path::PathBuf;

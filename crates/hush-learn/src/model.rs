@@ -56,8 +56,9 @@ impl Labels {
         }
         let mut slots_of: BTreeMap<String, Vec<String>> = intents.iter().map(|i| (i.clone(), Vec::new())).collect();
         for e in examples {
-            let of = slots_of.entry(e.intent.clone()).or_default();
-            of.extend(e.spans.iter().map(|s| s.slot.clone()));
+            slots_of.entry(e.intent.clone()).or_default().extend(e.spans.iter().map(|s| s.slot.clone()));
+        }
+        for of in slots_of.values_mut() {
             of.sort();
             of.dedup();
         }
@@ -135,9 +136,7 @@ impl Labels {
         path.reverse();
         path
     }
-}
 
-impl Labels {
     /// The slots that words (character spans) tagged `path` spell, without
     /// their text. Words side by side tagged with one slot are one value
     /// whether the second is "I-" or "B-": the tagger often opens a long
