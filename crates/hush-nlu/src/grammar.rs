@@ -23,6 +23,13 @@ use foldhash::{HashMap, HashMapExt, HashSet};
 /// Configurations a state keeps at most: wildcards fork one per word.
 const MAX_CONFIGS: usize = 256;
 
+/// A word no longer than this: free text takes any word, and a decoder
+/// could otherwise write one for ever ("add$0.42.1.1.2.1...").
+const WORD_MAX_BYTES: usize = 40;
+
+/// Words said anywhere ("please", "um") that a sentence takes at most.
+const SKIPPED_MAX: usize = 3;
+
 /// Words offered as continuations per call at most (a start state of a
 /// large app offers a few hundred).
 const MAX_EXPECTED: usize = 2048;
@@ -60,9 +67,59 @@ fn value_word(w: &str, stem: bool, language: Language) -> bool {
         Language::Indonesian => crate::indonesian::VALUE_WORDS,
         Language::Mandarin => crate::chinese::VALUE_WORDS,
     };
-    w.chars().any(|c| !c.is_alphabetic())
+    (w.chars().any(|c| !c.is_alphabetic()) && grouped(w))
         || said.iter().any(|v| if stem { v.starts_with(w) } else { *v == w })
         || (!stem && ["th", "st", "nd", "rd"].iter().any(|s| w.strip_suffix(s).is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))))
+}
+
+/// Characters a written value holds at most ("$1,250,000,000.00" has 17).
+const VALUE_MAX_CHARS: usize = 20;
+
+/// Whether the digits of a written word are grouped as numbers are
+/// written: a separator that comes twice groups thousands ("1,000,000",
+/// "1.250.000,00"), so the groups between its marks hold three digits;
+/// after the last one come at most three ("12.50", "1,5", "1,000"); and
+/// the word is no longer than a value. Digits strung any other way
+/// ("4,7,3,4", "6.000200010002", "$1,000,500,000,500,...") are no number
+/// said aloud, and a decoder could go on writing such a word for ever.
+fn grouped(w: &str) -> bool {
+    if !w.chars().any(|c| c.is_ascii_digit()) {
+        return true;
+    }
+    w.len() <= VALUE_MAX_CHARS
+        && [',', '.'].into_iter().all(|sep| {
+            let groups: Vec<&str> = w.split(sep).collect();
+            let digits = |g: &str| g.chars().take_while(char::is_ascii_digit).count();
+            groups[1..].iter().enumerate().all(|(i, g)| if i + 2 < groups.len() { g.len() == 3 && digits(g) == 3 } else { digits(g) <= 3 })
+        })
+}
+
+/// Words at most at the end of a built-in value so far that no reading
+/// takes yet: "a quarter past", "the day after", "an hour and a".
+const VALUE_PENDING_WORDS: usize = 3;
+
+/// Whether a built-in value of `ty` said as `said` and then `w` can still
+/// become one. Its words read as a value (or a number, which starts most
+/// values: "90" of "90 seconds"; an integer's must be whole) up to at most
+/// a few last ones ("one hundred and", "the day after"), and those hold no
+/// number unless the reading so far said more than a number ("42 dollars
+/// and 50", "1 hour and 30") or the value, not a number, starts with words
+/// that read as nothing yet ("in 10"). A second number after words no
+/// value reads would let a decoder wander inside the slot ("make it 4 to 7
+/// to 3, 4, 4, ..." for a temperature) until its word cap, never saying
+/// the word that ends the sentence.
+fn value_may_grow(ty: Builtin, said: &[String], w: &str, language: Language) -> bool {
+    let all: Vec<&str> = said.iter().map(String::as_str).chain([w]).collect();
+    let len = |ty| parse_builtin(ty, &all, language).map_or(0, |r| r.len.min(all.len()));
+    let as_type = len(ty);
+    let as_number = if ty == Builtin::Integer { as_type } else { len(Builtin::Number) };
+    let read = as_type.max(as_number);
+    let pending = &all[read..];
+    let has_digit = |p: &&str| p.chars().any(|c| c.is_ascii_digit());
+    let number_pending = pending.iter().any(has_digit);
+    let numeric = matches!(ty, Builtin::Integer | Builtin::Number | Builtin::Ordinal);
+    let words_first = read == 0 && !numeric && !pending.first().is_some_and(has_digit);
+    pending.len() <= VALUE_PENDING_WORDS && (!number_pending || words_first || as_type > as_number)
 }
 
 /// The templates of a [`crate::Matcher`], compiled for guiding a decoder
@@ -154,6 +211,8 @@ struct Config {
     fill: Option<Fill>,
     /// Words taken as free text on this reading.
     free: u16,
+    /// Of them, words said anywhere ("please", "um").
+    skipped: u8,
 }
 
 /// A slot being said: its words so far, and where the template goes on.
@@ -167,7 +226,7 @@ struct Fill {
 impl Grammar {
     /// Before any text.
     pub fn start(&self) -> GrammarState {
-        GrammarState { configs: vec![Config { state: 0, fill: None, free: 0 }], partial: String::new() }
+        GrammarState { configs: vec![Config { state: 0, fill: None, free: 0, skipped: 0 }], partial: String::new() }
     }
 
     /// The state after `piece` (text as a decoder writes it: a leading
@@ -190,8 +249,10 @@ impl Grammar {
                 if ideograph {
                     configs = std::borrow::Cow::Owned(self.words_done(&configs, c.encode_utf8(&mut [0; 4]))?);
                 }
-            } else {
+            } else if partial.len() < WORD_MAX_BYTES {
                 partial.push(c);
+            } else {
+                return None;
             }
         }
         if !self.may_continue(&configs, &partial) {
@@ -214,6 +275,9 @@ impl Grammar {
 
     /// How `text` (a whole transcript so far) ends, for endpointing.
     pub fn ending(&self, text: &str) -> Ending {
+        if text.trim().is_empty() {
+            return Ending::Unfinished;
+        }
         // Outside the templates, the last word still tells a sentence cut
         // short ("what is the weather like in the").
         let dangling = || if words(text).last().is_some_and(|w| DANGLING.contains(&w.as_str())) { Ending::Unfinished } else { Ending::Open };
@@ -352,19 +416,21 @@ impl Grammar {
         };
         for c in configs {
             // Said anywhere, but no evidence for a template: as dear as free text.
-            if self.skip.contains(w) {
-                push(Config { free: c.free + 1, ..c.clone() }, &mut out);
+            // A few of them: a decoder could otherwise say them for ever
+            // ("just, just, please, just, ...") once nothing else fits.
+            if self.skip.contains(w) && usize::from(c.skipped) < SKIPPED_MAX {
+                push(Config { free: c.free + 1, skipped: c.skipped + 1, ..c.clone() }, &mut out);
             }
             match &c.fill {
-                None => self.moves_from(c.state, w, c.free, &mut |c| push(c, &mut out)),
+                None => self.moves_from(c.state, w, c, &mut |c| push(c, &mut out)),
                 Some(f) => {
                     if let Some(extra) = self.slot_takes(f.slot, &f.words, w) {
                         let mut words = f.words.clone();
                         words.push(w.to_owned());
-                        push(Config { state: c.state, fill: Some(Fill { words, ..f.clone() }), free: c.free + extra }, &mut out);
+                        push(Config { fill: Some(Fill { words, ..f.clone() }), free: c.free + extra, ..c.clone() }, &mut out);
                     }
                     if self.fill_done(f) {
-                        self.moves_from(f.to, w, c.free, &mut |c| push(c, &mut out));
+                        self.moves_from(f.to, w, c, &mut |c| push(c, &mut out));
                     }
                 }
             }
@@ -372,15 +438,16 @@ impl Grammar {
         (!out.is_empty()).then_some(out)
     }
 
-    /// Moves on `w` out of automaton state `state`.
-    fn moves_from(&self, state: u32, w: &str, free: u16, push: &mut impl FnMut(Config)) {
+    /// Moves on `w` out of automaton state `state`, from reading `c`.
+    fn moves_from(&self, state: u32, w: &str, c: &Config, push: &mut impl FnMut(Config)) {
+        let Config { free, skipped, .. } = *c;
         for &(label, to) in self.edges_of(state) {
             match label {
-                Label::Word(id) if self.word_text[id as usize] == w => push(Config { state: to, fill: None, free }),
+                Label::Word(id) if self.word_text[id as usize] == w => push(Config { state: to, fill: None, free, skipped }),
                 Label::Word(_) => {}
                 Label::Slot(slot) => {
                     if let Some(extra) = self.slot_takes(slot, &[], w) {
-                        push(Config { state, fill: Some(Fill { slot, to, words: vec![w.to_owned()] }), free: free + extra });
+                        push(Config { state, fill: Some(Fill { slot, to, words: vec![w.to_owned()] }), free: free + extra, skipped });
                     }
                 }
             }
@@ -401,7 +468,9 @@ impl Grammar {
                 }
             }
             GrammarType::Builtin { ty: Builtin::Wildcard, max_words, .. } => (said.len() < *max_words).then_some(1),
-            &GrammarType::Builtin { language, .. } => (said.len() < VALUE_MAX_WORDS && value_word(w, false, language)).then_some(0),
+            &GrammarType::Builtin { ty, language, .. } => {
+                (said.len() < VALUE_MAX_WORDS && value_word(w, false, language) && value_may_grow(ty, said, w, language)).then_some(0)
+            }
         }
     }
 
@@ -462,7 +531,9 @@ impl Grammar {
         match self.slot_type(slot) {
             GrammarType::List { next, open, .. } => next.get(&said.join(" ")).is_some_and(|n| n.iter().any(|x| x.starts_with(stem))) || said.len() < *open,
             GrammarType::Builtin { ty: Builtin::Wildcard, max_words, .. } => said.len() < *max_words,
-            &GrammarType::Builtin { language, .. } => said.len() < VALUE_MAX_WORDS && value_word(stem, true, language),
+            &GrammarType::Builtin { ty, language, .. } => {
+                said.len() < VALUE_MAX_WORDS && value_word(stem, true, language) && value_may_grow(ty, said, stem, language)
+            }
         }
     }
 }
@@ -479,16 +550,20 @@ fn joins(partial: &str, piece: &str) -> bool {
         let rest = piece.trim_start();
         // A command is one sentence: after its full stop only the end,
         // unless the stop was an abbreviation's ("p.m.", "Dr.").
-        let abbreviation = |w: &str| !w.ends_with('.') && (w.contains('.') || (w.len() <= 2 && partial.ends_with('.')));
+        let abbreviation = |w: &str| w.chars().any(char::is_alphabetic) && !w.ends_with('.') && (w.contains('.') || (w.len() <= 2 && partial.ends_with('.')));
         let ended = partial.strip_suffix(['.', '?', '!']).is_some_and(|w| !abbreviation(w));
-        return rest.is_empty() || (!ended && rest.starts_with(|c: char| c.is_alphanumeric() || "$€£¥₹".contains(c)));
+        // Spaces alone only end a word: after a full stop or another
+        // space they would start the sentence afresh.
+        return !ended && (if rest.is_empty() { !partial.is_empty() } else { rest.starts_with(|c: char| c.is_alphanumeric() || "$€£¥₹".contains(c)) });
     }
     let last = partial.chars().last();
     let before = partial.chars().rev().nth(1);
     let symbols = !piece.chars().any(char::is_alphanumeric);
     if symbols {
-        let allowed = piece.chars().all(|c| ".,?!:%$€£¥₹".contains(c)) || piece == "-";
-        return allowed && (last.is_some_and(char::is_alphanumeric) || (last.is_none() && piece.chars().all(|c| "$€£¥₹".contains(c))));
+        let currency = piece.chars().all(|c| "$€£¥₹".contains(c));
+        let allowed = piece.chars().all(|c| ".,?!:%".contains(c)) || piece == "-";
+        // A currency sign starts a word ("$42"), glued to none ("add$0").
+        return (allowed && last.is_some_and(char::is_alphanumeric)) || (currency && last.is_none());
     }
     match last {
         None => true,
@@ -589,6 +664,8 @@ intents:
         // A command is one sentence.
         assert!(walk(&g, &[" Get", " me", " a", " ride", " to", " home", ".", " Get"]).is_none());
         assert!(walk(&g, &[" Get", " me", " a", " ride", " to", " home", "...", " Get"]).is_none());
+        assert!(walk(&g, &[" Get", " me", " a", " ride", " to", " home", ".", "  ", " Get"]).is_none());
+        assert!(walk(&g, &[" Get", " ", " ", " me"]).is_none());
         assert!(walk(&g, &[" get", " a", " ride", " to", " one", " for", " two"]).is_none(), "'for' is in no name");
         // Punctuation ends a word.
         assert!(walk(&g, &[" Book", " me", " a", " ri", ".", "de"]).is_none());
@@ -638,6 +715,65 @@ intents:
         for w in [" a", " one", " latte", " flat", " book", " text"] {
             assert!(next.iter().any(|n| n == w), "{w} in {next:?}");
         }
+    }
+
+    #[test]
+    fn nothing_runs_on_without_end() {
+        let g = grammar();
+        // Numbers with words no value reads between them.
+        assert!(walk(&g, &[" 4", " to", " 7"]).is_none());
+        assert!(walk(&g, &[" 4", ",", " 7"]).is_none());
+        // Digits grouped as no number is written.
+        assert!(walk(&g, &[" 4", ",", "7", ",", "3"]).is_none());
+        assert!(walk(&g, &[" 4", ".", "7", " latte"]).is_none(), "no integer");
+        let endless: Vec<&str> = [" 1"].into_iter().chain(std::iter::repeat_n([",", "000"], 8).flatten()).collect();
+        assert!(walk(&g, &endless).is_none());
+        assert!(walk(&g, &[" 6", ".", "000", "2"]).is_none());
+        assert!(walk(&g, &[" tomorrow", " at", " 6", " latte"]).is_none(), "no number");
+        // Free text takes any word, but not one without end.
+        let s = walk(&g, &[" text", " home", " saying", " add"]).unwrap();
+        assert!(g.feed(&s, "$").is_none(), "a currency sign glued to a word");
+        let fed = std::iter::successors(Some(s), |s| g.feed(s, ".1")).take(40).count();
+        assert!(fed < 40, "a word of 80 characters");
+
+        let s = walk(&g, &[" 1", ",", "000", ",", "000", " latte", " please"]).unwrap();
+        assert_eq!(g.complete(&s), Some("order_coffee"));
+        // Values that go on after a number, or that start with words.
+        let yaml = r#"
+intents:
+  pay:
+    slots: {amount: money}
+    templates: ["pay {amount} now"]
+  remind:
+    slots: {when: time, day: date, length: duration}
+    templates: ["remind me {when}", "remind me on {day}", "remind me for {length}"]
+skip_words: [um, please]
+"#;
+        let set = IntentSet::from_sources(&[("t.yaml", yaml)]).unwrap();
+        let g = Matcher::new(set, MatchParams::default()).grammar();
+        for text in [
+            " pay 42 dollars and 50 cents now",
+            " pay $1,250,000 now",
+            " remind me in 10 minutes",
+            " remind me at 5 30 pm",
+            " remind me at twenty to 7",
+            " remind me on the day after tomorrow",
+            " remind me for 1 hour and 30 minutes",
+        ] {
+            let s = g.feed(&g.start(), text).unwrap_or_else(|| panic!("{text} refused"));
+            assert!(g.complete(&s).is_some(), "{text} is whole");
+        }
+        assert!(g.feed(&g.start(), " pay 42 to 7").is_none());
+        // A full stop after a number ends the sentence ("12.50." is no "p.m.").
+        let pay = |end: &'static str| walk(&g, &[" pay", " $", "12", ".", "50", end, " now"]);
+        assert!(pay("").is_some_and(|s| g.complete(&s) == Some("pay")));
+        assert!(pay(".").is_none());
+        // Words said anywhere, but not without end.
+        let s = g.feed(&g.start(), " please um pay 42 dollars and 50 cents now please").unwrap();
+        assert_eq!(g.complete(&s), Some("pay"), "a sentence in one piece, longer than any word");
+        let s = g.feed(&g.start(), " please um pay $5 now please").unwrap();
+        assert_eq!(g.complete(&s), Some("pay"));
+        assert!(g.feed(&g.start(), " please um pay $5 now please um").and_then(|s| g.feed(&s, " ")).is_none());
     }
 
     #[test]
