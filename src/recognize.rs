@@ -161,6 +161,9 @@ impl Guide for IntentGuide<'_> {
     fn penalty(&self, state: &GrammarState) -> f32 {
         self.grammar.free_words(state) as f32 * self.free_word_cost
     }
+    fn same(&self, a: &GrammarState, b: &GrammarState) -> bool {
+        a.same_words(b)
+    }
 }
 
 /// Whisper's own text, with no intent read into it.

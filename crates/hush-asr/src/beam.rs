@@ -131,7 +131,7 @@ impl Recognizer {
                         };
                         done.push(Ending { tokens, logprob, ending: 0.0, score, stop, regret, guide: g });
                     }
-                } else {
+                } else if !next.iter().any(|n| guide.same(&n.4, &g)) {
                     next.push((h, tokens, logprob, regret, g));
                 }
             }

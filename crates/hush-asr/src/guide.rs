@@ -24,6 +24,12 @@ pub trait Guide: Sync {
     /// far (free text inside a wildcard, say): its weight against the
     /// acoustic score.
     fn penalty(&self, state: &Self::State) -> f32;
+    /// Whether two hypotheses say the same so far, only written otherwise
+    /// ("Make it" and "make it"): a beam keeps the likelier alone, so that
+    /// its width holds different sentences, not spellings of one.
+    fn same(&self, _: &Self::State, _: &Self::State) -> bool {
+        false
+    }
 }
 
 /// No grammar: Whisper writes what it hears.

@@ -204,6 +204,15 @@ pub struct GrammarState {
     partial: String,
 }
 
+impl GrammarState {
+    /// Whether `other` read the same words so far (the one being said
+    /// compared regardless of case): texts that differ in how they are
+    /// written, not in what they say.
+    pub fn same_words(&self, other: &GrammarState) -> bool {
+        self.configs == other.configs && self.partial.to_lowercase() == other.partial.to_lowercase()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 struct Config {
     /// Automaton state, when not inside a slot.
@@ -715,6 +724,16 @@ intents:
         for w in [" a", " one", " latte", " flat", " book", " text"] {
             assert!(next.iter().any(|n| n == w), "{w} in {next:?}");
         }
+    }
+
+    #[test]
+    fn spellings_of_the_same_words_are_the_same() {
+        let g = grammar();
+        let said = |pieces: &[&str]| walk(&g, pieces).unwrap();
+        assert!(said(&[" Book", " me", " a"]).same_words(&said(&[" book", " me", " a"])));
+        assert!(said(&[" Bo"]).same_words(&said(&[" bo"])), "the word being said");
+        assert!(!said(&[" book", " me", " a"]).same_words(&said(&[" book", " a"])));
+        assert!(!said(&[" get", " a", " ride", " to", " home"]).same_words(&said(&[" get", " a", " ride", " to", " home", "."])));
     }
 
     #[test]
