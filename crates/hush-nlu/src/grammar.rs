@@ -17,7 +17,7 @@ use crate::normalize::{is_ideograph, words};
 use crate::numbers::number_forms;
 use crate::read::parse_builtin;
 use crate::values::Builtin;
-use crate::words::{DANGLING, NOT_FIRST, NOT_INSIDE, NOT_LAST};
+use crate::words::{may_be_inside, DANGLING, NOT_FIRST, NOT_LAST};
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 /// Configurations a state keeps at most: wildcards fork one per word.
@@ -470,7 +470,7 @@ impl Grammar {
             GrammarType::List { next, open, .. } => {
                 if next.get(&said.join(" ")).is_some_and(|n| n.iter().any(|x| x == w)) {
                     Some(0)
-                } else if said.len() < *open && (!said.is_empty() || !NOT_FIRST.contains(&w)) && !NOT_INSIDE.contains(&w) {
+                } else if said.len() < *open && (!said.is_empty() || !NOT_FIRST.contains(&w)) && may_be_inside(w) {
                     Some(1)
                 } else {
                     None
@@ -694,6 +694,10 @@ intents:
         assert_eq!(g.sentence(&walk(&g, &[" get", " a", " ride", " to", " home"]).unwrap()), Some(("order_ride", 0)));
         assert_eq!(g.sentence(&walk(&g, &[" get", " a", " ride", " to"]).unwrap()), None);
         assert!(walk(&g, &[" get", " a", " ride", " to", " one", " two", " three", " four"]).is_none());
+        // A symbol names no place, for the grammar nor the matcher.
+        assert!(walk(&g, &[" get", " a", " ride", " to", " $", " "]).is_none());
+        let m = Matcher::new(IntentSet::from_sources(&[("t.yaml", YAML)]).unwrap(), MatchParams::default());
+        assert!(m.parse("get a ride to $").is_none_or(|p| p.slot("destination").is_none()));
         // A wildcard, then the end.
         let s = walk(&g, &[" Text", " home", " saying", " I'm", " running", " late", "."]).unwrap();
         assert_eq!(g.complete(&s), Some("send_message"));

@@ -188,7 +188,7 @@ impl<'m> Search<'m> {
         let ins = tokens.iter().enumerate().map(|(i, t)| if i > 0 && tokens[i - 1].text == t.text { STUTTER_COST } else { m.ins_cost(&t.text) }).collect();
         let may_begin = tokens.iter().map(|t| !NOT_FIRST.contains(&t.text.as_str())).collect();
         let may_end = tokens.iter().map(|t| !NOT_LAST.contains(&t.text.as_str())).collect();
-        let may_be_inside = tokens.iter().map(|t| !NOT_INSIDE.contains(&t.text.as_str())).collect();
+        let may_be_inside = tokens.iter().map(|t| may_be_inside(&t.text)).collect();
         Search {
             m,
             text,

@@ -42,7 +42,15 @@ pub(crate) const NOT_FIRST: &[&str] = &[
 ];
 
 /// Words found in no name, place or dish.
-pub(crate) const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please", "ke", "naik", "pakai", "pake", "lewat", "tolong", "terdekat"];
+const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please", "ke", "naik", "pakai", "pake", "lewat", "tolong", "terdekat"];
+
+/// Whether a (normalised) word may be part of a name, place or dish an
+/// open list does not know: not a word of the sentence around it ("to",
+/// "please"), nor a currency sign or symbol ("make a transfer of $42 to
+/// $" names no one).
+pub(crate) fn may_be_inside(w: &str) -> bool {
+    !NOT_INSIDE.contains(&w) && w.chars().any(char::is_alphanumeric)
+}
 
 /// Words that end no name, place or title.
 pub(crate) const NOT_LAST: &[&str] = &[
