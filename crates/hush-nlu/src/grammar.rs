@@ -83,7 +83,7 @@ const VALUE_MAX_CHARS: usize = 20;
 /// ("4,7,3,4", "6.000200010002", "$1,000,500,000,500,...") are no number
 /// said aloud, and a decoder could go on writing such a word for ever.
 fn grouped(w: &str) -> bool {
-    if !w.chars().any(|c| c.is_ascii_digit()) {
+    if !has_digit(w) {
         return true;
     }
     w.len() <= VALUE_MAX_CHARS
@@ -92,6 +92,10 @@ fn grouped(w: &str) -> bool {
             let digits = |g: &str| g.chars().take_while(char::is_ascii_digit).count();
             groups[1..].iter().enumerate().all(|(i, g)| if i + 2 < groups.len() { g.len() == 3 && digits(g) == 3 } else { digits(g) <= 3 })
         })
+}
+
+fn has_digit(w: &str) -> bool {
+    w.chars().any(|c| c.is_ascii_digit())
 }
 
 /// Words at most at the end of a built-in value so far that no reading
@@ -110,15 +114,18 @@ const VALUE_PENDING_WORDS: usize = 3;
 /// the word that ends the sentence.
 fn value_may_grow(ty: Builtin, said: &[String], w: &str, language: Language) -> bool {
     let all: Vec<&str> = said.iter().map(String::as_str).chain([w]).collect();
+    // Few words and no number: nothing to read yet ("forty", "the day").
+    if all.len() <= VALUE_PENDING_WORDS && !all.iter().any(|w| has_digit(w)) {
+        return true;
+    }
     let len = |ty| parse_builtin(ty, &all, language).map_or(0, |r| r.len.min(all.len()));
     let as_type = len(ty);
     let as_number = if ty == Builtin::Integer { as_type } else { len(Builtin::Number) };
     let read = as_type.max(as_number);
     let pending = &all[read..];
-    let has_digit = |p: &&str| p.chars().any(|c| c.is_ascii_digit());
-    let number_pending = pending.iter().any(has_digit);
+    let number_pending = pending.iter().any(|p| has_digit(p));
     let numeric = matches!(ty, Builtin::Integer | Builtin::Number | Builtin::Ordinal);
-    let words_first = read == 0 && !numeric && !pending.first().is_some_and(has_digit);
+    let words_first = read == 0 && !numeric && !pending.first().is_some_and(|p| has_digit(p));
     pending.len() <= VALUE_PENDING_WORDS && (!number_pending || words_first || as_type > as_number)
 }
 
