@@ -67,6 +67,14 @@ fn numeral(w: &str) -> Option<f64> {
         Some(n) => (n, 1000.0),
         None => (w, 1.0),
     };
+    // Commas group thousands and nothing else: "4,7" is no English number.
+    // Taking it for 47 would pay ten times a misheard "4.7".
+    let whole = w.split('.').next().unwrap_or(w);
+    if let Some((head, groups)) = whole.split_once(',') {
+        if head.len() > 3 || !groups.split(',').all(|g| g.len() == 3) {
+            return None;
+        }
+    }
     // "1.000.000" groups thousands with dots, as Indonesian writes money.
     let dotted_thousands = w.matches('.').count() > 1 && w.split('.').skip(1).all(|g| g.len() == 3);
     let plain: String = w.chars().filter(|&c| c != ',' && !(dotted_thousands && c == '.')).collect();
@@ -276,6 +284,10 @@ mod tests {
         assert_eq!(p("50k"), Some((50_000.0, 1)));
         assert_eq!(p("1.000.000"), Some((1_000_000.0, 1)));
         assert_eq!(p("2.5"), Some((2.5, 1)));
+        assert_eq!(p("$1,250,000.50"), Some((1_250_000.5, 1)));
+        for not_grouped in ["4,7", "$4,7", "1,00", "1234,567", "1,000,00", "12,3456"] {
+            assert_eq!(p(not_grouped), None, "{not_grouped}");
+        }
         assert_eq!(dotted_thousands("50.000"), Some(50_000.0));
         assert_eq!(dotted_thousands("2.5"), None);
     }
