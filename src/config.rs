@@ -109,6 +109,11 @@ pub struct ListenConfig {
     /// default: the model's own threshold; see
     /// [`WakeParams::gate`](crate::listen::WakeParams::gate)).
     pub wake_gate: Option<f32>,
+    /// The wake-phrase model's probability at which the phrase counts as
+    /// said without Whisper's check, 0 to 1 (0: Whisper checks all the
+    /// gate lets through; default
+    /// [`WAKE_SURE`](crate::listen::WAKE_SURE)).
+    pub wake_sure: Option<f32>,
     /// Speech while an action runs cancels it (default true).
     pub barge_in: Option<bool>,
     /// Quiet that ends an utterance, 50 to 10,000 ms.
@@ -173,8 +178,10 @@ impl EngineConfig {
         if let Some(t) = self.listen.wake_threshold.filter(|t| !t.is_finite()) {
             return out("listen.wake_threshold", t.to_string(), "a number".into());
         }
-        if let Some(t) = self.listen.wake_gate.filter(|t| !(0.0..=1.0).contains(t)) {
-            return out("listen.wake_gate", t.to_string(), "0 to 1".into());
+        for (field, t) in [("listen.wake_gate", self.listen.wake_gate), ("listen.wake_sure", self.listen.wake_sure)] {
+            if let Some(t) = t.filter(|t| !(0.0..=1.0).contains(t)) {
+                return out(field, t.to_string(), "0 to 1".into());
+            }
         }
         let ms = [
             ("action_timeout_ms", self.action_timeout_ms, 1, MAX_ACTION_TIMEOUT_MS),
@@ -265,6 +272,9 @@ impl EngineConfig {
         }
         if let Some(t) = c.wake_gate {
             listen.wake.gate = (t > 0.0).then_some(t);
+        }
+        if let Some(t) = c.wake_sure {
+            listen.wake.sure = (t > 0.0).then_some(t);
         }
         if let Some(b) = c.barge_in {
             listen.barge_in = b;

@@ -21,5 +21,5 @@ mod worker;
 
 pub use listener::Listener;
 pub use playback::Playback;
-pub use types::{EndOfCommand, Event, Ignored, Latency, ListenParams, LiveTurn, Mode, Span, WakeParams, WAKE_THRESHOLD};
+pub use types::{EndOfCommand, Event, Ignored, Latency, ListenParams, LiveTurn, Mode, Span, WakeParams, WAKE_SURE, WAKE_THRESHOLD};
 pub use wake::{builtin_wake_model, read_wake_phrase, wake_score};

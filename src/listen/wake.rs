@@ -19,11 +19,34 @@ pub fn builtin_wake_model() -> Result<&'static WakeModel, EngineError> {
 }
 
 /// The model that checks `params.phrase` before Whisper does, if any.
-pub(crate) fn gate(params: &super::WakeParams) -> Option<(&'static WakeModel, f32)> {
-    let threshold = params.gate?;
+pub(crate) fn gate(params: &super::WakeParams) -> Option<Gate> {
+    let at = params.gate?;
     let model = builtin_wake_model().ok()?;
     let words = |s: &str| s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
-    (words(&params.phrase) == words(&model.meta().phrase)).then_some((model, threshold))
+    (words(&params.phrase) == words(&model.meta().phrase)).then_some(Gate { model, at, sure: params.sure.unwrap_or(f32::INFINITY) })
+}
+
+/// The wake-phrase model in front of Whisper's check.
+#[derive(Clone, Copy)]
+pub(crate) struct Gate {
+    model: &'static WakeModel,
+    /// Below this probability Whisper never hears the utterance.
+    at: f32,
+    /// At or above this the phrase is taken as said.
+    sure: f32,
+}
+
+impl Gate {
+    /// The Whisper score the phrase needs after the model heard
+    /// `samples`, or `None` when the model rules the phrase out.
+    pub(crate) fn whisper_needs(&self, samples: &[f32], threshold: f32) -> Result<Option<f32>, hush_asr::AsrError> {
+        let p = self.model.probability(samples)?;
+        Ok(needs(p, self.at, self.sure, threshold))
+    }
+}
+
+fn needs(p: f32, at: f32, sure: f32, threshold: f32) -> Option<f32> {
+    (p >= at).then_some(if p >= sure { f32::NEG_INFINITY } else { threshold })
 }
 
 /// The wake check, and what follows the phrase when it passes: Whisper
@@ -123,6 +146,14 @@ pub(crate) fn without_trailing_phrase<'a>(text: &'a str, phrase: &str) -> &'a st
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sure_model_needs_no_whisper_score() {
+        assert_eq!(needs(0.01, 0.038, 0.9, -6.35), None);
+        assert_eq!(needs(0.5, 0.038, 0.9, -6.35), Some(-6.35));
+        assert_eq!(needs(0.95, 0.038, 0.9, -6.35), Some(f32::NEG_INFINITY));
+        assert_eq!(needs(0.95, 0.038, f32::INFINITY, -6.35), Some(-6.35), "sure: None");
+    }
 
     #[test]
     fn the_phrase_is_taken_off_however_it_was_heard() {

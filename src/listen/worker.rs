@@ -117,10 +117,10 @@ impl Worker {
         let t = Instant::now();
         let checked = tokio::task::spawn_blocking(move || {
             // The model first: Whisper only hears what may start with the phrase.
-            let r = match gate.map(|(model, at)| model.probability(&samples).map(|p| p >= at)) {
-                Some(Ok(false)) => Ok(None),
-                Some(Err(e)) => Err(EngineError::Asr(e)),
-                _ => read_wake_phrase(&rec, &samples, &phrase, threshold).map(Some),
+            let r = match gate.map(|g| g.whisper_needs(&samples, threshold)).unwrap_or(Ok(Some(threshold))) {
+                Ok(None) => Ok(None),
+                Err(e) => Err(EngineError::Asr(e)),
+                Ok(Some(needed)) => read_wake_phrase(&rec, &samples, &phrase, needed).map(Some),
             };
             samples.zeroize();
             r

@@ -40,6 +40,11 @@ pub struct ListenArgs {
     /// own threshold; only for "hey hush", the phrase it knows).
     #[arg(long)]
     wake_gate: Option<f32>,
+    /// The wake-phrase model's probability at which the phrase counts as
+    /// said without Whisper's check of it (0: Whisper checks all the gate
+    /// lets through; default 0.9).
+    #[arg(long)]
+    wake_sure: Option<f32>,
     /// Push-to-talk: press Enter to start talking, Enter again to stop.
     #[arg(long, conflicts_with = "continuous")]
     ptt: bool,
@@ -90,6 +95,7 @@ impl ListenArgs {
             wake_phrase: Some(self.wake.clone()),
             wake_threshold: Some(self.wake_threshold),
             wake_gate: self.wake_gate,
+            wake_sure: self.wake_sure,
             end_silence_ms: Some(self.end_silence_ms),
             barge_in: Some(!self.no_barge_in),
             vad: self.vad,

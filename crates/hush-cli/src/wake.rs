@@ -483,6 +483,16 @@ pub fn bench_wake(a: &WakeBenchArgs) -> Result<()> {
     for t in sweep.iter().copied().filter(|t| *t >= lowest).chain([gate]) {
         report(format!("model ≥ {t:.3}, then Whisper"), &both(t), true);
     }
+    // The listener's rule: a phrase the model is sure of needs no Whisper
+    // score (`WakeParams::sure`).
+    let mut sure = vec![0.5f32, 0.7, 0.9, hush::listen::WAKE_SURE];
+    sure.sort_by(f32::total_cmp);
+    sure.dedup();
+    for t in sure.into_iter().filter(|t| *t > gate) {
+        let either = move |c: &Checked| c.p >= t || both(gate)(c);
+        let default = if t == hush::listen::WAKE_SURE { " (the listener's default)" } else { "" };
+        report(format!("model ≥ {t:.3}, or ≥ {gate:.3} then Whisper{default}"), &either, true);
+    }
     let passed: Vec<&str> = negatives.iter().filter(|(_, _, c)| model_alone(gate)(c)).map(|(t, _, _)| t.as_str()).collect();
     println!("\nfalse accepts of the model alone (≥ {gate:.3}): {passed:?}");
     let near = negatives.iter().filter(|(_, near, _)| *near).count();
