@@ -214,6 +214,37 @@ async fn the_wake_model_spares_whisper_what_does_not_start_with_the_phrase() {
     assert!(whisper.len() == 2 && whisper.iter().all(Option::is_some), "{whisper:?}");
 }
 
+/// A phrase the wake model is sure of needs no Whisper score: with a
+/// Whisper threshold no phrase can reach, the command after a sure phrase
+/// is still heard, and turned down once `sure` is off.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phrase_the_model_is_sure_of_needs_no_whisper_score() {
+    let model = hush::listen::builtin_wake_model().unwrap();
+    let lead = |s: &[f32]| [vec![0.0; 1_600], trimmed(s).to_vec()].concat();
+    let said = (0..8)
+        .flat_map(|i| [format!("piper-{i}"), format!("espeak-{i}")])
+        .map(|voice| woken(&voice, &demo("navigate_home")))
+        .find(|said| model.probability(&lead(said)).unwrap() >= hush::listen::WAKE_SURE)
+        .expect("a fixture voice the model is sure of");
+    let mut s = Stitch::new();
+    s.pause(1.0);
+    s.clip(&said);
+    s.pause(1.5);
+    s.noise(&road_noise(30.0, 3), 20.0, 0);
+    let engine = engine();
+    let mut wake = ListenParams { mode: Mode::WakePhrase, ..ListenParams::default() };
+    wake.wake.threshold = f32::INFINITY;
+    let events = listen(&engine, wake.clone(), s.samples()).await;
+    let heard = turns(&events);
+    assert_eq!(heard.len(), 1, "{events:#?}");
+    assert_eq!(heard[0].turn.intent.as_deref(), Some("navigate_to"), "{:?}", heard[0].turn);
+    assert!(!heard[0].turn.transcript.to_lowercase().contains("hush"), "{:?}", heard[0].turn.transcript);
+    wake.wake.sure = None;
+    let events = listen(&engine, wake, s.samples()).await;
+    assert!(turns(&events).is_empty(), "{events:#?}");
+    assert!(events.iter().any(|e| matches!(e, Event::Ignored { wake_score: Some(_), .. })), "{events:#?}");
+}
+
 /// The noise recordings alone (2.5 minutes of car, street and kitchen) wake
 /// nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
