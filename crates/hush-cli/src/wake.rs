@@ -493,8 +493,17 @@ pub fn bench_wake(a: &WakeBenchArgs) -> Result<()> {
         let default = if t == hush::listen::WAKE_SURE { " (the listener's default)" } else { "" };
         report(format!("model ≥ {t:.3}, or ≥ {gate:.3} then Whisper{default}"), &either, true);
     }
-    let passed: Vec<&str> = negatives.iter().filter(|(_, _, c)| model_alone(gate)(c)).map(|(t, _, _)| t.as_str()).collect();
-    println!("\nfalse accepts of the model alone (≥ {gate:.3}): {passed:?}");
+    // What the listener's rule accepts, by the sentence's first two words.
+    let listener = |c: &Checked| c.p >= hush::listen::WAKE_SURE || both(gate)(c);
+    let mut by_opening: std::collections::BTreeMap<String, usize> = Default::default();
+    for (text, _, _) in negatives.iter().filter(|(_, _, c)| listener(c)) {
+        let words: Vec<String> = text.split_whitespace().take(2).map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
+        *by_opening.entry(words.join(" ")).or_default() += 1;
+    }
+    let mut openings: Vec<(String, usize)> = by_opening.into_iter().collect();
+    openings.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let openings: Vec<String> = openings.iter().map(|(o, n)| format!("\"{o}\" {n}")).collect();
+    println!("\nfalse accepts of the listener's rule by opening: {}", openings.join(", "));
     let near = negatives.iter().filter(|(_, near, _)| *near).count();
     println!("{near} of the {} negative utterances are opened by a near-phrase", negatives.len());
     // Misses of the model alone by voice, over every SNR.
