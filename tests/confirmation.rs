@@ -35,6 +35,23 @@ async fn no_reply_in_the_table_pays() {
     assert_eq!(l.accounts().unwrap(), before);
 }
 
+/// An amount written as no number is written is asked for, never read as
+/// another: "4,7" is not 47, "1e5" not 100,000, and a number too long for
+/// the templates, which the learned model tagged in two parts, not the
+/// "$0" of its last part.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_amount_that_is_no_number_is_asked_for() {
+    let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
+    for said in ["send 4,7 dollars to mum", "send 1e5 dollars to mum", "send 5,000,000,000,000,000,000,000 dollars to mum", "send 000,000 dollars to mum"] {
+        let t = e.session().process_text(said).await.unwrap();
+        assert_eq!(t.intent.as_deref(), Some("transfer_money"), "{said}: {t:?}");
+        assert!(t.slots.iter().all(|s| s.name != "amount"), "{said}: {t:?}");
+        assert_eq!(t.prompt.as_deref(), Some("How much should I send?"), "{said}: {t:?}");
+    }
+    let t = e.session().process_text("send 1,500,000 dollars to mum").await.unwrap();
+    assert!(t.prompt.as_deref().is_some_and(|p| p.replace(',', "").contains("1500000.00")), "{t:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_affirmative_in_the_table_pays() {
     let mut missed = Vec::new();

@@ -161,6 +161,27 @@ impl Labels {
     }
 }
 
+/// The tokenizer's words (character spans, with what goes with each)
+/// joined across a mark between two words with no space ("5,000,000",
+/// "drive-in"): a tag left off one part made two values of one number,
+/// each misread (",000 dollars" as $0). A mark at a word's end ("bikini,")
+/// stays a word of its own, and so does a possessive's "'s": the name is
+/// the value ("Tom Cochrane").
+fn join_inner_marks<T: Copy>(chars: &[char], words: &mut Vec<(usize, usize, T)>) {
+    let text = |&(a, b, _): &(usize, usize, T)| chars.get(a..b).unwrap_or_default();
+    let mark = |w: &(usize, usize, T)| !text(w).iter().any(|c| c.is_alphanumeric());
+    let mut i = 0;
+    while i + 2 < words.len() {
+        let (w, m, next) = (words[i], words[i + 1], words[i + 2]);
+        if w.1 == m.0 && m.1 == next.0 && mark(&m) && !mark(&w) && !mark(&next) && !matches!(text(&next), ['s' | 'S']) {
+            words[i].1 = next.1;
+            words.drain(i + 1..i + 3);
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// Training settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrainParams {
@@ -469,7 +490,8 @@ impl LearnedModel {
 
     /// Slots in character offsets, whole words, from the tag scores of
     /// each word's first piece (the rest of a word goes where its first
-    /// piece went); only `allowed` tags.
+    /// piece went); only `allowed` tags. Words as [`join_inner_marks`]
+    /// leaves them.
     fn spans(&self, text: &str, enc: &Encoding, scores: &[Vec<f32>], allowed: Option<&[bool]>) -> Vec<TaggedSlot> {
         // (start, end, scores) of each word.
         let mut words: Vec<(usize, usize, &[f32])> = Vec::new();
@@ -482,6 +504,7 @@ impl LearnedModel {
                 _ => words.push((a, b, s)),
             }
         }
+        join_inner_marks(&text.chars().collect::<Vec<char>>(), &mut words);
         let scores: Vec<&[f32]> = words.iter().map(|w| w.2).collect();
         let spans: Vec<(usize, usize)> = words.iter().map(|w| (w.0, w.1)).collect();
         let mut out = self.labels.slots_along(&spans, &self.labels.best_path(&scores, allowed));
@@ -666,6 +689,20 @@ mod tests {
         let json = serde_json::to_string(&old).unwrap();
         assert!(!json.contains("slots_of"));
         assert_eq!(serde_json::from_str::<Labels>(&json).unwrap(), old);
+    }
+
+    #[test]
+    fn marks_inside_a_word_join_it() {
+        let spans = |text: &str, cuts: &[(usize, usize)]| {
+            let mut words: Vec<(usize, usize, ())> = cuts.iter().map(|&(a, b)| (a, b, ())).collect();
+            join_inner_marks(&text.chars().collect::<Vec<char>>(), &mut words);
+            words.into_iter().map(|(a, b, _)| text.chars().skip(a).take(b - a).collect::<String>()).collect::<Vec<_>>()
+        };
+        assert_eq!(spans("send 5,000,000 dollars", &[(0, 4), (5, 6), (6, 7), (7, 10), (10, 11), (11, 14), (15, 22)]), ["send", "5,000,000", "dollars"]);
+        assert_eq!(spans("oasis drive-in", &[(0, 5), (6, 11), (11, 12), (12, 14)]), ["oasis", "drive-in"]);
+        assert_eq!(spans("bikini, please", &[(0, 6), (6, 7), (8, 14)]), ["bikini", ",", "please"]);
+        assert_eq!(spans("tom's ep", &[(0, 3), (3, 4), (4, 5), (6, 8)]), ["tom", "'", "s", "ep"]);
+        assert_eq!(spans("a , b", &[(0, 1), (2, 3), (4, 5)]), ["a", ",", "b"], "spaced: three words");
     }
 
     #[test]

@@ -98,6 +98,20 @@ fn has_digit(w: &str) -> bool {
     w.chars().any(|c| c.is_ascii_digit())
 }
 
+/// A word still being written, read as the least number it may become:
+/// a last group after a comma that is still short is padded to three
+/// digits ("1,2" of "1,250"), since numbers are read by whole groups.
+fn least_number(stem: &str) -> std::borrow::Cow<'_, str> {
+    match stem.rsplit_once(',') {
+        Some((head, tail))
+            if tail.len() < 3 && head.ends_with(|c: char| c.is_ascii_digit()) && tail.chars().all(|c| c.is_ascii_digit()) && !tail.is_empty() =>
+        {
+            format!("{stem}{}", "0".repeat(3 - tail.len())).into()
+        }
+        _ => stem.into(),
+    }
+}
+
 /// Words at most at the end of a built-in value so far that no reading
 /// takes yet: "a quarter past", "the day after", "an hour and a".
 const VALUE_PENDING_WORDS: usize = 3;
@@ -548,7 +562,7 @@ impl Grammar {
             GrammarType::List { next, open, .. } => next.get(&said.join(" ")).is_some_and(|n| n.iter().any(|x| x.starts_with(stem))) || said.len() < *open,
             GrammarType::Builtin { ty: Builtin::Wildcard, max_words, .. } => said.len() < *max_words,
             &GrammarType::Builtin { ty, language, .. } => {
-                said.len() < VALUE_MAX_WORDS && value_word(stem, true, language) && value_may_grow(ty, said, stem, language)
+                said.len() < VALUE_MAX_WORDS && value_word(stem, true, language) && value_may_grow(ty, said, &least_number(stem), language)
             }
         }
     }
@@ -794,6 +808,10 @@ skip_words: [um, please]
             assert!(g.complete(&s).is_some(), "{text} is whole");
         }
         assert!(g.feed(&g.start(), " pay 42 to 7").is_none());
+        // A group of a number still being written ("1,2" of "1,250").
+        let s = walk(&g, &[" pay", " 1", ",", "2", "50", " dollars", " now"]).unwrap();
+        assert_eq!(g.complete(&s), Some("pay"));
+        assert!(walk(&g, &[" pay", " 1", ",", "2", " dollars"]).is_none(), "1,2 is no amount");
         // A full stop after a number ends the sentence ("12.50." is no "p.m.").
         let pay = |end: &'static str| walk(&g, &[" pay", " $", "12", ".", "50", end, " now"]);
         assert!(pay("").is_some_and(|s| g.complete(&s) == Some("pay")));

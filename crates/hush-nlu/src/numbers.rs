@@ -67,11 +67,16 @@ fn numeral(w: &str) -> Option<f64> {
         Some(n) => (n, 1000.0),
         None => (w, 1.0),
     };
+    // Digits and their separators only: Rust's float reader also takes
+    // "1e5" (a hundred thousand) and "1_000".
+    if !w.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+        return None;
+    }
     // Commas group thousands and nothing else: "4,7" is no English number.
     // Taking it for 47 would pay ten times a misheard "4.7".
     let whole = w.split('.').next().unwrap_or(w);
     if let Some((head, groups)) = whole.split_once(',') {
-        if head.len() > 3 || !groups.split(',').all(|g| g.len() == 3) {
+        if head.len() > 3 || head.starts_with('0') || !groups.split(',').all(|g| g.len() == 3) {
             return None;
         }
     }
@@ -285,7 +290,7 @@ mod tests {
         assert_eq!(p("1.000.000"), Some((1_000_000.0, 1)));
         assert_eq!(p("2.5"), Some((2.5, 1)));
         assert_eq!(p("$1,250,000.50"), Some((1_250_000.5, 1)));
-        for not_grouped in ["4,7", "$4,7", "1,00", "1234,567", "1,000,00", "12,3456"] {
+        for not_grouped in ["4,7", "$4,7", "1,00", "1234,567", "1,000,00", "12,3456", "000,000", "0,500", "1e5", "2E3", "1_000"] {
             assert_eq!(p(not_grouped), None, "{not_grouped}");
         }
         assert_eq!(dotted_thousands("50.000"), Some(50_000.0));
