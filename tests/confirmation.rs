@@ -35,14 +35,23 @@ async fn no_reply_in_the_table_pays() {
     assert_eq!(l.accounts().unwrap(), before);
 }
 
-/// An amount written as no number is written is asked for, never read as
-/// another: "4,7" is not 47, "1e5" not 100,000, and a number too long for
-/// the templates, which the learned model tagged in two parts, not the
-/// "$0" of its last part.
+/// An amount written or said as no number is is asked for, never read as
+/// another: "4,7" is not 47, "1e5" not 100,000, a number too long for the
+/// templates, which the learned model tagged in two parts, not the "$0" of
+/// its last part, and numbers side by side not the last of them ("nineteen
+/// ninety nine dollars" is not $99).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_amount_that_is_no_number_is_asked_for() {
     let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
-    for said in ["send 4,7 dollars to mum", "send 1e5 dollars to mum", "send 5,000,000,000,000,000,000,000 dollars to mum", "send 000,000 dollars to mum"] {
+    for said in [
+        "send 4,7 dollars to mum",
+        "send 1e5 dollars to mum",
+        "send 5,000,000,000,000,000,000,000 dollars to mum",
+        "send 000,000 dollars to mum",
+        "send nineteen ninety nine dollars to mum",
+        "send 10 20 dollars to mum",
+        "send fifty five fifty dollars to mum",
+    ] {
         let t = e.session().process_text(said).await.unwrap();
         assert_eq!(t.intent.as_deref(), Some("transfer_money"), "{said}: {t:?}");
         assert!(t.slots.iter().all(|s| s.name != "amount"), "{said}: {t:?}");
@@ -50,6 +59,8 @@ async fn an_amount_that_is_no_number_is_asked_for() {
     }
     let t = e.session().process_text("send 1,500,000 dollars to mum").await.unwrap();
     assert!(t.prompt.as_deref().is_some_and(|p| p.replace(',', "").contains("1500000.00")), "{t:?}");
+    let t = e.session().process_text("send $.50 to mum").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Send $0.50 to mum?"), "{t:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -178,6 +178,10 @@ impl Matcher {
             0.0
         } else if self.is_filler(w) {
             0.4
+        } else if crate::numbers::says_a_number(w) {
+            // A number left out beside a value reads another amount:
+            // "nineteen ninety nine dollars" as $99, "10 20 dollars" as $20.
+            f32::INFINITY
         } else {
             0.8
         }

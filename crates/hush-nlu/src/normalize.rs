@@ -128,8 +128,12 @@ fn push_piece(out: &mut Vec<Token>, offset: usize, piece: &str, next_capitalised
     // Trim punctuation that is not part of a word, keeping currency
     // symbols, decimal points and times inside.
     let is_edge_punct = |c: char| !c.is_alphanumeric() && !CURRENCY_SYMBOLS.iter().any(|&(s, _)| s == c) && c != '%';
-    let trimmed_start = piece.len() - piece.trim_start_matches(is_edge_punct).len();
-    let core = piece.trim_start_matches(is_edge_punct).trim_end_matches(is_edge_punct);
+    let mut trimmed_start = piece.len() - piece.trim_start_matches(is_edge_punct).len();
+    // A decimal point before digits is the number's (".50" is half).
+    if piece[..trimmed_start].ends_with('.') && piece[trimmed_start..].starts_with(|c: char| c.is_ascii_digit()) {
+        trimmed_start -= 1;
+    }
+    let core = piece[trimmed_start..].trim_end_matches(is_edge_punct);
     if core.is_empty() {
         return;
     }
@@ -180,6 +184,9 @@ fn push_word(out: &mut Vec<Token>, word: &str, start: usize, end: usize, next_ca
         push_word(out, num, start, end, false);
         push(out, "percent");
         return;
+    }
+    if let Some(fraction) = word.strip_prefix('.').filter(|f| f.starts_with(|c: char| c.is_ascii_digit())) {
+        return push_word(out, &format!("0.{fraction}"), start, end, next_capitalised);
     }
     if word.starts_with(|c: char| c.is_ascii_digit()) {
         // "5pm", "5:30pm", "10am", "50k" split their letters off.
@@ -262,6 +269,8 @@ mod tests {
         assert_eq!(w("set it to 40%"), "set it to 40 percent");
         assert_eq!(w("Dr. Smith on 5 Elm Dr."), "doctor smith on 5 elm drive");
         assert_eq!(w("twenty-five"), "twenty five");
+        assert_eq!(w("Send $.50 to Mum, or .5 of it."), "send $ 0.50 to mum or 0.5 of it");
+        assert_eq!(tokenize("pay .50")[1].start, 4);
         assert_eq!(w("on 12/25"), "on 12/25");
         assert_eq!(w("“Hello,” she said…"), "hello she said");
         assert_eq!(w("打车去机场，谢谢！"), "打 车 去 机 场 谢 谢");
@@ -286,5 +295,6 @@ mod tests {
         assert_eq!(&text[t[1].start..t[1].end], "Mom");
         assert_eq!(&text[t[2].start..t[4].end], "I'm late");
         assert!(tokenize("  ... ?! ").is_empty());
+        assert_eq!(w("...and so on."), "and so on");
     }
 }

@@ -86,6 +86,13 @@ fn numeral(w: &str) -> Option<f64> {
     plain.parse::<f64>().ok().map(|v| v * factor).filter(|v| v.is_finite())
 }
 
+/// Whether a word says a number or a part of one ("42", "$1,000",
+/// "nineteen", "hundred"), "a" and "one" aside (also an article and a
+/// pronoun).
+pub(crate) fn says_a_number(w: &str) -> bool {
+    numeral(w).is_some() || tens(w).is_some() || scale(w).is_some() || unit(w).is_some_and(|_| !matches!(w, "a" | "one"))
+}
+
 /// "50.000" read with a dot as the thousands separator (money in rupiah),
 /// where plain [`parse_number`] would read fifty.
 pub(crate) fn dotted_thousands(w: &str) -> Option<f64> {

@@ -403,8 +403,9 @@ impl<'m> Search<'m> {
                 self.enter_templates(pos, lead);
                 // People address the assistant before asking ("olly",
                 // "ok google", "hey so"): the first words before a template
-                // cost less than words inside one.
-                lead += if pos < LEAD_WORDS { self.ins[pos].min(LEAD_COST) } else { self.ins[pos] };
+                // cost less than words inside one (a number never does).
+                let c = self.ins[pos];
+                lead += if pos < LEAD_WORDS && c.is_finite() { c.min(LEAD_COST) } else { c };
             }
             self.expand_layer(pos);
         }
