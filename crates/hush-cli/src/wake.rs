@@ -485,16 +485,16 @@ pub fn bench_wake(a: &WakeBenchArgs) -> Result<()> {
     }
     // The listener's rule: a phrase the model is sure of needs no Whisper
     // score (`WakeParams::sure`).
+    let sure_or_both = |t: f32| move |c: &Checked| c.p >= t || both(gate)(c);
     let mut sure = vec![0.5f32, 0.7, 0.9, hush::listen::WAKE_SURE];
     sure.sort_by(f32::total_cmp);
     sure.dedup();
     for t in sure.into_iter().filter(|t| *t > gate) {
-        let either = move |c: &Checked| c.p >= t || both(gate)(c);
         let default = if t == hush::listen::WAKE_SURE { " (the listener's default)" } else { "" };
-        report(format!("model ≥ {t:.3}, or ≥ {gate:.3} then Whisper{default}"), &either, true);
+        report(format!("model ≥ {t:.3}, or ≥ {gate:.3} then Whisper{default}"), &sure_or_both(t), true);
     }
     // What the listener's rule accepts, by the sentence's first two words.
-    let listener = |c: &Checked| c.p >= hush::listen::WAKE_SURE || both(gate)(c);
+    let listener = sure_or_both(hush::listen::WAKE_SURE);
     let mut by_opening: std::collections::BTreeMap<String, usize> = Default::default();
     for (text, _, _) in negatives.iter().filter(|(_, _, c)| listener(c)) {
         let words: Vec<String> = text.split_whitespace().take(2).map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();

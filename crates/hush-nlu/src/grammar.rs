@@ -103,9 +103,7 @@ fn has_digit(w: &str) -> bool {
 /// digits ("1,2" of "1,250"), since numbers are read by whole groups.
 fn least_number(stem: &str) -> std::borrow::Cow<'_, str> {
     match stem.rsplit_once(',') {
-        Some((head, tail))
-            if tail.len() < 3 && head.ends_with(|c: char| c.is_ascii_digit()) && tail.chars().all(|c| c.is_ascii_digit()) && !tail.is_empty() =>
-        {
+        Some((head, tail)) if (1..3).contains(&tail.len()) && head.ends_with(|c: char| c.is_ascii_digit()) && tail.chars().all(|c| c.is_ascii_digit()) => {
             format!("{stem}{}", "0".repeat(3 - tail.len())).into()
         }
         _ => stem.into(),
