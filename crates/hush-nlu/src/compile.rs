@@ -5,7 +5,6 @@
 use crate::automaton::{eliminate_epsilons, Label, ListIndex, Nfa, Phrases, SlotMove, SlotRef, StartIndex, TypeIndex, NONE, START};
 use crate::fuzzy::{sound_key, Fuzzy};
 use crate::matcher::{language_bit, Matcher, NEXT_MATCHER_ID};
-use crate::numbers::number_forms;
 use crate::spec::{IntentSet, SlotType};
 use crate::template::Expr;
 use crate::words::SWAPPABLE;
@@ -91,8 +90,7 @@ impl Matcher {
         let index = match ty {
             SlotType::List(i) => {
                 let list = &self.set.lists[*i];
-                let max_words =
-                    list.values.iter().flat_map(|v| &v.phrases).flat_map(|p| number_forms(crate::normalize::words(p))).map(|w| w.len()).max().unwrap_or(1);
+                let max_words = list.values.iter().flat_map(|v| &v.phrases).flat_map(|p| list.forms(p)).map(|w| w.len()).max().unwrap_or(1);
                 TypeIndex::List(ListIndex { list: *i as u32, max_words, open: list.open.unwrap_or(0) })
             }
             &SlotType::Builtin { ty, min, max, max_words, language } => TypeIndex::Builtin { ty, min, max, max_words, language },
@@ -111,7 +109,7 @@ impl Matcher {
                 for phrase in &v.phrases {
                     // Only the phrase as written sounds like anything: its
                     // digits would make "21 degree" spelt like "degree".
-                    for (k, w) in number_forms(crate::normalize::words(phrase)).into_iter().enumerate() {
+                    for (k, w) in list.forms(phrase).into_iter().enumerate() {
                         p.max_words = p.max_words.max(w.len());
                         let squashed: String = w.concat();
                         for text in [w.join(" "), squashed.clone()] {

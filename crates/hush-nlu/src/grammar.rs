@@ -14,7 +14,6 @@
 use crate::automaton::{Label, TypeIndex, NONE};
 use crate::language::Language;
 use crate::normalize::{is_ideograph, words};
-use crate::numbers::number_forms;
 use crate::read::parse_builtin;
 use crate::values::Builtin;
 use crate::words::{may_be_inside, DANGLING, NOT_FIRST, NOT_LAST};
@@ -181,7 +180,8 @@ impl GrammarType {
             TypeIndex::List(ref l) => {
                 let mut next: HashMap<String, Vec<String>> = HashMap::new();
                 let mut whole = HashSet::default();
-                for w in lists[l.list as usize].values.iter().flat_map(|v| &v.phrases).flat_map(|p| number_forms(words(p))) {
+                let list = &lists[l.list as usize];
+                for w in list.values.iter().flat_map(|v| &v.phrases).flat_map(|p| list.forms(p)) {
                     for i in 0..w.len() {
                         let after = next.entry(w[..i].join(" ")).or_default();
                         if !after.contains(&w[i]) {
@@ -729,8 +729,11 @@ intents:
     #[test]
     fn builtins_must_read_as_their_type() {
         let g = grammar();
-        let s = walk(&g, &[" two", " flat", " white", "s"]);
-        assert!(s.is_none(), "'whites' is no drink");
+        let s = walk(&g, &[" two", " flat", " white", "ish"]);
+        assert!(s.is_none(), "'whiteish' is no drink");
+        // A listed thing in the plural is still the thing.
+        let s = walk(&g, &[" two", " flat", " white", "s", " please"]).unwrap();
+        assert_eq!(g.complete(&s), Some("order_coffee"));
         let s = walk(&g, &[" 2", " flat", " white", " please"]).unwrap();
         assert_eq!(g.complete(&s), Some("order_coffee"));
         let s = walk(&g, &[" 1", ",", "000", " latte", " please"]).unwrap();

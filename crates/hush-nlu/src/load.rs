@@ -368,7 +368,7 @@ impl Builder {
                 }
             }
         }
-        self.set.lists.push(List { name, values, open });
+        self.set.lists.push(List { name, values, open, language: self.language });
     }
 
     /// A list's items: `phrase`, `{in: phrase, out: value}` or

@@ -78,6 +78,27 @@ pub struct List {
     /// An open list also takes phrases it does not know, of up to this
     /// many words, as they were said (places, contacts, dishes).
     pub open: Option<usize>,
+    /// The language of the file the list is written in.
+    pub language: Language,
+}
+
+impl List {
+    /// Each of `phrase`'s ways of being said that the matcher and the
+    /// grammar take: its words as written, in the other way of writing
+    /// their numbers, and, in a closed English list, the plural of a
+    /// one-thing phrase ("pharmacies" for "a pharmacy"), since people ask
+    /// for kinds of things in the plural and a list author writes one.
+    pub(crate) fn forms(&self, phrase: &str) -> Vec<Vec<String>> {
+        let mut forms = crate::numbers::number_forms(crate::normalize::words(phrase));
+        if self.language == Language::English && self.open.is_none() {
+            for plural in forms.iter().filter_map(|w| crate::words::plural(w)).collect::<Vec<_>>() {
+                if !forms.contains(&plural) {
+                    forms.push(plural);
+                }
+            }
+        }
+        forms
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -24,6 +24,33 @@ pub(crate) fn fillers(language: Language) -> &'static [&'static str] {
     }
 }
 
+/// The English plural of a phrase naming one thing: "a gas station" ->
+/// "gas stations", "pharmacy" -> "pharmacies". `None` where the last word
+/// is not plainly a singular noun (it ends in "s", holds no letters only,
+/// is under three letters) or where the noun may not be last ("a place to
+/// eat"): an irregular or unsure plural is left to the list's author.
+pub(crate) fn plural(words: &[String]) -> Option<Vec<String>> {
+    const INSIDE: &[&str] = &["to", "of", "for", "in", "on", "at", "with", "by", "from", "and", "or"];
+    let rest = match words.first().map(String::as_str) {
+        Some("a" | "an") => &words[1..],
+        _ => words,
+    };
+    let (last, head) = rest.split_last()?;
+    if head.iter().any(|w| INSIDE.contains(&w.as_str())) || last.len() < 3 || !last.bytes().all(|b| b.is_ascii_lowercase()) || last.ends_with('s') {
+        return None;
+    }
+    let vowel = |b: u8| b"aeiou".contains(&b);
+    let bytes = last.as_bytes();
+    let plural = if last.ends_with('y') && !vowel(bytes[bytes.len() - 2]) {
+        format!("{}ies", &last[..last.len() - 1])
+    } else if ["ch", "sh", "x", "z"].iter().any(|e| last.ends_with(e)) {
+        format!("{last}es")
+    } else {
+        format!("{last}s")
+    };
+    Some(head.iter().cloned().chain([plural]).collect())
+}
+
 /// Whether `word` is one of `language`'s fillers: said in passing, so a
 /// list phrase made only of them ("me") names nothing on its own.
 pub fn is_filler(language: Language, word: &str) -> bool {
@@ -97,3 +124,23 @@ pub(crate) const STUTTER_COST: f32 = 0.1;
 /// Words before a template that cost at most [`LEAD_COST`] each.
 pub(crate) const LEAD_WORDS: usize = 2;
 pub(crate) const LEAD_COST: f32 = 0.3;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phrase_naming_one_thing_has_a_plural() {
+        let p = |s: &str| plural(&s.split(' ').map(str::to_owned).collect::<Vec<_>>()).map(|w| w.join(" "));
+        assert_eq!(p("a pharmacy").as_deref(), Some("pharmacies"));
+        assert_eq!(p("gas station").as_deref(), Some("gas stations"));
+        assert_eq!(p("an atm").as_deref(), Some("atms"));
+        assert_eq!(p("coach").as_deref(), Some("coaches"));
+        assert_eq!(p("a car wash").as_deref(), Some("car washes"));
+        assert_eq!(p("subway").as_deref(), Some("subways"));
+        // Already plural, too short, not a word, or the noun not last.
+        for s in ["news", "toilets", "ac", "21", "a place to eat", "somewhere to sleep"] {
+            assert_eq!(p(s), None, "{s}");
+        }
+    }
+}

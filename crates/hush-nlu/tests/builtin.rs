@@ -59,6 +59,14 @@ fn values_the_words_imply() {
 }
 
 #[test]
+fn kinds_of_place_asked_for_in_the_plural() {
+    let m = matcher();
+    check(&m, "find pharmacies near me", "find_nearby", &[("place", "pharmacy")]);
+    check(&m, "show me hotels around here", "find_nearby", &[("place", "hotel")]);
+    check(&m, "are there any car washes nearby", "find_nearby", &[("place", "car wash")]);
+}
+
+#[test]
 fn whisper_number_formats() {
     let m = matcher();
     check(&m, "Pay $42.50 for my water bill.", "pay_bill", &[("biller", "water"), ("amount", "42.50 USD")]);
