@@ -114,6 +114,11 @@ pub struct ListenConfig {
     /// gate lets through; default
     /// [`WAKE_SURE`](crate::listen::WAKE_SURE)).
     pub wake_sure: Option<f32>,
+    /// How much less likely than what Whisper would write itself the
+    /// phrase may be in Whisper's check, a mean token log-probability of 0
+    /// or more (0, the default: the score alone decides; see
+    /// [`WakeParams::lead`](crate::listen::WakeParams::lead)).
+    pub wake_lead: Option<f32>,
     /// Speech while an action runs cancels it (default true).
     pub barge_in: Option<bool>,
     /// Quiet that ends an utterance, 50 to 10,000 ms.
@@ -177,6 +182,9 @@ impl EngineConfig {
         }
         if let Some(t) = self.listen.wake_threshold.filter(|t| !t.is_finite()) {
             return out("listen.wake_threshold", t.to_string(), "a number".into());
+        }
+        if let Some(m) = self.listen.wake_lead.filter(|m| !(m.is_finite() && *m >= 0.0)) {
+            return out("listen.wake_lead", m.to_string(), "0 or more".into());
         }
         for (field, t) in [("listen.wake_gate", self.listen.wake_gate), ("listen.wake_sure", self.listen.wake_sure)] {
             if let Some(t) = t.filter(|t| !(0.0..=1.0).contains(t)) {
@@ -275,6 +283,9 @@ impl EngineConfig {
         }
         if let Some(t) = c.wake_sure {
             listen.wake.sure = (t > 0.0).then_some(t);
+        }
+        if let Some(m) = c.wake_lead {
+            listen.wake.lead = (m > 0.0).then_some(m);
         }
         if let Some(b) = c.barge_in {
             listen.barge_in = b;

@@ -293,6 +293,10 @@ async fn an_engine_from_its_configuration() {
     assert_eq!(c.listen_params().unwrap().wake.sure, Some(hush::listen::WAKE_SURE));
     let whisper_checks: hush::EngineConfig = serde_json::from_str(r#"{"listen": {"wake_sure": 0}}"#).unwrap();
     assert_eq!(whisper_checks.listen_params().unwrap().wake.sure, None);
+    // The score alone decides by default; a lead is asked for in the JSON.
+    assert_eq!(c.listen_params().unwrap().wake.lead, None);
+    let led: hush::EngineConfig = serde_json::from_str(r#"{"listen": {"wake_lead": 2}}"#).unwrap();
+    assert_eq!(led.listen_params().unwrap().wake.lead, Some(2.0));
     let e = c.builder().unwrap().build().unwrap();
     assert_eq!(e.decoding(), hush::Decoding::Biased);
     assert_eq!(e.process_text("navigate home").await.unwrap().intent.as_deref(), Some("navigate_to"));
@@ -302,6 +306,7 @@ async fn an_engine_from_its_configuration() {
     for (json, says) in [
         (r#"{"beam": 0}"#, "beam is 0; it must be 1 to 16"),
         (r#"{"listen": {"wake_sure": 2}}"#, "listen.wake_sure is 2; it must be 0 to 1"),
+        (r#"{"listen": {"wake_lead": -1}}"#, "listen.wake_lead is -1; it must be 0 or more"),
         (r#"{"trim_margin_frames": 18446744073709551615}"#, "trim_margin_frames is 18446744073709551615; it must be 0 to 3000"),
         (r#"{"model": "a", "model_files": {"config": "c", "tokenizer": "t", "weights": "w"}}"#, "not both"),
         (r#"{"messages": {"klingon": {"okay": "Qapla'"}}}"#, "messages: unknown language 'klingon'; hush speaks en, id, zh"),

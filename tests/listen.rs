@@ -245,6 +245,25 @@ async fn a_phrase_the_model_is_sure_of_needs_no_whisper_score() {
     assert!(events.iter().any(|e| matches!(e, Event::Ignored { wake_score: Some(_), .. })), "{events:#?}");
 }
 
+/// Whisper's check weighs the phrase against what Whisper writes itself
+/// there: a command without the phrase trails it far more than a fixture
+/// phrase does, and a lead asked above what the audio earned turns the
+/// phrase down.
+#[test]
+fn the_phrase_is_weighed_against_what_whisper_writes_itself() {
+    let rec = hush::parts::Recognizer::load(&hush::parts::model_paths("tiny.en-q8_0").unwrap(), Default::default()).unwrap();
+    let read = |s: &[f32], lead: f32| hush::listen::read_wake_phrase(&rec, s, "hey hush", hush::listen::WAKE_THRESHOLD, lead).unwrap();
+    let said = woken("piper-0", &demo("navigate_home"));
+    let (_, lead, rest) = read(&said, f32::MIN);
+    let lead = lead.unwrap();
+    assert!(rest.is_some() && lead <= 0.0, "{lead} {rest:?}");
+    let (_, other, _) = read(&demo("navigate_home"), f32::MIN);
+    assert!(other.unwrap() < lead - 2.0, "without the phrase {other:?}, with it {lead}");
+    assert_eq!(read(&said, f32::NEG_INFINITY).1, None, "not weighed when not asked for");
+    assert!(read(&said, lead - 0.01).2.is_some());
+    assert!(read(&said, lead + 0.01).2.is_none());
+}
+
 /// The noise recordings alone (2.5 minutes of car, street and kitchen) wake
 /// nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

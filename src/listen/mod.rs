@@ -22,4 +22,4 @@ mod worker;
 pub use listener::Listener;
 pub use playback::Playback;
 pub use types::{EndOfCommand, Event, Ignored, Latency, ListenParams, LiveTurn, Mode, Span, WakeParams, WAKE_SURE, WAKE_THRESHOLD};
-pub use wake::{builtin_wake_model, read_wake_phrase, wake_score};
+pub use wake::{builtin_wake_model, read_wake_phrase, wake_lead, wake_score};

@@ -36,24 +36,48 @@ pub(crate) struct Gate {
     sure: f32,
 }
 
-impl Gate {
-    /// The Whisper score the phrase needs after the model heard
-    /// `samples`, or `None` when the model rules the phrase out.
-    pub(crate) fn whisper_needs(&self, samples: &[f32], threshold: f32) -> Result<Option<f32>, hush_asr::AsrError> {
-        let p = self.model.probability(samples)?;
-        Ok(needs(p, self.at, self.sure, threshold))
+/// What Whisper's check of the phrase needs: its score and its lead (see
+/// [`read_wake_phrase`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Needs {
+    pub(crate) score: f32,
+    pub(crate) lead: f32,
+}
+
+impl Needs {
+    /// What `params` ask of Whisper alone.
+    pub(crate) fn of(params: &super::WakeParams) -> Needs {
+        Needs { score: params.threshold, lead: params.lead.map_or(f32::NEG_INFINITY, |m| -m) }
     }
 }
 
-fn needs(p: f32, at: f32, sure: f32, threshold: f32) -> Option<f32> {
-    (p >= at).then_some(if p >= sure { f32::NEG_INFINITY } else { threshold })
+impl Gate {
+    /// What Whisper's check needs after the model heard `samples` (nothing,
+    /// when the model is sure), or `None` when the model rules the phrase
+    /// out.
+    pub(crate) fn whisper_needs(&self, samples: &[f32], whisper: Needs) -> Result<Option<Needs>, hush_asr::AsrError> {
+        let p = self.model.probability(samples)?;
+        Ok(needs(p, self.at, self.sure, whisper))
+    }
+}
+
+fn needs(p: f32, at: f32, sure: f32, whisper: Needs) -> Option<Needs> {
+    (p >= at).then_some(if p >= sure { Needs { score: f32::NEG_INFINITY, lead: f32::NEG_INFINITY } } else { whisper })
 }
 
 /// The wake check, and what follows the phrase when it passes: Whisper
 /// scores the phrase at the start of `samples` (see [`wake_score`]) and, at
-/// or above `threshold`, transcribes the rest in the same pass. (The
-/// listener first asks the wake-phrase model, [`super::WakeParams::gate`].)
-pub fn read_wake_phrase(rec: &hush_asr::Recognizer, samples: &[f32], phrase: &str, threshold: f32) -> Result<(f32, Option<hush_asr::Transcript>), EngineError> {
+/// or above `threshold` with a [`wake_lead`] at or above `lead`, transcribes
+/// the rest in the same pass. Returns the score, the lead (weighed only
+/// when `lead` is above minus infinity) and the rest.
+/// (The listener first asks the wake-phrase model, [`super::WakeParams::gate`].)
+pub fn read_wake_phrase(
+    rec: &hush_asr::Recognizer,
+    samples: &[f32],
+    phrase: &str,
+    threshold: f32,
+    lead: f32,
+) -> Result<(f32, Option<f32>, Option<hush_asr::Transcript>), EngineError> {
     let words: Vec<&str> = phrase.split_whitespace().collect();
     let plain = hush_nlu::capitalise(&words.join(" "));
     let comma = match words.split_first() {
@@ -61,14 +85,28 @@ pub fn read_wake_phrase(rec: &hush_asr::Recognizer, samples: &[f32], phrase: &st
         _ => plain.clone(),
     };
     let primed = format!("{plain}.");
-    let mut score = f32::NEG_INFINITY;
-    let reading = rec.read_after_phrase(samples, &[&plain, &comma], &["", &primed], |scores| {
+    let weigh = lead > f32::NEG_INFINITY;
+    let (mut score, mut led) = (f32::NEG_INFINITY, None);
+    let reading = rec.read_after_phrase(samples, &[&plain, &comma], &["", &primed], weigh, |scores, own| {
         score = wake_score(scores);
+        led = weigh.then(|| wake_lead(scores, own));
+        let ahead = led.is_none_or(|l| l >= lead);
         // Each context adds a log-probability (at most 0): below the
         // threshold after the plain reading is below it for good.
-        (score < threshold || scores.len() == 2).then_some(score >= threshold)
+        (score < threshold || !ahead || scores.len() == 2).then_some(score >= threshold && ahead)
     })?;
-    Ok((score, reading.transcript))
+    Ok((score, led, reading.transcript))
+}
+
+/// How much likelier Whisper finds the phrase (its best spelling, heard
+/// plainly) than what it would write itself in as many tokens: mean token
+/// log-probabilities, 0 when it writes the phrase. Near 0 when the audio
+/// says the phrase or something Whisper cannot make out; well below when
+/// it clearly says something else ("hey josh").
+pub fn wake_lead(scores: &[Vec<Vec<f32>>], own: &[f32]) -> f32 {
+    let mean = |t: &[f32]| t.iter().sum::<f32>() / t.len().max(1) as f32;
+    let phrase = scores.first().map_or(f32::NEG_INFINITY, |p| p.iter().filter(|t| !t.is_empty()).map(|t| mean(t)).fold(f32::NEG_INFINITY, f32::max));
+    phrase - mean(own).max(phrase)
 }
 
 /// How Whisper reads the wake phrase: the mean token log-probability (best
@@ -149,10 +187,19 @@ mod tests {
 
     #[test]
     fn a_sure_model_needs_no_whisper_score() {
-        assert_eq!(needs(0.01, 0.038, 0.9, -6.35), None);
-        assert_eq!(needs(0.5, 0.038, 0.9, -6.35), Some(-6.35));
-        assert_eq!(needs(0.95, 0.038, 0.9, -6.35), Some(f32::NEG_INFINITY));
-        assert_eq!(needs(0.95, 0.038, f32::INFINITY, -6.35), Some(-6.35), "sure: None");
+        let whisper = Needs { score: -6.35, lead: -2.0 };
+        assert_eq!(needs(0.01, 0.038, 0.9, whisper), None);
+        assert_eq!(needs(0.5, 0.038, 0.9, whisper), Some(whisper));
+        assert_eq!(needs(0.95, 0.038, 0.9, whisper), Some(Needs { score: f32::NEG_INFINITY, lead: f32::NEG_INFINITY }));
+        assert_eq!(needs(0.95, 0.038, f32::INFINITY, whisper), Some(whisper), "sure: None");
+    }
+
+    #[test]
+    fn a_lead_is_asked_of_whisper_only_when_set() {
+        let mut params = crate::listen::WakeParams::default();
+        assert_eq!(Needs::of(&params), Needs { score: params.threshold, lead: f32::NEG_INFINITY });
+        params.lead = Some(2.0);
+        assert_eq!(Needs::of(&params).lead, -2.0);
     }
 
     #[test]

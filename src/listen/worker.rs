@@ -2,7 +2,7 @@
 //! order while audio keeps coming in.
 
 use super::types::*;
-use super::wake::{gate, has_words, letters, read_wake_phrase, without_phrase, without_trailing_phrase};
+use super::wake::{gate, has_words, letters, read_wake_phrase, without_phrase, without_trailing_phrase, Needs};
 use crate::session::Said;
 use crate::{EngineError, Session};
 use hush_audio::{Segment, SAMPLE_RATE};
@@ -112,15 +112,15 @@ impl Worker {
         let from = from.saturating_sub(SAMPLE_RATE as usize / 10);
         let mut samples = segment.samples.split_off(from);
         let rec = self.session.recognizer()?;
-        let (phrase, threshold) = (self.wake.phrase.clone(), self.wake.threshold);
+        let (phrase, whisper) = (self.wake.phrase.clone(), Needs::of(&self.wake));
         let gate = gate(&self.wake);
         let t = Instant::now();
         let checked = tokio::task::spawn_blocking(move || {
             // The model first: Whisper only hears what may start with the phrase.
-            let r = match gate.map(|g| g.whisper_needs(&samples, threshold)).unwrap_or(Ok(Some(threshold))) {
+            let r = match gate.map(|g| g.whisper_needs(&samples, whisper)).unwrap_or(Ok(Some(whisper))) {
                 Ok(None) => Ok(None),
                 Err(e) => Err(EngineError::Asr(e)),
-                Ok(Some(needed)) => read_wake_phrase(&rec, &samples, &phrase, needed).map(Some),
+                Ok(Some(needed)) => read_wake_phrase(&rec, &samples, &phrase, needed.score, needed.lead).map(|(score, _, rest)| Some((score, rest))),
             };
             samples.zeroize();
             r

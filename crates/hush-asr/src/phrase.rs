@@ -4,7 +4,7 @@
 use std::time::Instant;
 
 use crate::mel::HOP;
-use crate::model::{prob_of, DecoderState};
+use crate::model::{prob_of, top_masked, DecoderState};
 use crate::transcript::Decoded;
 use crate::{AsrError, DecodeOptions, Recognizer, Timings, Transcript, Unguided, WINDOW_FRAMES};
 
@@ -13,6 +13,11 @@ use crate::{AsrError, DecodeOptions, Recognizer, Timings, Transcript, Unguided, 
 pub struct PhraseReading {
     /// `[context][phrase][token]` log-probabilities.
     pub scores: Vec<Vec<Vec<f32>>>,
+    /// Log-probabilities of the tokens Whisper itself writes first, with
+    /// no context, greedily: as many as the first phrase has (when asked
+    /// for; empty otherwise). What the phrase is weighed against when the
+    /// audio says something like it ("hey josh").
+    pub own: Vec<f32>,
     /// What follows the phrase, when it was accepted.
     pub transcript: Option<Transcript>,
 }
@@ -21,7 +26,7 @@ impl Recognizer {
     /// Reads audio that should start with a phrase (a wake phrase, say)
     /// in one pass: scores the phrase, and only if `accept` agrees,
     /// transcribes what follows it. `accept` sees the scores after each
-    /// context and answers `Some(yes or no)` or `None` (read the next
+    /// context, and [`PhraseReading::own`] if `own_too`, and answers `Some(yes or no)` or `None` (read the next
     /// context first; `None` after the last is a no), so a clear case
     /// costs one context.
     ///
@@ -37,7 +42,8 @@ impl Recognizer {
         samples: &[f32],
         phrases: &[&str],
         contexts: &[&str],
-        mut accept: impl FnMut(&[Vec<Vec<f32>>]) -> Option<bool> + Send,
+        own_too: bool,
+        mut accept: impl FnMut(&[Vec<Vec<f32>>], &[f32]) -> Option<bool> + Send,
     ) -> Result<PhraseReading, AsrError> {
         if samples.is_empty() {
             return Err(AsrError::EmptyAudio);
@@ -56,8 +62,12 @@ impl Recognizer {
             // After each phrase, in the first context: where a transcript goes on.
             let mut after: Vec<(DecoderState, Vec<f32>, usize)> = Vec::new();
             let mut accepted = false;
+            let mut own = Vec::new();
             for (c, context) in contexts.iter().enumerate() {
                 let begun = self.begin(&audio, &opts, context)?;
+                if c == 0 && own_too {
+                    own = self.own_start(&begun.state, &begun.logits, ids[0].len())?;
+                }
                 let mut per_phrase = Vec::with_capacity(phrases.len());
                 for ids in &ids {
                     let mut state = begun.state.clone();
@@ -69,14 +79,14 @@ impl Recognizer {
                     }
                 }
                 scores.push(per_phrase);
-                if let Some(yes) = accept(&scores) {
+                if let Some(yes) = accept(&scores, &own) {
                     accepted = yes;
                     break;
                 }
             }
             timings.decode += t.elapsed();
             if !accepted {
-                return Ok(PhraseReading { scores, transcript: None });
+                return Ok(PhraseReading { scores, own, transcript: None });
             }
             let mean = |v: &Vec<f32>| v.iter().sum::<f32>() / v.len().max(1) as f32;
             let best = (0..after.len()).max_by(|&a, &b| mean(&scores[0][a]).total_cmp(&mean(&scores[0][b]))).unwrap_or(0);
@@ -95,7 +105,30 @@ impl Recognizer {
                 encoder_frames: frames,
                 timings,
             };
-            Ok(PhraseReading { scores, transcript: Some(transcript) })
+            Ok(PhraseReading { scores, own, transcript: Some(transcript) })
         })
+    }
+
+    /// The log-probabilities of the first `n` tokens Whisper writes from
+    /// `state` (whose last logits are `logits`), greedily.
+    fn own_start(&self, state: &DecoderState, logits: &[f32], n: usize) -> Result<Vec<f32>, AsrError> {
+        let mut banned = self.suppress.clone();
+        for &t in &self.model.config.begin_suppress_tokens {
+            if let Some(b) = banned.get_mut(t as usize) {
+                *b = true;
+            }
+        }
+        let (mut state, mut logits) = (state.clone(), logits.to_vec());
+        let mut out = Vec::with_capacity(n);
+        for k in 0..n {
+            let Some(&(id, _)) = top_masked(&logits, &banned, 1).first() else { break };
+            out.push(prob_of(&logits, id).max(1e-30).ln());
+            if id == self.tokenizer.eot || k + 1 == n {
+                break;
+            }
+            logits = self.model.decoder.step(&mut state, &[id], 1)?.to_vec2::<f32>()?.pop().unwrap_or_default();
+            banned.clone_from(&self.suppress);
+        }
+        Ok(out)
     }
 }

@@ -45,6 +45,12 @@ pub struct ListenArgs {
     /// lets through; default 0.9).
     #[arg(long)]
     wake_sure: Option<f32>,
+    /// How much less likely than what Whisper would write itself the
+    /// phrase may be in Whisper's check (mean token log-probability, e.g.
+    /// 2: fewer false wakes, more misses; 0, the default: the score alone
+    /// decides).
+    #[arg(long)]
+    wake_lead: Option<f32>,
     /// Push-to-talk: press Enter to start talking, Enter again to stop.
     #[arg(long, conflicts_with = "continuous")]
     ptt: bool,
@@ -96,6 +102,7 @@ impl ListenArgs {
             wake_threshold: Some(self.wake_threshold),
             wake_gate: self.wake_gate,
             wake_sure: self.wake_sure,
+            wake_lead: self.wake_lead,
             end_silence_ms: Some(self.end_silence_ms),
             barge_in: Some(!self.no_barge_in),
             vad: self.vad,

@@ -271,9 +271,14 @@ pub fn train_wake(a: &TrainWakeArgs) -> Result<()> {
 
 #[derive(Args)]
 pub struct WakeBenchArgs {
-    /// The clips' manifest (benches/wake/generate.py); its held half is used.
+    /// The clips' manifest (benches/wake/generate.py).
     #[arg(long, default_value = "target/bench/wake/manifest.jsonl")]
     data: PathBuf,
+    /// Which half to read: `held` (never trained or tuned on) or `train`
+    /// (the wake model's own clips: a choice made on the checks after
+    /// it, such as Whisper's, is made here and then read once on `held`).
+    #[arg(long, default_value = "held")]
+    split: String,
     /// The noise recordings: the second half of each is used.
     #[arg(long, default_value = "../shared/data/noise")]
     noise_dir: PathBuf,
@@ -315,8 +320,9 @@ const LEVEL: f32 = -20.0;
 struct Checked {
     /// The wake model's probability.
     p: f32,
-    /// Whether Whisper's check passed (`None`: not run).
-    whisper: Option<bool>,
+    /// Whether Whisper's check passed, and its [`hush::listen::wake_lead`]
+    /// (`None`: not run).
+    whisper: Option<(bool, f32)>,
 }
 
 /// Utterances the endpointer cuts from `samples`, each from 0.1 s before
@@ -359,9 +365,13 @@ pub fn bench_wake(a: &WakeBenchArgs) -> Result<()> {
     let config = hush::EngineConfig { listen: hush::config::ListenConfig { vad: Some(a.vad), ..Default::default() }, ..Default::default() };
     let vad = config.listen_params()?.vad;
     let rec = hush_asr::Recognizer::load(&hush::parts::model_paths(&a.model)?, config.asr_params())?;
-    let whisper = |samples: &[f32]| -> Result<bool> { Ok(hush::listen::read_wake_phrase(&rec, samples, &phrase, hush::listen::WAKE_THRESHOLD)?.1.is_some()) };
+    let whisper = |samples: &[f32]| -> Result<(bool, f32)> {
+        // The lowest finite floor: the lead weighed, never deciding.
+        let (_, lead, rest) = hush::listen::read_wake_phrase(&rec, samples, &phrase, hush::listen::WAKE_THRESHOLD, f32::MIN)?;
+        Ok((rest.is_some(), lead.unwrap_or(f32::NEG_INFINITY)))
+    };
     let noises: Vec<Vec<f32>> = noise_half(&a.noise_dir, true)?.into_iter().take(crate::live_bench::NOISES.len()).collect();
-    let held = clips(&a.data, "held")?;
+    let held = clips(&a.data, &a.split)?;
     let mut gate_ms = Vec::new();
     let mut check = |samples: &[f32], with_whisper: bool| -> Result<Checked> {
         let t = std::time::Instant::now();
@@ -438,8 +448,8 @@ pub fn bench_wake(a: &WakeBenchArgs) -> Result<()> {
     // Decisions: the model alone at a threshold, the model then Whisper,
     // and Whisper alone.
     let model_alone = |t: f32| move |c: &Checked| c.p >= t;
-    let both = |t: f32| move |c: &Checked| c.p >= t && c.whisper == Some(true);
-    let whisper_alone = |c: &Checked| c.whisper == Some(true);
+    let both = |t: f32| move |c: &Checked| c.p >= t && c.whisper.is_some_and(|w| w.0);
+    let whisper_alone = |c: &Checked| c.whisper.is_some_and(|w| w.0);
     let mut rows = Vec::new();
     let mut report = |name: String, pass: &dyn Fn(&Checked) -> bool, negatives_known: bool| {
         let mut row = serde_json::json!({"detector": name});
@@ -466,7 +476,8 @@ pub fn bench_wake(a: &WakeBenchArgs) -> Result<()> {
     };
     let header: Vec<String> = misses.iter().map(|(snr, family, _, _)| format!("{family} {snr} dB")).collect();
     println!(
-        "held half: {} utterances cut from {:.2} h of speech without the phrase ({:?} noise at {} dB), VAD {:?}",
+        "{} half: {} utterances cut from {:.2} h of speech without the phrase ({:?} noise at {} dB), VAD {:?}",
+        a.split,
         negatives.len(),
         hours,
         crate::live_bench::NOISES,
@@ -492,6 +503,11 @@ pub fn bench_wake(a: &WakeBenchArgs) -> Result<()> {
     for t in sure.into_iter().filter(|t| *t > gate) {
         let default = if t == hush::listen::WAKE_SURE { " (the listener's default)" } else { "" };
         report(format!("model ≥ {t:.3}, or ≥ {gate:.3} then Whisper{default}"), &sure_or_both(t), true);
+    }
+    // Whisper's check with its lead over what Whisper writes itself.
+    for lead in [0.5f32, 1.0, 1.5, 2.0, 3.0, 4.0] {
+        let led = move |c: &Checked| c.p >= hush::listen::WAKE_SURE || (c.p >= gate && c.whisper.is_some_and(|w| w.0 && w.1 >= -lead));
+        report(format!("model ≥ {:.3}, or ≥ {gate:.3} then Whisper with a lead ≥ -{lead}", hush::listen::WAKE_SURE), &led, true);
     }
     // What the listener's rule accepts, by the sentence's first two words.
     let listener = sure_or_both(hush::listen::WAKE_SURE);
