@@ -62,14 +62,14 @@ pub fn is_filler(language: Language, word: &str) -> bool {
 pub(crate) const NOT_FIRST: &[&str] = &[
     "me", "my", "us", "our", "you", "your", "him", "her", "his", "them", "their", "it", "its", "i", "we", "to", "of", "for", "from", "at", "in", "on", "about",
     "with", "and", "or", "is", "are", "was", "please", "what", "when", "where", "how", "who", "which", "that", "some", "any", "do", "does", "can", "could",
-    "would", "will", "should", "not", "so", "if", "by", "off", "out", "again",
+    "would", "will", "should", "not", "so", "if", "by", "off", "out", "again", "using", "via",
     // Bahasa Indonesia: to, from, for, which, please, by (vehicle), using,
     // what, just now.
     "ke", "dari", "untuk", "buat", "yang", "tolong", "dong", "naik", "pakai", "pake", "lewat", "apa", "tadi",
 ];
 
 /// Words found in no name, place or dish.
-const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please", "ke", "naik", "pakai", "pake", "lewat", "tolong", "terdekat"];
+const NOT_INSIDE: &[&str] = &["for", "to", "from", "at", "please", "using", "via", "ke", "naik", "pakai", "pake", "lewat", "tolong", "terdekat"];
 
 /// Whether a (normalised) word may be part of a name, place or dish an
 /// open list does not know: not a word of the sentence around it ("to",
@@ -82,7 +82,7 @@ pub(crate) fn may_be_inside(w: &str) -> bool {
 /// Words that end no name, place or title.
 pub(crate) const NOT_LAST: &[&str] = &[
     "the", "a", "an", "me", "my", "us", "our", "your", "to", "of", "for", "from", "at", "in", "on", "about", "with", "and", "or", "please", "that", "some",
-    "any", "by", "again", "now", // Bahasa Indonesia: not (as a question tag), particles, to, at, from,
+    "any", "by", "again", "now", "using", "via", // Bahasa Indonesia: not (as a question tag), particles, to, at, from,
     // for, by (vehicle), using, with, how (as a question tag), now, nearest,
     // just now, only.
     "gak", "nggak", "ngga", "enggak", "dong", "nih", "sih", "deh", "ya", "ke", "di", "dari", "untuk", "buat", "naik", "pakai", "pake", "lewat", "sama",

@@ -67,6 +67,16 @@ fn kinds_of_place_asked_for_in_the_plural() {
 }
 
 #[test]
+fn how_to_get_there_is_no_part_of_the_place() {
+    let m = matcher();
+    check(&m, "take me to work using the fastest route", "navigate_to", &[("destination", "work")]);
+    check(&m, "navigate to grand indonesia via the toll road", "navigate_to", &[("destination", "grand indonesia")]);
+    check(&m, "take me home avoiding the highway", "navigate_to", &[("destination", "home")]);
+    // A place named like a road is still the place.
+    check(&m, "take me to the highway", "navigate_to", &[("destination", "highway")]);
+}
+
+#[test]
 fn whisper_number_formats() {
     let m = matcher();
     check(&m, "Pay $42.50 for my water bill.", "pay_bill", &[("biller", "water"), ("amount", "42.50 USD")]);
