@@ -79,7 +79,9 @@ const YES_WORDS: &[&str] = &["yes", "yeah", "yep", "yup", "yea", "ya", "yah", "y
 const AFFIRM_SUPPORT: &[&str] = &[
     "please", "go", "do", "it", "that", "is", "thats", "thanks", "thank", "you", "sir", "maam", "all", "just", "so", "um", "uh", "er", "erm", "oh", "ah",
     "well", "good", "sounds", "looks", "of", "course", "i", "very", "much", "continue", "hush", "thing",
-    // Indonesian particles, pronouns, thanks and forms of address.
+    // "yes, pay it", "yes I'm sure", "I said yes", "alright then": the
+    // request's own verb and the words around a yes; none is yes alone.
+    "pay", "send", "am", "said", "then", // Indonesian particles, pronouns, thanks and forms of address.
     "saja", "aja", "dong", "deh", "saya", "aku", "itu", "terima", "kasih", "makasih", "tolong", "bayar", "sekali", "kak", "pak", "bu", "mas", "mbak", "bang",
     // Mandarin: the rest of 的, 可以, 确认, 继续, 谢谢, and pay, transfer.
     "的", "以", "认", "续", "谢", "请", "我", "付", "款", "支", "转", "账", "啊", "呀", "了", "就", "这", "样",
