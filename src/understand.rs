@@ -197,6 +197,14 @@ impl Understanding {
                 Some(spec) => self.read_slot(&p.intent, spec.language, &s.slot, &s.text),
                 None => Some(Slot { name: s.slot, value: Value::Text(s.text.clone()), raw: s.text, sensitive: false }),
             };
+            // A number the tagger left beside an amount is part of what
+            // was said: "one fifty" tagged "fifty", "a million and a half"
+            // tagged "a million". The amount is asked for rather than read
+            // short (other numbers are read as tagged: a wrong one moves
+            // no money).
+            if slot.as_ref().is_some_and(|x| matches!(x.value, Value::Money(_))) && number_beside(text, s.start, s.end) {
+                continue;
+            }
             slots.extend(slot);
         }
         // Values the model did not tag but the templates' closest parse of
@@ -299,6 +307,22 @@ impl Understanding {
             })
             .clone()
     }
+}
+
+/// Whether a word that says a number ("one" too), or "and" or "point"
+/// before one, sits right before or after the characters `start..end` of
+/// `text`.
+fn number_beside(text: &str, start: usize, end: usize) -> bool {
+    let before = hush_nlu::words(&text.chars().take(start).collect::<String>());
+    let after = hush_nlu::words(&text.chars().skip(end).collect::<String>());
+    let number = |w: Option<&String>| w.is_some_and(|w| w == "one" || hush_nlu::says_a_number(w));
+    // "and fifty cents", "and a half", "point five".
+    let joined = after.first().is_some_and(|w| w == "and" || w == "point");
+    let next = if after.get(1).is_some_and(|w| w == "a") { 2 } else { 1 };
+    // "ten dollars two my sister": "two" said for "to" before a word that
+    // is no part of an amount.
+    let to = after.first().is_some_and(|w| w == "two") && after.get(1).is_some_and(|w| !number(Some(w)) && !w.starts_with("cent"));
+    number(before.last()) || (number(after.first()) && !to) || (joined && number(after.get(next)))
 }
 
 /// Whether `whole` is `part`'s words and more after them.

@@ -38,8 +38,10 @@ async fn no_reply_in_the_table_pays() {
 /// An amount written or said as no number is is asked for, never read as
 /// another: "4,7" is not 47, "1e5" not 100,000, a number too long for the
 /// templates, which the learned model tagged in two parts, not the "$0" of
-/// its last part, and numbers side by side not the last of them ("nineteen
-/// ninety nine dollars" is not $99).
+/// its last part, numbers side by side not the last of them ("nineteen
+/// ninety nine dollars" is not $99, "one fifty" not $50), nor a number
+/// the learned model tagged short ("a million and a half"), a negative
+/// amount or zero.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_amount_that_is_no_number_is_asked_for() {
     let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
@@ -51,6 +53,13 @@ async fn an_amount_that_is_no_number_is_asked_for() {
         "send nineteen ninety nine dollars to mum",
         "send 10 20 dollars to mum",
         "send fifty five fifty dollars to mum",
+        // "one fifty" is 150 or 1.50, never 50; a sign is no amount to send,
+        // nor is nothing; "and a half" after a million is not left off.
+        "send one fifty to mum",
+        "send -20 dollars to mum",
+        "send minus twenty dollars to mum",
+        "send zero dollars to mum",
+        "send a million and a half dollars to mum",
     ] {
         let t = e.session().process_text(said).await.unwrap();
         assert_eq!(t.intent.as_deref(), Some("transfer_money"), "{said}: {t:?}");
@@ -61,6 +70,16 @@ async fn an_amount_that_is_no_number_is_asked_for() {
     assert!(t.prompt.as_deref().is_some_and(|p| p.replace(',', "").contains("1500000.00")), "{t:?}");
     let t = e.session().process_text("send $.50 to mum").await.unwrap();
     assert_eq!(t.prompt.as_deref(), Some("Send $0.50 to mum?"), "{t:?}");
+    // Fractions of a scale: "half a million" had read as a million (the
+    // "half" left out), "two and a half thousand" as two.
+    for (said, asks) in [
+        ("send half a million dollars to mum", "Send $500,000.00 to mum?"),
+        ("send a quarter of a million dollars to mum", "Send $250,000.00 to mum?"),
+        ("send two and a half thousand dollars to mum", "Send $2,500.00 to mum?"),
+    ] {
+        let t = e.session().process_text(said).await.unwrap();
+        assert_eq!(t.prompt.as_deref(), Some(asks), "{said}: {t:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -41,7 +41,7 @@ pub use language::Language;
 pub use matcher::Matcher;
 pub use money::{decimal, exponent_of, Money};
 pub use normalize::{capitalise, tokenize, words, Token};
-pub use numbers::{cardinal, parse_number, Number};
+pub use numbers::{cardinal, parse_number, says_a_number, Number};
 pub use read::parse_builtin;
 pub use sample::{sample, vocabulary_prompt, Sample};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};

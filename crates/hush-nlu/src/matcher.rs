@@ -172,15 +172,17 @@ impl Matcher {
         self.word_del[w as usize]
     }
 
-    pub(crate) fn ins_cost(&self, w: &str) -> f32 {
+    /// What leaving out word `w` (followed by `next`) costs.
+    pub(crate) fn ins_cost(&self, w: &str, next: Option<&str>) -> f32 {
         if self.skip.contains(w) {
             // As in hassil: skip words are not there at all.
             0.0
         } else if self.is_filler(w) {
             0.4
-        } else if crate::numbers::says_a_number(w) {
+        } else if crate::numbers::says_a_number(w) || (w == "one" && next.is_some_and(crate::numbers::says_a_number)) {
             // A number left out beside a value reads another amount:
-            // "nineteen ninety nine dollars" as $99, "10 20 dollars" as $20.
+            // "nineteen ninety nine dollars" as $99, "10 20 dollars" as $20,
+            // "one fifty" as $50.
             f32::INFINITY
         } else {
             0.8

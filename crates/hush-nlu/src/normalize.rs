@@ -117,17 +117,24 @@ pub(crate) fn is_ideograph(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '〇')
 }
 
-/// A dash inside a number range or a date ("10-20", "12/25") stays.
+/// A dash inside a number range or a date ("10-20", "12/25") stays, and
+/// so does a minus sign ("-20").
 fn is_numeric_dash(text: &str, i: usize, c: char) -> bool {
     let before = text[..i].chars().next_back();
     let after = text[i + c.len_utf8()..].chars().next();
-    c == '/' && before.is_some_and(|b| b.is_ascii_digit()) && after.is_some_and(|a| a.is_ascii_digit())
+    let digit_after = after.is_some_and(|a| a.is_ascii_digit());
+    (c == '/' && before.is_some_and(|b| b.is_ascii_digit()) && digit_after) || (c == '-' && before.is_none_or(char::is_whitespace) && digit_after)
 }
 
 fn push_piece(out: &mut Vec<Token>, offset: usize, piece: &str, next_capitalised: bool) {
     // Trim punctuation that is not part of a word, keeping currency
     // symbols, decimal points and times inside.
     let is_edge_punct = |c: char| !c.is_alphanumeric() && !CURRENCY_SYMBOLS.iter().any(|&(s, _)| s == c) && c != '%';
+    // A minus sign is a word: dropped, "-20" would read as 20.
+    if let Some(rest) = piece.strip_prefix(['-', '−']).filter(|r| r.starts_with(|c: char| c.is_ascii_digit())) {
+        out.push(Token { text: "minus".into(), start: offset, end: offset + (piece.len() - rest.len()) });
+        return push_piece(out, offset + piece.len() - rest.len(), rest, next_capitalised);
+    }
     let mut trimmed_start = piece.len() - piece.trim_start_matches(is_edge_punct).len();
     // A decimal point before digits is the number's (".50" is half).
     if piece[..trimmed_start].ends_with('.') && piece[trimmed_start..].starts_with(|c: char| c.is_ascii_digit()) {
@@ -276,6 +283,13 @@ mod tests {
         assert_eq!(w("打车去机场，谢谢！"), "打 车 去 机 场 谢 谢");
         assert_eq!(w("付电费50块"), "付 电 费 50 块");
         assert_eq!(w("转200元给王伟"), "转 200 元 给 王 伟");
+    }
+
+    #[test]
+    fn a_minus_sign_is_a_word() {
+        assert_eq!(w("send -20 dollars"), "send minus 20 dollars");
+        assert_eq!(w("send −20 dollars"), "send minus 20 dollars");
+        assert_eq!(w("10-20 minutes, drop-off"), "10 20 minutes drop off");
     }
 
     #[test]

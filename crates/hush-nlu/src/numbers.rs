@@ -86,11 +86,26 @@ fn numeral(w: &str) -> Option<f64> {
     plain.parse::<f64>().ok().map(|v| v * factor).filter(|v| v.is_finite())
 }
 
-/// Whether a word says a number or a part of one ("42", "$1,000",
-/// "nineteen", "hundred"), "a" and "one" aside (also an article and a
-/// pronoun).
-pub(crate) fn says_a_number(w: &str) -> bool {
-    numeral(w).is_some() || tens(w).is_some() || scale(w).is_some() || unit(w).is_some_and(|_| !matches!(w, "a" | "one"))
+/// Whether a (normalised, English) word says a number or a part of one
+/// ("42", "$1,000", "nineteen", "hundred", "half", "minus"), "a" and "one"
+/// aside (also an article and a pronoun).
+pub fn says_a_number(w: &str) -> bool {
+    numeral(w).is_some()
+        || tens(w).is_some()
+        || scale(w).is_some()
+        || fraction(w).is_some()
+        || matches!(w, "minus")
+        || unit(w).is_some_and(|_| !matches!(w, "a" | "one"))
+}
+
+/// "half", "quarter": said before a scale ("half a million") or after a
+/// number ("two and a half thousand").
+fn fraction(w: &str) -> Option<f64> {
+    match w {
+        "half" => Some(0.5),
+        "quarter" => Some(0.25),
+        _ => None,
+    }
 }
 
 /// "50.000" read with a dot as the thousands separator (money in rupiah),
@@ -109,6 +124,15 @@ pub(crate) fn dotted_thousands(w: &str) -> Option<f64> {
 /// "a" counts as one only before a scale word ("a hundred"); "and" is
 /// allowed inside a number ("one hundred and five") but never ends one.
 pub fn parse_number(words: &[&str]) -> Option<Number> {
+    // "half a million", "a quarter of a million", "half million".
+    let lead = usize::from(words.first() == Some(&"a"));
+    if let Some(f) = words.get(lead).and_then(|w| fraction(w)) {
+        let mut i = lead + 1;
+        i += usize::from(words.get(i) == Some(&"of"));
+        i += usize::from(matches!(words.get(i), Some(&"a" | &"an")));
+        let s = words.get(i).and_then(|w| scale(w))?;
+        return Some(Number { value: f * s as f64, words: i + 1 });
+    }
     if let Some(v) = words.first().and_then(|w| numeral(w)) {
         // "42 thousand" mixes forms.
         if let Some(s) = words.get(1).and_then(|w| scale(w)) {
@@ -166,6 +190,13 @@ pub fn parse_number(words: &[&str]) -> Option<Number> {
     }
     if used == 0 {
         return None;
+    }
+    // "two and a half thousand": the fraction joins the group the scale takes.
+    if let ["and", "a", f, s, ..] = words[used..] {
+        if let Some((f, s)) = fraction(f).zip(scale(s)) {
+            let value = total as f64 + (group as f64 + f) * s as f64;
+            return (total == 0 || s < 1_000).then_some(Number { value, words: used + 4 });
+        }
     }
     let mut value = total.checked_add(group)? as f64;
     // "two point five"
@@ -284,6 +315,14 @@ mod tests {
         assert_eq!(p("two point five kilometres"), Some((2.5, 3)));
         assert_eq!(p("nineteen"), Some((19.0, 1)));
         assert_eq!(p("twenty one"), Some((21.0, 2)));
+        // Fractions of a scale, before it or after a number.
+        assert_eq!(p("half a million dollars"), Some((500_000.0, 3)));
+        assert_eq!(p("a quarter of a million"), Some((250_000.0, 5)));
+        assert_eq!(p("half million"), Some((500_000.0, 2)));
+        assert_eq!(p("two and a half thousand"), Some((2_500.0, 5)));
+        assert_eq!(p("half"), None);
+        assert_eq!(p("half an hour"), None, "durations read their own halves");
+        assert!(says_a_number("half") && says_a_number("minus") && !says_a_number("one"));
     }
 
     #[test]

@@ -185,7 +185,11 @@ impl<'m> Search<'m> {
             sounds.push(key);
         }
         // A word said twice ("book book a ride") is a stutter, nearly free.
-        let ins = tokens.iter().enumerate().map(|(i, t)| if i > 0 && tokens[i - 1].text == t.text { STUTTER_COST } else { m.ins_cost(&t.text) }).collect();
+        let ins = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| if i > 0 && tokens[i - 1].text == t.text { STUTTER_COST } else { m.ins_cost(&t.text, tokens.get(i + 1).map(|n| n.text.as_str())) })
+            .collect();
         let may_begin = tokens.iter().map(|t| !NOT_FIRST.contains(&t.text.as_str())).collect();
         let may_end = tokens.iter().map(|t| !NOT_LAST.contains(&t.text.as_str())).collect();
         let may_be_inside = tokens.iter().map(|t| may_be_inside(&t.text)).collect();

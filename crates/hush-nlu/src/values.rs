@@ -112,9 +112,10 @@ pub struct ValueMatch {
 impl ValueMatch {
     /// Whether a numeric reading lies within a slot's bounds (others always do).
     pub fn in_range(&self, min: Option<f64>, max: Option<f64>) -> bool {
-        let v = match self.value {
-            Value::Integer(i) => i as f64,
-            Value::Number(x) => x,
+        let v = match &self.value {
+            Value::Integer(i) => *i as f64,
+            Value::Number(x) => *x,
+            Value::Money(m) => m.minor as f64 / 10f64.powi(i32::from(m.exponent)),
             _ => return true,
         };
         min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m)
