@@ -35,14 +35,7 @@ impl Recognizer {
         if cap == 0 {
             return Ok(Decoded { tokens: Vec::new(), logprob: 0.0, ending: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: G::FREE.then(|| guide.start()) });
         }
-        let mut first_banned = self.suppress.clone();
-        if first {
-            for &t in &self.model.config.begin_suppress_tokens {
-                if let Some(b) = first_banned.get_mut(t as usize) {
-                    *b = true;
-                }
-            }
-        }
+        let first_banned = if first { self.first_banned() } else { self.suppress.clone() };
         let width = opts.beam.max(1);
         let mut live = vec![Hypothesis { tokens: Vec::new(), logprob: 0.0, regret: 0.0, guide: guide.start(), state, logits }];
         let mut done: Vec<Ending<G::State>> = Vec::new();
@@ -158,6 +151,18 @@ impl Recognizer {
             Some(e) => Decoded { tokens: e.tokens, logprob: e.logprob, ending: e.ending, stop: e.stop, regret: e.regret, guide: Some(e.guide) },
             None => Decoded { tokens: Vec::new(), logprob: 0.0, ending: 0.0, stop: Stop::TokenCap, regret: 0.0, guide: None },
         })
+    }
+
+    /// The tokens Whisper may not write, with those that cannot begin a
+    /// transcript.
+    pub(crate) fn first_banned(&self) -> Vec<bool> {
+        let mut banned = self.suppress.clone();
+        for &t in &self.model.config.begin_suppress_tokens {
+            if let Some(b) = banned.get_mut(t as usize) {
+                *b = true;
+            }
+        }
+        banned
     }
 
     /// Each token's text, as a guide is fed it.

@@ -26,9 +26,9 @@ impl Recognizer {
     /// Reads audio that should start with a phrase (a wake phrase, say)
     /// in one pass: scores the phrase, and only if `accept` agrees,
     /// transcribes what follows it. `accept` sees the scores after each
-    /// context, and [`PhraseReading::own`] if `own_too`, and answers `Some(yes or no)` or `None` (read the next
-    /// context first; `None` after the last is a no), so a clear case
-    /// costs one context.
+    /// context, and [`PhraseReading::own`] if `own_too`, and answers
+    /// `Some(yes or no)` or `None` (read the next context first; `None`
+    /// after the last is a no), so a clear case costs one context.
     ///
     /// The scores are the log-probability of each of the phrase's tokens,
     /// teacher-forced right after the prompt, indexed
@@ -112,22 +112,17 @@ impl Recognizer {
     /// The log-probabilities of the first `n` tokens Whisper writes from
     /// `state` (whose last logits are `logits`), greedily.
     fn own_start(&self, state: &DecoderState, logits: &[f32], n: usize) -> Result<Vec<f32>, AsrError> {
-        let mut banned = self.suppress.clone();
-        for &t in &self.model.config.begin_suppress_tokens {
-            if let Some(b) = banned.get_mut(t as usize) {
-                *b = true;
-            }
-        }
+        let first = self.first_banned();
         let (mut state, mut logits) = (state.clone(), logits.to_vec());
         let mut out = Vec::with_capacity(n);
         for k in 0..n {
-            let Some(&(id, _)) = top_masked(&logits, &banned, 1).first() else { break };
+            let banned = if k == 0 { &first } else { &self.suppress };
+            let Some(&(id, _)) = top_masked(&logits, banned, 1).first() else { break };
             out.push(prob_of(&logits, id).max(1e-30).ln());
             if id == self.tokenizer.eot || k + 1 == n {
                 break;
             }
             logits = self.model.decoder.step(&mut state, &[id], 1)?.to_vec2::<f32>()?.pop().unwrap_or_default();
-            banned.clone_from(&self.suppress);
         }
         Ok(out)
     }
