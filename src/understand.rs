@@ -7,7 +7,9 @@
 //! (above its own threshold) answers, both confidences being calibrated
 //! probabilities; otherwise nothing was understood. A model trained with
 //! out-of-domain sentences (`hush_learn::OUT_OF_DOMAIN`) that confidently
-//! calls a sentence out of domain overrules a fuzzy template parse.
+//! calls a sentence out of domain overrules a fuzzy template parse. A
+//! reading of a request said in the negative ("don't pay my water bill")
+//! is no reading ([`hush_nlu::negates`]).
 
 use hush_learn::{LearnedModel, Prediction};
 use hush_nlu::{Evidence, Intent, Language, Matcher, Slot, SlotAnswers, Value};
@@ -143,7 +145,15 @@ impl Understanding {
 
     /// Reads `text` with the templates alone.
     pub fn read_templates(&self, text: &str) -> Option<Understood> {
-        self.matcher.parse(text).map(|intent| Understood { intent, source: ReadBy::Template })
+        let intent = self.matcher.parse(text).filter(|i| !self.negated(text, i))?;
+        Some(Understood { intent, source: ReadBy::Template })
+    }
+
+    /// Whether `text` asks for the opposite of `intent` ("don't call mum"
+    /// read as `call_contact`): such a reading is no request, whichever
+    /// reader found it.
+    fn negated(&self, text: &str, intent: &Intent) -> bool {
+        hush_nlu::negates(self.matcher.intents(), text, intent)
     }
 
     /// Reads `text` with the learned model alone (for comparing readers):
@@ -167,7 +177,10 @@ impl Understanding {
         match model.predict(&[text]) {
             Ok(mut p) => match p.pop().filter(|p| p.confidence >= *threshold) {
                 Some(p) if p.intent == hush_learn::OUT_OF_DOMAIN => Learned::OutOfDomain,
-                Some(p) => Learned::Intent(self.intent(p, text)),
+                Some(p) => match self.intent(p, text) {
+                    i if self.negated(text, &i) => Learned::Unsure,
+                    i => Learned::Intent(i),
+                },
                 None => Learned::Unsure,
             },
             Err(e) => {

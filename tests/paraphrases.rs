@@ -5,7 +5,7 @@
 //! `benches/paraphrases/build.py` splits them).
 
 use hush::parts::ReadBy;
-use hush::{Engine, Value};
+use hush::{Engine, Language, Value};
 
 const WRITTEN: &str = include_str!("../benches/paraphrases/written.txt");
 
@@ -109,6 +109,46 @@ async fn text_without_a_word_is_no_request() {
     // A word among the punctuation is still read.
     let t = e.session().process_text("yes.").await.unwrap();
     assert_eq!(t.intent.as_deref(), Some("confirm"), "{t:?}");
+}
+
+/// A request said in the negative is not the request: the learned model
+/// (and the fuzzy matcher) read "don't call mum" as `call_contact`, and
+/// "don't cancel my ride" as `cancel_ride`, which ran at once. An intent
+/// that is itself a refusal keeps its negated phrasings.
+#[tokio::test]
+async fn a_request_said_in_the_negative_is_not_acted_on() {
+    let e = Engine::builder().languages(&[Language::English, Language::Indonesian]).dry_run(true).build().unwrap();
+    for text in [
+        "don't call mum",
+        "don't pay my electricity bill",
+        "please do not transfer fifty dollars to john",
+        "I don't want to pay the water bill",
+        "stop paying my internet bill",
+        "no need to call mum",
+        "can you not call mum",
+        "don't cancel my ride",
+        "don't mute the radio",
+        "jangan bayar tagihan listrik",
+        "gak usah telepon ibu",
+        "jangan batalkan ojek saya",
+        "batal bayar tagihan listrik",
+    ] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!(t.intent, None, "{text:?}: {t:?}");
+        assert_eq!(t.outcome.as_ref().map(|o| o.status), Some(hush::Status::NotUnderstood), "{text:?}");
+    }
+    for (text, intent) in [
+        ("don't send the driver", "cancel_ride"),
+        ("i don't need the taxi anymore", "cancel_ride"),
+        ("never mind the ride i don't need it anymore", "cancel_ride"),
+        ("jangan kirim ojeknya", "cancel_ride"),
+        ("no", "deny"),
+        ("call mum", "call_contact"),
+        ("tell mum don't be late", "send_message"),
+    ] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!(t.intent.as_deref(), Some(intent), "{text:?}: {t:?}");
+    }
 }
 
 #[test]
