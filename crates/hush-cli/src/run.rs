@@ -380,12 +380,13 @@ pub fn ledger(a: &LedgerArgs) -> Result<()> {
     if want(LedgerShow::Payments) {
         let payments = ledger.payments()?;
         println!("\npayments ({})", payments.len());
-        for Payment { id, kind, payee, amount_minor, currency, account, at_ms, key } in payments {
+        for Payment { id, kind, payee, amount_minor, currency, account, at_ms, key, scheduled } in payments {
             println!(
-                "  #{id:<4} {} {kind:<9} {payee:<14} {:>12} from {account}  key {}",
+                "  #{id:<4} {} {kind:<9} {payee:<14} {:>12} from {account}  key {}{}",
                 when(at_ms),
                 fmt_money(amount_minor, &currency),
-                &key[..key.len().min(12)]
+                &key[..key.len().min(12)],
+                scheduled.map(|s| format!("  to be paid {s}")).unwrap_or_default()
             );
         }
     }

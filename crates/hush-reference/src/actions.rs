@@ -7,7 +7,7 @@ use crate::ledger::{self, now_ms, FoodOrder, Ledger, LedgerError, Ride, ORDER_CO
 use crate::says::*;
 use async_trait::async_trait;
 use hush_actions::{Action, ActionContext, ActionError, Outcome, Status};
-use hush_nlu::{Intent, Money, Time, Value};
+use hush_nlu::{Date, Intent, Language, Money, Time, Value};
 use rusqlite::{params, OptionalExtension};
 use serde_json::json;
 use std::sync::Arc;
@@ -182,20 +182,24 @@ impl Payments {
             if bill.is_some() {
                 tx.execute("UPDATE bills SET due_minor = max(due_minor - ?1, 0) WHERE biller = ?2", params![minor, payee]).map_err(LedgerError::from)?;
             }
+            let scheduled = later_day(says, intent);
             tx.execute(
-                "INSERT INTO payments (key, kind, payee, amount_minor, currency, account, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![ctx.idempotency_key, kind, payee, minor, acct.currency, account, now_ms()],
+                "INSERT INTO payments (key, kind, payee, amount_minor, currency, account, at_ms, scheduled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![ctx.idempotency_key, kind, payee, minor, acct.currency, account, now_ms(), scheduled],
             )
             .map_err(LedgerError::from)?;
             let id = tx.last_insert_rowid();
             let left = says.money(acct.balance_minor - minor, &acct.currency);
-            let line = match kind {
-                "bill" => &PAID_BILL,
-                "canteen" => &TOPPED_UP,
+            let line = match (kind, &scheduled) {
+                ("bill", Some(_)) => &SCHEDULED_BILL,
+                (_, Some(_)) => &SCHEDULED,
+                ("bill", None) => &PAID_BILL,
+                ("canteen", None) => &TOPPED_UP,
                 _ => &SENT,
             };
-            let said = says.line(line, &[("amount", &amount), ("payee", &shown_payee), ("left", &left), ("account", &shown_account)]);
-            Ok(Outcome::done(said).with_data(json!({"payment_id": id})))
+            let when = scheduled.as_deref().unwrap_or_default();
+            let said = says.line(line, &[("amount", &amount), ("payee", &shown_payee), ("left", &left), ("account", &shown_account), ("when", when)]);
+            Ok(Outcome::done(said).with_data(json!({"payment_id": id, "scheduled": scheduled})))
         })
     }
 
@@ -225,20 +229,24 @@ impl Payments {
             m.minor_at(exponent(&cur)).map_or_else(|| m.to_string(), |minor| says.money(minor, &cur))
         };
         let from = text(intent, "account").map(|a| says.line(&ASK_FROM, &[("account", &says.name(a))])).unwrap_or_default();
+        // A payment for a later day says so in its question.
+        let when = later_day(says, intent).map(|w| says.line(&ASK_WHEN, &[("when", &w)])).unwrap_or_default();
         Some(match intent.name.as_str() {
             "pay_bill" => {
                 let biller = text(intent, "biller")?;
                 let due = || self.ledger.bill(biller).ok().flatten().filter(|b| b.due_minor > 0).map(|b| says.money(b.due_minor, &b.currency));
                 let payee = says.name(biller);
                 match amount.as_ref().map(shown).or_else(due) {
-                    Some(c) => says.line(&ASK_BILL_AMOUNT, &[("amount", &c), ("payee", &payee), ("from", &from)]),
-                    None => says.line(&ASK_BILL, &[("payee", &payee), ("from", &from)]),
+                    Some(c) => says.line(&ASK_BILL_AMOUNT, &[("amount", &c), ("payee", &payee), ("from", &from), ("when", &when)]),
+                    None => says.line(&ASK_BILL, &[("payee", &payee), ("from", &from), ("when", &when)]),
                 }
             }
-            "transfer_money" => says.line(&ASK_TRANSFER, &[("amount", &amount.as_ref().map(shown)?), ("payee", text(intent, "recipient")?), ("from", &from)]),
+            "transfer_money" => {
+                says.line(&ASK_TRANSFER, &[("amount", &amount.as_ref().map(shown)?), ("payee", text(intent, "recipient")?), ("from", &from), ("when", &when)])
+            }
             "top_up_canteen" => {
                 let who = text(intent, "student").map(|s| says.line(&ASK_CANTEEN_WHO, &[("student", s)])).unwrap_or_default();
-                says.line(&ASK_CANTEEN, &[("amount", &amount.as_ref().map(shown)?), ("who", &who), ("from", &from)])
+                says.line(&ASK_CANTEEN, &[("amount", &amount.as_ref().map(shown)?), ("who", &who), ("from", &from), ("when", &when)])
             }
             _ => return None,
         })
@@ -276,6 +284,20 @@ impl Action for Payments {
             other => Err(cant_do(says, &PAYMENTS, other)),
         }
     }
+}
+
+/// The day a payment was asked for, as said, when it is not today:
+/// "send twenty dollars to mum tomorrow" is set aside now and paid then,
+/// and its question says so.
+fn later_day(says: Says, intent: &Intent) -> Option<String> {
+    let date = intent.slot("date").map(|s| &s.value);
+    let when = match date {
+        None | Some(Value::Date(Date::Relative { days: 0 })) => return None,
+        date => says.when(date, None),
+    };
+    // "on friday", "on march 5th"; "tomorrow", "next friday" as they are.
+    let on = intent.language == Language::English && matches!(date, Some(Value::Date(Date::Weekday { next: false, .. } | Date::Calendar { .. })));
+    Some(if on { format!("on {when}") } else { when }).filter(|w| !w.is_empty())
 }
 
 /// A request routed to an action that does not serve it.

@@ -112,7 +112,7 @@ impl Ledger {
     }
 
     pub fn payments(&self) -> Result<Vec<Payment>, LedgerError> {
-        self.all("SELECT id, key, kind, payee, amount_minor, currency, account, at_ms FROM payments ORDER BY id", |r| {
+        self.all("SELECT id, key, kind, payee, amount_minor, currency, account, at_ms, scheduled FROM payments ORDER BY id", |r| {
             Ok(Payment {
                 id: r.get(0)?,
                 key: r.get(1)?,
@@ -122,6 +122,7 @@ impl Ledger {
                 currency: r.get(5)?,
                 account: r.get(6)?,
                 at_ms: r.get(7)?,
+                scheduled: r.get(8)?,
             })
         })
     }
@@ -166,6 +167,8 @@ pub struct Payment {
     pub currency: String,
     pub account: String,
     pub at_ms: i64,
+    /// The day asked for, as said, when it was not paid out at once.
+    pub scheduled: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -237,14 +240,22 @@ pub(crate) fn order_row(r: &rusqlite::Row) -> rusqlite::Result<FoodOrder> {
 
 /// Ledgers written before amounts were kept in each currency's minor units
 /// named the columns `*_cents`; the values (USD cents) are the same
-/// numbers, so renaming keeps every balance and payment.
+/// numbers, so renaming keeps every balance and payment. Payments made
+/// before a day could be asked for have no `scheduled` column: they were
+/// all paid at once.
 fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let has = |table: &str, column: &str| -> rusqlite::Result<bool> {
+        Ok(conn.query_row(&format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = '{column}'"), [], |r| r.get::<_, i64>(0))? > 0)
+    };
     for (table, old, new) in [("accounts", "balance_cents", "balance_minor"), ("bills", "due_cents", "due_minor"), ("payments", "amount_cents", "amount_minor")]
     {
-        let has_old: bool = conn.query_row(&format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = '{old}'"), [], |r| r.get::<_, i64>(0))? > 0;
-        if has_old {
+        if has(table, old)? {
             conn.execute_batch(&format!("ALTER TABLE {table} RENAME COLUMN {old} TO {new}"))?;
         }
+    }
+    let payments: i64 = conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'payments'", [], |r| r.get(0))?;
+    if payments > 0 && !has("payments", "scheduled")? {
+        conn.execute_batch("ALTER TABLE payments ADD COLUMN scheduled TEXT")?;
     }
     Ok(())
 }

@@ -30,6 +30,8 @@ lines! {
     NOT_ENOUGH: "Your {account} account has {balance}, not enough for {amount}.", "Saldo rekening {account} Anda {balance}, tidak cukup untuk {amount}.", "您的{account}账户只有{balance}，不够{amount}。";
     PAID_BILL: "Paid {amount} for your {payee} bill. {left} left in your {account} account.", "Tagihan {payee} sebesar {amount} sudah dibayar. Sisa saldo rekening {account}: {left}.", "已付{payee}{amount}。{account}账户还剩{left}。";
     TOPPED_UP: "Added {amount} to {payee}'s canteen account. {left} left in your {account} account.", "Saldo kantin {payee} sudah ditambah {amount}. Sisa saldo rekening {account}: {left}.", "已给{payee}的饭卡充值{amount}。{account}账户还剩{left}。";
+    SCHEDULED_BILL: "Your {payee} bill of {amount} will be paid {when}; the money is set aside now. {left} left in your {account} account.", "Tagihan {payee} sebesar {amount} akan dibayar {when}; dananya disisihkan sekarang. Sisa saldo rekening {account}: {left}.", "{payee}账单{amount}将于{when}支付，现已预留。{account}账户还剩{left}。";
+    SCHEDULED: "{amount} to {payee} will be paid {when}; it is set aside now. {left} left in your {account} account.", "{amount} ke {payee} akan dibayar {when}; dananya disisihkan sekarang. Sisa saldo rekening {account}: {left}.", "{amount}将于{when}付给{payee}，现已预留。{account}账户还剩{left}。";
     SENT: "Sent {amount} to {payee}. {left} left in your {account} account.", "{amount} sudah dikirim ke {payee}. Sisa saldo rekening {account}: {left}.", "已给{payee}转账{amount}。{account}账户还剩{left}。";
     BALANCE: "Your {account} account has {amount}.", "Saldo rekening {account} Anda {amount}.", "您的{account}账户有{amount}。";
     WRONG_CURRENCY: "Your {account} account is in {currency}; I can't pay in {other}.", "Rekening {account} Anda dalam {currency}; saya tidak bisa membayar dalam {other}.", "您的{account}账户是{currency}，不能用{other}付款。";
@@ -38,11 +40,12 @@ lines! {
     NOT_MONEY: "it is not an amount of money", "itu bukan jumlah uang", "这不是金额";
     NOT_PAYABLE: "that is not an amount I can pay", "jumlah itu tidak bisa saya bayar", "这个金额没法付";
     NOT_POSITIVE: "the amount must be more than zero", "jumlahnya harus lebih dari nol", "金额必须大于零";
-    ASK_BILL_AMOUNT: "Pay {amount} for your {payee} bill{from}?", "Bayar tagihan {payee} {amount}{from}?", "{from}付{payee}{amount}？";
-    ASK_BILL: "Pay your {payee} bill{from}?", "Bayar tagihan {payee}{from}?", "{from}付{payee}账单？";
+    ASK_BILL_AMOUNT: "Pay {amount} for your {payee} bill{from}{when}?", "Bayar tagihan {payee} {amount}{from}{when}?", "{when}{from}付{payee}{amount}？";
+    ASK_BILL: "Pay your {payee} bill{from}{when}?", "Bayar tagihan {payee}{from}{when}?", "{when}{from}付{payee}账单？";
+    ASK_WHEN: " {when}", " {when}", "{when}";
     ASK_FROM: " from your {account} account", " dari rekening {account}", "从{account}账户";
-    ASK_TRANSFER: "Send {amount} to {payee}{from}?", "Kirim {amount} ke {payee}{from}?", "{from}给{payee}转{amount}？";
-    ASK_CANTEEN: "Add {amount} to the canteen account{who}?", "Isi saldo kantin{who} {amount}?", "给{who}饭卡充值{amount}？";
+    ASK_TRANSFER: "Send {amount} to {payee}{from}{when}?", "Kirim {amount} ke {payee}{from}{when}?", "{when}{from}给{payee}转{amount}？";
+    ASK_CANTEEN: "Add {amount} to the canteen account{who}{when}?", "Isi saldo kantin{who} {amount}{when}?", "{when}给{who}饭卡充值{amount}？";
     ASK_CANTEEN_WHO: " for {student}", " {student}", "{student}的";
     THE_STUDENT: "the student", "siswa", "学生";
     CANT_DO: "{what} can't do {intent}.", "{what} tidak bisa {intent}.", "{what}不能做{intent}。";

@@ -19,7 +19,10 @@ CREATE TABLE IF NOT EXISTS payments (
     amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
     currency TEXT NOT NULL,
     account TEXT NOT NULL,
-    at_ms INTEGER NOT NULL
+    at_ms INTEGER NOT NULL,
+    -- When a later day was asked for, as said ("tomorrow"): the money is
+    -- set aside at once and paid out that day.
+    scheduled TEXT
 );
 CREATE INDEX IF NOT EXISTS payments_by_key ON payments (key, at_ms);
 CREATE TABLE IF NOT EXISTS rides (

@@ -304,8 +304,35 @@ fn an_old_ledger_is_migrated_without_losing_anything() {
     assert_eq!(l.account("main").unwrap().unwrap().balance_minor, 120_800);
     assert_eq!(l.bill("electricity").unwrap().unwrap().due_minor, 0);
     assert_eq!(l.payments().unwrap()[0].amount_minor, 4200);
+    assert_eq!(l.payments().unwrap()[0].scheduled, None, "paid at once, as every payment then was");
     drop(l);
     assert_eq!(Ledger::open(&path).unwrap().account("main").unwrap().unwrap().balance_minor, 120_800, "opens again");
+}
+
+/// A payment asked for a later day says the day in its question and its
+/// answer, and the ledger keeps the day; today is paid at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_for_a_later_day_says_so_and_is_kept_as_scheduled() {
+    use hush_nlu::Date;
+    let (ledger, r) = setup(Simulation::default());
+    let later = |days| ("date", Value::Date(Date::Relative { days }));
+    let send = intent("transfer_money", vec![("recipient", text("mum")), ("amount", usd(20.0)), later(1)]);
+    assert_eq!(r.confirmation(&send), "Send $20.00 to mum tomorrow?");
+    let out = run(&r, &send).await;
+    assert_eq!(out.status, Status::Done, "{out:?}");
+    assert_eq!(out.say, "$20.00 to mum will be paid tomorrow; it is set aside now. $1,230.00 left in your main account.");
+    let friday = ("date", Value::Date(Date::Weekday { weekday: 4, next: false }));
+    let bill = intent("pay_bill", vec![("biller", text("electricity")), friday]);
+    assert_eq!(r.confirmation(&bill), "Pay $42.00 for your electricity bill on friday?");
+    assert!(run(&r, &bill).await.say.starts_with("Your electricity bill of $42.00 will be paid on friday;"));
+    let today = intent("transfer_money", vec![("recipient", text("dad")), ("amount", usd(5.0)), later(0)]);
+    assert_eq!(r.confirmation(&today), "Send $5.00 to dad?");
+    assert!(run(&r, &today).await.say.starts_with("Sent $5.00 to dad."));
+    let kept: Vec<Option<String>> = ledger.payments().unwrap().into_iter().map(|p| p.scheduled).collect();
+    assert_eq!(kept, [Some("tomorrow".to_owned()), Some("on friday".to_owned()), None]);
+    let mut besok = intent("transfer_money", vec![("recipient", text("budi")), ("amount", rupiah(50_000)), later(1)]);
+    besok.language = Language::Indonesian;
+    assert_eq!(r.confirmation(&besok), "Kirim Rp50.000 ke budi besok?");
 }
 
 /// Asked in Indonesian, the actions answer in Indonesian, with Indonesian
