@@ -9,7 +9,8 @@
 //! out-of-domain sentences (`hush_learn::OUT_OF_DOMAIN`) that confidently
 //! calls a sentence out of domain overrules a fuzzy template parse. A
 //! reading of a request said in the negative ("don't pay my water bill")
-//! is no reading ([`hush_nlu::negates`]).
+//! is no reading ([`hush_nlu::negates`]), nor is a payment asked for more
+//! than once ([`hush_nlu::repeats`]).
 
 use hush_learn::{LearnedModel, Prediction};
 use hush_nlu::{Evidence, Intent, Language, Matcher, Slot, SlotAnswers, Value};
@@ -150,10 +151,12 @@ impl Understanding {
     }
 
     /// Whether `text` asks for the opposite of `intent` ("don't call mum"
-    /// read as `call_contact`): such a reading is no request, whichever
-    /// reader found it.
+    /// read as `call_contact`), or for a payment more than once ("send
+    /// twenty dollars to mum every month"): such a reading is no request,
+    /// whichever reader found it.
     fn negated(&self, text: &str, intent: &Intent) -> bool {
-        hush_nlu::negates(self.matcher.intents(), text, intent)
+        let set = self.matcher.intents();
+        hush_nlu::negates(set, text, intent) || hush_nlu::repeats(set, text, intent)
     }
 
     /// Reads `text` with the learned model alone (for comparing readers):

@@ -151,6 +151,31 @@ async fn a_request_said_in_the_negative_is_not_acted_on() {
     }
 }
 
+/// A payment is made once: asked for again and again, it is not read as
+/// one payment (the learned model had read "send twenty dollars to mum
+/// twice" as $20 to "mum twice", asked as "Send $20.00 to mum twice?").
+/// Intents that move no money keep such words ("play the daily podcast").
+#[tokio::test]
+async fn a_payment_asked_for_more_than_once_is_not_read_as_one() {
+    let e = Engine::builder().languages(&[Language::English, Language::Indonesian]).dry_run(true).build().unwrap();
+    for text in [
+        "send twenty dollars to mum every month",
+        "send twenty dollars to mum twice",
+        "send twenty dollars to mum 3 times",
+        "send twenty dollars each to mum and dad",
+        "pay my water bill monthly",
+        "kirim lima puluh ribu ke ibu setiap bulan",
+    ] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{text:?}: {t:?}");
+    }
+    let t = e.session().process_text("play the daily podcast").await.unwrap();
+    assert_eq!(t.intent.as_deref(), Some("play_media"), "{t:?}");
+    let t = e.session().process_text("send twenty dollars to mum").await.unwrap();
+    assert_eq!(t.intent.as_deref(), Some("transfer_money"), "{t:?}");
+    assert!(t.prompt.is_some(), "{t:?}");
+}
+
 #[test]
 fn the_shipped_model_knows_exactly_the_built_in_intents() {
     let model = hush::parts::builtin_learned().unwrap().expect("the encoder is installed (make models-minilm)");
