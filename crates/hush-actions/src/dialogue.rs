@@ -6,7 +6,7 @@
 use crate::action::{Outcome, Status};
 use crate::messages::{fill, spaced};
 use crate::registry::Registry;
-use hush_nlu::{answer, Answer, Intent, Language, Matcher, SlotAnswers, CANCEL, CONFIRM, DENY};
+use hush_nlu::{answer, opens_negated, Answer, Intent, Language, Matcher, SlotAnswers, CANCEL, CONFIRM, DENY};
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
@@ -156,7 +156,8 @@ impl Dialogue {
                 }
                 (Answer::Unclear, _) => self.ask_again(pending, registry, now),
             },
-            Question::Slot { .. } if answered(&parsed, &[DENY, CANCEL]) => {
+            // "don't book it" to "Where to?" calls the request off.
+            Question::Slot { .. } if answered(&parsed, &[DENY, CANCEL]) || opens_negated(pending.intent.language, text) => {
                 Step::Reply(Outcome::new(Status::Aborted, registry.messages(pending.intent.language).cancelled))
             }
             Question::Slot { name, answers } => {

@@ -223,6 +223,30 @@ fn an_unlisted_place_is_taken_as_said_and_cancel_is_not_a_place() {
     assert_eq!(reply(&t.say("cancel")), Status::Aborted);
 }
 
+/// "Where to?" answered with a refusal or a shrug orders nothing: "no
+/// idea", "nowhere", "I'm not sure yet" had been taken as places and a
+/// ride ordered there; "don't book it" as the place "do not book it".
+#[test]
+fn a_refusal_or_a_shrug_is_no_place() {
+    for shrug in ["no idea", "nowhere", "I'm not sure yet", "none of them"] {
+        let mut t = Talk::new();
+        prompt(&t.say("book a ride"));
+        assert_eq!(prompt(&t.say(shrug)), "Sorry, I didn't get that. Where to?", "{shrug}");
+    }
+    for refusal in ["don't book it", "do not bother", "never mind", "cancel that"] {
+        let mut t = Talk::new();
+        prompt(&t.say("book a ride"));
+        assert_eq!(reply(&t.say(refusal)), Status::Aborted, "{refusal}");
+    }
+    // A "no" before the place still gives the place.
+    let mut t = Talk::new();
+    prompt(&t.say("book a ride"));
+    match t.say("no, to the station") {
+        Step::Run { intent, .. } => assert_eq!(intent.slot("destination").unwrap().value, Value::Text("station".into())),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn the_full_request_said_again_fills_the_slot() {
     let mut t = Talk::new();

@@ -116,6 +116,12 @@ pub fn answer(text: &str, parsed: Option<&Intent>, matcher: &Matcher) -> Answer 
     }
 }
 
+/// Whether a slot's value holds no negation: "no idea", "not sure yet",
+/// "do not book it" said to "Where to?" are no place to go.
+fn no_refusal(slot: &Slot) -> bool {
+    !crate::words(&slot.raw).iter().any(|w| NEGATIONS.contains(&w.as_str()) || w == "nowhere")
+}
+
 /// Reads a bare answer to the question for one slot ("to the airport" for
 /// `order_ride`'s destination): the slot's lists and parsers as templates
 /// of their own, and the intent's unlisted values.
@@ -142,13 +148,13 @@ impl SlotAnswers {
 
     /// The slot a [`SlotAnswers::parse`] reading holds.
     pub fn slot_of(&self, reading: Option<Intent>) -> Option<Slot> {
-        reading.and_then(|a| a.slots.into_iter().find(|s| s.name == self.slot))
+        reading.and_then(|a| a.slots.into_iter().find(|s| s.name == self.slot)).filter(no_refusal)
     }
 
     /// A value the slot's lists do not name but its type allows, read from
     /// the whole of `text` by `matcher` (the engine's).
     pub fn unlisted(&self, matcher: &Matcher, text: &str) -> Option<Slot> {
-        matcher.unlisted_value(&self.intent, self.language, &self.slot, text)
+        matcher.unlisted_value(&self.intent, self.language, &self.slot, text).filter(no_refusal)
     }
 
     /// `text` as the slot's value, listed or not.

@@ -42,7 +42,7 @@ pub use intent::{Evidence, Intent, MatchParams, Slot};
 pub use language::Language;
 pub use matcher::Matcher;
 pub use money::{decimal, exponent_of, Money};
-pub use negation::negates;
+pub use negation::{negates, opens_negated};
 pub use normalize::{capitalise, tokenize, words, Token};
 pub use numbers::{cardinal, parse_number, says_a_number, Number};
 pub use once::repeats;

@@ -121,6 +121,14 @@ fn negated_from(language: Language, words: &[&str]) -> Option<usize> {
     }
 }
 
+/// Whether `text`, said in `language`, opens with a negation or a cancel
+/// word ("don't book it", "jangan", "cancel that"): said to a question,
+/// it calls the request off.
+pub fn opens_negated(language: Language, text: &str) -> bool {
+    let owned = crate::words(text);
+    negated_from(language, &owned.iter().map(String::as_str).collect::<Vec<_>>()).is_some()
+}
+
 /// Whether `text`, read as `intent`, asks for the opposite: it opens with
 /// a negation or a cancel word, and the intent is no refusal of its own,
 /// or it is one and the negated word cancels ("don't cancel my ride").
