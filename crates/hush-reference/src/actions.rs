@@ -286,18 +286,26 @@ impl Action for Payments {
     }
 }
 
-/// The day a payment was asked for, as said, when it is not today:
-/// "send twenty dollars to mum tomorrow" is set aside now and paid then,
-/// and its question says so.
+/// The day or time a payment was asked for, as said, when it is not now:
+/// "send twenty dollars to mum tomorrow" (or "at 5 pm") is set aside now
+/// and paid then, and its question says so.
 fn later_day(says: Says, intent: &Intent) -> Option<String> {
     let date = intent.slot("date").map(|s| &s.value);
-    let when = match date {
-        None | Some(Value::Date(Date::Relative { days: 0 })) => return None,
-        date => says.when(date, None),
+    let time = intent.slot("time").map(|s| &s.value);
+    let date = date.filter(|d| !matches!(d, Value::Date(Date::Relative { days: 0 })));
+    if date.is_none() && time.is_none() {
+        return None;
+    }
+    let when = says.when(date, time);
+    // "on friday", "on march 5th", "at 5:00 pm"; "tomorrow", "next friday",
+    // "in 20 minutes" as they are.
+    let english = intent.language == Language::English;
+    let prefix = match (date, time) {
+        (Some(Value::Date(Date::Weekday { next: false, .. } | Date::Calendar { .. })), _) if english => "on ",
+        (None, Some(Value::Time(Time::At { .. }))) if english => "at ",
+        _ => "",
     };
-    // "on friday", "on march 5th"; "tomorrow", "next friday" as they are.
-    let on = intent.language == Language::English && matches!(date, Some(Value::Date(Date::Weekday { next: false, .. } | Date::Calendar { .. })));
-    Some(if on { format!("on {when}") } else { when }).filter(|w| !w.is_empty())
+    Some(format!("{prefix}{when}"))
 }
 
 /// A request routed to an action that does not serve it.

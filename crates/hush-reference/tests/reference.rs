@@ -309,10 +309,10 @@ fn an_old_ledger_is_migrated_without_losing_anything() {
     assert_eq!(Ledger::open(&path).unwrap().account("main").unwrap().unwrap().balance_minor, 120_800, "opens again");
 }
 
-/// A payment asked for a later day says the day in its question and its
-/// answer, and the ledger keeps the day; today is paid at once.
+/// A payment asked for a later day or time says it in its question and
+/// its answer, and the ledger keeps it; today is paid at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_payment_for_a_later_day_says_so_and_is_kept_as_scheduled() {
+async fn a_payment_for_a_later_day_or_time_says_so_and_is_kept_as_scheduled() {
     use hush_nlu::Date;
     let (ledger, r) = setup(Simulation::default());
     let later = |days| ("date", Value::Date(Date::Relative { days }));
@@ -330,6 +330,11 @@ async fn a_payment_for_a_later_day_says_so_and_is_kept_as_scheduled() {
     assert!(run(&r, &today).await.say.starts_with("Sent $5.00 to dad."));
     let kept: Vec<Option<String>> = ledger.payments().unwrap().into_iter().map(|p| p.scheduled).collect();
     assert_eq!(kept, [Some("tomorrow".to_owned()), Some("on friday".to_owned()), None]);
+    let five = ("time", Value::Time(hush_nlu::Time::At { hour: 17, minute: 0, certain: true }));
+    let at_five = intent("transfer_money", vec![("recipient", text("mum")), ("amount", usd(1.0)), five.clone()]);
+    assert_eq!(r.confirmation(&at_five), "Send $1.00 to mum at 5:00 pm?");
+    let tomorrow_at_five = intent("transfer_money", vec![("recipient", text("mum")), ("amount", usd(1.0)), later(1), five]);
+    assert_eq!(r.confirmation(&tomorrow_at_five), "Send $1.00 to mum tomorrow at 5:00 pm?");
     let mut besok = intent("transfer_money", vec![("recipient", text("budi")), ("amount", rupiah(50_000)), later(1)]);
     besok.language = Language::Indonesian;
     assert_eq!(r.confirmation(&besok), "Kirim Rp50.000 ke budi besok?");
