@@ -37,6 +37,10 @@ const SAID: &[&str] = &[
     "forty two dollars",
     "from my wallet",
     "hmm",
+    "no, thirty dollars",
+    "make it fifty",
+    "actually tomorrow",
+    "no send it to dad",
     "",
 ];
 

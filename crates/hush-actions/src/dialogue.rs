@@ -138,6 +138,13 @@ impl Dialogue {
         if now.saturating_duration_since(pending.asked) > limit {
             return self.fresh(text, parsed, heard, matcher, registry, Some(&pending.intent), now);
         }
+        // "no, thirty" to "Send $20.00 to mum?": the request with the new
+        // value, asked again (never run without its own yes).
+        if matches!(pending.question, Question::Confirm) && answer(text, parsed.as_ref(), matcher) != Answer::Yes {
+            if let Some(corrected) = correction(text, &pending.intent, matcher) {
+                return self.proceed(corrected, matcher, registry, now);
+            }
+        }
         match pending.question {
             Question::Confirm | Question::Heard(_) => match (answer(text, parsed.as_ref(), matcher), matches!(pending.question, Question::Heard(_))) {
                 (Answer::Yes, true) => self.proceed(pending.intent, matcher, registry, now),
@@ -302,6 +309,54 @@ fn merge(mut base: Intent, newer: &Intent) -> Intent {
     }
     base.missing.retain(|m| base.slots.iter().all(|s| s.name != *m));
     base
+}
+
+/// Words said around a corrected value ("no, make it thirty", "sorry, I
+/// meant tomorrow", "bukan, maksud saya lima puluh ribu"): the reply holds
+/// nothing else. Not "not": "no, not thirty" is no new amount.
+#[rustfmt::skip]
+const CORRECTING: &[&str] = &[
+    "no", "nope", "nah", "yes", "yeah", "wait", "actually", "sorry", "oops", "i", "said", "meant", "mean", "make", "it", "that", "send",
+    "pay", "transfer", "instead", "then", "please", "um", "uh", "oh", "er", "erm", "change", "to", "the", "amount", "should", "be", "is",
+    "so", "just", "for", "on", "at",
+    "tidak", "bukan", "eh", "maksud", "maksudnya", "saya", "aku", "jadi", "ganti", "aja", "saja", "deh", "dong", "kirim", "bayar",
+    "yang", "tolong", "maaf", "bilang", "tadi", "ke", "untuk",
+];
+
+/// The pending request with one value changed, when `text` only gives a
+/// new value for one of its slots ("no, thirty dollars", "make it fifty",
+/// "actually tomorrow"). Only a value read whole by the slot's type or
+/// lists (an amount, a date, a listed name), never free text such as a
+/// new recipient (a request said in full replaces the pending one), and
+/// only one that differs from the value asked about.
+fn correction(text: &str, intent: &Intent, matcher: &Matcher) -> Option<Intent> {
+    let spec = matcher.intents().intent_in(&intent.name, intent.language)?;
+    let said = hush_nlu::words(text);
+    // The value is read from the words that are not the correction's own.
+    let value_words: Vec<&str> = said.iter().map(String::as_str).filter(|w| !CORRECTING.contains(w)).collect();
+    if value_words.is_empty() {
+        return None;
+    }
+    let said_value = value_words.join(" ");
+    let best = spec
+        .slots
+        .iter()
+        .filter_map(|slot| {
+            let answers = SlotAnswers::new(matcher, &intent.name, intent.language, &slot.name)?;
+            let reading = answers.parse(&said_value).filter(|r| r.evidence.free == 0)?;
+            let confidence = reading.confidence;
+            let value = answers.slot_of(Some(reading))?;
+            let own = hush_nlu::words(&value.raw);
+            let rest_corrects = said.iter().all(|w| own.contains(w) || CORRECTING.contains(&w.as_str()));
+            let changed = intent.slot(&value.name).is_none_or(|old| old.value != value.value);
+            (rest_corrects && changed && !own.is_empty()).then_some((confidence, value))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))?;
+    let mut corrected = intent.clone();
+    corrected.slots.retain(|s| s.name != best.1.name);
+    corrected.missing.retain(|m| *m != best.1.name);
+    corrected.slots.push(best.1);
+    Some(corrected)
 }
 
 /// A stable key for "this request": the intent and its slot values, in a

@@ -247,6 +247,34 @@ fn a_refusal_or_a_shrug_is_no_place() {
     }
 }
 
+/// A new value said to the confirmation ("no, thirty dollars", "make it
+/// fifty", "actually tomorrow") asks again with that value: it never runs
+/// without its own yes, and a "no" with anything else still cancels.
+#[test]
+fn a_value_corrected_at_the_confirmation_is_asked_again() {
+    for (reply, asked) in [
+        ("no, thirty dollars", "Send $30.00 to mum?"),
+        ("no wait send thirty", "Send $30.00 to mum?"),
+        ("make it fifty", "Send $50.00 to mum?"),
+        ("sorry I meant forty dollars", "Send $40.00 to mum?"),
+        ("yes thirty", "Send $30.00 to mum?"),
+        ("actually tomorrow", "Send $20.00 to mum tomorrow?"),
+    ] {
+        let mut t = Talk::new();
+        assert_eq!(prompt(&t.say("send twenty dollars to mum")), "Send $20.00 to mum?");
+        assert_eq!(prompt(&t.say(reply)), asked, "{reply}");
+        match t.say("yes") {
+            Step::Run { intent, confirmed: true, .. } => assert_eq!(intent.name, "transfer_money"),
+            other => panic!("{reply}: {other:?}"),
+        }
+    }
+    for refusal in ["no", "no, not thirty", "no that's wrong", "twenty", "no, twenty dollars"] {
+        let mut t = Talk::new();
+        prompt(&t.say("send twenty dollars to mum"));
+        assert!(!matches!(t.say(refusal), Step::Run { .. }), "{refusal}");
+    }
+}
+
 #[test]
 fn the_full_request_said_again_fills_the_slot() {
     let mut t = Talk::new();
