@@ -13,7 +13,7 @@
 //! than once ([`hush_nlu::repeats`]).
 
 use hush_learn::{LearnedModel, Prediction};
-use hush_nlu::{Evidence, Intent, Language, Matcher, Slot, SlotAnswers, Value};
+use hush_nlu::{Evidence, Intent, Language, Matcher, Slot, Value};
 use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -57,9 +57,6 @@ enum Learned {
     Unsure,
 }
 
-/// Answer readers per (intent, language, slot): one slot's lists and parsers.
-type Answers = HashMap<(String, Language, String), Option<Arc<SlotAnswers>>>;
-
 /// A list's phrases as words, each with the value it names.
 type ListWords = Arc<[(String, Vec<String>)]>;
 
@@ -69,7 +66,6 @@ pub struct Understanding {
     learned: Option<(Arc<LearnedModel>, f32)>,
     /// The one language the learned model reads, if it reads only one.
     model_language: Option<Language>,
-    answers: Mutex<Answers>,
     /// Per list index and language, its phrases' words ([`Understanding::list_words`]).
     list_words: Mutex<HashMap<(usize, Language), ListWords>>,
 }
@@ -77,7 +73,7 @@ pub struct Understanding {
 impl Understanding {
     /// Templates only; add a learned model with [`Understanding::with_model`].
     pub fn new(matcher: Matcher) -> Understanding {
-        Understanding { matcher, learned: None, model_language: None, answers: Mutex::new(HashMap::new()), list_words: Mutex::new(HashMap::new()) }
+        Understanding { matcher, learned: None, model_language: None, list_words: Mutex::new(HashMap::new()) }
     }
 
     /// Adds a learned model that answers above `threshold`.
@@ -298,12 +294,7 @@ impl Understanding {
 
     /// `text` as a value of `intent`'s slot `slot`, if it reads as one.
     fn read_slot(&self, intent: &str, language: Language, slot: &str, text: &str) -> Option<Slot> {
-        let answers = {
-            let mut cache = self.answers.lock();
-            let key = (intent.to_owned(), language, slot.to_owned());
-            cache.entry(key).or_insert_with(|| SlotAnswers::new(&self.matcher, intent, language, slot).map(Arc::new)).clone()
-        }?;
-        answers.read(&self.matcher, text)
+        self.matcher.slot_answers(intent, language, slot)?.read(&self.matcher, text)
     }
 
     /// The words of every phrase of list `i` that says more than

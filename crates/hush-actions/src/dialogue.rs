@@ -8,6 +8,7 @@ use crate::messages::{fill, spaced};
 use crate::registry::Registry;
 use hush_nlu::{answer, opens_negated, Answer, Intent, Language, Matcher, SlotAnswers, CANCEL, CONFIRM, DENY};
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -55,7 +56,7 @@ enum Question {
     /// The slot asked for, and the reader of a bare answer to it.
     Slot {
         name: String,
-        answers: Box<SlotAnswers>,
+        answers: Arc<SlotAnswers>,
     },
 }
 
@@ -263,9 +264,8 @@ impl Dialogue {
     /// Asks for the first missing slot, then for confirmation, then runs.
     fn proceed(&mut self, intent: Intent, matcher: &Matcher, registry: &Registry, now: Instant) -> Step {
         if let Some(name) = intent.missing.first().cloned() {
-            if let Some(answers) = SlotAnswers::new(matcher, &intent.name, intent.language, &name) {
+            if let Some(answers) = matcher.slot_answers(&intent.name, intent.language, &name) {
                 let prompt = slot_prompt(matcher, &intent, &name, &registry.messages(intent.language).what);
-                let answers = Box::new(answers);
                 self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Slot { name, answers }, unclear: 0 });
                 return Step::Ask { intent, prompt };
             }
@@ -342,7 +342,7 @@ fn correction(text: &str, intent: &Intent, matcher: &Matcher) -> Option<Intent> 
         .slots
         .iter()
         .filter_map(|slot| {
-            let answers = SlotAnswers::new(matcher, &intent.name, intent.language, &slot.name)?;
+            let answers = matcher.slot_answers(&intent.name, intent.language, &slot.name)?;
             let reading = answers.parse(&said_value).filter(|r| r.evidence.free == 0)?;
             let confidence = reading.confidence;
             let value = answers.slot_of(Some(reading))?;

@@ -5,6 +5,7 @@
 //! Parsing only: what to do with the answer is the dialogue's (hush-actions).
 
 use crate::{Intent, Language, Matcher, Slot};
+use std::sync::Arc;
 
 /// Intents of the general domain that answer a question.
 pub const CONFIRM: &str = "confirm";
@@ -130,6 +131,21 @@ pub struct SlotAnswers {
     language: Language,
     slot: String,
     answers: Matcher,
+}
+
+impl Matcher {
+    /// The reader of a bare answer to `intent`'s `slot` in `language`
+    /// ([`SlotAnswers::new`]), compiled once per matcher and shared.
+    pub fn slot_answers(&self, intent: &str, language: Language, slot: &str) -> Option<Arc<SlotAnswers>> {
+        let key = (intent.to_owned(), language, slot.to_owned());
+        if let Some(found) = self.answers.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return found.clone();
+        }
+        // Compiled outside the lock: another thread may compile the same
+        // one meanwhile, and the first kept wins.
+        let made = SlotAnswers::new(self, intent, language, slot).map(Arc::new);
+        self.answers.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(made).clone()
+    }
 }
 
 impl SlotAnswers {

@@ -52,6 +52,7 @@ impl Matcher {
             skip: HashSet::new(),
             metaphone: DoubleMetaphone::new(Some(10)),
             id: NEXT_MATCHER_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            answers: Default::default(),
         };
         m.skip = m.set.skip_words.iter().cloned().collect();
         m.fillers = m.set.intents.iter().flat_map(|i| crate::words::fillers(i.language)).copied().collect();
