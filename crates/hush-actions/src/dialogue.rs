@@ -8,7 +8,6 @@ use crate::messages::{fill, spaced};
 use crate::registry::Registry;
 use hush_nlu::{answer, opens_negated, Answer, Intent, Language, Matcher, SlotAnswers, CANCEL, CONFIRM, DENY};
 use sha2::{Digest, Sha256};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,7 +55,7 @@ enum Question {
     /// The slot asked for, and the reader of a bare answer to it.
     Slot {
         name: String,
-        answers: Arc<SlotAnswers>,
+        answers: Box<SlotAnswers>,
     },
 }
 
@@ -266,6 +265,7 @@ impl Dialogue {
         if let Some(name) = intent.missing.first().cloned() {
             if let Some(answers) = matcher.slot_answers(&intent.name, intent.language, &name) {
                 let prompt = slot_prompt(matcher, &intent, &name, &registry.messages(intent.language).what);
+                let answers = Box::new(answers);
                 self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Slot { name, answers }, unclear: 0 });
                 return Step::Ask { intent, prompt };
             }

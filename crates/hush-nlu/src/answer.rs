@@ -130,21 +130,26 @@ pub struct SlotAnswers {
     intent: String,
     language: Language,
     slot: String,
-    answers: Matcher,
+    answers: Arc<Matcher>,
 }
 
 impl Matcher {
     /// The reader of a bare answer to `intent`'s `slot` in `language`
-    /// ([`SlotAnswers::new`]), compiled once per matcher and shared.
-    pub fn slot_answers(&self, intent: &str, language: Language, slot: &str) -> Option<Arc<SlotAnswers>> {
+    /// ([`SlotAnswers::new`]), its templates compiled once per matcher and
+    /// shared.
+    pub fn slot_answers(&self, intent: &str, language: Language, slot: &str) -> Option<SlotAnswers> {
         let key = (intent.to_owned(), language, slot.to_owned());
-        if let Some(found) = self.answers.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return found.clone();
-        }
-        // Compiled outside the lock: another thread may compile the same
-        // one meanwhile, and the first kept wins.
-        let made = SlotAnswers::new(self, intent, language, slot).map(Arc::new);
-        self.answers.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(made).clone()
+        let cached = self.answers.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+        let answers = match cached {
+            Some(found) => found,
+            None => {
+                // Compiled outside the lock: another thread may compile the
+                // same one meanwhile, and the first kept wins.
+                let made = self.intents().answer_set(intent, language, slot).map(|set| Arc::new(Matcher::new(set, self.params())));
+                self.answers.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(made).clone()
+            }
+        }?;
+        Some(SlotAnswers { intent: intent.to_owned(), language, slot: slot.to_owned(), answers })
     }
 }
 
@@ -153,7 +158,7 @@ impl SlotAnswers {
     /// one the question is asked in, whose lists read the answer.
     pub fn new(matcher: &Matcher, intent: &str, language: Language, slot: &str) -> Option<SlotAnswers> {
         let set = matcher.intents().answer_set(intent, language, slot)?;
-        Some(SlotAnswers { intent: intent.to_owned(), language, slot: slot.to_owned(), answers: Matcher::new(set, matcher.params()) })
+        Some(SlotAnswers { intent: intent.to_owned(), language, slot: slot.to_owned(), answers: Arc::new(Matcher::new(set, matcher.params())) })
     }
 
     /// The answer templates' reading of `text`, to weigh against a reading

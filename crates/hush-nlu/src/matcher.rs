@@ -67,14 +67,14 @@ pub struct Matcher {
     pub(crate) metaphone: DoubleMetaphone,
     /// Distinguishes this matcher's entries in the per-thread caches.
     pub(crate) id: u64,
-    /// Readers of bare answers per (intent, language, slot), compiled when
-    /// first asked for ([`Matcher::slot_answers`]).
+    /// The templates of bare answers per (intent, language, slot), compiled
+    /// when first asked for ([`Matcher::slot_answers`]).
     pub(crate) answers: std::sync::Mutex<AnswerReaders>,
 }
 
-/// Readers of bare answers per (intent, language, slot); `None` where the
-/// intent has no such slot.
-pub(crate) type AnswerReaders = HashMap<(String, Language, String), Option<std::sync::Arc<crate::SlotAnswers>>>;
+/// The compiled templates of bare answers per (intent, language, slot);
+/// `None` where the intent has no such slot.
+pub(crate) type AnswerReaders = HashMap<(String, Language, String), Option<std::sync::Arc<Matcher>>>;
 
 /// Longest text parsed, in bytes, and in words: a spoken command is a
 /// sentence or two; dictation is not parsed into an intent.
