@@ -10,7 +10,7 @@
 //! calls a sentence out of domain overrules a fuzzy template parse. A
 //! reading of a request said in the negative ("don't pay my water bill")
 //! is no reading ([`hush_nlu::negates`]), nor is a payment asked for more
-//! than once ([`hush_nlu::repeats`]).
+//! than once or joined to a second one ([`hush_nlu::more_than_once`]).
 
 use hush_learn::{LearnedModel, Prediction};
 use hush_nlu::{Evidence, Intent, Language, Matcher, Slot, Value};
@@ -148,11 +148,12 @@ impl Understanding {
 
     /// Whether `text` asks for the opposite of `intent` ("don't call mum"
     /// read as `call_contact`), or for a payment more than once ("send
-    /// twenty dollars to mum every month"): such a reading is no request,
+    /// twenty dollars to mum every month", "... and fifty to dad"): such a
+    /// reading is no request,
     /// whichever reader found it.
     fn negated(&self, text: &str, intent: &Intent) -> bool {
         let set = self.matcher.intents();
-        hush_nlu::negates(set, text, intent) || hush_nlu::repeats(set, text, intent)
+        hush_nlu::negates(set, text, intent) || hush_nlu::more_than_once(set, text, intent)
     }
 
     /// Reads `text` with the learned model alone (for comparing readers):

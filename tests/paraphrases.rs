@@ -154,6 +154,8 @@ async fn a_request_said_in_the_negative_is_not_acted_on() {
 /// A payment is made once: asked for again and again, it is not read as
 /// one payment (the learned model had read "send twenty dollars to mum
 /// twice" as $20 to "mum twice", asked as "Send $20.00 to mum twice?").
+/// Nor is a second payment joined on: "... and fifty to dad" had been
+/// asked as "Send $20.00 to mum?", and a yes would never have paid dad.
 /// Intents that move no money keep such words ("play the daily podcast").
 #[tokio::test]
 async fn a_payment_asked_for_more_than_once_is_not_read_as_one() {
@@ -165,15 +167,26 @@ async fn a_payment_asked_for_more_than_once_is_not_read_as_one() {
         "send twenty dollars each to mum and dad",
         "pay my water bill monthly",
         "kirim lima puluh ribu ke ibu setiap bulan",
+        "send twenty dollars to mum and fifty to dad",
+        "send mum twenty dollars and dad thirty",
+        "pay my water bill and my electricity bill",
+        "kirim lima puluh ribu ke budi dan sari",
+        "top up the canteen for ayu and budi",
     ] {
         let t = e.session().process_text(text).await.unwrap();
         assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{text:?}: {t:?}");
     }
     let t = e.session().process_text("play the daily podcast").await.unwrap();
     assert_eq!(t.intent.as_deref(), Some("play_media"), "{t:?}");
-    let t = e.session().process_text("send twenty dollars to mum").await.unwrap();
-    assert_eq!(t.intent.as_deref(), Some("transfer_money"), "{t:?}");
-    assert!(t.prompt.is_some(), "{t:?}");
+    for (text, intent) in [
+        ("send twenty dollars to mum", "transfer_money"),
+        ("send a hundred and fifty dollars to mum", "transfer_money"),
+        ("go ahead and pay the tv bill", "pay_bill"),
+    ] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!(t.intent.as_deref(), Some(intent), "{t:?}");
+        assert!(t.prompt.is_some(), "{t:?}");
+    }
 }
 
 #[test]

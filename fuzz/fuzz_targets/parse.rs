@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     for i in M.parse_nbest(&text, 3) {
         assert!((0.0..=1.0).contains(&i.confidence), "{i:?}");
-        let _ = (hush_nlu::negates(M.intents(), &text, &i), hush_nlu::repeats(M.intents(), &text, &i));
+        let _ = (hush_nlu::negates(M.intents(), &text, &i), hush_nlu::more_than_once(M.intents(), &text, &i));
     }
     for language in [Language::English, Language::Indonesian] {
         let _ = M.unlisted_value("order_ride", language, "destination", &text);

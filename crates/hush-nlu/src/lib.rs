@@ -45,7 +45,7 @@ pub use money::{decimal, exponent_of, Money};
 pub use negation::{negates, opens_negated};
 pub use normalize::{capitalise, tokenize, words, Token};
 pub use numbers::{cardinal, parse_number, says_a_number, Number};
-pub use once::repeats;
+pub use once::more_than_once;
 pub use read::parse_builtin;
 pub use sample::{sample, vocabulary_prompt, Sample};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};

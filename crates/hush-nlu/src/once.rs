@@ -1,11 +1,14 @@
 //! Requests asked for more than once: "send twenty dollars to mum every
-//! month", "pay it twice", "kirim ke ibu setiap bulan".
+//! month", "pay it twice", "kirim ke ibu setiap bulan", or for several at
+//! once: "send twenty dollars to mum and fifty to dad", "pay my water and
+//! my electricity bill".
 //!
 //! An intent that must be confirmed (it moves money) does one thing once.
-//! A reader that forgives words reads such a request as a one-off, and the
+//! A reader that forgives words reads such a request as a one-off: the
 //! repetition lands in a name ("Send $20.00 to mum twice?" sent $20 once,
-//! to "mum twice"). [`repeats`] says when a reading would drop it, so the
-//! engine can leave it unread.
+//! to "mum twice"), and the second payment is dropped ("Send $20.00 to
+//! mum?", and dad is never paid). [`more_than_once`] says when a reading
+//! would drop part of the request, so the engine can leave it unread.
 
 use crate::{Intent, IntentSet, Language};
 
@@ -38,18 +41,62 @@ fn asks_again(language: Language, words: &[&str]) -> bool {
     })
 }
 
-/// Whether `text`, read as `intent`, asks for more than the one time the
-/// intent can do: the intent must be confirmed (it moves money), none of
-/// its templates says a repetition, and the sentence asks for one.
-pub fn repeats(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
+/// Words that join two requests in one sentence.
+fn joining_words(language: Language) -> &'static [&'static str] {
+    match language {
+        Language::English => &["and"],
+        Language::Indonesian => &["dan", "serta"],
+        Language::Mandarin => &["和"],
+    }
+}
+
+/// Whether `words` join two requests, or two values of one: a joining
+/// word not inside an amount ("a hundred and fifty", "two and a half",
+/// "twenty dollars and fifty cents") that comes after a value was said or
+/// just before one (`values`: where each was said). One said before the
+/// request ("go ahead and pay the tv bill") joins nothing to it.
+fn asks_several(language: Language, words: &[&str], values: &[usize]) -> bool {
+    let numeric = |w: &str| crate::says_a_number(w) || w.bytes().all(|c| c.is_ascii_digit());
+    let in_amount = |i: usize| {
+        let before = i.checked_sub(1).map(|b| words[b]);
+        let after = words.get(i + 1).copied();
+        before.is_some_and(|b| numeric(b) || crate::money::currency_word(b).is_some()) && after.is_some_and(|a| numeric(a) || a == "a")
+    };
+    let joins_a_value = |i: usize| values.iter().any(|&v| v < i || v == i + 1);
+    words.iter().enumerate().any(|(i, w)| joining_words(language).contains(w) && !in_amount(i) && joins_a_value(i))
+}
+
+/// Where in `words` each of `intent`'s slot values was said (the first
+/// place its first word is).
+fn values_said(words: &[&str], intent: &Intent) -> Vec<usize> {
+    intent
+        .slots
+        .iter()
+        .filter_map(|slot| {
+            let said = crate::words(&slot.raw);
+            let first = said.first()?;
+            words.iter().position(|w| w == first)
+        })
+        .collect()
+}
+
+/// Whether `text`, read as `intent`, asks for more than the one thing
+/// the intent does once: the intent must be confirmed (it moves money),
+/// and the sentence asks for it again and again, or joins a second
+/// request to it, where none of the intent's templates does.
+pub fn more_than_once(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
     let Some(spec) = intents.intent_in(&intent.name, intent.language).filter(|s| s.confirm) else { return false };
+    let language = intent.language;
     let owned = crate::words(text);
     let words: Vec<&str> = owned.iter().map(String::as_str).collect();
-    asks_again(intent.language, &words)
-        && !spec.templates.iter().any(|t| {
+    let in_a_template = |asks: &dyn Fn(&[&str]) -> bool| {
+        spec.templates.iter().any(|t| {
             let said = crate::words(&t.text);
-            asks_again(intent.language, &said.iter().map(String::as_str).collect::<Vec<_>>())
+            asks(&said.iter().map(String::as_str).collect::<Vec<_>>())
         })
+    };
+    (asks_again(language, &words) && !in_a_template(&|w| asks_again(language, w)))
+        || (asks_several(language, &words, &values_said(&words, intent)) && !in_a_template(&|w| asks_several(language, w, &[0])))
 }
 
 #[cfg(test)]
@@ -81,5 +128,35 @@ mod tests {
         }
         assert!(!again(Language::Indonesian, "kirim lima puluh ribu ke budi sekali saja"));
         assert!(again(Language::Mandarin, "每月给妈妈转账"));
+    }
+
+    fn several(language: Language, text: &str) -> bool {
+        let owned = crate::words(text);
+        asks_several(language, &owned.iter().map(String::as_str).collect::<Vec<_>>(), &[0])
+    }
+
+    #[test]
+    fn a_second_request_joined_on_is_heard_and_an_amount_is_not_one() {
+        for t in [
+            "send twenty dollars to mum and fifty to dad",
+            "send mum twenty dollars and dad thirty",
+            "pay my water bill and my electricity bill",
+            "send twenty dollars to mum and dad",
+            "pay the water and electricity bills",
+        ] {
+            assert!(several(Language::English, t), "{t}");
+        }
+        for t in [
+            "send a hundred and fifty dollars to mum",
+            "send two and a half thousand to dad",
+            "pay twenty dollars and fifty cents for water",
+            "send 100 and 50 cents to mum",
+            "send twenty dollars to mum",
+        ] {
+            assert!(!several(Language::English, t), "{t}");
+        }
+        assert!(several(Language::Indonesian, "kirim lima puluh ribu ke budi dan sari"));
+        assert!(!several(Language::Indonesian, "kirim seratus lima puluh ribu ke budi"));
+        assert!(several(Language::Mandarin, "给妈妈和爸爸转账"));
     }
 }
