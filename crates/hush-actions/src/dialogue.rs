@@ -138,15 +138,19 @@ impl Dialogue {
         if now.saturating_duration_since(pending.asked) > limit {
             return self.fresh(text, parsed, heard, matcher, registry, Some(&pending.intent), now);
         }
+        let said = match pending.question {
+            Question::Confirm | Question::Heard(_) => answer(text, parsed.as_ref(), matcher),
+            Question::Slot { .. } => Answer::Unclear,
+        };
         // "no, thirty" to "Send $20.00 to mum?": the request with the new
         // value, asked again (never run without its own yes).
-        if matches!(pending.question, Question::Confirm) && answer(text, parsed.as_ref(), matcher) != Answer::Yes {
+        if matches!(pending.question, Question::Confirm) && said != Answer::Yes {
             if let Some(corrected) = correction(text, &pending.intent, matcher) {
                 return self.proceed(corrected, matcher, registry, now);
             }
         }
         match pending.question {
-            Question::Confirm | Question::Heard(_) => match (answer(text, parsed.as_ref(), matcher), matches!(pending.question, Question::Heard(_))) {
+            Question::Confirm | Question::Heard(_) => match (said, matches!(pending.question, Question::Heard(_))) {
                 (Answer::Yes, true) => self.proceed(pending.intent, matcher, registry, now),
                 (Answer::Yes, false) => {
                     let key = idempotency_key(&pending.intent);

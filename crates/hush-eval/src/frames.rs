@@ -4,10 +4,10 @@
 //! slot), out-of-domain false accepts, by intent and by part of the set.
 //!
 //! Labelled slot words are read into values by the intent's own slot
-//! types (`hush_nlu::SlotAnswers`), so "twenty bucks" and "$20" are the
+//! types (`hush_nlu::Matcher::slot_answers`), so "twenty bucks" and "$20" are the
 //! same amount, and answers are compared as values.
 
-use hush_nlu::{Intent, Language, Matcher, SlotAnswers, Value};
+use hush_nlu::{Intent, Matcher, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -153,7 +153,6 @@ fn comparable(v: &Value) -> String {
 pub fn score(matcher: &Matcher, data: &[Sentence], mut read: impl FnMut(&str) -> Option<Intent>) -> FrameReport {
     let mut r = FrameReport::default();
     let mut latencies = Vec::with_capacity(data.len());
-    let mut answers: BTreeMap<(String, Language, String), Option<SlotAnswers>> = BTreeMap::new();
     for s in data {
         let t = Instant::now();
         let reading = read(&s.text);
@@ -182,9 +181,7 @@ pub fn score(matcher: &Matcher, data: &[Sentence], mut read: impl FnMut(&str) ->
             (Some(labelled), Some(reading)) if right => {
                 let mut want: Vec<(String, String)> = Vec::new();
                 for (slot, said) in labelled {
-                    let key = (gold.clone(), reading.language, slot.clone());
-                    let reader = answers.entry(key).or_insert_with(|| SlotAnswers::new(matcher, gold, reading.language, slot));
-                    let value = match reader.as_ref().and_then(|a| a.read(matcher, said)) {
+                    let value = match matcher.slot_answers(gold, reading.language, slot).and_then(|a| a.read(matcher, said)) {
                         Some(v) => comparable(&v.value),
                         None => {
                             r.unreadable_gold.push(format!("{gold}.{slot}: {said}"));
@@ -225,6 +222,7 @@ pub fn score(matcher: &Matcher, data: &[Sentence], mut read: impl FnMut(&str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hush_nlu::Language;
 
     #[test]
     fn values_not_words_are_compared_and_every_slot_counts() {

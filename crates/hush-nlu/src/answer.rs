@@ -135,8 +135,9 @@ pub struct SlotAnswers {
 
 impl Matcher {
     /// The reader of a bare answer to `intent`'s `slot` in `language`
-    /// ([`SlotAnswers::new`]), its templates compiled once per matcher and
-    /// shared.
+    /// (the language the question is asked in, whose lists read the
+    /// answer), its templates compiled once per matcher and shared. None
+    /// when the matcher's intents have no such slot.
     pub fn slot_answers(&self, intent: &str, language: Language, slot: &str) -> Option<SlotAnswers> {
         let key = (intent.to_owned(), language, slot.to_owned());
         let cached = self.answers.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
@@ -154,13 +155,6 @@ impl Matcher {
 }
 
 impl SlotAnswers {
-    /// None when `matcher`'s intents have no such slot. `language`: the
-    /// one the question is asked in, whose lists read the answer.
-    pub fn new(matcher: &Matcher, intent: &str, language: Language, slot: &str) -> Option<SlotAnswers> {
-        let set = matcher.intents().answer_set(intent, language, slot)?;
-        Some(SlotAnswers { intent: intent.to_owned(), language, slot: slot.to_owned(), answers: Arc::new(Matcher::new(set, matcher.params())) })
-    }
-
     /// The answer templates' reading of `text`, to weigh against a reading
     /// of it as a new request.
     pub fn parse(&self, text: &str) -> Option<Intent> {

@@ -104,7 +104,7 @@ fn the_builtin_domains_in_three_languages_make_one_set() {
     let usd = Value::Money(Money { minor: 4_200, exponent: 2, currency: Some("USD".into()) });
     assert_eq!(slot(&m, "pay my electricity bill of forty two dollars", "amount"), usd);
     // A question is answered with the lists of the language it was asked in.
-    let answers = |l| hush_nlu::SlotAnswers::new(&m, "order_ride", l, "destination").unwrap();
+    let answers = |l| m.slot_answers("order_ride", l, "destination").unwrap();
     let place = |a: hush_nlu::SlotAnswers, text: &str| a.read(&m, text).map(|s| s.value);
     assert_eq!(place(answers(Language::Indonesian), "ke bandara"), place(answers(Language::English), "to the airport"));
     assert!(place(answers(Language::Indonesian), "ke bandara").is_some());
