@@ -65,6 +65,29 @@ async fn a_bill_is_paid_only_on_an_indonesian_yes() {
     assert!(slots.contains(&("amount".into(), rupiah(50_000))), "{slots:?}");
 }
 
+/// "iya tapi seratus ribu aja" to "Kirim Rp50.000 ke budi?" is the
+/// request with the new amount, asked again, and paid only on its own yes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_amount_corrected_in_indonesian_is_asked_again() {
+    let wallet = Wallet::default();
+    let e = engine(&wallet);
+    for reply in ["bukan, seratus ribu", "iya tapi seratus ribu aja", "eh seratus ribu aja"] {
+        let s = e.session();
+        s.process_text("kirim lima puluh ribu ke budi").await.unwrap();
+        let t = s.process_text(reply).await.unwrap();
+        let amount = t.slots.iter().find(|s| s.name == "amount").map(|s| &s.value);
+        assert_eq!((t.awaiting.is_some(), amount), (true, Some(&rupiah(100_000))), "{reply:?}: {t:?}");
+    }
+    assert!(wallet.done.lock().is_empty(), "{:?}", wallet.done.lock());
+    let s = e.session();
+    s.process_text("kirim lima puluh ribu ke budi").await.unwrap();
+    s.process_text("iya tapi seratus ribu aja").await.unwrap();
+    let t = s.process_text("iya").await.unwrap();
+    assert_eq!(t.outcome.as_ref().map(|o| o.status), Some(Status::Done), "{t:?}");
+    let done = wallet.done.lock();
+    assert!(done[0].1.contains(&("amount".into(), rupiah(100_000))), "{done:?}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ride_in_indonesian_asks_where_then_goes() {
     let wallet = Wallet::default();

@@ -322,8 +322,8 @@ fn merge(mut base: Intent, newer: &Intent) -> Intent {
 const CORRECTING: &[&str] = &[
     "no", "nope", "nah", "yes", "yeah", "wait", "actually", "sorry", "oops", "i", "said", "meant", "mean", "make", "it", "that", "send",
     "pay", "transfer", "instead", "then", "please", "um", "uh", "oh", "er", "erm", "change", "to", "the", "amount", "should", "be", "is",
-    "so", "just", "for", "on", "at",
-    "tidak", "bukan", "eh", "maksud", "maksudnya", "saya", "aku", "jadi", "ganti", "aja", "saja", "deh", "dong", "kirim", "bayar",
+    "so", "just", "for", "on", "at", "but", "ok", "okay",
+    "tidak", "bukan", "eh", "ya", "iya", "tapi", "maksud", "maksudnya", "saya", "aku", "jadi", "ganti", "aja", "saja", "deh", "dong", "kirim", "bayar",
     "yang", "tolong", "maaf", "bilang", "tadi", "ke", "untuk",
 ];
 

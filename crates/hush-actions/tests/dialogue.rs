@@ -259,6 +259,8 @@ fn a_value_corrected_at_the_confirmation_is_asked_again() {
         ("sorry I meant forty dollars", "Send $40.00 to mum?"),
         ("yes thirty", "Send $30.00 to mum?"),
         ("actually tomorrow", "Send $20.00 to mum tomorrow?"),
+        ("yes but make it thirty", "Send $30.00 to mum?"),
+        ("ok but tomorrow", "Send $20.00 to mum tomorrow?"),
     ] {
         let mut t = Talk::new();
         assert_eq!(prompt(&t.say("send twenty dollars to mum")), "Send $20.00 to mum?");
