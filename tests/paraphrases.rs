@@ -155,7 +155,8 @@ async fn a_request_said_in_the_negative_is_not_acted_on() {
 /// one payment (the learned model had read "send twenty dollars to mum
 /// twice" as $20 to "mum twice", asked as "Send $20.00 to mum twice?").
 /// Nor is a second payment joined on: "... and fifty to dad" had been
-/// asked as "Send $20.00 to mum?", and a yes would never have paid dad.
+/// asked as "Send $20.00 to mum?", and a yes would never have paid dad;
+/// nor one that leaves a choice open ("Send $20.00 to mum or dad?").
 /// Intents that move no money keep such words ("play the daily podcast").
 #[tokio::test]
 async fn a_payment_asked_for_more_than_once_is_not_read_as_one() {
@@ -172,6 +173,11 @@ async fn a_payment_asked_for_more_than_once_is_not_read_as_one() {
         "pay my water bill and my electricity bill",
         "kirim lima puluh ribu ke budi dan sari",
         "top up the canteen for ayu and budi",
+        "send twenty or thirty dollars to mum",
+        "send mum or dad twenty dollars",
+        "pay the water or the electricity bill",
+        "send twenty dollars to mum plus ten to dad",
+        "kirim lima puluh ribu ke budi atau sari",
     ] {
         let t = e.session().process_text(text).await.unwrap();
         assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{text:?}: {t:?}");

@@ -189,6 +189,13 @@ impl Dialogue {
                 }
                 let slot = answers.slot_of(answer);
                 let slot = slot.or_else(|| if parsed.is_none() { answers.unlisted(matcher, text) } else { None });
+                // "mum or dad" to "Who should I send it to?" is not one
+                // payee, nor "twenty every month" one amount.
+                let slot = slot.filter(|s| {
+                    let mut asked = pending.intent.clone();
+                    asked.slots.push(s.clone());
+                    !hush_nlu::more_than_once(matcher.intents(), text, &asked)
+                });
                 match slot {
                     Some(slot) => {
                         let mut intent = pending.intent;

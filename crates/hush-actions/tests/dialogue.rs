@@ -247,6 +247,26 @@ fn a_refusal_or_a_shrug_is_no_place() {
     }
 }
 
+/// An answer that names two payees or leaves a choice open is no answer
+/// to a payment's question: "mum or dad" had been asked as "Send $20.00
+/// to mum or dad?".
+#[test]
+fn two_payees_or_a_choice_is_no_answer() {
+    for (request, answer, asked) in [
+        ("send some money", "mum or dad", "Who should I send it to?"),
+        ("send some money", "mum and dad", "Who should I send it to?"),
+        ("send money to mum", "twenty or thirty dollars", "How much should I send?"),
+        ("send money to mum", "twenty dollars every month", "How much should I send?"),
+    ] {
+        let mut t = Talk::new();
+        assert_eq!(prompt(&t.say(request)), asked, "{request}");
+        assert_eq!(prompt(&t.say(answer)), format!("Sorry, I didn't get that. {asked}"), "{answer}");
+    }
+    let mut t = Talk::new();
+    prompt(&t.say("send money to mum"));
+    assert_eq!(prompt(&t.say("a hundred and fifty dollars")), "Send $150.00 to mum?");
+}
+
 /// A new value said to the confirmation ("no, thirty dollars", "make it
 /// fifty", "actually tomorrow") asks again with that value: it never runs
 /// without its own yes, and a "no" with anything else still cancels.

@@ -1,13 +1,15 @@
 //! Requests asked for more than once: "send twenty dollars to mum every
-//! month", "pay it twice", "kirim ke ibu setiap bulan", or for several at
+//! month", "pay it twice", "kirim ke ibu setiap bulan", for several at
 //! once: "send twenty dollars to mum and fifty to dad", "pay my water and
-//! my electricity bill".
+//! my electricity bill", or with the choice left open: "send twenty or
+//! thirty dollars to mum", "send it to mum or dad".
 //!
 //! An intent that must be confirmed (it moves money) does one thing once.
 //! A reader that forgives words reads such a request as a one-off: the
 //! repetition lands in a name ("Send $20.00 to mum twice?" sent $20 once,
-//! to "mum twice"), and the second payment is dropped ("Send $20.00 to
-//! mum?", and dad is never paid). [`more_than_once`] says when a reading
+//! to "mum twice"), the second payment is dropped ("Send $20.00 to
+//! mum?", and dad is never paid), and a choice is made for the user or
+//! lands in a name ("Send $20.00 to mum or dad?"). [`more_than_once`] says when a reading
 //! would drop part of the request, so the engine can leave it unread.
 
 use crate::{Intent, IntentSet, Language};
@@ -41,26 +43,29 @@ fn asks_again(language: Language, words: &[&str]) -> bool {
     })
 }
 
-/// Words that join two requests in one sentence.
+/// Words that join two requests or values in one sentence, or offer a
+/// choice between two.
 fn joining_words(language: Language) -> &'static [&'static str] {
     match language {
-        Language::English => &["and"],
-        Language::Indonesian => &["dan", "serta"],
-        Language::Mandarin => &["和"],
+        Language::English => &["and", "plus", "or"],
+        Language::Indonesian => &["dan", "serta", "atau"],
+        Language::Mandarin => &["和", "或"],
     }
 }
 
-/// Whether `words` join two requests, or two values of one: a joining
-/// word not inside an amount ("a hundred and fifty", "two and a half",
-/// "twenty dollars and fifty cents") that comes after a value was said or
-/// just before one (`values`: where each was said). One said before the
-/// request ("go ahead and pay the tv bill") joins nothing to it.
+/// Whether `words` join two requests or two values of one, or leave the
+/// choice between two open ("twenty or thirty dollars", "mum or dad"):
+/// a joining word that comes after a value was said or just before one
+/// (`values`: where each was said), and is not the "and" inside an amount
+/// ("a hundred and fifty", "two and a half", "twenty dollars and fifty
+/// cents"). One said before the request ("go ahead and pay the tv bill")
+/// joins nothing to it.
 fn asks_several(language: Language, words: &[&str], values: &[usize]) -> bool {
     let numeric = |w: &str| crate::says_a_number(w) || w.bytes().all(|c| c.is_ascii_digit());
     let in_amount = |i: usize| {
         let before = i.checked_sub(1).map(|b| words[b]);
         let after = words.get(i + 1).copied();
-        before.is_some_and(|b| numeric(b) || crate::money::currency_word(b).is_some()) && after.is_some_and(|a| numeric(a) || a == "a")
+        words[i] == "and" && before.is_some_and(|b| numeric(b) || crate::money::currency_word(b).is_some()) && after.is_some_and(|a| numeric(a) || a == "a")
     };
     let joins_a_value = |i: usize| values.iter().any(|&v| v < i || v == i + 1);
     words.iter().enumerate().any(|(i, w)| joining_words(language).contains(w) && !in_amount(i) && joins_a_value(i))
@@ -82,8 +87,9 @@ fn values_said(words: &[&str], intent: &Intent) -> Vec<usize> {
 
 /// Whether `text`, read as `intent`, asks for more than the one thing
 /// the intent does once: the intent must be confirmed (it moves money),
-/// and the sentence asks for it again and again, or joins a second
-/// request to it, where none of the intent's templates does.
+/// and the sentence asks for it again and again, joins a second request
+/// or value to it, or offers a choice of two, where none of the intent's
+/// templates does.
 pub fn more_than_once(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
     let Some(spec) = intents.intent_in(&intent.name, intent.language).filter(|s| s.confirm) else { return false };
     let language = intent.language;
@@ -136,13 +142,16 @@ mod tests {
     }
 
     #[test]
-    fn a_second_request_joined_on_is_heard_and_an_amount_is_not_one() {
+    fn a_second_request_or_a_choice_is_heard_and_an_amount_is_not_one() {
         for t in [
             "send twenty dollars to mum and fifty to dad",
             "send mum twenty dollars and dad thirty",
             "pay my water bill and my electricity bill",
             "send twenty dollars to mum and dad",
             "pay the water and electricity bills",
+            "send twenty or thirty dollars to mum",
+            "send twenty dollars to mum or dad",
+            "send twenty dollars to mum plus ten to dad",
         ] {
             assert!(several(Language::English, t), "{t}");
         }
@@ -157,6 +166,7 @@ mod tests {
         }
         assert!(several(Language::Indonesian, "kirim lima puluh ribu ke budi dan sari"));
         assert!(!several(Language::Indonesian, "kirim seratus lima puluh ribu ke budi"));
+        assert!(several(Language::Indonesian, "kirim lima puluh atau seratus ribu ke budi"));
         assert!(several(Language::Mandarin, "给妈妈和爸爸转账"));
     }
 }
