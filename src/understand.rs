@@ -13,7 +13,7 @@
 //! than once or joined to a second one ([`hush_nlu::more_than_once`]).
 
 use hush_learn::{LearnedModel, Prediction};
-use hush_nlu::{Evidence, Intent, Language, Matcher, Slot, Value};
+use hush_nlu::{Builtin, Evidence, Intent, Language, Matcher, Slot, Value};
 use parking_lot::Mutex;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -202,23 +202,30 @@ impl Understanding {
             None => self.matcher.intents().intent(&p.intent),
         };
         let mut slots: Vec<Slot> = Vec::new();
+        // Numbers said for a slot that did not read as its value: asked for.
+        let mut unread: Vec<String> = Vec::new();
         for s in p.slots {
             if slots.iter().any(|x| x.name == s.slot) {
                 continue;
             }
             let slot = match spec {
                 Some(spec) => self.read_slot(&p.intent, spec.language, &s.slot, &s.text),
-                None => Some(Slot { name: s.slot, value: Value::Text(s.text.clone()), raw: s.text, sensitive: false }),
+                None => Some(Slot { name: s.slot.clone(), value: Value::Text(s.text.clone()), raw: s.text.clone(), sensitive: false }),
             };
             // A number the tagger left beside an amount is part of what
             // was said: "one fifty" tagged "fifty", "a million and a half"
             // tagged "a million". The amount is asked for rather than read
             // short (other numbers are read as tagged: a wrong one moves
             // no money).
-            if slot.as_ref().is_some_and(|x| matches!(x.value, Value::Money(_))) && number_beside(text, s.start, s.end) {
-                continue;
+            let short = slot.as_ref().is_some_and(|x| matches!(x.value, Value::Money(_))) && number_beside(text, s.start, s.end);
+            match slot {
+                Some(slot) if !short => slots.push(slot),
+                // "pay my bill of zero dollars", "set the volume to 150": a
+                // number out of the slot's range is asked for, not replaced
+                // by a default (the bill's due amount) or left out.
+                _ if spec.is_some_and(|spec| numeric(spec, &s.slot)) => unread.push(s.slot),
+                _ => {}
             }
-            slots.extend(slot);
         }
         // Values the model did not tag but the templates' closest parse of
         // the same intent found: values the words imply ("it's too loud"
@@ -254,7 +261,13 @@ impl Understanding {
         if let Some(spec) = spec {
             self.listed_phrases(spec, text, &mut slots);
         }
-        let missing = spec.map(|spec| spec.required.iter().filter(|r| slots.iter().all(|s| s.name != **r)).cloned().collect()).unwrap_or_default();
+        let mut missing: Vec<String> =
+            spec.map(|spec| spec.required.iter().filter(|r| slots.iter().all(|s| s.name != **r)).cloned().collect()).unwrap_or_default();
+        for name in unread {
+            if !missing.contains(&name) && slots.iter().all(|s| s.name != name) {
+                missing.push(name);
+            }
+        }
         let words = hush_nlu::words(text).len();
         Intent {
             name: p.intent,
@@ -315,6 +328,12 @@ impl Understanding {
             })
             .clone()
     }
+}
+
+/// Whether `spec`'s slot `slot` holds a number (an amount, a count, a
+/// level).
+fn numeric(spec: &hush_nlu::IntentSpec, slot: &str) -> bool {
+    spec.slot(slot).is_some_and(|d| matches!(d.ty, hush_nlu::SlotType::Builtin { ty: Builtin::Integer | Builtin::Number | Builtin::Money, .. }))
 }
 
 /// Whether a word that says a number ("one" too), or "and" or "point"

@@ -80,6 +80,20 @@ async fn an_amount_that_is_no_number_is_asked_for() {
         let t = e.session().process_text(said).await.unwrap();
         assert_eq!(t.prompt.as_deref(), Some(asks), "{said}: {t:?}");
     }
+    // An amount said that is no amount to pay is asked for, even where one
+    // is not required: a bill said as "zero dollars" had been asked at
+    // its due amount.
+    let id = Engine::builder().language(hush::Language::Indonesian).fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
+    for (engine, said, intent, asks) in [
+        (&e, "pay my electricity bill of zero dollars", "pay_bill", "How much?"),
+        (&e, "pay minus twenty dollars for my water bill", "pay_bill", "How much?"),
+        (&id, "kirim nol rupiah ke budi", "transfer_money", "Berapa yang mau dikirim?"),
+        (&id, "bayar tagihan listrik nol rupiah", "pay_bill", "Berapa?"),
+    ] {
+        let t = engine.session().process_text(said).await.unwrap();
+        assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (Some(intent), Some(asks)), "{said}: {t:?}");
+        assert!(t.slots.iter().all(|s| s.name != "amount"), "{said}: {t:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

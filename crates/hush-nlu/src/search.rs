@@ -73,11 +73,18 @@ struct Fill {
 
 /// A way a slot reads the words at `start`: `value` None means "the
 /// words as said" (free text, unlisted values), made only if it wins.
+/// What reading a value outside its slot's range costs, so that a
+/// reading in range is taken where the words allow both.
+const OUT_OF_RANGE_COST: f32 = 0.1;
+
 struct Cand {
     start: u16,
     len: u16,
     cost: f32,
     value: Option<Value>,
+    /// A value of the slot's type outside the slot's range: the words are
+    /// the slot's, the value is left out and asked for.
+    out_of_range: bool,
 }
 
 /// A (position × state) table of costs that is cleared by bumping a
@@ -265,13 +272,18 @@ impl<'m> Search<'m> {
             TypeIndex::Builtin { ty: Builtin::Wildcard, max_words, .. } => {
                 for len in 1..=rest.min(*max_words) {
                     // Shorter free text leaves more words to the template.
-                    self.cands.push(Cand { start, len: len as u16, cost: 0.02 * len as f32, value: None });
+                    self.cands.push(Cand { start, len: len as u16, cost: 0.02 * len as f32, value: None, out_of_range: false });
                 }
             }
             &TypeIndex::Builtin { ty, min, max, language, .. } => {
                 let words = &self.words[pos..(pos + 12).min(self.words.len())];
-                if let Some(r) = parse_builtin(ty, words, language).filter(|r| r.in_range(min, max)) {
-                    self.cands.push(Cand { start, len: r.len as u16, cost: r.cost, value: Some(r.value) });
+                // "send zero dollars", "kirim nol rupiah": read as the
+                // request with the amount still to ask, rather than as no
+                // request; a reading in range is preferred.
+                if let Some(r) = parse_builtin(ty, words, language) {
+                    let out_of_range = !r.in_range(min, max);
+                    let cost = if out_of_range { r.cost + OUT_OF_RANGE_COST } else { r.cost };
+                    self.cands.push(Cand { start, len: r.len as u16, cost, value: Some(r.value), out_of_range });
                 }
             }
             TypeIndex::List(l) => {
@@ -291,7 +303,7 @@ impl<'m> Search<'m> {
                     // a listed one ("pepperoni pizza", "the mall of america").
                     let contains_known = (1..len).any(|k| self.says_exactly(pos + k, len - k, l.list) || self.says_exactly(pos, k, l.list));
                     let cost = if contains_known { 0.15 + 0.05 * len as f32 } else { 0.45 + 0.1 * len as f32 };
-                    self.cands.push(Cand { start, len: len as u16, cost, value: None });
+                    self.cands.push(Cand { start, len: len as u16, cost, value: None, out_of_range: false });
                 }
             }
         }
@@ -307,7 +319,7 @@ impl<'m> Search<'m> {
             };
             if let Some((list, v, cost)) = best {
                 let value = Some(Value::Text(self.m.set.lists[list as usize].values[v as usize].value.clone()));
-                self.cands.push(Cand { start, len: len as u16, cost, value });
+                self.cands.push(Cand { start, len: len as u16, cost, value, out_of_range: false });
             }
         }
     }
@@ -470,9 +482,11 @@ impl<'m> Search<'m> {
             if total - e.free_cost > self.max_cost || self.best.get(self.key(end, to)).is_some_and(|b| b <= total) {
                 continue;
             }
+            // A value out of its range is evidence of the slot, not of
+            // the template: its words count as free.
             let (free, matched, free_cost) = match c.value {
-                None => (e.free + c.len, e.matched, e.free_cost + c.cost),
-                Some(_) => (e.free, e.matched + c.len, e.free_cost),
+                Some(_) if !c.out_of_range => (e.free, e.matched + c.len, e.free_cost),
+                _ => (e.free + c.len, e.matched, e.free_cost + c.cost),
             };
             self.fills.push(Fill { prev: e.trace, slot, cand: k });
             let t = (self.fills.len() - 1) as u32;
@@ -580,15 +594,20 @@ impl<'m> Search<'m> {
                 continue;
             }
             let mut slots = Vec::new();
+            let mut unread = Vec::new();
             let mut tr = trace;
             while tr != NONE {
                 let f = self.fills[tr as usize];
                 let sref = &self.m.slot_refs[f.slot as usize];
                 let c = &self.cands[f.cand as usize];
+                tr = f.prev;
+                if c.out_of_range {
+                    unread.push(sref.name.clone());
+                    continue;
+                }
                 let raw = self.raw(c.start as usize, c.len as usize).to_string();
                 let value = c.value.clone().unwrap_or_else(|| Value::Text(raw.clone()));
                 slots.push(Slot { name: sref.name.clone(), value, raw, sensitive: sref.sensitive });
-                tr = f.prev;
             }
             slots.reverse();
             for (k, v) in fixed {
@@ -598,7 +617,14 @@ impl<'m> Search<'m> {
                     slots.push(Slot { name: k.clone(), value, raw: String::new(), sensitive });
                 }
             }
-            let missing = spec.required.iter().filter(|r| !slots.iter().any(|s| &s.name == *r)).cloned().collect();
+            let mut missing: Vec<String> = spec.required.iter().filter(|r| !slots.iter().any(|s| &s.name == *r)).cloned().collect();
+            // A value said out of range is asked for, required or not (a
+            // bill said as "zero" is not paid at its due amount unasked).
+            for name in unread {
+                if !missing.contains(&name) && !slots.iter().any(|s| s.name == name) {
+                    missing.push(name);
+                }
+            }
             let template = spec.templates.get(*tidx as usize).map_or(String::new(), |t| t.text.clone());
             let evidence = self.evidence(&end);
             out.push(Intent { name: spec.name.clone(), slots, confidence: evidence.confidence(), cost, missing, template, evidence, language: spec.language });

@@ -23,6 +23,25 @@ fn check(m: &Matcher, text: &str, intent: &str, slots: &[(&str, &str)]) {
     }
 }
 
+/// A value of the slot's type outside its range ("100 degrees" where
+/// the car takes 10 to 35, "zero dollars") is no value: the request is
+/// read with that slot missing, to be asked, never with the value.
+#[test]
+fn a_value_out_of_its_range_is_asked_for() {
+    let m = matcher();
+    for (text, intent, slot) in [
+        ("set the temperature to 100 degrees", "set_temperature", "temperature"),
+        ("send zero dollars to mum", "transfer_money", "amount"),
+        ("pay my electricity bill of zero dollars", "pay_bill", "amount"),
+    ] {
+        let got = m.parse(text).unwrap_or_else(|| panic!("{text:?} not understood"));
+        assert_eq!(got.name, intent, "{text:?}: {got:?}");
+        assert!(got.slot(slot).is_none() && got.missing.iter().any(|s| s == slot), "{text:?}: {got:?}");
+    }
+    let got = m.parse("set the temperature to 22 degrees").unwrap();
+    assert_eq!((got.slot("temperature").map(|s| s.value.to_string()), got.missing.len()), (Some("22".into()), 0), "{got:?}");
+}
+
 #[test]
 fn asr_errors_are_tolerated() {
     let m = matcher();
