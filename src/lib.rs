@@ -58,7 +58,7 @@ pub mod parts {
     pub use crate::builder::{builtin_learned, load_learned, model_paths, BUILTIN_THRESHOLD};
     pub use crate::recognize::{GrammarParams, Heard, HeardBy, Hearing, PROMPT_CHARS};
     pub use crate::turn::TurnTimings;
-    pub use crate::understand::{ReadBy, Understanding, Understood};
+    pub use crate::understand::{ReadBy, Refusal, Understanding, Understood};
     pub use hush_actions as actions;
     pub use hush_asr as asr;
     pub use hush_asr::{AsrError, AsrParams, DecodeOptions, ModelPaths, Recognizer, Transcript};

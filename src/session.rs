@@ -5,6 +5,7 @@ use crate::error::EngineError;
 use crate::recognize::Heard;
 use crate::shared::Shared;
 use crate::turn::{Turn, TurnTimings};
+use crate::understand::Refusal;
 use hush_actions::{ActionContext, Awaiting, CancellationToken, Dialogue, Outcome, Status, Step};
 use hush_asr::Recognizer;
 use hush_audio::Audio;
@@ -134,10 +135,13 @@ impl Session {
             Said::Heard { language, .. } => language.clone(),
         };
         let language = heard_in.as_deref().and_then(Language::from_code);
-        let reading = if self.dialogue.lock().awaiting_confirmation() {
-            sh.understanding.read_templates(&transcript)
+        let (reading, refusal) = if self.dialogue.lock().awaiting_confirmation() {
+            (sh.understanding.read_templates(&transcript), None)
         } else {
-            sh.understanding.read_in(&transcript, language)
+            match sh.understanding.reading(&transcript, language) {
+                Ok(r) => (Some(r), None),
+                Err(why) => (None, why),
+            }
         };
         let source = reading.as_ref().map(|r| r.source);
         // Speech may not be what was said: a reading that needed forgiving
@@ -158,7 +162,17 @@ impl Session {
         let awaiting = awaiting.filter(|_| matches!(step, Step::Ask { .. }));
         let (intent, prompt, outcome) = match step {
             Step::Ask { intent, prompt } => (Some(intent), Some(prompt), None),
-            Step::Reply(o) => (parsed, None, Some(o)),
+            // A request refused for what it says is answered for that,
+            // rather than as one not understood: "don't call mum" gets
+            // "Okay, I won't.", not "Sorry, I can't help with that."
+            Step::Reply(mut o) => {
+                match refusal.filter(|_| o.status == Status::NotUnderstood) {
+                    Some(Refusal::Negated(l)) => o.say = routes.messages(l).wont,
+                    Some(Refusal::MoreThanOnce(l)) => o.say = routes.messages(l).one_payment,
+                    None => {}
+                }
+                (parsed, None, Some(o))
+            }
             Step::Run { intent, confirmed, key } => {
                 let t = Instant::now();
                 let outcome = if sh.dry_run {

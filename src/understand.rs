@@ -48,6 +48,16 @@ impl Understood {
     }
 }
 
+/// Why a sentence that reads as a request is not taken as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// It asks for the opposite ("don't call mum").
+    Negated(Language),
+    /// It asks for a payment more than once, for two, or leaves the
+    /// choice open ("every month", "and fifty to dad", "mum or dad").
+    MoreThanOnce(Language),
+}
+
 /// What the learned model made of a sentence.
 enum Learned {
     Intent(Intent),
@@ -55,6 +65,8 @@ enum Learned {
     OutOfDomain,
     /// Below its threshold (or no model, or it failed).
     Unsure,
+    /// An intent it may not be taken as.
+    Refused(Refusal),
 }
 
 /// A list's phrases as words, each with the value it names.
@@ -117,18 +129,27 @@ impl Understanding {
     /// decides, else the language its words lean to
     /// ([`Matcher::language_of`]); with none of these, the model reads it.
     pub fn read_in(&self, text: &str, language: Option<Language>) -> Option<Understood> {
-        let template = self.read_templates(text);
-        if self.learned.is_none() || template.as_ref().is_some_and(|t| t.intent.cost == 0.0) || self.foreign(text, language, template.as_ref()) {
+        self.reading(text, language).ok()
+    }
+
+    /// [`Understanding::read_in`], saying why a sentence that reads as a
+    /// request was not taken as one, when that is why nothing was read.
+    pub fn reading(&self, text: &str, language: Option<Language>) -> Result<Understood, Option<Refusal>> {
+        let template = self.templates(text);
+        let exact = template.as_ref().is_ok_and(|t| t.intent.cost == 0.0);
+        if self.learned.is_none() || exact || self.foreign(text, language, template.as_ref().ok()) {
             return template;
         }
         match (template, self.learned(text)) {
             // The model learned the near-misses the templates' fuzzy
             // matching lets through ("the phone bill was higher than i
             // expected").
-            (_, Learned::OutOfDomain) => None,
-            (Some(t), Learned::Intent(l)) if t.intent.confidence >= l.confidence => Some(t),
-            (_, Learned::Intent(l)) => Some(Understood { intent: l, source: ReadBy::Learned }),
+            (_, Learned::OutOfDomain) => Err(None),
+            (Ok(t), Learned::Intent(l)) if t.intent.confidence >= l.confidence => Ok(t),
+            (_, Learned::Intent(l)) => Ok(Understood { intent: l, source: ReadBy::Learned }),
             (t, Learned::Unsure) => t,
+            (Ok(t), Learned::Refused(_)) => Ok(t),
+            (Err(why), Learned::Refused(r)) => Err(why.or(Some(r))),
         }
     }
 
@@ -142,18 +163,30 @@ impl Understanding {
 
     /// Reads `text` with the templates alone.
     pub fn read_templates(&self, text: &str) -> Option<Understood> {
-        let intent = self.matcher.parse(text).filter(|i| !self.negated(text, i))?;
-        Some(Understood { intent, source: ReadBy::Template })
+        self.templates(text).ok()
+    }
+
+    fn templates(&self, text: &str) -> Result<Understood, Option<Refusal>> {
+        let intent = self.matcher.parse(text).ok_or(None)?;
+        match self.refusal(text, &intent) {
+            Some(r) => Err(Some(r)),
+            None => Ok(Understood { intent, source: ReadBy::Template }),
+        }
     }
 
     /// Whether `text` asks for the opposite of `intent` ("don't call mum"
     /// read as `call_contact`), or for a payment more than once ("send
     /// twenty dollars to mum every month", "... and fifty to dad"): such a
-    /// reading is no request,
-    /// whichever reader found it.
-    fn negated(&self, text: &str, intent: &Intent) -> bool {
+    /// reading is no request, whichever reader found it.
+    fn refusal(&self, text: &str, intent: &Intent) -> Option<Refusal> {
         let set = self.matcher.intents();
-        hush_nlu::negates(set, text, intent) || hush_nlu::more_than_once(set, text, intent)
+        if hush_nlu::negates(set, text, intent) {
+            Some(Refusal::Negated(intent.language))
+        } else if hush_nlu::more_than_once(set, text, intent) {
+            Some(Refusal::MoreThanOnce(intent.language))
+        } else {
+            None
+        }
     }
 
     /// Reads `text` with the learned model alone (for comparing readers):
@@ -161,7 +194,7 @@ impl Understanding {
     pub fn read_learned(&self, text: &str) -> Option<Understood> {
         match self.learned(text) {
             Learned::Intent(intent) => Some(Understood { intent, source: ReadBy::Learned }),
-            Learned::OutOfDomain | Learned::Unsure => None,
+            Learned::OutOfDomain | Learned::Unsure | Learned::Refused(_) => None,
         }
     }
 
@@ -177,10 +210,10 @@ impl Understanding {
         match model.predict(&[text]) {
             Ok(mut p) => match p.pop().filter(|p| p.confidence >= *threshold) {
                 Some(p) if p.intent == hush_learn::OUT_OF_DOMAIN => Learned::OutOfDomain,
-                Some(p) => match self.intent(p, text) {
-                    i if self.negated(text, &i) => Learned::Unsure,
-                    i => Learned::Intent(i),
-                },
+                Some(p) => {
+                    let i = self.intent(p, text);
+                    self.refusal(text, &i).map_or(Learned::Intent(i), Learned::Refused)
+                }
                 None => Learned::Unsure,
             },
             Err(e) => {

@@ -136,6 +136,9 @@ async fn a_request_said_in_the_negative_is_not_acted_on() {
         let t = e.session().process_text(text).await.unwrap();
         assert_eq!(t.intent, None, "{text:?}: {t:?}");
         assert_eq!(t.outcome.as_ref().map(|o| o.status), Some(hush::Status::NotUnderstood), "{text:?}");
+        // Answered for what it says, not as a request not understood.
+        let said = t.outcome.map(|o| o.say).unwrap_or_default();
+        assert!(["Okay, I won't.", "Oke, tidak saya lakukan."].contains(&said.as_str()), "{text:?}: {said}");
     }
     for (text, intent) in [
         ("don't send the driver", "cancel_ride"),
@@ -181,6 +184,8 @@ async fn a_payment_asked_for_more_than_once_is_not_read_as_one() {
     ] {
         let t = e.session().process_text(text).await.unwrap();
         assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{text:?}: {t:?}");
+        let said = t.outcome.map(|o| o.say).unwrap_or_default();
+        assert!(said.starts_with("I can only make one payment") || said.starts_with("Saya hanya bisa melakukan satu pembayaran"), "{text:?}: {said}");
     }
     let t = e.session().process_text("play the daily podcast").await.unwrap();
     assert_eq!(t.intent.as_deref(), Some("play_media"), "{t:?}");

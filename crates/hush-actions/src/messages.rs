@@ -27,6 +27,12 @@ pub struct Messages {
     pub say_again: String,
     /// Nothing understood.
     pub cant_help: String,
+    /// A request said in the negative ("don't call mum"): nothing done.
+    pub wont: String,
+    /// A payment asked for more than once, for two, or with the choice
+    /// left open ("every month", "to mum and dad", "mum or dad"): none
+    /// made.
+    pub one_payment: String,
     /// A yes or no after the question expired (`{intent}`).
     pub expired: String,
     /// A yes with nothing pending.
@@ -69,6 +75,8 @@ impl Messages {
             did_you_say: "Did you say \"{heard}\"?".into(),
             say_again: "Okay, please say it again.".into(),
             cant_help: "Sorry, I can't help with that.".into(),
+            wont: "Okay, I won't.".into(),
+            one_payment: "I can only make one payment at a time, once. Please ask for each payment on its own.".into(),
             expired: "That question timed out, so I did not {intent}. Please ask again.".into(),
             nothing_to_confirm: "There is nothing to confirm.".into(),
             okay: "Okay.".into(),
@@ -95,6 +103,8 @@ impl Messages {
             did_you_say: "Maksudnya \"{heard}\"?".into(),
             say_again: "Oke, silakan ulangi.".into(),
             cant_help: "Maaf, saya tidak bisa membantu itu.".into(),
+            wont: "Oke, tidak saya lakukan.".into(),
+            one_payment: "Saya hanya bisa melakukan satu pembayaran, satu kali. Silakan minta tiap pembayaran satu per satu.".into(),
             expired: "Pertanyaannya sudah kedaluwarsa, jadi {intent} tidak saya jalankan. Silakan minta lagi.".into(),
             nothing_to_confirm: "Tidak ada yang perlu dikonfirmasi.".into(),
             okay: "Oke.".into(),
@@ -138,6 +148,8 @@ impl Messages {
             did_you_say: "您是说“{heard}”吗？".into(),
             say_again: "好的，请再说一遍。".into(),
             cant_help: "抱歉，这个我帮不了。".into(),
+            wont: "好的，不做。".into(),
+            one_payment: "我一次只能付一笔款，只付一次。请把每笔付款分开说。".into(),
             expired: "问题已超时，所以没有执行 {intent}。请再说一遍。".into(),
             nothing_to_confirm: "没有需要确认的事。".into(),
             okay: "好的。".into(),
