@@ -77,6 +77,17 @@ fn values_the_words_imply() {
     check(&m, "shh", "adjust_volume", &[("direction", "mute")]);
 }
 
+/// How a call is heard is no part of who is called: "call mum on
+/// speaker" had called a contact named "mum on speaker".
+#[test]
+fn on_speaker_is_not_the_contact() {
+    let m = matcher();
+    check(&m, "call mum on speaker", "call_contact", &[("contact", "mum")]);
+    check(&m, "ring dad on his mobile on speakerphone", "call_contact", &[("contact", "dad"), ("phone_type", "mobile")]);
+    let id = Matcher::new(IntentSet::builtin_for(&[hush_nlu::Language::Indonesian]).unwrap(), MatchParams::default());
+    check(&id, "telepon ibu pakai speaker", "call_contact", &[("contact", "ibu")]);
+}
+
 #[test]
 fn kinds_of_place_asked_for_in_the_plural() {
     let m = matcher();
