@@ -75,6 +75,13 @@ fn values_the_words_imply() {
     check(&m, "i can barely hear it", "adjust_volume", &[("direction", "up")]);
     check(&m, "kill the sound", "adjust_volume", &[("direction", "mute")]);
     check(&m, "shh", "adjust_volume", &[("direction", "mute")]);
+    // The climate switched off is not the sound muted ("turn off the ac"
+    // had been read as adjust_volume, mute).
+    check(&m, "turn off the ac", "set_temperature", &[("direction", "off")]);
+    check(&m, "switch the heating on", "set_temperature", &[("direction", "on")]);
+    check(&m, "turn off the radio", "adjust_volume", &[("direction", "mute")]);
+    let id = Matcher::new(IntentSet::builtin_for(&[hush_nlu::Language::Indonesian]).unwrap(), MatchParams::default());
+    check(&id, "matikan ac", "set_temperature", &[("direction", "off")]);
 }
 
 /// How a call is heard is no part of who is called: "call mum on
