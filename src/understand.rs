@@ -212,6 +212,9 @@ impl Understanding {
                 Some(p) if p.intent == hush_learn::OUT_OF_DOMAIN => Learned::OutOfDomain,
                 Some(p) => {
                     let i = self.intent(p, text);
+                    if self.says_nothing(&i) {
+                        return Learned::Unsure;
+                    }
                     self.refusal(text, &i).map_or(Learned::Intent(i), Learned::Refused)
                 }
                 None => Learned::Unsure,
@@ -221,6 +224,17 @@ impl Understanding {
                 Learned::Unsure
             }
         }
+    }
+
+    /// Whether `intent` holds no value where every one of its templates
+    /// sets one and none is asked for: the model knew the domain but not
+    /// the request ("pause the music", "stop the music" read as
+    /// `adjust_volume`, to be done with no direction and no level).
+    fn says_nothing(&self, intent: &Intent) -> bool {
+        let set = self.matcher.intents();
+        intent.slots.is_empty()
+            && intent.missing.is_empty()
+            && set.intent_in(&intent.name, intent.language).is_some_and(|spec| spec.required.is_empty() && set.always_sets_a_slot(spec))
     }
 
     /// A learned prediction as an [`Intent`]: slot text read by the same

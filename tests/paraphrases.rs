@@ -111,6 +111,27 @@ async fn text_without_a_word_is_no_request() {
     assert_eq!(t.intent.as_deref(), Some("confirm"), "{t:?}");
 }
 
+/// A learned reading with no value, of an intent whose every template
+/// sets one and which asks for none, is no request: "pause the music" had
+/// been read as `adjust_volume` and handed to the volume action with no
+/// direction and no level. A reading with a value, or one whose missing
+/// value is asked for, stands.
+#[tokio::test]
+async fn a_reading_that_says_nothing_the_intent_can_do_is_none() {
+    let e = Engine::builder().dry_run(true).build().unwrap();
+    for text in ["pause the music", "stop the music"] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!(t.intent, None, "{text:?}: {t:?}");
+    }
+    let t = e.session().process_text("mute the navigation voice").await.unwrap();
+    assert_eq!((t.intent.as_deref(), t.slots.first().map(|s| s.name.as_str())), (Some("adjust_volume"), Some("direction")), "{t:?}");
+    let t = e.session().process_text("get me a cab").await.unwrap();
+    assert_eq!((t.intent.as_deref(), t.prompt.is_some()), (Some("order_ride"), true), "{t:?}");
+    let set = hush::parts::IntentSet::builtin().unwrap();
+    let always = |name: &str| set.always_sets_a_slot(set.intent(name).unwrap());
+    assert_eq!((always("adjust_volume"), always("set_temperature"), always("check_balance")), (true, true, false));
+}
+
 /// A request said in the negative is not the request: the learned model
 /// (and the fuzzy matcher) read "don't call mum" as `call_contact`, and
 /// "don't cancel my ride" as `cancel_ride`, which ran at once. An intent

@@ -168,6 +168,23 @@ impl IntentSet {
         self.intents.iter().find(|i| i.name == name && i.language == language).or_else(|| self.intent(name))
     }
 
+    /// Whether every template of `intent` sets a slot, said or fixed: then
+    /// a reading of it with no value at all says nothing the intent can do
+    /// ("pause the music" read as `adjust_volume`).
+    pub fn always_sets_a_slot(&self, intent: &IntentSpec) -> bool {
+        fn sets(set: &IntentSet, e: &Expr, depth: usize) -> bool {
+            match e {
+                Expr::Word(_) | Expr::Opt(_) => false,
+                Expr::Slot { .. } => true,
+                Expr::Seq(items) => items.iter().any(|x| sets(set, x, depth)),
+                Expr::Alt(alts) => !alts.is_empty() && alts.iter().all(|x| sets(set, x, depth)),
+                // Rules are followed four deep, as everywhere.
+                Expr::Rule(name) => depth < 4 && set.rules.get(name).is_some_and(|x| sets(set, x, depth + 1)),
+            }
+        }
+        !intent.templates.is_empty() && intent.templates.iter().all(|t| !t.fixed.is_empty() || sets(self, &t.expr, 0))
+    }
+
     /// An intent set that reads a bare answer to a question about one slot
     /// of an intent ("Where to?" — "the airport", "to the airport please"),
     /// with the same lists, built-in parsers and tolerance for mishearing
