@@ -10,7 +10,9 @@
 //! calls a sentence out of domain overrules a fuzzy template parse. A
 //! reading of a request said in the negative ("don't pay my water bill")
 //! is no reading ([`hush_nlu::negates`]), nor is a payment asked for more
-//! than once or joined to a second one ([`hush_nlu::more_than_once`]).
+//! than once or joined to a second one ([`hush_nlu::more_than_once`]),
+//! nor a learned reading with no value of an intent that always has one
+//! ("pause the music" as `adjust_volume`).
 
 use hush_learn::{LearnedModel, Prediction};
 use hush_nlu::{Builtin, Evidence, Intent, Language, Matcher, Slot, Value};

@@ -9,8 +9,9 @@
 //! repetition lands in a name ("Send $20.00 to mum twice?" sent $20 once,
 //! to "mum twice"), the second payment is dropped ("Send $20.00 to
 //! mum?", and dad is never paid), and a choice is made for the user or
-//! lands in a name ("Send $20.00 to mum or dad?"). [`more_than_once`] says when a reading
-//! would drop part of the request, so the engine can leave it unread.
+//! lands in a name ("Send $20.00 to mum or dad?"). [`more_than_once`]
+//! says when a reading would drop part of the request, so the engine can
+//! leave it unread.
 
 use crate::{Intent, IntentSet, Language};
 

@@ -71,12 +71,12 @@ struct Fill {
     cand: u32,
 }
 
-/// A way a slot reads the words at `start`: `value` None means "the
-/// words as said" (free text, unlisted values), made only if it wins.
 /// What reading a value outside its slot's range costs, so that a
 /// reading in range is taken where the words allow both.
 const OUT_OF_RANGE_COST: f32 = 0.1;
 
+/// A way a slot reads the words at `start`: `value` None means "the
+/// words as said" (free text, unlisted values), made only if it wins.
 struct Cand {
     start: u16,
     len: u16,
