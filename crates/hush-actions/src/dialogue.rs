@@ -55,7 +55,7 @@ enum Question {
     /// The slot asked for, and the reader of a bare answer to it.
     Slot {
         name: String,
-        answers: Box<SlotAnswers>,
+        answers: SlotAnswers,
     },
 }
 
@@ -276,7 +276,6 @@ impl Dialogue {
         if let Some(name) = intent.missing.first().cloned() {
             if let Some(answers) = matcher.slot_answers(&intent.name, intent.language, &name) {
                 let prompt = slot_prompt(matcher, &intent, &name, &registry.messages(intent.language).what);
-                let answers = Box::new(answers);
                 self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Slot { name, answers }, unclear: 0 });
                 return Step::Ask { intent, prompt };
             }

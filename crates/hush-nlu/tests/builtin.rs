@@ -10,6 +10,10 @@ fn matcher() -> Matcher {
     Matcher::new(IntentSet::builtin().unwrap_or_else(|e| panic!("{e}")), MatchParams::default())
 }
 
+fn indonesian() -> Matcher {
+    Matcher::new(IntentSet::builtin_for(&[hush_nlu::Language::Indonesian]).unwrap_or_else(|e| panic!("{e}")), MatchParams::default())
+}
+
 #[test]
 fn every_builtin_template_round_trips() {
     common::assert_every_template_round_trips(&matcher(), 8, 7);
@@ -80,7 +84,7 @@ fn values_the_words_imply() {
     check(&m, "turn off the ac", "set_temperature", &[("direction", "off")]);
     check(&m, "switch the heating on", "set_temperature", &[("direction", "on")]);
     check(&m, "turn off the radio", "adjust_volume", &[("direction", "mute")]);
-    let id = Matcher::new(IntentSet::builtin_for(&[hush_nlu::Language::Indonesian]).unwrap(), MatchParams::default());
+    let id = indonesian();
     check(&id, "matikan ac", "set_temperature", &[("direction", "off")]);
 }
 
@@ -91,7 +95,7 @@ fn on_speaker_is_not_the_contact() {
     let m = matcher();
     check(&m, "call mum on speaker", "call_contact", &[("contact", "mum")]);
     check(&m, "ring dad on his mobile on speakerphone", "call_contact", &[("contact", "dad"), ("phone_type", "mobile")]);
-    let id = Matcher::new(IntentSet::builtin_for(&[hush_nlu::Language::Indonesian]).unwrap(), MatchParams::default());
+    let id = indonesian();
     check(&id, "telepon ibu pakai speaker", "call_contact", &[("contact", "ibu")]);
 }
 
