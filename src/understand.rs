@@ -258,7 +258,8 @@ impl Understanding {
                 continue;
             }
             let slot = match spec {
-                Some(spec) => self.read_slot(&p.intent, spec.language, &s.slot, &s.text),
+                Some(spec) if wildcard(spec, &s.slot) => self.read_slot(&p.intent, spec.language, &s.slot, &s.text),
+                Some(spec) => self.read_slot(&p.intent, spec.language, &s.slot, &before_closing(text, &s)),
                 None => Some(Slot { name: s.slot.clone(), value: Value::Text(s.text.clone()), raw: s.text.clone(), sensitive: false }),
             };
             // A number the tagger left beside an amount is part of what
@@ -383,6 +384,26 @@ impl Understanding {
 /// level).
 fn numeric(spec: &hush_nlu::IntentSpec, slot: &str) -> bool {
     spec.slot(slot).is_some_and(|d| matches!(d.ty, hush_nlu::SlotType::Builtin { ty: Builtin::Integer | Builtin::Number | Builtin::Money, .. }))
+}
+
+/// Whether `spec`'s slot `slot` takes free text (a message).
+fn wildcard(spec: &hush_nlu::IntentSpec, slot: &str) -> bool {
+    spec.slot(slot).is_some_and(|d| matches!(d.ty, hush_nlu::SlotType::Builtin { ty: Builtin::Wildcard, .. }))
+}
+
+/// The words tagged `s` without the courtesy and haste that end `text`
+/// ([`hush_nlu::closing_from`]): the tagger reads "send twenty dollars to
+/// mum thanks" with the recipient "mum thanks", and "call mum right now"
+/// with the contact "mum right".
+fn before_closing(text: &str, s: &hush_learn::TaggedSlot) -> String {
+    let closing = hush_nlu::closing_from(&hush_nlu::words(text));
+    let at = hush_nlu::words(&text.chars().take(s.start).collect::<String>()).len();
+    let tagged = hush_nlu::words(&s.text);
+    if at < closing && at + tagged.len() > closing {
+        tagged[..closing - at].join(" ")
+    } else {
+        s.text.clone()
+    }
 }
 
 /// Whether a word that says a number ("one" too), or "and" or "point"

@@ -80,7 +80,7 @@ async fn the_default_engine_understands_paraphrases_and_rejects_near_misses() {
 #[tokio::test]
 async fn a_payment_the_model_understood_still_asks_first() {
     let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
-    let t = e.process_text("wire twenty bucks to sarah for lunch").await.unwrap();
+    let t = e.process_text("can you get twenty dollars over to sarah").await.unwrap();
     assert_eq!((t.intent.as_deref(), t.source), (Some("transfer_money"), Some(ReadBy::Learned)), "{t:?}");
     assert!(t.prompt.is_some() && t.outcome.is_none(), "money moves only after a yes: {t:?}");
     let amount = t.slots.iter().find(|s| s.name == "amount").map(|s| &s.value);
@@ -273,6 +273,30 @@ async fn a_value_the_tagger_ended_early_is_read_whole_from_the_template() {
     // does not replace the tagged one.
     let t = e.process_text("can you pay back lisa seven dollars").await.unwrap();
     assert_eq!((t.intent.as_deref(), raw(&t, "recipient").as_deref()), (Some("transfer_money"), Some("lisa")), "{t:?}");
+}
+
+/// Thanks or haste after a request are no part of the name before them:
+/// the model had tagged "mum thanks", "mum right" and "home thanks".
+#[tokio::test]
+async fn thanks_and_haste_are_no_part_of_a_name() {
+    let e = Engine::builder().dry_run(true).build().unwrap();
+    let raw = |t: &hush::Turn, name: &str| t.slots.iter().find(|s| s.name == name).map(|s| s.raw.clone());
+    for (text, intent, slot, value) in [
+        ("send twenty dollars to mum thanks", "transfer_money", "recipient", "mum"),
+        ("send twenty dollars to mum right now", "transfer_money", "recipient", "mum"),
+        ("send twenty dollars to mum asap", "transfer_money", "recipient", "mum"),
+        ("call mum right now", "call_contact", "contact", "mum"),
+        ("navigate home thanks", "navigate_to", "destination", "home"),
+    ] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!((t.intent.as_deref(), raw(&t, slot).as_deref()), (Some(intent), Some(value)), "{text:?}: {t:?}");
+        assert_eq!(raw(&t, "note"), None, "{text:?}: {t:?}");
+    }
+    // Where the words are what is asked for, they stay.
+    let t = e.session().process_text("play thank you").await.unwrap();
+    assert_eq!((t.intent.as_deref(), raw(&t, "media").as_deref()), (Some("play_media"), Some("thank you")), "{t:?}");
+    let t = e.session().process_text("text anna thank you").await.unwrap();
+    assert_eq!((t.intent.as_deref(), raw(&t, "message").as_deref()), (Some("send_message"), Some("thank you")), "{t:?}");
 }
 
 #[tokio::test]

@@ -51,7 +51,7 @@ pub use sample::{sample, vocabulary_prompt, Sample};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};
 pub use template::{parse as parse_template, Expr, SyntaxError};
 pub use values::{Builtin, Date, Time, Value, ValueMatch};
-pub use words::is_filler;
+pub use words::{closing_from, is_filler};
 
 /// The built-in domains shipped in `intents/`, compiled into the library
 /// so that an engine needs no files to understand rides, payments, food,

@@ -19,7 +19,7 @@ use crate::fuzzy::{sound_key, Fuzzy};
 use crate::grammar::{Grammar, GrammarType};
 use crate::spec::{IntentSet, SlotType};
 use crate::values::Value;
-use crate::words::UNLISTED_LEAD;
+use crate::words::{FILLER_COST, UNLISTED_LEAD};
 use crate::{Language, MatchParams, Slot};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use rphonetic::DoubleMetaphone;
@@ -185,7 +185,7 @@ impl Matcher {
             // As in hassil: skip words are not there at all.
             0.0
         } else if self.is_filler(w) {
-            0.4
+            FILLER_COST
         } else if crate::numbers::says_a_number(w) || (w == "one" && next.is_some_and(crate::numbers::says_a_number)) {
             // A number left out beside a value reads another amount:
             // "nineteen ninety nine dollars" as $99, "10 20 dollars" as $20,

@@ -144,6 +144,9 @@ struct Search<'m> {
     /// Per word: it may be inside an unlisted value ("for", "to" join a
     /// sentence's parts, not a name's).
     may_be_inside: Vec<bool>,
+    /// Where the courtesy and haste that end the sentence begin
+    /// ([`closing_from`]): no unlisted value runs on into them.
+    closing: usize,
     /// Paths whose edits or free text cost more than these cannot reach
     /// the confidence asked for.
     max_cost: f32,
@@ -191,11 +194,20 @@ impl<'m> Search<'m> {
             near.push(out);
             sounds.push(key);
         }
-        // A word said twice ("book book a ride") is a stutter, nearly free.
+        let closing = closing_from(&tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>());
+        // A word said twice ("book book a ride") is a stutter, nearly free;
+        // the thanks or haste after a request cost what a filler does.
         let ins = tokens
             .iter()
             .enumerate()
-            .map(|(i, t)| if i > 0 && tokens[i - 1].text == t.text { STUTTER_COST } else { m.ins_cost(&t.text, tokens.get(i + 1).map(|n| n.text.as_str())) })
+            .map(|(i, t)| {
+                let cost = if i > 0 && tokens[i - 1].text == t.text { STUTTER_COST } else { m.ins_cost(&t.text, tokens.get(i + 1).map(|n| n.text.as_str())) };
+                if i >= closing {
+                    cost.min(FILLER_COST)
+                } else {
+                    cost
+                }
+            })
             .collect();
         let may_begin = tokens.iter().map(|t| !NOT_FIRST.contains(&t.text.as_str())).collect();
         let may_end = tokens.iter().map(|t| !NOT_LAST.contains(&t.text.as_str())).collect();
@@ -211,6 +223,7 @@ impl<'m> Search<'m> {
             sounds,
             may_begin,
             may_end,
+            closing,
             may_be_inside,
             max_cost,
             max_free,
@@ -296,6 +309,15 @@ impl<'m> Search<'m> {
                     // Names and places do not start or end with "the",
                     // "me", "about"...: those belong to the sentence.
                     if !self.may_begin[pos] || !self.may_end[pos + len - 1] || !self.may_be_inside[pos..pos + len].iter().all(|&ok| ok) {
+                        continue;
+                    }
+                    if pos + len > self.closing {
+                        continue;
+                    }
+                    // Numbers alone name no one and nowhere: "send nineteen
+                    // ninety nine dollars to mum" is no payment to
+                    // "nineteen" of $99.
+                    if self.words[pos..pos + len].iter().all(|w| crate::numbers::says_a_number(w)) {
                         continue;
                     }
                     // An unlisted value is less likely than a listed one and

@@ -89,6 +89,44 @@ pub(crate) const NOT_LAST: &[&str] = &[
     "dengan", "gimana", "sekarang", "terdekat", "tadi", "saja", "aja",
 ];
 
+/// Courtesy and haste said after a request ("... thanks", "... right
+/// now", "... terima kasih"): the sentence's end, no part of the name or
+/// place before it ("call mum right now" calls mum, not "mum right").
+const CLOSINGS: &[&[&str]] = &[
+    &["thanks"],
+    &["thank", "you"],
+    &["thanks", "a", "lot"],
+    &["thank", "you", "very", "much"],
+    &["cheers"],
+    &["please"],
+    &["now"],
+    &["right", "now"],
+    &["asap"],
+    &["right", "away"],
+    &["straight", "away"],
+    &["immediately"],
+    &["quickly"],
+    // Bahasa Indonesia: thanks, now, right now, quickly.
+    &["makasih"],
+    &["terima", "kasih"],
+    &["sekarang"],
+    &["sekarang", "juga"],
+    &["segera"],
+];
+
+/// Where the courtesy and haste that end `words` begin ("call mum right
+/// now thanks": 2), `words.len()` when none does. At least two words are
+/// left before them: in "play thank you" the words are what is asked for.
+pub fn closing_from<S: AsRef<str>>(words: &[S]) -> usize {
+    let mut end = words.len();
+    while let Some(k) =
+        CLOSINGS.iter().filter(|c| c.len() + 2 <= end && words[end - c.len()..end].iter().zip(c.iter()).all(|(w, c)| w.as_ref() == *c)).map(|c| c.len()).max()
+    {
+        end -= k;
+    }
+    end
+}
+
 /// Words a sentence does not end on: a speaker who stops after one is
 /// drawing breath ("book me a ride to the ...", "send it to my").
 pub(crate) const DANGLING: &[&str] = &[
@@ -102,6 +140,9 @@ pub(crate) const UNLISTED_LEAD: &[&str] = &["um", "uh", "oh", "to", "at", "from"
 /// Longest stretch of words matched to a list phrase by sound or spelling:
 /// three, so a two-word phrase heard as three ("heat it seat") is found.
 pub(crate) const FUZZY_SPAN: usize = 3;
+
+/// Cost of a filler said where the template has none.
+pub(crate) const FILLER_COST: f32 = 0.4;
 
 /// Cost of hearing one short function word for another ("to" for "a").
 pub(crate) const FUNCTION_SWAP_COST: f32 = 0.5;
@@ -128,6 +169,21 @@ pub(crate) const LEAD_COST: f32 = 0.3;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn courtesy_and_haste_end_a_sentence() {
+        let at = |s: &str| closing_from(&s.split(' ').collect::<Vec<_>>());
+        assert_eq!(at("call mum right now"), 2);
+        assert_eq!(at("send twenty dollars to mum thank you very much"), 5);
+        assert_eq!(at("call mum right now thanks"), 2);
+        assert_eq!(at("telepon ibu sekarang juga ya makasih"), 5);
+        assert_eq!(at("call mum"), 2);
+        // What is asked for: "play thank you", "call now".
+        assert_eq!(at("thank you"), 2);
+        assert_eq!(at("play thank you"), 3);
+        assert_eq!(at("call now"), 2);
+        assert_eq!(at("call mum now"), 2);
+    }
 
     #[test]
     fn a_phrase_naming_one_thing_has_a_plural() {

@@ -99,6 +99,25 @@ fn on_speaker_is_not_the_contact() {
     check(&id, "telepon ibu pakai speaker", "call_contact", &[("contact", "ibu")]);
 }
 
+/// What money is sent for is said back, never taken for the recipient
+/// nor for a school canteen ("send twenty dollars to mum for lunch" had
+/// been read as a canteen top-up for "mum").
+#[test]
+fn what_money_is_for_is_its_own_slot() {
+    let m = matcher();
+    check(&m, "send twenty dollars to mum for lunch", "transfer_money", &[("recipient", "mum"), ("note", "lunch")]);
+    check(&m, "send mum twenty dollars for her birthday", "transfer_money", &[("recipient", "mum"), ("note", "birthday")]);
+    check(&m, "send twenty dollars to mum tomorrow for the rent", "transfer_money", &[("recipient", "mum"), ("note", "rent")]);
+    check(&m, "send twenty dollars to mum for the school trip", "transfer_money", &[("recipient", "mum"), ("note", "school trip")]);
+    // Thanks and haste are none: nothing to say back.
+    for text in ["send twenty dollars to mum right now", "call mum right now thanks"] {
+        let got = m.parse(text).unwrap_or_else(|| panic!("{text:?} not understood"));
+        assert!(got.slots.iter().all(|s| s.name != "note" && !s.raw.contains("right")), "{text:?}: {got:?}");
+    }
+    let id = indonesian();
+    check(&id, "kirim lima puluh ribu ke budi buat makan siang", "transfer_money", &[("recipient", "budi"), ("note", "makan siang")]);
+}
+
 #[test]
 fn kinds_of_place_asked_for_in_the_plural() {
     let m = matcher();

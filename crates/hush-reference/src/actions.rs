@@ -242,7 +242,11 @@ impl Payments {
                 }
             }
             "transfer_money" => {
-                says.line(&ASK_TRANSFER, &[("amount", &amount.as_ref().map(shown)?), ("payee", text(intent, "recipient")?), ("from", &from), ("when", &when)])
+                // What the money is for is said back: a word the reader
+                // took for it ("for dad") is heard before the yes.
+                let note = text(intent, "note").map(|n| says.line(&ASK_NOTE, &[("note", n)])).unwrap_or_default();
+                let amount = amount.as_ref().map(shown)?;
+                says.line(&ASK_TRANSFER, &[("amount", &amount), ("payee", text(intent, "recipient")?), ("from", &from), ("when", &when), ("note", &note)])
             }
             "top_up_canteen" => {
                 let who = text(intent, "student").map(|s| says.line(&ASK_CANTEEN_WHO, &[("student", s)])).unwrap_or_default();

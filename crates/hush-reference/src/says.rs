@@ -44,7 +44,8 @@ lines! {
     ASK_BILL: "Pay your {payee} bill{from}{when}?", "Bayar tagihan {payee}{from}{when}?", "{when}{from}付{payee}账单？";
     ASK_WHEN: " {when}", " {when}", "{when}";
     ASK_FROM: " from your {account} account", " dari rekening {account}", "从{account}账户";
-    ASK_TRANSFER: "Send {amount} to {payee}{from}{when}?", "Kirim {amount} ke {payee}{from}{when}?", "{when}{from}给{payee}转{amount}？";
+    ASK_TRANSFER: "Send {amount} to {payee}{from}{when}{note}?", "Kirim {amount} ke {payee}{from}{when}{note}?", "{when}{from}给{payee}转{amount}{note}？";
+    ASK_NOTE: " for {note}", " untuk {note}", "（{note}）";
     ASK_CANTEEN: "Add {amount} to the canteen account{who}{when}?", "Isi saldo kantin{who} {amount}{when}?", "{when}给{who}饭卡充值{amount}？";
     ASK_CANTEEN_WHO: " for {student}", " {student}", "{student}的";
     THE_STUDENT: "the student", "siswa", "学生";
