@@ -347,8 +347,19 @@ impl Understanding {
             }
             let taken: Vec<String> = slots.iter().flat_map(|x| hush_nlu::words(&x.raw)).collect();
             let phrases = self.list_words(i, spec.language);
-            let found: Vec<&(String, Vec<String>)> =
-                phrases.iter().filter(|(_, phrase)| said.windows(phrase.len()).any(|w| w == phrase.as_slice()) && !said_twice(&said, &taken, phrase)).collect();
+            // Where money moves, a phrase the templates say as their own
+            // words is theirs: the "wallet" of "refill the canteen wallet"
+            // pays from no wallet. (Elsewhere such words are the value the
+            // templates imply: "cool it", "mute".)
+            let the_templates_say = |phrase: &[String]| {
+                spec.confirm && spec.templates.iter().any(|t| hush_nlu::words(&t.text.replace('|', " ")).windows(phrase.len()).any(|w| w == phrase))
+            };
+            let found: Vec<&(String, Vec<String>)> = phrases
+                .iter()
+                .filter(|(_, phrase)| {
+                    said.windows(phrase.len()).any(|w| w == phrase.as_slice()) && !said_twice(&said, &taken, phrase) && !the_templates_say(phrase)
+                })
+                .collect();
             let Some((value, longest)) = found.iter().max_by_key(|f| f.1.len()) else { continue };
             if found.iter().all(|f| f.0 == *value) {
                 slots.extend(self.read_slot(&spec.name, spec.language, &slot.name, &longest.join(" ")));

@@ -275,6 +275,21 @@ async fn a_value_the_tagger_ended_early_is_read_whole_from_the_template() {
     assert_eq!((t.intent.as_deref(), raw(&t, "recipient").as_deref()), (Some("transfer_money"), Some("lisa")), "{t:?}");
 }
 
+/// The account said is the account asked about, and what a transfer is
+/// for is said back; a canteen's own wallet is no account to pay from.
+#[tokio::test]
+async fn the_account_and_the_purpose_are_said_back() {
+    let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
+    let t = e.session().process_text("send twenty dollars to mum for lunch").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Send $20.00 to mum for lunch?"), "{t:?}");
+    let t = e.session().process_text("pay the electricity bill from my savings").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Pay $42.00 for your electricity bill from your savings account?"), "{t:?}");
+    let t = e.session().process_text("top up ayu's canteen account with fifty dollars from my savings").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Add $50.00 to the canteen account for ayu from your savings account?"), "{t:?}");
+    let t = e.session().process_text("refill the canteen wallet thirty dollars").await.unwrap();
+    assert_eq!((t.intent.as_deref(), t.slots.iter().any(|s| s.name == "account")), (Some("top_up_canteen"), false), "{t:?}");
+}
+
 /// Thanks or haste after a request are no part of the name before them:
 /// the model had tagged "mum thanks", "mum right" and "home thanks".
 #[tokio::test]

@@ -118,6 +118,29 @@ fn what_money_is_for_is_its_own_slot() {
     check(&id, "kirim lima puluh ribu ke budi buat makan siang", "transfer_money", &[("recipient", "budi"), ("note", "makan siang")]);
 }
 
+/// The account a payment is made from is read wherever one is said: a
+/// bill or a canteen top-up "from my savings" had been paid from the
+/// main account, and its question had not said which.
+#[test]
+fn the_account_paid_from_is_read() {
+    let m = matcher();
+    check(&m, "pay the electricity bill from my savings", "pay_bill", &[("biller", "electricity"), ("account", "savings")]);
+    check(&m, "pay forty two dollars for the water bill with my wallet", "pay_bill", &[("biller", "water"), ("account", "wallet")]);
+    check(&m, "top up the canteen account with fifty dollars from my savings account", "top_up_canteen", &[("account", "savings")]);
+    let id = indonesian();
+    check(&id, "bayar tagihan listrik dari tabungan", "pay_bill", &[("biller", "electricity"), ("account", "savings")]);
+}
+
+/// "for two people" is how many ride, not two o'clock.
+#[test]
+fn how_many_ride_is_no_time() {
+    let m = matcher();
+    check(&m, "book me a ride to the airport for two people", "order_ride", &[("destination", "airport"), ("passengers", "2")]);
+    let got = m.parse("book me a ride to the airport for two people").unwrap();
+    assert!(got.slot("time").is_none(), "{got:?}");
+    check(&indonesian(), "pesan taksi ke bandara untuk tiga orang", "order_ride", &[("destination", "airport"), ("passengers", "3")]);
+}
+
 #[test]
 fn kinds_of_place_asked_for_in_the_plural() {
     let m = matcher();

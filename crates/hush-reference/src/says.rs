@@ -46,7 +46,7 @@ lines! {
     ASK_FROM: " from your {account} account", " dari rekening {account}", "从{account}账户";
     ASK_TRANSFER: "Send {amount} to {payee}{from}{when}{note}?", "Kirim {amount} ke {payee}{from}{when}{note}?", "{when}{from}给{payee}转{amount}{note}？";
     ASK_NOTE: " for {note}", " untuk {note}", "（{note}）";
-    ASK_CANTEEN: "Add {amount} to the canteen account{who}{when}?", "Isi saldo kantin{who} {amount}{when}?", "{when}给{who}饭卡充值{amount}？";
+    ASK_CANTEEN: "Add {amount} to the canteen account{who}{from}{when}?", "Isi saldo kantin{who} {amount}{from}{when}?", "{when}{from}给{who}饭卡充值{amount}？";
     ASK_CANTEEN_WHO: " for {student}", " {student}", "{student}的";
     THE_STUDENT: "the student", "siswa", "学生";
     CANT_DO: "{what} can't do {intent}.", "{what} tidak bisa {intent}.", "{what}不能做{intent}。";
