@@ -137,6 +137,16 @@ impl Understanding {
     /// [`Understanding::read_in`], saying why a sentence that reads as a
     /// request was not taken as one, when that is why nothing was read.
     pub fn reading(&self, text: &str, language: Option<Language>) -> Result<Understood, Option<Refusal>> {
+        let mut read = self.fused(text, language)?;
+        // "pay my water bill at the end of the month": a yes would pay now.
+        if hush_nlu::unread_time(self.matcher.intents(), text, &read.intent) && !read.intent.missing.iter().any(|m| m == "date") {
+            read.intent.missing.push("date".to_owned());
+        }
+        Ok(read)
+    }
+
+    /// Reads `text` under the fusion rules.
+    fn fused(&self, text: &str, language: Option<Language>) -> Result<Understood, Option<Refusal>> {
         let template = self.templates(text);
         let exact = template.as_ref().is_ok_and(|t| t.intent.cost == 0.0);
         if self.learned.is_none() || exact || self.foreign(text, language, template.as_ref().ok()) {

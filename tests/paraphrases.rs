@@ -286,6 +286,15 @@ async fn the_account_and_the_purpose_are_said_back() {
     assert_eq!(t.prompt.as_deref(), Some("Pay $42.00 for your electricity bill from your savings account?"), "{t:?}");
     let t = e.session().process_text("top up ayu's canteen account with fifty dollars from my savings").await.unwrap();
     assert_eq!(t.prompt.as_deref(), Some("Add $50.00 to the canteen account for ayu from your savings account?"), "{t:?}");
+    // A day said is said back; one no reader reads is asked for, not
+    // dropped (a yes would have paid at once).
+    let t = e.session().process_text("pay my water bill on the 5th").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Pay $18.75 for your water bill on the 5th?"), "{t:?}");
+    let s = e.session();
+    let t = s.process_text("pay my water bill at the end of the month").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("On which day?"), "{t:?}");
+    let t = s.process_text("the 30th").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Pay $18.75 for your water bill on the 30th?"), "{t:?}");
     let t = e.session().process_text("refill the canteen wallet thirty dollars").await.unwrap();
     assert_eq!((t.intent.as_deref(), t.slots.iter().any(|s| s.name == "account")), (Some("top_up_canteen"), false), "{t:?}");
 }

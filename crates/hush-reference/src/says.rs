@@ -252,7 +252,7 @@ impl Says {
                 })
             }
             Some(Value::Date(Date::Calendar { month: None, day })) => Some(match lang {
-                English => format!("the {day}"),
+                English => format!("the {day}{}", english_ordinal_suffix(*day)),
                 Indonesian => format!("tanggal {day}"),
                 Mandarin => format!("{day}号"),
             }),
@@ -340,5 +340,17 @@ fn digits(minor: i64, currency: &str, group: char, point: char) -> String {
     match frac {
         Some(f) => format!("{sign}{whole}{point}{f}"),
         None => format!("{sign}{whole}"),
+    }
+}
+
+/// "st", "nd", "rd" or "th" after an English day of the month: "the 5th",
+/// "the 22nd", "the 11th".
+fn english_ordinal_suffix(day: u8) -> &'static str {
+    match (day % 10, day % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
     }
 }

@@ -1,0 +1,90 @@
+//! Payments asked for a time no reader could read: "pay my water bill at
+//! the end of the month", "kirim ke ibu pas gajian".
+//!
+//! The date and time readers know days, dates and clock times, not every
+//! way of saying when. A reading of such a request carries no date, so a
+//! yes would pay now what was asked for later. [`unread_time`] says when
+//! a payment's sentence names a time its reading does not hold, so the
+//! engine can ask for the day instead.
+
+use crate::{Intent, IntentSet, Language};
+
+/// Words and phrases that say when, beyond what the date and time
+/// readers read ("tomorrow", "on friday", "at 5 pm" are read).
+fn time_phrases(language: Language) -> &'static [&'static [&'static str]] {
+    match language {
+        Language::English => &[
+            &["later"],
+            &["tonight"],
+            &["weekend"],
+            &["payday"],
+            &["pay", "day"],
+            &["end", "of", "the", "month"],
+            &["end", "of", "month"],
+            &["end", "of", "the", "week"],
+            &["next", "week"],
+            &["next", "month"],
+            &["this", "evening"],
+            &["this", "afternoon"],
+            &["this", "morning"],
+            &["in", "the", "morning"],
+            &["in", "the", "evening"],
+            &["after", "work"],
+            &["after", "school"],
+            &["first", "thing"],
+            &["when", "i", "get"],
+            &["once", "i", "get"],
+        ],
+        Language::Indonesian => &[
+            &["nanti"],
+            &["gajian"],
+            &["akhir", "bulan"],
+            &["awal", "bulan"],
+            &["minggu", "depan"],
+            &["bulan", "depan"],
+            &["akhir", "pekan"],
+            &["malam", "ini"],
+            &["sore", "ini"],
+            &["pagi", "ini"],
+            &["pulang", "kerja"],
+        ],
+        Language::Mandarin => &[&["月", "底"], &["月", "初"], &["下", "周"], &["下", "个", "月"], &["周", "末"], &["晚", "点"], &["以", "后"]],
+    }
+}
+
+/// Whether `text`, read as `intent`, names a time the reading does not
+/// hold: the intent must be confirmed (it moves money), declare a date,
+/// and have neither a date nor a time read.
+pub fn unread_time(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
+    let Some(spec) = intents.intent_in(&intent.name, intent.language).filter(|s| s.confirm && s.slot("date").is_some()) else { return false };
+    if intent.slots.iter().any(|s| s.name == "date" || s.name == "time") {
+        return false;
+    }
+    let owned = crate::words(text);
+    let words: Vec<&str> = owned.iter().map(String::as_str).collect();
+    time_phrases(spec.language).iter().any(|p| words.windows(p.len()).any(|w| w == *p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MatchParams, Matcher};
+
+    #[test]
+    fn a_payment_for_a_time_not_read_is_found() {
+        let set = IntentSet::builtin_for(&[Language::English, Language::Indonesian]).unwrap();
+        let m = Matcher::new(set.clone(), MatchParams::default());
+        // `text` as a reader that skipped its last words read it.
+        let unread = |text: &str, read: &str| {
+            let i = m.parse(read).unwrap_or_else(|| panic!("{read:?} not understood"));
+            unread_time(&set, text, &i)
+        };
+        assert!(unread("pay my water bill at the end of the month", "pay my water bill"));
+        assert!(unread("send twenty dollars to mum on payday", "send twenty dollars to mum"));
+        assert!(unread("bayar tagihan listrik nanti", "bayar tagihan listrik"));
+        // Read, or no time said, or nothing paid.
+        for text in ["pay my water bill tomorrow", "pay my water bill", "send twenty dollars to mum at 5 pm", "book a ride to the airport later"] {
+            assert!(!unread(text, text), "{text}");
+        }
+    }
+}
