@@ -138,9 +138,13 @@ impl Understanding {
     /// request was not taken as one, when that is why nothing was read.
     pub fn reading(&self, text: &str, language: Option<Language>) -> Result<Understood, Option<Refusal>> {
         let mut read = self.fused(text, language)?;
-        // "pay my water bill at the end of the month": a yes would pay now.
-        if hush_nlu::unread_time(self.matcher.intents(), text, &read.intent) && !read.intent.missing.iter().any(|m| m == "date") {
-            read.intent.missing.push("date".to_owned());
+        // "pay my water bill at the end of the month": a yes would pay now;
+        // "pay the minimum on my credit card": all that is due.
+        let set = self.matcher.intents();
+        for (slot, unread) in [("date", hush_nlu::unread_time(set, text, &read.intent)), ("amount", hush_nlu::unread_amount(set, text, &read.intent))] {
+            if unread && !read.intent.missing.iter().any(|m| m == slot) {
+                read.intent.missing.push(slot.to_owned());
+            }
         }
         Ok(read)
     }

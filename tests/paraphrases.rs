@@ -295,6 +295,11 @@ async fn the_account_and_the_purpose_are_said_back() {
     assert_eq!(t.prompt.as_deref(), Some("On which day?"), "{t:?}");
     let t = s.process_text("the 30th").await.unwrap();
     assert_eq!(t.prompt.as_deref(), Some("Pay $18.75 for your water bill on the 30th?"), "{t:?}");
+    // Part of a bill is asked for, not paid in full.
+    for text in ["pay the minimum on my credit card", "pay half my electricity bill"] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!(t.prompt.as_deref(), Some("How much?"), "{text:?}: {t:?}");
+    }
     let t = e.session().process_text("refill the canteen wallet thirty dollars").await.unwrap();
     assert_eq!((t.intent.as_deref(), t.slots.iter().any(|s| s.name == "account")), (Some("top_up_canteen"), false), "{t:?}");
 }
@@ -311,6 +316,8 @@ async fn thanks_and_haste_are_no_part_of_a_name() {
         ("send twenty dollars to mum asap", "transfer_money", "recipient", "mum"),
         ("call mum right now", "call_contact", "contact", "mum"),
         ("navigate home thanks", "navigate_to", "destination", "home"),
+        // A filler the tagger took into the name.
+        ("send mum like twenty dollars", "transfer_money", "recipient", "mum"),
     ] {
         let t = e.session().process_text(text).await.unwrap();
         assert_eq!((t.intent.as_deref(), raw(&t, slot).as_deref()), (Some(intent), Some(value)), "{text:?}: {t:?}");

@@ -19,7 +19,7 @@ use crate::fuzzy::{sound_key, Fuzzy};
 use crate::grammar::{Grammar, GrammarType};
 use crate::spec::{IntentSet, SlotType};
 use crate::values::Value;
-use crate::words::{FILLER_COST, UNLISTED_LEAD};
+use crate::words::{may_be_inside, FILLER_COST, NOT_FIRST, NOT_LAST, UNLISTED_LEAD};
 use crate::{Language, MatchParams, Slot};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use rphonetic::DoubleMetaphone;
@@ -205,8 +205,11 @@ impl Matcher {
         let limit = self.set.lists.get(list)?.open?;
         let words = crate::words(text);
         let lead = words.iter().take_while(|w| UNLISTED_LEAD.contains(&w.as_str())).count();
-        let value = &words[lead..];
-        if value.is_empty() || value.len() > limit {
+        // The words a name may not end on are the sentence's ("mum like",
+        // "home now"); one it may not begin with or hold is no name.
+        let end = words.iter().rposition(|w| !NOT_LAST.contains(&w.as_str())).map_or(lead, |i| (i + 1).max(lead));
+        let value = &words[lead..end];
+        if value.is_empty() || value.len() > limit || NOT_FIRST.contains(&value[0].as_str()) || !value.iter().all(|w| may_be_inside(w)) {
             return None;
         }
         let value = value.join(" ");

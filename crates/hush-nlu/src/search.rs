@@ -194,7 +194,8 @@ impl<'m> Search<'m> {
             near.push(out);
             sounds.push(key);
         }
-        let closing = closing_from(&tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>());
+        let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        let closing = closing_from(&words);
         // A word said twice ("book book a ride") is a stutter, nearly free;
         // the thanks or haste after a request cost what a filler does.
         let ins = tokens
@@ -216,7 +217,7 @@ impl<'m> Search<'m> {
             m,
             text,
             tokens,
-            words: tokens.iter().map(|t| t.text.as_str()).collect(),
+            words,
             ids,
             ins,
             near,

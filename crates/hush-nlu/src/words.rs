@@ -82,7 +82,7 @@ pub(crate) fn may_be_inside(w: &str) -> bool {
 /// Words that end no name, place or title.
 pub(crate) const NOT_LAST: &[&str] = &[
     "the", "a", "an", "me", "my", "us", "our", "your", "to", "of", "for", "from", "at", "in", "on", "about", "with", "and", "or", "please", "that", "some",
-    "any", "by", "again", "now", "using", "via", // Bahasa Indonesia: not (as a question tag), particles, to, at, from,
+    "any", "by", "again", "now", "using", "via", "like", // Bahasa Indonesia: not (as a question tag), particles, to, at, from,
     // for, by (vehicle), using, with, how (as a question tag), now, nearest,
     // just now, only.
     "gak", "nggak", "ngga", "enggak", "dong", "nih", "sih", "deh", "ya", "ke", "di", "dari", "untuk", "buat", "naik", "pakai", "pake", "lewat", "sama",

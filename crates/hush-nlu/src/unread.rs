@@ -1,11 +1,14 @@
-//! Payments asked for a time no reader could read: "pay my water bill at
-//! the end of the month", "kirim ke ibu pas gajian".
+//! Payments that name a time or an amount no reader could read: "pay
+//! my water bill at the end of the month", "kirim ke ibu pas gajian",
+//! "pay the minimum on my credit card".
 //!
 //! The date and time readers know days, dates and clock times, not every
-//! way of saying when. A reading of such a request carries no date, so a
-//! yes would pay now what was asked for later. [`unread_time`] says when
-//! a payment's sentence names a time its reading does not hold, so the
-//! engine can ask for the day instead.
+//! way of saying when; the money reader knows amounts, not "the minimum"
+//! or "half". A reading of such a request carries no date or no amount,
+//! so a yes would pay now what was asked for later, or a bill's whole due
+//! amount where part was asked. [`unread_time`] and [`unread_amount`] say
+//! when a payment's sentence names one its reading does not hold, so the
+//! engine can ask for it instead.
 
 use crate::{Intent, IntentSet, Language};
 
@@ -52,17 +55,50 @@ fn time_phrases(language: Language) -> &'static [&'static [&'static str]] {
     }
 }
 
+/// Words that say how much without a number: part of what is due, or
+/// what is left.
+fn amount_phrases(language: Language) -> &'static [&'static [&'static str]] {
+    match language {
+        Language::English => {
+            &[&["minimum"], &["min"], &["half"], &["part"], &["partial"], &["portion"], &["rest"], &["remainder"], &["some", "of"], &["whatever"]]
+        }
+        Language::Indonesian => &[&["minimum"], &["minimal"], &["setengah"], &["separuh"], &["sebagian"], &["sisa"], &["sisanya"]],
+        Language::Mandarin => &[&["最", "低"], &["一", "半"], &["部", "分"]],
+    }
+}
+
 /// Whether `text`, read as `intent`, names a time the reading does not
 /// hold: the intent must be confirmed (it moves money), declare a date,
 /// and have neither a date nor a time read.
 pub fn unread_time(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
-    let Some(spec) = intents.intent_in(&intent.name, intent.language).filter(|s| s.confirm && s.slot("date").is_some()) else { return false };
-    if intent.slots.iter().any(|s| s.name == "date" || s.name == "time") {
+    names_unread(intents, text, intent, "date", &["date", "time"], time_phrases)
+}
+
+/// Whether `text`, read as `intent`, names an amount the reading does not
+/// hold: the intent must be confirmed and declare an amount, and none was
+/// read ("pay the minimum on my credit card" had been asked at the card's
+/// whole due amount).
+pub fn unread_amount(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
+    names_unread(intents, text, intent, "amount", &["amount"], amount_phrases)
+}
+
+/// Whether `intent` (confirmed, declaring `slot`) holds none of `read`
+/// while `text` says one of `phrases`.
+fn names_unread(
+    intents: &IntentSet,
+    text: &str,
+    intent: &Intent,
+    slot: &str,
+    read: &[&str],
+    phrases: fn(Language) -> &'static [&'static [&'static str]],
+) -> bool {
+    let Some(spec) = intents.intent_in(&intent.name, intent.language).filter(|s| s.confirm && s.slot(slot).is_some()) else { return false };
+    if intent.slots.iter().any(|s| read.contains(&s.name.as_str())) {
         return false;
     }
     let owned = crate::words(text);
     let words: Vec<&str> = owned.iter().map(String::as_str).collect();
-    time_phrases(spec.language).iter().any(|p| words.windows(p.len()).any(|w| w == *p))
+    phrases(spec.language).iter().any(|p| words.windows(p.len()).any(|w| w == *p))
 }
 
 #[cfg(test)]
@@ -71,7 +107,7 @@ mod tests {
     use crate::{MatchParams, Matcher};
 
     #[test]
-    fn a_payment_for_a_time_not_read_is_found() {
+    fn a_payment_for_a_time_or_an_amount_not_read_is_found() {
         let set = IntentSet::builtin_for(&[Language::English, Language::Indonesian]).unwrap();
         let m = Matcher::new(set.clone(), MatchParams::default());
         // `text` as a reader that skipped its last words read it.
@@ -86,5 +122,10 @@ mod tests {
         for text in ["pay my water bill tomorrow", "pay my water bill", "send twenty dollars to mum at 5 pm", "book a ride to the airport later"] {
             assert!(!unread(text, text), "{text}");
         }
+        let part = |text: &str, read: &str| unread_amount(&set, text, &m.parse(read).unwrap());
+        assert!(part("pay the minimum on my credit card", "pay my credit card bill"));
+        assert!(part("bayar setengah tagihan listrik", "bayar tagihan listrik"));
+        assert!(!part("pay twenty dollars of my credit card bill", "pay twenty dollars for my credit card bill"));
+        assert!(!part("pay my credit card bill in full", "pay my credit card bill"));
     }
 }
