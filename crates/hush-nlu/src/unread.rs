@@ -10,7 +10,7 @@
 //! when a payment's sentence names one its reading does not hold, so the
 //! engine can ask for it instead.
 
-use crate::{Intent, IntentSet, Language};
+use crate::{parse_builtin, Builtin, Intent, IntentSet, Language};
 
 /// Words and phrases that say when, beyond what the date and time
 /// readers read ("tomorrow", "on friday", "at 5 pm" are read).
@@ -71,7 +71,7 @@ fn amount_phrases(language: Language) -> &'static [&'static [&'static str]] {
 /// hold: the intent must be confirmed (it moves money), declare a date,
 /// and have neither a date nor a time read.
 pub fn unread_time(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
-    names_unread(intents, text, intent, "date", &["date", "time"], time_phrases)
+    names_unread(intents, text, intent, "date", &["date", "time"], time_phrases, Some(Builtin::Date))
 }
 
 /// Whether `text`, read as `intent`, names an amount the reading does not
@@ -79,11 +79,13 @@ pub fn unread_time(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
 /// read ("pay the minimum on my credit card" had been asked at the card's
 /// whole due amount).
 pub fn unread_amount(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
-    names_unread(intents, text, intent, "amount", &["amount"], amount_phrases)
+    names_unread(intents, text, intent, "amount", &["amount"], amount_phrases, None)
 }
 
 /// Whether `intent` (confirmed, declaring `slot`) holds none of `read`
-/// while `text` says one of `phrases`.
+/// while `text` says one of `phrases`, or words that read as `reads`
+/// (a day the reading took into another slot: "kirim ke bapak besok
+/// pagi" had been read with the recipient "bapak besok pagi").
 fn names_unread(
     intents: &IntentSet,
     text: &str,
@@ -91,6 +93,7 @@ fn names_unread(
     slot: &str,
     read: &[&str],
     phrases: fn(Language) -> &'static [&'static [&'static str]],
+    reads: Option<Builtin>,
 ) -> bool {
     let Some(spec) = intents.intent_in(&intent.name, intent.language).filter(|s| s.confirm && s.slot(slot).is_some()) else { return false };
     if intent.slots.iter().any(|s| read.contains(&s.name.as_str())) {
@@ -99,6 +102,7 @@ fn names_unread(
     let owned = crate::words(text);
     let words: Vec<&str> = owned.iter().map(String::as_str).collect();
     phrases(spec.language).iter().any(|p| words.windows(p.len()).any(|w| w == *p))
+        || reads.is_some_and(|ty| (0..words.len()).any(|i| parse_builtin(ty, &words[i..], spec.language).is_some()))
 }
 
 #[cfg(test)]
@@ -118,6 +122,8 @@ mod tests {
         assert!(unread("pay my water bill at the end of the month", "pay my water bill"));
         assert!(unread("send twenty dollars to mum on payday", "send twenty dollars to mum"));
         assert!(unread("bayar tagihan listrik nanti", "bayar tagihan listrik"));
+        assert!(unread("kirim dua ratus ribu ke bapak besok pagi", "kirim dua ratus ribu ke bapak"));
+        assert!(unread("send twenty dollars to dad tomorrow morning", "send twenty dollars to dad"));
         // Read, or no time said, or nothing paid.
         for text in ["pay my water bill tomorrow", "pay my water bill", "send twenty dollars to mum at 5 pm", "book a ride to the airport later"] {
             assert!(!unread(text, text), "{text}");
