@@ -18,7 +18,7 @@ use hush_learn::{LearnedModel, Prediction};
 use hush_nlu::{Builtin, Evidence, Intent, Language, Matcher, Slot, Value};
 use parking_lot::Mutex;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Which reader answered.
@@ -324,6 +324,20 @@ impl Understanding {
         }
         if let Some(spec) = spec {
             self.listed_phrases(spec, text, &mut slots);
+            // Where money moves, an optional value of a closed list that
+            // the templates always introduce ("from my savings") is read
+            // only where it is introduced so: in "send twenty dollars to my
+            // mum's savings" the tagger read the account paid from.
+            if spec.confirm {
+                let set = self.matcher.intents();
+                slots.retain(|s| {
+                    let closed =
+                        spec.slot(&s.name).is_some_and(|d| matches!(d.ty, hush_nlu::SlotType::List(i) if set.lists.get(i).is_some_and(|l| l.open.is_none())));
+                    !closed
+                        || spec.required.contains(&s.name)
+                        || set.words_before(spec, &s.name).is_none_or(|before| introduced(text, &s.raw, &before, spec.language))
+                });
+            }
         }
         let mut missing: Vec<String> =
             spec.map(|spec| spec.required.iter().filter(|r| slots.iter().all(|s| s.name != **r)).cloned().collect()).unwrap_or_default();
@@ -409,6 +423,16 @@ impl Understanding {
 /// level).
 fn numeric(spec: &hush_nlu::IntentSpec, slot: &str) -> bool {
     spec.slot(slot).is_some_and(|d| matches!(d.ty, hush_nlu::SlotType::Builtin { ty: Builtin::Integer | Builtin::Number | Builtin::Money, .. }))
+}
+
+/// Whether the words `value` where `text` first says them come after one
+/// of `before`, fillers between ("from my savings": "from"). A value not
+/// found as said, or said first, is taken as introduced.
+fn introduced(text: &str, value: &str, before: &HashSet<String>, language: Language) -> bool {
+    let said = hush_nlu::words(text);
+    let value = hush_nlu::words(value);
+    let Some(at) = (0..said.len()).find(|&i| said[i..].starts_with(&value)) else { return true };
+    said[..at].iter().rev().find(|w| !hush_nlu::is_filler(language, w)).is_none_or(|w| before.contains(w))
 }
 
 /// Whether `spec`'s slot `slot` takes free text (a message).

@@ -295,6 +295,11 @@ async fn the_account_and_the_purpose_are_said_back() {
     assert_eq!(t.prompt.as_deref(), Some("On which day?"), "{t:?}");
     let t = s.process_text("the 30th").await.unwrap();
     assert_eq!(t.prompt.as_deref(), Some("Pay $18.75 for your water bill on the 30th?"), "{t:?}");
+    // Mum's savings are not the account paid from.
+    let t = e.session().process_text("send twenty dollars to my mum's savings").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Send $20.00 to mum?"), "{t:?}");
+    let t = e.session().process_text("send twenty dollars from my savings to mum").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Send $20.00 to mum from your savings account?"), "{t:?}");
     // Part of a bill is asked for, not paid in full.
     for text in ["pay the minimum on my credit card", "pay half my electricity bill"] {
         let t = e.session().process_text(text).await.unwrap();

@@ -9,7 +9,7 @@
 use crate::language::Language;
 use crate::template::{self, Expr};
 use crate::values::Builtin;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// Where something was written.
@@ -183,6 +183,52 @@ impl IntentSet {
             }
         }
         !intent.templates.is_empty() && intent.templates.iter().all(|t| !t.fixed.is_empty() || sets(self, &t.expr, 0))
+    }
+
+    /// The words `intent`'s templates say right before `slot` ("from",
+    /// "my" before the account paid from): `None` where a template opens
+    /// with the slot, has it follow another slot, or never says it, so that
+    /// any word may come before it.
+    pub fn words_before(&self, intent: &IntentSpec, slot: &str) -> Option<HashSet<String>> {
+        /// What may come right before a point of a template: these words,
+        /// and (`true`) the start or another slot.
+        type Before = (HashSet<String>, bool);
+        fn walk(set: &IntentSet, e: &Expr, before: Before, slot: &str, out: &mut Before, depth: usize) -> Before {
+            match e {
+                Expr::Word(w) => match crate::words(w).pop() {
+                    Some(last) => (HashSet::from([last]), false),
+                    None => before,
+                },
+                Expr::Slot { name, .. } => {
+                    if name == slot {
+                        out.0.extend(before.0);
+                        out.1 |= before.1;
+                    }
+                    (HashSet::new(), true)
+                }
+                Expr::Seq(items) => items.iter().fold(before, |b, x| walk(set, x, b, slot, out, depth)),
+                Expr::Alt(alts) => alts.iter().fold((HashSet::new(), false), |mut acc, x| {
+                    let (words, open) = walk(set, x, before.clone(), slot, out, depth);
+                    acc.0.extend(words);
+                    (acc.0, acc.1 || open)
+                }),
+                Expr::Opt(x) => {
+                    let (mut words, open) = walk(set, x, before.clone(), slot, out, depth);
+                    words.extend(before.0);
+                    (words, open || before.1)
+                }
+                // Rules are followed four deep, as everywhere; deeper, anything.
+                Expr::Rule(name) => match set.rules.get(name).filter(|_| depth < 4) {
+                    Some(x) => walk(set, x, before, slot, out, depth + 1),
+                    None => (HashSet::new(), true),
+                },
+            }
+        }
+        let mut out: Before = (HashSet::new(), false);
+        for t in &intent.templates {
+            walk(self, &t.expr, (HashSet::new(), true), slot, &mut out, 0);
+        }
+        (!out.1 && !out.0.is_empty()).then_some(out.0)
     }
 
     /// An intent set that reads a bare answer to a question about one slot

@@ -129,6 +129,14 @@ fn the_account_paid_from_is_read() {
     check(&m, "top up the canteen account with fifty dollars from my savings account", "top_up_canteen", &[("account", "savings")]);
     let id = indonesian();
     check(&id, "bayar tagihan listrik dari tabungan", "pay_bill", &[("biller", "electricity"), ("account", "savings")]);
+    // What the templates say right before it, for a reader that found it
+    // elsewhere: "from [my]", never "to".
+    let set = IntentSet::builtin().unwrap();
+    let transfer = set.intent("transfer_money").unwrap();
+    let before = set.words_before(transfer, "account").unwrap();
+    assert!(before.contains("from") && !before.contains("to"), "{before:?}");
+    // An amount follows the recipient in "send mum twenty dollars": any word.
+    assert_eq!(set.words_before(transfer, "amount"), None);
 }
 
 /// "for two people" is how many ride, not two o'clock.
