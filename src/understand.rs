@@ -137,16 +137,106 @@ impl Understanding {
     /// [`Understanding::read_in`], saying why a sentence that reads as a
     /// request was not taken as one, when that is why nothing was read.
     pub fn reading(&self, text: &str, language: Option<Language>) -> Result<Understood, Option<Refusal>> {
-        let mut read = self.fused(text, language)?;
+        let (meant, mut read) = match self.corrected(text, language) {
+            Some((meant, read)) => (meant, read),
+            None => (text.to_owned(), self.fused(text, language)?),
+        };
+        let text = meant.as_str();
         // "pay my water bill at the end of the month": a yes would pay now;
         // "pay the minimum on my credit card": all that is due.
         let set = self.matcher.intents();
-        for (slot, unread) in [("date", hush_nlu::unread_time(set, text, &read.intent)), ("amount", hush_nlu::unread_amount(set, text, &read.intent))] {
+        let time = hush_nlu::unread_time(set, text, &read.intent);
+        // A name that ran into a day, read or not, ends before it: "send
+        // some money to mum tomorrow" pays mum, not "mum tomorrow".
+        if let Some(spec) = set.intent_in(&read.intent.name, read.intent.language).filter(|s| s.confirm) {
+            let said = hush_nlu::words(text);
+            let days = read.intent.slots.iter().filter(|s| builtin_in(spec, &s.name, &[Builtin::Date, Builtin::Time]));
+            let ends: Vec<usize> = days.filter_map(|s| said_at(&said, &hush_nlu::words(&s.raw), said.len())).chain(time).collect();
+            for at in ends {
+                self.end_before(&said, at, &mut read.intent);
+            }
+        }
+        for (slot, unread) in [("date", time.is_some()), ("amount", hush_nlu::unread_amount(set, text, &read.intent))] {
             if unread && !read.intent.missing.iter().any(|m| m == slot) {
                 read.intent.missing.push(slot.to_owned());
             }
         }
         Ok(read)
+    }
+
+    /// `text` as meant where the speaker corrected themselves in it
+    /// ([`hush_nlu::correction`]), with its reading: "send twenty dollars
+    /// to mum no wait to dad" pays dad, "... to mum not dad" mum. The words
+    /// after the marker are read as a value of the request said before it
+    /// (the value said last first), else said in place of that value or
+    /// from the last word they repeat ("pay my water bill sorry my
+    /// electricity bill"). `None` where there is no correction, or no
+    /// reading of one; an intent that takes free text (a message can say
+    /// "no") is not corrected.
+    fn corrected(&self, text: &str, language: Option<Language>) -> Option<(String, Understood)> {
+        let said = hush_nlu::words(text);
+        let c = hush_nlu::correction(language.or_else(|| self.matcher.language_of(text)).unwrap_or(Language::English), &said)?;
+        let before_words = said[..c.start].join(" ");
+        let mut before = self.fused(&before_words, language).ok()?;
+        let spec = self.matcher.intents().intent_in(&before.intent.name, before.intent.language)?;
+        if spec.slots.iter().any(|d| builtin_in(spec, &d.name, &[Builtin::Wildcard])) {
+            return None;
+        }
+        let after = &said[c.end..];
+        // The value said last before the marker, and where it begins.
+        let last = before.intent.slots.iter().find_map(|s| {
+            let w = hush_nlu::words(&s.raw);
+            said_at(&said, &w, c.start).filter(|&i| i + w.len() == c.start).map(|i| (i, s.name.clone()))
+        });
+        let read_as = |slot: &str| self.read_slot(&before.intent.name, before.intent.language, slot, &after.join(" "));
+        if c.kind == hush_nlu::CorrectionKind::Excludes {
+            read_as(&last?.1)?;
+            return Some((before_words, before));
+        }
+        // Said again from its first word, the request is said anew.
+        let anew = after[0] == said[0];
+        let names = last.iter().map(|l| l.1.as_str()).chain(spec.slots.iter().map(|d| d.name.as_str()));
+        if let Some(value) = names.filter_map(read_as).next().filter(|_| !anew) {
+            before.intent.missing.retain(|m| *m != value.name);
+            before.intent.slots.retain(|s| s.name != value.name);
+            let from = last.filter(|l| l.1 == value.name).map_or(c.start, |l| l.0);
+            let meant = said[..from].iter().chain(after).cloned().collect::<Vec<_>>().join(" ");
+            before.intent.slots.push(value);
+            return Some((meant, before));
+        }
+        let restart = (0..c.start).rev().find(|&j| said[j] == after[0]);
+        [restart, last.map(|l| l.0)]
+            .into_iter()
+            .flatten()
+            .map(|from| said[..from].iter().chain(after).cloned().collect::<Vec<_>>().join(" "))
+            .filter_map(|meant| Some((meant.clone(), self.fused(&meant, language).ok().filter(|r| r.intent.name == before.intent.name)?)))
+            .min_by_key(|(_, r)| r.intent.missing.len())
+    }
+
+    /// Ends every value of `intent` said across word `at` of `said`
+    /// before it, read again as its slot's value ("send twenty dollars to
+    /// mum after payday": the recipient "mum after payday" is mum). A
+    /// value with nothing left before it, or that no longer reads, is
+    /// dropped, and asked for if required.
+    fn end_before(&self, said: &[String], at: usize, intent: &mut Intent) {
+        let mut kept = Vec::with_capacity(intent.slots.len());
+        for slot in std::mem::take(&mut intent.slots) {
+            let value = hush_nlu::words(&slot.raw);
+            let Some(start) = said_at(said, &value, at).filter(|&i| i + value.len() > at) else {
+                kept.push(slot);
+                continue;
+            };
+            match self.read_slot(&intent.name, intent.language, &slot.name, &said[start..at].join(" ")) {
+                Some(cut) => kept.push(cut),
+                None => {
+                    let required = self.matcher.intents().intent_in(&intent.name, intent.language).is_some_and(|s| s.required.contains(&slot.name));
+                    if required && !intent.missing.contains(&slot.name) {
+                        intent.missing.push(slot.name);
+                    }
+                }
+            }
+        }
+        intent.slots = kept;
     }
 
     /// Reads `text` under the fusion rules.
@@ -272,7 +362,7 @@ impl Understanding {
                 continue;
             }
             let slot = match spec {
-                Some(spec) if wildcard(spec, &s.slot) => self.read_slot(&p.intent, spec.language, &s.slot, &s.text),
+                Some(spec) if builtin_in(spec, &s.slot, &[Builtin::Wildcard]) => self.read_slot(&p.intent, spec.language, &s.slot, &s.text),
                 Some(spec) => self.read_slot(&p.intent, spec.language, &s.slot, &before_closing(text, &s)),
                 None => Some(Slot { name: s.slot.clone(), value: Value::Text(s.text.clone()), raw: s.text.clone(), sensitive: false }),
             };
@@ -287,7 +377,7 @@ impl Understanding {
                 // "pay my bill of zero dollars", "set the volume to 150": a
                 // number out of the slot's range is asked for, not replaced
                 // by a default (the bill's due amount) or left out.
-                _ if spec.is_some_and(|spec| numeric(spec, &s.slot)) => unread.push(s.slot),
+                _ if spec.is_some_and(|spec| builtin_in(spec, &s.slot, &[Builtin::Integer, Builtin::Number, Builtin::Money])) => unread.push(s.slot),
                 _ => {}
             }
         }
@@ -368,6 +458,13 @@ impl Understanding {
     /// fillers alone ("me", a student in "show me") names nothing here.
     fn listed_phrases(&self, spec: &hush_nlu::IntentSpec, text: &str, slots: &mut Vec<Slot>) {
         let said = hush_nlu::words(text);
+        // Where money moves, a phrase the templates say as their own words
+        // is theirs: the "wallet" of "refill the canteen wallet" pays from
+        // no wallet. (Elsewhere such words are the value the templates
+        // imply: "cool it", "mute".)
+        let template_words: Vec<Vec<String>> =
+            if spec.confirm { spec.templates.iter().map(|t| hush_nlu::words(&t.text.replace('|', " "))).collect() } else { Vec::new() };
+        let the_templates_say = |phrase: &[String]| template_words.iter().any(|t| t.windows(phrase.len()).any(|w| w == phrase));
         for slot in &spec.slots {
             let hush_nlu::SlotType::List(i) = slot.ty else { continue };
             if slots.iter().any(|s| s.name == slot.name) {
@@ -375,13 +472,6 @@ impl Understanding {
             }
             let taken: Vec<String> = slots.iter().flat_map(|x| hush_nlu::words(&x.raw)).collect();
             let phrases = self.list_words(i, spec.language);
-            // Where money moves, a phrase the templates say as their own
-            // words is theirs: the "wallet" of "refill the canteen wallet"
-            // pays from no wallet. (Elsewhere such words are the value the
-            // templates imply: "cool it", "mute".)
-            let the_templates_say = |phrase: &[String]| {
-                spec.confirm && spec.templates.iter().any(|t| hush_nlu::words(&t.text.replace('|', " ")).windows(phrase.len()).any(|w| w == phrase))
-            };
             let found: Vec<&(String, Vec<String>)> = phrases
                 .iter()
                 .filter(|(_, phrase)| {
@@ -419,10 +509,16 @@ impl Understanding {
     }
 }
 
-/// Whether `spec`'s slot `slot` holds a number (an amount, a count, a
-/// level).
-fn numeric(spec: &hush_nlu::IntentSpec, slot: &str) -> bool {
-    spec.slot(slot).is_some_and(|d| matches!(d.ty, hush_nlu::SlotType::Builtin { ty: Builtin::Integer | Builtin::Number | Builtin::Money, .. }))
+/// Whether `spec`'s slot `slot` holds one of the built-in types `types`
+/// (a number of any kind; the free text of a message).
+fn builtin_in(spec: &hush_nlu::IntentSpec, slot: &str, types: &[Builtin]) -> bool {
+    spec.slot(slot).is_some_and(|d| matches!(d.ty, hush_nlu::SlotType::Builtin { ty, .. } if types.contains(&ty)))
+}
+
+/// Where `said` first says the words `value`, starting before word
+/// `before`.
+fn said_at(said: &[String], value: &[String], before: usize) -> Option<usize> {
+    (0..before.min(said.len())).find(|&i| !value.is_empty() && said[i..].starts_with(value))
 }
 
 /// Whether the words `value` where `text` first says them come after one
@@ -431,13 +527,8 @@ fn numeric(spec: &hush_nlu::IntentSpec, slot: &str) -> bool {
 fn introduced(text: &str, value: &str, before: &HashSet<String>, language: Language) -> bool {
     let said = hush_nlu::words(text);
     let value = hush_nlu::words(value);
-    let Some(at) = (0..said.len()).find(|&i| said[i..].starts_with(&value)) else { return true };
+    let Some(at) = said_at(&said, &value, said.len()) else { return true };
     said[..at].iter().rev().find(|w| !hush_nlu::is_filler(language, w)).is_none_or(|w| before.contains(w))
-}
-
-/// Whether `spec`'s slot `slot` takes free text (a message).
-fn wildcard(spec: &hush_nlu::IntentSpec, slot: &str) -> bool {
-    spec.slot(slot).is_some_and(|d| matches!(d.ty, hush_nlu::SlotType::Builtin { ty: Builtin::Wildcard, .. }))
 }
 
 /// The words tagged `s` without the courtesy and haste that end `text`

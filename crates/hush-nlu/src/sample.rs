@@ -31,37 +31,34 @@ pub struct Sample {
 /// `max_chars` characters. Whisper reads it as text said before the audio
 /// (so it is written as sentences, not a word list) and spells what it
 /// hears after it the same way. Reproducible: the sample's seed is fixed.
+///
+/// The sentences take at most three quarters of the room: the list
+/// phrases are the words Whisper is likeliest to misspell, and a longer
+/// template elsewhere in the set must not crowd them out. Whatever does
+/// not fit is left out and the next, shorter one still tried.
 pub fn vocabulary_prompt(set: &IntentSet, max_chars: usize) -> String {
     let mut seen = std::collections::HashSet::new();
-    let mut sentences: Vec<String> = Vec::new();
+    let mut out = String::new();
+    let add = |out: &mut String, part: &str, sep: &str, room: usize| {
+        let sep = if out.is_empty() { "" } else { sep };
+        let fits = out.len() + sep.len() + part.len() <= room;
+        if fits {
+            out.push_str(sep);
+            out.push_str(part);
+        }
+        fits
+    };
     for s in sample(set, 1, 7).into_iter().filter(|s| s.template == 0 && !s.text.is_empty()) {
         if seen.insert(s.intent.clone()) {
             let mut c = s.text.chars();
             let first = c.next().map(|f| f.to_uppercase().collect::<String>()).unwrap_or_default();
-            sentences.push(format!("{first}{}.", c.as_str()));
+            add(&mut out, &format!("{first}{}.", c.as_str()), " ", max_chars * 3 / 4);
         }
     }
-    let phrases: Vec<&str> =
-        set.lists.iter().flat_map(|l| l.values.iter().flat_map(|v| v.phrases.first().map(String::as_str).or(Some(v.value.as_str())))).collect();
-    let mut out = String::new();
-    let parts = sentences.iter().map(String::as_str).chain(std::iter::once("")).chain(phrases.iter().copied());
+    let phrases = set.lists.iter().flat_map(|l| l.values.iter().map(|v| v.phrases.first().unwrap_or(&v.value)));
     let mut listing = false;
-    for part in parts {
-        if part.is_empty() {
-            listing = true;
-            continue;
-        }
-        let sep = match (out.is_empty(), listing) {
-            (true, _) => "",
-            (false, false) => " ",
-            (false, true) if out.ends_with('.') => " ",
-            (false, true) => ", ",
-        };
-        if out.len() + sep.len() + part.len() > max_chars {
-            break;
-        }
-        out.push_str(sep);
-        out.push_str(part);
+    for p in phrases {
+        listing |= add(&mut out, p, if listing { ", " } else { " " }, max_chars);
     }
     out
 }
@@ -210,7 +207,8 @@ mod tests {
         for s in &sentences {
             assert!(m.parse(s).is_some(), "each sentence is a command of the set: {s:?} in {p}");
         }
-        assert!(p.contains(", "), "list phrases follow the sentences: {p}");
+        let listed = p.rsplit(". ").next().unwrap_or("");
+        assert!(listed.matches(", ").count() >= 10, "list phrases keep a quarter of the room: {p}");
         assert!(super::vocabulary_prompt(&set, 40).len() <= 40);
     }
 

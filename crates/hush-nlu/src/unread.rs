@@ -67,11 +67,27 @@ fn amount_phrases(language: Language) -> &'static [&'static [&'static str]] {
     }
 }
 
-/// Whether `text`, read as `intent`, names a time the reading does not
-/// hold: the intent must be confirmed (it moves money), declare a date,
-/// and have neither a date nor a time read.
-pub fn unread_time(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
-    names_unread(intents, text, intent, "date", &["date", "time"], time_phrases, Some(Builtin::Date))
+/// Words said right before a time ("after payday", "pas gajian"): part
+/// of the time, not of the name before them.
+fn time_leads(language: Language) -> &'static [&'static str] {
+    match language {
+        Language::English => &["on", "at", "by", "after", "before", "until", "till", "around"],
+        Language::Indonesian => &["pas", "waktu", "saat", "setelah", "sesudah", "sebelum", "habis"],
+        Language::Mandarin => &[],
+    }
+}
+
+/// Where `text`, read as `intent`, names a time the reading does not
+/// hold: the word (of [`crate::words`]) it begins at, a word before it
+/// that leads into a time included ("after payday"). The intent must be
+/// confirmed (it moves money), declare a date, and have neither a date
+/// nor a time read. A name read up to the end of the sentence
+/// ("send twenty dollars to mum after payday") ends before that word.
+pub fn unread_time(intents: &IntentSet, text: &str, intent: &Intent) -> Option<usize> {
+    let at = names_unread(intents, text, intent, "date", &["date", "time"], time_phrases, Some(Builtin::Date))?;
+    let words = crate::words(text);
+    let leads = time_leads(intent.language);
+    Some(if at > 0 && leads.contains(&words[at - 1].as_str()) { at - 1 } else { at })
 }
 
 /// Whether `text`, read as `intent`, names an amount the reading does not
@@ -79,13 +95,13 @@ pub fn unread_time(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
 /// read ("pay the minimum on my credit card" had been asked at the card's
 /// whole due amount).
 pub fn unread_amount(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
-    names_unread(intents, text, intent, "amount", &["amount"], amount_phrases, None)
+    names_unread(intents, text, intent, "amount", &["amount"], amount_phrases, None).is_some()
 }
 
-/// Whether `intent` (confirmed, declaring `slot`) holds none of `read`
-/// while `text` says one of `phrases`, or words that read as `reads`
-/// (a day the reading took into another slot: "kirim ke bapak besok
-/// pagi" had been read with the recipient "bapak besok pagi").
+/// Where, if `intent` (confirmed, declaring `slot`) holds none of `read`,
+/// `text` says one of `phrases`, or words that read as `reads` (a day the
+/// reading took into another slot: "kirim ke bapak besok pagi" had been
+/// read with the recipient "bapak besok pagi"): the first such word.
 fn names_unread(
     intents: &IntentSet,
     text: &str,
@@ -94,15 +110,16 @@ fn names_unread(
     read: &[&str],
     phrases: fn(Language) -> &'static [&'static [&'static str]],
     reads: Option<Builtin>,
-) -> bool {
-    let Some(spec) = intents.intent_in(&intent.name, intent.language).filter(|s| s.confirm && s.slot(slot).is_some()) else { return false };
+) -> Option<usize> {
+    let spec = intents.intent_in(&intent.name, intent.language).filter(|s| s.confirm && s.slot(slot).is_some())?;
     if intent.slots.iter().any(|s| read.contains(&s.name.as_str())) {
-        return false;
+        return None;
     }
     let owned = crate::words(text);
     let words: Vec<&str> = owned.iter().map(String::as_str).collect();
-    phrases(spec.language).iter().any(|p| words.windows(p.len()).any(|w| w == *p))
-        || reads.is_some_and(|ty| (0..words.len()).any(|i| parse_builtin(ty, &words[i..], spec.language).is_some()))
+    let phrase = phrases(spec.language).iter().filter_map(|p| words.windows(p.len()).position(|w| w == *p)).min();
+    let read = reads.and_then(|ty| (0..words.len()).find(|&i| parse_builtin(ty, &words[i..], spec.language).is_some()));
+    phrase.into_iter().chain(read).min()
 }
 
 #[cfg(test)]
@@ -117,13 +134,17 @@ mod tests {
         // `text` as a reader that skipped its last words read it.
         let unread = |text: &str, read: &str| {
             let i = m.parse(read).unwrap_or_else(|| panic!("{read:?} not understood"));
-            unread_time(&set, text, &i)
+            unread_time(&set, text, &i).is_some()
         };
         assert!(unread("pay my water bill at the end of the month", "pay my water bill"));
         assert!(unread("send twenty dollars to mum on payday", "send twenty dollars to mum"));
         assert!(unread("bayar tagihan listrik nanti", "bayar tagihan listrik"));
         assert!(unread("kirim dua ratus ribu ke bapak besok pagi", "kirim dua ratus ribu ke bapak"));
         assert!(unread("send twenty dollars to dad tomorrow morning", "send twenty dollars to dad"));
+        // Where: the word leading into the time is the time's.
+        let at = |text: &str, read: &str| unread_time(&set, text, &m.parse(read).unwrap());
+        assert_eq!(at("send twenty dollars to mum after payday", "send twenty dollars to mum"), Some(5));
+        assert_eq!(at("kirim dua ratus ribu ke bapak pas gajian", "kirim dua ratus ribu ke bapak"), Some(6));
         // Read, or no time said, or nothing paid.
         for text in ["pay my water bill tomorrow", "pay my water bill", "send twenty dollars to mum at 5 pm", "book a ride to the airport later"] {
             assert!(!unread(text, text), "{text}");

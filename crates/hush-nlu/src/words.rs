@@ -105,6 +105,10 @@ const CLOSINGS: &[&[&str]] = &[
     &["right", "away"],
     &["straight", "away"],
     &["immediately"],
+    &["no", "rush"],
+    &["no", "hurry"],
+    &["no", "worries"],
+    &["no", "problem"],
     &["quickly"],
     // Bahasa Indonesia: thanks, now, right now, quickly.
     &["makasih"],
