@@ -169,6 +169,7 @@ impl Session {
                 match refusal.filter(|_| o.status == Status::NotUnderstood) {
                     Some(Refusal::Negated(l)) => o.say = routes.messages(l).wont,
                     Some(Refusal::MoreThanOnce(l)) => o.say = routes.messages(l).one_payment,
+                    Some(Refusal::Conditional(l)) => o.say = routes.messages(l).conditional,
                     None => {}
                 }
                 (parsed, None, Some(o))

@@ -58,6 +58,9 @@ pub enum Refusal {
     /// It asks for a payment more than once, for two, or leaves the
     /// choice open ("every month", "and fifty to dad", "mum or dad").
     MoreThanOnce(Language),
+    /// It asks for a payment on a condition hush cannot check ("if it is
+    /// under fifty dollars", "unless she already paid").
+    Conditional(Language),
 }
 
 /// What the learned model made of a sentence.
@@ -139,19 +142,22 @@ impl Understanding {
     pub fn reading(&self, text: &str, language: Option<Language>) -> Result<Understood, Option<Refusal>> {
         let (meant, mut read) = match self.corrected(text, language) {
             Some((meant, read)) => (meant, read),
-            None => (text.to_owned(), self.fused(text, language)?),
+            None => self.first_request(text, language)?,
         };
         let text = meant.as_str();
         // "pay my water bill at the end of the month": a yes would pay now;
         // "pay the minimum on my credit card": all that is due.
         let set = self.matcher.intents();
         let time = hush_nlu::unread_time(set, text, &read.intent);
-        // A name that ran into a day, read or not, ends before it: "send
-        // some money to mum tomorrow" pays mum, not "mum tomorrow".
+        // A name that ran into a day, read or not, or into doubt, ends
+        // before it: "send some money to mum tomorrow" and "... to mum
+        // maybe" pay mum, not "mum tomorrow" or "mum maybe".
         if let Some(spec) = set.intent_in(&read.intent.name, read.intent.language).filter(|s| s.confirm) {
             let said = hush_nlu::words(text);
             let days = read.intent.slots.iter().filter(|s| builtin_in(spec, &s.name, &[Builtin::Date, Builtin::Time]));
-            let ends: Vec<usize> = days.filter_map(|s| said_at(&said, &hush_nlu::words(&s.raw), said.len())).chain(time).collect();
+            let doubt = Some(hush_nlu::hedge_from(&said)).filter(|&at| at < said.len());
+            let begins = |s: &Slot| said_at(&said, &hush_nlu::words(&s.raw), said.len()).map(|at| hush_nlu::time_begins(spec.language, &said, at));
+            let ends: Vec<usize> = days.filter_map(begins).chain(time).chain(doubt).collect();
             for at in ends {
                 self.end_before(&said, at, &mut read.intent);
             }
@@ -162,6 +168,33 @@ impl Understanding {
             }
         }
         Ok(read)
+    }
+
+    /// `text`'s reading, or, where a second request is joined on ("book
+    /// a ride to the airport and order a pizza",
+    /// [`Matcher::joined_request`]) and the templates read each part
+    /// word for word, the first request's: read whole, the place ran on
+    /// into the second. Neither part may be a reply ("go ahead and pay
+    /// the tv bill" is one request), and a payment is read whole, so that
+    /// one asked for with another is refused
+    /// ([`hush_nlu::more_than_once`]).
+    fn first_request(&self, text: &str, language: Option<Language>) -> Result<(String, Understood), Option<Refusal>> {
+        let whole = self.fused(text, language);
+        let said = hush_nlu::words(text);
+        let pays = |r: &Understood| self.matcher.intents().intent_in(&r.intent.name, r.intent.language).is_some_and(|s| s.confirm);
+        let request = |words: &[String]| {
+            let read = self.templates(&words.join(" ")).ok()?;
+            let reply = [hush_nlu::CONFIRM, hush_nlu::DENY, hush_nlu::CANCEL].contains(&read.intent.name.as_str());
+            (read.intent.cost == 0.0 && !reply && !pays(&read)).then_some(read)
+        };
+        if matches!(whole, Err(Some(_))) || whole.as_ref().is_ok_and(pays) {
+            return whole.map(|r| (text.to_owned(), r));
+        }
+        let split = self.matcher.joined_request(&said).and_then(|(end, next)| Some((end, request(&said[..end])?, request(&said[next..])?)));
+        match split {
+            Some((end, first, _)) => Ok((said[..end].join(" "), first)),
+            None => whole.map(|r| (text.to_owned(), r)),
+        }
     }
 
     /// `text` as meant where the speaker corrected themselves in it
@@ -281,15 +314,18 @@ impl Understanding {
     }
 
     /// Whether `text` asks for the opposite of `intent` ("don't call mum"
-    /// read as `call_contact`), or for a payment more than once ("send
-    /// twenty dollars to mum every month", "... and fifty to dad"): such a
-    /// reading is no request, whichever reader found it.
+    /// read as `call_contact`), for a payment more than once ("send
+    /// twenty dollars to mum every month", "... and fifty to dad"), or on a
+    /// condition ("... if she asks"): such a reading is no request,
+    /// whichever reader found it.
     fn refusal(&self, text: &str, intent: &Intent) -> Option<Refusal> {
         let set = self.matcher.intents();
         if hush_nlu::negates(set, text, intent) {
             Some(Refusal::Negated(intent.language))
         } else if hush_nlu::more_than_once(set, text, intent) {
             Some(Refusal::MoreThanOnce(intent.language))
+        } else if hush_nlu::conditional(set, text, intent) {
+            Some(Refusal::Conditional(intent.language))
         } else {
             None
         }

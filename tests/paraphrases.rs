@@ -221,6 +221,39 @@ async fn a_payment_asked_for_more_than_once_is_not_read_as_one() {
     }
 }
 
+/// A payment on a condition hush cannot check is refused, and says why:
+/// "pay my electricity bill if it is under fifty dollars" had been asked
+/// as "Pay $50.00 for your electricity bill?". Doubt ("if possible") is
+/// no condition, and an event said for when ("when she lands") asks for
+/// the day.
+#[tokio::test]
+async fn a_payment_on_a_condition_is_not_made() {
+    let e =
+        Engine::builder().languages(&[Language::English, Language::Indonesian]).fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
+    for text in [
+        "pay my electricity bill if it is under fifty dollars",
+        "send twenty dollars to mum if she asks",
+        "send twenty dollars to mum unless she already paid",
+        "kirim lima puluh ribu ke budi kalau dia minta",
+    ] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{text:?}: {t:?}");
+        let said = t.outcome.map(|o| o.say).unwrap_or_default();
+        assert!(said.starts_with("I can't make a payment that depends") || said.starts_with("Saya tidak bisa membayar dengan syarat"), "{text:?}: {said}");
+    }
+    for (text, prompt) in [
+        ("send twenty dollars to mum if possible", "Send $20.00 to mum?"),
+        ("kirim lima puluh ribu ke budi kalau bisa", "Kirim Rp50.000 ke budi?"),
+        ("send twenty dollars to mum when she lands", "On which day?"),
+        ("pay the water bill when it is due", "On which day?"),
+        ("pay my electricity bill as soon as possible", "Pay $42.00 for your electricity bill?"),
+        ("send twenty dollars to mum before friday", "Send $20.00 to mum on friday?"),
+    ] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!(t.prompt.as_deref(), Some(prompt), "{text:?}: {t:?}");
+    }
+}
+
 #[test]
 fn the_shipped_model_knows_exactly_the_built_in_intents() {
     let model = hush::parts::builtin_learned().unwrap().expect("the encoder is installed (make models-minilm)");
@@ -328,12 +361,17 @@ async fn thanks_and_haste_are_no_part_of_a_name() {
         ("navigate home thanks", "navigate_to", "destination", "home"),
         // A filler the tagger took into the name.
         ("send mum like twenty dollars", "transfer_money", "recipient", "mum"),
+        // Doubt after a payment.
+        ("send twenty dollars to mum maybe", "transfer_money", "recipient", "mum"),
+        ("send twenty dollars to mum i guess", "transfer_money", "recipient", "mum"),
     ] {
         let t = e.session().process_text(text).await.unwrap();
         assert_eq!((t.intent.as_deref(), raw(&t, slot).as_deref()), (Some(intent), Some(value)), "{text:?}: {t:?}");
         assert_eq!(raw(&t, "note"), None, "{text:?}: {t:?}");
     }
     // Where the words are what is asked for, they stay.
+    let t = e.session().process_text("play call me maybe").await.unwrap();
+    assert_eq!((t.intent.as_deref(), raw(&t, "media").as_deref()), (Some("play_media"), Some("call me maybe")), "{t:?}");
     let t = e.session().process_text("play thank you").await.unwrap();
     assert_eq!((t.intent.as_deref(), raw(&t, "media").as_deref()), (Some("play_media"), Some("thank you")), "{t:?}");
     let t = e.session().process_text("text anna thank you").await.unwrap();
@@ -374,6 +412,29 @@ async fn a_request_corrected_as_said_is_read_as_meant() {
         let t = e.session().process_text(text).await.unwrap();
         assert_eq!((t.intent.as_deref(), raw(&t, slot).as_deref()), (Some(intent), Some(value)), "{text:?}: {t:?}");
     }
+}
+
+/// A second request joined on to a first is no part of the first's
+/// place: "airport and order a pizza" had been the destination.
+#[tokio::test]
+async fn a_second_request_is_no_part_of_the_first() {
+    let e = Engine::builder().languages(&[Language::English, Language::Indonesian]).dry_run(true).build().unwrap();
+    let raw = |t: &hush::Turn, name: &str| t.slots.iter().find(|s| s.name == name).map(|s| s.raw.clone());
+    for (text, intent, slot, value) in [
+        ("book a ride to the airport and order a pizza", "order_ride", "destination", "the airport"),
+        ("book a ride to the airport and then call mum", "order_ride", "destination", "the airport"),
+        ("take me to the airport and play some jazz", "navigate_to", "destination", "the airport"),
+        ("pesan ojek ke bandara dan pesan nasi goreng", "order_ride", "destination", "bandara"),
+        // One request: "and" inside a name, or before the request itself.
+        ("navigate to marks and spencer", "navigate_to", "destination", "marks and spencer"),
+        ("go ahead and pay the tv bill", "pay_bill", "biller", "tv"),
+    ] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!((t.intent.as_deref(), raw(&t, slot).as_deref()), (Some(intent), Some(value)), "{text:?}: {t:?}");
+    }
+    // Two payments are still refused, not the first one made.
+    let t = e.session().process_text("send twenty dollars to mum and pay my water bill").await.unwrap();
+    assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{t:?}");
 }
 
 /// A name ends before the day said after it, read or not: the model had

@@ -12,6 +12,7 @@ mod answer;
 mod automaton;
 mod chinese;
 mod compile;
+mod condition;
 mod confidence;
 mod fuzzy;
 mod grammar;
@@ -39,6 +40,7 @@ mod words;
 mod yaml;
 
 pub use answer::{answer, Answer, SlotAnswers, CANCEL, CONFIRM, DENY};
+pub use condition::conditional;
 pub use grammar::{Ending, Grammar, GrammarState};
 pub use intent::{Evidence, Intent, MatchParams, Slot};
 pub use language::Language;
@@ -53,9 +55,9 @@ pub use repair::{correction, Correction, CorrectionKind};
 pub use sample::{sample, vocabulary_prompt, Sample};
 pub use spec::{IntentError, IntentErrors, IntentSet, IntentSpec, List, ListValue, Loc, SlotSpec, SlotType, TemplateSpec};
 pub use template::{parse as parse_template, Expr, SyntaxError};
-pub use unread::{unread_amount, unread_time};
+pub use unread::{time_begins, unread_amount, unread_time};
 pub use values::{Builtin, Date, Time, Value, ValueMatch};
-pub use words::{closing_from, is_filler};
+pub use words::{closing_from, hedge_from, is_filler};
 
 /// The built-in domains shipped in `intents/`, compiled into the library
 /// so that an engine needs no files to understand rides, payments, food,

@@ -19,7 +19,7 @@ use crate::fuzzy::{sound_key, Fuzzy};
 use crate::grammar::{Grammar, GrammarType};
 use crate::spec::{IntentSet, SlotType};
 use crate::values::Value;
-use crate::words::{may_be_inside, FILLER_COST, NOT_FIRST, NOT_LAST, UNLISTED_LEAD};
+use crate::words::{may_be_inside, FILLER_COST, JOINING, NOT_FIRST, NOT_LAST, UNLISTED_LEAD};
 use crate::{Language, MatchParams, Slot};
 use foldhash::{HashMap, HashMapExt, HashSet};
 use rphonetic::DoubleMetaphone;
@@ -169,6 +169,19 @@ impl Matcher {
             cache.insert(s.to_string(), k.clone());
             k
         })
+    }
+
+    /// Where in `words` a second request may be joined on to a first
+    /// ("... to the airport and order a pizza", "... dan pesan makan"):
+    /// the end of the first and the start of the second, at joining words
+    /// before a word some template opens with (fillers and politeness
+    /// aside). Whether both are requests is for a reading to say.
+    pub fn joined_request<S: AsRef<str>>(&self, words: &[S]) -> Option<(usize, usize)> {
+        let opens = |w: &str| !self.is_filler(w) && self.words.get(w).is_some_and(|id| self.start_words.contains_key(id));
+        let joins = |i: usize| JOINING.contains(&words[i].as_ref());
+        let at = (1..words.len().saturating_sub(1)).find(|&i| joins(i) && opens(words[i + 1].as_ref()))?;
+        let first = (1..=at).rev().find(|&e| !joins(e - 1)).unwrap_or(at);
+        Some((first, at + 1))
     }
 
     pub(crate) fn is_filler(&self, w: &str) -> bool {

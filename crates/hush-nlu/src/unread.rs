@@ -35,7 +35,9 @@ fn time_phrases(language: Language) -> &'static [&'static [&'static str]] {
             &["after", "work"],
             &["after", "school"],
             &["first", "thing"],
-            &["when", "i", "get"],
+            &["when"],
+            &["whenever"],
+            &["as", "soon", "as"],
             &["once", "i", "get"],
         ],
         Language::Indonesian => &[
@@ -85,9 +87,17 @@ fn time_leads(language: Language) -> &'static [&'static str] {
 /// ("send twenty dollars to mum after payday") ends before that word.
 pub fn unread_time(intents: &IntentSet, text: &str, intent: &Intent) -> Option<usize> {
     let at = names_unread(intents, text, intent, "date", &["date", "time"], time_phrases, Some(Builtin::Date))?;
-    let words = crate::words(text);
-    let leads = time_leads(intent.language);
-    Some(if at > 0 && leads.contains(&words[at - 1].as_str()) { at - 1 } else { at })
+    Some(time_begins(intent.language, &crate::words(text), at))
+}
+
+/// Where a time said from word `at` of `words` begins: a word before it
+/// that leads into a time ("before friday", "pas gajian") is the time's.
+pub fn time_begins<S: AsRef<str>>(language: Language, words: &[S], at: usize) -> usize {
+    if at > 0 && words.get(at - 1).is_some_and(|w| time_leads(language).contains(&w.as_ref())) {
+        at - 1
+    } else {
+        at
+    }
 }
 
 /// Whether `text`, read as `intent`, names an amount the reading does not
@@ -116,7 +126,8 @@ fn names_unread(
         return None;
     }
     let owned = crate::words(text);
-    let words: Vec<&str> = owned.iter().map(String::as_str).collect();
+    // Haste at the end says now ("... as soon as possible").
+    let words: Vec<&str> = owned[..crate::closing_from(&owned)].iter().map(String::as_str).collect();
     let phrase = phrases(spec.language).iter().filter_map(|p| words.windows(p.len()).position(|w| w == *p)).min();
     let read = reads.and_then(|ty| (0..words.len()).find(|&i| parse_builtin(ty, &words[i..], spec.language).is_some()));
     phrase.into_iter().chain(read).min()

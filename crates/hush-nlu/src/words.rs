@@ -102,6 +102,7 @@ const CLOSINGS: &[&[&str]] = &[
     &["now"],
     &["right", "now"],
     &["asap"],
+    &["as", "soon", "as", "possible"],
     &["right", "away"],
     &["straight", "away"],
     &["immediately"],
@@ -122,10 +123,44 @@ const CLOSINGS: &[&[&str]] = &[
 /// now thanks": 2), `words.len()` when none does. At least two words are
 /// left before them: in "play thank you" the words are what is asked for.
 pub fn closing_from<S: AsRef<str>>(words: &[S]) -> usize {
+    ending_from(&[CLOSINGS], words)
+}
+
+/// Doubt said after a request ("... maybe", "... i guess", "...
+/// mungkin"), and "once" (a payment is made once anyway): on a payment,
+/// no part of the name before them ("Send $20.00 to mum maybe?").
+/// Elsewhere such words may end a title ("call me maybe"), so only
+/// payments cut them.
+const HEDGES: &[&[&str]] = &[
+    &["once"],
+    &["just", "once"],
+    &["maybe"],
+    &["perhaps"],
+    &["i", "guess"],
+    &["i", "think"],
+    &["i", "suppose"],
+    &["if", "possible"],
+    &["if", "you", "can"],
+    &["or", "something"],
+    // Bahasa Indonesia: maybe, it seems, if possible.
+    &["mungkin"],
+    &["kayaknya"],
+    &["kalau", "bisa"],
+    &["kalo", "bisa"],
+];
+
+/// Where the doubt, courtesy and haste that end `words` begin ("send
+/// twenty dollars to mum maybe thanks": 5); `words.len()` when none does.
+pub fn hedge_from<S: AsRef<str>>(words: &[S]) -> usize {
+    ending_from(&[HEDGES, CLOSINGS], words)
+}
+
+/// Where the phrases of `lists` that end `words` begin, at least two
+/// words left before them.
+fn ending_from<S: AsRef<str>>(lists: &[&[&[&str]]], words: &[S]) -> usize {
     let mut end = words.len();
-    while let Some(k) =
-        CLOSINGS.iter().filter(|c| c.len() + 2 <= end && words[end - c.len()..end].iter().zip(c.iter()).all(|(w, c)| w.as_ref() == *c)).map(|c| c.len()).max()
-    {
+    let ends_at = |c: &&[&str], end: usize| c.len() + 2 <= end && words[end - c.len()..end].iter().zip(c.iter()).all(|(w, c)| w.as_ref() == *c);
+    while let Some(k) = lists.iter().flat_map(|l| l.iter()).filter(|c| ends_at(c, end)).map(|c| c.len()).max() {
         end -= k;
     }
     end
@@ -137,6 +172,10 @@ pub(crate) const DANGLING: &[&str] = &[
     "the", "a", "an", "my", "our", "your", "his", "her", "their", "its", "to", "of", "for", "from", "at", "with", "and", "or", "but", "by", "into", "than",
     "because", "if", "um", "uh", "er",
 ];
+
+/// Words that join a second request on to a first ("and", "then";
+/// "dan", "terus", "lalu"): see `Matcher::joined_request`.
+pub(crate) const JOINING: &[&str] = &["and", "then", "dan", "terus", "lalu", "trus"];
 
 /// Words said before an unlisted value ("to grand indonesia").
 pub(crate) const UNLISTED_LEAD: &[&str] = &["um", "uh", "oh", "to", "at", "from", "the"];
@@ -187,6 +226,13 @@ mod tests {
         assert_eq!(at("play thank you"), 3);
         assert_eq!(at("call now"), 2);
         assert_eq!(at("call mum now"), 2);
+        // Doubt is no closing, but ends a payment's name with one.
+        assert_eq!(at("send twenty dollars to mum maybe"), 6);
+        let doubt = |s: &str| hedge_from(&s.split(' ').collect::<Vec<_>>());
+        assert_eq!(doubt("send twenty dollars to mum maybe"), 5);
+        assert_eq!(doubt("send twenty dollars to mum i guess thanks"), 5);
+        assert_eq!(doubt("kirim ke budi kalau bisa"), 3);
+        assert_eq!(doubt("pay maybe"), 2);
     }
 
     #[test]
