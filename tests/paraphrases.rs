@@ -405,6 +405,9 @@ async fn a_request_corrected_as_said_is_read_as_meant() {
     for (text, intent, slot, value) in [
         ("book a ride to the airport no wait to the station", "order_ride", "destination", "the station"),
         ("play jazz no wait play rock", "play_media", "media", "rock"),
+        // A number is no dish: "three" corrects how many.
+        ("order two pizzas no three", "order_food", "quantity", "three"),
+        ("order a large pepperoni pizza no make that two", "order_food", "quantity", "two"),
         ("call mum not dad", "call_contact", "contact", "mum"),
         // A message may say "no".
         ("send a message to sari saying no i mean it", "send_message", "message", "no i mean it"),

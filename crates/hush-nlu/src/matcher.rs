@@ -225,6 +225,10 @@ impl Matcher {
         if value.is_empty() || value.len() > limit || NOT_FIRST.contains(&value[0].as_str()) || !value.iter().all(|w| may_be_inside(w)) {
             return None;
         }
+        // Numbers alone name no one and nothing, as in the search.
+        if value.iter().all(|w| crate::numbers::says_a_number(w)) {
+            return None;
+        }
         let value = value.join(" ");
         Some(Slot { name: slot.to_owned(), value: Value::Text(value.clone()), raw: value, sensitive: spec.sensitive })
     }

@@ -146,6 +146,12 @@ fn how_many_ride_is_no_time() {
     check(&m, "book me a ride to the airport for two people", "order_ride", &[("destination", "airport"), ("passengers", "2")]);
     let got = m.parse("book me a ride to the airport for two people").unwrap();
     assert!(got.slot("time").is_none(), "{got:?}");
+    // A bare number after "for" counts riders; one with "pm" is the time.
+    check(&m, "book a ride to the airport for two", "order_ride", &[("destination", "airport"), ("passengers", "2")]);
+    let got = m.parse("book a ride to the airport for two").unwrap();
+    assert!(got.slot("time").is_none(), "{got:?}");
+    let got = m.parse("book a ride to the airport for 2 pm").unwrap();
+    assert!(got.slot("passengers").is_none() && got.slot("time").is_some(), "{got:?}");
     check(&indonesian(), "pesan taksi ke bandara untuk tiga orang", "order_ride", &[("destination", "airport"), ("passengers", "3")]);
 }
 
