@@ -140,9 +140,10 @@ impl Understanding {
     /// [`Understanding::read_in`], saying why a sentence that reads as a
     /// request was not taken as one, when that is why nothing was read.
     pub fn reading(&self, text: &str, language: Option<Language>) -> Result<Understood, Option<Refusal>> {
-        let (meant, mut read) = match self.corrected(text, language) {
+        let said = hush_nlu::words(text);
+        let (meant, mut read) = match self.corrected(&said, language) {
             Some((meant, read)) => (meant, read),
-            None => self.first_request(text, language)?,
+            None => self.first_request(text, &said, language)?,
         };
         let text = meant.as_str();
         // "pay my water bill at the end of the month": a yes would pay now;
@@ -178,9 +179,8 @@ impl Understanding {
     /// the tv bill" is one request), and a payment is read whole, so that
     /// one asked for with another is refused
     /// ([`hush_nlu::more_than_once`]).
-    fn first_request(&self, text: &str, language: Option<Language>) -> Result<(String, Understood), Option<Refusal>> {
+    fn first_request(&self, text: &str, said: &[String], language: Option<Language>) -> Result<(String, Understood), Option<Refusal>> {
         let whole = self.fused(text, language);
-        let said = hush_nlu::words(text);
         let pays = |r: &Understood| self.matcher.intents().intent_in(&r.intent.name, r.intent.language).is_some_and(|s| s.confirm);
         let request = |words: &[String]| {
             let read = self.templates(&words.join(" ")).ok()?;
@@ -190,7 +190,7 @@ impl Understanding {
         if matches!(whole, Err(Some(_))) || whole.as_ref().is_ok_and(pays) {
             return whole.map(|r| (text.to_owned(), r));
         }
-        let split = self.matcher.joined_request(&said).and_then(|(end, next)| Some((end, request(&said[..end])?, request(&said[next..])?)));
+        let split = self.matcher.joined_request(said).and_then(|(end, next)| Some((end, request(&said[..end])?, request(&said[next..])?)));
         match split {
             Some((end, first, _)) => Ok((said[..end].join(" "), first)),
             None => whole.map(|r| (text.to_owned(), r)),
@@ -206,9 +206,10 @@ impl Understanding {
     /// electricity bill"). `None` where there is no correction, or no
     /// reading of one; an intent that takes free text (a message can say
     /// "no") is not corrected.
-    fn corrected(&self, text: &str, language: Option<Language>) -> Option<(String, Understood)> {
-        let said = hush_nlu::words(text);
-        let c = hush_nlu::correction(language.or_else(|| self.matcher.language_of(text)).unwrap_or(Language::English), &said)?;
+    fn corrected(&self, said: &[String], language: Option<Language>) -> Option<(String, Understood)> {
+        // Heard in no known language, the first marker of any.
+        let languages = Language::ALL.iter().filter(|&&l| language.is_none_or(|heard| heard == l));
+        let c = languages.filter_map(|&l| hush_nlu::correction(l, said)).min_by_key(|c| c.start)?;
         let before_words = said[..c.start].join(" ");
         let mut before = self.fused(&before_words, language).ok()?;
         let spec = self.matcher.intents().intent_in(&before.intent.name, before.intent.language)?;
