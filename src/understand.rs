@@ -220,7 +220,7 @@ impl Understanding {
         // The value said last before the marker, and where it begins.
         let last = before.intent.slots.iter().find_map(|s| {
             let w = hush_nlu::words(&s.raw);
-            said_at(&said, &w, c.start).filter(|&i| i + w.len() == c.start).map(|i| (i, s.name.clone()))
+            said_at(said, &w, c.start).filter(|&i| i + w.len() == c.start).map(|i| (i, s.name.clone()))
         });
         let read_as = |slot: &str| self.read_slot(&before.intent.name, before.intent.language, slot, &after.join(" "));
         if c.kind == hush_nlu::CorrectionKind::Excludes {
