@@ -150,6 +150,7 @@ impl Session {
             Said::Typed => false,
             Said::Heard { doubtful, .. } => doubtful || reading.as_ref().is_some_and(|r| !r.exact()),
         };
+        let left = reading.as_ref().and_then(|r| r.left.clone());
         let parsed = reading.map(|r| r.intent);
         let routes = sh.routes();
         let (step, awaiting) = {
@@ -186,6 +187,12 @@ impl Session {
                     o
                 };
                 timings.dispatch = t.elapsed();
+                // A second request said with this one is not done: say so.
+                let mut outcome = outcome;
+                if let Some(left) = left {
+                    let ask = hush_actions::fill(&routes.messages(intent.language).one_at_a_time, &[("request", &left)]);
+                    outcome.say = format!("{} {ask}", outcome.say).trim_start().to_owned();
+                }
                 (Some(intent), None, Some(outcome))
             }
         };

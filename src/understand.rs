@@ -38,6 +38,10 @@ pub struct Understood {
     pub intent: Intent,
     /// Which reader found it.
     pub source: ReadBy,
+    /// A second request said after it and not read ("order a pizza" of
+    /// "book a ride to the airport and order a pizza"): the user is told
+    /// to ask for it on its own.
+    pub left: Option<String>,
 }
 
 impl Understood {
@@ -175,7 +179,8 @@ impl Understanding {
     /// a ride to the airport and order a pizza",
     /// [`Matcher::joined_request`]) and the templates read each part
     /// word for word, the first request's: read whole, the place ran on
-    /// into the second. Neither part may be a reply ("go ahead and pay
+    /// into the second, which is left to be asked for on its own
+    /// ([`Understood::left`]). Neither part may be a reply ("go ahead and pay
     /// the tv bill" is one request), and a payment is read whole, so that
     /// one asked for with another is refused
     /// ([`hush_nlu::more_than_once`]).
@@ -190,9 +195,9 @@ impl Understanding {
         if matches!(whole, Err(Some(_))) || whole.as_ref().is_ok_and(pays) {
             return whole.map(|r| (text.to_owned(), r));
         }
-        let split = self.matcher.joined_request(said).and_then(|(end, next)| Some((end, request(&said[..end])?, request(&said[next..])?)));
+        let split = self.matcher.joined_request(said).and_then(|(end, next)| Some((end, next, request(&said[..end])?, request(&said[next..])?)));
         match split {
-            Some((end, first, _)) => Ok((said[..end].join(" "), first)),
+            Some((end, next, first, _)) => Ok((said[..end].join(" "), Understood { left: Some(said[next..].join(" ")), ..first })),
             None => whole.map(|r| (text.to_owned(), r)),
         }
     }
@@ -286,7 +291,7 @@ impl Understanding {
             // expected").
             (_, Learned::OutOfDomain) => Err(None),
             (Ok(t), Learned::Intent(l)) if t.intent.confidence >= l.confidence => Ok(t),
-            (_, Learned::Intent(l)) => Ok(Understood { intent: l, source: ReadBy::Learned }),
+            (_, Learned::Intent(l)) => Ok(Understood { intent: l, source: ReadBy::Learned, left: None }),
             (t, Learned::Unsure) => t,
             (Ok(t), Learned::Refused(_)) => Ok(t),
             (Err(why), Learned::Refused(r)) => Err(why.or(Some(r))),
@@ -310,7 +315,7 @@ impl Understanding {
         let intent = self.matcher.parse(text).ok_or(None)?;
         match self.refusal(text, &intent) {
             Some(r) => Err(Some(r)),
-            None => Ok(Understood { intent, source: ReadBy::Template }),
+            None => Ok(Understood { intent, source: ReadBy::Template, left: None }),
         }
     }
 
@@ -336,7 +341,7 @@ impl Understanding {
     /// `None` without a model, below its threshold, or out of its domain.
     pub fn read_learned(&self, text: &str) -> Option<Understood> {
         match self.learned(text) {
-            Learned::Intent(intent) => Some(Understood { intent, source: ReadBy::Learned }),
+            Learned::Intent(intent) => Some(Understood { intent, source: ReadBy::Learned, left: None }),
             Learned::OutOfDomain | Learned::Unsure | Learned::Refused(_) => None,
         }
     }

@@ -435,6 +435,17 @@ async fn a_second_request_is_no_part_of_the_first() {
         let t = e.session().process_text(text).await.unwrap();
         assert_eq!((t.intent.as_deref(), raw(&t, slot).as_deref()), (Some(intent), Some(value)), "{text:?}: {t:?}");
     }
+    // The second is not done, and the user is told so.
+    for (text, told) in [
+        ("book a ride to the airport and order a pizza", "Please ask for \"order a pizza\" on its own."),
+        ("pesan ojek ke bandara dan pesan nasi goreng", "Silakan minta \"pesan nasi goreng\" secara terpisah."),
+    ] {
+        let t = e.session().process_text(text).await.unwrap();
+        let said = t.outcome.map(|o| o.say).unwrap_or_default();
+        assert!(said.ends_with(told), "{text:?}: {said}");
+    }
+    let t = e.session().process_text("navigate to marks and spencer").await.unwrap();
+    assert!(t.outcome.as_ref().is_some_and(|o| !o.say.contains("on its own")), "{t:?}");
     // Two payments are still refused, not the first one made.
     let t = e.session().process_text("send twenty dollars to mum and pay my water bill").await.unwrap();
     assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{t:?}");

@@ -33,6 +33,10 @@ pub struct Messages {
     /// left open ("every month", "to mum and dad", "mum or dad"): none
     /// made.
     pub one_payment: String,
+    /// Said after an action when a second request was said with it
+    /// ("book a ride ... and order a pizza"), which is not done
+    /// (`{request}`: its words).
+    pub one_at_a_time: String,
     /// A payment asked for on a condition ("if it is under fifty
     /// dollars", "unless she already paid"): none made.
     pub conditional: String,
@@ -80,6 +84,7 @@ impl Messages {
             cant_help: "Sorry, I can't help with that.".into(),
             wont: "Okay, I won't.".into(),
             one_payment: "I can only make one payment at a time, once. Please ask for each payment on its own.".into(),
+            one_at_a_time: "Please ask for \"{request}\" on its own.".into(),
             conditional: "I can't make a payment that depends on something I can't check. Please ask for it when it should be made.".into(),
             expired: "That question timed out, so I did not {intent}. Please ask again.".into(),
             nothing_to_confirm: "There is nothing to confirm.".into(),
@@ -109,6 +114,7 @@ impl Messages {
             cant_help: "Maaf, saya tidak bisa membantu itu.".into(),
             wont: "Oke, tidak saya lakukan.".into(),
             one_payment: "Saya hanya bisa melakukan satu pembayaran, satu kali. Silakan minta tiap pembayaran satu per satu.".into(),
+            one_at_a_time: "Silakan minta \"{request}\" secara terpisah.".into(),
             conditional: "Saya tidak bisa membayar dengan syarat yang tidak bisa saya periksa. Silakan minta lagi saat pembayarannya harus dilakukan.".into(),
             expired: "Pertanyaannya sudah kedaluwarsa, jadi {intent} tidak saya jalankan. Silakan minta lagi.".into(),
             nothing_to_confirm: "Tidak ada yang perlu dikonfirmasi.".into(),
@@ -155,6 +161,7 @@ impl Messages {
             cant_help: "抱歉，这个我帮不了。".into(),
             wont: "好的，不做。".into(),
             one_payment: "我一次只能付一笔款，只付一次。请把每笔付款分开说。".into(),
+            one_at_a_time: "请单独再说一次“{request}”。".into(),
             conditional: "我无法确认付款的条件，不能按条件付款。请在该付的时候再跟我说。".into(),
             expired: "问题已超时，所以没有执行 {intent}。请再说一遍。".into(),
             nothing_to_confirm: "没有需要确认的事。".into(),
