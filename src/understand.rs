@@ -146,7 +146,12 @@ impl Understanding {
     pub fn reading(&self, text: &str, language: Option<Language>) -> Result<Understood, Option<Refusal>> {
         let said = hush_nlu::words(text);
         let (meant, mut read) = match self.corrected(&said, language) {
-            Some((meant, read)) => (meant, read),
+            // What is meant is refused as it would be, said plainly ("...
+            // no wait to mum and dad", "... to dad every month").
+            Some((meant, read)) => match self.refusal(&meant, &read.intent).or_else(|| self.refusal(text, &read.intent)) {
+                Some(r) => return Err(Some(r)),
+                None => (meant, read),
+            },
             None => self.first_request(text, &said, language)?,
         };
         let text = meant.as_str();

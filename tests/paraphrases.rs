@@ -400,6 +400,16 @@ async fn a_request_corrected_as_said_is_read_as_meant() {
         let t = e.session().process_text(text).await.unwrap();
         assert_eq!(t.prompt.as_deref(), Some(question), "{text:?}: {t:?}");
     }
+    // What is meant is refused as it would be said plainly.
+    for text in [
+        "send twenty dollars to mum no wait to mum and dad",
+        "send twenty dollars to mum no wait to dad every month",
+        "send twenty dollars to mum not dad every month",
+        "send twenty dollars to mum no to dad if she asks",
+    ] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{text:?}: {t:?}");
+    }
     let e = Engine::builder().dry_run(true).build().unwrap();
     let raw = |t: &hush::Turn, name: &str| t.slots.iter().find(|s| s.name == name).map(|s| s.raw.clone());
     for (text, intent, slot, value) in [
