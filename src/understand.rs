@@ -186,21 +186,23 @@ impl Understanding {
     /// word for word, the first request's: read whole, the place ran on
     /// into the second, which is left to be asked for on its own
     /// ([`Understood::left`]). Neither part may be a reply ("go ahead and pay
-    /// the tv bill" is one request), and a payment is read whole, so that
-    /// one asked for with another is refused
+    /// the tv bill" is one request), and a payment said first is read
+    /// whole, so that one asked for with another is refused
     /// ([`hush_nlu::more_than_once`]).
     fn first_request(&self, text: &str, said: &[String], language: Option<Language>) -> Result<(String, Understood), Option<Refusal>> {
         let whole = self.fused(text, language);
         let pays = |r: &Understood| self.matcher.intents().intent_in(&r.intent.name, r.intent.language).is_some_and(|s| s.confirm);
-        let request = |words: &[String]| {
+        // The second request is not done, so it may be a payment ("book a
+        // ride to the airport and order a pizza"); the first may not.
+        let request = |words: &[String], first: bool| {
             let read = self.templates(&words.join(" ")).ok()?;
             let reply = [hush_nlu::CONFIRM, hush_nlu::DENY, hush_nlu::CANCEL].contains(&read.intent.name.as_str());
-            (read.intent.cost == 0.0 && !reply && !pays(&read)).then_some(read)
+            (read.intent.cost == 0.0 && !reply && !(first && pays(&read))).then_some(read)
         };
-        if matches!(whole, Err(Some(_))) || whole.as_ref().is_ok_and(pays) {
+        if matches!(whole, Err(Some(_))) {
             return whole.map(|r| (text.to_owned(), r));
         }
-        let split = self.matcher.joined_request(said).and_then(|(end, next)| Some((end, next, request(&said[..end])?, request(&said[next..])?)));
+        let split = self.matcher.joined_request(said).and_then(|(end, next)| Some((end, next, request(&said[..end], true)?, request(&said[next..], false)?)));
         match split {
             Some((end, next, first, _)) => Ok((said[..end].join(" "), Understood { left: Some(said[next..].join(" ")), ..first })),
             None => whole.map(|r| (text.to_owned(), r)),
@@ -404,12 +406,23 @@ impl Understanding {
         let mut slots: Vec<Slot> = Vec::new();
         // Numbers said for a slot that did not read as its value: asked for.
         let mut unread: Vec<String> = Vec::new();
+        let tagged = p.slots.clone();
         for s in p.slots {
             if slots.iter().any(|x| x.name == s.slot) {
                 continue;
             }
             let slot = match spec {
                 Some(spec) if builtin_in(spec, &s.slot, &[Builtin::Wildcard]) => self.read_slot(&p.intent, spec.language, &s.slot, &s.text),
+                Some(spec) if spec.slot(&s.slot).is_some_and(|d| d.several) => {
+                    // Read whole: the list would read "fish and chips" as
+                    // its "chips". Else as tagged.
+                    let all = self.with_the_rest(spec, text, &s, &tagged).and_then(|all| {
+                        self.read_slot(&p.intent, spec.language, &s.slot, &all)
+                            .filter(|x| hush_nlu::words(&x.raw).len() == hush_nlu::words(&all).len())
+                            .or_else(|| self.matcher.unlisted_value(&p.intent, spec.language, &s.slot, &all))
+                    });
+                    all.or_else(|| self.read_slot(&p.intent, spec.language, &s.slot, &before_closing(text, &s)))
+                }
                 Some(spec) => self.read_slot(&p.intent, spec.language, &s.slot, &before_closing(text, &s)),
                 None => Some(Slot { name: s.slot.clone(), value: Value::Text(s.text.clone()), raw: s.text.clone(), sensitive: false }),
             };
@@ -496,6 +509,35 @@ impl Understanding {
             evidence: Evidence { words, matched: 0, free: words, edit_cost: 0.0, skip_cost: 0.0, free_cost: 0.0 },
             language: spec.map_or(Language::English, |s| s.language),
         }
+    }
+
+    /// The value tagged `s`, one that may name several things, with the
+    /// things said after it with "and": to the end of the last value
+    /// `tagged` for the same slot ("pizza" and "a coke" in "order a pizza
+    /// and a coke for dinner"), else up to the next slot tagged and the
+    /// words that lead into it ("from"), or to the end of the request (the
+    /// tagger cut "get me fish and chips" at "fish"). Not where a second
+    /// request is joined on ("... and play some jazz").
+    fn with_the_rest(&self, spec: &hush_nlu::IntentSpec, text: &str, s: &hush_learn::TaggedSlot, tagged: &[hush_learn::TaggedSlot]) -> Option<String> {
+        let said = hush_nlu::words(text);
+        let word_at = |chars: usize| hush_nlu::words(&text.chars().take(chars).collect::<String>()).len();
+        let at = word_at(s.start);
+        let end = at + hush_nlu::words(&s.text).len();
+        let after = tagged.iter().filter(|t| t.start > s.start);
+        let stop = match (after.clone().filter(|t| t.slot == s.slot).map(|t| t.end).max(), after.min_by_key(|t| t.start)) {
+            (Some(last), _) => word_at(last),
+            (None, Some(next)) => {
+                let leads = self.matcher.intents().words_before(spec, &next.slot).unwrap_or_default();
+                let mut stop = word_at(next.start);
+                while stop > end && leads.contains(&said[stop - 1]) {
+                    stop -= 1;
+                }
+                stop
+            }
+            (None, None) => hush_nlu::closing_from(&said),
+        };
+        let joint = self.matcher.joined_request(&said).map(|(end, _)| end);
+        (end + 1 < stop && hush_nlu::joins_items(spec.language, &said[end]) && joint != Some(end)).then(|| said[at..stop].join(" "))
     }
 
     /// Fills a listed slot neither the model nor a template filled from

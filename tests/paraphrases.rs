@@ -454,11 +454,46 @@ async fn a_second_request_is_no_part_of_the_first() {
         let said = t.outcome.map(|o| o.say).unwrap_or_default();
         assert!(said.ends_with(told), "{text:?}: {said}");
     }
+    let t = e.session().process_text("book a ride to the airport and pay my water bill").await.unwrap();
+    let said = t.outcome.as_ref().map(|o| o.say.clone()).unwrap_or_default();
+    assert!(t.intent.as_deref() == Some("order_ride") && said.ends_with("Please ask for \"pay my water bill\" on its own."), "{t:?}");
     let t = e.session().process_text("navigate to marks and spencer").await.unwrap();
     assert!(t.outcome.as_ref().is_some_and(|o| !o.say.contains("on its own")), "{t:?}");
     // Two payments are still refused, not the first one made.
     let t = e.session().process_text("send twenty dollars to mum and pay my water bill").await.unwrap();
     assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{t:?}");
+}
+
+/// A food order is charged when placed: it is said back, thing by thing
+/// and with its total, and placed only on a yes. Several things in one
+/// order are one request; a choice between two is left to the user.
+#[tokio::test]
+async fn an_order_is_said_back_before_it_is_charged() {
+    let e = Engine::builder().fallback_actions(hush_reference::actions_in_memory().unwrap()).build().unwrap();
+    for (text, asked) in [
+        ("order a pizza and a coke", "Order 1 pizza and 1 coke from the nearest restaurant for $"),
+        ("order two pizzas and three cokes from pizza hut", "Order 2 pizzas and 3 cokes from pizza hut for $"),
+        ("get me two cheeseburgers and fries from kfc", "Order 2 cheeseburgers and fries from kfc for $"),
+        // The tagger cut these at "and": the name is read whole.
+        ("get me fish and chips", "Order 1 fish and chips from the nearest restaurant for $"),
+        ("i want a burger and fries and a coke", "Order 1 burger and fries and 1 coke from the nearest restaurant for $"),
+    ] {
+        let s = e.session();
+        let t = s.process_text(text).await.unwrap();
+        let prompt = t.prompt.clone().unwrap_or_default();
+        assert!(t.intent.as_deref() == Some("order_food") && prompt.starts_with(asked) && t.outcome.is_none(), "{text:?}: {t:?}");
+        let t = s.process_text("no").await.unwrap();
+        assert_eq!(t.outcome.map(|o| o.status), Some(hush::Status::Aborted), "{text:?}");
+    }
+    let s = e.session();
+    s.process_text("order a pizza").await.unwrap();
+    let t = s.process_text("yes").await.unwrap();
+    assert_eq!(t.outcome.map(|o| o.status), Some(hush::Status::Done));
+    // Not one order: a choice, a repeat, a condition.
+    for text in ["order a pizza or a burger", "order a pizza every friday", "order a pizza if it is cheap"] {
+        let t = e.session().process_text(text).await.unwrap();
+        assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{text:?}: {t:?}");
+    }
 }
 
 /// A name ends before the day said after it, read or not: the model had

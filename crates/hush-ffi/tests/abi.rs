@@ -235,7 +235,11 @@ fn callbacks_act_and_their_mistakes_are_contained() {
     assert_eq!((t["intent"].as_str(), t["outcome"]["status"].as_str()), (Some("check_balance"), Some("failed")), "{t}");
     let t = said(s2, "navigate home");
     assert_eq!((t["intent"].as_str(), t["outcome"]["status"].as_str()), (Some("navigate_to"), Some("rejected")), "{t}");
+    // An order is charged, so it is asked about first; the callback runs
+    // on the yes.
     let t = said(s2, "order a pizza");
+    assert_eq!(t["awaiting"], serde_json::json!({"confirm": "order_food"}), "{t}");
+    let t = said(s2, "yes");
     assert_eq!(t["outcome"]["status"], "failed", "{t}");
     unsafe {
         for h in [s, s2] {

@@ -207,7 +207,7 @@ pub const MAX_EDGES: u64 = 4_000_000;
 
 const TOP_KEYS: &[&str] = &["domain", "language", "lists", "rules", "expansion_rules", "skip_words", "intents"];
 const INTENT_KEYS: &[&str] = &["description", "confirm", "required", "slots", "templates", "examples"];
-const SLOT_KEYS: &[&str] = &["type", "sensitive", "prompt", "min", "max", "max_words"];
+const SLOT_KEYS: &[&str] = &["type", "sensitive", "several", "prompt", "min", "max", "max_words"];
 
 impl Builder {
     fn loc(&self, n: &Node) -> Loc {
@@ -601,10 +601,8 @@ impl Builder {
         let type_name = self.string(type_node, "a slot type")?;
         let mut ty = self.slot_type(type_node, &type_name)?;
         let get = |key: &str| yaml::lookup(entries, key);
-        let mut sensitive = false;
-        if let Some(s) = get("sensitive") {
-            sensitive = s.as_str() == Some("true");
-        }
+        let flag = |key: &str| get(key).is_some_and(|s| s.as_str() == Some("true"));
+        let (sensitive, several) = (flag("sensitive"), flag("several"));
         let prompt = get("prompt").and_then(|p| self.string(p, "a slot prompt"));
         if let SlotType::Builtin { min, max, max_words, .. } = &mut ty {
             for (key, target) in [("min", &mut *min), ("max", &mut *max)] {
@@ -624,7 +622,7 @@ impl Builder {
                 }
             }
         }
-        Some(SlotSpec { name, ty, sensitive, prompt })
+        Some(SlotSpec { name, ty, sensitive, several, prompt })
     }
 
     fn template(&mut self, item: &Node, spec: &mut IntentSpec) -> Option<TemplateSpec> {
@@ -721,7 +719,7 @@ impl Builder {
                             continue;
                         }
                         if let Some(ty) = self.slot_type(n, &type_name) {
-                            spec.slots.push(SlotSpec { name, ty, sensitive: false, prompt: None });
+                            spec.slots.push(SlotSpec { name, ty, sensitive: false, several: false, prompt: None });
                         }
                     }
                 },

@@ -222,7 +222,12 @@ impl Matcher {
         // "home now"); one it may not begin with or hold is no name.
         let end = words.iter().rposition(|w| !NOT_LAST.contains(&w.as_str())).map_or(lead, |i| (i + 1).max(lead));
         let value = &words[lead..end];
-        if value.is_empty() || value.len() > limit || NOT_FIRST.contains(&value[0].as_str()) || !value.iter().all(|w| may_be_inside(w)) {
+        // A value of several things is held to the limit thing by thing.
+        let longest = match spec.several {
+            true => crate::items(&value.join(" "), language).iter().map(|i| crate::words(&i.name).len()).max().unwrap_or(0),
+            false => value.len(),
+        };
+        if value.is_empty() || longest > limit || NOT_FIRST.contains(&value[0].as_str()) || !value.iter().all(|w| may_be_inside(w)) {
             return None;
         }
         // Numbers alone name no one and nothing, as in the search.

@@ -13,7 +13,8 @@
 //! says when a reading would drop part of the request, so the engine can
 //! leave it unread.
 
-use crate::{Intent, IntentSet, Language};
+use crate::{Intent, IntentSet, IntentSpec, Language};
+use std::ops::Range;
 
 /// Words that ask for a request again and again, alone.
 fn repeat_words(language: Language) -> &'static [&'static str] {
@@ -60,8 +61,10 @@ fn joining_words(language: Language) -> &'static [&'static str] {
 /// (`values`: where each was said), and is not the "and" inside an amount
 /// ("a hundred and fifty", "two and a half", "twenty dollars and fifty
 /// cents"). One said before the request ("go ahead and pay the tv bill")
-/// joins nothing to it.
-fn asks_several(language: Language, words: &[&str], values: &[usize]) -> bool {
+/// joins nothing to it, nor does an "and" inside a value that names
+/// several things (`listed`: where such values were said; "order a pizza
+/// and a coke"). A choice ("or") is open wherever it is said.
+fn asks_several(language: Language, words: &[&str], values: &[usize], listed: &[Range<usize>]) -> bool {
     let numeric = |w: &str| crate::says_a_number(w) || w.bytes().all(|c| c.is_ascii_digit());
     let in_amount = |i: usize| {
         let before = i.checked_sub(1).map(|b| words[b]);
@@ -69,7 +72,26 @@ fn asks_several(language: Language, words: &[&str], values: &[usize]) -> bool {
         words[i] == "and" && before.is_some_and(|b| numeric(b) || crate::money::currency_word(b).is_some()) && after.is_some_and(|a| numeric(a) || a == "a")
     };
     let joins_a_value = |i: usize| values.iter().any(|&v| v < i || v == i + 1);
-    words.iter().enumerate().any(|(i, w)| joining_words(language).contains(w) && !in_amount(i) && joins_a_value(i))
+    let lists = |i: usize| !matches!(words[i], "or" | "atau" | "或") && listed.iter().any(|r| r.start < i && i + 1 < r.end);
+    words.iter().enumerate().any(|(i, w)| joining_words(language).contains(w) && !in_amount(i) && joins_a_value(i) && !lists(i))
+}
+
+/// Where in `words` each value of `intent` that may name several things
+/// (a slot declared `several`) was said.
+fn several_said(words: &[&str], intent: &Intent, spec: &IntentSpec) -> Vec<Range<usize>> {
+    intent
+        .slots
+        .iter()
+        .filter(|slot| spec.slot(&slot.name).is_some_and(|s| s.several))
+        .filter_map(|slot| {
+            let said = crate::words(&slot.raw);
+            if said.is_empty() {
+                return None;
+            }
+            let at = words.windows(said.len()).position(|w| w.iter().zip(&said).all(|(a, b)| a == b))?;
+            Some(at..at + said.len())
+        })
+        .collect()
 }
 
 /// Where in `words` each of `intent`'s slot values was said (the first
@@ -103,7 +125,8 @@ pub fn more_than_once(intents: &IntentSet, text: &str, intent: &Intent) -> bool 
         })
     };
     (asks_again(language, &words) && !in_a_template(&|w| asks_again(language, w)))
-        || (asks_several(language, &words, &values_said(&words, intent)) && !in_a_template(&|w| asks_several(language, w, &[0])))
+        || (asks_several(language, &words, &values_said(&words, intent), &several_said(&words, intent, spec))
+            && !in_a_template(&|w| asks_several(language, w, &[0], &[])))
 }
 
 #[cfg(test)]
@@ -139,7 +162,7 @@ mod tests {
 
     fn several(language: Language, text: &str) -> bool {
         let owned = crate::words(text);
-        asks_several(language, &owned.iter().map(String::as_str).collect::<Vec<_>>(), &[0])
+        asks_several(language, &owned.iter().map(String::as_str).collect::<Vec<_>>(), &[0], &[])
     }
 
     #[test]

@@ -107,6 +107,10 @@ pub struct SlotSpec {
     pub ty: SlotType,
     /// Redacted in logs.
     pub sensitive: bool,
+    /// May name several things joined by "and" ("a pizza and two cokes",
+    /// [`crate::items`]): such a value is one request, not several, even
+    /// where the intent is confirmed.
+    pub several: bool,
     /// What to ask when a required slot was not said ("Where to?").
     pub prompt: Option<String>,
 }

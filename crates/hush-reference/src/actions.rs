@@ -483,6 +483,41 @@ pub fn order_state(o: &FoodOrder, elapsed_s: i64) -> &'static str {
     }
 }
 
+/// What a food order holds and costs: the same for its question and its
+/// placing.
+struct Order<'a> {
+    /// The dish slot as read, as the ledger keeps it.
+    dish: &'a str,
+    quantity: i64,
+    items: Vec<hush_nlu::Item>,
+    restaurant: String,
+    total_cents: i64,
+}
+
+fn order(intent: &Intent) -> Result<Order<'_>, ActionError> {
+    let says = Says(intent.language);
+    let dish = required_text(intent, "dish")?;
+    let quantity = match intent.slot("quantity").map(|s| &s.value) {
+        Some(Value::Integer(n)) => Some(*n),
+        _ => None,
+    };
+    let mut items = hush_nlu::items(dish, intent.language);
+    if items.is_empty() {
+        items.push(hush_nlu::Item { count: 1, name: dish.to_owned() });
+    }
+    // The count said before the dish is its first thing's: "two pizzas and
+    // a coke".
+    if let Some(n) = quantity {
+        items[0].count = n;
+    }
+    if items.iter().any(|i| !(1..=50).contains(&i.count)) {
+        return Err(ActionError::invalid("quantity", says.text(&QUANTITY)));
+    }
+    let total_cents = items.iter().map(|i| (400 + pick(&i.name, 1200) as i64) * i.count).sum();
+    let restaurant = text(intent, "restaurant").unwrap_or(says.text(&NEAREST_RESTAURANT)).to_owned();
+    Ok(Order { dish, quantity: quantity.unwrap_or(1), items, restaurant, total_cents })
+}
+
 /// Food delivery from a simulated provider: placed → preparing → on the
 /// way → delivered.
 pub struct Food {
@@ -502,19 +537,19 @@ impl Action for Food {
         vec!["order_food", "track_order"]
     }
 
+    /// What the order holds and what it costs, before it is charged.
+    fn confirmation(&self, intent: &Intent) -> Option<String> {
+        let Order { items, restaurant, total_cents, .. } = order(intent).ok().filter(|_| intent.name == "order_food")?;
+        let says = Says(intent.language);
+        Some(says.line(&ASK_ORDER, &[("items", &says.items(&items)), ("restaurant", &says.name(&restaurant)), ("total", &says.money(total_cents, "USD"))]))
+    }
+
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
         let says = Says(intent.language);
         match intent.name.as_str() {
             "order_food" => {
-                let dish = required_text(intent, "dish")?;
-                let quantity = match intent.slot("quantity").map(|s| &s.value) {
-                    Some(Value::Integer(n)) if (1..=50).contains(n) => *n,
-                    Some(Value::Integer(_)) => return Err(ActionError::invalid("quantity", says.text(&QUANTITY))),
-                    _ => 1,
-                };
-                let restaurant = text(intent, "restaurant").unwrap_or(says.text(&NEAREST_RESTAURANT));
+                let Order { dish, quantity, items, restaurant, total_cents } = order(intent)?;
                 let eta_s = 1500 + pick(dish, 20) as i64 * 60;
-                let total_cents = (400 + pick(dish, 1200) as i64) * quantity;
                 self.ledger.write(|tx| {
                     let same: Option<FoodOrder> = tx
                         .query_row(&format!("{ORDER_COLUMNS} WHERE key = ?1 ORDER BY id DESC LIMIT 1"), params![ctx.idempotency_key], ledger::order_row)
@@ -530,8 +565,9 @@ impl Action for Food {
                     )
                     .map_err(LedgerError::from)?;
                     let id = tx.last_insert_rowid();
-                    let (total, eta, quantity) = (says.money(total_cents, "USD"), says.minutes(eta_s), quantity.to_string());
-                    let args = [("quantity", quantity.as_str()), ("dish", dish), ("restaurant", restaurant), ("total", &total), ("eta", &eta)];
+                    let (total, eta) = (says.money(total_cents, "USD"), says.minutes(eta_s));
+                    let args = [("items", says.items(&items)), ("restaurant", says.name(&restaurant)), ("total", total), ("eta", eta)];
+                    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     Ok(Outcome::done(says.line(&ORDERED, &args)).with_data(json!({"order_id": id, "state": "placed", "eta_s": eta_s})))
                 })
             }

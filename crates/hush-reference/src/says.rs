@@ -71,7 +71,10 @@ lines! {
     ORDER_EXISTS: "That order is already placed, arriving in about {eta}.", "Pesanan itu sudah dibuat, tiba sekitar {eta} lagi.", "这个订单已经下了，大约{eta}后送到。";
     QUANTITY: "I can order between 1 and 50", "saya bisa memesan 1 sampai 50", "我可以订1到50份";
     NEAREST_RESTAURANT: "the nearest restaurant", "restoran terdekat", "最近的餐厅";
-    ORDERED: "Ordered {quantity} {dish} from {restaurant}: {total}, arriving in about {eta}.", "{quantity} {dish} dari {restaurant} sudah dipesan: {total}, tiba sekitar {eta} lagi.", "已从{restaurant}订了{quantity}份{dish}：{total}，大约{eta}后送到。";
+    ORDERED: "Ordered {items} from {restaurant}: {total}, arriving in about {eta}.", "{items} dari {restaurant} sudah dipesan: {total}, tiba sekitar {eta} lagi.", "已从{restaurant}订了{items}：{total}，大约{eta}后送到。";
+    ASK_ORDER: "Order {items} from {restaurant} for {total}?", "Pesan {items} dari {restaurant} seharga {total}?", "从{restaurant}订{items}，共{total}？";
+    ITEM: "{count} {name}", "{count} {name}", "{count}份{name}";
+    AND: " and ", " dan ", "和";
     NO_FOOD: "You have no food order.", "Anda belum memesan makanan.", "您没有外卖订单。";
     ORDER_PLACED: "{restaurant} has your order of {dish}.", "{restaurant} sudah menerima pesanan {dish} Anda.", "{restaurant}已收到您的{dish}订单。";
     ORDER_PREPARING: "Your {dish} is being prepared, arriving in about {eta}.", "{dish} Anda sedang disiapkan, tiba sekitar {eta} lagi.", "您的{dish}正在准备，大约{eta}后送到。";
@@ -200,6 +203,16 @@ impl Says {
         match symbol(currency, self.0) {
             Some(sign) => format!("{sign}{amount}"),
             None => format!("{amount} {currency}"),
+        }
+    }
+
+    /// "2 pizzas, 1 salad and 1 coke": the things of an order, counted.
+    pub fn items(self, items: &[hush_nlu::Item]) -> String {
+        let each: Vec<String> = items.iter().map(|i| self.line(&ITEM, &[("count", &i.count.to_string()), ("name", &self.name(&i.name))])).collect();
+        match each.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{}{}{last}", rest.join(if self.0 == Language::Mandarin { "、" } else { ", " }), self.text(&AND)),
+            None => String::new(),
         }
     }
 

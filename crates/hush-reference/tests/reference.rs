@@ -182,6 +182,35 @@ async fn food_orders_are_recorded_and_tracked() {
     assert_eq!(too_many.status, Status::Rejected);
 }
 
+/// An order is charged when placed: its question says what it holds,
+/// thing by thing, and the total that placing it then charges.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_is_said_back_with_its_total_before_it_is_placed() {
+    let (ledger, r) = setup(Simulation { time_scale: 1.0 });
+    let order = intent("order_food", vec![("quantity", Value::Integer(2)), ("dish", text("pizzas and three cokes")), ("restaurant", text("pizza hut"))]);
+    let asked = r.confirmation(&order);
+    let total = asked.strip_prefix("Order 2 pizzas and 3 cokes from pizza hut for ").and_then(|t| t.strip_suffix('?'));
+    let total = total.unwrap_or_else(|| panic!("{asked}"));
+    let out = run(&r, &order).await;
+    assert_eq!(out.say.split(": ").nth(1).and_then(|t| t.split(',').next()), Some(total), "{}", out.say);
+    assert!(out.say.starts_with("Ordered 2 pizzas and 3 cokes from pizza hut"), "{}", out.say);
+    // Each thing is priced, so the order costs more than its first alone.
+    let one = r.confirmation(&intent("order_food", vec![("quantity", Value::Integer(2)), ("dish", text("pizzas"))]));
+    assert_ne!(one.rsplit(' ').next(), Some(format!("{total}?").as_str()), "{one}");
+    assert_eq!(ledger.food_orders().unwrap().len(), 1);
+    // A name that says "and" is one thing; in Indonesian and Mandarin too.
+    assert!(r
+        .confirmation(&intent("order_food", vec![("dish", text("fish and chips"))]))
+        .starts_with("Order 1 fish and chips from the nearest restaurant for $"));
+    let mut id = intent("order_food", vec![("dish", text("nasi goreng dan dua es teh"))]);
+    id.language = Language::Indonesian;
+    assert!(r.confirmation(&id).starts_with("Pesan 1 nasi goreng dan 2 es teh dari restoran terdekat seharga US$"), "{}", r.confirmation(&id));
+    // More than the kitchen takes of one thing is refused before any charge.
+    let many = intent("order_food", vec![("dish", text("pizza and 90 cokes"))]);
+    assert_eq!(run(&r, &many).await.status, Status::Rejected);
+    assert_eq!(ledger.food_orders().unwrap().len(), 1);
+}
+
 #[test]
 fn ledger_persists_and_resets() {
     let dir = tempfile::tempdir().unwrap();
