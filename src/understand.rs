@@ -169,7 +169,7 @@ impl Understanding {
             let begins = |s: &Slot| said_at(&said, &hush_nlu::words(&s.raw), said.len()).map(|at| hush_nlu::time_begins(spec.language, &said, at));
             let ends: Vec<usize> = days.filter_map(begins).chain(time).chain(doubt).collect();
             for at in ends {
-                self.end_before(&said, at, &mut read.intent);
+                self.end_before(spec, &said, at, &mut read.intent);
             }
         }
         for (slot, unread) in [("date", time.is_some()), ("amount", hush_nlu::unread_amount(set, text, &read.intent))] {
@@ -263,20 +263,21 @@ impl Understanding {
     /// before it, read again as its slot's value ("send twenty dollars to
     /// mum after payday": the recipient "mum after payday" is mum). A
     /// value with nothing left before it, or that no longer reads, is
-    /// dropped, and asked for if required.
-    fn end_before(&self, said: &[String], at: usize, intent: &mut Intent) {
+    /// dropped, and asked for if required. Free text (a message) is the
+    /// user's words, kept whole: "text mum i might be late maybe".
+    fn end_before(&self, spec: &hush_nlu::IntentSpec, said: &[String], at: usize, intent: &mut Intent) {
         let mut kept = Vec::with_capacity(intent.slots.len());
         for slot in std::mem::take(&mut intent.slots) {
             let value = hush_nlu::words(&slot.raw);
-            let Some(start) = said_at(said, &value, at).filter(|&i| i + value.len() > at) else {
+            let free = builtin_in(spec, &slot.name, &[Builtin::Wildcard]);
+            let Some(start) = said_at(said, &value, at).filter(|&i| !free && i + value.len() > at) else {
                 kept.push(slot);
                 continue;
             };
             match self.read_slot(&intent.name, intent.language, &slot.name, &said[start..at].join(" ")) {
                 Some(cut) => kept.push(cut),
                 None => {
-                    let required = self.matcher.intents().intent_in(&intent.name, intent.language).is_some_and(|s| s.required.contains(&slot.name));
-                    if required && !intent.missing.contains(&slot.name) {
+                    if spec.required.contains(&slot.name) && !intent.missing.contains(&slot.name) {
                         intent.missing.push(slot.name);
                     }
                 }

@@ -300,7 +300,8 @@ async fn a_value_the_tagger_ended_early_is_read_whole_from_the_template() {
     let t = e.process_text("i'd like to hear hotel california").await.unwrap();
     assert_eq!((t.intent.as_deref(), t.source), (Some("play_media"), Some(ReadBy::Learned)), "{t:?}");
     assert_eq!(raw(&t, "media").as_deref(), Some("hotel california"));
-    let t = e.process_text("text john i'm on my way").await.unwrap();
+    // (A session of its own: the message waits for its yes.)
+    let t = e.session().process_text("text john i'm on my way").await.unwrap();
     assert_eq!(raw(&t, "message").as_deref(), Some("i'm on my way"), "{t:?}");
     // A fuzzy parse that took in the word before the name ("back lisa")
     // does not replace the tagged one.
@@ -478,12 +479,8 @@ async fn an_order_is_said_back_before_it_is_charged() {
         ("get me fish and chips", "Order 1 fish and chips from the nearest restaurant for $"),
         ("i want a burger and fries and a coke", "Order 1 burger and fries and 1 coke from the nearest restaurant for $"),
     ] {
-        let s = e.session();
-        let t = s.process_text(text).await.unwrap();
-        let prompt = t.prompt.clone().unwrap_or_default();
-        assert!(t.intent.as_deref() == Some("order_food") && prompt.starts_with(asked) && t.outcome.is_none(), "{text:?}: {t:?}");
-        let t = s.process_text("no").await.unwrap();
-        assert_eq!(t.outcome.map(|o| o.status), Some(hush::Status::Aborted), "{text:?}");
+        let prompt = asked_then_refused(&e, text, "order_food").await;
+        assert!(prompt.starts_with(asked), "{text:?}: {prompt}");
     }
     let s = e.session();
     s.process_text("order a pizza").await.unwrap();
@@ -494,6 +491,34 @@ async fn an_order_is_said_back_before_it_is_charged() {
         let t = e.session().process_text(text).await.unwrap();
         assert_eq!((t.intent.as_deref(), t.prompt.as_deref()), (None, None), "{text:?}: {t:?}");
     }
+}
+
+/// A message is read back before it is sent, whole: what it says ("and
+/// ...", "if ...", "every ...", "maybe") asks nothing of hush, though the
+/// rules of a confirmed request would refuse or cut such words.
+#[tokio::test]
+async fn a_message_is_read_back_whole_before_it_is_sent() {
+    let e = Engine::builder().languages(&[Language::English, Language::Indonesian]).dry_run(true).build().unwrap();
+    for (text, asked) in [
+        ("text mum i will be home at six and i will bring milk", "Send \"i will be home at six and i will bring milk\" to mum?"),
+        ("tell dad i will call him if i can", "Send \"i will call him if i can\" to dad?"),
+        ("text mum i might be late maybe", "Send \"i might be late maybe\" to mum?"),
+        ("send a message to sari saying no i mean it", "Send \"no i mean it\" to sarah?"),
+        ("kirim pesan ke sari bilang aku telat", "Kirim \"aku telat\" ke sari?"),
+    ] {
+        assert_eq!(asked_then_refused(&e, text, "send_message").await, asked, "{text:?}");
+    }
+}
+
+/// The question `text` gets as `intent` in a session of its own, before
+/// anything is done; a "no" to it then does nothing.
+async fn asked_then_refused(e: &Engine, text: &str, intent: &str) -> String {
+    let s = e.session();
+    let t = s.process_text(text).await.unwrap();
+    assert!(t.intent.as_deref() == Some(intent) && t.outcome.is_none(), "{text:?}: {t:?}");
+    let t2 = s.process_text("no").await.unwrap();
+    assert_eq!(t2.outcome.map(|o| o.status), Some(hush::Status::Aborted), "{text:?}");
+    t.prompt.unwrap_or_default()
 }
 
 /// A name ends before the day said after it, read or not: the model had

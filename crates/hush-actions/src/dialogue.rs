@@ -165,7 +165,7 @@ impl Dialogue {
                 (Answer::Unclear, _) if parsed.as_ref().is_some_and(|p| ![CONFIRM, DENY, CANCEL].contains(&p.name.as_str())) => {
                     self.fresh(text, parsed, heard, matcher, registry, None, now)
                 }
-                (Answer::Unclear, _) => self.ask_again(pending, registry, now),
+                (Answer::Unclear, _) => self.ask_again(pending, matcher, registry, now),
             },
             // "don't book it" to "Where to?" calls the request off.
             Question::Slot { .. } if answered(&parsed, &[DENY, CANCEL]) || opens_negated(pending.intent.language, text) => {
@@ -217,14 +217,14 @@ impl Dialogue {
 
     /// A yes-or-no question asked again after an unclear answer; a second
     /// unclear answer drops it.
-    fn ask_again(&mut self, pending: Pending, registry: &Registry, now: Instant) -> Step {
+    fn ask_again(&mut self, pending: Pending, matcher: &Matcher, registry: &Registry, now: Instant) -> Step {
         let says = registry.messages(pending.intent.language);
         if pending.unclear >= 1 {
             return Step::Reply(Outcome::new(Status::Aborted, says.still_unclear));
         }
         let question = match &pending.question {
             Question::Heard(question) => question.clone(),
-            _ => registry.confirmation(&pending.intent),
+            _ => confirmation(matcher, registry, &pending.intent),
         };
         let prompt = format!("{} {question}", says.say_yes_or_no);
         let intent = pending.intent.clone();
@@ -281,7 +281,7 @@ impl Dialogue {
             }
         }
         if confirms(matcher, &intent.name) {
-            let prompt = registry.confirmation(&intent);
+            let prompt = confirmation(matcher, registry, &intent);
             self.pending = Some(Pending { intent: intent.clone(), asked: now, question: Question::Confirm, unclear: 0 });
             return Step::Ask { intent, prompt };
         }
@@ -293,6 +293,20 @@ impl Dialogue {
 /// Whether `intent` waits for a yes before it runs (`confirm: true`).
 fn confirms(matcher: &Matcher, intent: &str) -> bool {
     matcher.intents().intent(intent).is_some_and(|s| s.confirm)
+}
+
+/// The question asked before `intent` runs: its action's, else its intent
+/// file's `confirmation` with the values read (a slot not said left
+/// empty), else hush's.
+fn confirmation(matcher: &Matcher, registry: &Registry, intent: &Intent) -> String {
+    let spec = matcher.intents().intent_in(&intent.name, intent.language);
+    let written = spec.and_then(|spec| {
+        let values: Vec<(&str, String)> =
+            spec.slots.iter().map(|d| (d.name.as_str(), intent.slot(&d.name).map(|s| s.value.to_string()).unwrap_or_default())).collect();
+        let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        spec.confirmation.as_deref().map(|q| fill(q, &args))
+    });
+    registry.confirmation(intent, written)
 }
 
 /// Words as heard, to quote: without Whisper's closing punctuation.

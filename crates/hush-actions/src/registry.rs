@@ -83,11 +83,13 @@ impl Registry {
         self.timeout
     }
 
-    /// The confirmation question of the action for `intent`, else hush's.
-    pub fn confirmation(&self, intent: &Intent) -> String {
+    /// The confirmation question of the action for `intent`, else the one
+    /// its intent file writes (`written`, values filled in), else hush's.
+    pub fn confirmation(&self, intent: &Intent, written: Option<String>) -> String {
         self.routes
             .get(&intent.name)
             .and_then(|a| a.confirmation(intent))
+            .or(written)
             .unwrap_or_else(|| fill(&self.messages(intent.language).confirm, &[("request", &default_confirmation(intent))]))
     }
 

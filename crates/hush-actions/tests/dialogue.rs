@@ -176,7 +176,7 @@ fn a_doubtful_payment_is_checked_by_its_confirmation_alone() {
     let mut t = Talk::new();
     let s = t.hear("pay my water bill");
     assert!(!prompt(&s).starts_with("Did you say"), "{}", prompt(&s));
-    assert_eq!(prompt(&s), t.r.confirmation(t.d.pending().unwrap()));
+    assert_eq!(prompt(&s), t.r.confirmation(t.d.pending().unwrap(), None));
     let Step::Run { confirmed, .. } = t.say("yes") else { panic!("a yes pays") };
     assert!(confirmed);
 }
@@ -417,4 +417,31 @@ fn two_languages_in_one_dialogue() {
     assert_eq!(text(&say(&mut d, "xyzzy")), "Maaf, saya tidak bisa membantu itu.");
     d.hear_in(Some(Language::English));
     assert_eq!(text(&say(&mut d, "apa kabar dunia")), "Sorry, I can't help with that.");
+}
+
+/// A message is read back before it is sent, in the words of its intent
+/// file's `confirmation`; unclear, it is asked again the same way, and a
+/// no sends nothing. An action's own question comes first.
+#[test]
+fn a_message_is_read_back_before_it_is_sent() {
+    let mut t = Talk::new();
+    let s = t.say("text mum i will be home at six and i will bring milk");
+    assert_eq!(prompt(&s), "Send \"i will be home at six and i will bring milk\" to mum?");
+    let s = t.say("hmm");
+    assert_eq!(prompt(&s), "Sorry, please say yes or no. Send \"i will be home at six and i will bring milk\" to mum?");
+    assert_eq!(reply(&t.say("no")), Status::Aborted);
+    let s = t.say("tell dad i will call him if i can");
+    assert_eq!(prompt(&s), "Send \"i will call him if i can\" to dad?");
+    assert!(matches!(t.say("yes"), Step::Run { confirmed: true, .. }));
+    // The reference payments phrase their own, whatever a file says.
+    let file =
+        "intents:\n  pay_bill:\n    confirm: true\n    confirmation: \"Pay it?\"\n    slots: {biller: wildcard}\n    templates: [\"pay the {biller} bill\"]\n";
+    let set = IntentSet::from_sources(&[("pay.yaml", file)]).unwrap();
+    let m = Matcher::new(set, MatchParams::default());
+    let mut d = Dialogue::new(DialogueParams::default());
+    let s = d.step("pay the electricity bill", m.parse("pay the electricity bill"), false, &m, &t.r, t.now);
+    assert!(prompt(&s).starts_with("Pay $") && prompt(&s).ends_with("for your electricity bill?"), "{s:?}");
+    let mut plain = Dialogue::new(DialogueParams::default());
+    let s = plain.step("pay the electricity bill", m.parse("pay the electricity bill"), false, &m, &Registry::default(), t.now);
+    assert_eq!(prompt(&s), "Pay it?");
 }

@@ -143,8 +143,9 @@ async fn endings_are_said_in_the_request_s_language() {
     for (name, want) in cases {
         assert_eq!(r.dispatch(&id(name), ctx()).await.say, want, "{name}");
     }
-    assert_eq!(r.confirmation(&id("ok")), "Lanjutkan Ok?");
-    assert_eq!(r.confirmation(&intent("ok")), "Ok?");
+    assert_eq!(r.confirmation(&id("ok"), None), "Lanjutkan Ok?");
+    assert_eq!(r.confirmation(&intent("ok"), None), "Ok?");
+    assert_eq!(r.confirmation(&intent("ok"), Some("Okay to go?".into())), "Okay to go?", "the intent file's question before hush's");
     let mut own = Messages::indonesian();
     own.failed = "Gagal.".into();
     r.set_messages(Language::Indonesian, own);

@@ -27,7 +27,8 @@ fn markers(language: Language) -> &'static [&'static [&'static str]] {
 pub fn conditional(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
     let Some(spec) = intents.intent_in(&intent.name, intent.language).filter(|s| s.confirm) else { return false };
     let owned = crate::words(text);
-    let words: Vec<&str> = owned[..crate::hedge_from(&owned)].iter().map(String::as_str).collect();
+    let said: Vec<&str> = owned[..crate::hedge_from(&owned)].iter().map(String::as_str).collect();
+    let words = crate::once::outside_free_text(&said, intent, spec);
     let sets = |words: &[&str]| markers(spec.language).iter().any(|m| words.windows(m.len()).any(|w| w == *m));
     sets(&words) && !spec.templates.iter().any(|t| sets(&crate::words(&t.text.replace('|', " ")).iter().map(String::as_str).collect::<Vec<_>>()))
 }

@@ -206,7 +206,7 @@ pub const MAX_TEMPLATE_SIZE: u64 = 10_000;
 pub const MAX_EDGES: u64 = 4_000_000;
 
 const TOP_KEYS: &[&str] = &["domain", "language", "lists", "rules", "expansion_rules", "skip_words", "intents"];
-const INTENT_KEYS: &[&str] = &["description", "confirm", "required", "slots", "templates", "examples"];
+const INTENT_KEYS: &[&str] = &["description", "confirm", "confirmation", "required", "slots", "templates", "examples"];
 const SLOT_KEYS: &[&str] = &["type", "sensitive", "several", "prompt", "min", "max", "max_words"];
 
 impl Builder {
@@ -525,6 +525,7 @@ impl Builder {
             language: self.language,
             description: None,
             confirm: false,
+            confirmation: None,
             required: Vec::new(),
             slots: Vec::new(),
             templates: Vec::new(),
@@ -548,6 +549,18 @@ impl Builder {
             for (k, v) in self.map(slots, "`slots`") {
                 if let Some(s) = self.slot(k, v) {
                     spec.slots.push(s);
+                }
+            }
+        }
+        if let Some(c) = get("confirmation") {
+            spec.confirmation = self.string(c, "`confirmation`");
+            if !spec.confirm {
+                self.err(c, "`confirmation` is the question asked before the intent runs: it needs `confirm: true`");
+            }
+            let said = spec.confirmation.as_deref().unwrap_or_default();
+            for name in said.split('{').skip(1).filter_map(|part| part.split_once('}').map(|(name, _)| name)) {
+                if spec.slot(name).is_none() {
+                    self.err(c, format!("`confirmation` says {{{name}}}, which is not a slot of '{}'; declare it under `slots:`", spec.name));
                 }
             }
         }

@@ -13,7 +13,7 @@
 //! says when a reading would drop part of the request, so the engine can
 //! leave it unread.
 
-use crate::{Intent, IntentSet, IntentSpec, Language};
+use crate::{Builtin, Intent, IntentSet, IntentSpec, Language, SlotSpec, SlotType};
 use std::ops::Range;
 
 /// Words that ask for a request again and again, alone.
@@ -76,13 +76,13 @@ fn asks_several(language: Language, words: &[&str], values: &[usize], listed: &[
     words.iter().enumerate().any(|(i, w)| joining_words(language).contains(w) && !in_amount(i) && joins_a_value(i) && !lists(i))
 }
 
-/// Where in `words` each value of `intent` that may name several things
-/// (a slot declared `several`) was said.
-fn several_said(words: &[&str], intent: &Intent, spec: &IntentSpec) -> Vec<Range<usize>> {
+/// Where in `words` each value of `intent` whose slot `kind` says was
+/// said.
+fn said_where(words: &[&str], intent: &Intent, spec: &IntentSpec, kind: fn(&SlotSpec) -> bool) -> Vec<Range<usize>> {
     intent
         .slots
         .iter()
-        .filter(|slot| spec.slot(&slot.name).is_some_and(|s| s.several))
+        .filter(|slot| spec.slot(&slot.name).is_some_and(kind))
         .filter_map(|slot| {
             let said = crate::words(&slot.raw);
             if said.is_empty() {
@@ -92,6 +92,14 @@ fn several_said(words: &[&str], intent: &Intent, spec: &IntentSpec) -> Vec<Range
             Some(at..at + said.len())
         })
         .collect()
+}
+
+/// `words` with those of `intent`'s free text (a wildcard slot's value:
+/// a message) blanked: what a message says ("... and call me", "if you
+/// can", "every day") asks nothing of hush.
+pub(crate) fn outside_free_text<'a>(words: &[&'a str], intent: &Intent, spec: &IntentSpec) -> Vec<&'a str> {
+    let free = said_where(words, intent, spec, |s| matches!(s.ty, SlotType::Builtin { ty: Builtin::Wildcard, .. }));
+    words.iter().enumerate().map(|(i, w)| if free.iter().any(|r| r.contains(&i)) { "" } else { *w }).collect()
 }
 
 /// Where in `words` each of `intent`'s slot values was said (the first
@@ -117,7 +125,7 @@ pub fn more_than_once(intents: &IntentSet, text: &str, intent: &Intent) -> bool 
     let Some(spec) = intents.intent_in(&intent.name, intent.language).filter(|s| s.confirm) else { return false };
     let language = intent.language;
     let owned = crate::words(text);
-    let words: Vec<&str> = owned.iter().map(String::as_str).collect();
+    let words = outside_free_text(&owned.iter().map(String::as_str).collect::<Vec<_>>(), intent, spec);
     let in_a_template = |asks: &dyn Fn(&[&str]) -> bool| {
         spec.templates.iter().any(|t| {
             let said = crate::words(&t.text);
@@ -125,7 +133,7 @@ pub fn more_than_once(intents: &IntentSet, text: &str, intent: &Intent) -> bool 
         })
     };
     (asks_again(language, &words) && !in_a_template(&|w| asks_again(language, w)))
-        || (asks_several(language, &words, &values_said(&words, intent), &several_said(&words, intent, spec))
+        || (asks_several(language, &words, &values_said(&words, intent), &said_where(&words, intent, spec, |s| s.several))
             && !in_a_template(&|w| asks_several(language, w, &[0], &[])))
 }
 

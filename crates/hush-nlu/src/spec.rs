@@ -134,6 +134,10 @@ pub struct IntentSpec {
     pub description: Option<String>,
     /// Not to be executed before the user confirms (payments, transfers).
     pub confirm: bool,
+    /// The question asked before it runs, each `{slot}` filled with the
+    /// value read ("Send \"{message}\" to {contact}?"); an action's own
+    /// question comes first.
+    pub confirmation: Option<String>,
     pub required: Vec<String>,
     pub slots: Vec<SlotSpec>,
     pub templates: Vec<TemplateSpec>,
@@ -252,6 +256,7 @@ impl IntentSet {
             language: spec.language,
             description: None,
             confirm: false,
+            confirmation: None,
             required: vec![slot.name.clone()],
             templates: vec![TemplateSpec { text, expr, fixed: Vec::new(), at: spec.at.clone() }],
             slots: vec![slot],

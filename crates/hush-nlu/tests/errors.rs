@@ -74,6 +74,12 @@ fn unknown_keys_and_wrong_shapes() {
     one("intents:\n  go:\n    template: [\"go\"]\n", "app.yaml:3:5", "unknown key 'template'");
     one("intents:\n  go:\n    confirm: maybe\n    templates: [go]\n", "app.yaml:3:14", "`confirm` must be true or false");
     one("intents:\n  go:\n    required: [where]\n    templates: [go]\n", "app.yaml:3:15", "required slot 'where'");
+    // The question asked before an intent runs needs it confirmed, and
+    // names only its slots.
+    one("intents:\n  go:\n    confirmation: \"Go?\"\n    templates: [go]\n", "app.yaml:3:19", "needs `confirm: true`");
+    let unknown = "intents:\n  go:\n    confirm: true\n    confirmation: \"Go to {place}?\"\n    slots: {to: wildcard}\n    templates: [\"go {to}\"]\n";
+    one(unknown, "app.yaml:4:19", "`confirmation` says {place}, which is not a slot of 'go'");
+    one("intents:\n  go:\n    confirm: true\n    confirmation: [a]\n    templates: [go]\n", "app.yaml:4:19", "`confirmation` must be a string");
     one("lists:\n  time: [noon]\n", "app.yaml:2:3", "built-in slot type");
     one("intents: [a, b]\n", "app.yaml:1:10", "must be a mapping");
 }

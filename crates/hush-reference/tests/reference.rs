@@ -188,23 +188,23 @@ async fn food_orders_are_recorded_and_tracked() {
 async fn an_order_is_said_back_with_its_total_before_it_is_placed() {
     let (ledger, r) = setup(Simulation { time_scale: 1.0 });
     let order = intent("order_food", vec![("quantity", Value::Integer(2)), ("dish", text("pizzas and three cokes")), ("restaurant", text("pizza hut"))]);
-    let asked = r.confirmation(&order);
+    let asked = r.confirmation(&order, None);
     let total = asked.strip_prefix("Order 2 pizzas and 3 cokes from pizza hut for ").and_then(|t| t.strip_suffix('?'));
     let total = total.unwrap_or_else(|| panic!("{asked}"));
     let out = run(&r, &order).await;
     assert_eq!(out.say.split(": ").nth(1).and_then(|t| t.split(',').next()), Some(total), "{}", out.say);
     assert!(out.say.starts_with("Ordered 2 pizzas and 3 cokes from pizza hut"), "{}", out.say);
     // Each thing is priced, so the order costs more than its first alone.
-    let one = r.confirmation(&intent("order_food", vec![("quantity", Value::Integer(2)), ("dish", text("pizzas"))]));
+    let one = r.confirmation(&intent("order_food", vec![("quantity", Value::Integer(2)), ("dish", text("pizzas"))]), None);
     assert_ne!(one.rsplit(' ').next(), Some(format!("{total}?").as_str()), "{one}");
     assert_eq!(ledger.food_orders().unwrap().len(), 1);
     // A name that says "and" is one thing; in Indonesian and Mandarin too.
     assert!(r
-        .confirmation(&intent("order_food", vec![("dish", text("fish and chips"))]))
+        .confirmation(&intent("order_food", vec![("dish", text("fish and chips"))]), None)
         .starts_with("Order 1 fish and chips from the nearest restaurant for $"));
     let mut id = intent("order_food", vec![("dish", text("nasi goreng dan dua es teh"))]);
     id.language = Language::Indonesian;
-    assert!(r.confirmation(&id).starts_with("Pesan 1 nasi goreng dan 2 es teh dari restoran terdekat seharga US$"), "{}", r.confirmation(&id));
+    assert!(r.confirmation(&id, None).starts_with("Pesan 1 nasi goreng dan 2 es teh dari restoran terdekat seharga US$"), "{}", r.confirmation(&id, None));
     // More than the kitchen takes of one thing is refused before any charge.
     let many = intent("order_food", vec![("dish", text("pizza and 90 cokes"))]);
     assert_eq!(run(&r, &many).await.status, Status::Rejected);
@@ -295,11 +295,11 @@ async fn money_moves_in_the_account_s_minor_units() {
     let send = |amount| intent("transfer_money", vec![("recipient", text("aiko")), ("amount", amount), ("account", text("yen"))]);
 
     let yen = send(money(1_000, 0, Some("JPY")));
-    assert_eq!(r.confirmation(&yen), "Send ¥1,000 to aiko from your yen account?");
+    assert_eq!(r.confirmation(&yen, None), "Send ¥1,000 to aiko from your yen account?");
     assert_eq!(run(&r, &yen).await.say, "Sent ¥1,000 to aiko. ¥49,000 left in your yen account.");
     // "pay forty two": 42.00 with no currency is 42 yen here.
     let bare = send(money(4_200, 2, None));
-    assert_eq!(r.confirmation(&bare), "Send ¥42 to aiko from your yen account?");
+    assert_eq!(r.confirmation(&bare, None), "Send ¥42 to aiko from your yen account?");
     assert_eq!(run(&r, &bare).await.status, Status::Done);
     assert_eq!(ledger.account("yen").unwrap().unwrap().balance_minor, 50_000 - 1_000 - 42);
     let fraction = run(&r, &send(money(4_250, 2, None))).await;
@@ -346,27 +346,27 @@ async fn a_payment_for_a_later_day_or_time_says_so_and_is_kept_as_scheduled() {
     let (ledger, r) = setup(Simulation::default());
     let later = |days| ("date", Value::Date(Date::Relative { days }));
     let send = intent("transfer_money", vec![("recipient", text("mum")), ("amount", usd(20.0)), later(1)]);
-    assert_eq!(r.confirmation(&send), "Send $20.00 to mum tomorrow?");
+    assert_eq!(r.confirmation(&send, None), "Send $20.00 to mum tomorrow?");
     let out = run(&r, &send).await;
     assert_eq!(out.status, Status::Done, "{out:?}");
     assert_eq!(out.say, "$20.00 to mum will be paid tomorrow; it is set aside now. $1,230.00 left in your main account.");
     let friday = ("date", Value::Date(Date::Weekday { weekday: 4, next: false }));
     let bill = intent("pay_bill", vec![("biller", text("electricity")), friday]);
-    assert_eq!(r.confirmation(&bill), "Pay $42.00 for your electricity bill on friday?");
+    assert_eq!(r.confirmation(&bill, None), "Pay $42.00 for your electricity bill on friday?");
     assert!(run(&r, &bill).await.say.starts_with("Your electricity bill of $42.00 will be paid on friday;"));
     let today = intent("transfer_money", vec![("recipient", text("dad")), ("amount", usd(5.0)), later(0)]);
-    assert_eq!(r.confirmation(&today), "Send $5.00 to dad?");
+    assert_eq!(r.confirmation(&today, None), "Send $5.00 to dad?");
     assert!(run(&r, &today).await.say.starts_with("Sent $5.00 to dad."));
     let kept: Vec<Option<String>> = ledger.payments().unwrap().into_iter().map(|p| p.scheduled).collect();
     assert_eq!(kept, [Some("tomorrow".to_owned()), Some("on friday".to_owned()), None]);
     let five = ("time", Value::Time(hush_nlu::Time::At { hour: 17, minute: 0, certain: true }));
     let at_five = intent("transfer_money", vec![("recipient", text("mum")), ("amount", usd(1.0)), five.clone()]);
-    assert_eq!(r.confirmation(&at_five), "Send $1.00 to mum at 5:00 pm?");
+    assert_eq!(r.confirmation(&at_five, None), "Send $1.00 to mum at 5:00 pm?");
     let tomorrow_at_five = intent("transfer_money", vec![("recipient", text("mum")), ("amount", usd(1.0)), later(1), five]);
-    assert_eq!(r.confirmation(&tomorrow_at_five), "Send $1.00 to mum tomorrow at 5:00 pm?");
+    assert_eq!(r.confirmation(&tomorrow_at_five, None), "Send $1.00 to mum tomorrow at 5:00 pm?");
     let mut besok = intent("transfer_money", vec![("recipient", text("budi")), ("amount", rupiah(50_000)), later(1)]);
     besok.language = Language::Indonesian;
-    assert_eq!(r.confirmation(&besok), "Kirim Rp50.000 ke budi besok?");
+    assert_eq!(r.confirmation(&besok, None), "Kirim Rp50.000 ke budi besok?");
 }
 
 /// Asked in Indonesian, the actions answer in Indonesian, with Indonesian
@@ -377,15 +377,15 @@ async fn an_indonesian_request_is_answered_in_indonesian() {
     let (ledger, r) = setup(Simulation::default());
     let id = |name: &str, slots| Intent { language: Language::Indonesian, ..intent(name, slots) };
     let send = id("transfer_money", vec![("recipient", text("Budi")), ("amount", rupiah(50_000))]);
-    assert_eq!(r.confirmation(&send), "Kirim Rp50.000 ke Budi?");
+    assert_eq!(r.confirmation(&send, None), "Kirim Rp50.000 ke Budi?");
     assert_eq!(run(&r, &send).await.say, "Rp50.000 sudah dikirim ke Budi. Sisa saldo rekening rupiah: Rp2.450.000.");
     assert_eq!(ledger.account("rupiah").unwrap().unwrap().balance_minor, 250_000_000 - 5_000_000);
     let bill = id("pay_bill", vec![("biller", text("electricity"))]);
-    assert_eq!(r.confirmation(&bill), "Bayar tagihan listrik US$42,00?");
+    assert_eq!(r.confirmation(&bill, None), "Bayar tagihan listrik US$42,00?");
     assert_eq!(run(&r, &bill).await.say, "Tagihan listrik sebesar US$42,00 sudah dibayar. Sisa saldo rekening utama: US$1.208,00.");
     assert_eq!(run(&r, &bill).await.say, "Sudah beres: US$42,00 ke listrik tadi sudah masuk.");
     let canteen = id("top_up_canteen", vec![("student", text("Ayu")), ("amount", rupiah(20_000))]);
-    assert_eq!(r.confirmation(&canteen), "Isi saldo kantin Ayu Rp20.000?");
+    assert_eq!(r.confirmation(&canteen, None), "Isi saldo kantin Ayu Rp20.000?");
     let too_much = id("transfer_money", vec![("recipient", text("Budi")), ("amount", rupiah(5_000_000))]);
     assert_eq!(run(&r, &too_much).await.say, "Saldo rekening rupiah Anda Rp2.450.000, tidak cukup untuk Rp5.000.000.");
     let none = id("transfer_money", vec![("recipient", text("Budi"))]);
