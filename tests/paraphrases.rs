@@ -148,6 +148,10 @@ async fn a_request_said_in_the_negative_is_not_acted_on() {
         "no need to call mum",
         "can you not call mum",
         "don't cancel my ride",
+        // A refusal of what cancel_ride does not refuse: it cancelled the
+        // ride booked before.
+        "don't book a ride to the airport",
+        "jangan pesan ojek ke bandara",
         "don't mute the radio",
         "jangan bayar tagihan listrik",
         "gak usah telepon ibu",
@@ -166,6 +170,8 @@ async fn a_request_said_in_the_negative_is_not_acted_on() {
         ("i don't need the taxi anymore", "cancel_ride"),
         ("never mind the ride i don't need it anymore", "cancel_ride"),
         ("jangan kirim ojeknya", "cancel_ride"),
+        ("do not send me a taxi", "cancel_ride"),
+        ("gak jadi pesan ojek", "cancel_ride"),
         ("no", "deny"),
         ("call mum", "call_contact"),
         ("tell mum don't be late", "send_message"),

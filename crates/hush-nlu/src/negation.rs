@@ -130,29 +130,36 @@ pub fn opens_negated(language: Language, text: &str) -> bool {
 }
 
 /// Whether `text`, read as `intent`, asks for the opposite: it opens with
-/// a negation or a cancel word, and the intent is no refusal of its own,
-/// or it is one and the negated word cancels ("don't cancel my ride").
+/// a negation or a cancel word, and the intent does not refuse what it
+/// negates, or the negated word cancels ("don't cancel my ride").
 pub fn negates(intents: &IntentSet, text: &str, intent: &Intent) -> bool {
     let language = intent.language;
     let owned = crate::words(text);
     let words: Vec<&str> = owned.iter().map(String::as_str).collect();
     let Some(at) = negated_from(language, &words) else { return false };
-    !is_refusal(intents, intent) || cancels(language).contains(&words[at])
+    !refuses(intents, intent, negated_word(language, &words[at..])) || cancels(language).contains(&words[at])
 }
 
-/// Whether `intent` is itself a refusal: `deny`, `cancel`, or an intent one
-/// of whose templates (in its language) opens with a negation or a cancel
-/// word ("(do not|don't) send [me] (a|the) <ride_noun>", "cancel [my] ride").
-fn is_refusal(intents: &IntentSet, intent: &Intent) -> bool {
-    let opens_negated = |t: &crate::TemplateSpec| {
+/// The first word negated, fillers aside: "abort um my uber" negates "uber".
+fn negated_word<'a>(language: Language, negated: &[&'a str]) -> &'a str {
+    negated.iter().find(|w| !crate::is_filler(language, w)).or(negated.first()).copied().unwrap_or_default()
+}
+
+/// Whether `intent` is itself a refusal of `negated` (the word a negation
+/// is said before): `deny` and `cancel` refuse anything; another intent
+/// refuses what one of its templates (in its language) negates where it
+/// opens ("(do not|don't) send [me] (a|the) <ride_noun>" refuses "send",
+/// not "book": "don't book a ride" cancels no ride booked before).
+fn refuses(intents: &IntentSet, intent: &Intent, negated: &str) -> bool {
+    let opens_negating = |t: &crate::TemplateSpec| {
         openings(intents, vec![Vec::new()], &t.expr, 0).iter().any(|o| {
             let words: Vec<&str> = o.iter().map(String::as_str).collect();
-            negated_from(intent.language, &words).is_some()
+            negated_from(intent.language, &words).is_some_and(|at| negated_word(intent.language, &words[at..]) == negated)
         })
     };
     intent.name == DENY
         || intent.name == CANCEL
-        || intents.intent_in(&intent.name, intent.language).is_some_and(|spec| spec.templates.iter().any(opens_negated))
+        || intents.intent_in(&intent.name, intent.language).is_some_and(|spec| spec.templates.iter().any(opens_negating))
 }
 
 /// Words of a template's opening that decide whether it negates.
