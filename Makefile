@@ -50,8 +50,9 @@ models-matrix: models models-base models-minilm
 	$(HUSH) models quantize base --type q8_0
 	$(HUSH) models quantize base --type q4_k
 
-# A spoken session on a fresh demo ledger: order a ride, pay a bill (hush
-# asks, the next clip says yes), and an out-of-domain request declined.
+# A spoken session on a fresh demo ledger: order a ride and pay a bill
+# (hush asks each, the next clip says yes), and an out-of-domain request
+# declined.
 DEMO_LEDGER := target/demo/ledger.sqlite
 DEMO_CLIPS := examples/audio/book_ride.wav examples/audio/confirm.wav examples/audio/pay_bill.wav examples/audio/confirm.wav examples/audio/weather.wav
 demo: models models-minilm
@@ -118,11 +119,11 @@ c-example: models $(C_EXAMPLE)
 
 # The C example under valgrind (CI): no memory errors, nothing definitely
 # lost (hush's caches of statics stay reachable by design). Under valgrind a
-# turn takes about two minutes, longer than "Did you say ...?" waits for its
-# yes, so here the misheard ride is acted on at once.
+# turn takes about two minutes, longer than the ride's question waits for
+# its yes by default, so here it waits ten.
 c-example-valgrind: models $(C_EXAMPLE)
-	HUSH_CONFIG='{"model": "tiny.en-q8_0", "check_doubtful": false}' \
-	  valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=3 $(C_EXAMPLE) examples/audio/book_ride.wav
+	HUSH_CONFIG='{"model": "tiny.en-q8_0", "confirm_timeout_ms": 600000}' \
+	  valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=3 $(C_EXAMPLE) examples/audio/book_ride.wav examples/audio/confirm.wav
 
 bench: models
 	$(HUSH) bench asr --manifest $(DEV) --compare $(MODEL)-$(QUANT) --json target/bench/asr.json

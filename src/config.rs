@@ -83,6 +83,9 @@ pub struct EngineConfig {
     pub check_doubtful: Option<bool>,
     /// How long an action may run, 1 ms to 10 minutes (default 10 s).
     pub action_timeout_ms: Option<u64>,
+    /// How long a yes-or-no question waits for its answer, 1 s to 10
+    /// minutes (default 30 s; a slower device, or valgrind, needs longer).
+    pub confirm_timeout_ms: Option<u64>,
     /// A JSON-lines audit log (redacted; never audio or transcripts).
     pub audit_log: Option<PathBuf>,
     /// The app's own sentences in place of hush's, by language code and
@@ -193,6 +196,7 @@ impl EngineConfig {
         }
         let ms = [
             ("action_timeout_ms", self.action_timeout_ms, 1, MAX_ACTION_TIMEOUT_MS),
+            ("confirm_timeout_ms", self.confirm_timeout_ms, 1_000, MAX_ACTION_TIMEOUT_MS),
             ("listen.end_silence_ms", self.listen.end_silence_ms, 50, 10_000),
             ("listen.max_utterance_ms", self.listen.max_utterance_ms, 500, 120_000),
         ];
@@ -338,8 +342,11 @@ impl EngineConfig {
         if let Some(ms) = self.action_timeout_ms {
             b = b.action_timeout(Duration::from_millis(ms));
         }
-        if let Some(on) = self.check_doubtful {
-            b = b.dialogue(DialogueParams { check_doubtful: on, ..DialogueParams::default() });
+        if self.check_doubtful.is_some() || self.confirm_timeout_ms.is_some() {
+            let default = DialogueParams::default();
+            let check_doubtful = self.check_doubtful.unwrap_or(default.check_doubtful);
+            let confirm_timeout = self.confirm_timeout_ms.map_or(default.confirm_timeout, Duration::from_millis);
+            b = b.dialogue(DialogueParams { check_doubtful, confirm_timeout, ..default });
         }
         if let Some(path) = &self.audit_log {
             b = b.audit_log(path);

@@ -162,7 +162,12 @@ impl Session {
         timings.nlu = t.elapsed();
         let awaiting = awaiting.filter(|_| matches!(step, Step::Ask { .. }));
         let (intent, prompt, outcome) = match step {
-            Step::Ask { intent, prompt } => (Some(intent), Some(prompt), None),
+            // The first of two requests asked about: the second is named
+            // before the question, which the next reply answers.
+            Step::Ask { intent, prompt } => {
+                let note = left.as_ref().map(|l| hush_actions::fill(&routes.messages(intent.language).one_at_a_time, &[("request", l)]));
+                (Some(intent), Some(note.map_or(prompt.clone(), |n| format!("{n} {prompt}"))), None)
+            }
             // A request refused for what it says is answered for that,
             // rather than as one not understood: "don't call mum" gets
             // "Okay, I won't.", not "Sorry, I can't help with that."

@@ -186,26 +186,21 @@ impl Understanding {
     /// word for word, the first request's: read whole, the place ran on
     /// into the second, which is left to be asked for on its own
     /// ([`Understood::left`]). Neither part may be a reply ("go ahead and pay
-    /// the tv bill" is one request), and a payment said first is read
-    /// whole, so that one asked for with another is refused
-    /// ([`hush_nlu::more_than_once`]).
+    /// the tv bill" is one request) or refused on its own; so "send twenty
+    /// dollars to mum and pay my water bill" asks about mum's payment
+    /// alone, and the bill is left to be asked for.
     fn first_request(&self, text: &str, said: &[String], language: Option<Language>) -> Result<(String, Understood), Option<Refusal>> {
-        let whole = self.fused(text, language);
-        let pays = |r: &Understood| self.matcher.intents().intent_in(&r.intent.name, r.intent.language).is_some_and(|s| s.confirm);
-        // The second request is not done, so it may be a payment ("book a
-        // ride to the airport and order a pizza"); the first may not.
-        let request = |words: &[String], first: bool| {
+        // Each part read on its own, under every rule: a part refused ("...
+        // every month and ...") leaves the sentence to be read whole.
+        let request = |words: &[String]| {
             let read = self.templates(&words.join(" ")).ok()?;
             let reply = [hush_nlu::CONFIRM, hush_nlu::DENY, hush_nlu::CANCEL].contains(&read.intent.name.as_str());
-            (read.intent.cost == 0.0 && !reply && !(first && pays(&read))).then_some(read)
+            (read.intent.cost == 0.0 && !reply).then_some(read)
         };
-        if matches!(whole, Err(Some(_))) {
-            return whole.map(|r| (text.to_owned(), r));
-        }
-        let split = self.matcher.joined_request(said).and_then(|(end, next)| Some((end, next, request(&said[..end], true)?, request(&said[next..], false)?)));
+        let split = self.matcher.joined_request(said).and_then(|(end, next)| Some((end, next, request(&said[..end])?, request(&said[next..])?)));
         match split {
             Some((end, next, first, _)) => Ok((said[..end].join(" "), Understood { left: Some(said[next..].join(" ")), ..first })),
-            None => whole.map(|r| (text.to_owned(), r)),
+            None => self.fused(text, language).map(|r| (text.to_owned(), r)),
         }
     }
 
@@ -612,13 +607,22 @@ fn said_at(said: &[String], value: &[String], before: usize) -> Option<usize> {
 }
 
 /// Whether the words `value` where `text` first says them come after one
-/// of `before`, fillers between ("from my savings": "from"). A value not
-/// found as said, or said first, is taken as introduced.
+/// of `before`, fillers between ("from my savings": "from"), or a filler
+/// that is one of `before` ("a shared ride": "a"). A value not found as
+/// said, or said first, is taken as introduced.
 fn introduced(text: &str, value: &str, before: &HashSet<String>, language: Language) -> bool {
     let said = hush_nlu::words(text);
     let value = hush_nlu::words(value);
     let Some(at) = said_at(&said, &value, said.len()) else { return true };
-    said[..at].iter().rev().find(|w| !hush_nlu::is_filler(language, w)).is_none_or(|w| before.contains(w))
+    for w in said[..at].iter().rev() {
+        if before.contains(w) {
+            return true;
+        }
+        if !hush_nlu::is_filler(language, w) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The words tagged `s` without the courtesy and haste that end `text`

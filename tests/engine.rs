@@ -16,13 +16,23 @@ fn status(t: &hush::Turn) -> Option<Status> {
     t.outcome.as_ref().map(|o| o.status)
 }
 
+/// `text`, asked about before it is done (a ride is paid for), and the
+/// turn of the "yes" to it.
+async fn said_yes_to(e: &Engine, text: &str) -> hush::Turn {
+    let t = e.process_text(text).await.unwrap();
+    assert!(t.prompt.is_some() && t.outcome.is_none(), "{text:?}: {t:?}");
+    e.process_text("yes").await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ride_payment_and_refusal() {
     let e = reference();
     let t = e.process_text("book me a taxi to the airport").await.unwrap();
     assert_eq!(t.intent.as_deref(), Some("order_ride"));
+    assert_eq!(t.prompt.as_deref(), Some("Book a standard ride to airport for about $27.80, pickup in about 7 minutes?"), "{t:?}");
+    let t = e.process_text("yes").await.unwrap();
     assert_eq!(status(&t), Some(Status::Done), "{t:?}");
-    assert!(t.reply().starts_with("Booked a standard ride to airport"));
+    assert!(t.reply().starts_with("Booked a standard ride to airport"), "{}", t.reply());
 
     let t = e.process_text("pay my electricity bill of forty two dollars").await.unwrap();
     assert_eq!(t.prompt.as_deref(), Some("Pay $42.00 for your electricity bill?"));
@@ -43,11 +53,13 @@ async fn ride_payment_and_refusal() {
 async fn later_rides_are_scheduled_or_planned() {
     let e = reference();
     let t = e.process_text("book a taxi to the airport tomorrow at five thirty pm").await.unwrap();
+    assert_eq!(t.prompt.as_deref(), Some("Schedule a standard ride to airport for tomorrow at 5:30 pm, fare about $27.80?"));
+    let t = e.process_text("yes").await.unwrap();
     assert_eq!(t.reply(), "Scheduled a standard ride to airport for tomorrow at 5:30 pm: fare about $27.80. A driver will be assigned before pickup.");
     let t = e.process_text("where is my ride").await.unwrap();
     assert_eq!(t.reply(), "Your ride to airport is scheduled for tomorrow at 5:30 pm.");
     e.process_text("cancel my ride").await.unwrap();
-    let t = e.process_text("get me a taxi to the station in forty minutes").await.unwrap();
+    let t = said_yes_to(&e, "get me a taxi to the station in forty minutes").await;
     assert_eq!(status(&t), Some(Status::Done));
     assert!(t.reply().ends_with("pickup in about 40 minutes. I'll tell you when a driver is assigned."), "{}", t.reply());
 }
@@ -269,7 +281,7 @@ async fn actions_can_be_registered_on_a_built_engine() {
     let rides = || Says("order_ride", "The app's driver is coming.");
     let e = reference();
     e.register(rides()).unwrap();
-    assert_eq!(e.process_text("book me a taxi to the airport").await.unwrap().reply(), "The app's driver is coming.");
+    assert_eq!(said_yes_to(&e, "book me a taxi to the airport").await.reply(), "The app's driver is coming.");
     assert!(e.handled_intents().iter().any(|i| i == "pay_bill"));
     assert!(matches!(e.register(rides()), Err(EngineError::Registry(_))));
 }
@@ -300,11 +312,18 @@ async fn an_engine_from_its_configuration() {
     let e = c.builder().unwrap().build().unwrap();
     assert_eq!(e.decoding(), hush::Decoding::Biased);
     assert_eq!(e.process_text("navigate home").await.unwrap().intent.as_deref(), Some("navigate_to"));
+    // A question waits as long as the configuration says.
+    let quick: hush::EngineConfig = serde_json::from_str(r#"{"confirm_timeout_ms": 1000, "dry_run": true}"#).unwrap();
+    let e = quick.builder().unwrap().build().unwrap();
+    assert!(e.process_text("pay my water bill").await.unwrap().prompt.is_some());
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    assert_eq!(status(&e.process_text("yes").await.unwrap()), Some(Status::Expired));
 
     assert!(serde_json::from_str::<hush::EngineConfig>(r#"{"modle": "x"}"#).unwrap_err().to_string().contains("unknown field `modle`"));
     assert!(serde_json::from_str::<hush::EngineConfig>(r#"{"compute": "tpu"}"#).unwrap_err().to_string().contains("not a device"));
     for (json, says) in [
         (r#"{"beam": 0}"#, "beam is 0; it must be 1 to 16"),
+        (r#"{"confirm_timeout_ms": 999}"#, "confirm_timeout_ms is 999; it must be 1000 to 600000"),
         (r#"{"listen": {"wake_sure": 2}}"#, "listen.wake_sure is 2; it must be 0 to 1"),
         (r#"{"listen": {"wake_lead": -1}}"#, "listen.wake_lead is -1; it must be 0 or more"),
         (r#"{"trim_margin_frames": 18446744073709551615}"#, "trim_margin_frames is 18446744073709551615; it must be 0 to 3000"),

@@ -94,6 +94,10 @@ async fn a_ride_in_indonesian_asks_where_then_goes() {
     let e = engine(&wallet);
     let t = e.process_text("pesan ojek ke bandara").await.unwrap();
     assert_eq!(t.intent.as_deref(), Some("order_ride"));
+    // Asked first, in the Indonesian file's words (the app's action phrases
+    // no question; the value is the list's, as the action gets it).
+    assert_eq!(t.prompt.as_deref(), Some("Pesan kendaraan ke airport?"), "{t:?}");
+    let t = e.process_text("iya").await.unwrap();
     assert_eq!(t.outcome.as_ref().map(|o| o.status), Some(Status::Done), "{t:?}");
     let (_, slots, _) = wallet.done.lock()[0].clone();
     assert!(slots.contains(&("destination".into(), Value::Text("airport".into()))), "{slots:?}");

@@ -132,8 +132,8 @@ async fn the_wake_phrase_decides_what_is_a_command() {
     s.pause(1.0);
     s.clip(&woken("piper-0", &demo("book_ride")));
     s.pause(1.0);
-    // "Did you say ...?" (heard as "book me to ride"): a question pending,
-    // the answer needs no phrase.
+    // The ride's question (it is paid for): pending, the answer needs no
+    // phrase.
     s.clip(&demo("confirm"));
     s.pause(1.2);
     s.clip(&demo("navigate_home"));
@@ -164,7 +164,7 @@ async fn the_wake_phrase_decides_what_is_a_command() {
     let heard = turns(&events);
     assert!(!heard[0].turn.transcript.to_lowercase().contains("hush"), "{:?}", heard[0].turn.transcript);
     assert!(heard[0].wake_score.is_some());
-    assert!(heard[0].turn.prompt.as_deref().is_some_and(|p| p.starts_with("Did you say")), "{:?}", heard[0].turn);
+    assert!(heard[0].turn.prompt.as_deref().is_some_and(|p| p.starts_with("Book a standard ride to airport")), "{:?}", heard[0].turn);
     assert_eq!(heard[1].turn.outcome.as_ref().map(|o| o.status), Some(Status::Done), "{:?}", heard[1].turn);
     assert!(heard[2].wake_score.is_none(), "the command after the phrase alone needs no check");
     assert_eq!(heard[4].turn.outcome.as_ref().unwrap().status, Status::Done, "{:?}", heard[4].turn);

@@ -34,6 +34,8 @@ async fn a_ride_in_mandarin_asks_where_then_goes() {
     let t = s.process_text("帮我叫个车").await.unwrap();
     assert_eq!(t.prompt.as_deref(), Some("去哪里？"), "{t:?}");
     let t = s.process_text("去机场").await.unwrap();
+    assert!(t.prompt.as_deref().is_some_and(|p| p.starts_with("叫去机场的快车，车费约US$")), "{t:?}");
+    let t = s.process_text("好").await.unwrap();
     let out = t.outcome.expect("an outcome");
     assert_eq!(out.status, Status::Done, "{out:?}");
     assert!(out.say.starts_with("已叫去机场的快车：车费约US$"), "{}", out.say);

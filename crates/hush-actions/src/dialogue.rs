@@ -296,15 +296,15 @@ fn confirms(matcher: &Matcher, intent: &str) -> bool {
 }
 
 /// The question asked before `intent` runs: its action's, else its intent
-/// file's `confirmation` with the values read (a slot not said left
-/// empty), else hush's.
+/// file's `confirmation` with the values read (a slot not said left out,
+/// with the space around it), else hush's.
 fn confirmation(matcher: &Matcher, registry: &Registry, intent: &Intent) -> String {
     let spec = matcher.intents().intent_in(&intent.name, intent.language);
     let written = spec.and_then(|spec| {
         let values: Vec<(&str, String)> =
             spec.slots.iter().map(|d| (d.name.as_str(), intent.slot(&d.name).map(|s| s.value.to_string()).unwrap_or_default())).collect();
         let args: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        spec.confirmation.as_deref().map(|q| fill(q, &args))
+        spec.confirmation.as_deref().map(|q| fill(q, &args).split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
     });
     registry.confirmation(intent, written)
 }

@@ -60,10 +60,12 @@ fn run_writes_turns_and_errors() {
 fn chat_writes_turns_and_errors() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = dir.path().join("ledger.sqlite");
-    let out = lines(&["chat", "--json", "--text-only", "--no-audit", "--ledger", ledger.to_str().unwrap()], "book me a ride\nto the airport\nno/such.wav\n");
-    assert_eq!(kinds(&out), ["turn", "turn", "error"]);
+    let out =
+        lines(&["chat", "--json", "--text-only", "--no-audit", "--ledger", ledger.to_str().unwrap()], "book me a ride\nto the airport\nyes\nno/such.wav\n");
+    assert_eq!(kinds(&out), ["turn", "turn", "turn", "error"]);
     assert_eq!(out[0]["awaiting"]["slot"], "destination");
-    assert!(out[1]["awaiting"].is_null() && out[1]["outcome"]["status"] == "done", "{}", out[1]);
+    assert_eq!(out[1]["awaiting"]["confirm"], "order_ride", "{}", out[1]);
+    assert!(out[2]["awaiting"].is_null() && out[2]["outcome"]["status"] == "done", "{}", out[2]);
 }
 
 #[test]

@@ -152,12 +152,14 @@ mod tests {
         assert!(unread("bayar tagihan listrik nanti", "bayar tagihan listrik"));
         assert!(unread("kirim dua ratus ribu ke bapak besok pagi", "kirim dua ratus ribu ke bapak"));
         assert!(unread("send twenty dollars to dad tomorrow morning", "send twenty dollars to dad"));
+        // A ride is paid for too: when "later" is, is asked.
+        assert!(unread("book a ride to the airport later", "book a ride to the airport later"));
         // Where: the word leading into the time is the time's.
         let at = |text: &str, read: &str| unread_time(&set, text, &m.parse(read).unwrap());
         assert_eq!(at("send twenty dollars to mum after payday", "send twenty dollars to mum"), Some(5));
         assert_eq!(at("kirim dua ratus ribu ke bapak pas gajian", "kirim dua ratus ribu ke bapak"), Some(6));
         // Read, or no time said, or nothing paid.
-        for text in ["pay my water bill tomorrow", "pay my water bill", "send twenty dollars to mum at 5 pm", "book a ride to the airport later"] {
+        for text in ["pay my water bill tomorrow", "pay my water bill", "send twenty dollars to mum at 5 pm", "play some jazz later"] {
             assert!(!unread(text, text), "{text}");
         }
         let part = |text: &str, read: &str| unread_amount(&set, text, &m.parse(read).unwrap());

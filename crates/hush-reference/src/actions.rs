@@ -383,9 +383,7 @@ impl Rides {
 
     fn order(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {
         let says = Says(intent.language);
-        let destination = required_text(intent, "destination")?;
-        let pickup = text(intent, "pickup");
-        let ride_type = text(intent, "ride_type").unwrap_or("standard");
+        let q = quote(intent)?;
         self.ledger.write(|tx| {
             if let Some(r) = self.active(tx).map_err(LedgerError::from)? {
                 if r.key == ctx.idempotency_key {
@@ -395,43 +393,69 @@ impl Rides {
                 return Err(ActionError::rejected(says.line(&RIDE_EXISTS, &[("destination", &says.name(&r.destination))])));
             }
             let (driver, car) = DRIVERS[pick(&ctx.idempotency_key, DRIVERS.len() as u64) as usize];
-            // "in twenty minutes" is a later pickup the provider can plan
-            // for; a clock time or a day is booked as scheduled.
-            let (soonest, scheduled) = match (intent.slot("time").map(|s| &s.value), intent.slot("date").map(|s| &s.value)) {
-                (Some(Value::Time(Time::In { seconds })), None) => (i64::try_from(*seconds).unwrap_or(i64::MAX / 2), None),
-                (None, None) => (0, None),
-                (time, date) => (0, Some(says.when(date, time))),
-            };
-            let pickup_eta_s = (180 + pick(destination, 6) as i64 * 60).max(soonest);
-            let trip_s = 600 + pick(destination, 30) as i64 * 60;
-            let rate = match ride_type {
-                "bike" => 0.5,
-                "premium" => 1.8,
-                "xl" => 1.5,
-                "shared" => 0.7,
-                _ => 1.0,
-            };
-            let fare_cents = ((500 + trip_s / 60 * 60) as f64 * rate).round() as i64;
             tx.execute(
                 "INSERT INTO rides (key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, requested_ms, scheduled) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![ctx.idempotency_key, destination, pickup, ride_type, driver, car, pickup_eta_s, trip_s, fare_cents, now_ms(), scheduled],
+                params![ctx.idempotency_key, q.destination, q.pickup, q.ride_type, driver, car, q.pickup_eta_s, q.trip_s, q.fare_cents, now_ms(), q.scheduled],
             )
             .map_err(LedgerError::from)?;
             let id = tx.last_insert_rowid();
-            let from = pickup.map(|p| says.line(&FROM_PICKUP, &[("pickup", &says.name(p))])).unwrap_or_default();
-            let (fare, eta) = (says.money(fare_cents, "USD"), says.minutes(pickup_eta_s));
-            let mut args = vec![("ride_type", says.name(ride_type)), ("destination", says.name(destination)), ("from", from), ("fare", fare), ("eta", eta)];
-            let (line, data) = match scheduled {
-                Some(when) => {
-                    args.push(("when", when));
-                    (&RIDE_BOOKED_LATER, json!({"ride_id": id, "state": "scheduled", "fare_cents": fare_cents}))
-                }
-                None => (&RIDE_BOOKED, json!({"ride_id": id, "state": "requested", "pickup_eta_s": pickup_eta_s, "fare_cents": fare_cents})),
+            let (line, data) = match q.scheduled {
+                Some(_) => (&RIDE_BOOKED_LATER, json!({"ride_id": id, "state": "scheduled", "fare_cents": q.fare_cents})),
+                None => (&RIDE_BOOKED, json!({"ride_id": id, "state": "requested", "pickup_eta_s": q.pickup_eta_s, "fare_cents": q.fare_cents})),
             };
-            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            Ok(Outcome::done(says.line(line, &args)).with_data(data))
+            Ok(Outcome::done(q.say(says, line)).with_data(data))
         })
+    }
+}
+
+/// A ride as the provider would book it: the same for its question and
+/// its booking.
+struct Quote<'a> {
+    destination: &'a str,
+    pickup: Option<&'a str>,
+    ride_type: &'a str,
+    pickup_eta_s: i64,
+    trip_s: i64,
+    fare_cents: i64,
+    /// A pickup time or day said, as said.
+    scheduled: Option<String>,
+}
+
+fn quote(intent: &Intent) -> Result<Quote<'_>, ActionError> {
+    let says = Says(intent.language);
+    let destination = required_text(intent, "destination")?;
+    let ride_type = text(intent, "ride_type").unwrap_or("standard");
+    // "in twenty minutes" is a later pickup the provider can plan for; a
+    // clock time or a day is booked as scheduled.
+    let (soonest, scheduled) = match (intent.slot("time").map(|s| &s.value), intent.slot("date").map(|s| &s.value)) {
+        (Some(Value::Time(Time::In { seconds })), None) => (i64::try_from(*seconds).unwrap_or(i64::MAX / 2), None),
+        (None, None) => (0, None),
+        (time, date) => (0, Some(says.when(date, time))),
+    };
+    let pickup_eta_s = (180 + pick(destination, 6) as i64 * 60).max(soonest);
+    let trip_s = 600 + pick(destination, 30) as i64 * 60;
+    let rate = match ride_type {
+        "bike" => 0.5,
+        "premium" => 1.8,
+        "xl" => 1.5,
+        "shared" => 0.7,
+        _ => 1.0,
+    };
+    let fare_cents = ((500 + trip_s / 60 * 60) as f64 * rate).round() as i64;
+    Ok(Quote { destination, pickup: text(intent, "pickup"), ride_type, pickup_eta_s, trip_s, fare_cents, scheduled })
+}
+
+impl Quote<'_> {
+    /// `line` said of this ride: a question before it is booked, or what
+    /// was booked.
+    fn say(&self, says: Says, line: &Line) -> String {
+        let from = self.pickup.map(|p| says.line(&FROM_PICKUP, &[("pickup", &says.name(p))])).unwrap_or_default();
+        let (fare, eta) = (says.money(self.fare_cents, "USD"), says.minutes(self.pickup_eta_s));
+        let mut args =
+            vec![("ride_type", says.name(self.ride_type)), ("destination", says.name(self.destination)), ("from", from), ("fare", fare), ("eta", eta)];
+        args.extend(self.scheduled.clone().map(|when| ("when", when)));
+        says.line(line, &args.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
     }
 }
 
@@ -439,6 +463,13 @@ impl Rides {
 impl Action for Rides {
     fn intents(&self) -> Vec<&str> {
         vec!["order_ride", "ride_status", "cancel_ride"]
+    }
+
+    /// Where, what kind, what it costs and when, before it is booked.
+    fn confirmation(&self, intent: &Intent) -> Option<String> {
+        let q = quote(intent).ok().filter(|_| intent.name == "order_ride")?;
+        let line = if q.scheduled.is_some() { &ASK_RIDE_LATER } else { &ASK_RIDE };
+        Some(q.say(Says(intent.language), line))
     }
 
     async fn execute(&self, intent: &Intent, ctx: &ActionContext) -> Result<Outcome, ActionError> {

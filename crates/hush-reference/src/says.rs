@@ -64,6 +64,8 @@ lines! {
     RIDE_EXISTS: "You already have a ride to {destination}. Cancel it first if you want a new one.", "Anda sudah punya perjalanan ke {destination}. Batalkan dulu kalau mau pesan yang baru.", "您已经有一个去{destination}的行程。要叫新车请先取消。";
     FROM_PICKUP: " from {pickup}", " dari {pickup}", "从{pickup}";
     RIDE_BOOKED_LATER: "Scheduled a {ride_type} ride to {destination}{from} for {when}: fare about {fare}. A driver will be assigned before pickup.", "Perjalanan {ride_type} ke {destination}{from} dijadwalkan {when}: tarif sekitar {fare}. Pengemudi ditentukan sebelum penjemputan.", "已预约{when}{from}去{destination}的{ride_type}：车费约{fare}。上车前会安排司机。";
+    ASK_RIDE: "Book a {ride_type} ride to {destination}{from} for about {fare}, pickup in about {eta}?", "Pesan {ride_type} ke {destination}{from} dengan tarif sekitar {fare}, dijemput sekitar {eta} lagi?", "叫{from}去{destination}的{ride_type}，车费约{fare}，大约{eta}后上车？";
+    ASK_RIDE_LATER: "Schedule a {ride_type} ride to {destination}{from} for {when}, fare about {fare}?", "Jadwalkan {ride_type} ke {destination}{from} {when}, tarif sekitar {fare}?", "预约{when}{from}去{destination}的{ride_type}，车费约{fare}？";
     RIDE_BOOKED: "Booked a {ride_type} ride to {destination}{from}: fare about {fare}, pickup in about {eta}. I'll tell you when a driver is assigned.", "Perjalanan {ride_type} ke {destination}{from} sudah dipesan: tarif sekitar {fare}, dijemput sekitar {eta} lagi. Saya kabari kalau pengemudi sudah didapat.", "已叫{from}去{destination}的{ride_type}：车费约{fare}，大约{eta}后上车。司机接单后会通知您。";
     NO_RIDE: "You have no ride booked.", "Anda belum memesan perjalanan.", "您没有叫车。";
     RIDE_CANCELLED_NOW: "Cancelled your ride to {destination}.", "Perjalanan ke {destination} dibatalkan.", "已取消去{destination}的行程。";
