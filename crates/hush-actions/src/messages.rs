@@ -29,16 +29,16 @@ pub struct Messages {
     pub cant_help: String,
     /// A request said in the negative ("don't call mum"): nothing done.
     pub wont: String,
-    /// A payment asked for more than once, for two, or with the choice
-    /// left open ("every month", "to mum and dad", "mum or dad"): none
-    /// made.
+    /// A confirmed request (a payment, a ride, an order) asked for more
+    /// than once, for two, or with the choice left open ("every month",
+    /// "to mum and dad", "mum or dad"): none made.
     pub one_payment: String,
-    /// Said after an action when a second request was said with it
-    /// ("book a ride ... and order a pizza"), which is not done
-    /// (`{request}`: its words).
+    /// Said with the first of two requests said together ("book a ride
+    /// ... and order a pizza"), after what it did or before its question:
+    /// the second is not done (`{request}`: its words).
     pub one_at_a_time: String,
-    /// A payment asked for on a condition ("if it is under fifty
-    /// dollars", "unless she already paid"): none made.
+    /// A confirmed request asked for on a condition ("if it is under
+    /// fifty dollars", "unless she already paid"): not done.
     pub conditional: String,
     /// A yes or no after the question expired (`{intent}`).
     pub expired: String,
@@ -83,9 +83,9 @@ impl Messages {
             say_again: "Okay, please say it again.".into(),
             cant_help: "Sorry, I can't help with that.".into(),
             wont: "Okay, I won't.".into(),
-            one_payment: "I can only make one payment at a time, once. Please ask for each payment on its own.".into(),
+            one_payment: "I can do that only once, and one at a time. Please ask for each on its own.".into(),
             one_at_a_time: "Please ask for \"{request}\" on its own.".into(),
-            conditional: "I can't make a payment that depends on something I can't check. Please ask for it when it should be made.".into(),
+            conditional: "I can't do that on a condition I can't check. Please ask for it when it should be done.".into(),
             expired: "That question timed out, so I did not {intent}. Please ask again.".into(),
             nothing_to_confirm: "There is nothing to confirm.".into(),
             okay: "Okay.".into(),
@@ -113,9 +113,9 @@ impl Messages {
             say_again: "Oke, silakan ulangi.".into(),
             cant_help: "Maaf, saya tidak bisa membantu itu.".into(),
             wont: "Oke, tidak saya lakukan.".into(),
-            one_payment: "Saya hanya bisa melakukan satu pembayaran, satu kali. Silakan minta tiap pembayaran satu per satu.".into(),
+            one_payment: "Saya hanya bisa melakukannya sekali, satu per satu. Silakan minta masing-masing secara terpisah.".into(),
             one_at_a_time: "Silakan minta \"{request}\" secara terpisah.".into(),
-            conditional: "Saya tidak bisa membayar dengan syarat yang tidak bisa saya periksa. Silakan minta lagi saat pembayarannya harus dilakukan.".into(),
+            conditional: "Saya tidak bisa melakukannya dengan syarat yang tidak bisa saya periksa. Silakan minta lagi saat harus dilakukan.".into(),
             expired: "Pertanyaannya sudah kedaluwarsa, jadi {intent} tidak saya jalankan. Silakan minta lagi.".into(),
             nothing_to_confirm: "Tidak ada yang perlu dikonfirmasi.".into(),
             okay: "Oke.".into(),
@@ -160,9 +160,9 @@ impl Messages {
             say_again: "好的，请再说一遍。".into(),
             cant_help: "抱歉，这个我帮不了。".into(),
             wont: "好的，不做。".into(),
-            one_payment: "我一次只能付一笔款，只付一次。请把每笔付款分开说。".into(),
+            one_payment: "这件事我只能办一次，一次办一件。请分开说。".into(),
             one_at_a_time: "请单独再说一次“{request}”。".into(),
-            conditional: "我无法确认付款的条件，不能按条件付款。请在该付的时候再跟我说。".into(),
+            conditional: "我无法确认这个条件，不能按条件办理。请在该办的时候再跟我说。".into(),
             expired: "问题已超时，所以没有执行 {intent}。请再说一遍。".into(),
             nothing_to_confirm: "没有需要确认的事。".into(),
             okay: "好的。".into(),
