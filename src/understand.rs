@@ -470,11 +470,13 @@ impl Understanding {
         }
         if let Some(spec) = spec {
             self.listed_phrases(spec, text, &mut slots);
-            // Where money moves, an optional value of a closed list that
-            // the templates always introduce ("from my savings") is read
-            // only where it is introduced so: in "send twenty dollars to my
-            // mum's savings" the tagger read the account paid from.
-            if spec.confirm {
+            // Where money moves (a confirmed intent with an amount), an
+            // optional value of a closed list that the templates always
+            // introduce ("from my savings") is read only where it is
+            // introduced so: in "send twenty dollars to my mum's savings" the
+            // tagger read the account paid from. (A ride's kind, "a shared
+            // ride", is said back in its question.)
+            if spec.confirm && spec.slots.iter().any(|d| builtin_in(spec, &d.name, &[Builtin::Money])) {
                 let set = self.matcher.intents();
                 slots.retain(|s| {
                     let closed =
@@ -607,22 +609,13 @@ fn said_at(said: &[String], value: &[String], before: usize) -> Option<usize> {
 }
 
 /// Whether the words `value` where `text` first says them come after one
-/// of `before`, fillers between ("from my savings": "from"), or a filler
-/// that is one of `before` ("a shared ride": "a"). A value not found as
-/// said, or said first, is taken as introduced.
+/// of `before`, fillers between ("from my savings": "from"). A value not
+/// found as said, or said first, is taken as introduced.
 fn introduced(text: &str, value: &str, before: &HashSet<String>, language: Language) -> bool {
     let said = hush_nlu::words(text);
     let value = hush_nlu::words(value);
     let Some(at) = said_at(&said, &value, said.len()) else { return true };
-    for w in said[..at].iter().rev() {
-        if before.contains(w) {
-            return true;
-        }
-        if !hush_nlu::is_filler(language, w) {
-            return false;
-        }
-    }
-    true
+    said[..at].iter().rev().find(|w| !hush_nlu::is_filler(language, w)).is_none_or(|w| before.contains(w))
 }
 
 /// The words tagged `s` without the courtesy and haste that end `text`

@@ -338,6 +338,12 @@ async fn the_account_and_the_purpose_are_said_back() {
     // Mum's savings are not the account paid from.
     let t = e.session().process_text("send twenty dollars to my mum's savings").await.unwrap();
     assert_eq!(t.prompt.as_deref(), Some("Send $20.00 to mum?"), "{t:?}");
+    // Nor is "to my savings": said where money goes, not where it comes from.
+    let t = e.session().process_text("send twenty dollars to my savings").await.unwrap();
+    assert!(t.slots.iter().all(|s| s.name != "account"), "{t:?}");
+    // A ride's kind after its article is read (a ride moves no amount).
+    let t = e.session().process_text("we need a shared ride to the convention center").await.unwrap();
+    assert_eq!(t.slots.iter().find(|s| s.name == "ride_type").map(|s| s.raw.as_str()), Some("shared"), "{t:?}");
     // The account a payment is made from, however it is introduced.
     for text in
         ["send twenty dollars from my savings to mum", "send twenty dollars to mum using my savings", "send twenty dollars to mum with my savings account"]
